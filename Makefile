@@ -1,0 +1,62 @@
+# Công dân số — two commands: `make run` (app with demo data on :3000) and `make test` (whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PY_VERSION ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+REQ_STAMP := $(VENV)/.req-$(shell sha1sum requirements.txt | cut -c1-12)
+NODE_BIN = $(shell scripts/ensure_node.sh)
+
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test setup node migrate demo test-deps lint test-unit test-api test-e2e test-pg clean
+
+$(VENV)/bin/python:
+	@command -v $(PY_VERSION) >/dev/null && $(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(REQ_STAMP): requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.req-* && touch $@
+
+setup: $(REQ_STAMP) node
+
+node:
+	@scripts/ensure_node.sh >/dev/null
+
+migrate: setup
+	$(VENV)/bin/alembic upgrade head
+
+demo: migrate
+	$(PY) -m citizen_app.demo
+
+run: demo
+	PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
+
+# --- tests ---------------------------------------------------------------------------------
+test-deps: setup
+	@command -v chromium >/dev/null || { echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	@command -v pdfsig >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+	@[ -d tests/oidc_provider/node_modules ] || [ ! -f tests/oidc_provider/package-lock.json ] || \
+	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oidc_provider
+
+lint: setup
+	$(VENV)/bin/ruff check citizen_app tests benchmarks scripts rxconfig.py
+
+test: test-deps lint
+	PATH="$(NODE_BIN):$$PATH" $(PY) scripts/run_pytest.py tests
+
+test-unit: setup
+	$(PY) scripts/run_pytest.py tests/unit
+
+test-e2e: test-deps
+	PATH="$(NODE_BIN):$$PATH" $(PY) scripts/run_pytest.py tests/e2e
+
+clean:
+	rm -rf .web .states

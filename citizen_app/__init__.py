@@ -1,0 +1,1 @@
+"""Công dân số — the HCMC digital citizen app."""

@@ -1,0 +1,55 @@
+"""Builds the Reflex app: shell pages from every pillar, PWA head, HTTP routes and guards."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
+from citizen_app.core.registry import import_pillar_modules
+from citizen_app.identity.state import AuthState
+from citizen_app.ui.layout import coming_soon, page_title, shell
+from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
+
+PWA_HEAD = [
+    rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+    rx.el.meta(name="theme-color", content="#a50e22"),
+    rx.el.meta(name="description", content="Công dân số TP.HCM — một danh tính số, một chạm tới thành phố"),
+    rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
+    rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
+    rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
+    rx.el.script(src="/shell.js"),
+    rx.el.script(src="/idb-store.js", defer=True),
+    rx.el.script(src="/pwa.js", defer=True),
+]
+
+THEME = rx.theme(accent_color="ruby", gray_color="slate", radius="medium", scaling="110%", has_background=True)
+
+
+def _register_placeholders() -> None:
+    """Every navigation target exists, even before its pillar is built: no dead links."""
+    for item in MAIN_NAV:
+        if item.path not in PAGES:
+            register(PageSpec(item.path, item.label_key, coming_soon))
+
+
+def build_app() -> rx.App:
+    import_pillar_modules("pages")
+    _register_placeholders()
+    application = rx.App(
+        theme=THEME,
+        html_lang="vi",
+        head_components=PWA_HEAD,
+        stylesheets=["/shell.css"],
+        api_transformer=[build_routes_app(), security_headers, guard_uploads],
+    )
+    for spec in PAGES.values():
+        application.add_page(
+            lambda spec=spec: shell(spec),
+            route=spec.path,
+            title=page_title(spec),
+            on_load=[AuthState.load_session, *spec.on_load],
+        )
+    return application
+
+
+app = build_app()

@@ -1,0 +1,63 @@
+"""ASGI pieces wrapped around the Reflex backend: pillar routes, upload guard, security headers."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from citizen_app.core.registry import import_pillar_modules
+
+UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024
+_NO_STORE_PREFIXES = (b"/api/", b"/auth/", b"/pay/", b"/open311/")
+
+
+def build_routes_app() -> Starlette:
+    """One Starlette app holding every pillar's ``api.ROUTES``; Reflex mounts itself inside it."""
+    routes = []
+    for module in import_pillar_modules("api"):
+        routes.extend(module.ROUTES)
+    return Starlette(routes=routes)
+
+
+def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES) -> ASGIApp:
+    """Reflex's /_upload has no server-side size limit and serves files publicly: cap and close it."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/_upload"):
+            if scope["method"] == "GET":
+                await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+                return
+            size = dict(scope["headers"]).get(b"content-length", b"")
+            if not size.isdigit() or int(size) > limit:
+                await PlainTextResponse("too large", status_code=413)(scope, receive, send)
+                return
+        await inner(scope, receive, send)
+
+    return app
+
+
+def security_headers(inner: ASGIApp) -> ASGIApp:
+    """Baseline headers; personal API responses are never stored by caches or the service worker."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        path = scope["path"].encode()
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                         (b"x-frame-options", b"DENY")]
+                if path.startswith(_NO_STORE_PREFIXES) and b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
+                headers.extend(item for item in extra if item[0] not in names)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await inner(scope, receive, send_with_headers)
+
+    return app

@@ -1,0 +1,95 @@
+"""Seed agencies (always) and demo accounts (for `make run`). Idempotent: re-running changes nothing.
+
+Usage: python -m citizen_app.demo [--agencies-only]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+from sqlmodel import Session, delete, select
+
+from citizen_app.core.config import ROOT
+from citizen_app.core.db import session_scope
+from citizen_app.core.registry import import_pillar_modules
+from citizen_app.identity.models import Agency, UserAccount, UserRole
+from citizen_app.identity.service import HASHER, parse_identifier
+
+DEMO_PASSWORD = "Demo@2026cds"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    login: str
+    full_name: str
+    roles: tuple[str, ...]
+    agency: str | None
+    story: str
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("0903123456", "Lê Thị Mai", ("citizen",), None, "60 tuổi, chủ nhà trọ ở phường Bàn Cờ / 60, landlady"),
+    DemoUser("0912000001", "Nguyễn Minh Khoa", ("citizen",), None, "sinh viên thuê trọ / student tenant"),
+    DemoUser("0912000002", "Trần Thu Hà", ("citizen",), None, "sinh viên thuê trọ / student tenant"),
+    DemoUser("0938000001", "Phạm Văn Bình", ("citizen", "official"), "ubnd-ban-co", "cán bộ UBND phường Bàn Cờ"),
+    DemoUser("0938000002", "Võ Thị Lan", ("citizen", "official"), "ca-ban-co", "cán bộ Công an phường Bàn Cờ"),
+    DemoUser("admin@congdanso.example", "Quản trị hệ thống", ("citizen", "admin"), None, "quản trị viên / admin"),
+    DemoUser("0977000001", "Đỗ Quang Huy", ("citizen", "volunteer"), None, "tình nguyện viên tổ CNS / volunteer"),
+)
+
+
+def seed_agencies(db: Session) -> int:
+    records = json.loads((ROOT / "data" / "agencies.json").read_text(encoding="utf-8"))["agencies"]
+    added = 0
+    for record in records:
+        agency = db.exec(select(Agency).where(Agency.code == record["code"])).first()
+        if agency is None:
+            db.add(Agency(**record))
+            added += 1
+        else:
+            for key, value in record.items():
+                setattr(agency, key, value)
+    db.flush()
+    return added
+
+
+def seed_user(db: Session, demo: DemoUser) -> UserAccount:
+    ident = parse_identifier(demo.login)
+    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
+    user = db.exec(select(UserAccount).where(column == ident.value)).first()
+    if user is None:
+        user = UserAccount(full_name=demo.full_name, password_hash=HASHER.hash(DEMO_PASSWORD), **{ident.kind: ident.value})
+        db.add(user)
+        db.flush()
+    agency = db.exec(select(Agency).where(Agency.code == demo.agency)).first() if demo.agency else None
+    user.agency_id = agency.id if agency else None
+    db.exec(delete(UserRole).where(UserRole.user_id == user.id))
+    for role in demo.roles:
+        db.add(UserRole(user_id=user.id, role=role))
+    db.flush()
+    return user
+
+
+def seed_demo(db: Session) -> dict[str, UserAccount]:
+    users = {demo.login: seed_user(db, demo) for demo in DEMO_USERS}
+    for module in import_pillar_modules("demo_data"):
+        module.seed(db, users)
+    return users
+
+
+def main(argv: list[str]) -> None:
+    with session_scope() as db:
+        added = seed_agencies(db)
+        if "--agencies-only" in argv:
+            print(f"Agencies: {added} added")
+            return
+        seed_demo(db)
+    print(f"Demo data ready (agencies added: {added}). All demo passwords: {DEMO_PASSWORD}")
+    for demo in DEMO_USERS:
+        print(f"  {demo.login:<26} {demo.full_name:<20} {', '.join(demo.roles):<20} {demo.story}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Home page, help page and placeholders for pillars that are not built yet."""

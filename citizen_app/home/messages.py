@@ -1,0 +1,28 @@
+MESSAGES: dict[str, dict[str, str]] = {
+    "home.title": {"vi": "Trang chủ", "en": "Home"},
+    "home.hello_guest": {"vi": "Chào mừng đến với Công dân số TP.HCM",
+                         "en": "Welcome to the HCMC Digital Citizen app"},
+    "home.open_items": {"vi": "Việc của bạn đang mở", "en": "Your open items"},
+    "home.no_open_items": {"vi": "Bạn không có hồ sơ, phản ánh hay vé nào đang mở.",
+                           "en": "You have no open dossiers, reports or tickets."},
+    "home.login_prompt": {"vi": "Đăng nhập để xem hồ sơ, phản ánh và vé của bạn.",
+                          "en": "Log in to see your dossiers, reports and tickets."},
+    "home.pillar.procedures": {"vi": "Thủ tục hành chính", "en": "Administrative procedures"},
+    "home.pillar.procedures.body": {"vi": "Nộp hồ sơ trực tuyến, ký số và theo dõi kết quả tại nhà.",
+                                    "en": "File dossiers online, sign them and follow the result from home."},
+    "home.pillar.feedback": {"vi": "Phản ánh, kiến nghị", "en": "Feedback and petitions"},
+    "home.pillar.feedback.body": {"vi": "Báo sự cố trong thành phố và xem cơ quan đã xử lý thế nào.",
+                                  "en": "Report a problem in the city and see how the agency handled it."},
+    "home.pillar.metro": {"vi": "Vé metro Tuyến số 1", "en": "Metro Line 1 tickets"},
+    "home.pillar.metro.body": {"vi": "Mua vé không dùng tiền mặt, quét mã QR ở cổng kể cả khi mất mạng.",
+                               "en": "Buy tickets cashless and scan the QR at the gate, even offline."},
+    "home.pillar.wallet": {"vi": "Ví định danh", "en": "Identity wallet"},
+    "home.pillar.wallet.body": {"vi": "Giấy tờ số, chữ ký số miễn phí và nhật ký sử dụng danh tính.",
+                                "en": "Digital credentials, a free digital signature and your identity log."},
+    "help.title": {"vi": "Hỗ trợ", "en": "Help"},
+    "help.body": {"vi": "Gọi tổng đài 1022 hoặc đến tổ công nghệ số cộng đồng tại phường của bạn. "
+                        "Tình nguyện viên có thể giúp bạn làm thủ tục khi bạn đồng ý.",
+                  "en": "Call the 1022 hotline or visit the community digital-tech team in your ward. "
+                        "Volunteers can help you with procedures when you agree."},
+    "help.call": {"vi": "Gọi 1022", "en": "Call 1022"},
+}

@@ -1,0 +1,59 @@
+"""Home and help pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.home.state import HomeState
+from citizen_app.i18n.state import t
+from citizen_app.identity.state import AuthState
+from citizen_app.ui.components import card_link
+from citizen_app.ui.layout import app_page, heading
+
+PILLARS = (
+    ("/procedures", "file-text", "home.pillar.procedures"),
+    ("/feedback", "megaphone", "home.pillar.feedback"),
+    ("/metro", "train-front", "home.pillar.metro"),
+    ("/wallet", "wallet", "home.pillar.wallet"),
+)
+
+
+def _open_item(item: rx.Var) -> rx.Component:
+    return rx.el.li(rx.link(item["title"], href=item["href"]), " — ", item["status"], class_name="cds-list-row")
+
+
+def _personal_block() -> rx.Component:
+    return rx.cond(
+        AuthState.logged_in,
+        rx.el.section(
+            rx.el.h2(t("home.open_items"), class_name="cds-h2"),
+            rx.cond(
+                HomeState.open_items.length() > 0,
+                rx.el.ul(rx.foreach(HomeState.open_items, _open_item), class_name="cds-list"),
+                rx.el.p(t("home.no_open_items"), id="no-open-items"),
+            ),
+        ),
+        rx.el.p(t("home.login_prompt"), " ", rx.link(t("auth.login"), href="/login", id="home-login")),
+    )
+
+
+@app_page("/", "home.title", on_load=[HomeState.load])
+def home_page() -> rx.Component:
+    return rx.el.div(
+        rx.heading(
+            rx.cond(AuthState.logged_in, AuthState.display_name, t("home.hello_guest")),
+            as_="h1", size="7", id="home-heading",
+        ),
+        rx.el.p(t("app.tagline"), class_name="cds-lead"),
+        _personal_block(),
+        rx.el.div(*[card_link(href, icon, key, f"{key}.body") for href, icon, key in PILLARS], class_name="cds-cards"),
+    )
+
+
+@app_page("/help", "help.title")
+def help_page() -> rx.Component:
+    return rx.el.section(
+        heading("help.title"),
+        rx.el.p(t("help.body")),
+        rx.el.a(t("help.call"), href="tel:1022", class_name="cds-button"),
+    )

@@ -1,0 +1,1 @@
+"""Identity pillar: accounts, sessions, roles, login providers (and later the wallet)."""

@@ -1,0 +1,342 @@
+"""Accounts, passwords, sessions and roles. Plain Python: no Reflex import."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, delete, func, select
+
+from citizen_app.core.config import settings
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.timeutil import utcnow
+from citizen_app.identity.models import (
+    ROLES,
+    Agency,
+    LoginAttempt,
+    LoginSession,
+    LoginTicket,
+    OidcLink,
+    UserAccount,
+    UserRole,
+)
+
+HASHER = PasswordHasher()
+# A hash of a random password, so that unknown accounts cost the same time as known ones.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+ACCOUNT_LOCK_FAILURES = 5
+IP_LOCK_FAILURES = 20
+LOCK_WINDOW = timedelta(minutes=15)
+TICKET_TTL = timedelta(seconds=60)
+LAST_SEEN_GRANULARITY = timedelta(minutes=5)
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+COMMON_PASSWORDS = frozenset(
+    {"1234567890", "12345678910", "0123456789", "password123", "matkhau123", "qwerty12345",
+     "abc1234567", "iloveyou123", "1111111111", "0000000000", "admin12345", "vietnam123"}
+)
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+_PHONE_RE = re.compile(r"^0[35789]\d{8}$")
+
+
+@dataclass(frozen=True)
+class Identifier:
+    kind: str  # "phone" or "email"
+    value: str
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session_id: str
+    user_id: int
+    full_name: str
+    roles: frozenset[str]
+    agency_id: int | None
+    lang: str
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalize_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+def parse_identifier(raw: str) -> Identifier:
+    """Accept a Vietnamese mobile number (0…/+84…) or an e-mail address."""
+    value = (raw or "").strip()
+    if "@" in value:
+        email = value.lower()
+        if not _EMAIL_RE.match(email):
+            raise DomainError("error.email_invalid")
+        return Identifier("email", email)
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not _PHONE_RE.match(digits):
+        raise DomainError("error.identifier_invalid")
+    return Identifier("phone", digits)
+
+
+def check_password_strength(password: str, *, personal: tuple[str, ...] = ()) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError("error.password_short", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError("error.password_long", n=MAX_PASSWORD_LENGTH)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise DomainError("error.password_common")
+    if not (re.search(r"[^\W\d_]", password) and re.search(r"\d", password)):
+        raise DomainError("error.password_mix")
+    for item in personal:
+        if item and len(item) >= 4 and item.lower() in lowered:
+            raise DomainError("error.password_personal")
+
+
+def check_full_name(full_name: str) -> str:
+    name = normalize_text(full_name)
+    if not 2 <= len(name) <= 120:
+        raise DomainError("error.name_length")
+    if re.search(r"[0-9<>{}\[\]@#$%^*=+|\\/]", name):
+        raise DomainError("error.name_chars")
+    return name
+
+
+def _find_by_identifier(db: Session, ident: Identifier) -> UserAccount | None:
+    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
+    return db.exec(select(UserAccount).where(column == ident.value)).first()
+
+
+def register(db: Session, identifier: str, password: str, full_name: str, lang: str = "vi") -> UserAccount:
+    ident = parse_identifier(identifier)
+    name = check_full_name(full_name)
+    check_password_strength(password, personal=(ident.value.split("@")[0], *name.split()))
+    if _find_by_identifier(db, ident) is not None:
+        raise DomainError("error.account_exists")
+    user = UserAccount(full_name=name, password_hash=HASHER.hash(password), lang=lang,
+                       **{ident.kind: ident.value})
+    db.add(user)
+    db.flush()
+    db.add(UserRole(user_id=user.id, role="citizen"))
+    db.flush()
+    return user
+
+
+def _recent_failures(db: Session, column, value: str, now: datetime) -> int:  # noqa: ANN001
+    since = now - LOCK_WINDOW
+    query = select(func.count()).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.at >= since, LoginAttempt.success == False  # noqa: E712
+    )
+    return db.exec(query).one()
+
+
+def check_not_locked(db: Session, identifier: str, ip: str, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if _recent_failures(db, LoginAttempt.identifier, identifier, now) >= ACCOUNT_LOCK_FAILURES:
+        raise DomainError("error.login_locked", minutes=int(LOCK_WINDOW.total_seconds() // 60))
+    if ip and _recent_failures(db, LoginAttempt.ip, ip, now) >= IP_LOCK_FAILURES:
+        raise DomainError("error.login_locked", minutes=int(LOCK_WINDOW.total_seconds() // 60))
+
+
+def authenticate(db: Session, identifier: str, password: str, ip: str = "") -> UserAccount:
+    """Check credentials. Failures are recorded by the caller's transaction *before* raising,
+    so callers must commit even when this raises (see ``record_failed_login``)."""
+    ident = parse_identifier(identifier)
+    check_not_locked(db, ident.value, ip)
+    user = _find_by_identifier(db, ident)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        HASHER.verify(stored, password)
+        ok = user is not None and user.password_hash is not None and user.is_active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise DomainError("error.login_failed")
+    db.add(LoginAttempt(identifier=ident.value, ip=ip, success=True))
+    if HASHER.check_needs_rehash(stored):
+        user.password_hash = HASHER.hash(password)
+    return user
+
+
+def record_failed_login(db: Session, identifier: str, ip: str) -> None:
+    try:
+        value = parse_identifier(identifier).value
+    except DomainError:
+        value = (identifier or "").strip().lower()[:254]
+    db.add(LoginAttempt(identifier=value, ip=ip, success=False))
+
+
+def roles_of(db: Session, user_id: int) -> frozenset[str]:
+    rows = db.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    return frozenset(rows) | {"citizen"}
+
+
+def create_login_ticket(db: Session, user_id: int, next_path: str = "/", method: str = "password") -> str:
+    raw = secrets.token_urlsafe(32)
+    db.add(LoginTicket(id=token_hash(raw), user_id=user_id, next_path=safe_next_path(next_path),
+                       method=method, expires_at=utcnow() + TICKET_TTL))
+    return raw
+
+
+def safe_next_path(path: str | None) -> str:
+    """Only same-site absolute paths; anything else goes home (no open redirect)."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path[:300]
+
+
+def redeem_login_ticket(db: Session, raw: str, user_agent: str = "", ip: str = "") -> tuple[str, str]:
+    ticket = db.get(LoginTicket, token_hash(raw or ""))
+    if ticket is None or ticket.used_at is not None or ticket.expires_at < utcnow():
+        raise DomainError("error.ticket_invalid")
+    ticket.used_at = utcnow()
+    token = open_session(db, ticket.user_id, user_agent=user_agent, ip=ip, method=ticket.method)
+    return token, ticket.next_path
+
+
+def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "", method: str = "password") -> str:
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.add(LoginSession(id=token_hash(raw), user_id=user_id, created_at=now, last_seen_at=now,
+                        expires_at=now + timedelta(days=settings().session_days),
+                        user_agent=user_agent[:300], ip=ip[:64], method=method))
+    return raw
+
+
+def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | None]:
+    """Return (status, info): status is "none", "ok", "invalid" (unknown/tampered) or "expired"."""
+    if not raw:
+        return "none", None
+    row = db.get(LoginSession, token_hash(raw))
+    if row is None:
+        return "invalid", None
+    now = utcnow()
+    if row.expires_at < now:
+        db.delete(row)
+        return "expired", None
+    user = db.get(UserAccount, row.user_id)
+    if user is None or not user.is_active:
+        return "invalid", None
+    if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
+        row.last_seen_at = now
+    info = SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang)
+    return "ok", info
+
+
+def close_session(db: Session, session_id: str) -> None:
+    db.exec(delete(LoginSession).where(LoginSession.id == session_id))
+
+
+def close_all_sessions(db: Session, user_id: int) -> int:
+    result = db.exec(delete(LoginSession).where(LoginSession.user_id == user_id))
+    return result.rowcount or 0
+
+
+def list_sessions(db: Session, user_id: int) -> list[LoginSession]:
+    query = select(LoginSession).where(LoginSession.user_id == user_id)
+    return list(db.exec(query.order_by(col(LoginSession.last_seen_at).desc())).all())
+
+
+def close_own_session(db: Session, user_id: int, session_id: str) -> None:
+    row = db.get(LoginSession, session_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound()
+    db.delete(row)
+
+
+def set_lang(db: Session, user_id: int, lang: str) -> None:
+    user = db.get(UserAccount, user_id)
+    if user is not None and lang in ("vi", "en"):
+        user.lang = lang
+
+
+# --- roles and agencies (admin) -------------------------------------------------------------
+
+
+def require_role(db: Session, user_id: int | None, *allowed: str) -> frozenset[str]:
+    """Re-read roles from the database: state may outlive a role change."""
+    if user_id is None:
+        raise NotAllowed("error.login_required")
+    roles = roles_of(db, user_id)
+    if allowed and not roles & set(allowed):
+        raise NotAllowed()
+    return roles
+
+
+def set_roles(db: Session, actor_id: int | None, target_id: int, roles: set[str], agency_code: str | None) -> None:
+    require_role(db, actor_id, "admin")
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise DomainError("error.role_unknown")
+    target = db.get(UserAccount, target_id)
+    if target is None:
+        raise NotFound()
+    if target_id == actor_id and "admin" not in roles:
+        raise DomainError("error.cannot_drop_own_admin")
+    agency = None
+    if agency_code:
+        agency = db.exec(select(Agency).where(Agency.code == agency_code)).first()
+        if agency is None:
+            raise DomainError("error.agency_unknown")
+    if "official" in roles and agency is None:
+        raise DomainError("error.official_needs_agency")
+    db.exec(delete(UserRole).where(UserRole.user_id == target_id))
+    for role in sorted(set(roles) | {"citizen"}):
+        db.add(UserRole(user_id=target_id, role=role))
+    target.agency_id = agency.id if agency else None
+
+
+def search_users(db: Session, actor_id: int | None, text: str = "", limit: int = 50) -> list[UserAccount]:
+    require_role(db, actor_id, "admin")
+    query = select(UserAccount).order_by(UserAccount.id)
+    needle = normalize_text(text)
+    if needle:
+        pattern = f"%{needle}%"
+        query = query.where(col(UserAccount.full_name).ilike(pattern) | col(UserAccount.phone).ilike(pattern)
+                            | col(UserAccount.email).ilike(pattern))
+    return list(db.exec(query.limit(limit)).all())
+
+
+def list_agencies(db: Session) -> list[Agency]:
+    return list(db.exec(select(Agency).order_by(Agency.code)).all())
+
+
+# --- OpenID Connect -------------------------------------------------------------------------
+
+
+def login_with_oidc(db: Session, issuer: str, claims: dict) -> UserAccount:
+    """First login creates the account or links it by verified e-mail; later logins find the link."""
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise DomainError("error.oidc_failed")
+    link = db.exec(select(OidcLink).where(OidcLink.issuer == issuer, OidcLink.subject == subject)).first()
+    if link is not None:
+        user = db.get(UserAccount, link.user_id)
+        if user is None or not user.is_active:
+            raise DomainError("error.oidc_failed")
+        return user
+    user = None
+    email = (claims.get("email") or "").lower()
+    if email and claims.get("email_verified") is True:
+        user = db.exec(select(UserAccount).where(UserAccount.email == email)).first()
+    if user is None:
+        name = normalize_text(claims.get("name") or "") or email.split("@")[0] or "Công dân"
+        user = UserAccount(full_name=name[:120], email=email if claims.get("email_verified") is True else None)
+        db.add(user)
+        db.flush()
+        db.add(UserRole(user_id=user.id, role="citizen"))
+    if claims.get("acr") in ("2", "level2", "urn:vneid:level2"):
+        user.identity_level = max(user.identity_level, 2)
+    db.add(OidcLink(user_id=user.id, issuer=issuer, subject=subject))
+    db.flush()
+    return user

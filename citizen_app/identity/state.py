@@ -1,0 +1,261 @@
+"""Thin Reflex states for login, registration, the account page and role administration.
+
+Every handler authorizes on the server; the browser only ever sees its own display data.
+"""
+
+from __future__ import annotations
+
+import json
+from http.cookies import CookieError, SimpleCookie
+
+import reflex as rx
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.timeutil import format_datetime
+from citizen_app.i18n.state import LangState, both
+from citizen_app.identity import service
+from citizen_app.identity.models import ROLES
+
+COOKIE_NAME = "cds_sid"
+_NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
+_CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+
+
+def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
+    try:
+        jar = SimpleCookie(header or "")
+    except CookieError:
+        return None
+    return jar[name].value if name in jar else None
+
+
+def go_to(url: str) -> rx.event.EventSpec:
+    """A full page load (new websocket, so the server sees the new cookie)."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+class AuthState(rx.State):
+    logged_in: bool = False
+    display_name: str = ""
+    roles: list[str] = []
+    identity_level: int = 0
+    notice_key: str = ""
+    notice: dict[str, str] = {}
+
+    _user_id: int | None = None
+    _session_id: str | None = None
+    _agency_id: int | None = None
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @rx.var
+    def is_official(self) -> bool:
+        return "official" in self.roles or "admin" in self.roles
+
+    @rx.var
+    def is_volunteer(self) -> bool:
+        return "volunteer" in self.roles
+
+    def _set_notice(self, key: str) -> None:
+        self.notice_key = key
+        self.notice = both(key) if key else {}
+
+    def _clear(self) -> None:
+        self.logged_in, self.display_name, self.roles, self.identity_level = False, "", [], 0
+        self._user_id = self._session_id = self._agency_id = None
+
+    @rx.event
+    def load_session(self):
+        """on_load of every page: resolve the HttpOnly session cookie to the user, server-side."""
+        raw = cookie_value(self.router.headers.cookie)
+        with session_scope() as db:
+            status, info = service.lookup_session(db, raw)
+        self._set_notice(_NOTICE_FROM_QUERY.get(self.router.page.params.get("notice", ""), ""))
+        if info is None:
+            self._clear()
+            if status in ("invalid", "expired"):
+                self._set_notice(f"auth.session_{status}")
+                return rx.call_script(_CLEAR_COOKIE_JS)
+            return None
+        self.logged_in, self.display_name = True, info.full_name
+        self.roles = sorted(info.roles)
+        self._user_id, self._session_id, self._agency_id = info.user_id, info.session_id, info.agency_id
+        return None
+
+    def _require_user(self) -> int:
+        if self._user_id is None:
+            raise NotAllowed("error.login_required")
+        return self._user_id
+
+
+async def acting_user(state: rx.State) -> tuple[int | None, str | None]:
+    """(user id, session id) of the browser behind ``state``, from the backend-only auth vars."""
+    auth = await state.get_state(AuthState)
+    return auth._user_id, auth._session_id
+
+
+class FormErrorMixin(rx.State, mixin=True):
+    error: dict[str, str] = {}
+    busy: bool = False
+
+    def _fail(self, exc: DomainError) -> None:
+        self.error = both(exc.code, **exc.params)
+
+
+class LoginState(FormErrorMixin, rx.State):
+    @rx.event
+    def reset_form(self):
+        self.error, self.busy = {}, False
+        key = self.router.page.params.get("error", "")
+        if key in ("oidc_failed", "oidc_disabled", "ticket_invalid"):
+            self.error = both(f"error.{key}")
+
+    @rx.event
+    def submit(self, form_data: dict):
+        identifier = str(form_data.get("identifier", ""))[:254]
+        password = str(form_data.get("password", ""))[:256]
+        ip = self.router.session.client_ip or ""
+        try:
+            with session_scope() as db:
+                user = service.authenticate(db, identifier, password, ip)
+                ticket = service.create_login_ticket(db, user.id, self.router.page.params.get("next", "/"))
+                lang = user.lang
+        except DomainError as exc:
+            if exc.code == "error.login_failed":
+                with session_scope() as db:
+                    service.record_failed_login(db, identifier, ip)
+            self._fail(exc)
+            return None
+        self.error = {}
+        return [LangState.set_lang(lang), go_to(f"/auth/session?ticket={ticket}")]
+
+
+class RegisterState(FormErrorMixin, rx.State):
+    @rx.event
+    def reset_form(self):
+        self.error, self.busy = {}, False
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        if form_data.get("password") != form_data.get("password2"):
+            self.error = both("error.password_mismatch")
+            return None
+        if not form_data.get("consent"):
+            self.error = both("error.consent_required")
+            return None
+        lang = (await self.get_state(LangState)).lang
+        try:
+            with session_scope() as db:
+                user = service.register(db, str(form_data.get("identifier", ""))[:254],
+                                        str(form_data.get("password", ""))[:256],
+                                        str(form_data.get("full_name", ""))[:200], lang)
+                ticket = service.create_login_ticket(db, user.id, "/")
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self.error = {}
+        return go_to(f"/auth/session?ticket={ticket}")
+
+
+class AccountState(FormErrorMixin, rx.State):
+    sessions: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        user_id, current = await acting_user(self)
+        if user_id is None:
+            self.sessions = []
+            return
+        with session_scope() as db:
+            rows = service.list_sessions(db, user_id)
+        self.sessions = [
+            {"id": row.id, "device": row.user_agent[:80] or "?", "last_seen": format_datetime(row.last_seen_at),
+             "current": "1" if row.id == current else ""}
+            for row in rows
+        ]
+
+    @rx.event
+    async def sign_out_device(self, session_id: str):
+        user_id, current = await acting_user(self)
+        if user_id is None:
+            return None
+        try:
+            with session_scope() as db:
+                service.close_own_session(db, user_id, str(session_id))
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        if session_id == current:
+            return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out'))")
+        return AccountState.load
+
+    @rx.event
+    async def logout_all(self):
+        user_id, _ = await acting_user(self)
+        if user_id is not None:
+            with session_scope() as db:
+                service.close_all_sessions(db, user_id)
+        return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out_all'))")
+
+    @rx.event
+    def logout(self):
+        return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out'))")
+
+    @rx.event
+    async def remember_lang(self):
+        user_id, _ = await acting_user(self)
+        lang = (await self.get_state(LangState)).lang
+        if user_id is not None:
+            with session_scope() as db:
+                service.set_lang(db, user_id, lang)
+
+
+class AdminState(FormErrorMixin, rx.State):
+    users: list[dict[str, str]] = []
+    agencies: list[dict[str, str]] = []
+    query: str = ""
+    saved: dict[str, str] = {}
+
+    @rx.event
+    async def load(self):
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                users = service.search_users(db, user_id, self.query)
+                self.users = [self._user_row(db, u) for u in users]
+                self.agencies = [{"code": a.code, "name": a.name_vi} for a in service.list_agencies(db)]
+        except DomainError as exc:
+            self.users, self.agencies = [], []
+            self._fail(exc)
+
+    @staticmethod
+    def _user_row(db, user) -> dict[str, str]:  # noqa: ANN001
+        agency = db.get(service.Agency, user.agency_id) if user.agency_id else None
+        return {"id": str(user.id), "name": user.full_name, "login": user.phone or user.email or "",
+                "roles": ",".join(sorted(service.roles_of(db, user.id))), "agency": agency.code if agency else ""}
+
+    @rx.event
+    async def search(self, form_data: dict):
+        self.query = str(form_data.get("q", ""))[:100]
+        return AdminState.load
+
+    @rx.event
+    async def save_roles(self, form_data: dict):
+        user_id, _ = await acting_user(self)
+        try:
+            target = int(form_data.get("user_id", 0))
+            roles = {role for role in ROLES if form_data.get(f"role_{role}")}
+            with session_scope() as db:
+                service.set_roles(db, user_id, target, roles, form_data.get("agency") or None)
+                name = db.get(service.UserAccount, target).full_name
+        except (ValueError, TypeError):
+            self._fail(DomainError("error.not_found"))
+            return None
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self.error, self.saved = {}, both("admin.saved", name=name)
+        return AdminState.load

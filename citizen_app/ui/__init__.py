@@ -1,0 +1,1 @@
+"""Shared UI: the app shell, page registration and small components."""

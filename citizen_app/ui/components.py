@@ -1,0 +1,46 @@
+"""Small accessible building blocks shared by every pillar."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.i18n.state import t, t_var
+
+
+def field(label_key: str, name: str, *, type_: str = "text", hint_key: str | None = None,
+          autocomplete: str = "off", required: bool = True, input_mode: str | None = None) -> rx.Component:
+    """A labelled input with an optional hint, wired with aria-describedby."""
+    field_id = f"f-{name}"
+    hint = rx.el.p(t(hint_key), id=f"{field_id}-hint", class_name="cds-hint") if hint_key else None
+    props = {"aria_describedby": f"{field_id}-hint"} if hint_key else {}
+    if input_mode:
+        props["input_mode"] = input_mode
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id, class_name="cds-label"),
+        hint,
+        rx.el.input(id=field_id, name=name, type=type_, auto_complete=autocomplete, required=required,
+                    class_name="cds-input", **props),
+        class_name="cds-field",
+    )
+
+
+def error_summary(error: rx.Var, element_id: str = "form-error") -> rx.Component:
+    """Shown when the server rejected the form; announced to screen readers."""
+    return rx.cond(
+        error.length() > 0,  # type: ignore[attr-defined]
+        rx.callout(t_var(error), icon="triangle-alert", color_scheme="red", role="alert", id=element_id),
+    )
+
+
+def primary_button(label_key: str, **props) -> rx.Component:
+    return rx.el.button(t(label_key), type="submit", class_name="cds-button", **props)
+
+
+def card_link(href: str, icon: str, title_key: str, body_key: str) -> rx.Component:
+    return rx.link(
+        rx.icon(icon, size=32, aria_hidden="true"),
+        rx.el.span(t(title_key), class_name="cds-card-title"),
+        rx.el.span(t(body_key), class_name="cds-card-body"),
+        href=href,
+        class_name="cds-card",
+    )

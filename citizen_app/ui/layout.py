@@ -1,0 +1,172 @@
+"""The app shell: header, side navigation (desktop), bottom navigation (phones), help footer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from citizen_app.i18n.catalog import catalog
+from citizen_app.i18n.state import LangState, t
+from citizen_app.identity.state import AuthState
+from citizen_app.ui.routes import MAIN_NAV, PageSpec, register
+
+
+def app_page(path: str, title_key: str, *, roles: tuple[str, ...] = (), on_load: list[Any] | None = None):
+    """Register a page inside the shell. ``roles`` only hides the page; handlers still authorize."""
+
+    def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        register(PageSpec(path, title_key, render, roles, list(on_load or [])))
+        return render
+
+    return decorator
+
+
+def _current_path() -> rx.Var:
+    return rx.State.router.page.path
+
+
+def _nav_link(path: str, label_key: str, icon: str, css: str) -> rx.Component:
+    active = _current_path() == path
+    return rx.link(
+        rx.icon(icon, size=22, aria_hidden="true"),
+        rx.el.span(t(label_key)),
+        href=path,
+        class_name=css,
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def side_nav() -> rx.Component:
+    links = [_nav_link(item.path, item.label_key, item.icon, "cds-side-link") for item in MAIN_NAV]
+    account = _nav_link("/account", "nav.account", "user-round", "cds-side-link")
+    admin = rx.cond(AuthState.is_admin, _nav_link("/admin", "nav.admin", "shield", "cds-side-link"))
+    return rx.el.nav(*links, account, admin, class_name="cds-side-nav", aria_label=t("nav.main"))
+
+
+def bottom_nav() -> rx.Component:
+    links = [_nav_link(item.path, item.label_key, item.icon, "cds-bottom-link") for item in MAIN_NAV]
+    return rx.el.nav(*links, class_name="cds-bottom-nav", aria_label=t("nav.main"))
+
+
+def header_bar() -> rx.Component:
+    account_label = rx.cond(AuthState.logged_in, AuthState.display_name, t("auth.login"))
+    return rx.el.header(
+        rx.link(
+            rx.image(src="/icons/icon-192.png", alt="", width="36px", height="36px"),
+            rx.el.span(t("app.name"), class_name="cds-brand-text"),
+            href="/",
+            class_name="cds-brand",
+        ),
+        rx.el.div(
+            rx.el.button(
+                t("shell.switch_to_other"),
+                on_click=LangState.toggle_lang,
+                class_name="cds-chip",
+                id="lang-switch",
+                aria_label=t("shell.language"),
+                lang=rx.cond(LangState.lang == "vi", "en", "vi"),
+            ),
+            rx.el.button(
+                rx.icon("a-large-small", size=20, aria_hidden="true"),
+                rx.el.span(t("shell.large_text"), class_name="cds-hide-narrow"),
+                on_click=LangState.toggle_large_text,
+                class_name="cds-chip",
+                aria_pressed=rx.cond(LangState.large_text == "1", "true", "false"),
+                aria_label=t("shell.large_text"),
+            ),
+            rx.link(
+                rx.icon("user-round", size=20, aria_hidden="true"),
+                rx.el.span(account_label, class_name="cds-hide-narrow"),
+                href=rx.cond(AuthState.logged_in, "/account", "/login"),
+                class_name="cds-chip",
+                id="account-link",
+                aria_label=account_label,
+            ),
+            class_name="cds-header-actions",
+        ),
+        class_name="cds-header",
+    )
+
+
+def session_notice() -> rx.Component:
+    return rx.cond(
+        AuthState.notice_key != "",
+        rx.callout(
+            rx.cond(LangState.lang == "en", AuthState.notice["en"], AuthState.notice["vi"]),
+            icon="info",
+            role="status",
+            id="session-notice",
+            margin_bottom="1em",
+        ),
+    )
+
+
+def help_footer() -> rx.Component:
+    return rx.el.footer(
+        rx.link(rx.icon("life-buoy", size=20, aria_hidden="true"), t("shell.help"), href="/help", class_name="cds-help"),
+        rx.el.a(t("shell.hotline"), href="tel:1022", class_name="cds-help"),
+        class_name="cds-footer",
+    )
+
+
+def _guarded(spec: PageSpec) -> rx.Component:
+    body = spec.render()
+    if not spec.roles:
+        return body
+    allowed = rx.Var.create(False)
+    for role in spec.roles:
+        allowed = allowed | AuthState.roles.contains(role)
+    return rx.cond(
+        ~AuthState.logged_in,
+        login_required(),
+        rx.cond(allowed, body, rx.callout(t("error.forbidden"), icon="ban", color_scheme="red", role="alert")),
+    )
+
+
+def login_required() -> rx.Component:
+    return rx.vstack(
+        rx.callout(t("error.login_required"), icon="log-in", role="status"),
+        rx.link(t("auth.login"), href="/login", class_name="cds-button"),
+        spacing="3",
+    )
+
+
+def shell(spec: PageSpec) -> rx.Component:
+    return rx.el.div(
+        rx.el.a(t("nav.skip"), href="#main", class_name="cds-skip"),
+        header_bar(),
+        rx.el.div(
+            side_nav(),
+            rx.el.main(
+                session_notice(),
+                _guarded(spec),
+                help_footer(),
+                id="main",
+                tab_index=-1,
+                class_name="cds-main",
+            ),
+            class_name="cds-body",
+        ),
+        bottom_nav(),
+        rx.el.input(type="hidden", id="cds-token", value=rx.State.router.session.client_token, read_only=True),
+        class_name="cds-shell",
+    )
+
+
+def coming_soon() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("shell.coming_soon"), size="5", as_="h1"),
+        rx.link(t("shell.back_home"), href="/", class_name="cds-button"),
+        spacing="4",
+    )
+
+
+def page_title(spec: PageSpec) -> str:
+    texts = catalog()[spec.title_key]
+    return f"{texts['vi']} · Công dân số"
+
+
+def heading(key: str) -> rx.Component:
+    return rx.heading(t(key), as_="h1", size="7", margin_bottom="0.5em")

@@ -1,0 +1,42 @@
+"""Routes as data: the navigation, the page registry and the tests share these records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label_key: str
+    icon: str
+
+
+# The five destinations of the bottom bar (phones) and side bar (desktop), in order.
+MAIN_NAV: tuple[NavItem, ...] = (
+    NavItem("/", "nav.home", "house"),
+    NavItem("/procedures", "nav.procedures", "file-text"),
+    NavItem("/feedback", "nav.feedback", "megaphone"),
+    NavItem("/metro", "nav.metro", "train-front"),
+    NavItem("/wallet", "nav.wallet", "wallet"),
+)
+
+
+@dataclass
+class PageSpec:
+    path: str
+    title_key: str
+    render: Callable[[], Any]
+    roles: tuple[str, ...] = ()
+    on_load: list[Any] = field(default_factory=list)
+
+
+PAGES: dict[str, PageSpec] = {}
+
+
+def register(spec: PageSpec) -> None:
+    if spec.path in PAGES:
+        raise ValueError(f"route {spec.path} registered twice")
+    PAGES[spec.path] = spec

@@ -1,0 +1,23 @@
+"""Reflex configuration. Every setting comes from the environment (see README, "Configuration")."""
+
+import os
+
+import reflex as rx
+from reflex_base.plugins.sitemap import SitemapPlugin
+
+from citizen_app.core.config import settings
+
+_settings = settings()
+_port = int(os.environ.get("PORT", "3000"))
+_origins = os.environ.get("CORS_ORIGINS") or f"{_settings.public_url},http://localhost:{_port},http://127.0.0.1:{_port}"
+
+config = rx.Config(
+    app_name="citizen_app",
+    db_url=_settings.database_url,
+    redis_url=_settings.redis_url,
+    frontend_port=_port,
+    cors_allowed_origins=[o.strip() for o in _origins.split(",") if o.strip()],
+    show_built_with_reflex=False,
+    telemetry_enabled=False,
+    disable_plugins=[SitemapPlugin],
+)
