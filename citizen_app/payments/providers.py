@@ -1,0 +1,150 @@
+"""The payment provider contract (base class) and the provider registry.
+
+A provider is a gateway adapter. The service layer owns orders and their states; a provider only talks to
+its gateway: it builds the redirect, checks signatures and reports what the gateway says, as dataclasses.
+Gateway signing stays inside the provider (see ``signing.py`` and ``sandbox.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from sqlmodel import Session
+
+from citizen_app.core.errors import DomainError
+from citizen_app.payments.models import PayOrder
+
+MAX_PROVIDER_ID = 32
+
+# What a gateway says about a payment.
+GW_PAID = "paid"
+GW_FAILED = "failed"
+GW_PENDING = "pending"
+GW_UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    redirect_url: str
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """A signature-checked statement from the gateway about one order."""
+
+    order_code: str
+    amount_vnd: int | None
+    status: str  # GW_PAID | GW_FAILED | GW_PENDING | GW_UNKNOWN
+    provider_txn: str = ""
+    method: str = ""
+    response_code: str = ""
+    raw: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    ok: bool
+    provider_ref: str = ""
+    response_code: str = ""
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The HTTP answer a gateway expects to a notification."""
+
+    status_code: int
+    body: dict
+
+
+class PaymentProvider:
+    """Base class = contract. Override every method that raises ``NotImplementedError``."""
+
+    id: ClassVar[str] = ""
+    is_demo: ClassVar[bool] = False
+    label_vi: ClassVar[str] = ""
+    label_en: ClassVar[str] = ""
+
+    def create_payment(self, db: Session, order: PayOrder, *, base_url: str, lang: str,
+                       client_ip: str) -> PaymentStart:
+        """Return where to send the browser (the gateway's hosted page) for this order."""
+        raise NotImplementedError
+
+    def verify_return(self, params: Mapping[str, str]) -> GatewayResult | None:
+        """Check the browser return; ``None`` if unsigned or tampered. Never used to mark an order paid."""
+        raise NotImplementedError
+
+    def parse_notification(self, params: Mapping[str, str]) -> GatewayResult | None:
+        """Check a server-to-server notification; ``None`` if the signature is missing or wrong."""
+        raise NotImplementedError
+
+    def ack(self, outcome: str) -> Ack:
+        """Translate a service outcome code (``NotificationOutcome``) into the gateway's expected answer."""
+        raise NotImplementedError
+
+    def query(self, db: Session, order: PayOrder) -> GatewayResult:
+        """Ask the gateway (verified channel) what happened to this order."""
+        raise NotImplementedError
+
+    def refund(self, db: Session, order: PayOrder, amount_vnd: int, reason: str) -> RefundResult:
+        raise NotImplementedError
+
+    def check_config(self) -> None:
+        """Raise if the provider cannot work (missing secret, bad merchant code)."""
+
+    # -- shared helpers ------------------------------------------------------------------------------
+    def return_url(self, base_url: str) -> str:
+        return f"{base_url.rstrip('/')}/pay/return/{self.id}"
+
+    def ipn_url(self, base_url: str) -> str:
+        return f"{base_url.rstrip('/')}/api/pay/ipn/{self.id}"
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+
+def sandbox_enabled() -> bool:
+    return os.environ.get("PAYMENTS_SANDBOX", "1").lower() not in ("0", "false", "no", "")
+
+
+class ProviderRegistry:
+    """``@registry("id")`` registers one instance per class; demo providers only when enabled."""
+
+    def __init__(self, demo_enabled: Callable[[], bool] = sandbox_enabled) -> None:
+        self._providers: dict[str, PaymentProvider] = {}
+        self._demo_enabled = demo_enabled
+
+    def __call__(self, provider_id: str) -> Callable[[type[PaymentProvider]], type[PaymentProvider]]:
+        def decorator(cls: type[PaymentProvider]) -> type[PaymentProvider]:
+            self.register(provider_id, cls())
+            return cls
+
+        return decorator
+
+    def register(self, provider_id: str, provider: PaymentProvider) -> None:
+        if not provider_id or len(provider_id) > MAX_PROVIDER_ID or not provider_id.isidentifier():
+            raise ValueError(f"bad provider id {provider_id!r}")
+        if provider_id in self._providers:
+            raise ValueError(f"provider {provider_id!r} already registered")
+        provider.id = provider_id
+        self._providers[provider_id] = provider
+
+    def _enabled(self, provider: PaymentProvider) -> bool:
+        return not provider.is_demo or self._demo_enabled()
+
+    def get(self, provider_id: str) -> PaymentProvider:
+        provider = self._providers.get(provider_id)
+        if provider is None or not self._enabled(provider):
+            raise DomainError("payments.unknown_provider", provider=provider_id)
+        return provider
+
+    def __iter__(self) -> Iterator[PaymentProvider]:
+        return (p for p in self._providers.values() if self._enabled(p))
+
+    def choices(self, lang: str = "vi") -> list[tuple[str, str]]:
+        return [(p.id, p.label(lang)) for p in self]
+
+
+payment_providers = ProviderRegistry()

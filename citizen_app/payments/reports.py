@@ -1,0 +1,85 @@
+"""Reconciliation summary for officials and admins: per local day (UTC+7) and product kind, with CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from citizen_app.core.errors import DomainError
+from citizen_app.core.timeutil import VN_TZ, to_local
+from citizen_app.i18n.catalog import translate
+from citizen_app.identity.service import require_role
+from citizen_app.payments.models import SETTLED, OrderStatus, PayOrder
+
+MAX_DAYS = 366
+
+
+@dataclass
+class SummaryRow:
+    day: date
+    product_kind: str
+    orders: int = 0
+    paid_count: int = 0
+    paid_vnd: int = 0
+    pending_count: int = 0
+    pending_vnd: int = 0
+    failed_count: int = 0
+    expired_count: int = 0
+    refunded_vnd: int = 0
+    net_vnd: int = 0
+
+
+def _utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    if end < start or (end - start).days >= MAX_DAYS:
+        raise DomainError("payments.report_range_invalid", days=MAX_DAYS)
+    low = datetime.combine(start, time.min, VN_TZ).astimezone(UTC)
+    high = datetime.combine(end + timedelta(days=1), time.min, VN_TZ).astimezone(UTC)
+    return low, high
+
+
+def _add(row: SummaryRow, order: PayOrder) -> None:
+    row.orders += 1
+    status = OrderStatus(order.status)
+    if status in SETTLED:
+        row.paid_count += 1
+        row.paid_vnd += order.amount_vnd
+        row.refunded_vnd += order.refunded_vnd
+        row.net_vnd += order.amount_vnd - order.refunded_vnd
+    elif status == OrderStatus.PENDING:
+        row.pending_count += 1
+        row.pending_vnd += order.amount_vnd
+    elif status == OrderStatus.FAILED:
+        row.failed_count += 1
+    elif status == OrderStatus.EXPIRED:
+        row.expired_count += 1
+
+
+def reconciliation_summary(db: Session, actor_id: int | None, start: date, end: date) -> list[SummaryRow]:
+    """Orders created between ``start`` and ``end`` (local dates, inclusive), grouped by day and product.
+
+    Refunds are counted against the day the order was created (so a day's figures add up per order)."""
+    require_role(db, actor_id, "official", "admin")
+    low, high = _utc_bounds(start, end)
+    stmt = select(PayOrder).where(col(PayOrder.created_at) >= low, col(PayOrder.created_at) < high)
+    rows: dict[tuple[date, str], SummaryRow] = {}
+    for order in db.exec(stmt).all():
+        key = (to_local(order.created_at).date(), order.product_kind)
+        _add(rows.setdefault(key, SummaryRow(day=key[0], product_kind=key[1])), order)
+    return [rows[key] for key in sorted(rows)]
+
+
+def summary_csv(rows: list[SummaryRow], lang: str = "vi") -> str:
+    """CSV with translated headers, dates as dd/mm/yyyy, amounts as plain integers (đồng)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    names = [f.name for f in fields(SummaryRow)]
+    writer.writerow([translate(f"payments.report.{name}", lang) for name in names])
+    for row in rows:
+        values = asdict(row)
+        values["day"] = row.day.strftime("%d/%m/%Y")
+        writer.writerow([values[name] for name in names])
+    return buffer.getvalue()

@@ -1,0 +1,347 @@
+"""The sandbox gateway: a VNPay-like test gateway served by the app itself ("Môi trường thử nghiệm").
+
+Two halves live here, kept apart as they would be in real life:
+
+* ``SandboxProvider`` — the merchant-side adapter (what a real VNPay adapter would be): it signs the
+  redirect to the hosted page, verifies return/notification signatures, queries and refunds.
+* the *gateway* simulator — ``open_checkout`` / ``decide`` / ``gateway_query`` / ``gateway_refund`` —
+  which keeps its own ledger (``PaySandboxTxn``), signs its answers and sends the notification (IPN) as
+  a real HTTP request to the app's own IPN URL through ``ipn_dispatcher`` (injectable for tests).
+
+The shared HMAC secret is generated into ``instance_dir()`` on first use and never committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+from sqlmodel import Session, select
+
+from citizen_app.core.config import instance_dir, settings
+from citizen_app.core.errors import DomainError
+from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
+from citizen_app.payments import signing
+from citizen_app.payments.catalog import merchant
+from citizen_app.payments.models import PayOrder, PaySandboxTxn
+from citizen_app.payments.providers import (
+    GW_FAILED,
+    GW_PAID,
+    GW_PENDING,
+    GW_UNKNOWN,
+    Ack,
+    GatewayResult,
+    PaymentProvider,
+    PaymentStart,
+    RefundResult,
+    payment_providers,
+)
+
+log = logging.getLogger(__name__)
+
+SECRET_FILE = "payments_sandbox_secret"
+CHECKOUT_PATH = "/pay/sandbox/checkout"
+VERSION = "2.1.0"
+DATE_FMT = "%Y%m%d%H%M%S"
+METHODS = ("card", "ewallet")
+IPN_MODES = ("now", "late", "twice", "never")
+DECISIONS = ("approve", "decline", "abandon")
+TEST_CARD = "9704 0000 0000 0018"  # fictitious test card shown on the hosted page
+TEST_WALLET = "0900000000"  # fictitious test e-wallet
+
+# Gateway response codes (VNPay-like). The service never reads them; it reads ``GatewayResult.status``.
+RC_SUCCESS = "00"
+RC_DECLINED = "51"
+RC_EXPIRED = "11"
+_ACKS = {
+    "accepted": ("00", "Confirm Success"),
+    "failed_recorded": ("00", "Confirm Success"),
+    "duplicate": ("02", "Order already confirmed"),
+    "unknown_order": ("01", "Order not found"),
+    "wrong_amount": ("04", "Invalid amount"),
+    "bad_signature": ("97", "Invalid signature"),
+    "error": ("99", "Unknown error"),
+}
+
+
+def gateway_secret() -> str:
+    """The HMAC key shared by the sandbox gateway and its adapter, created on first use (mode 0600)."""
+    path = instance_dir() / SECRET_FILE
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _vn_time(value: datetime) -> str:
+    return to_local(value).strftime(DATE_FMT)
+
+
+def _parse_vn_time(value: str) -> datetime | None:
+    try:
+        local = datetime.strptime(value, DATE_FMT).replace(tzinfo=VN_TZ)
+    except (TypeError, ValueError):
+        return None
+    return local.astimezone(UTC)
+
+
+def _amount_from(raw: str | None) -> int | None:
+    """``vnp_Amount`` is đồng × 100, as an integer string."""
+    if not raw or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value // 100 if value % 100 == 0 else None
+
+
+def _result_from(params: Mapping[str, str]) -> GatewayResult:
+    response = params.get("vnp_ResponseCode", "")
+    txn_status = params.get("vnp_TransactionStatus", "")
+    if response == RC_SUCCESS and txn_status == "00":
+        status = GW_PAID
+    elif txn_status == "01":
+        status = GW_PENDING
+    elif txn_status == "":  # e.g. "91": the gateway has no such transaction
+        status = GW_UNKNOWN
+    else:
+        status = GW_FAILED
+    return GatewayResult(order_code=params.get("vnp_TxnRef", ""), amount_vnd=_amount_from(params.get("vnp_Amount")),
+                         status=status, provider_txn=params.get("vnp_TransactionNo", ""),
+                         method=params.get("vnp_CardType", ""), response_code=response, raw=dict(params))
+
+
+@payment_providers("sandbox")
+class SandboxProvider(PaymentProvider):
+    """Merchant-side adapter for the sandbox gateway (same wire format as VNPay 2.1.0)."""
+
+    is_demo = True
+    label_vi = "Cổng thanh toán thử nghiệm"
+    label_en = "Sandbox payment gateway"
+
+    def create_payment(self, db: Session, order: PayOrder, *, base_url: str, lang: str,
+                       client_ip: str) -> PaymentStart:
+        params = {
+            "vnp_Version": VERSION, "vnp_Command": "pay", "vnp_TmnCode": merchant().sandbox_tmn_code,
+            "vnp_Amount": str(order.amount_vnd * 100), "vnp_CurrCode": "VND", "vnp_TxnRef": order.code,
+            "vnp_OrderInfo": f"Thanh toan don hang {order.code}", "vnp_OrderType": "other",
+            "vnp_Locale": "en" if lang == "en" else "vn", "vnp_ReturnUrl": self.return_url(base_url),
+            "vnp_IpAddr": client_ip or "127.0.0.1", "vnp_CreateDate": _vn_time(utcnow()),
+            "vnp_ExpireDate": _vn_time(order.expires_at),
+        }
+        query = signing.signed_query(params, gateway_secret())
+        return PaymentStart(redirect_url=f"{base_url.rstrip('/')}{CHECKOUT_PATH}?{query}")
+
+    def _verified(self, params: Mapping[str, str]) -> GatewayResult | None:
+        if not signing.verify(params, gateway_secret()):
+            return None
+        if params.get("vnp_TmnCode") != merchant().sandbox_tmn_code:
+            return None
+        return _result_from(params)
+
+    def verify_return(self, params: Mapping[str, str]) -> GatewayResult | None:
+        return self._verified(params)
+
+    def parse_notification(self, params: Mapping[str, str]) -> GatewayResult | None:
+        return self._verified(params)
+
+    def ack(self, outcome: str) -> Ack:
+        code, message = _ACKS.get(outcome, _ACKS["error"])
+        return Ack(status_code=200, body={"RspCode": code, "Message": message})
+
+    def query(self, db: Session, order: PayOrder) -> GatewayResult:
+        answer = self._verified(gateway_query(db, order.code))
+        if answer is None:  # cannot happen with an honest gateway; treat as "no information"
+            return GatewayResult(order_code=order.code, amount_vnd=None, status=GW_UNKNOWN)
+        return answer
+
+    def refund(self, db: Session, order: PayOrder, amount_vnd: int, reason: str) -> RefundResult:
+        return gateway_refund(db, order.code, amount_vnd)
+
+    def check_config(self) -> None:
+        if len(gateway_secret()) < 32:
+            raise ValueError("sandbox secret too short")
+
+
+# --------------------------------------------------------------------------------------------------
+# The gateway simulator (the "other side")
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What the hosted page shows."""
+
+    txn_ref: str
+    amount_vnd: int
+    order_info: str
+    expires_at: datetime
+    status: str  # the gateway ledger status
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Decision:
+    redirect_url: str
+    ipn_url: str | None  # None: nothing to send (abandoned)
+    ipn_mode: str
+
+
+def _ledger(db: Session, txn_ref: str) -> PaySandboxTxn | None:
+    return db.exec(select(PaySandboxTxn).where(PaySandboxTxn.txn_ref == txn_ref)).first()
+
+
+def _checked_request(params: Mapping[str, str]) -> tuple[int, datetime]:
+    """Validate a merchant's pay request as a gateway would; return (amount, expiry)."""
+    if not signing.verify(params, gateway_secret()):
+        raise DomainError("payments.sandbox_bad_signature")
+    if params.get("vnp_TmnCode") != merchant().sandbox_tmn_code or params.get("vnp_Command") != "pay":
+        raise DomainError("payments.sandbox_bad_request")
+    amount = _amount_from(params.get("vnp_Amount"))
+    expires_at = _parse_vn_time(params.get("vnp_ExpireDate", ""))
+    if not amount or amount <= 0 or expires_at is None or not params.get("vnp_TxnRef"):
+        raise DomainError("payments.sandbox_bad_request")
+    return amount, expires_at
+
+
+def open_checkout(db: Session, params: Mapping[str, str], now: datetime | None = None) -> Checkout:
+    """Verify the signed request and open (or reopen) the gateway's transaction for it."""
+    amount, expires_at = _checked_request(params)
+    now = now or utcnow()
+    txn = _ledger(db, params["vnp_TxnRef"])
+    if txn is None:
+        txn = PaySandboxTxn(txn_ref=params["vnp_TxnRef"], transaction_no=str(secrets.randbelow(9 * 10**7) + 10**7),
+                            amount_vnd=amount, expires_at=expires_at, created_at=now)
+        db.add(txn)
+        db.flush()
+    elif txn.amount_vnd != amount:
+        raise DomainError("payments.sandbox_bad_request")
+    clean = {k: v for k, v in params.items() if k.startswith(signing.PREFIX)}
+    return Checkout(txn_ref=txn.txn_ref, amount_vnd=amount, order_info=params.get("vnp_OrderInfo", ""),
+                    expires_at=expires_at, status=txn.status, params=clean)
+
+
+def _response_params(txn: PaySandboxTxn, order_info: str, now: datetime) -> dict[str, str]:
+    paid = txn.status == "approved"
+    return {
+        "vnp_Amount": str(txn.amount_vnd * 100), "vnp_BankCode": "SBXBANK" if txn.method == "card" else "SBXWALLET",
+        "vnp_CardType": "ATM" if txn.method == "card" else "EWALLET", "vnp_OrderInfo": order_info,
+        "vnp_PayDate": _vn_time(txn.decided_at or now), "vnp_ResponseCode": txn.response_code,
+        "vnp_TmnCode": merchant().sandbox_tmn_code, "vnp_TransactionNo": txn.transaction_no,
+        "vnp_TransactionStatus": "00" if paid else "02", "vnp_TxnRef": txn.txn_ref,
+    }
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}{'&' if urlsplit(url).query else '?'}{query}"
+
+
+def decide(db: Session, params: Mapping[str, str], decision: str, method: str, ipn_mode: str,
+           now: datetime | None = None) -> Decision:
+    """The tester approved, declined or abandoned on the hosted page. Schedule nothing here: the caller
+    dispatches the notification after its transaction commits (the gateway ledger must be visible)."""
+    if decision not in DECISIONS or method not in METHODS or ipn_mode not in IPN_MODES:
+        raise DomainError("payments.sandbox_bad_request")
+    now = now or utcnow()
+    checkout = open_checkout(db, params, now)
+    return_url = params.get("vnp_ReturnUrl", "")
+    if decision == "abandon":
+        return Decision(redirect_url=_with_query(return_url, f"vnp_TxnRef={checkout.txn_ref}&abandoned=1"),
+                        ipn_url=None, ipn_mode="never")
+    txn = _ledger(db, checkout.txn_ref)
+    assert txn is not None
+    if txn.status != "pending":
+        raise DomainError("payments.sandbox_already_decided")
+    expired = now > checkout.expires_at
+    txn.status = "approved" if decision == "approve" and not expired else "declined"
+    txn.response_code = RC_SUCCESS if txn.status == "approved" else (RC_EXPIRED if expired else RC_DECLINED)
+    txn.method, txn.decided_at = method, now
+    query = signing.signed_query(_response_params(txn, checkout.order_info, now), gateway_secret())
+    ipn_url = f"{settings().public_url}/api/pay/ipn/sandbox?{query}"
+    return Decision(redirect_url=_with_query(return_url, query), ipn_url=ipn_url, ipn_mode=ipn_mode)
+
+
+def gateway_query(db: Session, txn_ref: str, now: datetime | None = None) -> dict[str, str]:
+    """The gateway's signed answer to a status query (``querydr``)."""
+    now = now or utcnow()
+    txn = _ledger(db, txn_ref)
+    if txn is None:
+        params = {"vnp_TxnRef": txn_ref, "vnp_ResponseCode": "91", "vnp_TransactionStatus": "",
+                  "vnp_TmnCode": merchant().sandbox_tmn_code}
+    elif txn.status == "pending":
+        params = {"vnp_TxnRef": txn_ref, "vnp_ResponseCode": "00", "vnp_TransactionStatus": "01",
+                  "vnp_Amount": str(txn.amount_vnd * 100), "vnp_TmnCode": merchant().sandbox_tmn_code}
+    else:
+        params = _response_params(txn, f"Thanh toan don hang {txn_ref}", now)
+    params["vnp_SecureHash"] = signing.sign(params, gateway_secret())
+    return params
+
+
+def gateway_refund(db: Session, txn_ref: str, amount_vnd: int) -> RefundResult:
+    txn = _ledger(db, txn_ref)
+    if txn is None or txn.status != "approved":
+        return RefundResult(ok=False, response_code="91")
+    if amount_vnd <= 0 or txn.refunded_vnd + amount_vnd > txn.amount_vnd:
+        return RefundResult(ok=False, response_code="94")
+    txn.refunded_vnd += amount_vnd
+    return RefundResult(ok=True, provider_ref=f"RF{txn.transaction_no}-{txn.refunded_vnd}", response_code="00")
+
+
+# --------------------------------------------------------------------------------------------------
+# Notification delivery (a real HTTP GET to our own IPN URL, in the background)
+# --------------------------------------------------------------------------------------------------
+
+
+def http_get(url: str) -> None:
+    response = httpx.get(url, timeout=10.0)
+    log.info("sandbox IPN sent: HTTP %s %s", response.status_code, response.text[:200])
+
+
+def thread_timer(delay: float, job: Callable[[], None]) -> None:
+    timer = threading.Timer(delay, job)
+    timer.daemon = True
+    timer.start()
+
+
+def _late_seconds() -> float:
+    return float(os.environ.get("PAYMENTS_SANDBOX_LATE_SECONDS", "20"))
+
+
+@dataclass
+class IpnDispatcher:
+    """Sends the gateway's notification. Replace ``transport``/``schedule`` in tests."""
+
+    transport: Callable[[str], None] = http_get
+    schedule: Callable[[float, Callable[[], None]], None] = thread_timer
+    late_seconds: Callable[[], float] = _late_seconds
+    sent: list[str] = field(default_factory=list)
+
+    def plan(self, mode: str) -> list[float]:
+        return {"now": [0.5], "late": [self.late_seconds()], "twice": [0.5, 1.5], "never": []}[mode]
+
+    def dispatch(self, url: str | None, mode: str) -> int:
+        if not url:
+            return 0
+        delays = self.plan(mode)
+        for delay in delays:
+            self.schedule(delay, lambda: self._send(url))
+        return len(delays)
+
+    def _send(self, url: str) -> None:
+        try:
+            self.transport(url)
+            self.sent.append(url)
+        except Exception:  # noqa: BLE001 - a lost notification is recovered by reconcile_pending
+            log.exception("sandbox IPN delivery failed")
+
+
+ipn_dispatcher = IpnDispatcher()

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlmodel import Session, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from citizen_app.identity.service import open_session
+from citizen_app.payments import api, sandbox, service
+from citizen_app.payments.models import PayNotification, PayOrder
+from tests.unit.payments.helpers import make_user, new_order
+
+
+class Harness:
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.engine = engine
+        self.jobs: list[Callable[[], None]] = []
+        self.dispatcher = sandbox.IpnDispatcher(transport=self._deliver, schedule=lambda _d, job: self.jobs.append(job))
+        app = Starlette(routes=api.build_routes(self.sessions, self.dispatcher))
+        self.client = TestClient(app, base_url="http://testserver")
+
+    @contextmanager
+    def sessions(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+
+    def _deliver(self, url: str) -> None:
+        parts = urlsplit(url)
+        response = self.client.get(f"{parts.path}?{parts.query}")
+        assert response.status_code == 200
+
+    def run_jobs(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        for job in jobs:
+            job()
+
+
+@pytest.fixture()
+def harness(engine) -> Harness:  # noqa: ANN001
+    return Harness(engine)
+
+
+def _checkout(harness: Harness, db: Session) -> tuple[PayOrder, str]:
+    user = make_user(db)
+    order = new_order(db, user, 7000)
+    start = service.start_payment(db, user.id, order.code, "sandbox", base_url="http://testserver")
+    db.commit()
+    return order, start.redirect_url
+
+
+def _submit(harness: Harness, url: str, decision: str, ipn_mode: str = "now"):  # noqa: ANN202
+    params = dict(parse_qsl(urlsplit(url).query))
+    return harness.client.post(sandbox.CHECKOUT_PATH, data={**params, "decision": decision, "method": "card",
+                                                            "ipn_mode": ipn_mode}, follow_redirects=False)
+
+
+def test_hosted_page_is_labelled_and_accessible(harness: Harness, db: Session) -> None:
+    _, url = _checkout(harness, db)
+    page = harness.client.get(urlsplit(url).path + "?" + urlsplit(url).query)
+    assert page.status_code == 200
+    text = page.text
+    assert "Môi trường thử nghiệm" in text and "Sandbox" in text and 'lang="vi"' in text
+    assert "7.000 ₫" in text and "min-height:44px" in text
+    assert '<label for="ipn_mode">' in text and "<legend>" in text
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_tampered_checkout_request_refused(harness: Harness, db: Session) -> None:
+    _, url = _checkout(harness, db)
+    page = harness.client.get(url.replace("vnp_Amount=700000", "vnp_Amount=100"))
+    assert page.status_code == 400 and "Chữ ký" in page.text
+
+
+def test_approve_then_ipn_pays_and_return_redirects(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    response = _submit(harness, url, "approve", "twice")
+    assert response.status_code == 303
+    back = harness.client.get(response.headers["location"].replace("http://testserver", ""), follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == f"/metro/tickets?pay_order={order.code}"
+    db.refresh(order)
+    assert order.status == "pending"  # the return alone did not pay
+    assert len(harness.jobs) == 2
+    harness.run_jobs()
+    db.refresh(order)
+    assert order.status == "paid"
+    outcomes = [n.outcome for n in db.exec(select(PayNotification)).all()]
+    assert outcomes == ["accepted", "duplicate"]
+
+
+def test_decline_and_never_modes(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    assert _submit(harness, url, "decline", "never").status_code == 303
+    assert harness.jobs == []
+    db.refresh(order)
+    assert order.status == "pending"
+    service.reconcile_pending(db)
+    db.commit()
+    assert order.status == "failed"
+    again = _submit(harness, url, "approve")
+    assert again.status_code == 400
+
+
+def test_abandon_keeps_pending(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    response = _submit(harness, url, "abandon")
+    location = response.headers["location"].replace("http://testserver", "")
+    back = harness.client.get(location, follow_redirects=False)
+    assert "pay_notice=unverified" in back.headers["location"]
+    db.refresh(order)
+    assert order.status == "pending" and harness.jobs == []
+
+
+def test_ipn_endpoint_rejects_forgery_and_unknown_provider(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    _submit(harness, url, "approve", "never")
+    forged = harness.client.get(f"/api/pay/ipn/sandbox?vnp_TxnRef={order.code}&vnp_Amount=700000"
+                                "&vnp_ResponseCode=00&vnp_TransactionStatus=00&vnp_SecureHash=" + "0" * 128)
+    assert forged.json() == {"RspCode": "97", "Message": "Invalid signature"}
+    assert harness.client.get("/api/pay/ipn/nope").status_code == 404
+    db.refresh(order)
+    assert order.status == "pending"
+
+
+def test_receipt_pdf_and_csv_need_login(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    _submit(harness, url, "approve")
+    harness.run_jobs()
+    assert harness.client.get(f"/api/pay/receipt/{order.code}.pdf").status_code == 403
+    token = open_session(db, order.user_id)
+    db.commit()
+    harness.client.cookies.set("cds_sid", token)
+    pdf = harness.client.get(f"/api/pay/receipt/{order.code}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert harness.client.get("/api/pay/admin/reconciliation.csv?from=2026-01-01&to=2026-01-02").status_code == 403
+    official = make_user(db, "Cán bộ", role="official")
+    harness.client.cookies.set("cds_sid", open_session(db, official.id))
+    db.commit()
+    csv = harness.client.get("/api/pay/admin/reconciliation.csv?from=2026-01-01&to=2026-12-31&lang=en")
+    assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("Day,Product kind")
+    bad = harness.client.get("/api/pay/admin/reconciliation.csv?from=x&to=y")
+    assert bad.status_code == 400
+
+
+def test_module_routes_exposed() -> None:
+    paths = {getattr(r, "path", "") for r in api.ROUTES}
+    assert {"/pay/sandbox/checkout", "/api/pay/ipn/{provider}", "/pay/return/{provider}"} <= paths

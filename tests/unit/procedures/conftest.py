@@ -1,0 +1,76 @@
+"""Fixtures for the procedures pillar: agencies, accounts with roles, and answer builders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from citizen_app.identity.models import Agency, UserAccount, UserRole
+from citizen_app.procedures.hooks import HOOKS, Hooks
+
+PDF = b"%PDF-1.4\n" + b"0" * 200
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
+# Tuesday 2 Dec 2025, 09:00 in Vietnam (02:00 UTC)
+MORNING = datetime(2025, 12, 2, 2, 0, tzinfo=UTC)
+
+
+def _user(db, name: str, *roles: str, agency: Agency | None = None, phone: str | None = None) -> UserAccount:
+    user = UserAccount(full_name=name, phone=phone, agency_id=agency.id if agency else None)
+    db.add(user)
+    db.flush()
+    for role in ("citizen", *roles):
+        db.add(UserRole(user_id=user.id, role=role))
+    db.flush()
+    return user
+
+
+@pytest.fixture()
+def world(db):
+    police = Agency(code="CA-BAN-CO", name_vi="Công an phường Bàn Cờ", name_en="Ban Co Ward Police",
+                    kind="ward_police", ward="Bàn Cờ")
+    other_police = Agency(code="CA-XUAN-HOA", name_vi="Công an phường Xuân Hòa", name_en="Xuan Hoa Ward Police",
+                          kind="ward_police", ward="Xuân Hòa")
+    committee = Agency(code="UB-BAN-CO", name_vi="UBND phường Bàn Cờ", name_en="Ban Co Ward People's Committee",
+                       kind="ward_committee", ward="Bàn Cờ")
+    db.add_all([police, other_police, committee])
+    db.flush()
+    ns = SimpleNamespace(
+        police=police, other_police=other_police, committee=committee,
+        mai=_user(db, "Nguyễn Thị Mai", phone="0912345678"),
+        citizen=_user(db, "Trần Văn Bình", phone="0987654321"),
+        officer=_user(db, "Lê Văn Cảnh", "official", agency=police),
+        other_officer=_user(db, "Phạm Thị Dung", "official", agency=other_police),
+        committee_officer=_user(db, "Võ Văn Em", "official", agency=committee),
+        volunteer=_user(db, "Hoàng Tổ CNS", "volunteer"),
+    )
+    db.commit()
+    return ns
+
+
+@pytest.fixture()
+def hooks():
+    """Record what the pillar emits; restore the defaults afterwards."""
+    saved = (HOOKS.activity, HOOKS.notify)
+    seen = SimpleNamespace(activity=[], notify=[])
+    HOOKS.activity, HOOKS.notify = seen.activity.append, seen.notify.append
+    yield seen
+    HOOKS.activity, HOOKS.notify = saved
+    assert isinstance(HOOKS, Hooks)
+
+
+def tenant(name: str, born: str, pid: str, exemption: str = "none") -> dict:
+    return {"full_name": name, "date_of_birth": born, "sex": "nu", "personal_id": pid, "stay_months": 12,
+            "fee_exemption": exemption}
+
+
+MAI_PAGES = {
+    "receiver": {"receiver_agency": "CA-BAN-CO"},
+    "owner": {"full_name": "Nguyễn Thị Mai", "date_of_birth": "12/03/1968", "sex": "nu",
+              "personal_id": "079168001234", "phone": "0912 345 678", "owner_role": "owner"},
+    "place": {"residence_address": "12 Nguyễn Đình Chiểu, khu phố 3", "stay_from": "01/12/2025"},
+    "tenants": {"tenants": [tenant("Lý Thị Hoa", "05/09/2005", "079305001111"),
+                            tenant("Đặng Văn Khôi", "17/01/2006", "079206002222")]},
+    "declaration": {"owner_consents": True},
+}
