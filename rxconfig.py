@@ -9,7 +9,9 @@ from citizen_app.core.config import settings
 
 _settings = settings()
 _port = int(os.environ.get("PORT", "3000"))
-_origins = os.environ.get("CORS_ORIGINS") or f"{_settings.public_url},http://localhost:{_port},http://127.0.0.1:{_port}"
+_origins = os.environ.get("CORS_ORIGINS") or ",".join(
+    (_settings.public_url, f"http://localhost:{_port}", f"http://127.0.0.1:{_port}")
+)
 
 config = rx.Config(
     app_name="citizen_app",
@@ -20,4 +22,11 @@ config = rx.Config(
     show_built_with_reflex=False,
     telemetry_enabled=False,
     disable_plugins=[SitemapPlugin],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color="ruby", gray_color="slate", radius="medium", scaling="110%", has_background=True
+            )
+        )
+    ],
 )

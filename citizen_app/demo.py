@@ -60,7 +60,8 @@ def seed_user(db: Session, demo: DemoUser) -> UserAccount:
     column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
     user = db.exec(select(UserAccount).where(column == ident.value)).first()
     if user is None:
-        user = UserAccount(full_name=demo.full_name, password_hash=HASHER.hash(DEMO_PASSWORD), **{ident.kind: ident.value})
+        user = UserAccount(full_name=demo.full_name, password_hash=HASHER.hash(DEMO_PASSWORD),
+                           **{ident.kind: ident.value})
         db.add(user)
         db.flush()
     agency = db.exec(select(Agency).where(Agency.code == demo.agency)).first() if demo.agency else None

@@ -39,3 +39,119 @@ def db(engine) -> Iterator[Session]:  # noqa: ANN001
     """A session on a fresh schema. Call ``db.commit()`` where the code under test would."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture()
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Point the app's own engine (used by states and routes) at a fresh database."""
+    from citizen_app.core import config
+    from citizen_app.core import db as core_db
+
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    config.settings.cache_clear()
+    core_db.engine.cache_clear()
+    import_all_models()
+    SQLModel.metadata.drop_all(core_db.engine())
+    SQLModel.metadata.create_all(core_db.engine())
+    yield core_db.engine()
+    core_db.engine().dispose()
+    core_db.engine.cache_clear()
+    config.settings.cache_clear()
+
+
+# --- the real app in prod mode, started once per test run and shared ----------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, proc, timeout: float) -> None:  # noqa: ANN001
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}; see {ARTIFACTS / 'prod-app.log'}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(f"{url} did not answer in {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrate a fresh database, load demo data and serve the app with `reflex run --env prod`."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    workdir = tmp_path_factory.mktemp("prod")
+    env = {**os.environ, "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false",
+           "REFLEX_CHECK_LATEST_VERSION": "false", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
+           "INSTANCE_DIR": str(workdir / "instance"), "PUBLIC_URL": base, "PORT": str(port),
+           "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1"}
+    bindir = Path(sys.executable).parent
+    subprocess.run([str(bindir / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "citizen_app.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "prod-app.log").open("w")
+    reflex = shutil.which("reflex", path=str(bindir)) or "reflex"
+    proc = subprocess.Popen([reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
+                             "--backend-host", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        _wait_http(f"{base}/ping", proc, timeout=600)
+        _wait_http(f"{base}/", proc, timeout=120)
+        yield {"url": base, "database_url": env["DATABASE_URL"], "instance_dir": env["INSTANCE_DIR"]}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run `make test-deps`")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser, prod_app):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_hydrated(tab) -> None:  # noqa: ANN001
+    """The app is live once Reflex has a client token and the on_load events have run."""
+    tab.wait_for_function("() => { const el = document.getElementById('cds-token'); return el && el.value !== ''; }",
+                          timeout=60000)

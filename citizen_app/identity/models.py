@@ -95,3 +95,4 @@ class OidcLink(SQLModel, table=True):
     issuer: str = Field(max_length=300)
     subject: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+import citizen_app.identity.wallet_models  # noqa: E402,F401  (wallet tables live beside the account tables)

@@ -114,7 +114,7 @@ class LoginState(FormErrorMixin, rx.State):
             self.error = both(f"error.{key}")
 
     @rx.event
-    def submit(self, form_data: dict):
+    async def submit(self, form_data: dict):
         identifier = str(form_data.get("identifier", ""))[:254]
         password = str(form_data.get("password", ""))[:256]
         ip = self.router.session.client_ip or ""
@@ -130,7 +130,8 @@ class LoginState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         self.error = {}
-        return [LangState.set_lang(lang), go_to(f"/auth/session?ticket={ticket}")]
+        (await self.get_state(LangState)).lang = lang
+        return go_to(f"/auth/session?ticket={ticket}")
 
 
 class RegisterState(FormErrorMixin, rx.State):

@@ -65,7 +65,7 @@ def header_bar() -> rx.Component:
                 on_click=LangState.toggle_lang,
                 class_name="cds-chip",
                 id="lang-switch",
-                aria_label=t("shell.language"),
+                title=t("shell.language"),
                 lang=rx.cond(LangState.lang == "vi", "en", "vi"),
             ),
             rx.el.button(
@@ -105,7 +105,8 @@ def session_notice() -> rx.Component:
 
 def help_footer() -> rx.Component:
     return rx.el.footer(
-        rx.link(rx.icon("life-buoy", size=20, aria_hidden="true"), t("shell.help"), href="/help", class_name="cds-help"),
+        rx.link(rx.icon("life-buoy", size=20, aria_hidden="true"), t("shell.help"), href="/help",
+                class_name="cds-help"),
         rx.el.a(t("shell.hotline"), href="tel:1022", class_name="cds-help"),
         class_name="cds-footer",
     )

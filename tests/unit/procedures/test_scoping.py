@@ -58,7 +58,7 @@ def test_queue_overdue_first_and_apology(db, world, hooks):
     assert [a.dossier_id for a in issued] == [late]
     assert backoffice.issue_overdue_apologies(db, now=now) == []  # once per appointment
     dossier = db.get(service.ProcDossier, late)
-    assert service.to_local(dossier.due_at).strftime("%d/%m/%Y") == "09/12/2025"  # Mon 8 + 2 -> Wed 10? see below
+    assert service.to_local(dossier.due_at).strftime("%d/%m/%Y") == "10/12/2025"  # issued Sat -> counts from Mon 8, +2
     assert not backoffice.is_overdue(dossier, now)
     assert any(n.key == "procedures.notice_apology" for n in hooks.notify)
 

@@ -22,7 +22,7 @@ def _n() -> int:
 
 
 def _dossier(db, world, status: int, resume_to: int | None = None) -> ProcDossier:
-    dossier = ProcDossier(number=f"HS-T-{status}-{resume_to}-{id(world) % 1000}-{_n()}", access_code_hash="x", procedure_code="tam_tru",
+    dossier = ProcDossier(number=f"HS-T-{_n()}", access_code_hash="x", procedure_code="tam_tru",
                           applicant_id=world.mai.id, agency_id=world.police.id, status=status, resume_to=resume_to)
     db.add(dossier)
     db.flush()

@@ -1,0 +1,248 @@
+/*
+ * Công dân số — service worker (served at /sw.js, scope /).
+ *
+ * Routing (see decide()):
+ *   - never touched (network only, never cached): non-GET, cross-origin, /_event, /_upload, /auth/*,
+ *     /api/*, /open311/*, /pay/*, /ping, /_health, /sw.js — the path is percent-decoded and its
+ *     repeated slashes collapsed first, so "/%61pi/x" or "//api/x" cannot sneak past the list;
+ *   - navigations: network first -> cached page -> /offline.html;
+ *   - hashed build assets (/assets/*, /_next/static/*): cache first;
+ *   - the precached shell files (/pwa.js, /idb-store.js, icons, manifest…): stale-while-revalidate;
+ *   - everything else: network only.
+ * A response is stored only if it is a same-origin 200 that is not redirected and whose
+ * Cache-Control has neither no-store nor private (the app marks personal responses no-store).
+ *
+ * Updates: a new VERSION installs and then WAITS. /pwa.js shows "Có bản cập nhật — tải lại" and
+ * posts {type: "SKIP_WAITING"} only when the user taps it, so nobody is interrupted mid-task.
+ * activate deletes every "cds-" cache of other versions.
+ *
+ * The decision functions are pure and exported for node tests (tests/unit/notify/test_sw.py).
+ */
+"use strict";
+
+const VERSION = "2026-11-26.1"; // bump on every release that changes the shell
+const CACHE_PREFIX = "cds-";
+const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
+const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
+const RUNTIME_MAX_ENTRIES = 120;
+const OFFLINE_URL = "/offline.html";
+const PRECACHE = [
+  "/", OFFLINE_URL, "/manifest.webmanifest", "/pwa.js", "/idb-store.js",
+  "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-512-maskable.png",
+];
+const PRECACHE_OPTIONAL = ["/shell.css", "/shell.js", "/icons/apple-touch-icon-180.png"];
+const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
+const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];
+const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
+const DEFAULT_TEXT = {
+  vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
+  en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
+};
+
+/** Percent-decode and collapse "//" so the path is compared the way the server routes it. */
+function normalisePath(pathname) {
+  let path = pathname;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch (e) {
+    return null; // undecodable: let the network deal with it, never cache
+  }
+  return path.replace(/\/{2,}/g, "/");
+}
+
+function matchesPrefix(path, prefix) {
+  return path === prefix || path.startsWith(prefix + "/");
+}
+
+/**
+ * The routing decision: "bypass" (do not call respondWith, never cache), "navigate",
+ * "cache-first", "stale-while-revalidate" or "network".
+ */
+function decide(rawUrl, method, mode, origin) {
+  let url;
+  try {
+    url = new URL(rawUrl, origin);
+  } catch (e) {
+    return "bypass";
+  }
+  if ((method || "GET").toUpperCase() !== "GET" || url.origin !== origin) return "bypass";
+  const path = normalisePath(url.pathname);
+  if (path === null || NEVER_PREFIXES.some((p) => matchesPrefix(path, p))) return "bypass";
+  if (mode === "navigate") return "navigate";
+  if (CACHE_FIRST_PREFIXES.some((p) => matchesPrefix(path, p))) return "cache-first";
+  if (SHELL_PATHS.includes(path)) return "stale-while-revalidate";
+  return "network";
+}
+
+/** True when the SW answers the request itself (false = the browser goes to the network untouched). */
+function shouldHandle(rawUrl, method, mode, origin) {
+  const how = decide(rawUrl, method, mode || "cors", origin || (typeof self !== "undefined" ? self.location.origin : ""));
+  return how !== "bypass" && how !== "network";
+}
+
+/** May this response be stored? Only plain same-origin 200s without no-store/private. */
+function isCacheable(status, type, cacheControl, redirected) {
+  if (status !== 200 || redirected || (type && type !== "basic" && type !== "default")) return false;
+  const directives = String(cacheControl || "").toLowerCase().split(",").map((d) => d.trim().split("=")[0]);
+  return !directives.includes("no-store") && !directives.includes("private");
+}
+
+function responseCacheable(response) {
+  return isCacheable(response.status, response.type, response.headers.get("Cache-Control"), response.redirected);
+}
+
+/** The page a notification click opens: same-origin only, anything else becomes the home page. */
+function safeTargetUrl(raw, origin) {
+  try {
+    const url = new URL(raw || "/", origin);
+    if (url.origin === origin && (url.protocol === "https:" || url.protocol === "http:")) return url.href;
+  } catch (e) {
+    /* fall through */
+  }
+  return new URL("/", origin).href;
+}
+
+/** Build showNotification() arguments from the decrypted push payload (tolerates missing fields). */
+function notificationFromPayload(data, origin) {
+  const payload = data && typeof data === "object" ? data : {};
+  const lang = payload.lang === "en" ? "en" : "vi";
+  const text = (value, fallback, max) => (typeof value === "string" && value.trim() ? value.slice(0, max) : fallback);
+  const options = {
+    body: text(payload.body, DEFAULT_TEXT[lang].body, 500),
+    lang: lang,
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    data: {url: safeTargetUrl(payload.url, origin)},
+  };
+  if (typeof payload.tag === "string" && payload.tag) options.tag = payload.tag.slice(0, 64);
+  return {title: text(payload.title, DEFAULT_TEXT[lang].title, 120), options: options};
+}
+
+const api = {
+  VERSION, PRECACHE, NEVER_PREFIXES, CACHE_FIRST_PREFIXES,
+  normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload,
+};
+if (typeof module !== "undefined" && module.exports) module.exports = api;
+
+/* ---------------------------------------------------------------- service worker runtime --- */
+
+async function trimCache(name, max) {
+  const cache = await caches.open(name);
+  const keys = await cache.keys();
+  for (let i = 0; i < keys.length - max; i++) await cache.delete(keys[i]);
+}
+
+async function putIfCacheable(cacheName, request, response) {
+  if (!responseCacheable(response)) return;
+  const copy = response.clone(); // synchronously, before the page starts reading the body
+  const cache = await caches.open(cacheName);
+  await cache.put(request, copy);
+  if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
+}
+
+async function networkFirstNavigation(event) {
+  try {
+    const preloaded = await event.preloadResponse;
+    const response = preloaded || (await fetch(event.request));
+    event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
+    return response;
+  } catch (e) {
+    const cached = (await caches.match(event.request)) || (await caches.match(event.request, {ignoreSearch: true}));
+    return cached || (await caches.match(OFFLINE_URL)) || new Response("Offline", {status: 503});
+  }
+}
+
+async function cacheFirst(event) {
+  const cached = await caches.match(event.request);
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
+  return response;
+}
+
+async function staleWhileRevalidate(event) {
+  const cached = await caches.match(event.request, {ignoreSearch: true});
+  const refresh = fetch(event.request).then((response) => {
+    return putIfCacheable(SHELL_CACHE, event.request, response).then(() => response);
+  });
+  if (cached) {
+    event.waitUntil(refresh.catch(() => undefined));
+    return cached;
+  }
+  return refresh;
+}
+
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  await cache.addAll(PRECACHE.map((url) => new Request(url, {cache: "reload"})));
+  await Promise.all(PRECACHE_OPTIONAL.map((url) => cache.add(new Request(url, {cache: "reload"})).catch(() => undefined)));
+}
+
+async function cleanOldCaches() {
+  const names = await caches.keys();
+  const keep = [SHELL_CACHE, RUNTIME_CACHE];
+  await Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && !keep.includes(n)).map((n) => caches.delete(n)));
+}
+
+async function openFromNotification(notification) {
+  const target = safeTargetUrl(notification.data && notification.data.url, self.location.origin);
+  const windows = await self.clients.matchAll({type: "window", includeUncontrolled: true});
+  const same = windows.find((client) => client.url === target);
+  if (same && "focus" in same) return same.focus();
+  return self.clients.openWindow(target); // never navigates an open tab away from unsaved work
+}
+
+async function resubscribe(event) {
+  const old = event.oldSubscription;
+  const fresh = event.newSubscription || (old ? await self.registration.pushManager.subscribe(old.options) : null);
+  if (!fresh) return;
+  await fetch("/api/push/subscribe", {
+    method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({subscription: fresh.toJSON(), replaces: old ? old.endpoint : null}),
+  });
+}
+
+function installHandlers(scope) {
+  scope.addEventListener("install", (event) => event.waitUntil(precache()));
+  scope.addEventListener("activate", (event) => {
+    event.waitUntil((async () => {
+      await cleanOldCaches();
+      // No navigation preload: with it, a navigation the worker bypasses (e.g. /auth/session, a
+      // single-use login link) would reach the server twice.
+      if (scope.registration.navigationPreload) await scope.registration.navigationPreload.disable();
+      await scope.clients.claim();
+    })());
+  });
+  scope.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "SKIP_WAITING") scope.skipWaiting();
+  });
+  scope.addEventListener("fetch", (event) => {
+    const request = event.request;
+    const how = decide(request.url, request.method, request.mode, scope.location.origin);
+    if (how === "navigate") event.respondWith(networkFirstNavigation(event));
+    else if (how === "cache-first") event.respondWith(cacheFirst(event));
+    else if (how === "stale-while-revalidate") event.respondWith(staleWhileRevalidate(event));
+    // "bypass" and "network": no respondWith, the browser fetches normally and nothing is cached.
+  });
+  scope.addEventListener("push", (event) => {
+    let data = {};
+    try {
+      data = event.data ? event.data.json() : {};
+    } catch (e) {
+      data = {};
+    }
+    const note = notificationFromPayload(data, scope.location.origin);
+    event.waitUntil(scope.registration.showNotification(note.title, note.options));
+  });
+  scope.addEventListener("notificationclick", (event) => {
+    event.notification.close();
+    event.waitUntil(openFromNotification(event.notification));
+  });
+  scope.addEventListener("pushsubscriptionchange", (event) => {
+    event.waitUntil(resubscribe(event).catch(() => undefined));
+  });
+}
+
+if (typeof ServiceWorkerGlobalScope !== "undefined" && self instanceof ServiceWorkerGlobalScope) {
+  installHandlers(self);
+}

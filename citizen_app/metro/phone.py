@@ -1,0 +1,28 @@
+"""A simulated phone for tests and benchmarks: what ``assets/metro/ticket.js`` does with WebCrypto."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from citizen_app.metro.qr import PREFIX, b45decode, compress_public_key, scan_text
+
+
+class SimulatedPhone:
+    def __init__(self) -> None:
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+
+    @property
+    def device_key(self) -> str:
+        """base64url compressed P-256 public key, as ticket.js sends it when buying."""
+        raw = compress_public_key(self.private_key.public_key())
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    def qr_text(self, payload: str, at: int | None = None) -> str:
+        """The QR content shown at time ``at`` (Unix seconds): signed ticket + fresh device proof."""
+        signed = b45decode(payload.removeprefix(PREFIX))
+        if signed is None:
+            raise ValueError("not a ticket payload")
+        return scan_text(signed, self.private_key, int(time.time()) if at is None else at)

@@ -1,0 +1,1 @@
+"""Notifications: Web Push (VAPID), the in-app notification centre and city announcements."""

@@ -1,0 +1,48 @@
+"""Injectable hooks so other pillars (notifications, activity log) can listen without an import cycle.
+
+Receivers must not raise; they run inside the caller's transaction. Replace them at start-up, e.g.
+``HOOKS.activity = my_activity_writer``; tests swap in recorders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ActivityEvent:
+    """"A (helper) did X for B under consent #n": shown in B's activity log."""
+
+    subject_id: int
+    actor_id: int
+    action: str
+    at: datetime
+    dossier_id: int | None = None
+    consent_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for a citizen (e-mail/SMS/push chosen by the notifications pillar)."""
+
+    user_id: int
+    key: str  # i18n key, e.g. "procedures.notice_apology"
+    params: dict[str, Any]
+    dossier_id: int | None = None
+
+
+def _ignore(_: Any) -> None:
+    return None
+
+
+@dataclass
+class Hooks:
+    activity: Callable[[ActivityEvent], None] = _ignore
+    notify: Callable[[Notice], None] = _ignore
+
+
+HOOKS = Hooks()

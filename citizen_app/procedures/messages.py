@@ -1,0 +1,229 @@
+"""User-facing texts of the procedures pillar (vi first, en second)."""
+
+MESSAGES = {
+    "procedures.unknown_procedure": {
+        "vi": "Không tìm thấy thủ tục này.",
+        "en": "This procedure was not found.",
+    },
+    "procedures.dossier_not_found": {
+        "vi": "Không tìm thấy hồ sơ.",
+        "en": "Dossier not found.",
+    },
+    "procedures.form_invalid": {
+        "vi": "Có {count} thông tin cần sửa. Xem danh sách lỗi bên dưới.",
+        "en": "{count} answers need fixing. See the list of problems below.",
+    },
+    "procedures.err_required": {
+        "vi": "Vui lòng nhập thông tin này.",
+        "en": "Please fill this in.",
+    },
+    "procedures.err_too_long": {
+        "vi": "Tối đa {n} ký tự.",
+        "en": "At most {n} characters.",
+    },
+    "procedures.err_pattern": {
+        "vi": "Định dạng chưa đúng.",
+        "en": "The format is not right.",
+    },
+    "procedures.err_invalid": {
+        "vi": "Giá trị không hợp lệ.",
+        "en": "This value is not valid.",
+    },
+    "procedures.err_personal_id": {
+        "vi": "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+        "en": "The personal ID number must be exactly 12 digits.",
+    },
+    "procedures.err_phone": {
+        "vi": "Số điện thoại phải gồm 10 chữ số, ví dụ 0912345678.",
+        "en": "The phone number must have 10 digits, e.g. 0912345678.",
+    },
+    "procedures.err_email": {
+        "vi": "Địa chỉ email chưa đúng.",
+        "en": "The email address is not valid.",
+    },
+    "procedures.err_date": {
+        "vi": "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/09/1990.",
+        "en": "Enter the date as day/month/year, e.g. 05/09/1990.",
+    },
+    "procedures.err_date_future": {
+        "vi": "Ngày này không được sau hôm nay.",
+        "en": "This date cannot be in the future.",
+    },
+    "procedures.err_number": {
+        "vi": "Vui lòng nhập một số.",
+        "en": "Please enter a number.",
+    },
+    "procedures.err_range": {
+        "vi": "Nhập số từ {min} đến {max}.",
+        "en": "Enter a number from {min} to {max}.",
+    },
+    "procedures.err_option": {
+        "vi": "Vui lòng chọn một mục trong danh sách.",
+        "en": "Please choose an option.",
+    },
+    "procedures.err_must_accept": {
+        "vi": "Bạn cần đánh dấu xác nhận để tiếp tục.",
+        "en": "You need to tick this to continue.",
+    },
+    "procedures.err_group_min": {
+        "vi": "Cần ít nhất {n} người.",
+        "en": "At least {n} people are needed.",
+    },
+    "procedures.err_group_max": {
+        "vi": "Tối đa {n} người.",
+        "en": "At most {n} people.",
+    },
+    "procedures.err_unknown_page": {
+        "vi": "Trang không tồn tại.",
+        "en": "This page does not exist.",
+    },
+    "procedures.err_agency": {
+        "vi": "Vui lòng chọn cơ quan tiếp nhận trong danh sách.",
+        "en": "Please choose a receiving office from the list.",
+    },
+    "procedures.err_rule": {
+        "vi": "Bạn chưa đủ điều kiện cho thủ tục này.",
+        "en": "You are not eligible for this procedure.",
+    },
+    "procedures.err_attachment_missing": {
+        "vi": "Vui lòng tải lên giấy tờ này.",
+        "en": "Please upload this document.",
+    },
+    "procedures.not_editable": {
+        "vi": "Hồ sơ đã nộp, không thể sửa.",
+        "en": "The dossier was submitted and cannot be edited.",
+    },
+    "procedures.attachment_unknown": {
+        "vi": "Loại giấy tờ không đúng.",
+        "en": "Unknown document type.",
+    },
+    "procedures.file_empty": {
+        "vi": "Tệp trống.",
+        "en": "The file is empty.",
+    },
+    "procedures.file_too_large": {
+        "vi": "Tệp quá lớn (tối đa {mb} MB).",
+        "en": "The file is too large (max {mb} MB).",
+    },
+    "procedures.file_type": {
+        "vi": "Chỉ nhận tệp PDF, JPG hoặc PNG.",
+        "en": "Only PDF, JPG or PNG files are accepted.",
+    },
+    "procedures.file_missing": {
+        "vi": "Không tìm thấy tệp.",
+        "en": "File not found.",
+    },
+    "procedures.transition_illegal": {
+        "vi": "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.",
+        "en": "This action is not possible in the dossier's current status.",
+    },
+    "procedures.reason_required": {
+        "vi": "Vui lòng ghi rõ lý do.",
+        "en": "Please give the reason.",
+    },
+    "procedures.fee_not_due": {
+        "vi": "Hồ sơ không chờ nộp lệ phí.",
+        "en": "No fee is due for this dossier.",
+    },
+    "procedures.fee_amount_invalid": {
+        "vi": "Số tiền không hợp lệ.",
+        "en": "The amount is not valid.",
+    },
+    "procedures.rating_too_early": {
+        "vi": "Bạn có thể đánh giá khi đã có kết quả.",
+        "en": "You can rate the service once the result is ready.",
+    },
+    "procedures.rating_range": {
+        "vi": "Chọn từ 1 đến 5 sao.",
+        "en": "Choose 1 to 5 stars.",
+    },
+    "procedures.lookup_failed": {
+        "vi": "Mã hồ sơ hoặc mã tra cứu không đúng.",
+        "en": "The dossier number or access code is wrong.",
+    },
+    "procedures.consent_missing": {
+        "vi": "Bạn chưa được công dân đồng ý cho thực hiện việc này, hoặc sự đồng ý đã hết hạn.",
+        "en": "The citizen has not allowed you to do this, or the consent has expired.",
+    },
+    "procedures.consent_scope_invalid": {
+        "vi": "Phạm vi đồng ý không hợp lệ.",
+        "en": "Invalid consent scope.",
+    },
+    "procedures.consent_procedures_invalid": {
+        "vi": "Chọn ít nhất một thủ tục.",
+        "en": "Choose at least one procedure.",
+    },
+    "procedures.consent_hours_invalid": {
+        "vi": "Thời hạn từ 1 đến {max} giờ.",
+        "en": "Duration from 1 to {max} hours.",
+    },
+    "procedures.consent_self": {
+        "vi": "Không thể tự ủy quyền cho chính mình.",
+        "en": "You cannot authorise yourself.",
+    },
+    "procedures.helper_not_volunteer": {
+        "vi": "Người này không phải tình nguyện viên đã đăng ký.",
+        "en": "This person is not a registered volunteer.",
+    },
+    "procedures.consent_code_invalid": {
+        "vi": "Mã không đúng hoặc đã hết hạn.",
+        "en": "The code is wrong or has expired.",
+    },
+    "procedures.consent_text": {
+        "vi": (
+            "Tôi đồng ý để {helper} chuẩn bị{submit} hồ sơ {procedures} thay tôi đến {until}. Tôi có "
+            "thể thu hồi bất cứ lúc nào."
+        ),
+        "en": (
+            "I allow {helper} to prepare{submit} {procedures} dossiers for me until {until}. I can "
+            "revoke this at any time."
+        ),
+    },
+    "procedures.official_without_agency": {
+        "vi": "Tài khoản cán bộ chưa gắn với cơ quan.",
+        "en": "This official account is not linked to an agency.",
+    },
+    "procedures.supplement_item_invalid": {
+        "vi": "Mục yêu cầu bổ sung không hợp lệ.",
+        "en": "Invalid supplement item.",
+    },
+    "procedures.supplement_items_required": {
+        "vi": "Liệt kê ít nhất một giấy tờ cần bổ sung.",
+        "en": "List at least one missing item.",
+    },
+    "procedures.already_signed": {
+        "vi": "Kết quả đã được ký.",
+        "en": "The result is already signed.",
+    },
+    "procedures.sign_failed": {
+        "vi": "Ký số không thành công.",
+        "en": "Signing failed.",
+    },
+    "procedures.result_unsigned": {
+        "vi": "Kết quả chưa được ký số.",
+        "en": "The result has not been signed yet.",
+    },
+    "procedures.result_missing": {
+        "vi": "Chưa có kết quả.",
+        "en": "No result yet.",
+    },
+    "procedures.font_missing": {
+        "vi": "Thiếu phông chữ tiếng Việt trên máy chủ.",
+        "en": "The server is missing a Vietnamese font.",
+    },
+    "procedures.notice_status": {
+        "vi": "Hồ sơ {number} đã chuyển trạng thái.",
+        "en": "Dossier {number} changed status.",
+    },
+    "procedures.notice_rate": {
+        "vi": "Hồ sơ {number} đã trả kết quả. Mời bạn đánh giá dịch vụ.",
+        "en": "Dossier {number} is complete. Please rate the service.",
+    },
+    "procedures.notice_apology": {
+        "vi": (
+            "Phiếu xin lỗi và hẹn lại ngày trả kết quả: hồ sơ {number} bị chậm. Chúng tôi xin lỗi và "
+            "hẹn trả kết quả ngày {date}."
+        ),
+        "en": "Apology and new appointment: dossier {number} is late. We apologise; the new result date is {date}.",
+    },
+}

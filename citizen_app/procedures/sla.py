@@ -1,0 +1,155 @@
+"""The deadline (SLA) engine: working days with Vietnamese holidays, the 15:00 cut-off and pauses.
+
+Pure functions over a holiday calendar and a list of clock events replayed from the dossier history,
+so the due date can always be recomputed from the append-only log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from citizen_app.core.config import ROOT
+from citizen_app.core.timeutil import VN_TZ, to_local
+
+HOLIDAY_FILE = ROOT / "data" / "holidays" / "vn_holidays.json"
+CUTOFF = time(15, 0)
+OFFICE_CLOSE = time(17, 0)
+_MAX_SCAN_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    holidays: frozenset[date]
+    working_weekends: frozenset[date]
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working_weekends:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        for offset in range(1, _MAX_SCAN_DAYS):
+            candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("no working day found")
+
+    def add_working_days(self, day: date, count: int) -> date:
+        for _ in range(count):
+            day = self.next_working_day(day)
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in the half-open interval (start, end]."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+
+def _dates(rows: list[dict[str, Any]]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(row["date"]) for row in rows)
+
+
+def parse_calendar(data: dict[str, Any]) -> HolidayCalendar:
+    """Shared file format: ``holidays`` and ``extra_working_days`` (``working_days`` also accepted)."""
+    extra = data.get("extra_working_days", []) + data.get("working_days", [])
+    return HolidayCalendar(_dates(data.get("holidays", [])), _dates(extra))
+
+
+@lru_cache(maxsize=1)
+def holiday_calendar(path: Path = HOLIDAY_FILE) -> HolidayCalendar:
+    return parse_calendar(json.loads(path.read_text(encoding="utf-8")))
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def start_day(received_utc: datetime, cal: HolidayCalendar, cutoff: bool) -> date:
+    """The day counting starts: the next working day if received on a day off or after 15:00 (when set)."""
+    local = to_local(received_utc)
+    day = local.date()
+    if not cal.is_working_day(day) or (cutoff and local.time() >= CUTOFF):
+        return cal.next_working_day(day)
+    return day
+
+
+def due_day(first: date, value: int, unit: str, cal: HolidayCalendar) -> date:
+    if unit == "same_day":
+        return first
+    if unit == "working_days":
+        return cal.add_working_days(first, value)
+    day = first + timedelta(days=value)
+    return day if cal.is_working_day(day) else cal.next_working_day(day)
+
+
+def end_of_office_day(day: date) -> datetime:
+    """Aware UTC for 17:00 Vietnam time on ``day`` (the appointment time on the receipt)."""
+    return datetime.combine(day, OFFICE_CLOSE, tzinfo=VN_TZ).astimezone(UTC)
+
+
+def remaining_units(pause_utc: datetime, due_utc: datetime, unit: str, cal: HolidayCalendar) -> int:
+    pause_day, due = to_local(pause_utc).date(), to_local(due_utc).date()
+    if unit == "working_days":
+        return cal.working_days_between(pause_day, due)
+    if unit == "calendar_days":
+        return max((due - pause_day).days, 0)
+    return 0
+
+
+# --- replay -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockEvent:
+    at: datetime  # aware UTC
+    kind: str  # "start", "pause", "resume", "stop", "extend"
+    new_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SlaState:
+    due_at: datetime | None
+    running: bool
+    paused: bool
+    started_at: datetime | None
+    extended: bool
+
+    def overdue(self, now: datetime) -> bool:
+        return self.running and self.due_at is not None and now > self.due_at
+
+
+def _due_from(at: datetime, value: int, unit: str, cutoff: bool, cal: HolidayCalendar) -> datetime:
+    return end_of_office_day(due_day(start_day(at, cal, cutoff), value, unit, cal))
+
+
+def compute_sla(time_spec: dict[str, Any], events: list[ClockEvent], cal: HolidayCalendar) -> SlaState:
+    """Replay clock events. ``time_spec`` is the procedure's ``processing_time``."""
+    value, unit = time_spec["value"], time_spec["unit"]
+    cutoff, mode = bool(time_spec.get("cutoff_15h")), time_spec.get("pause_mode", "resume")
+    due: datetime | None = None
+    running = paused = extended = False
+    started: datetime | None = None
+    left = 0
+    for event in events:
+        if event.kind == "start" and started is None:
+            started, running, due = event.at, True, _due_from(event.at, value, unit, cutoff, cal)
+        elif event.kind == "pause" and running:
+            left = remaining_units(event.at, due, unit, cal) if due else 0
+            running, paused = False, True
+        elif event.kind == "resume" and paused:
+            running, paused = True, False
+            due = (_due_from(event.at, value, unit, cutoff, cal) if mode == "restart"
+                   else _due_from(event.at, left, unit, cutoff, cal))
+        elif event.kind == "extend" and running and event.new_due is not None:
+            due, extended = event.new_due, True
+        elif event.kind == "stop":
+            running = paused = False
+    return SlaState(due if (running or not paused) else None, running, paused, started, extended)

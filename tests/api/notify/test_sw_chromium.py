@@ -1,0 +1,238 @@
+"""The real service worker in headless Chromium against a small loopback static server.
+
+Checks what the node tests cannot: precache on install, offline navigation fallback, that
+no-store/private pages and /api/* are never put in Cache Storage, and the user-driven update
+(banner → SKIP_WAITING → reload → old caches removed). Skipped when Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ASSETS = ROOT / "assets"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH = {"executable_path": str(CHROMIUM), "headless": True,
+          "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]}
+PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="manifest" href="/manifest.webmanifest"><script src="/idb-store.js" defer></script>
+<script src="/pwa.js" defer></script></head><body><main id="main">{title}</main></body></html>"""
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+
+class Site:
+    """Serves assets/ like Reflex prod (assets at /) plus a few pages and an API with known headers."""
+
+    def __init__(self) -> None:
+        self.sw_version = "test-1"
+        site = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".webmanifest": "application/manifest+json",
+                              ".js": "text/javascript"}
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(ASSETS), **kwargs)
+
+            def _send(self, body: str, ctype: str, cache: str | None) -> None:
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                if cache:
+                    self.send_header("Cache-Control", cache)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?")[0]
+                if path == "/sw.js":
+                    source = (ASSETS / "sw.js").read_text(encoding="utf-8")
+                    source = source.replace('const VERSION = "', f'const VERSION = "{site.sw_version}-', 1)
+                    return self._send(source, "text/javascript", "no-cache")
+                pages = {"/": (None, "Trang chủ"), "/about": (None, "Giới thiệu"),
+                         "/account": ("no-store", "Tài khoản riêng"), "/mine": ("private, max-age=600", "Của tôi")}
+                if path in pages:
+                    cache, title = pages[path]
+                    return self._send(PAGE.format(title=title), "text/html; charset=utf-8", cache)
+                if path.startswith("/api/"):
+                    return self._send(json.dumps({"secret": "personal"}), "application/json", None)
+                return super().do_GET()
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def site() -> Iterator[Site]:
+    server = Site()
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(**LAUNCH)
+        yield instance
+        instance.close()
+
+
+CACHED_URLS = """async () => {
+  const out = {};
+  for (const name of await caches.keys()) {
+    out[name] = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+  }
+  return out;
+}"""
+
+
+def _controlled(page: Any) -> None:
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/")
+    _controlled(page)
+    for path in ("/about", "/account", "/mine"):
+        page.goto(site.url + path)
+    page.evaluate("fetch('/api/me').then((r) => r.json())")
+    page.wait_for_timeout(500)
+    caches = page.evaluate(CACHED_URLS)
+    stored = {p for urls in caches.values() for p in urls}
+    assert {"/", "/offline.html", "/pwa.js", "/manifest.webmanifest", "/icons/icon-512-maskable.png"} <= stored
+    assert "/about" in stored
+    assert not stored & {"/account", "/mine", "/api/me", "/sw.js"}
+    assert page.evaluate("() => [window.cdsPwa.canInstall(), window.cdsPwa.isIos(), typeof window.cdsStore.put]") == [
+        False, False, "function"]
+
+    context.set_offline(True)
+    page.goto(site.url + "/about")
+    assert page.title() == "Giới thiệu"
+    page.goto(site.url + "/account")
+    assert "Bạn đang ngoại tuyến" in page.content()
+    page.goto(site.url + "/never-seen")
+    assert "You are offline" in page.content()
+    page.goto(site.url + "/?src=pwa")
+    assert page.title() == "Trang chủ"
+    context.close()
+
+
+def test_update_waits_for_the_user_then_cleans_old_caches(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/")
+    _controlled(page)
+    page.evaluate("window.__marker = 'still here'")
+    site.sw_version = "test-2"
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    banner = page.locator("#cds-update-banner")
+    banner.wait_for(timeout=15000)
+    assert "Có bản cập nhật" in banner.inner_text()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__marker") == "still here"  # nothing happens until the user taps
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => !!r.waiting)")
+    with page.expect_navigation():
+        banner.get_by_role("button", name="Tải lại").click()
+    _controlled(page)
+    page.wait_for_function("caches.keys().then((k) => k.every((n) => n.includes('test-2')))", timeout=15000)
+    names = page.evaluate("caches.keys()")
+    assert names and all("test-2" in n for n in names)
+    context.close()
+
+
+def test_idb_store_round_trip(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/about")
+    page.wait_for_function("!!window.cdsStore")
+    result = page.evaluate("""async () => {
+      const s = window.cdsStore;
+      await s.put("drafts", "feedback-1", {text: "Ổ gà đường Lê Lợi", at: 1});
+      await s.put("drafts", "feedback-0", {text: "x"});
+      const got = await s.get("drafts", "feedback-1");
+      const keys = await s.keys("drafts");
+      await s.del("drafts", "feedback-0");
+      const after = await s.keys("drafts");
+      let unknown = "";
+      try { await s.get("nope", "k"); } catch (e) { unknown = e.message; }
+      await s.clear();
+      return {got, keys, after, unknown, empty: await s.keys("drafts"), missing: await s.get("tickets", "x")};
+    }""")
+    assert result["got"] == {"text": "Ổ gà đường Lê Lợi", "at": 1}
+    assert result["keys"] == ["feedback-0", "feedback-1"] and result["after"] == ["feedback-1"]
+    assert "unknown store" in result["unknown"] and result["empty"] == [] and result.get("missing") is None
+    context.close()
+
+
+def test_chromium_reports_the_app_installable(site: Site, tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), **LAUNCH)
+        page = context.new_page()
+        page.goto(site.url + "/")
+        _controlled(page)
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        manifest = cdp.send("Page.getAppManifest")
+        context.close()
+    assert errors == [], errors
+    assert not manifest.get("errors"), manifest.get("errors")
+
+
+def test_push_event_shows_a_same_origin_notification(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    context.grant_permissions(["notifications"], origin=site.url)
+    page = context.new_page()
+    page.goto(site.url + "/")
+    _controlled(page)
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    for _ in range(50):
+        if registrations:
+            break
+        page.wait_for_timeout(100)
+    reg_id = registrations[0]["registrationId"]
+    payload = {"title": "Vé metro sắp hết hạn", "body": "Vé lượt của bạn hết hạn lúc 23:59", "url": "/metro",
+               "tag": "ticket_expiry-3", "lang": "vi"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.url + "/", "registrationId": reg_id,
+                                                  "data": json.dumps(payload)})
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.url + "/", "registrationId": reg_id,
+                                                  "data": json.dumps({"title": "x", "url": "https://evil.example/"})})
+    notes: list[dict] = []
+    for _ in range(100):
+        notes = page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) =>
+            ns.map((n) => ({title: n.title, body: n.body, url: n.data.url, tag: n.tag})))""")
+        if len(notes) == 2:
+            break
+        page.wait_for_timeout(100)
+    context.close()
+    by_title = {n["title"]: n for n in notes}
+    assert by_title["Vé metro sắp hết hạn"]["url"] == site.url + "/metro"
+    assert by_title["Vé metro sắp hết hạn"]["tag"] == "ticket_expiry-3"
+    assert by_title["x"]["url"] == site.url + "/"

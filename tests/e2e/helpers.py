@@ -1,0 +1,38 @@
+"""Shared browser steps for the end-to-end tests."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import wait_hydrated
+
+DEMO_PASSWORD = "Demo@2026cds"
+MAI = "0903123456"  # Lê Thị Mai, 60, landlady in phường Bàn Cờ
+KHOA = "0912000001"  # student tenant
+HA = "0912000002"  # student tenant
+WARD_OFFICIAL = "0938000001"  # Phạm Văn Bình, UBND phường Bàn Cờ
+POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
+ADMIN = "admin@congdanso.example"
+VOLUNTEER = "0977000001"  # Đỗ Quang Huy
+
+
+def goto(page: Page, path: str) -> None:
+    page.goto(path)
+    wait_hydrated(page)
+
+
+def login(page: Page, identifier: str, password: str = DEMO_PASSWORD, next_path: str = "/") -> None:
+    """Log in through the real form; ends on ``next_path`` with the session cookie set."""
+    goto(page, f"/login?next={next_path}")
+    page.locator("#f-identifier").fill(identifier)
+    page.locator("#f-password").fill(password)
+    page.locator("#login-submit").click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_path.rstrip("/")) + r"/?(\?.*)?$"))
+    wait_hydrated(page)
+    expect(page.locator("#account-link")).to_be_visible()
+
+
+def logout(page: Page) -> None:
+    page.context.clear_cookies()

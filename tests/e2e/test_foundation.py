@@ -1,0 +1,100 @@
+"""Register, log in, switch language, log out — in Chromium against the prod-mode app."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.conftest import ARTIFACTS, wait_hydrated
+
+PASSWORD = "Nhatro2026benthanh"
+HOME_URL = re.compile(r"^https?://[^/]+/?(\?.*)?$")
+
+
+def _goto(page, path: str) -> None:  # noqa: ANN001
+    page.goto(path)
+    wait_hydrated(page)
+
+
+def test_home_is_vietnamese_and_screenshot(page) -> None:  # noqa: ANN001
+    _goto(page, "/")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    expect(page.locator("#home-heading")).to_have_text("Chào mừng đến với Công dân số TP.HCM")
+    nav = page.get_by_role("navigation", name="Điều hướng chính").last
+    for label in ("Trang chủ", "Thủ tục", "Phản ánh", "Vé metro", "Ví"):
+        expect(nav.get_by_role("link", name=label)).to_be_visible()
+    assert page.evaluate("document.querySelector('a[href*=\"reflex.dev\"]')") is None
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home-390x844.png"))
+
+
+def test_no_dead_links_in_navigation(page) -> None:  # noqa: ANN001
+    _goto(page, "/")
+    hrefs = page.eval_on_selector_all("nav a", "els => [...new Set(els.map(e => e.getAttribute('href')))]")
+    for href in hrefs:
+        response = page.request.get(href)
+        assert response.status == 200, href
+
+
+def test_register_login_language_logout(page) -> None:  # noqa: ANN001
+    _goto(page, "/register")
+    page.get_by_label("Họ, chữ đệm và tên").fill("Nguyễn Thị Hoa")
+    page.get_by_label("Số điện thoại hoặc email").fill("0987654321")
+    page.get_by_label("Mật khẩu", exact=True).fill("123")
+    page.get_by_label("Nhập lại mật khẩu").fill("123")
+    page.locator("#f-consent").check()
+    page.locator("#register-submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mật khẩu phải có ít nhất 10 ký tự")
+
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.locator("#register-submit").click()
+    page.wait_for_url(HOME_URL)
+    wait_hydrated(page)
+    expect(page.locator("#home-heading")).to_have_text("Nguyễn Thị Hoa")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "cds_sid")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+    page.locator("#lang-switch").click()
+    expect(page.locator("#lang-switch")).to_have_text("Tiếng Việt")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.reload()
+    wait_hydrated(page)
+    expect(page.get_by_text("Your open items")).to_be_visible()
+
+    _goto(page, "/account")
+    page.locator("#logout").click()
+    page.wait_for_url(re.compile(r".*notice=logged_out"))
+    wait_hydrated(page)
+    expect(page.locator("#session-notice")).to_contain_text("You have logged out.")
+    assert not any(c["name"] == "cds_sid" for c in page.context.cookies())
+
+    _goto(page, "/login")
+    page.get_by_label("Phone number or e-mail").fill("0987654321")
+    page.get_by_label("Password").fill("wrong-password-9")
+    page.locator("#login-submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("The phone/e-mail or the password is wrong.")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    page.wait_for_url(HOME_URL)
+    wait_hydrated(page)
+    expect(page.locator("#home-heading")).to_have_text("Nguyễn Thị Hoa")
+
+
+def test_tampered_cookie_shows_notice(page, prod_app) -> None:  # noqa: ANN001
+    page.context.add_cookies([{"name": "cds_sid", "value": "forged-token", "url": prod_app["url"]}])
+    _goto(page, "/")
+    expect(page.locator("#session-notice")).to_contain_text("Phiên đăng nhập không hợp lệ")
+    expect(page.locator("#home-login")).to_be_visible()
+
+
+def test_duplicate_account_is_refused(page) -> None:  # noqa: ANN001
+    _goto(page, "/register")
+    page.get_by_label("Họ, chữ đệm và tên").fill("Người Giả Mạo")
+    page.get_by_label("Số điện thoại hoặc email").fill("0903123456")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.locator("#f-consent").check()
+    page.locator("#register-submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Đã có tài khoản với số điện thoại hoặc email này")
