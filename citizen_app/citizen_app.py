@@ -22,8 +22,6 @@ PWA_HEAD = [
     rx.el.script(src="/pwa.js", defer=True),
 ]
 
-THEME = rx.theme(accent_color="ruby", gray_color="slate", radius="medium", scaling="110%", has_background=True)
-
 
 def _register_placeholders() -> None:
     """Every navigation target exists, even before its pillar is built: no dead links."""
@@ -36,7 +34,6 @@ def build_app() -> rx.App:
     import_pillar_modules("pages")
     _register_placeholders()
     application = rx.App(
-        theme=THEME,
         html_lang="vi",
         head_components=PWA_HEAD,
         stylesheets=["/shell.css"],
