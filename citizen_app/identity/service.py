@@ -204,12 +204,19 @@ def redeem_login_ticket(db: Session, raw: str, user_agent: str = "", ip: str = "
     return token, ticket.next_path
 
 
+METHOD_LABELS = {"password": "mật khẩu / password", "oidc": "VNeID (OIDC)", "passkey": "passkey"}
+
+
 def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "", method: str = "password") -> str:
+    """Start a server-side session (one login) and record it in the citizen's activity log."""
+    from citizen_app.identity.activity import record_activity  # the log imports models that import us
+
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     db.add(LoginSession(id=token_hash(raw), user_id=user_id, created_at=now, last_seen_at=now,
                         expires_at=now + timedelta(days=settings().session_days),
                         user_agent=user_agent[:300], ip=ip[:64], method=method))
+    record_activity(db, user_id, "login", "identity.activity.login", {"method": METHOD_LABELS.get(method, method)})
     return raw
 
 
@@ -234,7 +241,12 @@ def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | Non
 
 
 def close_session(db: Session, session_id: str) -> None:
-    db.exec(delete(LoginSession).where(LoginSession.id == session_id))
+    from citizen_app.identity.activity import record_activity
+
+    row = db.get(LoginSession, session_id)
+    if row is not None:
+        record_activity(db, row.user_id, "logout", "identity.activity.logout", {})
+        db.delete(row)
 
 
 def close_all_sessions(db: Session, user_id: int) -> int:

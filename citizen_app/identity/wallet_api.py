@@ -22,7 +22,6 @@ from citizen_app.core.http import same_origin
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import passkeys
-from citizen_app.identity.activity import record_activity
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import create_login_ticket, lookup_session
@@ -208,7 +207,6 @@ async def passkey_login_verify(request: Request) -> Response:
             user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
                                                      body.get("credential") or {})
             ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
-            record_activity(db, user_id, "login", "identity.activity.login", {"method": "passkey"})
     except DomainError as exc:
         return _error(request, exc)
     return JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}, headers=NO_STORE)
