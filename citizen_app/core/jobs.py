@@ -9,6 +9,7 @@ another worker runs the job again, so every job must be idempotent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import os
@@ -113,10 +114,8 @@ async def job_loop(stop: asyncio.Event | None = None) -> None:
                 await run_once(job)
             except Exception:  # noqa: BLE001 - e.g. database briefly unavailable
                 log.exception("job loop error on %s", job.name)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
-        except TimeoutError:
-            pass
 
 
 def job_status() -> list[JobLease]:
