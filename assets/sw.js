@@ -20,7 +20,7 @@
  */
 "use strict";
 
-const VERSION = "2026-11-26.1"; // bump on every release that changes the shell
+const VERSION = "2026-11-26.2"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -30,7 +30,11 @@ const PRECACHE = [
   "/", OFFLINE_URL, "/manifest.webmanifest", "/pwa.js", "/idb-store.js",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-512-maskable.png",
 ];
-const PRECACHE_OPTIONAL = ["/shell.css", "/shell.js", "/icons/apple-touch-icon-180.png"];
+const PRECACHE_OPTIONAL = [
+  "/shell.css", "/shell.js", "/icons/apple-touch-icon-180.png",
+  // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
+  "/metro/ticket/", "/metro/ticket.js", "/metro/ticket-page.js", "/metro/vendor/qrcode-generator.js",
+];
 const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
 const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];
 const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");

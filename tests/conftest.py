@@ -155,3 +155,8 @@ def wait_hydrated(tab) -> None:  # noqa: ANN001
     """The app is live once Reflex has a client token and the on_load events have run."""
     tab.wait_for_function("() => { const el = document.getElementById('cds-token'); return el && el.value !== ''; }",
                           timeout=60000)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+    """Browser tests last: Playwright's sync API keeps an event loop in the main thread until the end."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))

@@ -177,7 +177,12 @@
    *  only when ``restore`` is true (the old phone's copy then stops working). */
   async function syncTickets(restore) {
     var me = await devicePublicKey();
-    var res = await fetch("/api/metro/my/tickets", { credentials: "same-origin" });
+    var res;
+    try {
+      res = await fetch("/api/metro/my/tickets", { credentials: "same-origin", cache: "no-store" });
+    } catch (e) {
+      return storedTickets(); // offline: the stored copies are the tickets
+    }
     if (!res.ok) return storedTickets();
     var tickets = (await res.json()).tickets;
     for (var i = 0; i < tickets.length; i++) {
@@ -194,7 +199,8 @@
     return tickets;
   }
 
-  /** Show a stored ticket on a canvas, re-signing every 10 s. Returns a stop() function. */
+  /** Show a stored ticket on a canvas, re-signing every 10 s. Returns a stop() function.
+   *  options: {clock: element showing the live time, onText: function(qrText) after each refresh}. */
   async function show(canvas, ticketId, options) {
     options = options || {};
     var ticket = (await storedTickets()).find(function (t) { return t.id === ticketId; });
@@ -203,10 +209,13 @@
     var lock = null, timer = null, clockTimer = null;
     try { if (navigator.wakeLock) lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
     async function refresh() {
-      drawQr(canvas, await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000)));
+      var text = await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000));
+      drawQr(canvas, text);
+      canvas.setAttribute("data-qr", text); // the exact QR content, for gate tests and assistive tools
+      if (options.onText) options.onText(text);
     }
     function tick() {
-      if (options.clock) options.clock.textContent = new Date().toLocaleTimeString("vi-VN");
+      if (options.clock) options.clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false });
     }
     await refresh();
     tick();

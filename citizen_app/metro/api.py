@@ -74,10 +74,18 @@ def _user_id(db: Session, request: Request) -> int:
     return info.user_id
 
 
+def _station_names(code: str | None) -> dict[str, str] | None:
+    station = service.data().station(code or "")
+    return {"vi": station.name_vi, "en": station.name_en} if station else None
+
+
 def _ticket_json(ticket: MetroTicket) -> dict[str, Any]:
+    """What the phone stores for offline display: ids, names and validity (no personal data)."""
     product = service.data().products[ticket.product_id]
     return {"id": ticket.id, "product": ticket.product_id, "name_vi": product.name_vi, "name_en": product.name_en,
-            "origin": ticket.origin, "destination": ticket.destination, "rider_category": ticket.rider_category,
+            "kind": product.kind, "origin": ticket.origin, "destination": ticket.destination,
+            "origin_name": _station_names(ticket.origin), "destination_name": _station_names(ticket.destination),
+            "rider_category": ticket.rider_category,
             "valid_from": service.to_ts(ticket.valid_from) if ticket.valid_from else None,
             "valid_until": service.to_ts(ticket.valid_until) if ticket.valid_until else None,
             "payload": ticket.payload, "device_key": ticket.device_key}

@@ -1,0 +1,309 @@
+"""Thin Reflex states for Metro Line 1: fares and purchase, the rider's tickets, receipts and the gate page.
+
+Every handler takes the user from ``acting_user`` (server side) and calls the service layer, which
+authorizes. The device public key is the only value that comes from the browser's own code (ticket.js).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
+from citizen_app.i18n.state import LangState, both
+from citizen_app.identity.service import require_role
+from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
+from citizen_app.metro import pay, service
+from citizen_app.metro.claims import verified_claims
+from citizen_app.metro.gate import IN, OUT
+from citizen_app.metro.models import MetroTicket
+
+KEY_JS = "window.MetroTicket ? window.MetroTicket.devicePublicKey() : ''"
+GATE_ROLES = ("official", "admin")
+PAY_RESULT = {"paid": "metro.pay.paid", "pending": "metro.pay.pending", "failed": "metro.pay.failed",
+              "expired": "metro.pay.expired"}
+
+
+def _texts(key: str, prefix: str, **params: object) -> dict[str, str]:
+    """A message flattened to ``{prefix_vi, prefix_en}`` for rows of a foreach list."""
+    texts = both(key, **params)
+    return {f"{prefix}_vi": texts["vi"], f"{prefix}_en": texts["en"]}
+
+
+def _station_names(code: str | None, prefix: str) -> dict[str, str]:
+    station = service.data().station(code or "")
+    if station is None:
+        return {f"{prefix}_vi": "—", f"{prefix}_en": "—"}
+    return {f"{prefix}_vi": station.name_vi, f"{prefix}_en": station.name_en}
+
+
+def station_rows() -> list[dict[str, str]]:
+    return [{"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en} for s in service.list_stations()]
+
+
+def _route(origin: str | None, destination: str | None) -> dict[str, str]:
+    if not origin or not destination:
+        return _texts("metro.route.any", "route")
+    a, b = _station_names(origin, "a"), _station_names(destination, "b")
+    return {"route_vi": f"{a['a_vi']} → {b['b_vi']}", "route_en": f"{a['a_en']} → {b['b_en']}"}
+
+
+def _direction(value: str) -> str:
+    return OUT if value == OUT else IN
+
+
+class MetroState(FormErrorMixin, rx.State):
+    """/metro: stations, fare quote, products with eligibility, purchase."""
+
+    stations: list[dict[str, str]] = []
+    origin: str = "L1-01"
+    destination: str = "L1-11"
+    quote: dict[str, str] = {}
+    quote_error: dict[str, str] = {}
+    products: list[dict[str, str]] = []
+    free_day: dict[str, str] = {}
+    fare_note: dict[str, str] = {}
+
+    _pending: dict[str, str] = {}
+
+    @rx.event
+    async def load(self):
+        self.error, self.busy, self._pending = {}, False, {}
+        self.stations = station_rows()
+        metro = service.data()
+        self.fare_note = {"vi": metro.fare_note.get("vi", ""), "en": metro.fare_note.get("en", "")}
+        today = to_local(utcnow()).date()
+        free = service.free_day_on(today)
+        self.free_day = {"vi": free.label_vi, "en": free.label_en} if free else {}
+        user_id, _ = await acting_user(self)
+        with session_scope() as db:
+            claims = verified_claims(db, user_id)
+        self.products = [
+            {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
+             "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
+             "eligible": "1" if o.eligible else ""}
+            for o in service.list_products(claims, today)
+        ]
+        self._requote()
+
+    def _requote(self) -> None:
+        try:
+            quote = service.quote_single(self.origin, self.destination)
+        except DomainError as exc:
+            self.quote, self.quote_error = {}, both(exc.code, **exc.params)
+            return
+        self.quote_error = {}
+        self.quote = {"cash": format_vnd(quote.cash_vnd), "cashless": format_vnd(quote.cashless_vnd),
+                      "estimate": "1" if quote.is_estimate else ""}
+
+    @rx.event
+    def set_origin(self, code: str):
+        self.origin = str(code)[:16]
+        self._requote()
+
+    @rx.event
+    def set_destination(self, code: str):
+        self.destination = str(code)[:16]
+        self._requote()
+
+    @rx.event
+    def swap(self):
+        self.origin, self.destination = self.destination, self.origin
+        self._requote()
+
+    @rx.event
+    def buy_single(self):
+        self.error, self.busy = {}, True
+        self._pending = {"product": "single", "origin": self.origin, "destination": self.destination}
+        return rx.call_script(KEY_JS, callback=MetroState.purchase)
+
+    @rx.event
+    def buy_product(self, product_id: str):
+        self.error, self.busy = {}, True
+        self._pending = {"product": str(product_id)[:32], "origin": "", "destination": ""}
+        return rx.call_script(KEY_JS, callback=MetroState.purchase)
+
+    @rx.event
+    async def purchase(self, device_key: str):
+        """Callback of ticket.js with the phone's public key: create the order and go to the payment page."""
+        pending, self._pending = self._pending, {}
+        user_id, _ = await acting_user(self)
+        if not pending:
+            self.busy = False
+            return None
+        lang = (await self.get_state(LangState)).lang
+        try:
+            with session_scope() as db:
+                result = pay.checkout(db, user_id, pending["product"], str(device_key or "")[:200],
+                                      origin=pending["origin"] or None, destination=pending["destination"] or None,
+                                      lang=lang, client_ip=self.router.session.client_ip or "")
+        except DomainError as exc:
+            self._fail(exc)
+            self.busy = False
+            return None
+        return go_to(result.redirect_url)
+
+
+class MetroTicketsState(FormErrorMixin, rx.State):
+    """/metro/tickets: the payment result and the history of purchases and journeys."""
+
+    result: dict[str, str] = {}
+    purchases: list[dict[str, str]] = []
+    journeys: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        self.error, self.result = {}, {}
+        user_id, _ = await acting_user(self)
+        if user_id is None:
+            self.purchases, self.journeys = [], []
+            return
+        params = self.router.page.params
+        try:
+            with session_scope() as db:
+                self._payment_result(db, user_id, str(params.get("pay_order", "")), str(params.get("ticket", "")))
+                history = service.rider_history(db, user_id)
+                self.purchases = [self._purchase_row(p) for p in history.purchases]
+                self.journeys = [self._journey_row(j) for j in history.journeys]
+        except DomainError as exc:
+            self._fail(exc)
+        if params.get("pay_notice") == "unverified":
+            self.error = both("metro.pay.unverified")
+
+    def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:  # noqa: ANN001
+        if order_code:
+            outcome = pay.purchase_result(db, user_id, order_code)
+            status = "paid" if outcome.ticket_status == "active" else outcome.order_status
+            key = PAY_RESULT.get(status, "metro.pay.failed")
+            self.result = {**both(key), "status": status, "ticket": outcome.ticket_id if status == "paid" else ""}
+        elif ticket_id:
+            ticket = db.get(MetroTicket, ticket_id[:24])
+            if ticket is not None and ticket.user_id == user_id and ticket.status == "active":
+                self.result = {**both("metro.pay.paid"), "status": "paid", "ticket": ticket.id}
+
+    @staticmethod
+    def _purchase_row(ticket: MetroTicket) -> dict[str, str]:
+        product = service.data().products[ticket.product_id]
+        return {"id": ticket.id, "name_vi": product.name_vi, "name_en": product.name_en,
+                **_route(ticket.origin, ticket.destination),
+                "price": format_vnd(ticket.price_vnd), "free": "1" if ticket.price_vnd == 0 else "",
+                "date": format_datetime(ticket.created_at),
+                "until": format_datetime(ticket.valid_until) if ticket.valid_until else "",
+                **_texts(f"metro.status.{ticket.status}", "status"),
+                "active": "1" if ticket.status == "active" and ticket.phase != "done" else "",
+                "paid": "1" if ticket.paid_at is not None and ticket.status in ("active", "revoked") else "",
+                "estimate": "1" if ticket.fare_is_estimate else ""}
+
+    @staticmethod
+    def _journey_row(journey: service.JourneyView) -> dict[str, str]:
+        product = service.data().products[journey.product_id]
+        return {"product_vi": product.name_vi, "product_en": product.name_en,
+                **_station_names(journey.entry_station, "entry"), **_station_names(journey.exit_station, "exit"),
+                "entry_at": format_datetime(journey.entry_at) if journey.entry_at else "—",
+                "exit_at": format_datetime(journey.exit_at) if journey.exit_at else "—",
+                **_texts(f"metro.journey.{journey.status}", "status")}
+
+
+class MetroReceiptState(FormErrorMixin, rx.State):
+    """/metro/receipt?id=…: the rider's own receipt."""
+
+    receipt: dict[str, str] = {}
+
+    @rx.event
+    async def load(self):
+        self.error, self.receipt = {}, {}
+        user_id, _ = await acting_user(self)
+        ticket_id = str(self.router.page.params.get("id", ""))[:24]
+        try:
+            with session_scope() as db:
+                r = service.get_receipt(db, user_id, ticket_id)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.receipt = {
+            "no": r.receipt_no, "ticket": r.ticket_id, "issued": format_datetime(r.issued_at),
+            "product_vi": r.product_vi, "product_en": r.product_en, **_route(r.origin, r.destination),
+            "amount": format_vnd(r.amount_vnd), **_texts(f"metro.medium.{r.medium}", "medium"),
+            "estimate": "1" if r.fare_is_estimate else "", "from": format_datetime(r.valid_from),
+            "until": format_datetime(r.valid_until), "single": "1" if r.single_day_rule else "",
+        }
+
+
+class MetroGateState(FormErrorMixin, rx.State):
+    """/metro/gate: staff (official/admin) or a registered gate token validate scanned tickets."""
+
+    stations: list[dict[str, str]] = []
+    station: str = "L1-01"
+    direction: str = IN
+    unlocked: bool = False  # a gate token was accepted in this tab
+    gate_label: str = ""
+    result: dict[str, str] = {}
+    scans: int = 0
+
+    _gate_token: str = ""
+
+    @rx.event
+    def load(self):
+        self.error, self.result = {}, {}
+        self.stations = station_rows()
+
+    @rx.event
+    def set_station(self, code: str):
+        if service.data().station(str(code)) is not None and not self._gate_token:
+            self.station = str(code)
+
+    @rx.event
+    def set_direction(self, direction: str):
+        self.direction = _direction(direction)
+
+    @rx.event
+    def unlock(self, form_data: dict):
+        token = str(form_data.get("token", "")).strip()[:200]
+        try:
+            with session_scope() as db:
+                gate = service.authenticate_gate(db, token)
+                self.station, self.gate_label = gate.station, gate.id
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self._gate_token, self.unlocked, self.error = token, True, {}
+
+    @rx.event
+    def lock(self):
+        self._gate_token, self.unlocked, self.gate_label, self.result = "", False, "", {}
+
+    def _gate(self, db, user_id: int | None, station: str) -> tuple[str, str]:  # noqa: ANN001
+        """(gate id, station) this scan is recorded for; raises NotAllowed for anyone else."""
+        if self._gate_token:
+            gate = service.authenticate_gate(db, self._gate_token)
+            return gate.id, gate.station
+        if user_id is None:
+            raise NotAllowed("error.login_required")
+        require_role(db, user_id, *GATE_ROLES)
+        return f"staff-{user_id}", station
+
+    @rx.event
+    async def scan(self, form_data: dict):
+        user_id, _ = await acting_user(self)
+        self.direction = _direction(str(form_data.get("direction", self.direction)))
+        station = str(form_data.get("station", self.station))[:16]
+        text = str(form_data.get("qr", "")).strip()[:1000]
+        try:
+            with session_scope() as db:
+                gate_id, station = self._gate(db, user_id, station)
+                decision = service.validate_at_gate(db, text, station, self.direction, gate_id=gate_id)
+        except DomainError as exc:
+            self._fail(exc)
+            self.result = {}
+            return
+        self.error, self.station, self.scans = {}, station, self.scans + 1
+        product = service.data().products.get(decision.product_id or "")
+        self.result = {
+            "admitted": "1" if decision.admitted else "", "reason": decision.reason,
+            "vi": decision.message_vi, "en": decision.message_en,
+            "product_vi": product.name_vi if product else "", "product_en": product.name_en if product else "",
+            **_texts(f"metro.category.{decision.rider_category or 'adult'}", "category"),
+            "at": to_local(utcnow()).strftime("%H:%M:%S"), "n": str(self.scans),
+        }
+        return [rx.set_value("gate-qr", ""), rx.scroll_to("gate-result-box")]
