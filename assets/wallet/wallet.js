@@ -259,7 +259,7 @@
 
   const api = {
     ONE_TIME_AUD, hasSecureKeys, getHolderKey, publicJwk, resetHolderKey, requestCredential, listCredentials,
-    removeCredential, describeCredential, buildPresentationWithKey, parseVerifierRequest, answerVerifier,
+    saveCredential, removeCredential, describeCredential, buildPresentationWithKey, parseVerifierRequest, answerVerifier,
     presentOneTime, toQrPayload, fromQrPayload, base45Encode, base45Decode, b64u, b64uDecode,
   };
   root.CdsWallet = api;

@@ -157,3 +157,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This browser lacks secure keys; credentials use a key held on our server."},
     "identity.error.login_required": {"vi": "Vui lòng đăng nhập.", "en": "Please sign in."},
 }
+
+# Texts of the wallet pages live in their own module to keep this file readable.
+from citizen_app.identity.wallet_messages import UI_MESSAGES  # noqa: E402
+
+MESSAGES.update(UI_MESSAGES)

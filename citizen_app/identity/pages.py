@@ -139,3 +139,4 @@ def admin_page() -> rx.Component:
         ),
         rx.el.ul(rx.foreach(AdminState.users, _user_row), class_name="cds-list"),
     )
+import citizen_app.identity.wallet_pages  # noqa: E402,F401  (wallet pages register themselves)

@@ -204,9 +204,6 @@ def redeem_login_ticket(db: Session, raw: str, user_agent: str = "", ip: str = "
     return token, ticket.next_path
 
 
-METHOD_LABELS = {"password": "mật khẩu / password", "oidc": "VNeID (OIDC)", "passkey": "passkey"}
-
-
 def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "", method: str = "password") -> str:
     """Start a server-side session (one login) and record it in the citizen's activity log."""
     from citizen_app.identity.activity import record_activity  # the log imports models that import us
@@ -216,7 +213,7 @@ def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "
     db.add(LoginSession(id=token_hash(raw), user_id=user_id, created_at=now, last_seen_at=now,
                         expires_at=now + timedelta(days=settings().session_days),
                         user_agent=user_agent[:300], ip=ip[:64], method=method))
-    record_activity(db, user_id, "login", "identity.activity.login", {"method": METHOD_LABELS.get(method, method)})
+    record_activity(db, user_id, "login", "identity.activity.login", {"method": method})
     return raw
 
 

@@ -1,0 +1,347 @@
+"""Plain-Python helpers behind the wallet pages (no Reflex import): display rows, the counter
+verifier, the ward verification desk and official-approved student credential offers.
+
+Every function takes the acting user id from the caller (the Reflex state reads it from the
+server-side session) and authorizes here, so a crafted event cannot skip a check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.timeutil import format_date, format_datetime, utcnow
+from citizen_app.i18n.catalog import LANGS, catalog
+from citizen_app.identity import credentials as cr
+from citizen_app.identity.activity import record_activity
+from citizen_app.identity.issuer import issuer_id, issuer_key
+from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.profile import VERIFIERS, age_on, get_profile
+from citizen_app.identity.qr_transport import decode_from_qr
+from citizen_app.identity.service import parse_identifier, require_role
+from citizen_app.identity.wallet_crypto import (
+    ES256,
+    JoseError,
+    b64u_decode,
+    epoch,
+    jws_encode,
+    jws_parse,
+    public_jwk,
+    verify_es256,
+)
+from citizen_app.identity.wallet_models import IssuedCredential, PresentationNonce
+
+# Claims the citizen may tick, and the minimum shown by default (the claim that gives the credential meaning).
+DISCLOSABLE: dict[str, tuple[str, ...]] = {kind: ctype.sd_claims for kind, ctype in cr.TYPES.items()}
+MINIMUM: dict[str, tuple[str, ...]] = {"identity": ("full_name",), "residence": ("resident_hcmc",),
+                                       "student": ("student",), "result": ("outcome",)}
+SELF_SERVICE_KINDS = ("age60", "age18", "identity", "residence")
+WEB_AUDIENCE = "cds:v:web"
+OFFER_PREFIX = "cdsof1:"
+OFFER_TTL = 15 * 60
+
+
+def msg(key: str, **params: object) -> dict[str, str]:
+    """A message in every language, formatted (the UI shows the current one).
+
+    A parameter may itself be a ``{"vi", "en"}`` dict (e.g. a translated credential kind).
+    """
+    texts = catalog().get(key) or {"vi": key, "en": key}
+
+    def pick(value: object, lang: str) -> object:
+        return value.get(lang, "") if isinstance(value, dict) else value
+
+    return {lang: texts.get(lang, key).format(**{k: pick(v, lang) for k, v in params.items()}) if params
+            else texts.get(lang, key) for lang in LANGS}
+
+
+def safe_error_key(code: object) -> str:
+    """Only known ``identity.*``/``error.*`` keys are shown; anything else becomes a generic error."""
+    if isinstance(code, str) and code in catalog() and code.startswith(("identity.", "error.")):
+        return code
+    return "identity.ui.unexpected"
+
+
+# --- the citizen's credentials ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    id: int
+    kind: str
+    issued: str
+    expires: str
+    status: str  # "valid", "revoked", "expired"
+    key_mode: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": str(self.id), "kind": self.kind, "issued": self.issued, "expires": self.expires,
+                "status": self.status, "key_mode": self.key_mode}
+
+
+def credential_rows(db: Session, user_id: int) -> list[CredentialRow]:
+    now = utcnow()
+    rows = []
+    for record in cr.list_credentials(db, user_id, include_inactive=True)[:50]:
+        status = "revoked" if record.revoked_at else ("expired" if record.expires_at <= now else "valid")
+        rows.append(CredentialRow(record.id or 0, record.kind, format_date(record.issued_at),
+                                  format_date(record.expires_at), status, record.key_mode))
+    return rows
+
+
+def revoke_own_credential(db: Session, user_id: int, credential_id: int) -> None:
+    """The holder revokes one of their own credentials (officials use their own back-office path)."""
+    record = db.get(IssuedCredential, credential_id)
+    if record is None or record.user_id != user_id:
+        raise NotFound()
+    cr.revoke_credential(db, user_id, credential_id)
+
+
+def default_disclosure(kind: str) -> list[str]:
+    return list(MINIMUM.get(kind, ()))
+
+
+def clean_disclosure(kind: str, chosen: list[str]) -> list[str]:
+    """Keep only claims this credential type can disclose (never trust the browser's list)."""
+    allowed = DISCLOSABLE.get(kind, ())
+    return [name for name in allowed if name in set(chosen)]
+
+
+# --- profile view -------------------------------------------------------------------------------------
+
+
+def profile_form(db: Session, user_id: int) -> dict[str, str]:
+    """The citizen's own profile as form values (their own data only)."""
+    profile = get_profile(db, user_id)
+    user = db.get(UserAccount, user_id)
+    if profile is None:
+        return {"full_name": user.full_name if user else "", "birth_date": "", "sex": "", "id_number": "",
+                "address": "", "ward": "", "phone": (user.phone or "") if user else "",
+                "email": (user.email or "") if user else "", "level": "1", "verified": ""}
+    verified = ""
+    if profile.level >= 2 and profile.verified_at is not None:
+        verified = format_date(profile.verified_at)
+    return {"full_name": profile.full_name, "birth_date": profile.birth_date.isoformat() if profile.birth_date else "",
+            "sex": profile.sex, "id_number": profile.id_number or "", "address": profile.address,
+            "ward": profile.ward, "phone": profile.phone, "email": profile.email, "level": str(profile.level),
+            "verified": verified}
+
+
+def parse_birth_date(raw: str) -> date | None:
+    """Accept yyyy-mm-dd (date input) or dd/mm/yyyy (typed)."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            day, month, year = (int(x) for x in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise DomainError("identity.profile.birth_invalid") from exc
+
+
+# --- ward verification desk ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitizenCard:
+    user_id: int
+    full_name: str
+    birth_date: str
+    sex: str
+    address: str
+    level: int
+    id_hint: str  # last three digits only: the official types the full number from the card
+
+
+def find_citizen_by_phone(db: Session, actor_id: int | None, phone: str) -> CitizenCard:
+    """An official/volunteer looks a citizen up to check the ID card; the look-up is logged for the citizen."""
+    require_role(db, actor_id, *VERIFIERS)
+    ident = parse_identifier(phone)
+    if ident.kind != "phone":
+        raise DomainError("identity.desk.phone_only")
+    user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
+    profile = get_profile(db, user.id) if user else None
+    if user is None or profile is None:
+        raise NotFound("identity.desk.not_found")
+    actor = db.get(UserAccount, actor_id)
+    agency = db.get(Agency, actor.agency_id) if actor and actor.agency_id else None
+    record_activity(db, user.id, "official_access", "identity.activity.official_access",
+                    {"agency": agency.name_vi if agency else "Công dân số", "reason": "xác thực danh tính / ID check"},
+                    actor_id=actor_id)
+    return CitizenCard(user.id, profile.full_name,
+                       profile.birth_date.strftime("%d/%m/%Y") if profile.birth_date else "",
+                       profile.sex, profile.address, profile.level,
+                       f"…{profile.id_number[-3:]}" if profile.id_number else "")
+
+
+# --- the counter verifier ----------------------------------------------------------------------------
+
+
+@dataclass
+class CounterResult:
+    ok: bool
+    reason: dict[str, str]
+    kind: str = ""
+    claims: list[dict[str, str]] = field(default_factory=list)
+    headline: dict[str, str] = field(default_factory=dict)
+    issuer: str = ""
+    expires: str = ""
+    status_checked: str = ""
+    mode: str = ""
+    consumed: bool = False  # the verifier's request (nonce) was used up by this check
+
+
+def _kb_audience(presentation: str) -> str | None:
+    """Peek (unverified) at the KB-JWT audience to pick the mode; strict_verify checks it afterwards."""
+    kb = presentation.rsplit("~", 1)[-1]
+    try:
+        payload = json.loads(b64u_decode(kb.split(".")[1]))
+    except (IndexError, ValueError, JoseError):
+        return None
+    aud = payload.get("aud") if isinstance(payload, dict) else None
+    return aud if isinstance(aud, str) else None
+
+
+def _claim_line(name: str, value: Any) -> dict[str, str]:
+    label = catalog().get(f"identity.claim.{name}")
+    if isinstance(value, bool):
+        shown = msg("identity.ui.yes") if value else msg("identity.ui.no")
+    elif name == "sex" and value in ("M", "F"):
+        shown = msg(f"identity.ui.sex_{value}")
+    elif name == "birth_date" and isinstance(value, str):
+        try:
+            shown = {lang: date.fromisoformat(value).strftime("%d/%m/%Y") for lang in LANGS}
+        except ValueError:
+            shown = {lang: value for lang in LANGS}
+    else:
+        shown = {lang: str(value)[:200] for lang in LANGS}
+    names = label or {lang: name for lang in LANGS}
+    return {f"label_{lang}": names[lang] for lang in LANGS} | {f"value_{lang}": shown[lang] for lang in LANGS}
+
+
+def _headline(kind: str | None, claims: dict[str, Any]) -> dict[str, str]:
+    for limit in (60, 18):
+        if claims.get(f"age_over_{limit}") is True:
+            return msg(f"identity.verifier.headline_age{limit}")
+    if claims.get("student") is True:
+        return msg("identity.verifier.headline_student")
+    if claims.get("resident_hcmc") is True:
+        return msg("identity.verifier.headline_resident")
+    return msg(f"identity.kind.{kind}") if kind else msg("identity.verify.ok")
+
+
+def _nonce_was_used(nonce: str) -> bool:
+    with session_scope() as db:
+        row = db.get(PresentationNonce, nonce)
+        return row is not None and row.used_at is not None
+
+
+def _rejected(code: str, consumed: bool = False) -> CounterResult:
+    return CounterResult(False, msg(safe_error_key(code)), consumed=consumed)
+
+
+def verify_at_counter(text: str, nonce: str | None) -> CounterResult:
+    """Check a scanned or pasted presentation: nonce mode when the KB-JWT names a verifier, else the
+    one-minute QR. The verifier's nonce is burnt in its own transaction whatever the outcome."""
+    try:
+        presentation = decode_from_qr(str(text or "")[:cr.MAX_PRESENTATION * 2])
+    except DomainError as exc:
+        return _rejected(exc.code)
+    one_time = _kb_audience(presentation) == cr.ONE_TIME_AUD
+    aud = None
+    if not one_time:
+        if not nonce:
+            return _rejected("identity.verify.wrong_nonce")
+        try:
+            with session_scope() as db:
+                aud = cr.consume_nonce(db, nonce)
+        except DomainError as exc:
+            used = _nonce_was_used(nonce)
+            return _rejected("identity.verify.replay" if used else exc.code, consumed=used)
+    try:
+        with session_scope() as db:
+            result = cr.verify_online(db, presentation, nonce=None if one_time else nonce, consumed_aud=aud)
+    except DomainError as exc:
+        return _rejected(exc.code, consumed=not one_time)
+    lines = [_claim_line(k, v) for k, v in result.claims.items()]
+    return CounterResult(True, msg("identity.verify.ok"), result.kind or "", lines, _headline(result.kind,
+                         result.claims), result.iss, format_date(datetime.fromtimestamp(result.exp, UTC)),
+                         format_datetime(utcnow()), result.mode, consumed=not one_time)
+
+
+def new_verifier_request(db: Session, actor_id: int | None) -> cr.VerifierRequest:
+    """A fresh nonce; an official's requests carry the agency code as audience, others the web verifier."""
+    aud = WEB_AUDIENCE
+    if actor_id is not None:
+        actor = db.get(UserAccount, actor_id)
+        agency = db.get(Agency, actor.agency_id) if actor and actor.agency_id else None
+        if agency is not None and re.fullmatch(r"[a-z0-9-]{1,60}", agency.code):
+            aud = f"cds:v:{agency.code}"
+    return cr.create_verifier_request(db, aud)
+
+
+# --- student credentials: approved by an official, collected by the student --------------------------
+
+
+def make_student_offer(db: Session, actor_id: int | None, student_phone: str, school: str,
+                       student_name: str) -> str:
+    """An official who checked the student card signs a 15-minute, single-use offer for that student.
+
+    The student's own wallet redeems it (``redeem_student_offer``) so the credential is bound to the
+    key on the student's phone, not to the official's device.
+    """
+    require_role(db, actor_id, "official", "admin")
+    ident = parse_identifier(student_phone)
+    user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
+    if user is None:
+        raise NotFound("identity.desk.not_found")
+    school, student_name = " ".join(school.split())[:120], " ".join(student_name.split())[:120]
+    if not school or not student_name:
+        raise DomainError("identity.credential.bad_claims")
+    payload = {"sub": user.id, "act": actor_id, "sch": school, "nam": student_name,
+               "exp": epoch(utcnow()) + OFFER_TTL, "jti": secrets.token_urlsafe(9)}
+    return OFFER_PREFIX + jws_encode({"alg": ES256, "typ": "cds-offer"}, payload, issuer_key())
+
+
+def redeem_student_offer(db: Session, user_id: int, offer: str, holder_jwk: dict[str, Any]) -> cr.IssuedSdJwt:
+    """Issue the student credential named in a valid offer made for ``user_id``; each offer works once."""
+    text = (offer or "").strip()
+    if not text.startswith(OFFER_PREFIX):
+        raise DomainError("identity.offer.invalid")
+    try:
+        header, payload, signing_input, signature = jws_parse(text[len(OFFER_PREFIX):])
+    except JoseError as exc:
+        raise DomainError("identity.offer.invalid") from exc
+    if header.get("typ") != "cds-offer" or not verify_es256(issuer_key().public_key(), signing_input, signature):
+        raise DomainError("identity.offer.invalid")
+    if payload.get("sub") != user_id:
+        raise NotAllowed("identity.offer.not_yours")
+    exp = payload.get("exp")
+    if not isinstance(exp, int) or exp < epoch(utcnow()):
+        raise DomainError("identity.offer.expired")
+    if not cr.DbReplayCache(db).use_once(f"o:{payload.get('jti')}", exp + 60):
+        raise DomainError("identity.offer.used")
+    claims = {"school": str(payload.get("sch", "")), "student_name": str(payload.get("nam", ""))}
+    return cr.issue_credential(db, user_id, "student", holder_jwk, actor_id=payload.get("act"), claims=claims)
+
+
+def issuer_label() -> str:
+    return issuer_id()
+
+
+def server_holder_jwk(db: Session, user_id: int) -> dict[str, str]:
+    return public_jwk(cr.server_holder_key(db, user_id))
+
+
+def age_years(birth: date) -> int:
+    return age_on(birth, utcnow().date())
