@@ -110,6 +110,9 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
            "INSTANCE_DIR": str(workdir / "instance"), "PUBLIC_URL": base, "PORT": str(port),
            "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1"}
     bindir = Path(sys.executable).parent
+    node_dir = subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    env["PATH"] = f"{node_dir}:{bindir}:{env.get('PATH', '')}"
     subprocess.run([str(bindir / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "citizen_app.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -123,12 +126,24 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         _wait_http(f"{base}/", proc, timeout=120)
         yield {"url": base, "database_url": env["DATABASE_URL"], "instance_dir": env["INSTANCE_DIR"]}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop_group(proc)
         log.close()
+
+
+def _stop_group(proc) -> None:  # noqa: ANN001
+    import signal
+    import subprocess
+
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @pytest.fixture(scope="session")

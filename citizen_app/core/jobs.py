@@ -91,9 +91,10 @@ async def run_once(job: Job) -> bool:
     if not await asyncio.to_thread(try_acquire, job):
         return False
     try:
-        result = job.run() if not inspect.iscoroutinefunction(job.run) else await job.run()
-        if inspect.isawaitable(result):
-            result = await result
+        if inspect.iscoroutinefunction(job.run):
+            result = await job.run()
+        else:  # blocking work (database, HTTP) stays off the app's event loop
+            result = await asyncio.to_thread(job.run)
         backlog = result if isinstance(result, int) else None
         await asyncio.to_thread(finish, job, True, "", backlog)
     except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others

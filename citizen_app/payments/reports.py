@@ -83,3 +83,21 @@ def summary_csv(rows: list[SummaryRow], lang: str = "vi") -> str:
         values["day"] = row.day.strftime("%d/%m/%Y")
         writer.writerow([values[name] for name in names])
     return buffer.getvalue()
+
+
+def staff_orders(db: Session, actor_id: int | None, start: date, end: date, limit: int = 200) -> list[PayOrder]:
+    """Orders created between ``start`` and ``end`` (local dates), newest first, for officials and admins."""
+    require_role(db, actor_id, "official", "admin")
+    low, high = _utc_bounds(start, end)
+    stmt = (select(PayOrder).where(col(PayOrder.created_at) >= low, col(PayOrder.created_at) < high)
+            .order_by(col(PayOrder.created_at).desc(), col(PayOrder.id).desc()).limit(max(1, min(limit, 500))))
+    return list(db.exec(stmt).all())
+
+
+def totals(rows: list[SummaryRow]) -> SummaryRow:
+    """The sum of every numeric column (``day`` and ``product_kind`` of the first row are meaningless)."""
+    total = SummaryRow(day=rows[0].day if rows else date.today(), product_kind="")
+    for row in rows:
+        for name in [f.name for f in fields(SummaryRow)][2:]:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total

@@ -553,3 +553,26 @@ def bank_transfer_qr(db: Session, user_id: int | None, code: str, lang: str = "v
                           bank_name=account.bank_name_en if lang == "en" else account.bank_name_vi,
                           account_no=account.account_no, merchant_name=account.merchant_name,
                           amount_vnd=order.amount_vnd, reference=order.code)
+
+
+# --------------------------------------------------------------------------------------------------
+# Sandbox test orders (the "try the gateway" form of the payments page)
+# --------------------------------------------------------------------------------------------------
+
+TEST_KIND = "sandbox_demo"
+TEST_DESCRIPTION = "Giao dịch thử nghiệm cổng thanh toán"
+
+
+def create_test_order(db: Session, user_id: int | None, amount_vnd: int, *, now: datetime | None = None) -> PayOrder:
+    """A small ``sandbox_demo`` order for the logged-in user, only while the sandbox gateway is enabled.
+
+    Its browser return lands on the generic order page ``/payments/<code>``."""
+    if user_id is None:
+        raise NotAllowed("error.login_required")
+    payment_providers.get("sandbox")  # raises payments.unknown_provider when the sandbox is switched off
+    order = create_order(db, user_id, TEST_KIND, f"test-{secrets.token_hex(6)}", amount_vnd, TEST_DESCRIPTION,
+                         "/payments", now=now)
+    order.return_path = f"/payments/{order.code}"
+    db.add(order)
+    db.flush()
+    return order

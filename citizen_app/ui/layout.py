@@ -10,6 +10,7 @@ import reflex as rx
 from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t
 from citizen_app.identity.state import AuthState
+from citizen_app.notify.components import bell
 from citizen_app.ui.routes import MAIN_NAV, PageSpec, register
 
 
@@ -76,6 +77,7 @@ def header_bar() -> rx.Component:
                 aria_pressed=rx.cond(LangState.large_text == "1", "true", "false"),
                 aria_label=t("shell.large_text"),
             ),
+            bell(),
             rx.link(
                 rx.icon("user-round", size=20, aria_hidden="true"),
                 rx.el.span(account_label, class_name="cds-hide-narrow"),

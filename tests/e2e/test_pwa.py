@@ -1,0 +1,94 @@
+"""The installable app against the real prod-mode app in Chromium: manifest, installability, service
+worker control and the offline reload; plus the notification centre and settings pages."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated
+from tests.e2e.helpers import DEMO_PASSWORD, goto, login
+
+CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+PRECACHED = """caches.keys().then(async (names) => {
+  for (const n of names) { if (await (await caches.open(n)).match('/offline.html')) return true; }
+  return false;
+})"""
+
+
+def test_manifest_is_linked_and_loads(page) -> None:  # noqa: ANN001
+    goto(page, "/")
+    href = page.get_attribute("link[rel=manifest]", "href")
+    assert href == "/manifest.webmanifest"
+    response = page.request.get(href)
+    assert response.status == 200
+    manifest = response.json()
+    assert manifest["name"] == "Công dân số TP.HCM" and manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert page.request.get(icon["src"]).status == 200, icon["src"]
+
+
+def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: Path) -> None:  # noqa: ANN001
+    """A persistent profile (installability needs one): no installability errors, the service worker
+    controls the page, and with the network off a reload shows the cached home (or the offline page)."""
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        goto(page, "/")
+        page.wait_for_function(CONTROLLED, timeout=30000)
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == [], errors
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"].endswith("/manifest.webmanifest") and not manifest.get("errors")
+        # The shell is precached once the worker is active.
+        page.wait_for_function(PRECACHED, timeout=30000)
+
+        context.set_offline(True)
+        page.reload()
+        body = page.locator("body")
+        expect(body).to_contain_text(re.compile("Công dân số|Bạn đang ngoại tuyến"), timeout=15000)
+        assert "ERR_INTERNET_DISCONNECTED" not in page.content()
+        page.goto("/a-page-never-visited")
+        expect(body).to_contain_text("Bạn đang ngoại tuyến")
+    finally:
+        context.close()
+
+
+def test_bell_centre_and_settings(page, prod_app) -> None:  # noqa: ANN001
+    """A notification written by a pillar shows in the bell and the centre; mark read clears the count;
+    the settings page explains that push is unavailable in this (automated, headless) browser."""
+    from citizen_app.identity.service import register
+    from citizen_app.notify.service import notify
+    from tests.e2e.test_payments import app_db
+
+    phone = "09" + "".join(secrets.choice("0123456789") for _ in range(8))
+    with app_db(prod_app) as (db_scope, _users), db_scope() as db:
+        user = register(db, phone, DEMO_PASSWORD, "Nguyễn Văn Thử")
+        notify(db, user.id, "dossier_status", "notify.generic.title", "notify.generic.body", {}, "/help")
+
+    login(page, phone)
+    expect(page.locator("#bell")).to_have_attribute("aria-label", re.compile(r"Thông báo, \d+ chưa đọc"))
+    page.locator("#bell").click()
+    page.wait_for_url(re.compile(r".*/notifications$"))
+    wait_hydrated(page)
+    expect(page.locator("#notify-list li[data-read='0']").first).to_contain_text("Bạn có thông báo mới.")
+    page.locator("#mark-all-read").click()
+    expect(page.locator("#notify-saved")).to_be_visible()
+    expect(page.locator("#notify-list li[data-read='0']")).to_have_count(0)
+    expect(page.locator("#bell-count")).to_have_count(0)
+    expect(page.locator("#bell")).to_have_attribute("aria-label", "Thông báo")
+
+    goto(page, "/notifications/settings")
+    expect(page.locator("#push-unavailable, #push-enable").first).to_be_visible()
+    if page.locator("#push-enable").count():  # a browser that claims push support: enabling fails cleanly
+        page.locator("#push-enable").click()
+        expect(page.get_by_role("alert")).to_be_visible(timeout=20000)
+    expect(page.locator("#no-devices")).to_be_visible()
+    expect(page.locator("#install-unavailable, #install-button").first).to_be_visible()
