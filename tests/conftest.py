@@ -98,7 +98,6 @@ def _wait_http(url: str, proc, timeout: float) -> None:  # noqa: ANN001
 def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Migrate a fresh database, load demo data and serve the app with `reflex run --env prod`."""
     import shutil
-    import signal
     import subprocess
     import sys
 
