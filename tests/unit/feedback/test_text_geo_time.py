@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,7 +13,8 @@ def test_fold_removes_vietnamese_diacritics():
     assert tokens("Đường đường ĐƯỜNG ổ gà!") == ["duong", "ga"]
 
 
-@pytest.mark.parametrize("text", ["0901234567", "090 123 4567", "0901.234.567", "+84 901 234 567", "+84901234567"])
+@pytest.mark.parametrize("text", ["0901234567", "090 123 4567", "0901.234.567", "+84 901 234 567", "+84901234567",
+                                  "028 3822 1234"])
 def test_phone_numbers_are_masked(text):
     assert mask_personal(f"Liên hệ {text} nhé") == f"Liên hệ {MASK} nhé"
 
@@ -49,8 +50,8 @@ def test_working_days_skip_weekends_and_holidays():
 
 
 def test_deadline_is_end_of_local_day_in_utc():
-    due = deadline_after(datetime(2025, 11, 27, 3, 0), 1)  # Thu 10:00 local
-    assert due == datetime(2025, 11, 28, 16, 59, 59)  # Fri 23:59:59 local
+    due = deadline_after(datetime(2025, 11, 27, 3, 0, tzinfo=UTC), 1)  # Thu 10:00 local
+    assert due == datetime(2025, 11, 28, 16, 59, 59, tzinfo=UTC)  # Fri 23:59:59 local
 
 
 def test_holiday_file_covers_2025_to_2027():

@@ -1,0 +1,1 @@
+from tests.unit.feedback.fixtures import notices, world  # noqa: F401

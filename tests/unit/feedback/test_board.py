@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+import pytest
+
+from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.timeutil import to_local, utcnow
+from citizen_app.feedback import board, official, service
+from citizen_app.feedback.board import BoardFilters
+from tests.unit.feedback.fixtures import BEN_THANH, new_report, png_bytes
+
+
+def ids(page) -> list[int]:
+    return [i.report_id for i in page.items]
+
+
+def test_search_ignores_diacritics_and_never_matches_masked_text(db, world):
+    road = new_report(db, world.citizen)
+    other = new_report(db, world.citizen, category_code="garbage", attributes={}, title="Rác tồn đọng ở hẻm",
+                       description="Rác để nhiều ngày, liên hệ 0912345678")
+    assert ids(board.list_reports(db, BoardFilters(q="duong"))) == [road.id]
+    assert ids(board.list_reports(db, BoardFilters(q="ĐƯỜNG lê LOI"))) == [road.id]
+    assert ids(board.list_reports(db, BoardFilters(q="rac hem"))) == [other.id]
+    assert ids(board.list_reports(db, BoardFilters(q="0912345678"))) == []
+    assert ids(board.list_reports(db, BoardFilters(q="duong rac"))) == []
+
+
+def test_filters_sort_and_paging(db, world):
+    reports = [new_report(db, world.citizen) for _ in range(5)]
+    noise = new_report(db, world.citizen, category_code="noise", attributes={}, ward="Bàn Cờ")
+    assert ids(board.list_reports(db, BoardFilters(category="noise"))) == [noise.id]
+    assert ids(board.list_reports(db, BoardFilters(agency="ca-ban-co"))) == [noise.id]
+    assert ids(board.list_reports(db, BoardFilters(ward="ban co"))) == [noise.id]
+    official.accept_report(db, world.official, reports[0].id)
+    assert ids(board.list_reports(db, BoardFilters(stage="triaged"))) == [reports[0].id]
+    official.refuse_report(db, world.official, reports[1].id, "Không đủ thông tin để xử lý.")
+    assert ids(board.list_reports(db, BoardFilters(status="closed"))) == [reports[1].id]
+    page1 = board.list_reports(db, page=1, page_size=4)
+    page2 = board.list_reports(db, page=2, page_size=4)
+    assert page1.has_more and not page2.has_more and len(ids(page1) + ids(page2)) == 6
+    assert ids(page1)[0] == noise.id
+    assert ids(board.list_reports(db, sort="oldest", page_size=1)) == [reports[0].id]
+    service.me_too(db, world.neighbour, reports[3].id)
+    assert ids(board.list_reports(db, sort="me_too", page_size=1)) == [reports[3].id]
+    today = to_local(utcnow()).date()
+    assert len(ids(board.list_reports(db, BoardFilters(date_from=today, date_to=today)))) == 6
+    assert ids(board.list_reports(db, BoardFilters(date_to=today - timedelta(days=1)))) == []
+    for bad in (BoardFilters(status="maybe"), BoardFilters(stage="x"),
+                BoardFilters(date_from=today, date_to=today - timedelta(days=1))):
+        with pytest.raises(DomainError):
+            board.list_reports(db, bad)
+    with pytest.raises(DomainError):
+        board.list_reports(db, sort="random")
+
+
+def test_hidden_reports_are_not_listed(db, world):
+    report = new_report(db, world.citizen)
+    official.refuse_report(db, world.official, report.id, "Nội dung xúc phạm, không đăng công khai.", hide=True)
+    assert ids(board.list_reports(db)) == []
+    assert board.map_reports(db, 10.7, 106.6, 10.8, 106.8)[0] == []
+
+
+def test_map_bbox(db, world):
+    inside = new_report(db, world.citizen)
+    new_report(db, world.citizen, lat=10.85, lon=106.77)
+    points, truncated = board.map_reports(db, BEN_THANH[0] - 0.01, BEN_THANH[1] - 0.01, BEN_THANH[0] + 0.01,
+                                          BEN_THANH[1] + 0.01)
+    assert [p.report_id for p in points] == [inside.id] and not truncated
+    points, truncated = board.map_reports(db, 10.7, 106.6, 10.9, 106.8, limit=1)
+    assert len(points) == 1 and truncated
+    for box in ((10.8, 106.6, 10.7, 106.8), (9.0, 105.0, 11.0, 107.0), ("a", 1, 2, 3)):
+        with pytest.raises(DomainError):
+            board.map_reports(db, *box)
+
+
+def test_public_view_shows_only_public_data(db, world):
+    photo = service.upload_photo(db, world.citizen, png_bytes())
+    report = new_report(db, world.citizen, photo_ids=[photo.id], hide_name=True,
+                        description="Ổ gà, email tôi an@vnn.vn, CCCD 079201001234")
+    view = board.get_public_report(db, report.id, lang="en")
+    assert view.reporter_name is None and "an@vnn.vn" not in view.description and "079201001234" not in view.description
+    assert view.photo_ids == (photo.id,) and view.category_name == "Damaged road, potholes"
+    assert view.stage_label == "Received" and view.agency_name.startswith("HCMC")
+    with pytest.raises(NotFound):
+        board.get_public_report(db, "12345")
+
+
+def test_photo_visibility(db, world):
+    loose = service.upload_photo(db, world.citizen, png_bytes())
+    assert board.photo_for_viewer(db, loose.id, world.citizen).id == loose.id
+    with pytest.raises(NotFound):
+        board.photo_for_viewer(db, loose.id, None)
+    report = new_report(db, world.citizen, photo_ids=[loose.id])
+    assert board.photo_for_viewer(db, loose.id, None).id == loose.id
+    official.refuse_report(db, world.official, report.id, "Ảnh có thông tin cá nhân, ẩn khỏi bảng.", hide=True)
+    with pytest.raises(NotFound):
+        board.photo_for_viewer(db, loose.id, world.neighbour)
+    assert board.photo_for_viewer(db, loose.id, world.official).id == loose.id
+    assert board.photo_for_viewer(db, loose.id, world.citizen).id == loose.id
+
+
+def test_scorecard(db, world):
+    fast = new_report(db, world.citizen)
+    late = new_report(db, world.citizen)
+    official.accept_report(db, world.official, fast.id)
+    after = service.upload_photo(db, world.official, png_bytes())
+    official.close_report(db, world.official, fast.id, "fixed", "Đã sửa xong mặt đường.", [after.id])
+    service.confirm_resolution(db, world.citizen, fast.id)
+    service.rate_report(db, world.citizen, fast.id, 5)
+    late.due_at = utcnow() - timedelta(days=1)
+    db.commit()
+    rows = board.scorecard(db)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.agency_code, row.category_code, row.received, row.answered) == ("so-gtvt", "road_damage", 2, 1)
+    assert row.on_time_pct == 50.0 and row.satisfaction == 5.0 and row.overdue_open == 1
+    assert row.median_answer_hours is not None and row.median_answer_hours < 1
+    assert board.scorecard_csv(rows).splitlines()[1].startswith("so-gtvt,road_damage,2,1,50.0")
+
+
+def test_search_with_filters_paging_and_other_sorts(db, world):
+    roads = [new_report(db, world.citizen) for _ in range(5)]
+    noise = new_report(db, world.citizen, category_code="noise", attributes={}, title="Karaoke trên đường Lê Lợi",
+                       description="Hát karaoke đến 1 giờ sáng", ward="Bàn Cờ")
+    assert ids(board.list_reports(db, BoardFilters(q="le loi", category="noise"))) == [noise.id]
+    assert ids(board.list_reports(db, BoardFilters(q="le loi", ward="Bàn Cờ"))) == [noise.id]
+    assert ids(board.list_reports(db, BoardFilters(q="le loi", agency="so-gtvt"), page_size=10)) == \
+        [r.id for r in reversed(roads)]
+    official.refuse_report(db, world.official, roads[4].id, "Nội dung không phù hợp để đăng.", hide=True)
+    page1 = board.list_reports(db, BoardFilters(q="duong"), page_size=2)
+    page3 = board.list_reports(db, BoardFilters(q="duong"), page=3, page_size=2)
+    assert ids(page1) == [noise.id, roads[3].id] and page1.has_more
+    assert ids(page3) == [roads[0].id] and not page3.has_more
+    assert ids(board.list_reports(db, BoardFilters(q="duong", status="open"), sort="oldest", page_size=1)) == \
+        [roads[0].id]
+    assert ids(board.list_reports(db, BoardFilters(q="karaoke xyz"))) == []
