@@ -20,7 +20,7 @@ class LangState(rx.State):
 
     @rx.event
     def toggle_lang(self):
-        return LangState.set_lang("en" if self.lang == "vi" else "vi")
+        return self.set_lang("en" if self.lang == "vi" else "vi")
 
     @rx.event
     def toggle_large_text(self):

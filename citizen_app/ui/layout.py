@@ -9,7 +9,7 @@ import reflex as rx
 
 from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t
-from citizen_app.identity.state import AuthState
+from citizen_app.identity.state import AccountState, AuthState
 from citizen_app.notify.components import bell
 from citizen_app.ui.routes import MAIN_NAV, PageSpec, register
 
@@ -63,7 +63,7 @@ def header_bar() -> rx.Component:
         rx.el.div(
             rx.el.button(
                 t("shell.switch_to_other"),
-                on_click=LangState.toggle_lang,
+                on_click=[LangState.toggle_lang, AccountState.remember_lang],
                 class_name="cds-chip",
                 id="lang-switch",
                 title=t("shell.language"),
