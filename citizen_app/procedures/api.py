@@ -12,6 +12,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 from citizen_app.identity.service import lookup_session
+from citizen_app.procedures import flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
 from citizen_app.procedures.backoffice import result_pdf
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.service import public_lookup
@@ -60,7 +61,51 @@ async def result_download(request: Request) -> Response:
     return Response(content, media_type="application/pdf", headers=headers)
 
 
+def _user_id(request: Request) -> int | None:
+    with session_scope() as db:
+        status, info = lookup_session(db, request.cookies.get("cds_sid"))
+    return info.user_id if status == "ok" and info else None
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    headers = {**_NO_STORE, "Content-Disposition": f"inline; filename={filename}"}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
+async def draft_preview(request: Request) -> Response:
+    """The declaration exactly as it will be signed, for the citizen (or a helper under consent)."""
+    try:
+        with session_scope() as db:
+            content = flow.draft_pdf(db, _user_id(request), int(request.path_params["dossier_id"]))
+    except DomainError as exc:
+        return _error(request, exc, 404 if exc.code.endswith("not_found") else 403)
+    return _pdf(content, "to-khai.pdf")
+
+
+async def signed_dossier(request: Request) -> Response:
+    try:
+        with session_scope() as db:
+            content = flow.signed_dossier_pdf(db, _user_id(request), int(request.path_params["dossier_id"]))
+    except DomainError as exc:
+        return _error(request, exc, 404 if exc.code.endswith(("not_found", "missing")) else 403)
+    return _pdf(content, "to-khai-da-ky.pdf")
+
+
+async def attachment(request: Request) -> Response:
+    """An attached file for its citizen, a helper under consent, or the receiving agency's official."""
+    try:
+        with session_scope() as db:
+            content, mime, _name = flow.attachment_bytes(db, _user_id(request), int(request.path_params["row_id"]))
+    except DomainError as exc:
+        return _error(request, exc, 404 if exc.code.endswith(("not_found", "missing")) else 403)
+    headers = {**_NO_STORE, "Content-Disposition": "inline; filename=giay-to", "X-Content-Type-Options": "nosniff"}
+    return Response(content, media_type=mime, headers=headers)
+
+
 ROUTES: list[BaseRoute] = [
+    Route("/api/procedures/dossiers/{dossier_id:int}/draft.pdf", draft_preview, methods=["GET"]),
+    Route("/api/procedures/dossiers/{dossier_id:int}/signed.pdf", signed_dossier, methods=["GET"]),
+    Route("/api/procedures/attachments/{row_id:int}", attachment, methods=["GET"]),
     Route("/api/procedures/catalog", catalog_list, methods=["GET"]),
     Route("/api/procedures/lookup", lookup, methods=["POST"]),
     Route("/api/procedures/dossiers/{dossier_id:int}/result.pdf", result_download, methods=["GET"]),

@@ -17,7 +17,7 @@ from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import require_role
 from citizen_app.procedures import files, forms, statuses
-from citizen_app.procedures.catalog import Procedure, get_procedure
+from citizen_app.procedures.catalog import Procedure, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcApology, ProcDossier, ProcResult, ProcSupplement
 from citizen_app.procedures.result_pdf import ResultContent, SignPdf, render_result_pdf
@@ -65,7 +65,8 @@ def _scoped(db: Session, official_id: int | None, dossier_id: int) -> tuple[Proc
     agency = _official_agency(db, official_id)
     dossier = _load(db, dossier_id)
     proc = get_procedure(dossier.procedure_code)
-    if dossier.agency_id != agency.id or agency.kind != proc.agency_kind or dossier.status == statuses.DRAFT:
+    wrong_agency = dossier.agency_id != agency.id or not agency_serves(agency, proc.agency_kind)
+    if wrong_agency or dossier.status == statuses.DRAFT:
         raise NotFound("procedures.dossier_not_found")  # do not reveal other agencies' dossiers
     return dossier, proc
 
@@ -85,7 +86,7 @@ def agency_queue(db: Session, official_id: int | None, now: datetime | None = No
     items = []
     for dossier in db.exec(query).all():
         proc = get_procedure(dossier.procedure_code)
-        if proc.agency_kind != agency.kind:
+        if not agency_serves(agency, proc.agency_kind):
             continue
         items.append(QueueItem(dossier.id, dossier.number, proc.code, proc.name["vi"], dossier.subject_name,
                                dossier.status, dossier.submitted_at, dossier.due_at, is_overdue(dossier, now),
@@ -107,8 +108,8 @@ def _act(db: Session, official_id: int | None, dossier_id: int, action: str, *, 
     transition(db, dossier, action, actor_id=official_id, actor_kind="official", reason=reason,
                resume_to=resume_to, data=data, now=now)
     audit(db, official_id, action, dossier=dossier, reason=reason)
-    HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_status", {"number": dossier.number,
-                                                                           "status": dossier.status}, dossier.id))
+    HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_status",
+                        {"number": dossier.number, "status": dossier.status}, dossier.id, session=db))
     return dossier
 
 
@@ -227,7 +228,8 @@ def deliver(db: Session, official_id: int | None, dossier_id: int) -> ProcDossie
     if _result_row(db, dossier.id).sign_state != "signed":
         raise DomainError("procedures.result_unsigned")
     dossier = _act(db, official_id, dossier_id, "deliver")
-    HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_rate", {"number": dossier.number}, dossier.id))
+    HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_rate", {"number": dossier.number}, dossier.id,
+                        session=db))
     return dossier
 
 
@@ -267,6 +269,7 @@ def issue_overdue_apologies(db: Session, now: datetime | None = None,
         refresh_projection(db, dossier)
         audit(db, None, "apology_issued", dossier=dossier, new_due_at=new_due.isoformat())
         HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_apology",
-                            {"number": dossier.number, "date": to_local(new_due).strftime("%d/%m/%Y")}, dossier.id))
+                            {"number": dossier.number, "date": to_local(new_due).strftime("%d/%m/%Y")}, dossier.id,
+                            session=db))
         issued.append(apology)
     return issued

@@ -18,6 +18,7 @@ from citizen_app.core.config import ROOT
 
 CATALOG_DIR = ROOT / "data" / "procedures"
 STATUS_FILE = CATALOG_DIR / "_meta" / "statuses.json"
+AGENCY_KINDS_FILE = CATALOG_DIR / "_meta" / "agency_kinds.json"
 
 FIELD_TYPES = frozenset({"text", "textarea", "date", "select", "radio", "checkbox", "personal_id", "phone",
                          "email", "number", "agency", "group"})
@@ -322,6 +323,33 @@ def load_catalog(directory: Path | None = None) -> dict[str, Procedure]:
 def catalog() -> dict[str, Procedure]:
     """The validated catalogue, loaded once per process."""
     return load_catalog()
+
+
+def parse_agency_kinds(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """``{procedure agency kind: [{"kind": agency.kind, "ward_required": bool}, ...]}``, checked."""
+    rules = {k: v for k, v in data.items() if not k.startswith("_")}
+    if set(rules) != AGENCY_KINDS:
+        raise CatalogError("agency_kinds.json", "(root)", f"must map exactly {sorted(AGENCY_KINDS)}")
+    for kind, matches in rules.items():
+        if not isinstance(matches, list) or not matches:
+            raise CatalogError("agency_kinds.json", kind, "must be a non-empty list")
+        for i, match in enumerate(matches):
+            if not isinstance(match, dict) or not isinstance(match.get("kind"), str):
+                raise CatalogError("agency_kinds.json", f"{kind}[{i}].kind", "missing")
+    return rules
+
+
+@lru_cache(maxsize=1)
+def agency_kinds() -> dict[str, list[dict[str, Any]]]:
+    return parse_agency_kinds(json.loads(AGENCY_KINDS_FILE.read_text(encoding="utf-8")))
+
+
+def agency_serves(agency: Any, procedure_kind: str) -> bool:
+    """Whether an agency row (``kind``, ``ward``) is of the procedure's agency kind, per the mapping file."""
+    for match in agency_kinds().get(procedure_kind, []):
+        if agency.kind == match["kind"] and (not match.get("ward_required") or bool(agency.ward)):
+            return True
+    return False
 
 
 def get_procedure(code: str) -> Procedure:

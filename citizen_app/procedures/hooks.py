@@ -1,7 +1,8 @@
 """Injectable hooks so other pillars (notifications, activity log) can listen without an import cycle.
 
-Receivers must not raise; they run inside the caller's transaction. Replace them at start-up, e.g.
-``HOOKS.activity = my_activity_writer``; tests swap in recorders.
+Receivers must not raise; they run inside the caller's transaction, whose session travels with the event
+(``event.session``). Replace them at start-up, e.g. ``HOOKS.activity = my_activity_writer`` (done by
+``citizen_app.procedures.wiring``); tests swap in recorders.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class ActivityEvent:
     dossier_id: int | None = None
     consent_id: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    session: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Notice:
     key: str  # i18n key, e.g. "procedures.notice_apology"
     params: dict[str, Any]
     dossier_id: int | None = None
+    session: Any = field(default=None, compare=False, repr=False)
 
 
 def _ignore(_: Any) -> None:

@@ -227,3 +227,7 @@ MESSAGES = {
         "en": "Apology and new appointment: dossier {number} is late. We apologise; the new result date is {date}.",
     },
 }
+
+from citizen_app.procedures.messages_ui import UI_MESSAGES  # noqa: E402
+
+MESSAGES.update(UI_MESSAGES)

@@ -20,7 +20,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.procedures import files, forms, statuses
-from citizen_app.procedures.catalog import Procedure, get_procedure
+from citizen_app.procedures.catalog import Procedure, agency_kinds, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, ActivityEvent
 from citizen_app.procedures.models import (
     ProcAttachment,
@@ -115,7 +115,7 @@ def audit(db: Session, actor: int | None, action: str, *, dossier: ProcDossier |
     if actor is not None and on_behalf_of is not None and actor != on_behalf_of:
         HOOKS.activity(ActivityEvent(subject_id=on_behalf_of, actor_id=actor, action=action, at=now,
                                      dossier_id=dossier.id if dossier else None, consent_id=consent_id,
-                                     detail=detail))
+                                     detail=detail, session=db))
 
 
 def active_consent(db: Session, helper_id: int, citizen_id: int, procedure_code: str, need: str,
@@ -271,11 +271,15 @@ def _check_agency_answers(db: Session, proc: Procedure, specs: list[dict], answe
 
 
 def _find_agency(db: Session, code: str, kind: str) -> Agency | None:
-    return db.exec(select(Agency).where(Agency.code == code, Agency.kind == kind)).first()
+    agency = db.exec(select(Agency).where(Agency.code == code)).first()
+    return agency if agency is not None and agency_serves(agency, kind) else None
 
 
 def agency_options(db: Session, kind: str) -> list[Agency]:
-    return list(db.exec(select(Agency).where(Agency.kind == kind).order_by(Agency.name_vi)).all())
+    """Agencies that receive this procedure kind (mapping in ``data/procedures/_meta/agency_kinds.json``)."""
+    kinds = {match["kind"] for match in agency_kinds()[kind]}
+    rows = db.exec(select(Agency).where(col(Agency.kind).in_(kinds)).order_by(col(Agency.name_vi))).all()
+    return [agency for agency in rows if agency_serves(agency, kind)]
 
 
 def save_page(db: Session, user_id: int | None, dossier_id: int, page_id: str, raw: dict[str, Any],

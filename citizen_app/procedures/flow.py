@@ -1,0 +1,403 @@
+"""Journeys that join the procedures service to other pillars: profile prefill, the citizen's signature,
+the online fee payment, the agency-signed result, and plain-language views for the pages.
+
+Plain Python (no Reflex). Like ``service``, every function takes ``db`` and the acting user id, checks
+permission on the server and raises ``DomainError``; the caller commits once per user action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fpdf import FPDF
+from sqlmodel import Session, col, select
+
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
+from citizen_app.identity import signing
+from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.profile import get_profile
+from citizen_app.payments import service as payments
+from citizen_app.payments.models import PayOrder
+from citizen_app.procedures import backoffice, files, forms, service, statuses
+from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
+from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
+from citizen_app.procedures.result_pdf import font_path
+from citizen_app.procedures.sla import due_day, holiday_calendar, start_day
+
+FEE_KIND = "procedure_fee"
+PAY_PROVIDER = "sandbox"
+SIGNED_DOSSIER = "_signed_dossier"  # ProcAttachment.attachment_id of the citizen-signed dossier PDF
+EXTRA_STEPS = ("attachments", "check", "sign")
+_SEX_FROM_PROFILE = {"M": "nam", "F": "nu"}
+
+
+# --- catalogue and search --------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Diacritic-insensitive search key: NFD, drop combining marks, đ -> d, lower case."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.replace("đ", "d").replace("Đ", "D").lower().split())
+
+
+def search_procedures(query: str) -> list[Procedure]:
+    """Procedures whose names (vi or en) or national code contain every word of the query, accents ignored."""
+    words = fold(query[:100]).split()
+    found = []
+    for proc in catalog().values():
+        haystack = fold(" ".join([proc.name["vi"], proc.name["en"], proc.national_code, proc.code]))
+        if all(word in haystack for word in words):
+            found.append(proc)
+    return sorted(found, key=lambda p: fold(p.name["vi"]))
+
+
+def steps(proc: Procedure) -> list[str]:
+    """The question pages of the form, then attachments, check your answers and sign."""
+    return [page["id"] for page in proc.pages] + list(EXTRA_STEPS)
+
+
+def expected_completion(proc: Procedure, now: datetime | None = None) -> date:
+    """The date the result is expected if the dossier were accepted now (the clock starts at intake)."""
+    cal = holiday_calendar()
+    spec = proc.processing_time
+    first = start_day(now or utcnow(), cal, bool(spec.get("cutoff_15h")))
+    return due_day(first, spec["value"], spec["unit"], cal)
+
+
+# --- drafts with prefill ---------------------------------------------------------------------------
+
+
+def profile_answers(db: Session, user_id: int) -> dict[str, Any]:
+    """What the identity profile already knows, keyed by the catalogue's ``prefill`` names."""
+    user = db.get(UserAccount, user_id)
+    profile = get_profile(db, user_id)
+    out: dict[str, Any] = {"full_name": profile.full_name if profile else (user.full_name if user else ""),
+                           "phone": (user.phone if user else "") or (profile.phone if profile else ""),
+                           "email": (user.email if user else "") or (profile.email if profile else "")}
+    if profile is not None:
+        out.update({"date_of_birth": profile.birth_date, "sex": _SEX_FROM_PROFILE.get(profile.sex, ""),
+                    "personal_id": profile.id_number or ""})
+    return {key: value for key, value in out.items() if value not in (None, "")}
+
+
+def start(db: Session, user_id: int | None, procedure_code: str, for_citizen_id: int | None = None) -> ProcDossier:
+    """A new draft prefilled from the citizen's profile (the helper's consent is checked by the service)."""
+    if user_id is None:
+        raise NotAllowed("error.login_required")
+    citizen_id = for_citizen_id or user_id
+    return service.start_draft(db, user_id, procedure_code, profile=profile_answers(db, citizen_id),
+                               for_citizen_id=for_citizen_id if citizen_id != user_id else None)
+
+
+# --- the citizen's signature -----------------------------------------------------------------------
+
+
+def fingerprint(db: Session, dossier: ProcDossier) -> str:
+    """Hash of the answers and attached files: a signature is only valid for what was shown."""
+    attached = sorted(a.sha256 for a in service.list_attachments(db, dossier.id) if a.attachment_id != SIGNED_DOSSIER)
+    body = json.dumps({"answers": dossier.answers, "files": attached}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+_YES_NO = {"vi": ("Có", "Không"), "en": ("Yes", "No")}
+
+
+def agency_names(db: Session) -> dict[str, dict[str, str]]:
+    """Agency code -> {"vi", "en"} names, to show the receiving office by name."""
+    return {a.code: {"vi": a.name_vi, "en": a.name_en} for a in db.exec(select(Agency)).all()}
+
+
+def _value_text(spec: dict, value: Any, lang: str = "vi", agencies: dict[str, dict[str, str]] | None = None) -> str:
+    if spec["type"] in ("select", "radio"):
+        option = next((o for o in spec["options"] if o["value"] == value), None)
+        return option["label"][lang] if option else str(value or "")
+    if spec["type"] == "checkbox":
+        return _YES_NO[lang][0 if value else 1]
+    if spec["type"] == "agency" and agencies and value in agencies:
+        return agencies[value][lang]
+    return "" if value is None else str(value)
+
+
+def summary_rows(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
+                 agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str, str]]:
+    """(top-level field id, label, value) of every visible answer, group items expanded."""
+    rows: list[tuple[str, str, str]] = []
+    for spec in proc.all_fields():
+        if not forms.condition_holds(spec.get("when"), answers):
+            continue
+        if spec["type"] == "group":
+            for index, item in enumerate(answers.get(spec["id"]) or [], start=1):
+                for sub in spec["fields"]:
+                    if item.get(sub["id"]) not in (None, ""):
+                        rows.append((spec["id"], f"{spec['label'][lang]} {index} — {sub['label'][lang]}",
+                                     _value_text(sub, item.get(sub["id"]), lang)))
+            continue
+        rows.append((spec["id"], spec["label"][lang], _value_text(spec, answers.get(spec["id"]), lang, agencies)))
+    return rows
+
+
+def summary_lines(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
+                  agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+    return [(label, value) for _, label, value in summary_rows(proc, answers, lang, agencies)]
+
+
+def remove_group_item(db: Session, user_id: int | None, dossier_id: int, group_id: str, index: int) -> ProcDossier:
+    """Remove one person from a repeatable group of a draft (the list may become empty until Continue)."""
+    dossier = service._load(db, dossier_id)
+    actor = service.resolve_actor(db, user_id, dossier, "draft")
+    if dossier.status != statuses.DRAFT:
+        raise DomainError("procedures.not_editable")
+    items = list(dossier.answers.get(group_id) or [])
+    if not 0 <= index < len(items):
+        raise NotFound()
+    del items[index]
+    dossier.answers = {**dossier.answers, group_id: items}
+    dossier.updated_at = utcnow()
+    service.audit(db, actor.user_id, "item_removed", dossier=dossier, on_behalf_of=actor.citizen_id,
+                  consent_id=actor.consent_id, group=group_id)
+    return dossier
+
+
+def dossier_pdf(db: Session, dossier: ProcDossier) -> bytes:
+    """The dossier as the citizen signs it: procedure, answers and the attached files' fingerprints."""
+    proc = get_procedure(dossier.procedure_code)
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(dossier.created_at)
+    pdf.add_font("dv", "", str(font_path()))
+    pdf.add_font("dv", "B", str(font_path(bold=True)))
+    pdf.add_page()
+    pdf.set_font("dv", "B", 13)
+    pdf.multi_cell(0, 7, f"TỜ KHAI: {proc.name['vi'].upper()}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dv", "", 10)
+    pdf.cell(0, 6, f"Số hồ sơ: {dossier.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for label, value in summary_lines(proc, dossier.answers, "vi", agency_names(db)):
+        pdf.set_font("dv", "B", 10)
+        pdf.multi_cell(0, 5, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("dv", "", 10)
+        pdf.multi_cell(0, 5, value or "—", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for row in service.list_attachments(db, dossier.id):
+        if row.attachment_id != SIGNED_DOSSIER:
+            pdf.multi_cell(0, 5, f"Tệp đính kèm: {row.filename} (SHA-256 {row.sha256[:16]}…)",
+                           new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _own_draft(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
+    dossier = service._load(db, dossier_id)
+    if user_id is None or user_id != dossier.applicant_id:
+        raise NotAllowed("procedures.sign_own_only")  # a helper never signs for the citizen
+    if dossier.status != statuses.DRAFT:
+        raise DomainError("procedures.not_editable")
+    return dossier
+
+
+def prepare_signature(db: Session, user_id: int | None, dossier_id: int,
+                      now: datetime | None = None) -> signing.SigningRequestView:
+    """Render the complete dossier and open a signing request; its reference code is shown to the citizen."""
+    dossier = _own_draft(db, user_id, dossier_id)
+    errors = service._all_errors(db, dossier, now)
+    if errors:
+        raise service.FormInvalid(errors)
+    view = signing.prepare_signing(db, user_id, dossier_pdf(db, dossier))
+    service.audit(db, user_id, "signature_prepared", dossier=dossier, on_behalf_of=user_id, request=view.id,
+                  fingerprint=fingerprint(db, dossier), code=view.reference_code)
+    return view
+
+
+def _prepared(db: Session, dossier_id: int, request_id: str) -> ProcAudit | None:
+    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier_id, ProcAudit.action == "signature_prepared")
+    return next((row for row in db.exec(query.order_by(col(ProcAudit.id).desc())).all()
+                 if row.detail.get("request") == request_id), None)
+
+
+def approve_signature(db: Session, user_id: int | None, dossier_id: int, request_id: str,
+                      password: str) -> ProcAttachment:
+    """The citizen approves with their password; the signed PDF is kept with the dossier."""
+    dossier = _own_draft(db, user_id, dossier_id)
+    prepared = _prepared(db, dossier.id, request_id)
+    if prepared is None:
+        raise NotFound("procedures.sign_request_unknown")
+    if prepared.detail.get("fingerprint") != fingerprint(db, dossier):
+        raise DomainError("procedures.sign_stale")
+    signed = signing.approve_and_sign(db, request_id, user_id, signing.PasswordApproval(password[:256]))
+    key, digest = files.store_bytes(signed)
+    row = ProcAttachment(dossier_id=dossier.id, attachment_id=SIGNED_DOSSIER, filename="ho-so-da-ky.pdf",
+                         mime="application/pdf", size=len(signed), sha256=digest, storage_key=key,
+                         uploaded_by=user_id)
+    db.add(row)
+    db.flush()
+    service.audit(db, user_id, "dossier_signed", dossier=dossier, on_behalf_of=user_id,
+                  fingerprint=prepared.detail["fingerprint"], code=prepared.detail.get("code", ""), sha256=digest)
+    return row
+
+
+def signature_current(db: Session, dossier: ProcDossier) -> bool:
+    """Signed, and nothing changed since (answers and files have the fingerprint that was signed)."""
+    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier.id, ProcAudit.action == "dossier_signed")
+    last = db.exec(query.order_by(col(ProcAudit.id).desc())).first()
+    return last is not None and last.detail.get("fingerprint") == fingerprint(db, dossier)
+
+
+def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None) -> service.SubmitReceipt:
+    """Submit a signed dossier (a helper with submit scope may submit what the citizen signed)."""
+    dossier = service._load(db, dossier_id)
+    service.resolve_actor(db, user_id, dossier, "submit")
+    if dossier.status == statuses.DRAFT and not signature_current(db, dossier):
+        raise DomainError("procedures.sign_first")
+    return service.submit(db, user_id, dossier_id, now=now)
+
+
+def signed_dossier_pdf(db: Session, user_id: int | None, dossier_id: int) -> bytes:
+    """The citizen-signed dossier, for its citizen, a helper under consent or the receiving official."""
+    dossier = service._load(db, dossier_id)
+    try:
+        service.resolve_actor(db, user_id, dossier)
+    except NotAllowed:
+        backoffice._scoped(db, user_id, dossier_id)
+    query = select(ProcAttachment).where(ProcAttachment.dossier_id == dossier.id,
+                                         ProcAttachment.attachment_id == SIGNED_DOSSIER)
+    row = db.exec(query.order_by(col(ProcAttachment.id).desc())).first()
+    if row is None:
+        raise NotFound("procedures.result_missing")
+    return files.read_bytes(row.storage_key)
+
+
+# --- fee payment -----------------------------------------------------------------------------------
+
+
+def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang: str = "vi",
+                      client_ip: str = "") -> str:
+    """Create the fee order and return the sandbox gateway URL (the browser leaves the app to pay)."""
+    amount = service.fee_due(db, user_id, dossier_id)  # owner, or a helper with the submit_pay scope
+    assert user_id is not None
+    dossier = service._load(db, dossier_id)
+    order = payments.create_order(db, user_id, FEE_KIND, str(dossier.id), amount,
+                                  f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}")
+    service.audit(db, user_id, "fee_payment_started", dossier=dossier, on_behalf_of=dossier.applicant_id,
+                  order=order.code, amount=amount)
+    return payments.start_payment(db, user_id, order.code, PAY_PROVIDER, lang=lang, client_ip=client_ip).redirect_url
+
+
+def on_fee_paid(db: Session, order: PayOrder) -> None:
+    """Payments' fulfilment hook for ``procedure_fee``: runs once, inside the paid transaction."""
+    dossier = service._load(db, int(order.product_ref))
+    if order.amount_vnd != dossier.fee_amount:
+        raise DomainError("procedures.fee_amount_invalid")
+    service.mark_fee_paid(db, dossier.id, order.code)
+
+
+def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order_code: str) -> str:
+    """After the browser returns: ask the gateway (verified query) and report the order state."""
+    order = payments.get_order(db, user_id, order_code)
+    if order.product_kind != FEE_KIND or order.product_ref != str(dossier_id):
+        raise NotFound("payments.order_not_found")
+    return payments.refresh_order(db, user_id, order_code).status
+
+
+# --- back office: approve, sign with the agency certificate, deliver -----------------------------
+
+
+def _sign_with_agency(pdf: bytes, agency_code: str) -> bytes:
+    return signing.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
+
+
+def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int,
+                        now: datetime | None = None) -> ProcResult:
+    """Approve (status 9), render the result, sign it with the agency's certificate, deliver (status 10)."""
+    backoffice.approve(db, official_id, dossier_id, now=now)
+    dossier = service._load(db, dossier_id)
+    agency = db.get(Agency, dossier.agency_id)
+    result = backoffice.sign_result(db, official_id, dossier_id, _sign_with_agency, agency.code)
+    backoffice.deliver(db, official_id, dossier_id)
+    return result
+
+
+# --- plain-language views --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    when: str
+    vi: str
+    en: str
+    reason: str
+
+
+def status_label(code: int, lang: str) -> str:
+    return statuses.status_table().statuses[code].label(lang)
+
+
+def status_key(code: int) -> str:
+    return statuses.status_table().statuses[code].key
+
+
+def _timeline(events: list) -> list[TimelineRow]:  # noqa: ANN001
+    table = statuses.status_table().statuses
+    rows = []
+    for event in events:
+        if event.kind == "status" and event.to_status is not None:
+            target = table[event.to_status]
+            rows.append(TimelineRow(format_datetime(event.at), target.vi, target.en, event.reason))
+        elif event.kind == "apology":
+            new_due = format_date(datetime.fromisoformat(event.data["new_due_at"]))
+            rows.append(TimelineRow(format_datetime(event.at), f"Phiếu xin lỗi, hẹn lại ngày {new_due}",
+                                    f"Apology, new date {new_due}", ""))
+    return rows
+
+
+def timeline(db: Session, user_id: int | None, dossier_id: int) -> list[TimelineRow]:
+    """Each status change (and apology notice) with its date, oldest first, for the citizen or a helper."""
+    return _timeline(service.history(db, user_id, dossier_id))
+
+
+def office_timeline(db: Session, official_id: int | None, dossier_id: int) -> list[TimelineRow]:
+    """The same history for an official of the receiving agency."""
+    dossier, _ = backoffice._scoped(db, official_id, dossier_id)
+    return _timeline(service._events(db, dossier.id))
+
+
+def office_attachments(db: Session, official_id: int | None, dossier_id: int) -> list[ProcAttachment]:
+    dossier, _ = backoffice._scoped(db, official_id, dossier_id)
+    return service.list_attachments(db, dossier.id)
+
+
+def attachment_bytes(db: Session, user_id: int | None, row_id: int) -> tuple[bytes, str, str]:
+    """An attached file for the dossier's citizen (or helper) or the receiving agency's official."""
+    row = db.get(ProcAttachment, row_id)
+    if row is None:
+        raise NotFound()
+    dossier = service._load(db, row.dossier_id)
+    try:
+        service.resolve_actor(db, user_id, dossier)
+    except NotAllowed:
+        backoffice._scoped(db, user_id, dossier.id)
+    return files.read_bytes(row.storage_key), row.mime, row.filename
+
+
+def draft_pdf(db: Session, user_id: int | None, dossier_id: int) -> bytes:
+    """Preview of the document the citizen is about to sign ("what you see is what you sign")."""
+    return dossier_pdf(db, service.get_dossier(db, user_id, dossier_id))
+
+
+def due_text(dossier: ProcDossier) -> str:
+    return to_local(dossier.due_at).strftime("%d/%m/%Y") if dossier.due_at else ""
+
+
+def people_of(db: Session, dossier: ProcDossier) -> dict[str, str]:
+    """Names of the subject (chủ hồ sơ), applicant and helper, for the dossier page."""
+    def name(user_id: int | None) -> str:
+        user = db.get(UserAccount, user_id) if user_id else None
+        return user.full_name if user else ""
+
+    return {"subject": dossier.subject_name or name(dossier.subject_id), "applicant": name(dossier.applicant_id),
+            "helper": name(dossier.helper_id)}
