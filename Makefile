@@ -14,7 +14,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup node migrate demo test-deps lint test-unit test-api test-e2e test-pg clean
+.PHONY: run test setup node migrate demo test-deps lint test-unit test-e2e test-pg clean
 
 $(VENV)/bin/python:
 	@command -v $(PY_VERSION) >/dev/null && $(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -57,6 +57,13 @@ test-unit: setup
 
 test-e2e: test-deps
 	PATH="$(NODE_BIN):$$PATH" $(PY) scripts/run_pytest.py tests/e2e
+
+# PostgreSQL + Redis on loopback (Debian packages): service and API suites on PostgreSQL, then the
+# scale-out tests (two workers sharing Redis state, a worker killed mid-load, jobs once across workers).
+test-pg: setup
+	@trap 'scripts/pg_redis.sh stop' EXIT; eval "$$(scripts/pg_redis.sh start)"; export PATH="$(NODE_BIN):$$PATH"; \
+	  env -u DATABASE_URL -u REDIS_URL $(PY) scripts/run_pytest.py -p no:cacheprovider tests/unit tests/api; unit=$$?; \
+	  $(PY) scripts/run_pytest.py -p no:cacheprovider tests/pg; pg=$$?; exit $$(( unit || pg ))
 
 clean:
 	rm -rf .web .states

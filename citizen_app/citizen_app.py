@@ -6,6 +6,7 @@ import reflex as rx
 
 from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
+from citizen_app.ops.logging import request_logging
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.state import AuthState
 from citizen_app.ui.layout import coming_soon, page_title, shell
@@ -38,7 +39,7 @@ def build_app() -> rx.App:
         html_lang="vi",
         head_components=PWA_HEAD,
         stylesheets=["/shell.css"],
-        api_transformer=[build_routes_app(), security_headers, guard_uploads],
+        api_transformer=[build_routes_app(), security_headers, guard_uploads, request_logging],
     )
     for spec in PAGES.values():
         application.add_page(

@@ -97,6 +97,9 @@ async def run_once(job: Job) -> bool:
             result = await asyncio.to_thread(job.run)
         backlog = result if isinstance(result, int) else None
         await asyncio.to_thread(finish, job, True, "", backlog)
+    except asyncio.CancelledError:  # shutdown: free the lease now instead of after lease_seconds
+        await asyncio.shield(asyncio.to_thread(finish, job, False, "cancelled (shutdown)"))
+        raise
     except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
         log.error("job %s failed: %s", job.name, traceback.format_exc(limit=5))
         await asyncio.to_thread(finish, job, False, repr(exc))

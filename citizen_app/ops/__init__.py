@@ -1,0 +1,1 @@
+"""Operations: health and readiness, request-id JSON logs, background-job status, probes."""
