@@ -6,9 +6,9 @@ import reflex as rx
 
 from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
-from citizen_app.ops.logging import request_logging
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.state import AuthState
+from citizen_app.ops.logging import request_logging
 from citizen_app.ui.layout import coming_soon, page_title, shell
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
