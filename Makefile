@@ -45,6 +45,7 @@ test-deps: setup
 	@command -v pdfsig >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 	@[ -d tests/oidc_provider/node_modules ] || [ ! -f tests/oidc_provider/package-lock.json ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oidc_provider
+	@[ -d tests/a11y/node_modules ] || PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/a11y
 
 lint: setup
 	$(VENV)/bin/ruff check citizen_app tests benchmarks scripts rxconfig.py
