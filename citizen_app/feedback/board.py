@@ -152,13 +152,16 @@ def _conditions(f: BoardFilters) -> list[Any]:
     return conds
 
 
+_MAX_ID = 2**31 - 1  # ids are INTEGER (int4 on PostgreSQL); a larger bound is out of range there
+
+
 def _id_range(db: Session, f: BoardFilters) -> tuple[int, int]:
     """Turn a date range into an id range (ids grow with creation time) so (x, id) indexes apply."""
-    low, high = 0, 2**62
+    low, high = 0, _MAX_ID
     if f.date_from:
         first = db.exec(select(R.id).where(col(R.created_at) >= local_day_start(f.date_from))
                         .order_by(col(R.created_at).asc()).limit(1)).first()
-        low = first if first is not None else 2**62
+        low = first if first is not None else _MAX_ID
     if f.date_to:
         end = local_day_start(f.date_to + timedelta(days=1))
         last = db.exec(select(R.id).where(col(R.created_at) < end).order_by(col(R.created_at).desc()).limit(1)).first()
