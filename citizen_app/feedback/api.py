@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
-from citizen_app.feedback import board, open311
+from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring installs the notifier
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate

@@ -142,3 +142,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "en": "The report was sent to the handling agency; answer due {date}."},
     "feedback.o311_token_unknown": {"vi": "Không tìm thấy token.", "en": "Unknown token."},
 }
+
+from citizen_app.feedback.messages_ui import UI_MESSAGES  # noqa: E402
+
+MESSAGES.update(UI_MESSAGES)

@@ -89,7 +89,7 @@ def set_notifier(fn: Notifier | None) -> None:
 
 
 def report_url(report_id: int) -> str:
-    return f"/phan-anh/{report_id}"
+    return f"/feedback/{report_id}"
 
 
 def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,

@@ -1,0 +1,593 @@
+"""Thin Reflex states for the citizen side of the feedback board.
+
+Every handler takes the user from ``acting_user`` (server side, never from the browser), calls the
+service in one ``session_scope`` (one transaction per action) and shows translated errors. Who may
+do what is decided by ``service``/``board``, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session, select
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError
+from citizen_app.core.timeutil import format_datetime, utcnow
+from citizen_app.feedback import board, service, views, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback.models import FeedbackFollow, FeedbackMeToo
+from citizen_app.feedback.views import AttrView, OptionView, Row
+from citizen_app.i18n.state import LangState, both
+from citizen_app.identity.state import FormErrorMixin, acting_user
+
+MAX_UPLOAD_FILES = 5
+_DRAFT_KEYS = ("category_code", "title", "description", "lat", "lon", "address", "ward")
+
+
+def param(state: rx.State, name: str) -> str:
+    value = state.router.page.params.get(name, "")
+    return str(value[0] if isinstance(value, list) and value else value or "")
+
+
+def int_param(state: rx.State, name: str) -> int:
+    text = param(state, name)
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
+def text(form: dict[str, Any], name: str, limit: int = 4100) -> str:
+    return str(form.get(name, "") or "")[:limit]
+
+
+def to_int(value: Any, default: int = 0) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def to_float(value: Any) -> float | None:
+    try:
+        return float(str(value).strip().replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+async def lang_of(state: rx.State) -> str:
+    return (await state.get_state(LangState)).lang
+
+
+async def store_photos(user_id: int | None, files: list[rx.UploadFile], kind: str, room: int) -> list[int]:
+    """Each file is checked by the service (magic bytes, decode, size; EXIF stripped): one transaction each."""
+    if not files:
+        raise DomainError("feedback.photo_empty")
+    if len(files) > room:
+        raise DomainError("feedback.too_many_photos", n=MAX_UPLOAD_FILES)
+    ids = []
+    for file in files:
+        data = await file.read()
+        with session_scope() as db:
+            ids.append(service.upload_photo(db, user_id, data, kind=kind).id)
+    return ids
+
+
+class FeedbackFormState(FormErrorMixin, rx.State, mixin=True):
+    notice: dict[str, str] = {}
+
+    def _ok(self, key: str, **params: Any) -> None:
+        self.error, self.notice, self.busy = {}, both(key, **params), False
+
+    def _fail(self, exc: DomainError) -> None:
+        self.error, self.notice, self.busy = both(exc.code, **exc.params), {}, False
+
+    async def _run(self, action: Callable[..., Any], *args: Any, done: str = "") -> bool:
+        """``action(db, user_id, *args)`` in one transaction; a DomainError rolls it back and is shown."""
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                action(db, user_id, *args)
+        except DomainError as exc:
+            self._fail(exc)
+            return False
+        if done:
+            self._ok(done)
+        return True
+
+
+# --- the public board ---------------------------------------------------------------------------
+
+
+class BoardState(FeedbackFormState, rx.State):
+    items: list[Row] = []
+    page: int = 1
+    has_more: bool = False
+    categories: list[Row] = []
+    agencies: list[Row] = []
+    stages: list[Row] = []
+    f_category: str = ""
+    f_status: str = ""
+    f_agency: str = ""
+    f_ward: str = ""
+    f_from: str = ""
+    f_to: str = ""
+    f_q: str = ""
+    f_sort: str = "newest"
+    version: int = 0
+
+    @rx.event
+    def load(self):
+        self.error, self.notice = {}, {}
+        self.f_q = param(self, "q")[:100]
+        self.f_category = param(self, "category")[:40]
+        self.f_ward = param(self, "ward")[:100]
+        self.page = max(int_param(self, "page"), 1)
+        self.categories = views.category_options(include_emergency=False)
+        with session_scope() as db:
+            self.agencies = views.agency_options(db)
+        self.version += 1
+        self._query()
+
+    def _filters(self) -> board.BoardFilters:
+        try:
+            start, end = views.parse_day(self.f_from), views.parse_day(self.f_to)
+        except ValueError:
+            raise DomainError("feedback.filter_invalid") from None
+        return board.BoardFilters(
+            category=self.f_category or None,
+            status=self.f_status or None,
+            agency=self.f_agency or None,
+            ward=self.f_ward or None,
+            date_from=start,
+            date_to=end,
+            q=self.f_q,
+        )
+
+    def _query(self) -> None:
+        try:
+            with session_scope() as db:
+                result = board.list_reports(db, self._filters(), sort=self.f_sort or "newest", page=self.page)
+        except DomainError as exc:
+            self._fail(exc)
+            self.items, self.has_more = [], False
+            return
+        self.error = {}
+        self.items = [views.board_row(item) for item in result.items]
+        self.has_more = result.has_more
+
+    @rx.event
+    def apply(self, form: dict):
+        self.f_category, self.f_status = text(form, "category", 40), text(form, "status", 10)
+        self.f_agency, self.f_ward = text(form, "agency", 64), text(form, "ward", 100).strip()
+        self.f_from, self.f_to = text(form, "date_from", 10), text(form, "date_to", 10)
+        self.f_q, self.f_sort = text(form, "q", 100).strip(), text(form, "sort", 10) or "newest"
+        self.page = 1
+        self._query()
+
+    @rx.event
+    def clear(self):
+        self.f_category = self.f_status = self.f_agency = self.f_ward = self.f_from = self.f_to = self.f_q = ""
+        self.f_sort, self.page = "newest", 1
+        self.version += 1
+        self._query()
+
+    @rx.event
+    def next_page(self):
+        if self.has_more:
+            self.page += 1
+            self._query()
+
+    @rx.event
+    def prev_page(self):
+        if self.page > 1:
+            self.page -= 1
+            self._query()
+
+
+# --- a new report -------------------------------------------------------------------------------
+
+
+class NewReportState(FeedbackFormState, rx.State):
+    categories: list[Row] = []
+    attributes: list[AttrView] = []
+    photos: list[Row] = []
+    duplicates: list[Row] = []
+    d_category: str = ""
+    d_title: str = ""
+    d_description: str = ""
+    d_address: str = ""
+    d_ward: str = ""
+    d_lat: str = ""
+    d_lon: str = ""
+    d_hide: bool = False
+    draft_saved: str = ""
+    locate_error: bool = False
+    version: int = 0
+
+    _photo_ids: list[int] = []
+    _submitted: bool = False
+
+    @rx.event
+    async def load(self):
+        self.error, self.notice, self.busy, self.duplicates, self.locate_error = {}, {}, False, [], False
+        self._submitted = False
+        self.categories = views.category_options()
+        user_id, _ = await acting_user(self)
+        draft: dict[str, Any] = {}
+        if user_id is not None:
+            try:
+                with session_scope() as db:
+                    draft = service.load_draft(db, user_id) or {}
+            except DomainError:
+                draft = {}
+        self._apply_draft(draft)
+        self.version += 1
+
+    def _apply_draft(self, draft: dict[str, Any]) -> None:
+        self.d_category, self.d_title = str(draft.get("category_code") or ""), str(draft.get("title") or "")
+        self.d_description, self.d_address = str(draft.get("description") or ""), str(draft.get("address") or "")
+        self.d_ward = str(draft.get("ward") or "")
+        self.d_lat, self.d_lon = str(draft.get("lat") or ""), str(draft.get("lon") or "")
+        self.d_hide = bool(draft.get("hide_name"))
+        self._photo_ids = [to_int(p) for p in draft.get("photo_ids") or [] if to_int(p) > 0][:MAX_UPLOAD_FILES]
+        self.photos = views.upload_rows(self._photo_ids)
+        self.attributes = views.attribute_fields(self.d_category, draft.get("attributes") or {})
+        self.draft_saved = ""
+
+    def _draft_payload(self, form: dict[str, Any]) -> dict[str, Any]:
+        data: dict[str, Any] = {key: text(form, key) for key in _DRAFT_KEYS}
+        data["hide_name"] = bool(form.get("hide_name"))
+        data["photo_ids"] = list(self._photo_ids)
+        data["attributes"] = views.attribute_answers(data["category_code"], form)
+        return data
+
+    @rx.event
+    async def autosave(self, form: dict):
+        """Called by the page script a moment after typing stops: the draft survives a closed tab."""
+        user_id, _ = await acting_user(self)
+        if user_id is None or not isinstance(form, dict) or self._submitted:
+            return
+        try:
+            with session_scope() as db:
+                service.save_draft(db, user_id, self._draft_payload(form))
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.draft_saved = format_datetime(utcnow())[-5:]
+
+    @rx.event
+    def set_category(self, code: str):
+        self.d_category = str(code)[:40]
+        self.attributes = views.attribute_fields(self.d_category)
+
+    @rx.event
+    def check_duplicates(self, form: dict):
+        """Up to 5 open reports of the same category within 250 m, while the citizen is still writing."""
+        if not isinstance(form, dict):
+            return
+        lat, lon = to_float(form.get("lat")), to_float(form.get("lon"))
+        category = text(form, "category_code", 40)
+        self.locate_error = bool(form.get("error"))
+        if lat is None or lon is None or not category:
+            self.duplicates = []
+            return
+        try:
+            with session_scope() as db:
+                found = service.suggest_duplicates(db, category, lat, lon)
+                self.duplicates = [self._candidate(db, c) for c in found]
+        except DomainError:
+            self.duplicates = []  # the form shows the real error on submit
+
+    @staticmethod
+    def _candidate(db: Session, c: service.DuplicateCandidate) -> Row:
+        photo = c.photo_ids[0] if c.photo_ids else None
+        return {
+            "id": str(c.report_id),
+            "title": c.title,
+            "description": c.description[:600],
+            "distance": str(c.distance_m),
+            "me_too": str(c.me_too_count),
+            "href": views.report_href(c.report_id),
+            "photo": f"{views.PHOTO_ROUTE}/{photo}" if photo else "",
+            "created": views.format_date(c.created_at),
+        }
+
+    @rx.event
+    async def me_too(self, report_id: str):
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                report = service.me_too(db, user_id, to_int(report_id))
+                service.delete_draft(db, user_id)
+                target = report.id
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self._submitted = True
+        return rx.redirect(f"{views.report_href(target)}?joined=1")
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        user_id, _ = await acting_user(self)
+        try:
+            ids = await store_photos(user_id, files, "report", MAX_UPLOAD_FILES - len(self._photo_ids))
+        except DomainError as exc:
+            self._fail(exc)
+            return rx.clear_selected_files("fb-photos")
+        self._photo_ids = [*self._photo_ids, *ids]
+        self.photos = views.upload_rows(self._photo_ids)
+        self._ok("feedback.ui.photo_added", n=len(ids))
+        return [rx.clear_selected_files("fb-photos"), rx.call_script("window.FeedbackUI && FeedbackUI.touch()")]
+
+    @rx.event
+    def remove_photo(self, photo_id: str):
+        self._photo_ids = [p for p in self._photo_ids if p != to_int(photo_id)]
+        self.photos = views.upload_rows(self._photo_ids)
+        return rx.call_script("window.FeedbackUI && FeedbackUI.touch()")
+
+    @rx.event
+    async def submit(self, form: dict):
+        user_id, _ = await acting_user(self)
+        category = text(form, "category_code", 40)
+        data = service.ReportInput(
+            category_code=category,
+            title=text(form, "title", 300),
+            description=text(form, "description"),
+            lat=to_float(form.get("lat")),
+            lon=to_float(form.get("lon")),
+            address=text(form, "address", 400),
+            ward=text(form, "ward", 200),
+            hide_name=bool(form.get("hide_name")),
+            photo_ids=list(self._photo_ids),
+            attributes=views.attribute_answers(category, form),
+        )
+        try:
+            with session_scope() as db:
+                report_id = service.create_report(db, user_id, data).id
+        except DomainError as exc:
+            self._fail(exc)
+            return rx.call_script("document.getElementById('form-error')?.scrollIntoView()")
+        self._photo_ids, self.photos, self.duplicates, self._submitted = [], [], [], True
+        return rx.redirect(f"{views.report_href(report_id)}?created=1")
+
+    @rx.event
+    async def discard_draft(self):
+        if await self._run(service.delete_draft):
+            self._apply_draft({})
+            self.version += 1
+
+
+# --- one report ---------------------------------------------------------------------------------
+
+
+class ReportState(FeedbackFormState, rx.State):
+    report_id: int = 0
+    found: bool = False
+    detail: Row = {}
+    attributes: list[Row] = []
+    photos: list[Row] = []
+    timeline: list[Row] = []
+    is_reporter: bool = False
+    following: bool = False
+    did_me_too: bool = False
+    can_add_info: bool = False
+    awaiting: bool = False
+    confirm_until: str = ""
+    can_rate: bool = False
+    rating: str = ""
+    info_photos: list[Row] = []
+
+    _info_photo_ids: list[int] = []
+
+    @rx.event
+    async def load(self):
+        self.error, self.busy, self.notice = {}, False, {}
+        if param(self, "created") == "1":
+            self.notice = both("feedback.ui.created")
+        elif param(self, "joined") == "1":
+            self.notice = both("feedback.ui.joined")
+        self.report_id = int_param(self, "report_id")
+        self._info_photo_ids, self.info_photos = [], []
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                view = board.get_public_report(db, self.report_id, user_id, await lang_of(self))
+                self._fill(db, view, user_id)
+        except DomainError as exc:
+            self.found = False
+            self.detail, self.photos, self.timeline, self.attributes = {}, [], [], []
+            self._fail(exc)
+            return
+        self.found = True
+
+    def _fill(self, db: Session, view: board.PublicReport, user_id: int | None) -> None:
+        report = service.get_report(db, view.report_id)
+        self.detail = views.public_detail(view)
+        self.attributes = views.attribute_rows(report)
+        self.photos = views.photo_rows(db, view.photo_ids)
+        self.timeline = [views.timeline_row(e) for e in view.timeline]
+        self.is_reporter = user_id is not None and report.reporter_id == user_id
+        self.following = (
+            user_id is not None
+            and db.exec(
+                select(FeedbackFollow.id).where(
+                    FeedbackFollow.report_id == report.id, FeedbackFollow.user_id == user_id
+                )
+            ).first()
+            is not None
+        )
+        self.did_me_too = (
+            user_id is not None
+            and db.exec(
+                select(FeedbackMeToo.id).where(FeedbackMeToo.report_id == report.id, FeedbackMeToo.user_id == user_id)
+            ).first()
+            is not None
+        )
+        self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
+        self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
+        self.confirm_until = views.confirm_deadline(report)
+        self.can_rate = (
+            self.is_reporter
+            and report.stage == "closed"
+            and report.outcome not in (None, "duplicate")
+            and report.rating is None
+        )
+        self.rating = str(report.rating) if self.is_reporter and report.rating is not None else ""
+
+    async def _act(self, action: Callable[..., Any], *args: Any, done: str) -> None:
+        if await self._run(action, *args, done=done):
+            notice = self.notice
+            await self._refresh()
+            self.notice = notice
+
+    @rx.event
+    async def follow(self):
+        await self._act(service.follow_report, self.report_id, done="feedback.ui.followed")
+
+    @rx.event
+    async def unfollow(self):
+        await self._act(service.unfollow_report, self.report_id, done="feedback.ui.unfollowed")
+
+    @rx.event
+    async def me_too(self):
+        await self._act(service.me_too, self.report_id, done="feedback.ui.me_too_done")
+
+    @rx.event
+    async def upload_info(self, files: list[rx.UploadFile]):
+        user_id, _ = await acting_user(self)
+        try:
+            ids = await store_photos(user_id, files, "info", MAX_UPLOAD_FILES - len(self._info_photo_ids))
+        except DomainError as exc:
+            self._fail(exc)
+            return rx.clear_selected_files("fb-info-photos")
+        self._info_photo_ids = [*self._info_photo_ids, *ids]
+        self.info_photos = views.upload_rows(self._info_photo_ids)
+        self._ok("feedback.ui.photo_added", n=len(ids))
+        return rx.clear_selected_files("fb-info-photos")
+
+    @rx.event
+    async def add_info(self, form: dict):
+        photo_ids = list(self._info_photo_ids)
+        await self._act(service.add_info, self.report_id, text(form, "info"), photo_ids, done="feedback.ui.info_added")
+        if not self.error:
+            self._info_photo_ids, self.info_photos = [], []
+
+    @rx.event
+    async def confirm(self):
+        await self._act(service.confirm_resolution, self.report_id, done="feedback.ui.confirmed")
+
+    @rx.event
+    async def dispute(self, form: dict):
+        await self._act(service.dispute_resolution, self.report_id, text(form, "reason"), done="feedback.ui.disputed")
+
+    @rx.event
+    async def rate(self, form: dict):
+        score = to_int(form.get("score"), 0)
+        await self._act(
+            service.rate_report, self.report_id, score, text(form, "rating_reason", 600), done="feedback.ui.rated"
+        )
+
+
+# --- my reports, followed reports and watched areas -----------------------------------------------
+
+
+class MineState(FeedbackFormState, rx.State):
+    mine: list[Row] = []
+    followed: list[Row] = []
+    areas: list[Row] = []
+    categories: list[Row] = []
+    version: int = 0
+
+    @rx.event
+    async def load(self):
+        self.error, self.notice = {}, {}
+        self.categories = views.category_options(include_emergency=False)
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        user_id, _ = await acting_user(self)
+        if user_id is None:
+            self.mine, self.followed, self.areas = [], [], []
+            return
+        with session_scope() as db:
+            mine = service.my_reports(db, user_id)
+            own = {r.id for r in mine}
+            self.mine = [views.report_row(r) for r in mine]
+            self.followed = [views.report_row(r) for r in service.followed_reports(db, user_id) if r.id not in own]
+            self.areas = [views.subscription_row(s) for s in service.list_area_subscriptions(db, user_id)]
+
+    @rx.event
+    async def subscribe(self, form: dict):
+        kind = text(form, "kind", 10)
+        ward = text(form, "ward", 200) if kind == "ward" else ""
+        lat, lon = (to_float(form.get("lat")), to_float(form.get("lon"))) if kind != "ward" else (None, None)
+        if kind == "ward" and not ward.strip():
+            self._fail(DomainError("feedback.ui.ward_required"))
+            return
+        ok = await self._run(
+            lambda db, uid: service.subscribe_area(
+                db,
+                uid,
+                ward=ward,
+                lat=lat,
+                lon=lon,
+                radius_m=to_int(form.get("radius_m"), 0),
+                category_code=text(form, "category", 40) or None,
+            ),
+            done="feedback.ui.area_added",
+        )
+        if ok:
+            self.version += 1
+            await self._refresh()
+
+    @rx.event
+    async def unsubscribe(self, sub_id: str):
+        if await self._run(service.delete_area_subscription, to_int(sub_id), done="feedback.ui.area_removed"):
+            await self._refresh()
+
+
+# --- scorecard ----------------------------------------------------------------------------------
+
+
+class ScorecardState(FeedbackFormState, rx.State):
+    rows: list[Row] = []
+    f_from: str = ""
+    f_to: str = ""
+    csv_href: str = "/api/feedback/scorecard.csv"
+
+    @rx.event
+    def load(self):
+        self.error = {}
+        today = views.local_today()
+        self.f_to = today.isoformat()
+        self.f_from = (today - views.timedelta(days=89)).isoformat()
+        self._query()
+
+    def _query(self) -> None:
+        try:
+            start, end = views.parse_day(self.f_from), views.parse_day(self.f_to)
+            with session_scope() as db:
+                rows = board.scorecard(db, start, end)
+                names = views.agency_names(db)
+        except ValueError:
+            self._fail(DomainError("feedback.filter_invalid"))
+            self.rows = []
+            return
+        except DomainError as exc:
+            self._fail(exc)
+            self.rows = []
+            return
+        self.error = {}
+        self.rows = [views.score_row(r, names) for r in rows]
+        self.csv_href = f"/api/feedback/scorecard.csv?from={start or ''}&to={end or ''}"
+
+    @rx.event
+    def apply(self, form: dict):
+        self.f_from, self.f_to = text(form, "date_from", 10), text(form, "date_to", 10)
+        self._query()
+
+
+__all__ = ["BoardState", "MineState", "NewReportState", "OptionView", "ReportState", "ScorecardState"]

@@ -1,0 +1,360 @@
+"""Plain rows for the feedback pages (no Reflex import): every value is a string, every label comes
+in Vietnamese and English, dates are dd/mm/yyyy in local time. States only copy these into vars."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
+from citizen_app.feedback.board import BoardItem, PublicReport, ScoreRow, TimelineEntry
+from citizen_app.feedback.catalog import load_catalog
+from citizen_app.feedback.models import FeedbackAreaSubscription, FeedbackEvent, FeedbackPhoto, FeedbackReport
+from citizen_app.i18n.catalog import catalog as messages
+from citizen_app.identity.models import Agency
+
+Row = dict[str, str]
+PHOTO_ROUTE = "/api/feedback/photos"
+PRIORITY_KEYS = {
+    0: "feedback.ui.priority_low",
+    1: "feedback.ui.priority_normal",
+    2: "feedback.ui.priority_high",
+    3: "feedback.ui.priority_urgent",
+}
+
+
+def report_href(report_id: int) -> str:
+    return f"/feedback/{report_id}"
+
+
+def workbench_href(report_id: int) -> str:
+    return f"/feedback/workbench/{report_id}"
+
+
+def _msg(key: str) -> tuple[str, str]:
+    texts = messages().get(key) or {"vi": key, "en": key}
+    return texts["vi"], texts["en"]
+
+
+def _pair(prefix: str, vi: str, en: str) -> Row:
+    return {f"{prefix}_vi": vi, f"{prefix}_en": en}
+
+
+def stage_pair(stage: str) -> tuple[str, str]:
+    spec = load_catalog().stages.get(stage)
+    return (spec.label_vi, spec.label_en) if spec else (stage, stage)
+
+
+def outcome_pair(outcome: str | None) -> tuple[str, str]:
+    spec = load_catalog().outcomes.get(outcome or "")
+    return (spec.label_vi, spec.label_en) if spec else ("", "")
+
+
+def category_pair(code: str) -> tuple[str, str]:
+    spec = load_catalog().categories.get(code)
+    return (spec.name_vi, spec.name_en) if spec else (code, code)
+
+
+def agency_names(db: Session) -> dict[str, tuple[str, str]]:
+    return {a.code: (a.name_vi, a.name_en) for a in db.exec(select(Agency).order_by(Agency.code)).all()}
+
+
+@dataclass
+class OptionView:
+    value: str = ""
+    label_vi: str = ""
+    label_en: str = ""
+
+
+@dataclass
+class AttrView:
+    """One question of a category (Open311 attribute) as a form field named ``attr_<code>``."""
+
+    code: str = ""
+    label_vi: str = ""
+    label_en: str = ""
+    datatype: str = "string"
+    required: bool = False
+    value: str = ""
+    options: list[OptionView] = field(default_factory=list)
+
+
+def attribute_fields(category_code: str, answers: dict[str, Any] | None = None) -> list[AttrView]:
+    cat = load_catalog().categories.get(category_code or "")
+    answers = answers or {}
+    return [
+        AttrView(
+            a.code,
+            a.description_vi,
+            a.description_en,
+            a.datatype,
+            a.required,
+            str(answers.get(a.code, "")),
+            [OptionView(key, vi, en) for key, vi, en in a.values],
+        )
+        for a in (cat.attributes if cat else ())
+    ]
+
+
+def attribute_answers(category_code: str, form: dict[str, Any]) -> dict[str, Any]:
+    """Answers from ``attr_<code>`` form fields; only the category's own questions, empty ones dropped."""
+    cat = load_catalog().categories.get(category_code or "")
+    answers: dict[str, Any] = {}
+    for attr in cat.attributes if cat else ():
+        value = str(form.get(f"attr_{attr.code}", "") or "").strip()[:2000]
+        if value:
+            answers[attr.code] = value
+    return answers
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def category_options(include_emergency: bool = True) -> list[Row]:
+    rows = []
+    for cat in load_catalog().categories.values():
+        if cat.emergency and not include_emergency:
+            continue
+        rows.append(
+            {
+                "value": cat.code,
+                **_pair("label", cat.name_vi, cat.name_en),
+                "agency": cat.agency,
+                "emergency": cat.emergency or "",
+            }
+        )
+    return rows
+
+
+def stage_options() -> list[Row]:
+    return [{"value": code, **_pair("label", s.label_vi, s.label_en)} for code, s in load_catalog().stages.items()]
+
+
+def outcome_options() -> list[Row]:
+    """Outcomes an official may pick when closing (duplicate/refused have their own actions)."""
+    return [
+        {"value": code, **_pair("label", o.label_vi, o.label_en)}
+        for code, o in load_catalog().outcomes.items()
+        if code not in ("duplicate", "refused")
+    ]
+
+
+def agency_options(db: Session) -> list[Row]:
+    return [{"value": code, **_pair("label", vi, en)} for code, (vi, en) in agency_names(db).items()]
+
+
+def template_options() -> list[Row]:
+    return [
+        {"value": code, **_pair("label", *_msg(f"feedback.ui.template.{code}"))} for code in load_catalog().templates
+    ]
+
+
+def priority_options() -> list[Row]:
+    return [{"value": str(p), **_pair("label", *_msg(key))} for p, key in PRIORITY_KEYS.items()]
+
+
+# --- board --------------------------------------------------------------------------------------
+
+
+def board_row(item: BoardItem) -> Row:
+    stage_vi, stage_en = stage_pair(item.stage)
+    out_vi, out_en = outcome_pair(item.outcome)
+    cat_vi, cat_en = category_pair(item.category_code)
+    return {
+        "id": str(item.report_id),
+        "href": report_href(item.report_id),
+        "title": item.title,
+        "excerpt": item.excerpt,
+        **_pair("category", cat_vi, cat_en),
+        **_pair("stage", stage_vi, stage_en),
+        **_pair("outcome", out_vi, out_en),
+        "ward": item.ward,
+        "me_too": str(item.me_too_count),
+        "created": format_date(item.created_at),
+    }
+
+
+def report_row(report: FeedbackReport, *, official: bool = False) -> Row:
+    """A compact row for 'my reports', 'followed' and the officials' queue."""
+    stage_vi, stage_en = stage_pair(report.stage)
+    out_vi, out_en = outcome_pair(report.outcome)
+    cat_vi, cat_en = category_pair(report.category_code)
+    overdue = (
+        report.is_open
+        and report.stage != "awaiting_confirmation"
+        and report.due_at is not None
+        and report.due_at < utcnow()
+    )
+    row = {
+        "id": str(report.id),
+        "href": workbench_href(report.id) if official else report_href(report.id),
+        "title": report.title if official else report.public_title,
+        **_pair("category", cat_vi, cat_en),
+        **_pair("stage", stage_vi, stage_en),
+        **_pair("outcome", out_vi, out_en),
+        "ward": report.ward,
+        "created": format_date(report.created_at),
+        "due": format_date(report.due_at) if report.due_at else "",
+        "overdue": "1" if overdue else "",
+        "priority": str(report.priority),
+    }
+    row.update(_pair("priority", *_msg(PRIORITY_KEYS.get(report.priority, "feedback.ui.priority_normal"))))
+    return row
+
+
+def queue_rows(reports: list[FeedbackReport]) -> list[Row]:
+    """Overdue first, then the service's order (priority, then nearest deadline)."""
+    rows = [report_row(r, official=True) for r in reports]
+    return sorted(rows, key=lambda r: r["overdue"] != "1")
+
+
+# --- one report ---------------------------------------------------------------------------------
+
+
+def photo_rows(db: Session, photo_ids: tuple[int, ...] | list[int]) -> list[Row]:
+    if not photo_ids:
+        return []
+    kinds = dict(
+        db.exec(select(FeedbackPhoto.id, FeedbackPhoto.kind).where(col(FeedbackPhoto.id).in_(list(photo_ids)))).all()
+    )
+    rows = []
+    for pid in photo_ids:
+        kind = kinds.get(pid, "report")
+        rows.append(
+            {
+                "id": str(pid),
+                "thumb": f"{PHOTO_ROUTE}/{pid}/thumb",
+                "full": f"{PHOTO_ROUTE}/{pid}",
+                "kind": kind,
+                **_pair("alt", *_msg(f"feedback.ui.photo_kind.{kind}")),
+            }
+        )
+    return rows
+
+
+def upload_rows(photo_ids: list[int]) -> list[Row]:
+    """Photos uploaded but not yet attached (served only to their uploader)."""
+    return [{"id": str(pid), "thumb": f"{PHOTO_ROUTE}/{pid}/thumb"} for pid in photo_ids]
+
+
+def timeline_row(entry: TimelineEntry | FeedbackEvent, *, internal: bool = False) -> Row:
+    kind_vi, kind_en = _msg(f"feedback.ui.event.{entry.kind}")
+    stage_vi, stage_en = stage_pair(entry.stage) if entry.stage else ("", "")
+    if isinstance(entry, FeedbackEvent):
+        text, by_agency, public = entry.text, entry.actor_role in ("official", "admin"), entry.public
+        photos = len([p for p in entry.photo_ids.split(",") if p])
+    else:
+        text, by_agency, public, photos = entry.text, entry.by_agency, True, len(entry.photo_ids)
+    return {
+        "at": format_datetime(entry.at),
+        **_pair("kind", kind_vi, kind_en),
+        **_pair("stage", stage_vi, stage_en),
+        "text": text,
+        "agency": "1" if by_agency else "",
+        "internal": "" if public or not internal else "1",
+        "photos": str(photos) if photos else "",
+    }
+
+
+def public_detail(view: PublicReport) -> Row:
+    """Everything the public page shows about the report itself (no personal data: text is masked)."""
+    cat_vi, cat_en = category_pair(view.category_code)
+    stage_vi, stage_en = stage_pair(view.stage)
+    out_vi, out_en = outcome_pair(view.outcome)
+    return {
+        "id": str(view.report_id),
+        "title": view.title,
+        "description": view.description,
+        **_pair("category", cat_vi, cat_en),
+        "agency": view.agency_code,
+        **_pair("stage", stage_vi, stage_en),
+        "stage": view.stage,
+        "outcome": view.outcome or "",
+        **_pair("outcome", out_vi, out_en),
+        "address": view.address,
+        "ward": view.ward,
+        "lat": f"{view.lat:.5f}" if view.lat is not None else "",
+        "lon": f"{view.lon:.5f}" if view.lon is not None else "",
+        "reporter": view.reporter_name or "",
+        "me_too": str(view.me_too_count),
+        "response": view.public_response,
+        "created": format_date(view.created_at),
+        "updated": format_datetime(view.updated_at),
+        "expected": format_date(view.expected_at) if view.expected_at else "",
+        "overdue": "1" if view.overdue else "",
+        "duplicate_of": str(view.duplicate_of or ""),
+        "osm": _osm_link(view.lat, view.lon),
+    }
+
+
+def _osm_link(lat: float | None, lon: float | None) -> str:
+    if lat is None or lon is None:
+        return ""
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
+
+
+def confirm_deadline(report: FeedbackReport) -> str:
+    if report.stage != "awaiting_confirmation" or report.answered_at is None:
+        return ""
+    return format_date(report.answered_at + timedelta(days=load_catalog().confirm_days))
+
+
+def attribute_rows(report: FeedbackReport) -> list[Row]:
+    cat = load_catalog().categories.get(report.category_code)
+    answers: dict[str, Any] = json.loads(report.attributes_json or "{}")
+    rows = []
+    for attr in cat.attributes if cat else ():
+        if attr.code not in answers:
+            continue
+        value = answers[attr.code]
+        names = {key: (vi, en) for key, vi, en in attr.values}
+        vi, en = names.get(str(value), (str(value), str(value)))
+        rows.append({**_pair("label", attr.description_vi, attr.description_en), **_pair("value", vi, en)})
+    return rows
+
+
+# --- subscriptions and scorecard ------------------------------------------------------------------
+
+
+def subscription_row(sub: FeedbackAreaSubscription) -> Row:
+    cat_vi, cat_en = category_pair(sub.category_code) if sub.category_code else _msg("feedback.ui.all_categories")
+    if sub.kind == "ward":
+        where_vi = where_en = sub.ward
+    else:
+        where_vi = f"{sub.radius_m} m quanh {sub.lat:.5f}, {sub.lon:.5f}"
+        where_en = f"{sub.radius_m} m around {sub.lat:.5f}, {sub.lon:.5f}"
+    return {"id": str(sub.id), **_pair("where", where_vi, where_en), **_pair("category", cat_vi, cat_en)}
+
+
+def score_row(row: ScoreRow, names: dict[str, tuple[str, str]]) -> Row:
+    cat_vi, cat_en = category_pair(row.category_code)
+    ag_vi, ag_en = names.get(row.agency_code, (row.agency_code, row.agency_code))
+    return {
+        **_pair("agency", ag_vi, ag_en),
+        **_pair("category", cat_vi, cat_en),
+        "received": str(row.received),
+        "answered": str(row.answered),
+        "on_time": "" if row.on_time_pct is None else f"{row.on_time_pct:.1f}".replace(".", ",") + " %",
+        "median": "" if row.median_answer_hours is None else f"{row.median_answer_hours:.1f}".replace(".", ","),
+        "satisfaction": "" if row.satisfaction is None else f"{row.satisfaction:.2f}".replace(".", ",") + " / 5",
+        "ratings": str(row.ratings),
+        "overdue": str(row.overdue_open),
+    }
+
+
+def parse_day(value: Any) -> date | None:
+    """An <input type=date> value (yyyy-mm-dd) or dd/mm/yyyy; empty -> None; anything else -> ValueError."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if "/" in text:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    return date.fromisoformat(text)
+
+
+def local_today() -> date:
+    return to_local(utcnow()).date()

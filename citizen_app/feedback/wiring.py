@@ -1,0 +1,51 @@
+"""Connect the feedback board to notifications, once per process (imported by ``state.py`` and ``api.py``).
+
+``service.set_notifier`` -> ``citizen_app.notify.service.notify`` on topic ``feedback_updates``: one in-app
+notification (and a push per subscribed device) for every recipient of a public change. It runs in the
+acting transaction inside a savepoint, so a notification problem never undoes the citizen's or the
+official's action.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+
+from citizen_app.feedback import service
+from citizen_app.feedback.catalog import load_catalog
+from citizen_app.i18n.catalog import catalog as messages
+from citizen_app.notify.service import notify
+
+log = logging.getLogger(__name__)
+TOPIC = "feedback_updates"
+TITLE_KEY = "feedback.notice_title"
+
+
+def _params(notice: service.FeedbackNotice) -> dict[str, str | int]:
+    """Only plain values; ``stage``/``outcome`` codes become short labels (both are public data)."""
+    params: dict[str, str | int] = {k: v for k, v in notice.params.items() if isinstance(v, str | int)}
+    cat = load_catalog()
+    if notice.params.get("stage") in cat.stages:
+        params["stage"] = cat.stages[str(notice.params["stage"])].label_vi
+    params.setdefault("report_id", notice.report_id)
+    return params
+
+
+def send_notice(db: Session, notice: service.FeedbackNotice) -> None:
+    body = notice.message_key if notice.message_key in messages() else "feedback.notice_status_changed"
+    params = _params(notice)
+    for user_id in notice.user_ids:
+        try:
+            with db.begin_nested():
+                notify(db, user_id, TOPIC, TITLE_KEY, body, params, notice.url or "/feedback")
+        except Exception:  # noqa: BLE001 - a notification problem must not undo the action
+            log.exception("feedback: notify failed for report %s", notice.report_id)
+
+
+def install() -> None:
+    load_catalog()  # a broken data file stops start-up, not a request
+    service.set_notifier(send_notice)
+
+
+install()

@@ -1,0 +1,88 @@
+"""Wiring: public changes reach the reporter and followers as notifications; jobs, summary and demo data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlmodel import Session, select
+
+from citizen_app.feedback import demo_data, jobs, official, service, summary, wiring
+from citizen_app.feedback.models import FeedbackReport
+from citizen_app.i18n.catalog import translate
+from citizen_app.identity.models import Agency, UserAccount, UserRole
+from citizen_app.notify.models import NotifyNotification
+from tests.unit.feedback.fixtures import World, new_report
+
+
+@pytest.fixture()
+def wired():  # noqa: ANN201
+    wiring.install()
+    yield
+    service.set_notifier(None)
+
+
+def _notes(db: Session, user_id: int) -> list[NotifyNotification]:
+    return list(db.exec(select(NotifyNotification).where(NotifyNotification.user_id == user_id)).all())
+
+
+def test_status_change_notifies_reporter_and_followers(db: Session, world: World, wired) -> None:  # noqa: ANN001
+    report = new_report(db, world.citizen)
+    service.follow_report(db, world.neighbour, report.id)
+    db.commit()
+    official.accept_report(db, world.official, report.id)
+    db.commit()
+    for user_id in (world.citizen, world.neighbour):
+        notes = [n for n in _notes(db, user_id) if n.body_key == "feedback.notice_status_changed"]
+        assert len(notes) == 1
+        note = notes[0]
+        assert note.topic == "feedback_updates" and note.url == f"/feedback/{report.id}"
+        params = json.loads(note.params_json)
+        assert translate(note.title_key, "vi", **params) == f"Phản ánh #{report.id}"
+        assert params["stage"] == "Đã phân loại, chuyển xử lý"
+    assert not [n for n in _notes(db, world.official) if n.body_key == "feedback.notice_status_changed"]
+    assert [n for n in _notes(db, world.official) if n.body_key == "feedback.notice_report_received"]
+
+
+def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:  # noqa: ANN001
+    report = new_report(db, world.citizen)
+    before = len(_notes(db, world.citizen))
+    official.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
+    db.commit()
+    assert len(_notes(db, world.citizen)) == before
+
+
+def test_summary_lists_open_reports_only(db: Session, world: World) -> None:
+    report = new_report(db, world.citizen)
+    items = summary.open_items(db, world.citizen, "en")
+    assert [(i.kind, i.href, i.status) for i in items] == [("feedback", f"/feedback/{report.id}", "Received")]
+    official.refuse_report(db, world.official, report.id, "Không đủ thông tin để xử lý")
+    db.commit()
+    assert summary.open_items(db, world.citizen, "vi") == []
+
+
+def test_jobs_are_declared() -> None:
+    names = {job.name for job in jobs.JOBS}
+    assert names == {"feedback.close_expired_confirmations", "feedback.escalate_overdue"}
+    assert all(job.every_seconds >= 60 for job in jobs.JOBS)
+
+
+def test_demo_data_is_idempotent(db: Session, world: World) -> None:  # noqa: ARG001
+    ward = db.exec(select(Agency.id).where(Agency.code == "ubnd-ban-co")).one()
+    users = {}
+    for login in ("0903123456", "0912000001", "0912000002", "0938000001"):
+        user = UserAccount(full_name=login, phone=login, agency_id=ward if login == "0938000001" else None)
+        db.add(user)
+        db.flush()
+        users[login] = user
+    for user in users.values():
+        db.add(UserRole(user_id=user.id, role="citizen"))
+    db.add(UserRole(user_id=users["0938000001"].id, role="official"))
+    db.flush()
+    demo_data.seed(db, users)
+    db.commit()
+    first = db.exec(select(FeedbackReport.id, FeedbackReport.stage, FeedbackReport.rating)).all()
+    demo_data.seed(db, users)
+    db.commit()
+    assert db.exec(select(FeedbackReport.id, FeedbackReport.stage, FeedbackReport.rating)).all() == first
+    assert sorted(row[1] for row in first) == ["closed", "in_progress", "received"]
