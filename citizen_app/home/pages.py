@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.city.components import lookup_box
 from citizen_app.home.state import HomeState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
@@ -45,6 +46,7 @@ def home_page() -> rx.Component:
             as_="h1", size="7", id="home-heading",
         ),
         rx.el.p(t("app.tagline"), class_name="cds-lead"),
+        lookup_box(),
         _personal_block(),
         rx.el.div(*[card_link(href, icon, key, f"{key}.body") for href, icon, key in PILLARS], class_name="cds-cards"),
     )
@@ -55,5 +57,11 @@ def help_page() -> rx.Component:
     return rx.el.section(
         heading("help.title"),
         rx.el.p(t("help.body")),
-        rx.el.a(t("help.call"), href="tel:1022", class_name="cds-button"),
+        rx.el.div(
+            rx.el.a(t("help.call"), href="tel:1022", class_name="cds-button"),
+            rx.link(t("city.help.title"), href="/help/near", class_name="cds-button cds-button-outline"),
+            rx.link(t("city.safety.title"), href="/safety", class_name="cds-button cds-button-outline"),
+            rx.link(t("city.announce.title"), href="/announcements", class_name="cds-button cds-button-outline"),
+            class_name="cds-actions",
+        ),
     )

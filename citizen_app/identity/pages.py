@@ -81,6 +81,14 @@ def account_page() -> rx.Component:
         rx.el.p(AuthState.display_name, id="account-name", class_name="cds-lead"),
         rx.el.p(t("auth.roles"), ": ", rx.foreach(AuthState.roles, lambda r: rx.badge(r, margin_right="0.3em"))),
         error_summary(AccountState.error),
+        rx.el.nav(
+            rx.link(t("payments.ui.title"), href="/payments", class_name="cds-button cds-button-outline"),
+            rx.link(t("notify.settings.title"), href="/notifications/settings",
+                    class_name="cds-button cds-button-outline"),
+            rx.link(t("city.mydata.title"), href="/my-data", class_name="cds-button cds-button-outline"),
+            class_name="cds-actions",
+            aria_label=t("auth.my_account"),
+        ),
         rx.el.h2(t("auth.sessions"), class_name="cds-h2"),
         rx.el.ul(rx.foreach(AccountState.sessions, _session_row), class_name="cds-list"),
         rx.el.div(

@@ -1,0 +1,1 @@
+"""City information and digital safety: lookups, announcements, help near you, safe shopping, my data."""

@@ -1,0 +1,50 @@
+"""'Report this scam': files a feedback report in the dedicated online-scam category (feedback pillar seam).
+
+The category code lives in ``SCAM_CATEGORY``; it must exist in ``data/feedback/categories.json``
+(routed to the police). Without it, reporting fails with a clear message and nothing is written.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from citizen_app.city import linkcheck
+from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.timeutil import utcnow
+
+SCAM_CATEGORY = "lua_dao_truc_tuyen"
+DETAILS_MAX = 2000
+
+
+def scam_category_ready() -> bool:
+    try:
+        from citizen_app.feedback.catalog import load_catalog
+    except ImportError:
+        return False
+    return SCAM_CATEGORY in load_catalog().categories
+
+
+def report_scam(db: Session, user_id: int | None, raw: str, details: str = "", hide_name: bool = True) -> int:
+    """Check the link/phone again on the server, then file the report. Returns the feedback report number."""
+    if user_id is None:
+        raise NotAllowed("error.login_required")
+    result = linkcheck.check(raw)
+    text = (details or "").strip()
+    if len(text) > DETAILS_MAX:
+        raise DomainError("city.scam.details_long", max=DETAILS_MAX)
+    if not scam_category_ready():
+        raise DomainError("city.scam.category_missing")
+    from citizen_app.feedback import service as feedback
+
+    what = result.ascii_form if result.kind == "url" else result.site
+    reasons = ", ".join(r.code for r in result.reasons)
+    description = (f"Đường dẫn/số điện thoại: {result.display} ({what}). Kết quả kiểm tra: {result.verdict}; "
+                   f"lý do: {reasons}.\n{text}").strip()
+    data = feedback.ReportInput(category_code=SCAM_CATEGORY, title=f"Nghi lừa đảo trực tuyến: {result.display}"[:200],
+                                description=description[:feedback.MAX_DESCRIPTION], lat=None, lon=None,
+                                hide_name=hide_name, attributes={})
+    checked = feedback.check_report_input(data, require_location=False)
+    report = feedback.insert_report(db, checked, reporter_id=user_id, hide_name=hide_name, channel="web",
+                                    now=utcnow())
+    feedback.follow_report(db, user_id, report.id)
+    return int(report.id or 0)

@@ -1,0 +1,27 @@
+"""Diacritic-insensitive matching for Vietnamese text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_WARD_PREFIX = re.compile(r"^(phuong|xa|dac khu|ward|commune)\s+")
+
+
+def fold(text: str | None) -> str:
+    """NFD, drop combining marks, đ→d, lower-case, collapse spaces: 'Phường Bàn Cờ' -> 'phuong ban co'."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped).lower()).strip()
+
+
+def ward_key(ward: str | None) -> str:
+    """The folded ward name without the 'phường'/'xã' prefix: 'Phường Bàn Cờ' and 'ban co' match."""
+    return _WARD_PREFIX.sub("", fold(ward))
+
+
+def contains_all(haystack: str, query: str) -> bool:
+    """Every folded word of ``query`` occurs in the folded ``haystack``."""
+    folded = fold(haystack)
+    return all(word in folded for word in fold(query).split())
