@@ -219,7 +219,8 @@ def list_reports(db: Session, filters: BoardFilters | None = None, *, sort: str 
         for word in words:
             if word != driver:
                 other = aliased(FeedbackSearchToken)
-                conds.append(exists().where(and_(other.token == word, other.report_id == R.id)))
+                # probe on the posting itself (index-only) before the report row is read
+                conds.append(exists().where(and_(other.token == word, other.report_id == tok.report_id)))
         if sort == "newest":
             order = [col(tok.report_id).desc()]
     rows = db.exec(query.where(*conds).order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)).all()
