@@ -20,7 +20,7 @@
  */
 "use strict";
 
-const VERSION = "2026-11-26.2"; // bump on every release that changes the shell
+const VERSION = "2026-11-26.3"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -34,6 +34,9 @@ const PRECACHE_OPTIONAL = [
   "/shell.css", "/shell.js", "/icons/apple-touch-icon-180.png",
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
   "/metro/ticket/", "/metro/ticket.js", "/metro/ticket-page.js", "/metro/vendor/qrcode-generator.js",
+  // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
+  "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
+  "/wallet/vendor/qrcode-generator.js",
 ];
 const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
 const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];

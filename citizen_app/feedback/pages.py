@@ -809,6 +809,7 @@ def scorecard_page() -> rx.Component:
             rx.icon("download", size=20, aria_hidden="true"),
             t("feedback.ui.download_csv"),
             href=s.csv_href,
+            reload_document=True,
             class_name="cds-button cds-button-outline",
             id="fb-score-csv",
         ),

@@ -81,7 +81,8 @@ TYPES: dict[str, CredentialType] = {t.kind: t for t in (
     CredentialType("age18", VCT_PREFIX + "a18", 30, (), ("age_over_18",)),
     CredentialType("age60", VCT_PREFIX + "a60", 30, (), ("age_over_60",)),
     CredentialType("student", VCT_PREFIX + "stu", 30, ("student", "school", "student_name"), (), True),
-    CredentialType("result", VCT_PREFIX + "pr", 30, ("procedure", "dossier_ref", "outcome", "agency"), (), True),
+    CredentialType("result", VCT_PREFIX + "pr", 30, ("outcome", "procedure", "procedure_name", "dossier_ref",
+                                                     "result_date", "doc_hash", "agency"), (), True),
 )}
 VCT_TO_KIND = {t.vct: t.kind for t in TYPES.values()}
 

@@ -15,7 +15,8 @@ from citizen_app.ui.layout import app_page, heading
 def _oidc_button() -> rx.Component | None:
     if not settings().oidc_enabled:
         return None
-    return rx.el.a(t("auth.login_with_vneid"), href="/auth/oidc/login", class_name="cds-button cds-button-outline",
+    return rx.el.a(t("auth.login_with_vneid"), href="/auth/oidc/login", reload_document=True,
+                   class_name="cds-button cds-button-outline",
                    id="oidc-login")
 
 

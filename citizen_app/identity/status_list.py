@@ -139,6 +139,12 @@ def check_status(token: str, uri: str, idx: int, trusted_jwks: dict[str, Any], n
     return read_bit(status_list["lst"], idx)
 
 
+def list_uris(db: Session) -> list[str]:
+    """The URI of every status list, for verifiers that cache them all (the offline verifier page)."""
+    ids = db.exec(select(StatusList.id).order_by(StatusList.created_at)).all()  # type: ignore[arg-type]
+    return [status_list_uri(list_id) for list_id in ids]
+
+
 def find_key(jwks: dict[str, Any], kid: Any) -> dict[str, Any] | None:
     if not isinstance(kid, str):
         return None

@@ -25,7 +25,7 @@ from citizen_app.identity import passkeys
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import create_login_ticket, lookup_session
-from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt
+from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
 from citizen_app.identity.wallet_crypto import public_jwk
 
 COOKIE_NAME = "cds_sid"  # same as identity.state.COOKIE_NAME (not imported: that module pulls in Reflex)
@@ -99,6 +99,14 @@ async def status_list(request: Request) -> Response:
         return _error(request, exc, 404)
     return Response(token, media_type="application/statuslist+jwt",
                     headers={"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"})
+
+
+async def status_lists(_: Request) -> Response:
+    """GET -> {"lists": [uri, ...]}: every status list, so an offline verifier can cache them all."""
+    with session_scope() as db:
+        uris = list_uris(db)
+    return JSONResponse({"lists": uris, "ttl": TTL_SECONDS},
+                        headers={"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"})
 
 
 async def verifier_request(request: Request) -> Response:
@@ -215,6 +223,7 @@ async def passkey_login_verify(request: Request) -> Response:
 ROUTES: list[BaseRoute] = [
     Route("/.well-known/jwt-vc-issuer", jwt_vc_issuer, methods=["GET"]),
     Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+    Route("/api/identity/status-lists", status_lists, methods=["GET"]),
     Route("/api/identity/status/{list_id:str}", status_list, methods=["GET"]),
     Route("/api/identity/verify/request", verifier_request, methods=["POST"]),
     Route("/api/identity/verify", verify, methods=["POST"]),

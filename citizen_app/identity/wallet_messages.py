@@ -268,4 +268,100 @@ UI_MESSAGES: dict[str, dict[str, str]] = {
     "identity.verifier.privacy": {
         "vi": "Trang này chỉ hiện thông tin người dân chọn chia sẻ và không lưu lại thông tin đó.",
         "en": "This page shows only what the citizen chose to share and does not keep it."},
+    # --- offline verifier (static page /verify-offline/, texts exported to assets/verify-offline/messages.js) ---
+    "identity.offline.title": {"vi": "Kiểm tra giấy tờ số (ngoại tuyến)", "en": "Check a credential (offline)"},
+    "identity.offline.explain": {
+        "vi": "Trang này kiểm tra ngay trên máy, kể cả khi mất mạng, bằng khoá của nơi cấp và danh sách thu hồi "
+              "đã tải về lần trước.",
+        "en": "This page checks on this device, even without a network, using the issuer keys and revocation "
+              "list downloaded last time."},
+    "identity.offline.freshness_title": {"vi": "Dữ liệu kiểm tra", "en": "Checking data"},
+    "identity.offline.refreshed": {"vi": "Khoá của nơi cấp và danh sách thu hồi cập nhật lúc {when} ({age}).",
+                                   "en": "Issuer keys and revocation list last refreshed at {when} ({age})."},
+    "identity.offline.stale": {
+        "vi": "Đã cũ hơn {minutes} phút: giấy tờ vừa bị thu hồi có thể chưa hiện ra. Hãy kết nối mạng và cập nhật.",
+        "en": "Older than {minutes} minutes: a credential revoked since then may not show as revoked. "
+              "Connect and refresh."},
+    "identity.offline.list_expired": {
+        "vi": "Danh sách thu hồi đã hết hạn: cần kết nối mạng để cập nhật trước khi kiểm tra.",
+        "en": "The revocation list has expired: connect to refresh it before checking."},
+    "identity.offline.no_cache": {"vi": "Chưa có dữ liệu kiểm tra. Hãy mở trang này khi có mạng một lần.",
+                                  "en": "No checking data yet. Open this page once while online."},
+    "identity.offline.refresh": {"vi": "Cập nhật ngay", "en": "Refresh now"},
+    "identity.offline.refresh_failed": {"vi": "Không cập nhật được (đang ngoại tuyến?). Dùng dữ liệu đã lưu.",
+                                        "en": "Could not refresh (offline?). Using the saved data."},
+    "identity.offline.online": {"vi": "Đang có mạng", "en": "Online"},
+    "identity.offline.offline": {"vi": "Đang ngoại tuyến", "en": "Offline"},
+    "identity.offline.age_now": {"vi": "vừa xong", "en": "just now"},
+    "identity.offline.age_minutes": {"vi": "{n} phút trước", "en": "{n} minutes ago"},
+    "identity.offline.age_hours": {"vi": "{n} giờ trước", "en": "{n} hours ago"},
+    "identity.offline.age_days": {"vi": "{n} ngày trước", "en": "{n} days ago"},
+    "identity.offline.status_ok": {"vi": "Chưa bị thu hồi theo danh sách cập nhật lúc {when}",
+                                   "en": "Not revoked according to the list refreshed at {when}"},
+    "identity.offline.status_none": {"vi": "Giấy tờ ngắn hạn, không cần danh sách thu hồi",
+                                     "en": "Short-lived credential, no revocation list needed"},
+    "identity.offline.online_link": {"vi": "Dùng trang kiểm tra trực tuyến", "en": "Use the online verifier"},
+    "identity.offline.link": {"vi": "Kiểm tra khi mất mạng (ngoại tuyến)", "en": "Check without a network (offline)"},
+    "identity.offline.lang": {"vi": "English", "en": "Tiếng Việt"},
+    "identity.offline.one_time_note": {
+        "vi": "Mã một lần (60 giây) của người dân cũng được chấp nhận: dán vào ô bên dưới.",
+        "en": "The citizen's one-time code (60 s) is accepted too: paste it below."},
+    # --- account recovery at the ward ---
+    "identity.recovery.desk_title": {"vi": "Cấp mã khôi phục tài khoản", "en": "Issue an account recovery code"},
+    "identity.recovery.desk_explain": {
+        "vi": "Người dân mất thiết bị hoặc quên mật khẩu: kiểm tra thẻ căn cước, nhập số in trên thẻ, rồi đưa mã cho "
+              "người dân. Mã dùng một lần trong 15 phút.",
+        "en": "For a citizen who lost their device or password: check the ID card, type the number printed on it, "
+              "then hand over the code. It works once, within 15 minutes."},
+    "identity.recovery.card_number": {"vi": "Nhập lại số định danh từ thẻ căn cước",
+                                      "en": "Type the ID number from the card again"},
+    "identity.recovery.desk_submit": {"vi": "Cấp mã khôi phục", "en": "Issue recovery code"},
+    "identity.recovery.code_ready": {"vi": "Mã khôi phục (hết hạn lúc {until}):",
+                                     "en": "Recovery code (expires at {until}):"},
+    "identity.recovery.code_given": {"vi": "Đã cấp mã khôi phục cho {name}.", "en": "Recovery code issued for {name}."},
+    "identity.recovery.title": {"vi": "Khôi phục tài khoản", "en": "Recover your account"},
+    "identity.recovery.explain": {
+        "vi": "Mang thẻ căn cước đến bộ phận một cửa phường. Cán bộ kiểm tra thẻ và cấp mã khôi phục; nhập mã đó "
+              "ở đây để đặt mật khẩu mới. Mọi thiết bị đang đăng nhập sẽ bị đăng xuất.",
+        "en": "Bring your ID card to the ward office. The official checks it and gives you a recovery code; enter "
+              "it here to set a new password. Every signed-in device will be signed out."},
+    "identity.recovery.identifier": {"vi": "Số điện thoại hoặc email của tài khoản",
+                                     "en": "Phone number or e-mail of the account"},
+    "identity.recovery.code": {"vi": "Mã khôi phục", "en": "Recovery code"},
+    "identity.recovery.code_hint": {"vi": "10 ký tự, cán bộ phường đưa cho bạn",
+                                    "en": "10 characters, from the ward official"},
+    "identity.recovery.password": {"vi": "Mật khẩu mới", "en": "New password"},
+    "identity.recovery.password_hint": {"vi": "Ít nhất 10 ký tự, có cả chữ và số",
+                                        "en": "At least 10 characters, with letters and digits"},
+    "identity.recovery.password2": {"vi": "Nhập lại mật khẩu mới", "en": "New password again"},
+    "identity.recovery.drop_passkeys": {"vi": "Xoá cả các khoá truy cập (passkey) cũ — nên chọn nếu bị mất máy",
+                                        "en": "Also remove old passkeys — recommended if a device was lost"},
+    "identity.recovery.submit": {"vi": "Đặt mật khẩu mới", "en": "Set new password"},
+    "identity.recovery.done": {"vi": "Đã đặt mật khẩu mới và đăng xuất mọi thiết bị. Hãy đăng nhập lại.",
+                               "en": "New password set and every device signed out. Please sign in again."},
+    "identity.recovery.login": {"vi": "Đăng nhập", "en": "Sign in"},
+    "identity.recovery.link": {"vi": "Mất thiết bị hoặc quên mật khẩu? Khôi phục tại phường",
+                               "en": "Lost your device or password? Recover at the ward"},
+    "identity.recovery.invalid": {"vi": "Mã khôi phục không đúng, đã dùng hoặc đã hết hạn.",
+                                  "en": "The recovery code is wrong, used or expired."},
+    "identity.recovery.mismatch": {"vi": "Hai mật khẩu không giống nhau.", "en": "The two passwords differ."},
+    "identity.recovery.needs_level2": {
+        "vi": "Chỉ cấp mã cho người đã xác thực danh tính mức 2. Hãy xác thực thẻ căn cước trước.",
+        "en": "Codes are issued only to identity-level-2 citizens. Verify the ID card first."},
+    "identity.recovery.not_self": {"vi": "Không thể tự cấp mã khôi phục cho chính mình.",
+                                   "en": "You cannot issue a recovery code for yourself."},
+    # --- procedure results in the wallet ---
+    "identity.claim.procedure_name": {"vi": "Tên thủ tục", "en": "Procedure name"},
+    "identity.claim.result_date": {"vi": "Ngày có kết quả", "en": "Result date"},
+    "identity.claim.doc_hash": {"vi": "Mã băm văn bản (SHA-256)", "en": "Document hash (SHA-256)"},
+    "identity.ui.result_pdf": {"vi": "Tải văn bản kết quả (PDF)", "en": "Download the result (PDF)"},
+    "identity.activity.recovery_code_issued": {
+        "vi": "Cán bộ đã kiểm tra thẻ căn cước và cấp mã khôi phục tài khoản (hạn 15 phút)",
+        "en": "An official checked your ID card and issued an account recovery code (valid 15 minutes)"},
+    "identity.activity.recovery_failed": {"vi": "Có người nhập sai mã khôi phục tài khoản của bạn",
+                                          "en": "Someone entered a wrong recovery code for your account"},
+    "identity.activity.recovery_used": {
+        "vi": "Đã đặt mật khẩu mới bằng mã khôi phục; {sessions} phiên đăng nhập bị đăng xuất, {passkeys} khoá "
+              "truy cập bị xoá",
+        "en": "New password set with a recovery code; {sessions} sessions signed out, {passkeys} passkeys removed"},
 }

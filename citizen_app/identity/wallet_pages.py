@@ -17,6 +17,7 @@ from citizen_app.identity.wallet_state import (
     PasskeyState,
     PresentState,
     ProfileState,
+    RecoverState,
     SigningCertState,
     VerifierState,
     WalletState,
@@ -116,6 +117,10 @@ def _credential_row(row: rx.Var) -> rx.Component:
             rx.el.p(rx.cond(on_device, t("identity.ui.on_device"), t("identity.ui.not_here")),
                     rx.cond(row["key_mode"] == "server", rx.el.span(" · ", t("identity.ui.server_key"))),
                     class_name="cds-hint"),
+            rx.cond(row["link"] != "",
+                    rx.el.a(rx.icon("file-down", size=18, aria_hidden="true"), " ", t("identity.ui.result_pdf"),
+                            href=row["link"], id="result-pdf-" + row["id"].to(str), class_name="cds-link",
+                            reload_document=True)),
         ),
         rx.cond(
             row["status"] == "valid",
@@ -256,7 +261,29 @@ def _citizen_card() -> rx.Component:
                 reset_on_submit=True,
                 class_name="cds-form",
             ),
+            _recovery_form(),
         ),
+    )
+
+
+def _recovery_form() -> rx.Component:
+    """Issue a one-time recovery code after checking the ID card again (level-2 citizens only)."""
+    return rx.el.div(
+        rx.el.h3(t("identity.recovery.desk_title"), class_name="cds-h2"),
+        rx.el.p(t("identity.recovery.desk_explain"), class_name="cds-hint"),
+        rx.form(
+            _input("identity.recovery.card_number", "id_number", required=True, input_mode="numeric",
+                   field_id="f-recovery-id"),
+            primary_button("identity.recovery.desk_submit", id="recovery-issue"),
+            on_submit=DeskState.issue_recovery,
+            reset_on_submit=True,
+            class_name="cds-form",
+        ),
+        rx.cond(DeskState.recovery_code != "",
+                rx.el.p(t("identity.recovery.code_ready"), " ", rx.el.strong(DeskState.recovery_until), rx.el.br(),
+                        rx.el.code(DeskState.recovery_code, id="recovery-code",
+                                   style={"font_size": "1.6em", "letter_spacing": "0.08em"}),
+                        role="status")),
     )
 
 
@@ -483,6 +510,8 @@ def verify_page() -> rx.Component:
             ),
         ),
         rx.el.p(t("identity.verifier.privacy"), class_name="cds-hint"),
+        rx.el.p(rx.el.a(rx.icon("wifi-off", size=18, aria_hidden="true"), " ", t("identity.offline.link"),
+                        href="/verify-offline/", id="offline-verifier-link", reload_document=True)),
     )
 
 
@@ -527,7 +556,41 @@ def passkeys_page() -> rx.Component:
             on_submit=PasskeyState.register,
             class_name="cds-form",
         ),
-        rx.el.p(t("identity.ui.passkeys_recovery"), class_name="cds-hint"),
+        rx.el.p(t("identity.ui.passkeys_recovery"), " ", rx.el.a(t("identity.recovery.title"), href="/recover"),
+                class_name="cds-hint"),
+        class_name="cds-narrow",
+    )
+
+
+# --- /recover (anyone: the citizen has lost their device or password) --------------------------------------------
+
+
+@app_page("/recover", "identity.recovery.title", on_load=[RecoverState.reset_page])
+def recover_page() -> rx.Component:
+    return rx.el.section(
+        heading("identity.recovery.title"),
+        rx.el.p(t("identity.recovery.explain")),
+        error_summary(RecoverState.error),
+        _info(RecoverState.info, "recover-info"),
+        rx.cond(
+            RecoverState.done,
+            rx.el.a(t("identity.recovery.login"), href="/login", class_name="cds-button", id="recover-login"),
+            rx.form(
+                _input("identity.recovery.identifier", "identifier", autocomplete="username", required=True),
+                _input("identity.recovery.code", "code", hint_key="identity.recovery.code_hint", required=True,
+                       autocomplete="one-time-code", auto_capitalize="characters"),
+                _input("identity.recovery.password", "password", type_="password", required=True,
+                       hint_key="identity.recovery.password_hint", autocomplete="new-password"),
+                _input("identity.recovery.password2", "password2", type_="password", required=True,
+                       autocomplete="new-password"),
+                rx.el.label(rx.el.input(type="checkbox", name="drop_passkeys", id="f-drop-passkeys",
+                                        class_name="cds-check"),
+                            t("identity.recovery.drop_passkeys"), class_name="cds-check-label"),
+                primary_button("identity.recovery.submit", id="recover-submit"),
+                on_submit=RecoverState.submit,
+                class_name="cds-form",
+            ),
+        ),
         class_name="cds-narrow",
     )
 
@@ -600,6 +663,7 @@ def passkey_login_block() -> rx.Component:
         error_summary(PasskeyLoginState.error, "passkey-error"),
         rx.el.button(rx.icon("key-round", size=20, aria_hidden="true"), t("identity.ui.passkey_login"), type="button",
                      on_click=PasskeyLoginState.start, class_name="cds-button cds-button-outline", id="passkey-login"),
+        rx.el.p(rx.el.a(t("identity.recovery.link"), href="/recover", id="recover-link"), margin_top="0.75em"),
         class_name="cds-narrow",
         margin_top="1em",
     )

@@ -16,7 +16,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import format_date, format_datetime
 from citizen_app.i18n.state import LangState
-from citizen_app.identity import activity, passkeys, profile, signing
+from citizen_app.identity import activity, passkeys, profile, recovery, signing
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import wallet_views as views
 from citizen_app.identity.state import acting_user
@@ -204,15 +204,35 @@ class ProfileState(WalletBase, rx.State):
 class DeskState(WalletBase, rx.State):
     citizen: dict[str, str] = {}
     offer: str = ""
+    recovery_code: str = ""
+    recovery_until: str = ""
     _target: int | None = None
 
     @rx.event
     def reset_desk(self):
         self.error, self.info, self.citizen, self.offer, self._target = {}, {}, {}, "", None
+        self.recovery_code, self.recovery_until = "", ""
+
+    @rx.event
+    async def issue_recovery(self, form: dict):
+        """Recovery code for the citizen found by search, after the ID card check (typed number must match)."""
+        self.recovery_code, self.recovery_until = "", ""
+        try:
+            actor = await self._user()
+            if self._target is None:
+                raise DomainError("identity.desk.search_first")
+            with session_scope() as db:
+                issued = recovery.issue_recovery_code(db, actor, self._target, str(form.get("id_number", ""))[:20])
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.recovery_code, self.recovery_until = issued.code, format_datetime(issued.expires_at)
+        self._ok("identity.recovery.code_given", name=issued.full_name)
 
     @rx.event
     async def search(self, form: dict):
         self.citizen, self._target = {}, None
+        self.recovery_code, self.recovery_until = "", ""
         try:
             actor = await self._user()
             with session_scope() as db:
@@ -565,6 +585,37 @@ class SigningCertState(WalletBase, rx.State):
             return
         self._ok("identity.ui.cert_ready")
         self._reload(user_id)
+
+
+# --- /recover: a new password with the code from the ward --------------------------------------------------
+
+
+class RecoverState(WalletBase, rx.State):
+    done: bool = False
+
+    @rx.event
+    def reset_page(self):
+        self.error, self.info, self.done = {}, {}, False
+
+    @rx.event
+    def submit(self, form: dict):
+        identifier = str(form.get("identifier", ""))[:254]
+        ip = self.router.session.client_ip or ""
+        try:
+            with session_scope() as db:
+                recovery.redeem_recovery_code(db, identifier, str(form.get("code", ""))[:40],
+                                              str(form.get("password", ""))[:256], str(form.get("password2", ""))[:256],
+                                              drop_passkeys=bool(form.get("drop_passkeys")), ip=ip)
+        except recovery.RecoveryInvalid as exc:
+            with session_scope() as db:  # its own transaction: the failure counts even though nothing changed
+                recovery.record_recovery_failure(db, identifier, ip)
+            self._fail(exc)
+            return
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.done = True
+        self._ok("identity.recovery.done")
 
 
 # --- passkey login button on /login ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -47,6 +48,9 @@ SELF_SERVICE_KINDS = ("age60", "age18", "identity", "residence")
 WEB_AUDIENCE = "cds:v:web"
 OFFER_PREFIX = "cdsof1:"
 OFFER_TTL = 15 * 60
+# Other pillars add ``(db, user_id) -> {credential id: URL}`` here, e.g. procedures links a result
+# credential to its signed PDF (citizen_app/procedures/wallet_result.py).
+CREDENTIAL_LINKS: list[Callable[[Session, int], dict[int, str]]] = []
 
 
 def msg(key: str, **params: object) -> dict[str, str]:
@@ -81,19 +85,29 @@ class CredentialRow:
     expires: str
     status: str  # "valid", "revoked", "expired"
     key_mode: str
+    link: str = ""  # e.g. the signed result PDF of a procedure-result credential
 
     def as_dict(self) -> dict[str, str]:
         return {"id": str(self.id), "kind": self.kind, "issued": self.issued, "expires": self.expires,
-                "status": self.status, "key_mode": self.key_mode}
+                "status": self.status, "key_mode": self.key_mode, "link": self.link}
+
+
+def credential_links(db: Session, user_id: int) -> dict[int, str]:
+    links: dict[int, str] = {}
+    for provider in CREDENTIAL_LINKS:
+        links.update(provider(db, user_id))
+    return links
 
 
 def credential_rows(db: Session, user_id: int) -> list[CredentialRow]:
     now = utcnow()
+    links = credential_links(db, user_id)
     rows = []
     for record in cr.list_credentials(db, user_id, include_inactive=True)[:50]:
         status = "revoked" if record.revoked_at else ("expired" if record.expires_at <= now else "valid")
         rows.append(CredentialRow(record.id or 0, record.kind, format_date(record.issued_at),
-                                  format_date(record.expires_at), status, record.key_mode))
+                                  format_date(record.expires_at), status, record.key_mode,
+                                  links.get(record.id or 0, "")))
     return rows
 
 

@@ -207,6 +207,7 @@ def _receipt_block() -> rx.Component:
                        "background": "#fff"},
             ),
             rx.el.a(rx.icon("file-down", size=20, aria_hidden="true"), t("payments.ui.receipt_pdf"), href=pdf,
+                    reload_document=True,
                     class_name="cds-button cds-button-outline", id="pay-receipt-pdf", target="_blank",
                     rel="noopener", style={"gap": "8px", "margin_top": "12px"}),
         ),
@@ -365,6 +366,7 @@ def reconciliation_page() -> rx.Component:
             class_name="cds-form cds-inline-form",
         ),
         rx.el.a(rx.icon("download", size=20, aria_hidden="true"), t("payments.admin.csv"), href=csv,
+               reload_document=True,
                 class_name="cds-button cds-button-outline", id="pay-csv", style={"gap": "8px"}),
         rx.cond(PayAdminState.rows.length() > 0, _summary_table(),  # type: ignore[attr-defined]
                 rx.el.p(t("payments.admin.no_rows"))),

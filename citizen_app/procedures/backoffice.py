@@ -16,7 +16,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import require_role
-from citizen_app.procedures import files, forms, statuses
+from citizen_app.procedures import files, forms, statuses, wallet_result
 from citizen_app.procedures.catalog import Procedure, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcApology, ProcDossier, ProcResult, ProcSupplement
@@ -223,11 +223,14 @@ def sign_result(db: Session, official_id: int | None, dossier_id: int, sign_pdf:
 
 
 def deliver(db: Session, official_id: int | None, dossier_id: int) -> ProcDossier:
-    """Result handed over (status 10); only a signed result may be delivered. Invites a rating."""
+    """Result handed over (status 10); only a signed result may be delivered. Invites a rating.
+
+    The citizen also receives a ``result`` credential in the wallet (see ``wallet_result``)."""
     dossier, _ = _scoped(db, official_id, dossier_id)
     if _result_row(db, dossier.id).sign_state != "signed":
         raise DomainError("procedures.result_unsigned")
     dossier = _act(db, official_id, dossier_id, "deliver")
+    wallet_result.issue_result_credential(db, official_id, dossier)  # the signed result lands in the wallet
     HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_rate", {"number": dossier.number}, dossier.id,
                         session=db))
     return dossier

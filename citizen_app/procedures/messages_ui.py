@@ -168,6 +168,17 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "procedures.supplement_sent": ("Đã gửi bổ sung. Cơ quan tiếp tục xử lý hồ sơ.",
                                    "Supplement sent. The office continues processing."),
     "procedures.rated": ("Cảm ơn bạn đã đánh giá.", "Thank you for your rating."),
+    "procedures.withdrawn_done": ("Đã rút hồ sơ. Cơ quan sẽ không xử lý tiếp.",
+                                  "Dossier withdrawn. The office will not process it further."),
+    "procedures.ui.withdraw": ("Rút hồ sơ", "Withdraw the dossier"),
+    "procedures.ui.withdraw_explain": ("Bạn không muốn cơ quan xử lý tiếp hồ sơ này? Rút hồ sơ không hoàn lại "
+                                       "lệ phí đã nộp và không thể hoàn tác.",
+                                       "Don't want the office to go on with this dossier? Withdrawing does not "
+                                       "refund fees already paid and cannot be undone."),
+    "procedures.ui.withdraw_reason": ("Lý do (không bắt buộc)", "Reason (optional)"),
+    "procedures.ui.withdraw_confirm": ("Xác nhận rút hồ sơ", "Confirm: withdraw the dossier"),
+    "procedures.ui.in_wallet": ("Kết quả cũng đã có trong ví giấy tờ của bạn.", "The result is also in your wallet."),
+    "procedures.ui.open_wallet": ("Mở ví giấy tờ", "Open the wallet"),
     "procedures.pay_ok": ("Đã thanh toán lệ phí.", "The fee is paid."),
     "procedures.pay_pending": ("Chưa ghi nhận thanh toán. Bấm “Kiểm tra lại” sau ít phút.",
                                "Payment not confirmed yet. Press “Check again” in a moment."),

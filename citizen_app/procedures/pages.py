@@ -7,7 +7,7 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
-from citizen_app.procedures import pages_office  # noqa: F401 - registers the back-office and helper pages
+from citizen_app.procedures import pages_office, statuses  # noqa: F401 - pages_office registers office pages
 from citizen_app.procedures.components import (
     back_link,
     error_list,
@@ -229,7 +229,7 @@ def _sign_page() -> rx.Component:
     return rx.fragment(
         rx.el.p(t("procedures.ui.sign_intro")),
         rx.el.a(t("procedures.ui.preview"), href=f"/api/procedures/dossiers/{WizardState.dossier_id}/draft.pdf",
-                target="_blank", class_name="cds-help", id="sign-preview"),
+                target="_blank", reload_document=True, class_name="cds-help", id="sign-preview"),
         rx.cond(
             WizardState.signed,
             rx.fragment(
@@ -340,6 +340,21 @@ def _rating() -> rx.Component:
     ), rx.cond(DossierState.rating > 0, rx.el.p(t("procedures.ui.rated"), " ", DossierState.rating.to_string(), " ★")))
 
 
+def _withdraw() -> rx.Component:
+    """Withdraw, behind a disclosure so that it is never pressed by accident (the service checks the status)."""
+    return rx.cond(DossierState.can_withdraw, rx.el.details(
+        rx.el.summary(t("procedures.ui.withdraw"), id="withdraw-open"),
+        rx.form(
+            rx.el.p(t("procedures.ui.withdraw_explain"), class_name="cds-hint"),
+            rx.el.label(t("procedures.ui.withdraw_reason"), html_for="withdraw-reason", class_name="cds-label"),
+            rx.el.textarea(id="withdraw-reason", name="reason", class_name="cds-input", rows=2, max_length=2000),
+            rx.el.button(t("procedures.ui.withdraw_confirm"), type="submit", id="withdraw-confirm",
+                         class_name="cds-button cds-button-outline"),
+            on_submit=DossierState.withdraw, class_name="cds-form",
+        ),
+    ))
+
+
 def _people() -> rx.Component:
     return rx.el.dl(
         summary_row(t("procedures.ui.subject"), DossierState.people["subject"]),
@@ -369,13 +384,17 @@ def _dossier_body() -> rx.Component:
         rx.cond(DossierState.result_ready, rx.el.div(
             rx.el.a(t("procedures.ui.download_result"),
                     href=f"/api/procedures/dossiers/{DossierState.dossier_id}/result.pdf",
-                    class_name="cds-button", id="download-result", download="ket-qua.pdf"),
+                    class_name="cds-button", id="download-result", download="ket-qua.pdf", reload_document=True),
             class_name="cds-actions")),
+        rx.cond(DossierState.status == statuses.DELIVERED, rx.el.p(
+            t("procedures.ui.in_wallet"), " ",
+            rx.el.a(t("procedures.ui.open_wallet"), href="/wallet", id="to-wallet"))),
         _rating(),
+        _withdraw(),
         _people(),
         rx.el.a(t("procedures.ui.signed_dossier"),
                 href=f"/api/procedures/dossiers/{DossierState.dossier_id}/signed.pdf",
-                target="_blank", class_name="cds-help", id="signed-dossier"),
+                target="_blank", reload_document=True, class_name="cds-help", id="signed-dossier"),
         rx.el.h2(t("procedures.ui.timeline"), class_name="cds-h2"),
         rx.el.ol(rx.foreach(DossierState.timeline, _timeline_row), id="dossier-timeline"),
     )

@@ -107,7 +107,8 @@ def _actions() -> rx.Component:
 
 
 def _file_row(row: rx.Var) -> rx.Component:
-    return rx.el.li(rx.el.a(pick(row.label_vi, row.label_en), ": ", row.value, href=row.href, target="_blank"),
+    return rx.el.li(rx.el.a(pick(row.label_vi, row.label_en), ": ", row.value, href=row.href, target="_blank",
+                                    reload_document=True),
                     class_name="cds-list-row")
 
 

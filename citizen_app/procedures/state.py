@@ -423,6 +423,7 @@ class DossierState(FormErrorMixin, rx.State):
     result_ready: bool = False
     rating: int = 0
     can_rate: bool = False
+    can_withdraw: bool = False
     is_owner: bool = False
     notice: dict[str, str] = {}
 
@@ -471,6 +472,20 @@ class DossierState(FormErrorMixin, rx.State):
         self.is_owner = user_id == dossier.applicant_id
         self.rating = dossier.rating or 0
         self.can_rate = self.result_ready and self.is_owner and not dossier.rating
+        self.can_withdraw = self.is_owner and "withdraw" in statuses.status_table().actions_from(dossier.status)
+
+    @rx.event
+    async def withdraw(self, form_data: dict):
+        """The citizen withdraws their dossier (legal from statuses 1, 2, 4, 5, 6; the service checks)."""
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                service.withdraw(db, user_id, self.dossier_id, str(form_data.get("reason", ""))[:2000])
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.notice = {}, both("procedures.withdrawn_done")
+        await self._refresh()
 
     @rx.event
     async def pay(self):

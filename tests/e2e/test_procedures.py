@@ -209,6 +209,8 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
     page.locator("#rate-send").click()
     expect(page.locator("#proc-notice")).to_contain_text("Cảm ơn")
     page.screenshot(path=str(ARTIFACTS / "procedures-dossier-390.png"), full_page=True)
+    goto(page, "/wallet")  # the signed result also landed in the wallet, with its PDF
+    expect(page.locator(f"#credential-list a[id^='result-pdf-'][href='{href}']")).to_be_visible()
 
 
 def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 from playwright.sync_api import expect
 
@@ -144,3 +145,51 @@ def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # 
     finally:
         for context in (desk_ctx, ha_ctx, gate_ctx):
             context.close()
+
+
+def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # noqa: ANN001
+    """An official checks the ID card of a level-2 citizen and issues a one-time code; the citizen sets a
+    new password on /recover and signs in with it."""
+    import secrets
+    from datetime import date
+
+    from citizen_app.identity.profile import ProfileInput, save_profile, verify_profile
+    from citizen_app.identity.service import register
+    from tests.e2e.helpers import DEMO_PASSWORD
+    from tests.e2e.test_payments import app_db
+
+    phone = "09" + "".join(secrets.choice("0123456789") for _ in range(8))
+    id_number = "079165" + "".join(secrets.choice("0123456789") for _ in range(6))
+    with app_db(prod_app) as (db_scope, users), db_scope() as db:
+        citizen = register(db, phone, DEMO_PASSWORD, "Ngô Thị Khôi")
+        save_profile(db, citizen.id, ProfileInput(full_name="Ngô Thị Khôi", birth_date=date(1965, 1, 2), sex="F",
+                                                  id_number=id_number))
+        verify_profile(db, users(db)[WARD_OFFICIAL], citizen.id, id_number)
+
+    desk_ctx, desk = _new_page(browser, prod_app)
+    citizen_ctx, page = _new_page(browser, prod_app)
+    try:
+        login(desk, WARD_OFFICIAL, next_path="/wallet/desk")
+        desk.locator("#f-phone").first.fill(phone)
+        desk.locator("#desk-search").click()
+        expect(desk.locator("#desk-name")).to_have_text("Ngô Thị Khôi")
+        desk.locator("#f-recovery-id").fill("079165000000")
+        desk.locator("#recovery-issue").click()
+        expect(desk.locator("#form-error")).to_contain_text("không khớp")
+        desk.locator("#f-recovery-id").fill(id_number)
+        desk.locator("#recovery-issue").click()
+        expect(desk.locator("#recovery-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$"))
+        code = desk.locator("#recovery-code").text_content() or ""
+
+        goto(page, "/recover")
+        page.locator("#f-identifier").fill(phone)
+        page.locator("#f-code").fill(code)
+        page.locator("#f-password").fill("Khoiphuc2026moi")
+        page.locator("#f-password2").fill("Khoiphuc2026moi")
+        page.locator("#recover-submit").click()
+        expect(page.locator("#recover-info")).to_contain_text("Đã đặt mật khẩu mới")
+        login(page, phone, password="Khoiphuc2026moi", next_path="/wallet/activity")
+        expect(page.locator("#activity-list")).to_contain_text("mã khôi phục")
+    finally:
+        desk_ctx.close()
+        citizen_ctx.close()

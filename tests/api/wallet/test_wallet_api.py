@@ -140,3 +140,15 @@ def test_passkey_register_and_login_over_http(client, citizen_cookie):
                         json={"challenge_id": opts["challenge_id"], "next": "/vi-dien-tu",
                               "credential": device.get(json.dumps(opts["options"]))}).json()
     assert login["ticket_url"].startswith("/auth/session?ticket=")
+
+
+def test_status_list_index_for_offline_verifiers(client, db, citizen_cookie):
+    citizen, _ = citizen_cookie
+    cr.issue_credential(db, citizen.id, "age60", public_jwk(new_p256_key()))
+    db.commit()
+    response = client.get("/api/identity/status-lists")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["lists"] == [f"{issuer_id()}/api/identity/status/1"] and body["ttl"] == 300
+    path = body["lists"][0][len(issuer_id()):]
+    assert client.get(path).headers["content-type"].startswith("application/statuslist+jwt")
