@@ -156,7 +156,7 @@ async def _tab_on_worker(base: str, session: aiohttp.ClientSession, token: str |
 
 def test_two_workers_share_one_tabs_state(scale_app: dict) -> None:
     base = scale_app["url"]
-    assert len(_worker_pids(base)) == WORKERS  # HTTP requests are spread over both workers
+    assert len(_wait_workers(base, timeout=60)) == WORKERS  # both workers up and serving HTTP
 
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
