@@ -7,6 +7,7 @@ Handlers only translate HTTP <-> service calls (style P1). Gates authenticate wi
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -33,6 +34,7 @@ except ModuleNotFoundError:  # pragma: no cover
     _pay = None
 
 Sessions = Callable[[], AbstractContextManager[Session]]
+GATE_AUTH_CACHE_SECONDS = 10
 MAX_BODY = 2_000_000
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -121,10 +123,21 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         return JSONResponse({"origin": quote.origin, "destination": quote.destination, "cash_vnd": quote.cash_vnd,
                              "cashless_vnd": quote.cashless_vnd, "is_estimate": quote.is_estimate})
 
+    gate_cache: dict[str, tuple[float, str, str]] = {}
+
+    def authenticated_gate(db: Session, token: str | None) -> tuple[str, str]:
+        """(gate id, station) for a bearer token; cached for a few seconds per process, so a deactivated
+        gate is refused within ``GATE_AUTH_CACHE_SECONDS`` while busy gates skip one query per scan."""
+        cached = gate_cache.get(token or "")
+        if cached and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+        gate = service.authenticate_gate(db, token)
+        gate_cache[token or ""] = (time.monotonic() + GATE_AUTH_CACHE_SECONDS, gate.id, gate.station)
+        return gate.id, gate.station
+
     def gate_validate(request: Request, body: dict[str, Any]) -> JSONResponse:
         with sessions() as db:  # the scan is its own transaction (the service commits or rolls back)
-            gate = service.authenticate_gate(db, _bearer(request))
-            gate_id, station = gate.id, gate.station
+            gate_id, station = authenticated_gate(db, _bearer(request))
             decision = service.validate_at_gate(db, str(body.get("qr", ""))[:1000], str(body.get("station") or station),
                                                 str(body.get("direction", "")), gate_id=gate_id,
                                                 scan_id=_scan_id(gate_id, body.get("scan_id")))

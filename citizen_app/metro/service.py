@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -438,13 +438,39 @@ def _state_of(row: MetroTicket) -> JourneyState:
 def _check_row(db: Session, row: MetroTicket | None, ticket: VerifiedTicket) -> MetroTicket:
     if row is None:
         raise ScanRejected("unknown_ticket")
-    if row.status == "revoked" or db.get(MetroDenyEntry, deny_keys(ticket.tid, ticket.device_key)[1]) is not None:
+    denied = db.connection().execute(_DENIED, {"key": deny_keys(ticket.tid, ticket.device_key)[1]}).first()
+    if row.status == "revoked" or denied is not None:
         raise ScanRejected("revoked")
     if row.status != "active":
         raise ScanRejected("not_active")
     if parse_device_key(row.device_key) != ticket.device_key:
         raise ScanRejected("revoked")  # an older binding of a ticket that moved to another phone
     return row
+
+
+# The gate's hot path: statements built once with bind parameters, so each scan skips SQLAlchemy's
+# per-statement construction and cache-key work (most of a decision's cost on SQLite).
+_NO_SYNC = {"synchronize_session": False}
+_DENIED = select(MetroDenyEntry.key).where(col(MetroDenyEntry.key) == bindparam("key"))
+_SCAN_SEEN = select(MetroTap.id).where(col(MetroTap.scan_id) == bindparam("scan_id"))
+_TAP_WIN = (update(MetroTicket)
+            .where(col(MetroTicket.id) == bindparam("tid"), col(MetroTicket.version) == bindparam("old_version"))
+            .values(phase=bindparam("phase"), entry_station=bindparam("entry_station"),
+                    entry_at=bindparam("entry_at"), last_tap_at=bindparam("at"), version=bindparam("new_version"))
+            .execution_options(**_NO_SYNC))
+_TAP_INSERT = insert(MetroTap).values(
+    ticket_id=bindparam("tid"), seq=bindparam("seq"), direction=bindparam("direction"), station=bindparam("station"),
+    gate_id=bindparam("gate_id"), at=bindparam("at"), scan_id=bindparam("scan_id"), source=bindparam("source"),
+    conflict=bindparam("conflict"), recorded_at=bindparam("recorded_at"))
+_OPEN_JOURNEY = (col(MetroJourney.ticket_id) == bindparam("tid"), col(MetroJourney.status) == "open")
+_JOURNEY_ABANDON = update(MetroJourney).where(*_OPEN_JOURNEY).values(status="incomplete").execution_options(**_NO_SYNC)
+_JOURNEY_CLOSE = (update(MetroJourney).where(*_OPEN_JOURNEY)
+                  .values(exit_station=bindparam("station"), exit_at=bindparam("at"), status="completed")
+                  .execution_options(**_NO_SYNC))
+_JOURNEY_INSERT = insert(MetroJourney).values(
+    ticket_id=bindparam("tid"), user_id=bindparam("user_id"), entry_station=bindparam("entry_station"),
+    entry_at=bindparam("entry_at"), exit_station=bindparam("exit_station"), exit_at=bindparam("exit_at"),
+    status=bindparam("status"), source=bindparam("source"))
 
 
 def _apply_tap(db: Session, row: MetroTicket, outcome: TapOutcome, direction: str, station: str, at: datetime, *,
@@ -454,41 +480,38 @@ def _apply_tap(db: Session, row: MetroTicket, outcome: TapOutcome, direction: st
     Core statements (no ORM unit of work) keep the gate path short; callers re-read the row before each try.
     """
     new, seq = outcome.state, row.version + 1
-    result = db.execute(
-        update(MetroTicket).where(col(MetroTicket.id) == row.id, col(MetroTicket.version) == seq - 1)
-        .values(phase=new.phase, entry_station=new.entry_station,
-                entry_at=from_ts(new.entry_at) if new.entry_at else None, last_tap_at=at, version=seq)
-        .execution_options(synchronize_session=False))
+    conn = db.connection()  # Core connection: skips the ORM execution layer on the hot path
+    result = conn.execute(_TAP_WIN, {"tid": row.id, "old_version": seq - 1, "phase": new.phase,
+                                   "entry_station": new.entry_station,
+                                   "entry_at": from_ts(new.entry_at) if new.entry_at else None, "at": at,
+                                   "new_version": seq})
     if result.rowcount != 1:
         return False
-    db.execute(insert(MetroTap).values(ticket_id=row.id, seq=seq, direction=direction, station=station,
-                                       gate_id=gate_id, at=at, scan_id=scan_id, source=source, conflict=conflict,
-                                       recorded_at=utcnow()))
+    conn.execute(_TAP_INSERT, {"tid": row.id, "seq": seq, "direction": direction, "station": station,
+                             "gate_id": gate_id, "at": at, "scan_id": scan_id, "source": source,
+                             "conflict": conflict, "recorded_at": utcnow()})
     _record_journey(db, row, direction, station, at, source)
     db.expire(row)  # Core statements bypassed the identity map
     return True
 
 
 def _record_journey(db: Session, row: MetroTicket, direction: str, station: str, at: datetime, source: str) -> None:
-    open_rows = (col(MetroJourney.ticket_id) == row.id, col(MetroJourney.status) == "open")
+    journey = {"tid": row.id, "user_id": row.user_id, "source": source, "entry_station": None, "entry_at": None,
+               "exit_station": None, "exit_at": None}
+    conn = db.connection()
     if direction == IN:
-        db.execute(update(MetroJourney).where(*open_rows).values(status="incomplete")
-                   .execution_options(synchronize_session=False))
-        db.execute(insert(MetroJourney).values(ticket_id=row.id, user_id=row.user_id, entry_station=station,
-                                               entry_at=at, status="open", source=source))
+        conn.execute(_JOURNEY_ABANDON, {"tid": row.id})
+        conn.execute(_JOURNEY_INSERT, {**journey, "entry_station": station, "entry_at": at, "status": "open"})
         return
-    closed = db.execute(update(MetroJourney).where(*open_rows)
-                        .values(exit_station=station, exit_at=at, status="completed")
-                        .execution_options(synchronize_session=False))
+    closed = conn.execute(_JOURNEY_CLOSE, {"tid": row.id, "station": station, "at": at})
     if closed.rowcount == 0:
-        db.execute(insert(MetroJourney).values(ticket_id=row.id, user_id=row.user_id, exit_station=station,
-                                               exit_at=at, status="incomplete", source=source))
+        conn.execute(_JOURNEY_INSERT, {**journey, "exit_station": station, "exit_at": at, "status": "incomplete"})
 
 
-def _replayed(db: Session, scan_id: str | None) -> MetroTap | None:
+def _replayed(db: Session, scan_id: str | None) -> bool:
     if not scan_id:
-        return None
-    return db.exec(select(MetroTap).where(MetroTap.scan_id == scan_id)).first()
+        return False
+    return db.connection().execute(_SCAN_SEEN, {"scan_id": scan_id}).first() is not None
 
 
 def validate_at_gate(db: Session, text: str, station: str, direction: str, *, gate_id: str = "",
