@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -94,9 +95,13 @@ async def timed_http(session: aiohttp.ClientSession, base: str, request: tuple[s
     samples.http.append(time.perf_counter() - started)
 
 
+THINK_SECONDS = 0.0  # mean pause between a user's actions (set by --think); 0 = back-to-back
+
+
 async def user(base: str, session: aiohttp.ClientSession, iterations: int, plan: Iterator, connected: asyncio.Semaphore,
                go: asyncio.Event, ready: list[int], samples: Samples) -> None:
-    client = ReflexClient(base, session, token=str(uuid.uuid4()))
+    token = str(uuid.uuid4())
+    client = ReflexClient(base, session, token=token)
     try:
         async with connected:
             await client.connect()
@@ -105,7 +110,10 @@ async def user(base: str, session: aiohttp.ClientSession, iterations: int, plan:
             samples.page_load.append(time.perf_counter() - started)
         ready.append(1)
         await go.wait()
+        rng = random.Random(token)
         for i in range(iterations):
+            if THINK_SECONDS:  # a person reads the screen between taps (uniform 0.5x-1.5x of the mean)
+                await asyncio.sleep(THINK_SECONDS * rng.uniform(0.5, 1.5))
             started = time.perf_counter()
             lang = "en" if i % 2 == 0 else "vi"
             await client.call(SET_LANG, {"code": lang},
@@ -285,7 +293,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers for the pg config")
     parser.add_argument("--clients", default="50,200,500")
     parser.add_argument("--iterations", default="20,10,4", help="per client, one value per client count")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a user waits between actions (0: back-to-back, a stress test)")
     args = parser.parse_args()
+    global THINK_SECONDS  # noqa: PLW0603 - a run-wide setting of the simulated users
+    THINK_SECONDS = args.think
     counts = [int(c) for c in args.clients.split(",")]
     iterations = [int(i) for i in args.iterations.split(",")]
     iterations += [iterations[-1]] * (len(counts) - len(iterations))
