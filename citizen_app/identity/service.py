@@ -247,7 +247,10 @@ def close_session(db: Session, session_id: str) -> None:
 
 
 def close_all_sessions(db: Session, user_id: int) -> int:
+    from citizen_app.identity.activity import record_activity
+
     result = db.exec(delete(LoginSession).where(LoginSession.user_id == user_id))
+    record_activity(db, user_id, "logout", "identity.activity.logout", {})
     return result.rowcount or 0
 
 
