@@ -117,7 +117,13 @@ def _find_by_identifier(db: Session, ident: Identifier) -> UserAccount | None:
     return db.exec(select(UserAccount).where(column == ident.value)).first()
 
 
-def register(db: Session, identifier: str, password: str, full_name: str, lang: str = "vi") -> UserAccount:
+def register(db: Session, identifier: str, password: str, full_name: str, lang: str = "vi", *,
+             password_confirm: str | None = None, consent: bool = True) -> UserAccount:
+    """Create a citizen account. ``consent`` is the Decree 13/2023 agreement to process personal data."""
+    if password_confirm is not None and password_confirm != password:
+        raise DomainError("error.password_mismatch")
+    if not consent:
+        raise DomainError("error.consent_required")
     ident = parse_identifier(identifier)
     name = check_full_name(full_name)
     check_password_strength(password, personal=(ident.value.split("@")[0], *name.split()))

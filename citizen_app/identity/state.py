@@ -141,18 +141,14 @@ class RegisterState(FormErrorMixin, rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
-        if form_data.get("password") != form_data.get("password2"):
-            self.error = both("error.password_mismatch")
-            return None
-        if not form_data.get("consent"):
-            self.error = both("error.consent_required")
-            return None
         lang = (await self.get_state(LangState)).lang
         try:
             with session_scope() as db:
                 user = service.register(db, str(form_data.get("identifier", ""))[:254],
                                         str(form_data.get("password", ""))[:256],
-                                        str(form_data.get("full_name", ""))[:200], lang)
+                                        str(form_data.get("full_name", ""))[:200], lang,
+                                        password_confirm=str(form_data.get("password2", ""))[:256],
+                                        consent=bool(form_data.get("consent")))
                 ticket = service.create_login_ticket(db, user.id, "/")
         except DomainError as exc:
             self._fail(exc)

@@ -59,6 +59,18 @@ def test_password_may_not_contain_personal_data(db) -> None:  # noqa: ANN001
     assert err.value.code == "error.password_personal"
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [({"password_confirm": "Khac2026matkhau"}, "error.password_mismatch"),
+     ({"consent": False}, "error.consent_required")],
+)
+def test_register_needs_matching_passwords_and_consent(db, kwargs: dict, code: str) -> None:  # noqa: ANN001
+    with pytest.raises(DomainError) as err:
+        service.register(db, "0903123456", GOOD_PASSWORD, "Lê Thị Mai", **kwargs)
+    assert err.value.code == code
+    assert count(db, UserAccount) == 0
+
+
 def test_register_stores_argon2_hash_and_citizen_role(db) -> None:  # noqa: ANN001
     user = make_user(db)
     assert user.password_hash.startswith("$argon2id$")
