@@ -657,8 +657,14 @@ def present_with_server_key(db: Session, user_id: int, credential: str, disclose
     """Fallback presentation for browsers without WebCrypto, signed with the server-held holder key."""
     key = server_holder_key(db, user_id)
     issuer_jwt, _ = split_sd_jwt(credential)
-    _, payload, _, _ = jws_parse(issuer_jwt)
+    try:
+        _, payload, _, _ = jws_parse(issuer_jwt)
+    except JoseError as exc:
+        raise DomainError("identity.verify.malformed") from exc
     cnf = payload.get("cnf")
     if not isinstance(cnf, dict) or cnf.get("jwk") != public_jwk(key):
         raise NotAllowed("identity.credential.not_server_key")
-    return build_presentation(credential, disclose, key, aud, nonce or b64u(secrets.token_bytes(12)))
+    try:
+        return build_presentation(credential, disclose, key, aud, nonce or b64u(secrets.token_bytes(12)))
+    except ValueError as exc:  # a disclosure that is not base64url JSON
+        raise DomainError("identity.verify.malformed") from exc

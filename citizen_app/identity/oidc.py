@@ -107,7 +107,7 @@ def build_oidc_app(conf: Settings) -> Starlette:
             return await oauth.create_client(CLIENT_NAME).authorize_redirect(
                 request, conf.public_url + CALLBACK_PATH)
         except Exception as exc:  # noqa: BLE001 - provider unreachable/bad discovery: never a raw 500
-            return _failed(request, repr(exc))
+            return _failed(request, type(exc).__name__)  # never the message: it may carry claims
 
     async def callback(request: Request) -> Response:
         if oauth is None:
@@ -122,7 +122,7 @@ def build_oidc_app(conf: Settings) -> Starlette:
                 raw = open_session(db, user.id, user_agent=request.headers.get("user-agent", ""),
                                    ip=client_ip(request), method="oidc")
         except Exception as exc:  # noqa: BLE001 - denied consent, bad state, bad token...: never a raw 500
-            return _failed(request, repr(exc))
+            return _failed(request, type(exc).__name__)  # never the message: it may carry claims
         request.session.clear()
         return _session_response(raw, next_path, conf)
 

@@ -27,6 +27,7 @@ from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import create_login_ticket, lookup_session
 from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
 from citizen_app.identity.wallet_crypto import public_jwk
+from citizen_app.identity.wallet_views import revoke_own_credential
 
 COOKIE_NAME = "cds_sid"  # same as identity.state.COOKIE_NAME (not imported: that module pulls in Reflex)
 MAX_BODY = 16 * 1024
@@ -165,7 +166,7 @@ async def revoke(request: Request, db: Session, user_id: int) -> Response:
         credential_id = int(request.path_params["credential_id"])
     except ValueError as exc:
         raise NotFound() from exc
-    cr.revoke_credential(db, user_id, credential_id)
+    revoke_own_credential(db, user_id, credential_id)  # the holder only: officials use their back-office path
     return JSONResponse({"ok": True}, headers=NO_STORE)
 
 

@@ -23,9 +23,9 @@ from citizen_app.core.timeutil import format_date, format_datetime, utcnow
 from citizen_app.i18n.catalog import LANGS, catalog
 from citizen_app.identity import credentials as cr
 from citizen_app.identity.activity import record_activity
-from citizen_app.identity.issuer import issuer_id, issuer_key
+from citizen_app.identity.issuer import issuer_key
 from citizen_app.identity.models import Agency, UserAccount
-from citizen_app.identity.profile import VERIFIERS, age_on, get_profile
+from citizen_app.identity.profile import VERIFIERS, get_profile
 from citizen_app.identity.qr_transport import decode_from_qr
 from citizen_app.identity.service import parse_identifier, require_role
 from citizen_app.identity.wallet_crypto import (
@@ -35,7 +35,6 @@ from citizen_app.identity.wallet_crypto import (
     epoch,
     jws_encode,
     jws_parse,
-    public_jwk,
     verify_es256,
 )
 from citizen_app.identity.wallet_models import IssuedCredential, PresentationNonce
@@ -316,6 +315,8 @@ def make_student_offer(db: Session, actor_id: int | None, student_phone: str, sc
     """
     require_role(db, actor_id, "official", "admin")
     ident = parse_identifier(student_phone)
+    if ident.kind != "phone":
+        raise DomainError("identity.desk.phone_only")
     user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
     if user is None:
         raise NotFound("identity.desk.not_found")
@@ -348,14 +349,3 @@ def redeem_student_offer(db: Session, user_id: int, offer: str, holder_jwk: dict
     claims = {"school": str(payload.get("sch", "")), "student_name": str(payload.get("nam", ""))}
     return cr.issue_credential(db, user_id, "student", holder_jwk, actor_id=payload.get("act"), claims=claims)
 
-
-def issuer_label() -> str:
-    return issuer_id()
-
-
-def server_holder_jwk(db: Session, user_id: int) -> dict[str, str]:
-    return public_jwk(cr.server_holder_key(db, user_id))
-
-
-def age_years(birth: date) -> int:
-    return age_on(birth, utcnow().date())

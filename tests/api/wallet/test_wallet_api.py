@@ -18,7 +18,7 @@ from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import open_session
 from citizen_app.identity.status_list import check_status
 from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
-from tests.unit.wallet.helpers import make_verified_citizen
+from tests.unit.wallet.helpers import make_user, make_verified_citizen
 from tests.unit.wallet.softauthn import SoftAuthenticator
 
 ORIGIN = settings().public_url
@@ -152,3 +152,23 @@ def test_status_list_index_for_offline_verifiers(client, db, citizen_cookie):
     assert body["lists"] == [f"{issuer_id()}/api/identity/status/1"] and body["ttl"] == 300
     path = body["lists"][0][len(issuer_id()):]
     assert client.get(path).headers["content-type"].startswith("application/statuslist+jwt")
+
+
+def test_revoke_route_is_for_the_holder_only(client, db, citizen_cookie):
+    citizen, token = citizen_cookie
+    official = make_user(db, "Lê Văn Cường", ("official",))
+    official_token = open_session(db, official.id)
+    db.commit()
+    record = cr.issue_credential(db, citizen.id, "age18", public_jwk(new_p256_key())).record
+    db.commit()
+    url = f"/api/identity/credentials/{record.id}/revoke"
+    assert client.post(url, cookies={"cds_sid": official_token}).status_code == 404
+    assert client.post(url, cookies={"cds_sid": token}).json()["ok"] is True
+    db.refresh(record)
+    assert record.revoked_at is not None
+
+
+def test_server_key_presentation_rejects_garbage(client, citizen_cookie):
+    _, token = citizen_cookie
+    res = client.post("/api/identity/present-server", json={"credential": "not.a.jwt~"}, cookies={"cds_sid": token})
+    assert res.status_code == 400 and res.json()["error"] == "identity.verify.malformed"
