@@ -52,9 +52,7 @@ async def lookup(request: Request) -> JSONResponse:
 async def result_download(request: Request) -> Response:
     try:
         with session_scope() as db:
-            status, info = lookup_session(db, request.cookies.get("cds_sid"))
-            user_id = info.user_id if status == "ok" and info else None
-            content, sign_state = result_pdf(db, user_id, int(request.path_params["dossier_id"]))
+            content, sign_state = result_pdf(db, _user_id(request), int(request.path_params["dossier_id"]))
     except DomainError as exc:
         return _error(request, exc, 404 if exc.code.endswith("not_found") else 403)
     headers = {**_NO_STORE, "Content-Disposition": "inline; filename=ket-qua.pdf", "X-Sign-State": sign_state}

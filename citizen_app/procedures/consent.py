@@ -12,7 +12,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.service import require_role
 from citizen_app.procedures.catalog import catalog
-from citizen_app.procedures.models import ProcConsentCode, ProcHelperConsent
+from citizen_app.procedures.models import ProcConsentCode, ProcDossier, ProcHelperConsent
 from citizen_app.procedures.service import SCOPE_RANK, audit
 
 MAX_HOURS = 24 * 7
@@ -121,3 +121,12 @@ def helper_consents(db: Session, helper_id: int | None) -> list[ProcHelperConsen
                                             col(ProcHelperConsent.revoked_at).is_(None),
                                             ProcHelperConsent.expires_at > utcnow())
     return list(db.exec(query).all())
+
+
+def helped_dossiers(db: Session, helper_id: int | None, limit: int = 50) -> list[ProcDossier]:
+    """Dossiers the volunteer prepared, only for citizens whose consent is still live (newest first)."""
+    subjects = {row.subject_id for row in helper_consents(db, helper_id)}
+    if not subjects:
+        return []
+    query = select(ProcDossier).where(ProcDossier.helper_id == helper_id, col(ProcDossier.applicant_id).in_(subjects))
+    return list(db.exec(query.order_by(col(ProcDossier.updated_at).desc()).limit(limit)).all())

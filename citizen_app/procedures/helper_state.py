@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import reflex as rx
-from sqlmodel import col, select
+from sqlmodel import select
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
@@ -59,11 +59,6 @@ def _user_by_login(db, login: str) -> UserAccount | None:  # noqa: ANN001
     return db.exec(select(UserAccount).where(column == ident.value)).first()
 
 
-def _helped(db, helper_id: int) -> list[ProcDossier]:  # noqa: ANN001
-    query = select(ProcDossier).where(ProcDossier.helper_id == helper_id)
-    return list(db.exec(query.order_by(col(ProcDossier.updated_at).desc()).limit(50)).all())
-
-
 def _dossier_row(db, dossier: ProcDossier) -> Row:  # noqa: ANN001
     proc = catalog().get(dossier.procedure_code)
     name_vi, name_en = (proc.name["vi"], proc.name["en"]) if proc else (dossier.procedure_code,) * 2
@@ -98,10 +93,11 @@ class HelperState(FormErrorMixin, rx.State):
             self.given = [self._row(db, c, c.helper_id, now) for c in consent.list_consents(db, user_id)]
             try:
                 held = consent.helper_consents(db, user_id)
+                helped = consent.helped_dossiers(db, user_id)
             except DomainError:
-                held = []
+                held, helped = [], []
             self.helping = [self._row(db, c, c.subject_id, now) for c in held]
-            self.helped = [_dossier_row(db, d) for d in _helped(db, user_id)] if held else []
+            self.helped = [_dossier_row(db, d) for d in helped]
 
     @staticmethod
     def _row(db, row, other_id: int, now) -> ConsentRow:  # noqa: ANN001

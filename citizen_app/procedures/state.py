@@ -502,7 +502,8 @@ class DossierState(FormErrorMixin, rx.State):
 
     @rx.event
     async def pay_for(self, dossier_id: int):
-        self.dossier_id = int(dossier_id)
+        text = str(dossier_id)
+        self.dossier_id = int(text) if text.isdigit() and len(text) < 10 else 0  # the service checks the payer
         return DossierState.pay
 
     @rx.event

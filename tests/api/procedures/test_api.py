@@ -42,5 +42,7 @@ def test_lookup_route(client, db, world):  # noqa: F811
 
 
 def test_result_requires_login(client, db, world):  # noqa: F811
-    response = client.get("/api/procedures/dossiers/1/result.pdf")
-    assert response.status_code in (403, 404)
+    dossier = service.start_draft(db, world.mai.id, "tam_tru_danh_sach")
+    db.commit()
+    assert client.get(f"/api/procedures/dossiers/{dossier.id}/result.pdf").status_code == 403
+    assert client.get(f"/api/procedures/dossiers/{dossier.id + 1}/result.pdf").status_code == 404

@@ -86,3 +86,11 @@ def test_consent_checks(db, world):
     grant = consent.grant_consent(db, world.mai.id, world.volunteer.id, ["tam_tru"], "draft")
     with pytest.raises(DomainError):
         consent.revoke_consent(db, world.citizen.id, grant.id)  # only the grantor revokes
+
+
+def test_helped_dossiers_only_while_consent_lives(db, world):
+    grant = consent.grant_consent(db, world.mai.id, world.volunteer.id, ["tam_tru_danh_sach"], "draft", hours=2)
+    dossier_id = service.start_draft(db, world.volunteer.id, "tam_tru_danh_sach", for_citizen_id=world.mai.id).id
+    assert [d.id for d in consent.helped_dossiers(db, world.volunteer.id)] == [dossier_id]
+    consent.revoke_consent(db, world.mai.id, grant.id)
+    assert consent.helped_dossiers(db, world.volunteer.id) == []
