@@ -138,7 +138,8 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
     def gate_validate(request: Request, body: dict[str, Any]) -> JSONResponse:
         with sessions() as db:  # the scan is its own transaction (the service commits or rolls back)
             gate_id, station = authenticated_gate(db, _bearer(request))
-            decision = service.validate_at_gate(db, str(body.get("qr", ""))[:1000], str(body.get("station") or station),
+            # a token gate is bound to its registered station (docs/metro.md); the body cannot move it
+            decision = service.validate_at_gate(db, str(body.get("qr", ""))[:1000], station,
                                                 str(body.get("direction", "")), gate_id=gate_id,
                                                 scan_id=_scan_id(gate_id, body.get("scan_id")))
         return JSONResponse(decision.__dict__, headers=NO_STORE)

@@ -576,6 +576,8 @@ def _sync_one(db: Session, gate: MetroGate, event: dict) -> SyncItem:
     if (not scan_id or direction not in (IN, OUT) or metro.station(str(station)) is None
             or not isinstance(at_raw, int) or len(tid) != 24):
         return SyncItem(scan_id, "invalid")
+    if station != gate.station:  # a gate's token vouches only for taps at its own station
+        return SyncItem(scan_id, "invalid", "wrong_station")
     if _replayed(db, scan_id):
         return SyncItem(scan_id, "duplicate")
     at = from_ts(at_raw)

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _TOKEN_LIKE = re.compile(r"^[A-Za-z0-9_-]{16,}(\.[a-z0-9]{1,5})?$")
+_WORDLIKE = re.compile(r"^([a-z_-]+|[A-Z_-]+)(\.[a-z0-9]{1,5})?$")
 _QUIET_PATHS = ("/api/health/", "/ping", "/_health")
 ACCESS = logging.getLogger("citizen_app.access")
 _configured = False
@@ -65,9 +66,14 @@ def configure_logging() -> None:
     _configured = True
 
 
+def _is_token(part: str) -> bool:
+    """Long segments are masked unless they read like a word (one letter case, no digits): random tokens
+    without digits but in mixed case (``AbcdEfgh…``) are masked too, ``vapid-public-key`` is kept."""
+    return bool(_TOKEN_LIKE.match(part)) and not _WORDLIKE.match(part)
+
+
 def safe_path(path: str) -> str:
-    return "/".join(":token" if _TOKEN_LIKE.match(part) and not part.isalpha() else part
-                    for part in path.split("/"))
+    return "/".join(":token" if _is_token(part) else part for part in path.split("/"))
 
 
 def _request_id(scope: Scope) -> str:

@@ -92,6 +92,14 @@ def test_gate_validate_flow(harness: Harness, db: Session) -> None:
     assert text.status_code == 400
 
 
+def test_token_gate_is_bound_to_its_station(harness: Harness, db: Session) -> None:
+    token = _gate_token(db, "L1-05")  # the ticket below is L1-01 -> L1-08: L1-05 is not its origin
+    _uid, ticket, phone = _ticket(db)
+    body = {"qr": phone.qr_text(ticket.payload), "direction": "in", "scan_id": "s", "station": "L1-01"}
+    answer = harness.client.post("/api/metro/gate/validate", json=body, headers={"authorization": f"Bearer {token}"})
+    assert answer.json()["admitted"] is False and answer.json()["reason"] != "ok", answer.json()
+
+
 def test_gate_sync_and_denylist(harness: Harness, db: Session) -> None:
     token = _gate_token(db)
     _uid, ticket, _phone = _ticket(db, "day_1")

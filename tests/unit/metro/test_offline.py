@@ -89,6 +89,8 @@ def test_sync_conflict_rules(db: Session) -> None:
     assert len(db.exec(select(MetroTap)).all()) == 3
     # exit without entry (offline) becomes an incomplete journey
     out_event = [{"scan_id": "a:5", "tid": ticket.id, "direction": "out", "station": "L1-01", "at": T + 2000},
-                 {"scan_id": "a:6", "tid": ticket.id, "direction": "out", "station": "L1-02", "at": T + 2400}]
+                 {"scan_id": "a:6", "tid": ticket.id, "direction": "out", "station": "L1-01", "at": T + 2400},
+                 {"scan_id": "a:7", "tid": ticket.id, "direction": "out", "station": "L1-02", "at": T + 2500}]
     results = service.sync_offline_taps(db, row_a, out_event)
-    assert [(r.status, r.conflict) for r in results] == [("applied", ""), ("applied", "no_entry")]
+    assert [(r.status, r.conflict) for r in results] == [("applied", ""), ("applied", "no_entry"),
+                                                         ("invalid", "wrong_station")]

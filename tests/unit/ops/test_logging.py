@@ -53,3 +53,5 @@ def test_safe_path_masks_token_like_segments() -> None:
     assert safe_path("/open311/v2/tokens/Zx81_kfj29dk3lq0.json") == "/open311/v2/tokens/:token"
     assert safe_path("/open311/v2/requests.json") == "/open311/v2/requests.json"
     assert safe_path("/api/feedback/photos/12/thumb") == "/api/feedback/photos/12/thumb"
+    assert safe_path("/api/receipt/AbcdEfghIjklMnop") == "/api/receipt/:token"  # letters only, mixed case
+    assert safe_path("/api/push/vapid-public-key") == "/api/push/vapid-public-key"
