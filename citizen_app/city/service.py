@@ -21,7 +21,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import VN_TZ, format_date, utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import Agency, UserAccount
-from citizen_app.identity.service import require_role
+from citizen_app.identity.service import parse_identifier, require_role
 
 ANNOUNCER_ROLES = ("official", "admin")
 TITLE_MAX = 120
@@ -361,6 +361,21 @@ def add_team_member(db: Session, actor_id: int | None, team_code: str, user_id: 
         db.add(row)
         db.flush()
     return row
+
+
+def add_team_member_by_login(db: Session, actor_id: int | None, team_code: str, login: str) -> CityTeamMember:
+    """Same as ``add_team_member`` with the volunteer named by phone or e-mail. The admin check comes first,
+    so nobody else can learn from the answer whether a phone or e-mail has an account."""
+    require_role(db, actor_id, "admin")
+    try:
+        ident = parse_identifier(login)
+    except DomainError:
+        raise DomainError("city.help.user_unknown") from None
+    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
+    user = db.exec(select(UserAccount).where(column == ident.value)).first()
+    if user is None or user.id is None:
+        raise DomainError("city.help.user_unknown")
+    return add_team_member(db, actor_id, team_code, user.id)
 
 
 def _handler_scope(db: Session, actor_id: int | None) -> tuple[frozenset[str], list[str]]:

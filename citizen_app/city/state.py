@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from citizen_app.city import directory, linkcheck, lookup, mydata, scam, service
 from citizen_app.core.db import session_scope
@@ -16,8 +16,6 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import translate
 from citizen_app.i18n.state import both
-from citizen_app.identity.models import UserAccount
-from citizen_app.identity.service import parse_identifier
 from citizen_app.identity.state import FormErrorMixin, acting_user
 
 Row = dict[str, str]
@@ -25,6 +23,12 @@ Row = dict[str, str]
 
 def _s(form: dict, name: str, limit: int = 200) -> str:
     return str(form.get(name, "") or "")[:limit]
+
+
+def _id(value: Any) -> int:
+    """An id sent by the browser; anything but digits becomes 0, which the service answers with 'not found'."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 def _both_text(key: str, **params: Any) -> tuple[str, str]:
@@ -294,7 +298,7 @@ class HelpNearState(_Base, rx.State):
 
     @rx.event
     async def cancel(self, request_id: str):
-        if await self._run(lambda db, uid: service.cancel_help_request(db, uid, int(request_id)),
+        if await self._run(lambda db, uid: service.cancel_help_request(db, uid, _id(request_id)),
                            "city.help.cancelled"):
             notice = self.notice
             await self._mine()
@@ -304,7 +308,7 @@ class HelpNearState(_Base, rx.State):
     async def grant(self, request_id: str):
         row = next((r for r in self.mine if r["id"] == str(request_id)), None)
         procedures = [row["procedure"]] if row and row["procedure"] else [p["code"] for p in self.procedures]
-        if await self._run(lambda db, uid: service.grant_consent_for_request(db, uid, int(request_id), procedures),
+        if await self._run(lambda db, uid: service.grant_consent_for_request(db, uid, _id(request_id), procedures),
                            "city.help.granted"):
             notice = self.notice
             await self._mine()
@@ -340,17 +344,17 @@ class HelpRequestsState(_Base, rx.State):
 
     @rx.event
     async def take(self, request_id: str):
-        await self._act(lambda db, uid: service.take_help_request(db, uid, int(request_id)), "city.help.taken_notice")
+        await self._act(lambda db, uid: service.take_help_request(db, uid, _id(request_id)), "city.help.taken_notice")
 
     @rx.event
     async def finish(self, request_id: str):
-        await self._act(lambda db, uid: service.finish_help_request(db, uid, int(request_id)), "city.help.finished")
+        await self._act(lambda db, uid: service.finish_help_request(db, uid, _id(request_id)), "city.help.finished")
 
     @rx.event
     async def make_code(self, request_id: str):
         row = next((r for r in self.rows if r["id"] == str(request_id)), None)
         procedures = [row["procedure"]] if row and row["procedure"] else [h.data["code"] for h in lookup.procedures()]
-        code = await self._run(lambda db, uid: service.consent_code_for_request(db, uid, int(request_id), procedures),
+        code = await self._run(lambda db, uid: service.consent_code_for_request(db, uid, _id(request_id), procedures),
                                "city.help.code_notice")
         if isinstance(code, str):
             self.code, self.code_for = code, str(request_id)
@@ -358,15 +362,7 @@ class HelpRequestsState(_Base, rx.State):
     @rx.event
     async def add_member(self, form: dict):
         def action(db: Session, uid: int | None) -> Any:
-            try:
-                ident = parse_identifier(_s(form, "login", 254))
-            except DomainError:
-                raise DomainError("city.help.user_unknown") from None
-            column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
-            user = db.exec(select(UserAccount).where(column == ident.value)).first()
-            if user is None:
-                raise DomainError("city.help.user_unknown")
-            return service.add_team_member(db, uid, _s(form, "team", 64), int(user.id or 0))
+            return service.add_team_member_by_login(db, uid, _s(form, "team", 64), _s(form, "login", 254))
 
         await self._act(action, "city.help.member_added")
 
@@ -484,7 +480,7 @@ class AdminDataState(_Base, rx.State):
         if not request_id.isdigit():
             return
         status, note = _s(form, "status", 16), _s(form, "note", 2000)
-        if await self._run(lambda db, uid: mydata.update_data_request(db, uid, int(request_id), status, note),
+        if await self._run(lambda db, uid: mydata.update_data_request(db, uid, _id(request_id), status, note),
                            "city.admin_data.updated"):
             notice = self.notice
             await self._reload()

@@ -28,6 +28,7 @@ from citizen_app.feedback.geo import bbox_around, distance_m
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport
 from citizen_app.feedback.official import check_api_key
 from citizen_app.feedback.service import ReportInput, check_report_input, check_text, get_report, insert_report
+from citizen_app.feedback.text import mask_personal
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency
 
@@ -330,7 +331,9 @@ def _extensions(db: Session, report: FeedbackReport, lang: str) -> dict[str, Any
 
     answers = json.loads(report.attributes_json or "{}")
     notes = [{"datetime": iso(e.at), "description": e.text, "type": e.kind} for e in public_timeline(db, report.id)]
-    return {"attributes": [{"code": k, "value": ",".join(v) if isinstance(v, list) else v} for k, v in answers.items()],
+    values = {k: ",".join(v) if isinstance(v, list) else v for k, v in answers.items()}
+    masked = {k: mask_personal(v) if isinstance(v, str) else v for k, v in values.items()}  # free text is public here
+    return {"attributes": [{"code": k, "value": v} for k, v in masked.items()],
             "notes": notes, "extended_attributes": {"channel": report.channel, "me_too_count": report.me_too_count}}
 
 

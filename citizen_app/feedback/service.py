@@ -395,12 +395,13 @@ def insert_report(db: Session, checked: CheckedReport, *, reporter_id: int | Non
                   channel: str, now: datetime, contact: dict[str, str] | None = None,
                   api_key_id: int | None = None, token: str | None = None) -> FeedbackReport:
     cat = load_catalog()
+    ward = mask_personal(checked.ward)  # the ward is shown on the public board as typed: no personal data
     report = FeedbackReport(
         category_code=checked.category.code, agency_code=checked.category.agency, title=checked.title,
         description=checked.description, public_title=mask_personal(checked.title),
         public_description=mask_personal(checked.description), lat=checked.lat, lon=checked.lon,
-        address=checked.address, public_address=mask_personal(checked.address), ward=checked.ward,
-        ward_key=fold(checked.ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
+        address=checked.address, public_address=mask_personal(checked.address), ward=ward,
+        ward_key=fold(ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
         reporter_id=reporter_id, hide_name=hide_name, contact_json=json.dumps(contact or {}, ensure_ascii=False),
         channel=channel, api_key_id=api_key_id, token=token, stage=cat.initial_stage, created_at=now, updated_at=now,
         due_at=deadline_after(now, cat.triage_working_days + checked.category.deadline_working_days))

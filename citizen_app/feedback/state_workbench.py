@@ -130,7 +130,7 @@ class CaseState(FeedbackFormState, rx.State):
             "email": contact.get("email", ""),
             "extra": json.dumps(contact, ensure_ascii=False),
         }
-        self.attributes = views.attribute_rows(report)
+        self.attributes = views.attribute_rows(report, public=False)
         self.photos = views.photo_rows(db, view.photo_ids)
         self.events = [views.timeline_row(e, internal=True) for e in view.events]
 

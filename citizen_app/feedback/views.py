@@ -14,6 +14,7 @@ from citizen_app.core.timeutil import format_date, format_datetime, to_local, ut
 from citizen_app.feedback.board import BoardItem, PublicReport, ScoreRow, TimelineEntry
 from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.models import FeedbackAreaSubscription, FeedbackEvent, FeedbackPhoto, FeedbackReport
+from citizen_app.feedback.text import mask_personal
 from citizen_app.i18n.catalog import catalog as messages
 from citizen_app.identity.models import Agency
 
@@ -303,7 +304,7 @@ def confirm_deadline(report: FeedbackReport) -> str:
     return format_date(report.answered_at + timedelta(days=load_catalog().confirm_days))
 
 
-def attribute_rows(report: FeedbackReport) -> list[Row]:
+def attribute_rows(report: FeedbackReport, *, public: bool = True) -> list[Row]:
     cat = load_catalog().categories.get(report.category_code)
     answers: dict[str, Any] = json.loads(report.attributes_json or "{}")
     rows = []
@@ -312,7 +313,8 @@ def attribute_rows(report: FeedbackReport) -> list[Row]:
             continue
         value = answers[attr.code]
         names = {key: (vi, en) for key, vi, en in attr.values}
-        vi, en = names.get(str(value), (str(value), str(value)))
+        shown = mask_personal(str(value)) if public else str(value)  # free text is masked on public pages
+        vi, en = names.get(str(value), (shown, shown))
         rows.append({**_pair("label", attr.description_vi, attr.description_en), **_pair("value", vi, en)})
     return rows
 

@@ -96,3 +96,14 @@ def test_rules_on_requests(db, people) -> None:  # noqa: ANN001
         service.add_team_member(db, people["huy"], "cns-ban-co", people["huy"])
     with pytest.raises(DomainError):
         service.add_team_member(db, people["admin"], "cns-ban-co", people["mai"])
+
+
+def test_add_member_by_login_checks_the_admin_before_looking_up_the_account(db, people) -> None:  # noqa: ANN001
+    with pytest.raises(NotAllowed):
+        service.add_team_member_by_login(db, people["mai"], "cns-ban-co", "0999999999")  # unknown phone
+    with pytest.raises(NotAllowed):
+        service.add_team_member_by_login(db, people["mai"], "cns-ban-co", "0977000002")  # known phone: same answer
+    with pytest.raises(DomainError, match="city.help.user_unknown"):
+        service.add_team_member_by_login(db, people["admin"], "cns-ban-co", "0999999999")
+    row = service.add_team_member_by_login(db, people["admin"], "cns-ban-co", "0977000002")
+    assert row.user_id == people["other"] and row.team_code == "cns-ban-co"

@@ -146,3 +146,9 @@ def test_reporter_adds_info_only_while_open_and_only_own(db, world, notices):
         service.add_info(db, world.neighbour, report.id, "không phải của tôi")
     with pytest.raises(DomainError):
         service.add_info(db, world.citizen, report.id, "")
+
+
+def test_ward_typed_with_a_phone_number_is_masked_on_the_board(db, world):
+    report = new_report(db, world.citizen, ward="Bến Thành, gọi 0901 234 567")
+    assert "0901" not in report.ward and "0901" not in report.ward_key
+    assert report.ward.startswith("Bến Thành")
