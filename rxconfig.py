@@ -17,6 +17,9 @@ config = rx.Config(
     app_name="citizen_app",
     db_url=_settings.database_url,
     redis_url=_settings.redis_url,
+    # One worker keeps tab states in memory: the disk manager rescans every state file after each write,
+    # on the worker's CPU, which stalls events once thousands of tabs are open. Several workers need Redis.
+    state_manager_mode="redis" if _settings.redis_url else "memory",
     frontend_port=_port,
     cors_allowed_origins=[o.strip() for o in _origins.split(",") if o.strip()],
     show_built_with_reflex=False,

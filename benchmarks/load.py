@@ -1,18 +1,30 @@
 """Load benchmark: many simulated citizens over the real websocket (/_event) and the HTTP routes.
 
-Each simulated user opens a tab (Socket.IO websocket, the page-load ``hydrate_and_load`` event), then
-repeats: one state event over the websocket (language switch) and one HTTP request in rotation —
-browse the feedback board (Open311 list), open a report, get a metro fare and the ticket keys,
-check a dossier (public lookup). Latency of a websocket event = send -> its update arrives.
+Every simulated citizen is logged in (its own account and session cookie), opens a tab (Socket.IO
+websocket, the page-load ``hydrate_and_load`` event) and then repeats a visit, pausing ``--think`` seconds
+(mean, default 5; uniform between half and 1.5 times) between actions like a person reading the screen:
+
+  board     ws    navigate to /feedback (the board's on_load query)        + http  Open311 list
+  report    ws    navigate to /feedback/<id>                               + http  Open311 report
+  metro     ws    navigate to /metro (fares, products, wallet claims)
+  buy       ws    "buy a single ticket" -> the ticket script's callback with the phone's key -> payment URL
+  pay       http  the payment page approves (sandbox gateway, notification at once) -> return URL
+  ticket    ws    navigate to /metro/tickets?order=... (payment result)   + http  the signed ticket list
+  dossier   ws    navigate to /procedures/mine                            + http  public dossier lookup
+
+A navigation is what the compiled router sends on a link tap (the browser's storage vars, then
+``on_load_internal``); the full ``hydrate_and_load`` is sent once, when the tab connects (page load).
+Latency of a websocket action = send -> the update that completes it (page hydrated, script received).
 
 Configurations (each started here with Granian, exactly like production, on a fresh database):
-  sqlite1  1 worker, SQLite, no Redis (the disk state manager)
+  sqlite1  1 worker, SQLite, no Redis (in-memory state manager)
   pg       N workers (--workers, default 2), PostgreSQL + Redis (needs DATABASE_URL / REDIS_URL:
            eval "$(scripts/pg_redis.sh start)")
 
-    .venv/bin/python benchmarks/load.py                       # both configs, 50/200/500 clients
-    .venv/bin/python benchmarks/load.py --config pg --clients 200 --iterations 10
-    .venv/bin/python benchmarks/load.py --url http://127.0.0.1:3000   # an app that is already running
+    .venv/bin/python benchmarks/load.py                       # both configs, 50/200/500 clients, 5 s think
+    .venv/bin/python benchmarks/load.py --config pg --clients 200 --iterations 3
+    .venv/bin/python benchmarks/load.py --think 0              # back-to-back: a capacity (stress) test
+    .venv/bin/python benchmarks/load.py --url http://127.0.0.1:3000   # a running app (same DATABASE_URL)
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
@@ -22,9 +34,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
+import base64
+import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -32,23 +46,32 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from citizen_app.ops.probe import ReflexClient, handler  # noqa: E402
+from citizen_app.ops.probe import ReflexClient, Update, handler  # noqa: E402
 
-SET_LANG = handler("citizen_app.i18n.state.LangState", "set_lang")
-LANG_KEY = handler("citizen_app.i18n.state.LangState", "x").rsplit(".", 1)[0]
+BUY_SINGLE = handler("citizen_app.metro.state.MetroState", "buy_single")
+PURCHASE = handler("citizen_app.metro.state.MetroState", "purchase")
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
+# What a browser keeps in localStorage after the first page (the language) and sends on every navigation.
+STORAGE = {handler("citizen_app.i18n.state.LangState", "x").rsplit(".", 1)[0] + ".lang_rx_state_": "vi"}
+LOOKUP = {"number": "000.00.00.H29-260101-0001", "access_code": "123456"}
+WS_ACTIONS = ("board", "report", "metro", "buy", "ticket", "dossier")
+REPLACE_URL = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
 
 
 @dataclass
@@ -56,7 +79,13 @@ class Samples:
     ws: list[float] = field(default_factory=list)
     http: list[float] = field(default_factory=list)
     page_load: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: int = 0
+    tickets: int = 0
+
+    def add(self, action: str, seconds: float, kind: str) -> None:
+        (self.ws if kind == "ws" else self.http).append(seconds)
+        self.by_action[f"{kind} {action}"].append(seconds)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -66,75 +95,135 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-# --- the simulated user -------------------------------------------------------------------------
-
-def http_plan(report_ids: list[str]) -> Iterator[tuple[str, str, dict | None]]:
-    """Method, path, JSON body: the citizen's HTTP requests in rotation."""
-    reports = itertools.cycle(report_ids or ["1"])
-    while True:
-        yield "GET", "/open311/v2/requests.json?status=open", None
-        yield "GET", f"/open311/v2/requests/{next(reports)}.json", None
-        yield "GET", "/api/metro/fare?from=L1-01&to=L1-14", None
-        yield "GET", "/api/metro/keys.json", None
-        yield "POST", "/api/procedures/lookup", {"number": "000.00.00.H29-260101-0001", "access_code": "123456"}
+class ActionFailed(Exception):
+    """A step did not give what a browser would have got (counted as an error, the user stops)."""
 
 
-async def timed_http(session: aiohttp.ClientSession, base: str, request: tuple[str, str, dict | None],
-                     samples: Samples) -> None:
-    method, path, body = request
-    started = time.perf_counter()
-    try:
-        async with session.request(method, base + path, json=body) as response:
+# --- the simulated citizen ----------------------------------------------------------------------
+
+def device_key() -> str:
+    """What the phone's WebCrypto ticket key exports: a base64url compressed P-256 public key."""
+    raw = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(Encoding.X962,
+                                                                            PublicFormat.CompressedPoint)
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _scripts(updates: list[Update]) -> list[str]:
+    return [str(e.get("payload", {}).get("javascript_code", "")) for u in updates for e in u.events
+            if e.get("name") == "_call_script"]
+
+
+def _has_script(fragment: str):  # noqa: ANN202 - an Update predicate
+    return lambda update: any(fragment in code for code in _scripts([update]))
+
+
+class Citizen:
+    def __init__(self, base: str, session: aiohttp.ClientSession, cookie: str, report_ids: list[str],
+                 samples: Samples) -> None:
+        self.base, self.session, self.samples = base, session, samples
+        self.cookie = cookie
+        self.reports = report_ids or ["1"]
+        self.client = ReflexClient(base, session, cookie=cookie)
+        self.key = device_key()
+
+    async def ws(self, action: str, step):  # noqa: ANN001, ANN201 - step: a coroutine
+        started = time.perf_counter()
+        result = await step
+        self.samples.add(action, time.perf_counter() - started, "ws")
+        return result
+
+    async def http(self, action: str, method: str, path: str, *, json_body: dict | None = None,
+                   form: dict | None = None, ok: tuple[int, ...] = (200,)) -> aiohttp.ClientResponse:
+        started = time.perf_counter()
+        async with self.session.request(method, self.base + path, json=json_body, data=form, allow_redirects=False,
+                                        headers={"Cookie": self.cookie}) as response:
             await response.read()
-            if response.status >= 500:
-                samples.errors += 1
-                return
-    except (aiohttp.ClientError, TimeoutError):
-        samples.errors += 1
-        return
-    samples.http.append(time.perf_counter() - started)
+        if response.status not in ok:
+            raise ActionFailed(f"{method} {path} -> {response.status}")
+        self.samples.add(action, time.perf_counter() - started, "http")
+        return response
+
+    async def visit(self, i: int, pause) -> None:  # noqa: ANN001 - pause: () -> awaitable
+        report = self.reports[i % len(self.reports)]
+        await pause()
+        await self.ws("board", self.client.navigate("/feedback", storage=STORAGE))
+        await self.http("board", "GET", "/open311/v2/requests.json?status=open")
+        await pause()
+        await self.ws("report", self.client.navigate("/feedback/[report_id]", {"report_id": report}, storage=STORAGE))
+        await self.http("report", "GET", f"/open311/v2/requests/{report}.json")
+        await pause()
+        await self.ws("metro", self.client.navigate("/metro", storage=STORAGE))
+        await pause()
+        await self.buy_ticket()
+        await pause()
+        await self.ws("dossier", self.client.navigate("/procedures/mine", storage=STORAGE))
+        await self.http("dossier", "POST", "/api/procedures/lookup", json_body=LOOKUP, ok=(200, 404))
+
+    async def buy_ticket(self) -> None:
+        await self.ws("buy", self.client.call(BUY_SINGLE, until=_has_script("")))
+        updates = await self.ws("buy", self.client.call(PURCHASE, {"device_key": self.key},
+                                                        until=_has_script("window.location.replace")))
+        found = [m.group(1) for code in _scripts(updates) if (m := REPLACE_URL.search(code))]
+        if not found:
+            raise ActionFailed("no payment page")
+        checkout = urlsplit(json.loads(found[0]))
+        form = {**dict(parse_qsl(checkout.query)), "decision": "approve", "method": "card", "ipn_mode": "now"}
+        paid = await self.http("pay", "POST", checkout.path, form=form, ok=(303,))
+        back = await self.http("pay", "GET", self._local(paid.headers["Location"]), ok=(302, 303, 307))
+        tickets_page = urlsplit(self._local(back.headers["Location"]))
+        query = dict(parse_qsl(tickets_page.query))
+        await self.ws("ticket", self.client.navigate(tickets_page.path, query, storage=STORAGE))
+        response = await self.http("ticket", "GET", "/api/metro/my/tickets")
+        if not response.ok:
+            raise ActionFailed("ticket list")
+        self.samples.tickets += 1
+
+    def _local(self, url: str) -> str:
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-THINK_SECONDS = 0.0  # mean pause between a user's actions (set by --think); 0 = back-to-back
+DEFAULT_THINK_SECONDS = 5.0
+THINK_SECONDS = DEFAULT_THINK_SECONDS  # mean pause between a user's actions (set by --think); 0 = back-to-back
 
 
-async def user(base: str, session: aiohttp.ClientSession, iterations: int, plan: Iterator, connected: asyncio.Semaphore,
-               go: asyncio.Event, ready: list[int], samples: Samples) -> None:
-    token = str(uuid.uuid4())
-    client = ReflexClient(base, session, token=token)
+async def user(citizen: Citizen, iterations: int, connected: asyncio.Semaphore, go: asyncio.Event,
+               ready: list[int], samples: Samples) -> None:
+    rng = random.Random(citizen.key)
+
+    async def pause() -> None:  # a person reads the screen between taps (uniform 0.5x-1.5x of the mean)
+        if THINK_SECONDS:
+            await asyncio.sleep(THINK_SECONDS * rng.uniform(0.5, 1.5))
+
     try:
         async with connected:
-            await client.connect()
+            await citizen.client.connect()
             started = time.perf_counter()
-            await client.hydrate()
+            await citizen.client.hydrate()
             samples.page_load.append(time.perf_counter() - started)
         ready.append(1)
         await go.wait()
-        rng = random.Random(token)
         for i in range(iterations):
-            if THINK_SECONDS:  # a person reads the screen between taps (uniform 0.5x-1.5x of the mean)
-                await asyncio.sleep(THINK_SECONDS * rng.uniform(0.5, 1.5))
-            started = time.perf_counter()
-            lang = "en" if i % 2 == 0 else "vi"
-            await client.call(SET_LANG, {"code": lang},
-                              until=lambda u, lang=lang: u.delta.get(LANG_KEY, {}).get("lang_rx_state_") == lang)
-            samples.ws.append(time.perf_counter() - started)
-            await timed_http(session, base, next(plan), samples)
-    except (aiohttp.ClientError, TimeoutError, ConnectionError):
+            await citizen.visit(i, pause)
+    except (aiohttp.ClientError, TimeoutError, ConnectionError, ActionFailed) as exc:
         samples.errors += 1
+        if samples.errors <= 3:
+            print(f"  error: {type(exc).__name__}: {exc}", file=sys.stderr)
     finally:
-        await client.close()
+        await citizen.client.close()
 
 
-async def run_load(base: str, clients: int, iterations: int, report_ids: list[str]) -> tuple[Samples, float]:
+async def run_load(base: str, clients: int, iterations: int, report_ids: list[str],
+                   cookies: list[str]) -> tuple[Samples, float]:
     samples = Samples()
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120),
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
         go, ready = asyncio.Event(), []
         semaphore = asyncio.Semaphore(CONNECT_CONCURRENCY)
-        plans = [http_plan(report_ids[i % len(report_ids):] + report_ids[:i % len(report_ids)]) for i in range(clients)]
-        tasks = [asyncio.create_task(user(base, session, iterations, plans[i], semaphore, go, ready, samples))
-                 for i in range(clients)]
+        citizens = [Citizen(base, session, cookies[i % len(cookies)], report_ids[i % len(report_ids):]
+                            + report_ids[:i % len(report_ids)], samples) for i in range(clients)]
+        tasks = [asyncio.create_task(user(c, iterations, semaphore, go, ready, samples)) for c in citizens]
         deadline = time.monotonic() + 300
         while len(ready) + samples.errors < clients and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -199,23 +288,38 @@ def _drop_pg(base_url: str, name: str) -> None:
     admin.dispose()
 
 
-def _seed(env: dict[str, str]) -> str:
-    """Schema (Alembic), an Open311 key; returns the key."""
-    subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    code = ("from citizen_app.core.db import session_scope\n"
-            "from citizen_app.feedback import official\n"
-            "from citizen_app.identity.models import UserAccount, UserRole\n"
-            "with session_scope() as db:\n"
-            "    a = UserAccount(full_name='Bench', email='bench@congdanso.example'); db.add(a); db.flush()\n"
-            "    db.add(UserRole(user_id=a.id, role='admin')); db.flush()\n"
-            "    print(official.issue_api_key(db, a.id, 'Benchmark')[1])\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return done.stdout.strip().splitlines()[-1]
+SEED_CODE = """
+import json, sys
+from citizen_app.core.db import session_scope
+from citizen_app.feedback import official
+from citizen_app.identity.models import UserAccount, UserRole
+from citizen_app.identity.service import open_session
+run, count = sys.argv[1], int(sys.argv[2])
+with session_scope() as db:
+    admin = UserAccount(full_name="Bench Admin", email=f"bench-{run}@congdanso.example")
+    db.add(admin); db.flush(); db.add(UserRole(user_id=admin.id, role="admin")); db.flush()
+    key = official.issue_api_key(db, admin.id, "Benchmark")[1]
+    cookies = []
+    for i in range(count):
+        user = UserAccount(full_name=f"Công Dân {i}", email=f"citizen-{run}-{i}@congdanso.example")
+        db.add(user); db.flush()
+        cookies.append("cds_sid=" + open_session(db, user.id, user_agent="benchmarks/load.py"))
+print(json.dumps({"api_key": key, "cookies": cookies}))
+"""
+
+
+def _seed(env: dict[str, str], citizens: int, migrate: bool = True) -> tuple[str, list[str]]:
+    """Schema (Alembic), an Open311 key and logged-in citizens; returns the key and their session cookies."""
+    if migrate:
+        subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", SEED_CODE, uuid.uuid4().hex[:8], str(citizens)], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True)
+    seeded = json.loads(done.stdout.strip().splitlines()[-1])
+    return seeded["api_key"], seeded["cookies"]
 
 
 def _seed_reports(base: str, api_key: str) -> list[str]:
-    import json
     from urllib.parse import urlencode
 
     ids = []
@@ -228,8 +332,11 @@ def _seed_reports(base: str, api_key: str) -> list[str]:
     return ids
 
 
+Target = tuple[str, list[str], list[str]]  # base URL, report ids, session cookies
+
+
 @contextmanager
-def server(config: str, workers: int) -> Iterator[tuple[str, list[str]]]:
+def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
     work = Path(tempfile.mkdtemp(prefix=f"cds-bench-{config}-"))
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -248,7 +355,7 @@ def server(config: str, workers: int) -> Iterator[tuple[str, list[str]]]:
         if not os.environ.get("DATABASE_URL", "").startswith("postgresql") or not os.environ.get("REDIS_URL"):
             raise SystemExit('config pg needs DATABASE_URL and REDIS_URL: eval "$(scripts/pg_redis.sh start)"')
         env["DATABASE_URL"], pg_name = _fresh_pg_url(os.environ["DATABASE_URL"])
-    api_key = _seed(env)
+    api_key, cookies = _seed(env, citizens)
     command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--workers", str(workers),
                "--respawn-failed-workers", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
                "--backlog", "2048", "citizen_app.citizen_app:app"]
@@ -256,7 +363,7 @@ def server(config: str, workers: int) -> Iterator[tuple[str, list[str]]]:
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_ready(base, proc, workers)
-        yield base, _seed_reports(base, api_key)
+        yield base, _seed_reports(base, api_key), cookies
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -269,8 +376,11 @@ def server(config: str, workers: int) -> Iterator[tuple[str, list[str]]]:
 
 
 @contextmanager
-def existing(url: str) -> Iterator[tuple[str, list[str]]]:
-    yield url.rstrip("/"), []
+def existing(url: str, citizens: int) -> Iterator[Target]:
+    """An app that is already running; this process's DATABASE_URL must be the app's database."""
+    base = url.rstrip("/")
+    api_key, cookies = _seed({**os.environ}, citizens, migrate=False)
+    yield base, _seed_reports(base, api_key), cookies
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -279,11 +389,19 @@ def row(label: str, clients: int, iterations: int, samples: Samples, elapsed: fl
     events = len(samples.ws) + len(samples.http)
     return (f"| {label} | {clients} x {iterations} | {events / elapsed:7.0f} | {pct(samples.ws, .5):6.1f} | "
             f"{pct(samples.ws, .95):6.1f} | {pct(samples.http, .5):6.1f} | {pct(samples.http, .95):6.1f} | "
-            f"{pct(samples.page_load, .5):6.0f} / {pct(samples.page_load, .95):6.0f} | {samples.errors} |")
+            f"{pct(samples.page_load, .5):6.0f} / {pct(samples.page_load, .95):6.0f} | {samples.tickets} | "
+            f"{samples.errors} |")
 
 
-HEADER = ("| config | clients x iterations | events/s | ws p50 ms | ws p95 ms | http p50 ms | http p95 ms | "
-          "page load p50/p95 ms | errors |\n|---|---|---|---|---|---|---|---|---|")
+def breakdown(label: str, clients: int, samples: Samples) -> str:
+    """p50/p95 of every action, one line per run (printed after the table)."""
+    parts = [f"{name} {pct(values, .5):.0f}/{pct(values, .95):.0f}"
+             for name, values in sorted(samples.by_action.items())]
+    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts)
+
+
+HEADER = ("| config | clients x visits | events/s | ws p50 ms | ws p95 ms | http p50 ms | http p95 ms | "
+          "page load p50/p95 ms | tickets bought | errors |\n|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main() -> None:
@@ -292,24 +410,30 @@ def main() -> None:
     parser.add_argument("--url", help="benchmark an app that is already running instead")
     parser.add_argument("--workers", type=int, default=2, help="workers for the pg config")
     parser.add_argument("--clients", default="50,200,500")
-    parser.add_argument("--iterations", default="20,10,4", help="per client, one value per client count")
-    parser.add_argument("--think", type=float, default=0.0,
+    parser.add_argument("--iterations", default="4,2,2", help="visits per client, one value per client count")
+    parser.add_argument("--think", type=float, default=DEFAULT_THINK_SECONDS,
                         help="mean seconds a user waits between actions (0: back-to-back, a stress test)")
+    parser.add_argument("--breakdown", action="store_true", help="also print p50/p95 of every action")
     args = parser.parse_args()
     global THINK_SECONDS  # noqa: PLW0603 - a run-wide setting of the simulated users
     THINK_SECONDS = args.think
     counts = [int(c) for c in args.clients.split(",")]
     iterations = [int(i) for i in args.iterations.split(",")]
     iterations += [iterations[-1]] * (len(counts) - len(iterations))
-    print(f"{os.cpu_count()} CPUs; clients and server share them\n\n{HEADER}")
+    print(f"{os.cpu_count()} CPUs; clients and server share them; think {args.think:g} s\n\n{HEADER}")
+    citizens = max([*counts, WARMUP_CLIENTS])
+    details: list[str] = []
     targets = [("url", args.url)] if args.url else [(c, None) for c in (args.config or ["sqlite1", "pg"])]
     for config, url in targets:
         label = {"sqlite1": "1 worker, SQLite", "pg": f"{args.workers} workers, PostgreSQL + Redis"}.get(config, url)
-        with existing(url) if url else server(config, args.workers) as (base, report_ids):
-            asyncio.run(run_load(base, WARMUP_CLIENTS, 3, report_ids))  # every worker compiles and connects
+        with existing(url, citizens) if url else server(config, args.workers, citizens) as (base, reports, cookies):
+            asyncio.run(run_load(base, WARMUP_CLIENTS, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
-                samples, elapsed = asyncio.run(run_load(base, clients, its, report_ids))
+                samples, elapsed = asyncio.run(run_load(base, clients, its, reports, cookies))
                 print(row(label, clients, its, samples, elapsed), flush=True)
+                details.append(breakdown(label, clients, samples))
+    if args.breakdown:
+        print("\n" + "\n".join(details))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import reflex as rx
 
 from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
+from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.state import AuthState
 from citizen_app.ops.logging import request_logging
@@ -48,6 +49,7 @@ def build_app() -> rx.App:
             title=page_title(spec),
             on_load=[AuthState.load_session, *spec.on_load],
         )
+    application.register_lifespan_task(freeze_startup_heap)
     application.register_lifespan_task(job_loop)
     return application
 

@@ -18,12 +18,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
 NAMESPACE = "/_event"
 ROOT_STATE = "reflex___state____state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
+ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
+UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal"
 PROBE_STATE = "citizen_app.ops.state.OpsProbeState"
 
 
@@ -61,6 +64,7 @@ class ReflexClient:
         self.session = session
         self.token = token or str(uuid.uuid4())
         self.path = path
+        self.query: dict[str, str] = {}
         self.cookie = cookie
         self.state: dict[str, dict[str, Any]] = {}
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -114,7 +118,19 @@ class ReflexClient:
 
     # --- events -------------------------------------------------------------------------------
     def _router_data(self) -> dict[str, Any]:
-        return {"pathname": self.path, "asPath": self.path}
+        """Like the browser: the route pattern's path, the real URL, and query + dynamic route params."""
+        data: dict[str, Any] = {"pathname": self.path, "asPath": self.path}
+        if self.query:
+            data["query"] = dict(self.query)
+            search = urlencode({k: v for k, v in self.query.items() if f"[{k}]" not in self.path})
+            data["asPath"] = self._as_path() + (f"?{search}" if search else "")
+        return data
+
+    def _as_path(self) -> str:
+        path = self.path
+        for key, value in self.query.items():
+            path = path.replace(f"[{key}]", value)
+        return path
 
     async def emit(self, name: str, payload: dict[str, Any] | None = None) -> None:
         assert self._ws is not None
@@ -147,6 +163,19 @@ class ReflexClient:
     async def hydrate(self, timeout: float = 30) -> list[Update]:
         """The page-load event (client storage, state, the page's on_load handlers)."""
         return await self.call(HYDRATE, {}, timeout=timeout, until=_hydrated)
+
+    async def navigate(self, path: str, query: dict[str, str] | None = None, *,
+                       storage: dict[str, str] | None = None, timeout: float = 30) -> list[Update]:
+        """Client-side navigation, as the compiled router does it: the browser's storage vars (if any), then
+        ``on_load_internal``, which runs the new page's on_load handlers and marks the page hydrated.
+
+        ``path`` is the route pattern (``/feedback/[report_id]``); ``query`` holds its dynamic params and
+        the query string, as the browser's router sends them.
+        """
+        self.path, self.query = path, dict(query or {})
+        if storage:
+            await self.emit(UPDATE_VARS, {"vars": storage})
+        return await self.call(ON_LOAD, {}, timeout=timeout, until=_hydrated)
 
     def var(self, state_path: str, name: str) -> Any:
         """A var of a substate, as last sent: ``var("citizen_app.i18n.state.LangState", "lang")``."""
