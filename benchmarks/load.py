@@ -64,6 +64,7 @@ from citizen_app.ops.probe import ReflexClient, Update, handler  # noqa: E402
 
 BUY_SINGLE = handler("citizen_app.metro.state.MetroState", "buy_single")
 PURCHASE = handler("citizen_app.metro.state.MetroState", "purchase")
+TICKETS_STATE = "citizen_app.metro.state.MetroTicketsState"
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
@@ -173,9 +174,10 @@ class Citizen:
         tickets_page = urlsplit(self._local(back.headers["Location"]))
         query = dict(parse_qsl(tickets_page.query))
         await self.ws("ticket", self.client.navigate(tickets_page.path, query, storage=STORAGE))
-        response = await self.http("ticket", "GET", "/api/metro/my/tickets")
-        if not response.ok:
-            raise ActionFailed("ticket list")
+        result = self.client.var(TICKETS_STATE, "result") or {}
+        if result.get("status") != "paid":
+            raise ActionFailed(f"ticket page says {result}")
+        await self.http("ticket", "GET", "/api/metro/my/tickets")
         self.samples.tickets += 1
 
     def _local(self, url: str) -> str:
@@ -377,10 +379,13 @@ def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
 
 @contextmanager
 def existing(url: str, citizens: int) -> Iterator[Target]:
-    """An app that is already running; this process's DATABASE_URL must be the app's database."""
+    """An app that is already running (this process's DATABASE_URL must be its database): its own public
+    reports are browsed, only the citizens and their sessions are added."""
     base = url.rstrip("/")
-    api_key, cookies = _seed({**os.environ}, citizens, migrate=False)
-    yield base, _seed_reports(base, api_key), cookies
+    _api_key, cookies = _seed({**os.environ}, citizens, migrate=False)
+    with urllib.request.urlopen(base + "/open311/v2/requests.json", timeout=30) as response:
+        reports = [str(r["service_request_id"]) for r in json.loads(response.read())]
+    yield base, reports, cookies
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -427,7 +432,8 @@ def main() -> None:
     for config, url in targets:
         label = {"sqlite1": "1 worker, SQLite", "pg": f"{args.workers} workers, PostgreSQL + Redis"}.get(config, url)
         with existing(url, citizens) if url else server(config, args.workers, citizens) as (base, reports, cookies):
-            asyncio.run(run_load(base, WARMUP_CLIENTS, 1, reports, cookies))  # every worker compiles and connects
+            warmup = min(WARMUP_CLIENTS, max(counts))
+            asyncio.run(run_load(base, warmup, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
                 samples, elapsed = asyncio.run(run_load(base, clients, its, reports, cookies))
                 print(row(label, clients, its, samples, elapsed), flush=True)

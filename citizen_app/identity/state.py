@@ -6,6 +6,7 @@ Every handler authorizes on the server; the browser only ever sees its own displ
 from __future__ import annotations
 
 import json
+import time
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -19,6 +20,7 @@ from citizen_app.identity.models import ROLES
 
 COOKIE_NAME = "cds_sid"
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
+SESSION_RECHECK_SECONDS = 15
 _CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
 
 
@@ -46,6 +48,7 @@ class AuthState(rx.State):
     _user_id: int | None = None
     _session_id: str | None = None
     _agency_id: int | None = None
+    _checked_at: float = 0.0  # wall clock (states move between machines with Redis), when the cookie was proved
 
     @rx.var
     def is_admin(self) -> bool:
@@ -66,14 +69,23 @@ class AuthState(rx.State):
     def _clear(self) -> None:
         self.logged_in, self.display_name, self.roles, self.identity_level = False, "", [], 0
         self._user_id = self._session_id = self._agency_id = None
+        self._checked_at = 0.0
 
     @rx.event
     def load_session(self):
-        """on_load of every page: resolve the HttpOnly session cookie to the user, server-side."""
+        """on_load of every page: resolve the HttpOnly session cookie to the user, server-side.
+
+        A tab that proved the same cookie less than ``SESSION_RECHECK_SECONDS`` ago skips the database: a
+        citizen moving between pages costs no queries, and a session closed elsewhere (log out everywhere,
+        an admin's role change) reaches this tab within that delay.
+        """
         raw = cookie_value(self.router.headers.cookie)
+        self._set_notice(_NOTICE_FROM_QUERY.get(self.router.page.params.get("notice", ""), ""))
+        if self._recently_proved(raw):
+            return None
         with session_scope() as db:
             status, info = service.lookup_session(db, raw)
-        self._set_notice(_NOTICE_FROM_QUERY.get(self.router.page.params.get("notice", ""), ""))
+        self._checked_at = time.time() if info is not None else 0.0
         if info is None:
             self._clear()
             if status in ("invalid", "expired"):
@@ -84,6 +96,10 @@ class AuthState(rx.State):
         self.roles = sorted(info.roles)
         self._user_id, self._session_id, self._agency_id = info.user_id, info.session_id, info.agency_id
         return None
+
+    def _recently_proved(self, raw: str | None) -> bool:
+        return (bool(raw) and self._session_id == service.token_hash(raw or "")
+                and time.time() - self._checked_at < SESSION_RECHECK_SECONDS)
 
     def _require_user(self) -> int:
         if self._user_id is None:

@@ -1,0 +1,46 @@
+"""Worker runtime settings that keep latency low: the state manager choice and the garbage collector."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from citizen_app.core import memory
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _state_manager_mode(tmp_path: Path, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REFLEX_REDIS_URL")}
+    code = "import rxconfig; mode = rxconfig.config.state_manager_mode; print(getattr(mode, 'value', mode))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**clean, "INSTANCE_DIR": str(tmp_path), **env})
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_one_worker_keeps_states_in_memory_and_redis_takes_over_when_configured(tmp_path: Path) -> None:
+    assert _state_manager_mode(tmp_path) == "memory"
+    assert _state_manager_mode(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0") == "redis"
+
+
+@pytest.fixture()
+def restore_gc():  # noqa: ANN201
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def test_start_up_heap_is_frozen_and_full_collections_are_rarer(restore_gc) -> None:  # noqa: ANN001, ARG001
+    gc.unfreeze()
+    built_at_start = [{"page": i} for i in range(1000)]
+    asyncio.run(memory.freeze_startup_heap())
+    assert gc.get_freeze_count() >= len(built_at_start)
+    assert not any(obj is built_at_start for obj in gc.get_objects())  # out of the collected generations
+    assert gc.get_threshold() == memory.THRESHOLDS and memory.THRESHOLDS[2] > 10

@@ -1,0 +1,41 @@
+"""Page loads re-prove the session cookie at most every SESSION_RECHECK_SECONDS; a closed session ends after."""
+
+from __future__ import annotations
+
+from reflex.istate.data import RouterData
+
+from citizen_app.core.db import session_scope
+from citizen_app.identity import service
+from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AuthState
+from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _states
+
+
+def test_recent_proof_skips_the_database_until_it_is_stale(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    cookie = _login_cookie(ids["mai"])
+    _, sub = _states(cookie)
+    auth = sub(AuthState)
+    AuthState.load_session.fn(auth)
+    assert auth.logged_in and auth._user_id == ids["mai"]
+
+    with session_scope() as db:  # "log out all devices" from another phone
+        service.close_all_sessions(db, ids["mai"])
+    AuthState.load_session.fn(auth)
+    assert auth.logged_in, "within the re-check delay the tab keeps its proof"
+
+    auth._checked_at -= SESSION_RECHECK_SECONDS + 1
+    AuthState.load_session.fn(auth)
+    assert not auth.logged_in and auth._user_id is None and auth._session_id is None
+    assert auth.notice["en"] != ""
+
+
+def test_another_cookie_is_always_proved(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    root, sub = _states(_login_cookie(ids["mai"]))
+    auth = sub(AuthState)
+    AuthState.load_session.fn(auth)
+    lan_cookie = _login_cookie(ids["lan"])
+    root.router = RouterData.from_router_data(  # the browser logged in as someone else
+        {"headers": {"cookie": lan_cookie}, "pathname": "/", "query": {}, "client_ip": "127.0.0.1"})
+    AuthState.load_session.fn(auth)
+    assert auth._user_id == ids["lan"]
