@@ -13,6 +13,12 @@ _origins = os.environ.get("CORS_ORIGINS") or ",".join(
     (_settings.public_url, f"http://localhost:{_port}", f"http://127.0.0.1:{_port}")
 )
 
+if _settings.redis_url:
+    # The worker that holds a tab's socket keeps its state lock and an in-memory copy between events, and
+    # writes it to Redis when another worker asks or the lease ends (Reflex's "oplock"). Without it every
+    # event pays a Redis lock, a read and a write: p95 199 ms against 54 ms at 200 citizens on 2 cores.
+    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+
 config = rx.Config(
     app_name="citizen_app",
     db_url=_settings.database_url,

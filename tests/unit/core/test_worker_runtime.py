@@ -16,17 +16,22 @@ from citizen_app.core import memory
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _state_manager_mode(tmp_path: Path, **env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REFLEX_REDIS_URL")}
-    code = "import rxconfig; mode = rxconfig.config.state_manager_mode; print(getattr(mode, 'value', mode))"
+def _state_manager(tmp_path: Path, **env: str) -> tuple[str, str]:
+    """(state manager mode, REFLEX_OPLOCK_ENABLED) as a worker started with ``env`` sees them."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REFLEX_REDIS_URL", "REFLEX_OPLOCK_ENABLED")}
+    code = ("import os, rxconfig; mode = rxconfig.config.state_manager_mode\n"
+            "print(getattr(mode, 'value', mode), os.environ.get('REFLEX_OPLOCK_ENABLED', '-'))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                           env={**clean, "INSTANCE_DIR": str(tmp_path), **env})
-    return done.stdout.strip().splitlines()[-1]
+    mode, oplock = done.stdout.strip().splitlines()[-1].split()
+    return mode, oplock
 
 
 def test_one_worker_keeps_states_in_memory_and_redis_takes_over_when_configured(tmp_path: Path) -> None:
-    assert _state_manager_mode(tmp_path) == "memory"
-    assert _state_manager_mode(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0") == "redis"
+    assert _state_manager(tmp_path) == ("memory", "-")
+    assert _state_manager(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0") == ("redis", "true")
+    assert _state_manager(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0", REFLEX_OPLOCK_ENABLED="false") == (
+        "redis", "false")
 
 
 @pytest.fixture()
