@@ -49,3 +49,16 @@ def test_start_up_heap_is_frozen_and_full_collections_are_rarer(restore_gc) -> N
     assert gc.get_freeze_count() >= len(built_at_start)
     assert not any(obj is built_at_start for obj in gc.get_objects())  # out of the collected generations
     assert gc.get_threshold() == memory.THRESHOLDS and memory.THRESHOLDS[2] > 10
+
+
+def test_long_pauses_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    callback = memory._pause_logger(limit_ms=0)
+    with caplog.at_level("WARNING", logger="citizen_app.core.memory"):
+        callback("start", {"generation": 2, "collected": 0})
+        callback("stop", {"generation": 2, "collected": 5})
+    assert "generation 2 took" in caplog.text and "5 collected" in caplog.text
+    quiet = memory._pause_logger(limit_ms=60_000)
+    caplog.clear()
+    quiet("start", {"generation": 0, "collected": 0})
+    quiet("stop", {"generation": 0, "collected": 0})
+    assert caplog.text == ""
