@@ -215,13 +215,21 @@ def _checked_request(params: Mapping[str, str]) -> tuple[int, datetime]:
     return amount, expires_at
 
 
+def _new_transaction_no(db: Session) -> str:
+    """A gateway transaction number no other transaction has (12 digits: 8 collided within a few thousand)."""
+    while True:
+        number = str(secrets.randbelow(9 * 10**11) + 10**11)
+        if db.exec(select(PaySandboxTxn.id).where(PaySandboxTxn.transaction_no == number)).first() is None:
+            return number
+
+
 def open_checkout(db: Session, params: Mapping[str, str], now: datetime | None = None) -> Checkout:
     """Verify the signed request and open (or reopen) the gateway's transaction for it."""
     amount, expires_at = _checked_request(params)
     now = now or utcnow()
     txn = _ledger(db, params["vnp_TxnRef"])
     if txn is None:
-        txn = PaySandboxTxn(txn_ref=params["vnp_TxnRef"], transaction_no=str(secrets.randbelow(9 * 10**7) + 10**7),
+        txn = PaySandboxTxn(txn_ref=params["vnp_TxnRef"], transaction_no=_new_transaction_no(db),
                             amount_vnd=amount, expires_at=expires_at, created_at=now)
         db.add(txn)
         db.flush()

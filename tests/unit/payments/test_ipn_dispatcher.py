@@ -1,4 +1,4 @@
-"""The sandbox gateway's notifications: one HTTP client per process, a bounded log of what was sent."""
+"""The sandbox gateway: one HTTP client per process, a bounded log of notifications sent, unique transaction numbers."""
 
 from __future__ import annotations
 
@@ -16,3 +16,19 @@ def test_sent_log_keeps_only_the_latest() -> None:
         assert dispatcher.dispatch(f"http://127.0.0.1/ipn/{i}", "now") == 1
     assert len(delivered) == 150
     assert len(dispatcher.sent) == 100 and dispatcher.sent[-1] == "http://127.0.0.1/ipn/149"
+
+
+def test_transaction_numbers_are_unique_twelve_digits(db) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from citizen_app.core.timeutil import utcnow
+    from citizen_app.payments.models import PaySandboxTxn
+
+    numbers = set()
+    for i in range(200):
+        number = sandbox._new_transaction_no(db)
+        assert len(number) == 12 and number.isdigit() and number not in numbers
+        numbers.add(number)
+        db.add(PaySandboxTxn(txn_ref=f"T{i}", transaction_no=number, amount_vnd=1000,
+                             expires_at=utcnow() + timedelta(minutes=15), created_at=utcnow()))
+    db.flush()
