@@ -392,9 +392,10 @@ class ReportState(FeedbackFormState, rx.State):
 
     async def _refresh(self) -> None:
         user_id, _ = await acting_user(self)
+        lang = await lang_of(self)  # before the transaction: no connection held while awaiting
         try:
             with session_scope() as db:
-                view = board.get_public_report(db, self.report_id, user_id, await lang_of(self))
+                view = board.get_public_report(db, self.report_id, user_id, lang)
                 self._fill(db, view, user_id)
         except DomainError as exc:
             self.found = False
