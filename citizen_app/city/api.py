@@ -18,7 +18,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
+from citizen_app.identity.service import SESSION_COOKIE, lookup_session
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -32,7 +32,7 @@ def _export_for_cookie(raw_cookie: str | None) -> str | None:
 
 
 async def export_my_data(request: Request) -> Response:
-    body = await anyio.to_thread.run_sync(_export_for_cookie, request.cookies.get("cds_sid"))
+    body = await anyio.to_thread.run_sync(_export_for_cookie, request.cookies.get(SESSION_COOKIE))
     if body is None:
         lang = lang_from_accept_language(request.headers.get("accept-language"))
         return JSONResponse({"error": "error.login_required", "message": translate("error.login_required", lang)},

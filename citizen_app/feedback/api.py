@@ -21,7 +21,7 @@ from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring i
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
+from citizen_app.identity.service import cookie_user_id
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 _session_factory: SessionFactory = session_scope
@@ -133,8 +133,7 @@ async def token_item(request: Request) -> Response:
 
 
 def _viewer(db: Session, request: Request) -> int | None:
-    status, info = lookup_session(db, request.cookies.get("cds_sid"))
-    return info.user_id if status == "ok" and info else None
+    return cookie_user_id(db, request.cookies)
 
 
 async def photo(request: Request) -> Response:

@@ -27,12 +27,11 @@ from citizen_app.core.config import Settings, settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.http import client_ip
-from citizen_app.identity.service import login_with_oidc, open_session, safe_next_path
+from citizen_app.identity.service import SESSION_COOKIE, login_with_oidc, open_session, safe_next_path
 
 log = logging.getLogger(__name__)
 
 CLIENT_NAME = "idp"
-SESSION_COOKIE = "cds_sid"
 FLOW_COOKIE = "cds_oidc"
 FLOW_MAX_AGE = 600
 NEXT_KEY = "cds_next"

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,6 +45,8 @@ COMMON_PASSWORDS = frozenset(
 )
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _PHONE_RE = re.compile(r"^0[35789]\d{8}$")
+
+SESSION_COOKIE = "cds_sid"  # HttpOnly, SameSite=Lax; the value is the raw token, the database keeps its SHA-256
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,12 @@ def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | Non
         row.last_seen_at = now
     info = SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang)
     return "ok", info
+
+
+def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
+    """The user behind a request's session cookie, or None (none, unknown, expired or closed)."""
+    status, info = lookup_session(db, cookies.get(SESSION_COOKIE))
+    return info.user_id if status == "ok" and info else None
 
 
 def close_session(db: Session, session_id: str) -> None:

@@ -18,7 +18,7 @@ from citizen_app.i18n.state import LangState, both
 from citizen_app.identity import service
 from citizen_app.identity.models import ROLES
 
-COOKIE_NAME = "cds_sid"
+COOKIE_NAME = service.SESSION_COOKIE
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
 SESSION_RECHECK_SECONDS = 15
 _CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"

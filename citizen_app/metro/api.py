@@ -23,7 +23,7 @@ from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
+from citizen_app.identity.service import cookie_user_id
 from citizen_app.metro import keys, service
 from citizen_app.metro.catalog import gtfs_zip_bytes
 from citizen_app.metro.models import MetroGate, MetroTicket
@@ -70,10 +70,10 @@ def _bearer(request: Request) -> str | None:
 
 
 def _user_id(db: Session, request: Request) -> int:
-    status, info = lookup_session(db, request.cookies.get("cds_sid"))
-    if status != "ok" or info is None:
+    user_id = cookie_user_id(db, request.cookies)
+    if user_id is None:
         raise NotAllowed("error.login_required")
-    return info.user_id
+    return user_id
 
 
 def _station_names(code: str | None) -> dict[str, str] | None:

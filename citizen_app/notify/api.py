@@ -27,13 +27,13 @@ from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import SessionInfo, lookup_session
+from citizen_app.identity.service import SESSION_COOKIE, SessionInfo, lookup_session
 from citizen_app.notify import service
 from citizen_app.notify.outbox import DbFactory
 from citizen_app.notify.vapid import public_key_b64
 
 BODY_LIMIT = 8 * 1024
-COOKIE = "cds_sid"
+COOKIE = SESSION_COOKIE
 NO_STORE = {"Cache-Control": "no-store"}
 
 

@@ -24,7 +24,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
+from citizen_app.identity.service import cookie_user_id
 from citizen_app.payments import sandbox, service
 from citizen_app.payments.providers import sandbox_enabled
 from citizen_app.payments.receipts import receipt_for, receipt_pdf
@@ -105,8 +105,7 @@ def _error_page(exc: DomainError) -> HTMLResponse:
 
 
 def _user_id(db: Session, request: Request) -> int | None:
-    status, info = lookup_session(db, request.cookies.get("cds_sid"))
-    return info.user_id if status == "ok" and info else None
+    return cookie_user_id(db, request.cookies)
 
 
 def _lang(request: Request) -> str:

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
+from citizen_app.identity.service import cookie_user_id
 from citizen_app.procedures import flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
 from citizen_app.procedures.backoffice import result_pdf
 from citizen_app.procedures.catalog import catalog
@@ -61,8 +61,7 @@ async def result_download(request: Request) -> Response:
 
 def _user_id(request: Request) -> int | None:
     with session_scope() as db:
-        status, info = lookup_session(db, request.cookies.get("cds_sid"))
-    return info.user_id if status == "ok" and info else None
+        return cookie_user_id(db, request.cookies)
 
 
 def _pdf(content: bytes, filename: str) -> Response:

@@ -39,3 +39,15 @@ def test_another_cookie_is_always_proved(app_db) -> None:  # noqa: ANN001
         {"headers": {"cookie": lan_cookie}, "pathname": "/", "query": {}, "client_ip": "127.0.0.1"})
     AuthState.load_session.fn(auth)
     assert auth._user_id == ids["lan"]
+
+
+def test_cookie_user_id_only_for_a_live_session(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    raw = _login_cookie(ids["mai"]).split("=", 1)[1]
+    with session_scope() as db:
+        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) == ids["mai"]
+        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw + "x"}) is None
+        assert service.cookie_user_id(db, {}) is None
+        service.close_all_sessions(db, ids["mai"])
+    with session_scope() as db:
+        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) is None
