@@ -8,6 +8,7 @@ from citizen_app.core.asgi import build_routes_app, guard_uploads, security_head
 from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_modules
+from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import AuthState
 from citizen_app.ops.logging import request_logging
 from citizen_app.ui.layout import coming_soon, page_title, shell
@@ -51,6 +52,7 @@ def build_app() -> rx.App:
         )
     application.register_lifespan_task(freeze_startup_heap)
     application.register_lifespan_task(job_loop)
+    application.register_lifespan_task(watch_stalls)
     return application
 
 
