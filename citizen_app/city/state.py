@@ -17,6 +17,7 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import translate
 from citizen_app.i18n.state import both
 from citizen_app.identity.state import FormErrorMixin, acting_user
+from citizen_app.ui.params import page_params
 
 Row = dict[str, str]
 
@@ -76,7 +77,7 @@ class CityLookupState(_Base, rx.State):
 
     @rx.event
     async def load(self):
-        params = self.router.page.params
+        params = page_params(self)
         self.error, self.notice, self.dossier, self.report, self.fare = {}, {}, {}, {}, {}
         self.stations = [{"code": c, "vi": vi, "en": en} for c, vi, en in lookup.stations()]
         self.procedures = [_hit_row(h) for h in lookup.procedures()]
@@ -151,7 +152,7 @@ class AnnouncementsState(_Base, rx.State):
     @rx.event
     async def load(self):
         user_id, _ = await acting_user(self)
-        chosen = _s(self.router.page.params, "ward", 100)
+        chosen = _s(page_params(self), "ward", 100)
         with session_scope() as db:
             self.wards = service.known_wards(db)
             self.ward = chosen or service.citizen_ward(db, user_id)
@@ -254,7 +255,7 @@ class HelpNearState(_Base, rx.State):
         self.procedures = [{"code": h.data["code"], "vi": h.title_vi, "en": h.title_en} for h in lookup.procedures()]
         with session_scope() as db:
             own = service.citizen_ward(db, user_id)
-        self.ward = _s(self.router.page.params, "ward", 100) or (own if own in self.wards else "")
+        self.ward = _s(page_params(self), "ward", 100) or (own if own in self.wards else "")
         self.text = ""
         self._filter()
         await self._mine()

@@ -14,7 +14,6 @@ from citizen_app.feedback import official, views
 from citizen_app.feedback.state import (
     MAX_UPLOAD_FILES,
     FeedbackFormState,
-    int_param,
     lang_of,
     store_photos,
     text,
@@ -22,6 +21,7 @@ from citizen_app.feedback.state import (
 )
 from citizen_app.feedback.views import Row
 from citizen_app.identity.state import acting_user
+from citizen_app.ui.params import int_param
 
 QUEUE_FILTERS = ("", "received", "triaged", "in_progress", "awaiting_confirmation", "closed")
 

@@ -17,6 +17,7 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity import service
 from citizen_app.identity.models import ROLES
+from citizen_app.ui.params import page_params
 
 COOKIE_NAME = service.SESSION_COOKIE
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
@@ -80,7 +81,7 @@ class AuthState(rx.State):
         an admin's role change) reaches this tab within that delay.
         """
         raw = cookie_value(self.router.headers.cookie)
-        self._set_notice(_NOTICE_FROM_QUERY.get(self.router.page.params.get("notice", ""), ""))
+        self._set_notice(_NOTICE_FROM_QUERY.get(page_params(self).get("notice", ""), ""))
         if self._recently_proved(raw):
             return None
         with session_scope() as db:
@@ -125,7 +126,7 @@ class LoginState(FormErrorMixin, rx.State):
     @rx.event
     def reset_form(self):
         self.error, self.busy = {}, False
-        key = self.router.page.params.get("error", "")
+        key = page_params(self).get("error", "")
         if key in ("oidc_failed", "oidc_disabled", "ticket_invalid"):
             self.error = both(f"error.{key}")
 
@@ -137,7 +138,7 @@ class LoginState(FormErrorMixin, rx.State):
         try:
             with session_scope() as db:
                 user = service.authenticate(db, identifier, password, ip)
-                ticket = service.create_login_ticket(db, user.id, self.router.page.params.get("next", "/"))
+                ticket = service.create_login_ticket(db, user.id, page_params(self).get("next", "/"))
                 lang = user.lang
         except DomainError as exc:
             if exc.code == "error.login_failed":

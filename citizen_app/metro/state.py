@@ -18,6 +18,7 @@ from citizen_app.metro import pay, service
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
 from citizen_app.metro.models import MetroTicket
+from citizen_app.ui.params import page_params
 
 KEY_JS = "window.MetroTicket ? window.MetroTicket.devicePublicKey() : ''"
 GATE_ROLES = ("official", "admin")
@@ -159,7 +160,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
         if user_id is None:
             self.purchases, self.journeys = [], []
             return
-        params = self.router.page.params
+        params = page_params(self)
         try:
             with session_scope() as db:
                 self._payment_result(db, user_id, str(params.get("pay_order", "")), str(params.get("ticket", "")))
@@ -214,7 +215,7 @@ class MetroReceiptState(FormErrorMixin, rx.State):
     async def load(self):
         self.error, self.receipt = {}, {}
         user_id, _ = await acting_user(self)
-        ticket_id = str(self.router.page.params.get("id", ""))[:24]
+        ticket_id = str(page_params(self).get("id", ""))[:24]
         try:
             with session_scope() as db:
                 r = service.get_receipt(db, user_id, ticket_id)

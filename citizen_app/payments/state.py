@@ -23,6 +23,7 @@ from citizen_app.payments import reports, service, views
 from citizen_app.payments.models import OrderStatus
 from citizen_app.payments.providers import payment_providers, sandbox_enabled
 from citizen_app.payments.receipts import receipt_for
+from citizen_app.ui.params import page_params
 
 CODE_RE = re.compile(r"^[A-Z0-9]{4,20}$")
 WATCH_ROUNDS = 20
@@ -53,9 +54,9 @@ class PaymentsState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy = {}, False
-        code = clean_code(self.router.page.params.get("pay_order"))
+        code = clean_code(page_params(self).get("pay_order"))
         if code:  # a return that named this page: show the order itself
-            notice = self.router.page.params.get("pay_notice", "")
+            notice = page_params(self).get("pay_notice", "")
             suffix = "?pay_order=1&pay_notice=unverified" if notice == "unverified" else "?pay_order=1"
             return rx.redirect(f"/payments/{code}{suffix}")
         self.sandbox = sandbox_enabled()
@@ -97,7 +98,7 @@ class OrderState(FormErrorMixin, rx.State):
     _watch_code: str = ""
 
     def _code(self) -> str:
-        return clean_code(self.router.page.params.get("pay_code"))
+        return clean_code(page_params(self).get("pay_code"))
 
     def _read(self, user_id: int | None, code: str) -> None:
         with session_scope() as db:
@@ -134,7 +135,7 @@ class OrderState(FormErrorMixin, rx.State):
         except DomainError as exc:
             self._fail(exc)
             return None
-        params = self.router.page.params
+        params = page_params(self)
         if params.get("pay_notice") == "unverified":
             self.notice = both("payments.ui.return_unverified")
         if params.get("pay_order") and self.order.get("pending"):

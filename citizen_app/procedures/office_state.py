@@ -17,8 +17,9 @@ from citizen_app.i18n.state import both
 from citizen_app.identity.state import FormErrorMixin, acting_user
 from citizen_app.procedures import backoffice, flow, service, statuses, views, wiring  # noqa: F401
 from citizen_app.procedures.catalog import get_procedure
-from citizen_app.procedures.state import _int_param, in_thread
+from citizen_app.procedures.state import in_thread
 from citizen_app.procedures.views import OptionView, Row
+from citizen_app.ui.params import int_param
 
 MAX_ITEMS = 3
 
@@ -82,7 +83,7 @@ class OfficeDossierState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy = {}, False
-        self.dossier_id = _int_param(self, "dossier_id")
+        self.dossier_id = int_param(self, "dossier_id")
         await self._refresh()
 
     async def _refresh(self) -> None:

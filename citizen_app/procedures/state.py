@@ -21,6 +21,7 @@ from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
 from citizen_app.procedures import flow, forms, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
+from citizen_app.ui.params import int_param, param
 
 
 def _in_transaction(action: Callable[..., Any], *args: Any) -> Any:
@@ -34,16 +35,6 @@ async def in_thread(action: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(_in_transaction, action, *args)
 
 
-def _param(state: rx.State, name: str) -> str:
-    value = state.router.page.params.get(name, "")
-    return str(value[0] if isinstance(value, list) and value else value or "")
-
-
-def _int_param(state: rx.State, name: str) -> int:
-    text = _param(state, name)
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
 # --- catalogue ----------------------------------------------------------------------------------
 
 
@@ -53,7 +44,7 @@ class CatalogState(rx.State):
 
     @rx.event
     def load(self):
-        self.query = _param(self, "q")[:100]
+        self.query = param(self, "q")[:100]
         self.items = [views.proc_card(p) for p in flow.search_procedures(self.query)]
 
     @rx.event
@@ -78,7 +69,7 @@ class InfoState(FormErrorMixin, rx.State):
     @rx.event
     def load(self):
         self.error, self.busy = {}, False
-        self.code = _param(self, "code")[:64]
+        self.code = param(self, "code")[:64]
         proc = catalog().get(self.code)
         self.found = proc is not None
         if proc is None:
@@ -162,8 +153,8 @@ class WizardState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self._reset()
-        self.dossier_id, self.step = _int_param(self, "dossier_id"), _param(self, "step")[:64]
-        self._to_check = _param(self, "from") == "check"  # a "Sửa" link: come back to check your answers
+        self.dossier_id, self.step = int_param(self, "dossier_id"), param(self, "step")[:64]
+        self._to_check = param(self, "from") == "check"  # a "Sửa" link: come back to check your answers
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
@@ -430,9 +421,9 @@ class DossierState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.notice, self.busy = {}, {}, False
-        self.dossier_id = _int_param(self, "dossier_id")
+        self.dossier_id = int_param(self, "dossier_id")
         user_id, _ = await acting_user(self)
-        order_code = _param(self, "pay_order")[:20]
+        order_code = param(self, "pay_order")[:20]
         try:
             if order_code:
                 with session_scope() as db:
