@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from types import ModuleType
@@ -9,12 +10,17 @@ from types import ModuleType
 import citizen_app
 
 
-def pillar_packages() -> list[str]:
-    return sorted(info.name for info in pkgutil.iter_modules(citizen_app.__path__) if info.ispkg)
+@functools.cache
+def pillar_packages() -> tuple[str, ...]:
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(citizen_app.__path__) if info.ispkg))
 
 
-def import_pillar_modules(module: str) -> list[ModuleType]:
-    """Import ``citizen_app.<pkg>.<module>`` for every package that has one."""
+@functools.cache
+def import_pillar_modules(module: str) -> tuple[ModuleType, ...]:
+    """Import ``citizen_app.<pkg>.<module>`` for every package that has one.
+
+    Cached: the packages do not change while the process runs, and the home page asks on every load
+    (a directory scan and a failed import per package without the module cost milliseconds)."""
     found: list[ModuleType] = []
     for pkg in pillar_packages():
         name = f"citizen_app.{pkg}.{module}"
@@ -23,7 +29,7 @@ def import_pillar_modules(module: str) -> list[ModuleType]:
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
-    return found
+    return tuple(found)
 
 
 def import_all_models() -> None:

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -75,7 +76,12 @@ _ACKS = {
 
 def gateway_secret() -> str:
     """The HMAC key shared by the sandbox gateway and its adapter, created on first use (mode 0600)."""
-    path = instance_dir() / SECRET_FILE
+    return _secret_at(instance_dir() / SECRET_FILE)
+
+
+@functools.lru_cache(maxsize=8)
+def _secret_at(path: Path) -> str:
+    """Read once per process (every signed request and notification needs it); written once, never rotated."""
     if not path.exists():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
