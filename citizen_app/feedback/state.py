@@ -11,29 +11,31 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.feedback import board, service, views, wiring  # noqa: F401 - wiring installs the notifier
-from citizen_app.feedback.models import FeedbackFollow, FeedbackMeToo
+from citizen_app.feedback.models import FeedbackFollow, FeedbackMeToo, FeedbackReport
 from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user
+from citizen_app.ui.params import int_param, param
 
 MAX_UPLOAD_FILES = 5
 _DRAFT_KEYS = ("category_code", "title", "description", "lat", "lon", "address", "ward")
 
 
-def param(state: rx.State, name: str) -> str:
-    value = state.router.page.params.get(name, "")
-    return str(value[0] if isinstance(value, list) and value else value or "")
-
-
-def int_param(state: rx.State, name: str) -> int:
-    text = param(state, name)
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+def _follows_and_me_too(db: Session, report_id: int, user_id: int | None) -> tuple[bool, bool]:
+    """Whether the viewer follows the report and has said "me too" (one query)."""
+    if user_id is None:
+        return False, False
+    follows = exists().where(FeedbackFollow.report_id == report_id, FeedbackFollow.user_id == user_id)
+    me_too = exists().where(FeedbackMeToo.report_id == report_id, FeedbackMeToo.user_id == user_id)
+    following, did_me_too = db.exec(select(follows, me_too)).one()
+    return bool(following), bool(did_me_too)
 
 
 def text(form: dict[str, Any], name: str, limit: int = 4100) -> str:
@@ -395,8 +397,9 @@ class ReportState(FeedbackFormState, rx.State):
         lang = await lang_of(self)  # before the transaction: no connection held while awaiting
         try:
             with session_scope() as db:
-                view = board.get_public_report(db, self.report_id, user_id, lang)
-                self._fill(db, view, user_id)
+                report = service.get_report(db, self.report_id)  # held: the view reads it from the session again
+                view = board.get_public_report(db, report.id, user_id, lang)
+                self._fill(db, view, report, user_id)
         except DomainError as exc:
             self.found = False
             self.detail, self.photos, self.timeline, self.attributes = {}, [], [], []
@@ -404,29 +407,13 @@ class ReportState(FeedbackFormState, rx.State):
             return
         self.found = True
 
-    def _fill(self, db: Session, view: board.PublicReport, user_id: int | None) -> None:
-        report = service.get_report(db, view.report_id)
+    def _fill(self, db: Session, view: board.PublicReport, report: FeedbackReport, user_id: int | None) -> None:
         self.detail = views.public_detail(view)
         self.attributes = views.attribute_rows(report)
         self.photos = views.photo_rows(db, view.photo_ids)
         self.timeline = [views.timeline_row(e) for e in view.timeline]
         self.is_reporter = user_id is not None and report.reporter_id == user_id
-        self.following = (
-            user_id is not None
-            and db.exec(
-                select(FeedbackFollow.id).where(
-                    FeedbackFollow.report_id == report.id, FeedbackFollow.user_id == user_id
-                )
-            ).first()
-            is not None
-        )
-        self.did_me_too = (
-            user_id is not None
-            and db.exec(
-                select(FeedbackMeToo.id).where(FeedbackMeToo.report_id == report.id, FeedbackMeToo.user_id == user_id)
-            ).first()
-            is not None
-        )
+        self.following, self.did_me_too = _follows_and_me_too(db, report.id, user_id)
         self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
         self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
         self.confirm_until = views.confirm_deadline(report)
