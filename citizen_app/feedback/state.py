@@ -22,6 +22,7 @@ from citizen_app.feedback.models import FeedbackFollow, FeedbackMeToo, FeedbackR
 from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user
+from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import int_param, param
 
 MAX_UPLOAD_FILES = 5
@@ -124,9 +125,10 @@ class BoardState(FeedbackFormState, rx.State):
         self.f_category = param(self, "category")[:40]
         self.f_ward = param(self, "ward")[:100]
         self.page = max(int_param(self, "page"), 1)
-        self.categories = views.category_options(include_emergency=False)
+        categories = views.category_options(include_emergency=False)
         with session_scope() as db:
-            self.agencies = views.agency_options(db)
+            agencies = views.agency_options(db)
+        set_changed(self, categories=categories, agencies=agencies)
         self.version += 1
         self._query()
 
@@ -153,9 +155,7 @@ class BoardState(FeedbackFormState, rx.State):
             self._fail(exc)
             self.items, self.has_more = [], False
             return
-        self.error = {}
-        self.items = [views.board_row(item) for item in result.items]
-        self.has_more = result.has_more
+        set_changed(self, error={}, items=[views.board_row(item) for item in result.items], has_more=result.has_more)
 
     @rx.event
     def apply(self, form: dict):

@@ -17,6 +17,7 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity import service
 from citizen_app.identity.models import ROLES
+from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
 COOKIE_NAME = service.SESSION_COOKIE
@@ -64,8 +65,7 @@ class AuthState(rx.State):
         return "volunteer" in self.roles
 
     def _set_notice(self, key: str) -> None:
-        self.notice_key = key
-        self.notice = both(key) if key else {}
+        set_changed(self, notice_key=key, notice=both(key) if key else {})  # every page load sets it
 
     def _clear(self) -> None:
         self.logged_in, self.display_name, self.roles, self.identity_level = False, "", [], 0

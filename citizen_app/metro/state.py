@@ -18,6 +18,7 @@ from citizen_app.metro import pay, service
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
 from citizen_app.metro.models import MetroTicket
+from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
 KEY_JS = "window.MetroTicket ? window.MetroTicket.devicePublicKey() : ''"
@@ -71,21 +72,21 @@ class MetroState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy, self._pending = {}, False, {}
-        self.stations = station_rows()
         metro = service.data()
-        self.fare_note = {"vi": metro.fare_note.get("vi", ""), "en": metro.fare_note.get("en", "")}
         today = to_local(utcnow()).date()
         free = service.free_day_on(today)
-        self.free_day = {"vi": free.label_vi, "en": free.label_en} if free else {}
         user_id, _ = await acting_user(self)
         with session_scope() as db:
             claims = verified_claims(db, user_id)
-        self.products = [
+        products = [
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
              "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
              "eligible": "1" if o.eligible else ""}
             for o in service.list_products(claims, today)
         ]
+        set_changed(self, stations=station_rows(), products=products,
+                    fare_note={"vi": metro.fare_note.get("vi", ""), "en": metro.fare_note.get("en", "")},
+                    free_day={"vi": free.label_vi, "en": free.label_en} if free else {})
         self._requote()
 
     def _requote(self) -> None:
@@ -94,9 +95,9 @@ class MetroState(FormErrorMixin, rx.State):
         except DomainError as exc:
             self.quote, self.quote_error = {}, both(exc.code, **exc.params)
             return
-        self.quote_error = {}
-        self.quote = {"cash": format_vnd(quote.cash_vnd), "cashless": format_vnd(quote.cashless_vnd),
-                      "estimate": "1" if quote.is_estimate else ""}
+        set_changed(self, quote_error={}, quote={"cash": format_vnd(quote.cash_vnd),
+                                                 "cashless": format_vnd(quote.cashless_vnd),
+                                                 "estimate": "1" if quote.is_estimate else ""})
 
     @rx.event
     def set_origin(self, code: str):
@@ -165,8 +166,8 @@ class MetroTicketsState(FormErrorMixin, rx.State):
             with session_scope() as db:
                 self._payment_result(db, user_id, str(params.get("pay_order", "")), str(params.get("ticket", "")))
                 history = service.rider_history(db, user_id)
-                self.purchases = [self._purchase_row(p) for p in history.purchases]
-                self.journeys = [self._journey_row(j) for j in history.journeys]
+                set_changed(self, purchases=[self._purchase_row(p) for p in history.purchases],
+                            journeys=[self._journey_row(j) for j in history.journeys])
         except DomainError as exc:
             self._fail(exc)
         if params.get("pay_notice") == "unverified":
