@@ -50,10 +50,11 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
@@ -83,11 +84,15 @@ class Samples:
     http: list[float] = field(default_factory=list)
     page_load: list[float] = field(default_factory=list)
     by_action: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    client_lag: list[float] = field(default_factory=list)
+    ws_times: list[tuple[float, float]] = field(default_factory=list)  # (when it finished, seconds it took)
     errors: int = 0
     tickets: int = 0
 
     def add(self, action: str, seconds: float, kind: str) -> None:
         (self.ws if kind == "ws" else self.http).append(seconds)
+        if kind == "ws":
+            self.ws_times.append((time.perf_counter(), seconds))
         self.by_action[f"{kind} {action}"].append(seconds)
 
 
@@ -121,9 +126,9 @@ def _has_script(fragment: str):  # noqa: ANN202 - an Update predicate
 
 
 class Citizen:
-    def __init__(self, base: str, session: aiohttp.ClientSession, cookie: str, report_ids: list[str],
+    def __init__(self, base: str, bank: str, session: aiohttp.ClientSession, cookie: str, report_ids: list[str],
                  samples: Samples) -> None:
-        self.base, self.session, self.samples = base, session, samples
+        self.base, self.bank, self.session, self.samples = base, bank, session, samples
         self.cookie = cookie
         self.reports = report_ids or ["1"]
         self.client = ReflexClient(base, session, cookie=cookie)
@@ -136,29 +141,41 @@ class Citizen:
         return result
 
     async def http(self, action: str, method: str, path: str, *, json_body: dict | None = None,
-                   form: dict | None = None, ok: tuple[int, ...] = (200,)) -> aiohttp.ClientResponse:
+                   form: dict | None = None, ok: tuple[int, ...] = (200,), base: str | None = None,
+                   ) -> aiohttp.ClientResponse:
         started = time.perf_counter()
-        async with self.session.request(method, self.base + path, json=json_body, data=form, allow_redirects=False,
-                                        headers={"Cookie": self.cookie}) as response:
+        async with self.session.request(method, (base or self.base) + path, json=json_body, data=form,
+                                        allow_redirects=False, headers={"Cookie": self.cookie}) as response:
             await response.read()
         if response.status not in ok:
             raise ActionFailed(f"{method} {path} -> {response.status}")
         self.samples.add(action, time.perf_counter() - started, "http")
         return response
 
-    async def visit(self, i: int, pause) -> None:  # noqa: ANN001 - pause: () -> awaitable
+    def steps(self, i: int) -> list[Callable[[], Awaitable[None]]]:
+        """The actions of visit ``i``, each preceded by a pause when the visit runs."""
         report = self.reports[i % len(self.reports)]
-        await pause()
+        return [lambda: self.board(), lambda: self.report(report), lambda: self.metro(), lambda: self.buy_ticket(),
+                lambda: self.dossier()]
+
+    async def visit(self, i: int, pause: Callable[[], Awaitable[None]], first_step: int = 0) -> None:
+        steps = self.steps(i)
+        for step in steps[first_step:] + steps[:first_step]:
+            await pause()
+            await step()
+
+    async def board(self) -> None:
         await self.ws("board", self.client.navigate("/feedback", storage=STORAGE))
         await self.http("board", "GET", "/open311/v2/requests.json?status=open")
-        await pause()
+
+    async def report(self, report: str) -> None:
         await self.ws("report", self.client.navigate("/feedback/[report_id]", {"report_id": report}, storage=STORAGE))
         await self.http("report", "GET", f"/open311/v2/requests/{report}.json")
-        await pause()
+
+    async def metro(self) -> None:
         await self.ws("metro", self.client.navigate("/metro", storage=STORAGE))
-        await pause()
-        await self.buy_ticket()
-        await pause()
+
+    async def dossier(self) -> None:
         await self.ws("dossier", self.client.navigate("/procedures/mine", storage=STORAGE))
         await self.http("dossier", "POST", "/api/procedures/lookup", json_body=LOOKUP, ok=(200, 404))
 
@@ -172,7 +189,7 @@ class Citizen:
         checkout = urlsplit(json.loads(found[0]))
         form = {**dict(parse_qsl(checkout.query)), "decision": "approve", "method": "card", "ipn_mode": "now"}
         # The bank's hosted page: the sandbox gateway runs in the app's process, at the bank in production.
-        paid = await self.http("gateway", "POST", checkout.path, form=form, ok=(303,))
+        paid = await self.http("gateway", "POST", checkout.path, form=form, ok=(303,), base=self.bank)
         back = await self.http("return", "GET", self._local(paid.headers["Location"]), ok=(302, 303, 307))
         tickets_page = urlsplit(self._local(back.headers["Location"]))
         query = dict(parse_qsl(tickets_page.query))
@@ -208,8 +225,11 @@ async def user(citizen: Citizen, iterations: int, connected: asyncio.Semaphore, 
             samples.page_load.append(time.perf_counter() - started)
         ready.append(1)
         await go.wait()
+        # People are not in step: each starts its visit at a different action (otherwise all of them would
+        # pay for a ticket in the same few seconds, a burst no real crowd makes, for most of the run).
+        first_step = rng.randrange(len(citizen.steps(0)))
         for i in range(iterations):
-            await citizen.visit(i, pause)
+            await citizen.visit(i, pause, first_step)
     except (aiohttp.ClientError, TimeoutError, ConnectionError, ActionFailed) as exc:
         samples.errors += 1
         if samples.errors <= 3:
@@ -218,7 +238,19 @@ async def user(citizen: Citizen, iterations: int, connected: asyncio.Semaphore, 
         await citizen.client.close()
 
 
-async def run_load(base: str, clients: int, iterations: int, report_ids: list[str],
+LAG_TICK_SECONDS = 0.01
+
+
+async def measure_client_lag(samples: Samples, done: asyncio.Event) -> None:
+    """How late this process's own event loop wakes up: the share of every latency that is the load generator's
+    (parsing the updates of hundreds of tabs), not the server's."""
+    while not done.is_set():
+        started = time.perf_counter()
+        await asyncio.sleep(LAG_TICK_SECONDS)
+        samples.client_lag.append(time.perf_counter() - started - LAG_TICK_SECONDS)
+
+
+async def run_load(base: str, bank: str, clients: int, iterations: int, report_ids: list[str],
                    cookies: list[str]) -> tuple[Samples, float]:
     samples = Samples()
     connector = aiohttp.TCPConnector(limit=0)
@@ -226,7 +258,7 @@ async def run_load(base: str, clients: int, iterations: int, report_ids: list[st
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
         go, ready = asyncio.Event(), []
         semaphore = asyncio.Semaphore(CONNECT_CONCURRENCY)
-        citizens = [Citizen(base, session, cookies[i % len(cookies)], report_ids[i % len(report_ids):]
+        citizens = [Citizen(base, bank, session, cookies[i % len(cookies)], report_ids[i % len(report_ids):]
                             + report_ids[:i % len(report_ids)], samples) for i in range(clients)]
         tasks = [asyncio.create_task(user(c, iterations, semaphore, go, ready, samples)) for c in citizens]
         deadline = time.monotonic() + 300
@@ -238,9 +270,13 @@ async def run_load(base: str, clients: int, iterations: int, report_ids: list[st
         gc.disable()
         try:
             started = time.perf_counter()
+            done = asyncio.Event()
+            lag = asyncio.create_task(measure_client_lag(samples, done))
             go.set()
             await asyncio.gather(*tasks)
             elapsed = time.perf_counter() - started
+            done.set()
+            await lag
         finally:
             gc.enable()
     return samples, elapsed
@@ -344,7 +380,7 @@ def _seed_reports(base: str, api_key: str) -> list[str]:
     return ids
 
 
-Target = tuple[str, list[str], list[str]]  # base URL, report ids, session cookies
+Target = tuple[str, str, list[str], list[str]]  # app URL, bank URL, report ids, session cookies
 
 
 @contextmanager
@@ -372,19 +408,40 @@ def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
                "--respawn-failed-workers", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
                "--backlog", "2048", "citizen_app.citizen_app:app"]
     log = (work / "server.log").open("w")
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)]
     try:
-        _wait_ready(base, proc, workers)
-        yield base, _seed_reports(base, api_key), cookies
+        _wait_ready(base, procs[0], workers)
+        bank = _start_bank(command, env, log, procs)
+        yield base, bank, _seed_reports(base, api_key), cookies
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for proc in procs:
+            _stop(proc)
         log.close()
         if pg_name:
             _drop_pg(os.environ["DATABASE_URL"], pg_name)
+
+
+def _start_bank(command: list[str], env: dict[str, str], log: IO[str], procs: list[subprocess.Popen]) -> str:
+    """The sandbox gateway's hosted page and its notifications run at the bank in production, not on the app's
+    workers: here in one more process of the same code (same database and gateway key). Its notifications go to
+    the app under test (PUBLIC_URL), whose handling of them is measured like any other request."""
+    port = _free_port()
+    bank_command = [*command]
+    bank_command[bank_command.index("--port") + 1] = str(port)
+    bank_command[bank_command.index("--workers") + 1] = "1"
+    procs.append(subprocess.Popen(bank_command, cwd=ROOT, env={**env, "PORT": str(port), "REFLEX_SKIP_COMPILE": "true"},
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+    bank = f"http://127.0.0.1:{port}"
+    _wait_ready(bank, procs[-1], 1)
+    return bank
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @contextmanager
@@ -395,7 +452,7 @@ def existing(url: str, citizens: int) -> Iterator[Target]:
     _api_key, cookies = _seed({**os.environ}, citizens, migrate=False)
     with urllib.request.urlopen(base + "/open311/v2/requests.json", timeout=30) as response:
         reports = [str(r["service_request_id"]) for r in json.loads(response.read())]
-    yield base, reports, cookies
+    yield base, base, reports, cookies
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -412,7 +469,24 @@ def breakdown(label: str, clients: int, samples: Samples) -> str:
     """p50/p95 of every action, one line per run (printed after the table)."""
     parts = [f"{name} {pct(values, .5):.0f}/{pct(values, .95):.0f}"
              for name, values in sorted(samples.by_action.items())]
-    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts)
+    lag = f"; load generator's own loop lag p95/max {pct(samples.client_lag, .95):.0f}/{pct(samples.client_lag, 1):.0f}"
+    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag
+
+
+TIMELINE_WINDOW_SECONDS = 10
+
+
+def timeline(label: str, clients: int, samples: Samples) -> str:
+    """Websocket p50/p95 per 10-second window: shows whether slow answers come in bursts."""
+    if not samples.ws_times:
+        return ""
+    start = samples.ws_times[0][0]
+    windows: dict[int, list[float]] = defaultdict(list)
+    for finished, seconds in samples.ws_times:
+        windows[int((finished - start) // TIMELINE_WINDOW_SECONDS)].append(seconds)
+    lines = [f"  {w * TIMELINE_WINDOW_SECONDS:4d}s  n={len(v):4d}  p50 {pct(v, .5):6.1f}  p95 {pct(v, .95):7.1f}"
+             for w, v in sorted(windows.items())]
+    return f"- {label}, {clients} clients, websocket latency per {TIMELINE_WINDOW_SECONDS} s (ms):\n" + "\n".join(lines)
 
 
 HEADER = ("| config | clients x visits | events/s | ws p50 ms | ws p95 ms | http p50 ms | http p95 ms | "
@@ -429,6 +503,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=DEFAULT_THINK_SECONDS,
                         help="mean seconds a user waits between actions (0: back-to-back, a stress test)")
     parser.add_argument("--breakdown", action="store_true", help="also print p50/p95 of every action")
+    parser.add_argument("--timeline", action="store_true", help="also print websocket p50/p95 per 10 s window")
     args = parser.parse_args()
     global THINK_SECONDS  # noqa: PLW0603 - a run-wide setting of the simulated users
     THINK_SECONDS = args.think
@@ -441,14 +516,17 @@ def main() -> None:
     targets = [("url", args.url)] if args.url else [(c, None) for c in (args.config or ["sqlite1", "pg"])]
     for config, url in targets:
         label = {"sqlite1": "1 worker, SQLite", "pg": f"{args.workers} workers, PostgreSQL + Redis"}.get(config, url)
-        with existing(url, citizens) if url else server(config, args.workers, citizens) as (base, reports, cookies):
+        target = existing(url, citizens) if url else server(config, args.workers, citizens)
+        with target as (base, bank, reports, cookies):
             warmup = min(WARMUP_CLIENTS, max(counts))
-            asyncio.run(run_load(base, warmup, 1, reports, cookies))  # every worker compiles and connects
+            asyncio.run(run_load(base, bank, warmup, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
-                samples, elapsed = asyncio.run(run_load(base, clients, its, reports, cookies))
+                samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies))
                 print(row(label, clients, its, samples, elapsed), flush=True)
                 details.append(breakdown(label, clients, samples))
-    if args.breakdown:
+                if args.timeline:
+                    details.append(timeline(label, clients, samples))
+    if args.breakdown or args.timeline:
         print("\n" + "\n".join(details))
 
 
