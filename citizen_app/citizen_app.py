@@ -9,7 +9,7 @@ from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.core.stall import watch_stalls
-from citizen_app.identity.state import AuthState
+from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
 from citizen_app.ui.layout import coming_soon, page_title, shell
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
@@ -48,7 +48,7 @@ def build_app() -> rx.App:
             lambda spec=spec: shell(spec),
             route=spec.path,
             title=page_title(spec),
-            on_load=[AuthState.load_session, *spec.on_load],
+            on_load=page_on_load(spec.path, spec.on_load),
         )
     application.register_lifespan_task(freeze_startup_heap)
     application.register_lifespan_task(job_loop)
