@@ -36,6 +36,7 @@ from citizen_app.core.registry import import_all_models
 from citizen_app.identity.models import LoginSession, OidcLink, UserAccount
 from citizen_app.identity.oidc import _verified_claims, build_oidc_app
 from citizen_app.identity.service import lookup_session, register
+from tests.conftest import _stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "tests" / "oidc_provider"
@@ -139,12 +140,14 @@ def _serve_rp(tmp: Path, issuer: str, rp_url: str) -> Iterator[Servers]:
     command = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "tests.api.oidc_rp_app:app"]
     log_file = (tmp / "rp.log").open("w")
-    rp = subprocess.Popen(command, cwd=ROOT, env=rp_env, text=True, stdout=log_file, stderr=subprocess.STDOUT)
+    # Own process group: Granian's worker is a child process, and stopping only the parent left it running.
+    rp = subprocess.Popen(command, cwd=ROOT, env=rp_env, text=True, stdout=log_file, stderr=subprocess.STDOUT,
+                          start_new_session=True)
     try:
         _wait_http(rp_url + "/", rp)
         yield Servers(issuer, rp_url, db_engine)
     finally:
-        _stop(rp)
+        _stop_group(rp)
         log_file.close()
         db_engine.dispose()
 
