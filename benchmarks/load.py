@@ -8,11 +8,15 @@ websocket, the page-load ``hydrate_and_load`` event) and then repeats a visit, p
   report    ws    navigate to /feedback/<id>                               + http  Open311 report
   metro     ws    navigate to /metro (fares, products, wallet claims)
   buy       ws    "buy a single ticket" -> the ticket script's callback with the phone's key -> payment URL
-  gateway   http  the bank's page approves (the sandbox gateway, in the app's process; its notification
-                  comes back over HTTP half a second later, as a real gateway's does)
+  gateway   http  the bank's page approves (the sandbox gateway: same code, but its own process, as the bank
+                  is not the app's machine; its notification comes back to the app over HTTP half a second
+                  later, as a real gateway's does)
   return    http  the browser comes back from the bank -> the tickets page
   ticket    ws    navigate to /metro/tickets?order=... (payment result)   + http  the signed ticket list
   dossier   ws    navigate to /procedures/mine                            + http  public dossier lookup
+
+Each citizen starts its visit at a random one of these steps (and pauses before the first), so the mix of
+actions at any moment is the steady mix, not 200 people paying in the same second.
 
 A navigation is what the compiled router sends on a link tap (the browser's storage vars, then
 ``on_load_internal``); the full ``hydrate_and_load`` is sent once, when the tab connects (page load).
@@ -27,6 +31,7 @@ Configurations (each started here with Granian, exactly like production, on a fr
     .venv/bin/python benchmarks/load.py --config pg --clients 200 --iterations 3
     .venv/bin/python benchmarks/load.py --think 0              # back-to-back: a capacity (stress) test
     .venv/bin/python benchmarks/load.py --url http://127.0.0.1:3000   # a running app (same DATABASE_URL)
+    .venv/bin/python benchmarks/load.py --config sqlite1 --clients 200 --iterations 2 --breakdown --timeline
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
