@@ -27,7 +27,7 @@ _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.l
 SESSION_RECHECK_SECONDS = 15
 _CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
 
-# route -> the page's own on_load handlers that AuthState.load_page runs in its own event (see page_on_load)
+# route -> the page's own on_load handlers, run inside AuthState.load_page's event (see page_on_load)
 _PAGE_LOADS: dict[str, tuple[rx.event.EventHandler, ...]] = {}
 
 
