@@ -79,7 +79,7 @@ SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
 # What a browser keeps in localStorage after the first page (the language) and sends on every navigation.
 STORAGE = {handler("citizen_app.i18n.state.LangState", "x").rsplit(".", 1)[0] + ".lang_rx_state_": "vi"}
-LOOKUP = {"number": "000.00.00.H29-260101-0001", "access_code": "123456"}
+LOOKUP_NUMBER = "000.00.00.H29-260101-{:06d}"  # citizens look up their own dossiers: a different number each
 REPLACE_URL = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
 
 
@@ -182,7 +182,8 @@ class Citizen:
 
     async def dossier(self) -> None:
         await self.ws("dossier", self.client.navigate("/procedures/mine", storage=STORAGE))
-        await self.http("dossier", "POST", "/api/procedures/lookup", json_body=LOOKUP, ok=(200, 404))
+        lookup = {"number": LOOKUP_NUMBER.format(random.randrange(10**6)), "access_code": "123456"}
+        await self.http("dossier", "POST", "/api/procedures/lookup", json_body=lookup, ok=(200, 404))
 
     async def buy_ticket(self) -> None:
         await self.ws("buy", self.client.call(BUY_SINGLE, until=_has_script("")))

@@ -36,11 +36,15 @@ def engine() -> Engine:
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
+    """One transaction: committed when the block ends, rolled back on any error (except a ``RecordedRefusal``,
+    whose record of the failed attempt must stay)."""
     with Session(engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            if getattr(exc, "commit_transaction", False):
+                session.commit()
+            else:
+                session.rollback()
             raise

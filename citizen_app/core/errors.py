@@ -24,3 +24,10 @@ class NotAllowed(DomainError):
 class NotFound(DomainError):
     def __init__(self, code: str = "error.not_found", **params: Any) -> None:
         super().__init__(code, **params)
+
+
+class RecordedRefusal(NotFound):
+    """A refusal whose transaction still commits (``session_scope``): it recorded the failed attempt that an
+    attempt limit counts. Raise it only from read-only flows: anything else the transaction did is kept too."""
+
+    commit_transaction = True

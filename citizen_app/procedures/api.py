@@ -45,7 +45,7 @@ async def lookup(request: Request) -> JSONResponse:
         with session_scope() as db:
             found = public_lookup(db, str(body.get("number", ""))[:40], str(body.get("access_code", ""))[:40])
     except DomainError as exc:
-        return _error(request, exc, 404)
+        return _error(request, exc, 429 if exc.code == "procedures.lookup_locked" else 404)
     return JSONResponse(asdict(found), headers=_NO_STORE)
 
 

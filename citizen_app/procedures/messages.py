@@ -141,6 +141,10 @@ MESSAGES = {
         "vi": "Mã hồ sơ hoặc mã tra cứu không đúng.",
         "en": "The dossier number or access code is wrong.",
     },
+    "procedures.lookup_locked": {
+        "vi": "Hồ sơ này đã bị tra cứu sai mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+        "en": "Too many wrong access codes were tried for this dossier. Please try again in {minutes} minutes.",
+    },
     "procedures.consent_missing": {
         "vi": "Bạn chưa được công dân đồng ý cho thực hiện việc này, hoặc sự đồng ý đã hết hạn.",
         "en": "The citizen has not allowed you to do this, or the consent has expired.",

@@ -10,15 +10,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.procedures import files, forms, statuses
 from citizen_app.procedures.catalog import Procedure, agency_kinds, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, ActivityEvent
@@ -540,19 +540,41 @@ def activity_log(db: Session, user_id: int | None, limit: int = 100) -> list[Pro
 # --- public lookup -------------------------------------------------------------------------------
 
 
+LOOKUP_LOCK_FAILURES = 10  # wrong codes for one dossier number within LOOKUP_LOCK_WINDOW
+LOOKUP_LOCK_WINDOW = timedelta(minutes=15)
+
+
+def _lookup_key(number: str) -> str:
+    return f"dossier-lookup:{number}"[:254]
+
+
+def _check_lookup_not_locked(db: Session, number: str, now: datetime) -> None:
+    """The 6-digit access code must not be guessable: after LOOKUP_LOCK_FAILURES wrong codes a number is refused
+    for the window, whoever asks (per number, not per address: many phones share one carrier address)."""
+    failures = db.exec(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.identifier == _lookup_key(number), LoginAttempt.at >= now - LOOKUP_LOCK_WINDOW,
+        LoginAttempt.success == False)).one()  # noqa: E712
+    if failures >= LOOKUP_LOCK_FAILURES:
+        raise DomainError("procedures.lookup_locked", minutes=int(LOOKUP_LOCK_WINDOW.total_seconds() // 60))
+
+
 def public_lookup(db: Session, number: str, access_code: str, now: datetime | None = None) -> PublicStatus:
-    """Status by dossier number + access code. Same error for unknown number and wrong code."""
+    """Status by dossier number + access code. Same error for unknown number and wrong code; the failure is
+    recorded (``RecordedRefusal`` commits it) and a number with too many lately is refused."""
+    now = now or utcnow()
     number = forms.nfc(number).upper()
+    _check_lookup_not_locked(db, number, now)
     dossier = db.exec(select(ProcDossier).where(ProcDossier.number == number)).first()
     expected = dossier.access_code_hash if dossier else ""
     given = _code_hash(number, access_code or "")
     if dossier is None or not expected or not hmac.compare_digest(expected, given):
-        raise NotFound("procedures.lookup_failed")
+        db.add(LoginAttempt(identifier=_lookup_key(number), at=now, success=False))
+        raise RecordedRefusal("procedures.lookup_failed")
     proc = get_procedure(dossier.procedure_code)
     status = statuses.status_table().statuses[dossier.status]
     state = sla_state(db, dossier)
     due_on = to_local(dossier.due_at).strftime("%d/%m/%Y") if dossier.due_at else ""
     submitted = to_local(dossier.submitted_at).strftime("%d/%m/%Y") if dossier.submitted_at else ""
     return PublicStatus(dossier.number, proc.name["vi"], proc.name["en"], status.code, status.vi, status.en,
-                        submitted, due_on, state.overdue(now or utcnow()),
+                        submitted, due_on, state.overdue(now),
                         dossier.status in (statuses.DONE, statuses.DELIVERED))

@@ -9,9 +9,13 @@ import time
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
+from sqlmodel import select
 
 from citizen_app.core import stall
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import NotFound, RecordedRefusal
 from citizen_app.core.registry import import_pillar_modules
+from citizen_app.identity.models import LoginAttempt
 from citizen_app.identity.state import AuthState
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import int_param, page_params, param
@@ -72,3 +76,15 @@ def test_set_changed_sends_only_what_changed() -> None:
     set_changed(state, notice_key="", roles=["citizen"])
     assert state.dirty_vars == {"notice_key"}
     assert state.notice_key == ""
+
+
+def test_a_recorded_refusal_keeps_its_transaction(app_db) -> None:  # noqa: ANN001
+    with pytest.raises(RecordedRefusal), session_scope() as db:
+        db.add(LoginAttempt(identifier="probe:kept"))
+        raise RecordedRefusal("procedures.lookup_failed")
+    with pytest.raises(NotFound), session_scope() as db:
+        db.add(LoginAttempt(identifier="probe:dropped"))
+        raise NotFound("procedures.lookup_failed")
+    with session_scope() as db:
+        names = set(db.exec(select(LoginAttempt.identifier)).all())
+    assert "probe:kept" in names and "probe:dropped" not in names

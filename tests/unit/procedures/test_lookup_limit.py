@@ -1,0 +1,39 @@
+"""The public status lookup's 6-digit access code cannot be guessed: wrong codes lock the number a while."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.procedures import service
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
+
+
+def _submitted(db, world):  # noqa: ANN001, ANN202
+    dossier = service.start_draft(db, world.mai.id, "tam_tru_danh_sach")
+    for page_id, answers in MAI_PAGES.items():
+        service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
+    service.add_attachment(db, world.mai.id, dossier.id, "lawful_residence_proof", "a.pdf", PDF)
+    return service.submit(db, world.mai.id, dossier.id, now=MORNING)
+
+
+def test_wrong_codes_lock_the_number_then_the_lock_expires(db, world) -> None:  # noqa: ANN001
+    receipt = _submitted(db, world)
+    for _ in range(service.LOOKUP_LOCK_FAILURES):
+        with pytest.raises(NotFound):
+            service.public_lookup(db, receipt.number, "000000", now=MORNING)
+    with pytest.raises(DomainError) as locked:  # even the right code, while locked
+        service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING + timedelta(minutes=1))
+    assert locked.value.code == "procedures.lookup_locked" and locked.value.params == {"minutes": 15}
+    later = MORNING + service.LOOKUP_LOCK_WINDOW + timedelta(minutes=1)
+    assert service.public_lookup(db, receipt.number, receipt.access_code, now=later).number == receipt.number
+
+
+def test_a_few_typos_do_not_lock(db, world) -> None:  # noqa: ANN001
+    receipt = _submitted(db, world)
+    for _ in range(service.LOOKUP_LOCK_FAILURES - 1):
+        with pytest.raises(NotFound):
+            service.public_lookup(db, receipt.number.lower(), "000000", now=MORNING)
+    assert service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING).number == receipt.number
