@@ -177,6 +177,16 @@ def authenticate(db: Session, identifier: str, password: str, ip: str = "") -> U
     return user
 
 
+ATTEMPT_RETENTION = timedelta(days=90)
+
+
+def purge_old_attempts(db: Session, now: datetime | None = None) -> int:
+    """Delete login, recovery and dossier-lookup attempts older than ATTEMPT_RETENTION. They hold phone
+    numbers, e-mail and client addresses; the locks read only the last minutes, audits the last weeks."""
+    cutoff = (now or utcnow()) - ATTEMPT_RETENTION
+    return db.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < cutoff)).rowcount or 0
+
+
 def record_failed_login(db: Session, identifier: str, ip: str) -> None:
     try:
         value = parse_identifier(identifier).value
