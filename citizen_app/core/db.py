@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from citizen_app.core.config import settings
+from citizen_app.core.errors import RecordedRefusal
 
 
 def make_engine(url: str) -> Engine:
@@ -43,7 +44,7 @@ def session_scope() -> Iterator[Session]:
             yield session
             session.commit()
         except BaseException as exc:
-            if getattr(exc, "commit_transaction", False):
+            if isinstance(exc, RecordedRefusal):
                 session.commit()
             else:
                 session.rollback()

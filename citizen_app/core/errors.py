@@ -29,5 +29,3 @@ class NotFound(DomainError):
 class RecordedRefusal(NotFound):
     """A refusal whose transaction still commits (``session_scope``): it recorded the failed attempt that an
     attempt limit counts. Raise it only from read-only flows: anything else the transaction did is kept too."""
-
-    commit_transaction = True

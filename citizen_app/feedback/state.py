@@ -11,14 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
-from sqlalchemy import exists
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.feedback import board, service, views, wiring  # noqa: F401 - wiring installs the notifier
-from citizen_app.feedback.models import FeedbackFollow, FeedbackMeToo, FeedbackReport
+from citizen_app.feedback.models import FeedbackReport
 from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user
@@ -27,16 +26,6 @@ from citizen_app.ui.params import int_param, param
 
 MAX_UPLOAD_FILES = 5
 _DRAFT_KEYS = ("category_code", "title", "description", "lat", "lon", "address", "ward")
-
-
-def _follows_and_me_too(db: Session, report_id: int, user_id: int | None) -> tuple[bool, bool]:
-    """Whether the viewer follows the report and has said "me too" (one query)."""
-    if user_id is None:
-        return False, False
-    follows = exists().where(FeedbackFollow.report_id == report_id, FeedbackFollow.user_id == user_id)
-    me_too = exists().where(FeedbackMeToo.report_id == report_id, FeedbackMeToo.user_id == user_id)
-    following, did_me_too = db.exec(select(follows, me_too)).one()
-    return bool(following), bool(did_me_too)
 
 
 def text(form: dict[str, Any], name: str, limit: int = 4100) -> str:
@@ -413,7 +402,7 @@ class ReportState(FeedbackFormState, rx.State):
         self.photos = views.photo_rows(db, view.photo_ids)
         self.timeline = [views.timeline_row(e) for e in view.timeline]
         self.is_reporter = user_id is not None and report.reporter_id == user_id
-        self.following, self.did_me_too = _follows_and_me_too(db, report.id, user_id)
+        self.following, self.did_me_too = service.viewer_flags(db, report.id, user_id)
         self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
         self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
         self.confirm_until = views.confirm_deadline(report)

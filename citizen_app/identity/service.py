@@ -149,6 +149,11 @@ def _recent_failures(db: Session, column, value: str, now: datetime) -> int:  # 
     return db.exec(query).one()
 
 
+def recent_failures(db: Session, identifier: str, now: datetime | None = None) -> int:
+    """Failed attempts recorded under ``identifier`` within LOCK_WINDOW (for locks in other pillars too)."""
+    return _recent_failures(db, LoginAttempt.identifier, identifier, now or utcnow())
+
+
 def check_not_locked(db: Session, identifier: str, ip: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     if _recent_failures(db, LoginAttempt.identifier, identifier, now) >= ACCOUNT_LOCK_FAILURES:

@@ -24,7 +24,7 @@ from citizen_app.identity import credentials as cr
 from citizen_app.identity import passkeys
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.service import SESSION_COOKIE, create_login_ticket, lookup_session
+from citizen_app.identity.service import cookie_user_id, create_login_ticket
 from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
 from citizen_app.identity.wallet_crypto import public_jwk
 from citizen_app.identity.wallet_views import revoke_own_credential
@@ -69,10 +69,10 @@ def logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return JSONResponse({"ok": False, "error": "error.origin"}, status_code=403, headers=NO_STORE)
         try:
             with session_scope() as db:
-                _, info = lookup_session(db, request.cookies.get(SESSION_COOKIE))
-                if info is None:
+                user_id = cookie_user_id(db, request.cookies)
+                if user_id is None:
                     raise NotAllowed("identity.error.login_required")
-                return await handler(request, db, info.user_id)
+                return await handler(request, db, user_id)
         except DomainError as exc:
             return _error(request, exc, 401 if exc.code == "identity.error.login_required" else _status_code(exc))
 

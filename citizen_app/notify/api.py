@@ -33,7 +33,6 @@ from citizen_app.notify.outbox import DbFactory
 from citizen_app.notify.vapid import public_key_b64
 
 BODY_LIMIT = 8 * 1024
-COOKIE = SESSION_COOKIE
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -78,7 +77,7 @@ async def _read_json(request: Request) -> dict[str, Any]:
 
 
 def _current_user(db: Session, request: Request) -> SessionInfo:
-    status, info = lookup_session(db, request.cookies.get(COOKIE))
+    status, info = lookup_session(db, request.cookies.get(SESSION_COOKIE))
     if status != "ok" or info is None:
         raise ApiError(401, "error.login_required")
     return info

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -19,6 +19,7 @@ from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
+from citizen_app.identity.service import LOCK_WINDOW, recent_failures
 from citizen_app.procedures import files, forms, statuses
 from citizen_app.procedures.catalog import Procedure, agency_kinds, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, ActivityEvent
@@ -540,8 +541,7 @@ def activity_log(db: Session, user_id: int | None, limit: int = 100) -> list[Pro
 # --- public lookup -------------------------------------------------------------------------------
 
 
-LOOKUP_LOCK_FAILURES = 10  # wrong codes for one dossier number within LOOKUP_LOCK_WINDOW
-LOOKUP_LOCK_WINDOW = timedelta(minutes=15)
+LOOKUP_LOCK_FAILURES = 10  # wrong codes for one dossier number within identity's LOCK_WINDOW (15 minutes)
 
 
 def _lookup_key(number: str) -> str:
@@ -551,11 +551,8 @@ def _lookup_key(number: str) -> str:
 def _check_lookup_not_locked(db: Session, number: str, now: datetime) -> None:
     """The 6-digit access code must not be guessable: after LOOKUP_LOCK_FAILURES wrong codes a number is refused
     for the window, whoever asks (per number, not per address: many phones share one carrier address)."""
-    failures = db.exec(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.identifier == _lookup_key(number), LoginAttempt.at >= now - LOOKUP_LOCK_WINDOW,
-        LoginAttempt.success == False)).one()  # noqa: E712
-    if failures >= LOOKUP_LOCK_FAILURES:
-        raise DomainError("procedures.lookup_locked", minutes=int(LOOKUP_LOCK_WINDOW.total_seconds() // 60))
+    if recent_failures(db, _lookup_key(number), now) >= LOOKUP_LOCK_FAILURES:
+        raise DomainError("procedures.lookup_locked", minutes=int(LOCK_WINDOW.total_seconds() // 60))
 
 
 def public_lookup(db: Session, number: str, access_code: str, now: datetime | None = None) -> PublicStatus:

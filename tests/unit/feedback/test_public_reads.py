@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from citizen_app.feedback import open311, service
-from citizen_app.feedback.state import _follows_and_me_too
 from tests.unit.feedback.fixtures import new_report
 
 
@@ -28,12 +27,12 @@ def test_open311_extensions_still_read_whole_reports(db, world) -> None:  # noqa
 
 def test_follow_and_me_too_flags_are_the_viewers_own(db, world) -> None:  # noqa: ANN001
     report = new_report(db, world.citizen)
-    assert _follows_and_me_too(db, report.id, world.neighbour) == (False, False)
+    assert service.viewer_flags(db, report.id, world.neighbour) == (False, False)
     service.follow_report(db, world.neighbour, report.id)
     db.commit()
-    assert _follows_and_me_too(db, report.id, world.neighbour) == (True, False)
+    assert service.viewer_flags(db, report.id, world.neighbour) == (True, False)
     service.me_too(db, world.neighbour, report.id)
     db.commit()
-    assert _follows_and_me_too(db, report.id, world.neighbour) == (True, True)
-    assert _follows_and_me_too(db, report.id, world.stranger) == (False, False)
-    assert _follows_and_me_too(db, report.id, None) == (False, False)
+    assert service.viewer_flags(db, report.id, world.neighbour) == (True, True)
+    assert service.viewer_flags(db, report.id, world.stranger) == (False, False)
+    assert service.viewer_flags(db, report.id, None) == (False, False)

@@ -27,7 +27,7 @@ def test_wrong_codes_lock_the_number_then_the_lock_expires(db, world) -> None:  
     with pytest.raises(DomainError) as locked:  # even the right code, while locked
         service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING + timedelta(minutes=1))
     assert locked.value.code == "procedures.lookup_locked" and locked.value.params == {"minutes": 15}
-    later = MORNING + service.LOOKUP_LOCK_WINDOW + timedelta(minutes=1)
+    later = MORNING + service.LOCK_WINDOW + timedelta(minutes=1)
     assert service.public_lookup(db, receipt.number, receipt.access_code, now=later).number == receipt.number
 
 
