@@ -1,13 +1,30 @@
-/* Applies the remembered language and large-text choice before the app hydrates (no flash). */
+/* Applies the remembered language and large-text choice before the app hydrates (no flash), and keeps the
+   cookie copy the server reads when a tab connects in step with localStorage (older versions kept only
+   localStorage; the offline verifier writes only localStorage). */
 (function () {
+  var ALLOWED = { cds_lang: ["vi", "en"], cds_large: ["0", "1"] };
+  var MAX_AGE = 400 * 86400;
   function read(name, fallback) {
     try {
       var raw = window.localStorage.getItem(name);
       if (raw === null) return fallback;
-      try { return JSON.parse(raw); } catch (e) { return raw; }
+      try { raw = JSON.parse(raw); } catch (e) { /* a plain string */ }
+      return ALLOWED[name].indexOf(String(raw)) >= 0 ? String(raw) : fallback;
     } catch (e) { return fallback; }
   }
-  var lang = read("cds_lang", "vi");
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? match[1] : null;
+  }
+  function keep(name, value) {
+    if (value === null || cookie(name) === value) return;
+    document.cookie = name + "=" + value + "; path=/; max-age=" + MAX_AGE + "; samesite=lax" +
+      (location.protocol === "https:" ? "; secure" : "");
+  }
+  var lang = read("cds_lang", null);
+  var large = read("cds_large", null);
+  keep("cds_lang", lang);
+  keep("cds_large", large);
   document.documentElement.lang = lang === "en" ? "en" : "vi";
-  if (String(read("cds_large", "0")) === "1") document.documentElement.classList.add("cds-large");
+  if (large === "1") document.documentElement.classList.add("cds-large");
 })();

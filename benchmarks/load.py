@@ -18,9 +18,10 @@ websocket, the page-load ``hydrate_and_load`` event) and then repeats a visit, p
 Each citizen starts its visit at a random one of these steps (and pauses before the first), so the mix of
 actions at any moment is the steady mix, not 200 people paying in the same second.
 
-A navigation is what the compiled router sends on a link tap (the browser's storage vars, then
-``on_load_internal``); the full ``hydrate_and_load`` is sent once, when the tab connects (page load).
-Latency of a websocket action = send -> the update that completes it (page hydrated, script received).
+A navigation is what the compiled router sends on a link tap: ``on_load_internal`` (the app keeps no
+``rx.LocalStorage`` vars, so no client-storage event goes before it); the full ``hydrate_and_load`` is sent
+once, when the tab connects (page load). Latency of a websocket action = send -> the update that completes it
+(page hydrated, script received).
 
 Configurations (each started here with Granian, exactly like production, on a fresh database):
   sqlite1  1 worker, SQLite, no Redis (in-memory state manager)
@@ -77,8 +78,6 @@ TICKETS_STATE = "citizen_app.metro.state.MetroTicketsState"
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
-# What a browser keeps in localStorage after the first page (the language) and sends on every navigation.
-STORAGE = {handler("citizen_app.i18n.state.LangState", "x").rsplit(".", 1)[0] + ".lang_rx_state_": "vi"}
 LOOKUP_NUMBER = "000.00.00.H29-260101-{:06d}"  # citizens look up their own dossiers: a different number each
 REPLACE_URL = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
 
@@ -170,18 +169,18 @@ class Citizen:
             await step()
 
     async def board(self) -> None:
-        await self.ws("board", self.client.navigate("/feedback", storage=STORAGE))
+        await self.ws("board", self.client.navigate("/feedback"))
         await self.http("board", "GET", "/open311/v2/requests.json?status=open")
 
     async def report(self, report: str) -> None:
-        await self.ws("report", self.client.navigate("/feedback/[report_id]", {"report_id": report}, storage=STORAGE))
+        await self.ws("report", self.client.navigate("/feedback/[report_id]", {"report_id": report}))
         await self.http("report", "GET", f"/open311/v2/requests/{report}.json")
 
     async def metro(self) -> None:
-        await self.ws("metro", self.client.navigate("/metro", storage=STORAGE))
+        await self.ws("metro", self.client.navigate("/metro"))
 
     async def dossier(self) -> None:
-        await self.ws("dossier", self.client.navigate("/procedures/mine", storage=STORAGE))
+        await self.ws("dossier", self.client.navigate("/procedures/mine"))
         lookup = {"number": LOOKUP_NUMBER.format(random.randrange(10**6)), "access_code": "123456"}
         await self.http("dossier", "POST", "/api/procedures/lookup", json_body=lookup, ok=(200, 404))
 
@@ -199,7 +198,7 @@ class Citizen:
         back = await self.http("return", "GET", self._local(paid.headers["Location"]), ok=(302, 303, 307))
         tickets_page = urlsplit(self._local(back.headers["Location"]))
         query = dict(parse_qsl(tickets_page.query))
-        await self.ws("ticket", self.client.navigate(tickets_page.path, query, storage=STORAGE))
+        await self.ws("ticket", self.client.navigate(tickets_page.path, query))
         result = self.client.var(TICKETS_STATE, "result") or {}
         if result.get("status") != "paid":
             raise ActionFailed(f"ticket page says {result}")

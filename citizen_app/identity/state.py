@@ -16,7 +16,8 @@ import reflex as rx
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import format_datetime
-from citizen_app.i18n.state import LangState, both
+from citizen_app.i18n.catalog import DEFAULT_LANG, LANGS
+from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import service
 from citizen_app.identity.models import ROLES
 from citizen_app.ui.delta import set_changed
@@ -29,6 +30,8 @@ _CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-or
 
 # route -> the page's own on_load handlers, run inside AuthState.load_page's event (see page_on_load)
 _PAGE_LOADS: dict[str, tuple[rx.event.EventHandler, ...]] = {}
+# routes whose on_load list goes on after load_page (handlers that cannot run inline)
+_PAGE_LOAD_TAILS: set[str] = set()
 
 
 def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
@@ -56,6 +59,7 @@ class AuthState(rx.State):
     _session_id: str | None = None
     _agency_id: int | None = None
     _checked_at: float = 0.0  # wall clock (states move between machines with Redis), when the cookie was proved
+    _preferences_seen: dict[str, str] | None = None  # the browser's remembered preferences this tab last applied
 
     @rx.var
     def is_admin(self) -> bool:
@@ -111,13 +115,30 @@ class AuthState(rx.State):
         Every event of a navigation waits for its turn on the worker's loop and sends its own update; one event
         instead of two takes a whole wait off each page load under load.
         """
+        await self._restore_preferences()
         results = [AuthState.load_session.fn(self)]
         for handler in _PAGE_LOADS.get(route, ()):
             result = handler.fn(await self.get_state(handler.state))
             results.append(await result if inspect.isawaitable(result) else result)
         followups = [event for result in results if result is not None
                      for event in (result if isinstance(result, list) else [result])]
+        if route not in _PAGE_LOAD_TAILS and not any(_is_backend_event(event) for event in followups):
+            # The page holds everything it loads now: say so in this update rather than in Reflex's
+            # set_is_hydrated event that follows, which would add one more wait in the queue.
+            (await self.get_state(rx.State)).is_hydrated = True
         return followups or None
+
+    async def _restore_preferences(self) -> None:
+        """Apply the language and text size the browser remembers, when the tab (re)connects with new ones.
+
+        The cookie header is the websocket's, fixed at connect: a choice made in this tab since is already in
+        the state and must not be undone by the header's older value on the next navigation.
+        """
+        preferences = remembered_preferences(self.router.headers.cookie)
+        if preferences == self._preferences_seen:
+            return
+        self._preferences_seen = preferences
+        (await self.get_state(LangState))._restore(preferences)
 
     def _recently_proved(self, raw: str | None) -> bool:
         return (bool(raw) and self._session_id == service.token_hash(raw or "")
@@ -139,11 +160,20 @@ def _runs_inline(handler: object) -> bool:
         len(inspect.signature(fn).parameters) == 1
 
 
+def _is_backend_event(event: object) -> bool:
+    """A follow-up that runs on the server (a state's handler), not in the browser (script, redirect)."""
+    handler = getattr(event, "handler", event)
+    return isinstance(handler, rx.event.EventHandler) and handler.state is not None
+
+
 def page_on_load(route: str, handlers: Sequence[object]) -> list[object]:
     """The on_load list for a page: ``AuthState.load_page(route)`` runs the session proof and the page's
     own handlers in one event; handlers that cannot run inline follow as their own events."""
     _PAGE_LOADS[route] = tuple(h for h in handlers if _runs_inline(h))  # type: ignore[misc]
-    return [AuthState.load_page(route), *(h for h in handlers if not _runs_inline(h))]
+    tail = [h for h in handlers if not _runs_inline(h)]
+    if tail:
+        _PAGE_LOAD_TAILS.add(route)
+    return [AuthState.load_page(route), *tail]
 
 
 async def acting_user(state: rx.State) -> tuple[int | None, str | None]:
@@ -177,7 +207,7 @@ class LoginState(FormErrorMixin, rx.State):
             with session_scope() as db:
                 user = service.authenticate(db, identifier, password, ip)
                 ticket = service.create_login_ticket(db, user.id, page_params(self).get("next", "/"))
-                lang = user.lang
+                lang = user.lang if user.lang in LANGS else DEFAULT_LANG
         except DomainError as exc:
             if exc.code == "error.login_failed":
                 with session_scope() as db:
@@ -186,7 +216,7 @@ class LoginState(FormErrorMixin, rx.State):
             return None
         self.error = {}
         (await self.get_state(LangState)).lang = lang
-        return go_to(f"/auth/session?ticket={ticket}")
+        return [rx.call_script(remember_script(LANG_COOKIE, lang)), go_to(f"/auth/session?ticket={ticket}")]
 
 
 class RegisterState(FormErrorMixin, rx.State):

@@ -62,6 +62,19 @@ def test_register_login_language_logout(page) -> None:  # noqa: ANN001
     page.reload()
     wait_hydrated(page)
     expect(page.get_by_text("Your open items")).to_be_visible()
+    assert {c["name"]: c["value"] for c in page.context.cookies()}.get("cds_lang") == "en"
+    large_text = page.get_by_role("button", name="Large text")
+    large_text.click()
+    expect(large_text).to_have_attribute("aria-pressed", "true")
+    # A new tab is a new Reflex state: the server reads the remembered choices from the cookie.
+    other = page.context.new_page()
+    _goto(other, "/")
+    expect(other.get_by_text("Your open items")).to_be_visible()
+    expect(other.get_by_role("button", name="Large text")).to_have_attribute("aria-pressed", "true")
+    assert other.evaluate("document.documentElement.classList.contains('cds-large')")
+    other.close()
+    large_text.click()
+    expect(large_text).to_have_attribute("aria-pressed", "false")
 
     _goto(page, "/account")
     page.locator("#logout").click()

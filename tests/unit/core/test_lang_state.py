@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import reflex as rx
 
-from citizen_app.i18n.state import LangState
+from citizen_app.i18n.state import LangState, remember_script, remembered_preferences
 
 
 def _lang_state() -> LangState:
@@ -30,3 +31,21 @@ def test_large_text_toggle() -> None:
     state = _lang_state()
     LangState.toggle_large_text.fn(state)
     assert state.large_text == "1"
+
+
+def test_set_lang_remembers_the_choice_in_the_browser() -> None:
+    script = LangState.set_lang.fn(_lang_state(), "en").args[0][1]._var_value
+    assert "cds_lang=en; path=/" in script and 'localStorage.setItem("cds_lang", "en")' in script
+
+
+def test_remembered_preferences_keep_only_valid_values() -> None:
+    header = "cds_sid=abc; cds_lang=en; cds_large=1"
+    assert remembered_preferences(header) == {"cds_lang": "en", "cds_large": "1"}
+    assert remembered_preferences("cds_lang=fr; cds_large=yes") == {}
+    assert remembered_preferences('cds_lang="unterminated') == {}
+    assert remembered_preferences(None) == {}
+
+
+def test_remember_script_refuses_values_outside_the_choices() -> None:
+    with pytest.raises(ValueError):
+        remember_script("cds_lang", "en'; alert(1); '")

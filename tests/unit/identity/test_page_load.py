@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from reflex.istate.data import RouterData
+
 from citizen_app.core.db import session_scope
+from citizen_app.i18n.state import LangState
 from citizen_app.identity import service
 from citizen_app.identity.state import _CLEAR_COOKIE_JS, AuthState, page_on_load
 from citizen_app.metro.state import MetroState
@@ -55,3 +58,30 @@ def test_unknown_route_only_proves_the_session(app_db) -> None:  # noqa: ANN001
     auth = sub(AuthState)
     assert asyncio.run(AuthState.load_page.fn(auth, "/no/such/page")) is None
     assert auth.logged_in
+
+
+def test_load_page_marks_the_page_hydrated_in_its_own_update(app_db) -> None:  # noqa: ANN001
+    page_on_load("/test/metro", [MetroState.load])
+    root, sub = _states()
+    asyncio.run(AuthState.load_page.fn(sub(AuthState), "/test/metro"))
+    assert root.is_hydrated
+
+
+def test_a_page_with_later_load_events_is_not_hydrated_yet(app_db) -> None:  # noqa: ANN001
+    page_on_load("/test/watch", [MetroState.load, OrderState.watch])
+    root, sub = _states()
+    asyncio.run(AuthState.load_page.fn(sub(AuthState), "/test/watch"))
+    assert not root.is_hydrated, "Reflex's set_is_hydrated follows the remaining on_load events"
+
+
+def test_remembered_language_applies_when_the_tab_connects_and_not_after(app_db) -> None:  # noqa: ANN001
+    _, sub = _states("cds_lang=en; cds_large=1")
+    auth, lang = sub(AuthState), sub(LangState)
+    asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))
+    assert (lang.lang, lang.large_text) == ("en", "1")
+    LangState.set_lang.fn(lang, "vi")  # chosen in this tab; the socket's cookie header still says "en"
+    asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))
+    assert lang.lang == "vi"
+    auth.router = RouterData.from_router_data({"headers": {"cookie": "cds_lang=vi; cds_large=0"}, "pathname": "/"})
+    asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))  # reconnected with the new cookie
+    assert (lang.lang, lang.large_text) == ("vi", "0")
