@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, create_engine
 
 from citizen_app.core.config import settings
@@ -27,7 +29,35 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_idle_connections(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Check a pooled server connection before use only if it sat idle (a restarted or failed-over server,
+    a firewall's idle timeout), not on every checkout as ``pool_pre_ping`` does: that is one more round
+    trip per transaction, which blocks the event loop. A connection that breaks while in steady use fails
+    that one transaction, and SQLAlchemy then discards the whole pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_conn, record) -> None:  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError from error  # the pool replaces the connection and tries again
+        if not alive:
+            raise exc.DisconnectionError
 
 
 @lru_cache(maxsize=1)
@@ -49,3 +79,38 @@ def session_scope() -> Iterator[Session]:
             else:
                 session.rollback()
             raise
+
+
+class ReadOnlyViolation(RuntimeError):
+    """Code inside ``read_scope()`` tried to write (a programming error: use ``session_scope()``)."""
+
+
+class _ReadSession(Session):
+    """The session of ``read_scope()``: statements run in autocommit mode and writes are refused."""
+
+
+@event.listens_for(_ReadSession, "do_orm_execute")
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        writes = not statement.text.lstrip().upper().startswith(("SELECT", "WITH"))
+    else:
+        writes = state.is_insert or state.is_update or state.is_delete
+    if writes:
+        raise ReadOnlyViolation("read_scope() only reads: use session_scope()")
+
+
+@lru_cache(maxsize=4)
+def _autocommit(base: Engine) -> Engine:
+    return base.execution_options(isolation_level="AUTOCOMMIT")  # shares the engine's pool
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """Reads for a page or a public list: no transaction of its own, so no BEGIN and COMMIT round trips to
+    the database server around the queries (each query sees the latest committed data). Anything that writes
+    belongs in ``session_scope()``; a write statement, or a changed object left at the end, raises."""
+    with _ReadSession(_autocommit(engine()), expire_on_commit=False, autoflush=False) as session:
+        yield session
+        if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+            raise ReadOnlyViolation("read_scope() only reads: use session_scope()")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring installs the notifier
 from citizen_app.feedback import photos as photo_store
@@ -25,12 +25,14 @@ from citizen_app.identity.service import cookie_user_id
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 _session_factory: SessionFactory = session_scope
+_read_factory: SessionFactory = read_scope  # the public GETs only read
 PREFIX = "/open311/v2"
 
 
 def use_session_factory(factory: SessionFactory | None) -> None:
-    global _session_factory
+    global _session_factory, _read_factory
     _session_factory = factory or session_scope
+    _read_factory = factory or read_scope
 
 
 def _lang(request: Request) -> str:
@@ -95,7 +97,7 @@ async def requests_collection(request: Request) -> Response:
                 payload = open311.post_request(db, items, lang)
         else:
             query = open311.parse_request_query(dict(request.query_params), lang)
-            with _session_factory() as db:
+            with _read_factory() as db:
                 payload = open311.request_dicts(db, open311.find_requests(db, query), lang, query.extensions)
     except Open311Error as error:
         return _error(error, fmt)
@@ -109,7 +111,7 @@ async def request_item(request: Request) -> Response:
         return _bad_format(lang)
     extensions = request.query_params.get("extensions", "").lower() == "true"
     try:
-        with _session_factory() as db:
+        with _read_factory() as db:
             payload = open311.get_request(db, raw_id, lang, extensions)
     except DomainError as exc:
         return _error(open311.error_from_domain(exc, lang), fmt)

@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.feedback import board, service, views, wiring  # noqa: F401 - wiring installs the notifier
@@ -115,7 +115,7 @@ class BoardState(FeedbackFormState, rx.State):
         self.f_ward = param(self, "ward")[:100]
         self.page = max(int_param(self, "page"), 1)
         categories = views.category_options(include_emergency=False)
-        with session_scope() as db:
+        with read_scope() as db:
             agencies = views.agency_options(db)
         set_changed(self, categories=categories, agencies=agencies)
         self.version += 1
@@ -138,7 +138,7 @@ class BoardState(FeedbackFormState, rx.State):
 
     def _query(self) -> None:
         try:
-            with session_scope() as db:
+            with read_scope() as db:
                 result = board.list_reports(db, self._filters(), sort=self.f_sort or "newest", page=self.page)
         except DomainError as exc:
             self._fail(exc)
@@ -385,7 +385,7 @@ class ReportState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         lang = await lang_of(self)  # before the transaction: no connection held while awaiting
         try:
-            with session_scope() as db:
+            with read_scope() as db:
                 report = service.get_report(db, self.report_id)  # held: the view reads it from the session again
                 view = board.get_public_report(db, report.id, user_id, lang)
                 self._fill(db, view, report, user_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
@@ -76,7 +76,7 @@ class MetroState(FormErrorMixin, rx.State):
         today = to_local(utcnow()).date()
         free = service.free_day_on(today)
         user_id, _ = await acting_user(self)
-        with session_scope() as db:
+        with read_scope() as db:
             claims = verified_claims(db, user_id)
         products = [
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,

@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.state import LangState, both
@@ -555,7 +555,7 @@ class MyDossiersState(rx.State):
         if user_id is None:
             self.rows = []
             return
-        with session_scope() as db:
+        with read_scope() as db:
             dossiers = service.list_my_dossiers(db, user_id)
             rows = []
             for d in dossiers:
