@@ -245,15 +245,16 @@ def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | Non
     """Return (status, info): status is "none", "ok", "invalid" (unknown/tampered) or "expired"."""
     if not raw:
         return "none", None
-    row = db.get(LoginSession, token_hash(raw))
-    if row is None:
+    found = db.exec(select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
+                    .where(LoginSession.id == token_hash(raw))).first()  # one round trip for both rows
+    if found is None:
         return "invalid", None
+    row, user = found
     now = utcnow()
     if row.expires_at < now:
         db.delete(row)
         return "expired", None
-    user = db.get(UserAccount, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return "invalid", None
     if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
         row.last_seen_at = now
