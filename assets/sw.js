@@ -179,9 +179,27 @@ async function staleWhileRevalidate(event) {
   return refresh;
 }
 
+const PRECACHE_ATTEMPTS = 3;
+
+/* One failed request fails the whole install (and the app stays without offline pages until the next
+   visit), so a shell file is fetched again after a short pause before giving up. */
+async function fetchForPrecache(url) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(new Request(url, {cache: "reload"}));
+      if (response.ok && !response.redirected) return response;
+      if (attempt >= PRECACHE_ATTEMPTS) throw new Error(`precache ${url}: HTTP ${response.status}`);
+    } catch (err) {
+      if (attempt >= PRECACHE_ATTEMPTS) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+}
+
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
-  await cache.addAll(PRECACHE.map((url) => new Request(url, {cache: "reload"})));
+  const responses = await Promise.all(PRECACHE.map(fetchForPrecache));
+  await Promise.all(responses.map((response, i) => cache.put(PRECACHE[i], response)));
   await Promise.all(PRECACHE_OPTIONAL.map((url) => cache.add(new Request(url, {cache: "reload"})).catch(() => undefined)));
 }
 
