@@ -113,7 +113,8 @@ class AuthState(rx.State):
         handlers inside this same event.
 
         Every event of a navigation waits for its turn on the worker's loop and sends its own update; one event
-        instead of two takes a whole wait off each page load under load.
+        instead of two takes a whole wait off each page load under load. When nothing follows it, its update also
+        marks the page hydrated.
         """
         await self._restore_preferences()
         results = [AuthState.load_session.fn(self)]
@@ -173,6 +174,8 @@ def page_on_load(route: str, handlers: Sequence[object]) -> list[object]:
     tail = [h for h in handlers if not _runs_inline(h)]
     if tail:
         _PAGE_LOAD_TAILS.add(route)
+    else:
+        _PAGE_LOAD_TAILS.discard(route)
     return [AuthState.load_page(route), *tail]
 
 
