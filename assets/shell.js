@@ -1,6 +1,7 @@
-/* Applies the remembered language and large-text choice before the app hydrates (no flash), and keeps the
-   cookie copy the server reads when a tab connects in step with localStorage (older versions kept only
-   localStorage; the offline verifier writes only localStorage). */
+/* Applies the remembered language and large-text choice before the app hydrates (no flash, and <html lang>
+   matches the language the server renders), and keeps the cookie copy the server reads when a tab connects
+   in step with localStorage (older versions kept only localStorage; the offline verifier writes only
+   localStorage). */
 (function () {
   var ALLOWED = { cds_lang: ["vi", "en"], cds_large: ["0", "1"] };
   var MAX_AGE = 400 * 86400;
@@ -21,10 +22,17 @@
     document.cookie = name + "=" + value + "; path=/; max-age=" + MAX_AGE + "; samesite=lax" +
       (location.protocol === "https:" ? "; secure" : "");
   }
-  var lang = read("cds_lang", null);
-  var large = read("cds_large", null);
-  keep("cds_lang", lang);
-  keep("cds_large", large);
+  function remembered(name) {  // localStorage first; the cookie alone if storage was cleared
+    var stored = read(name, null);
+    if (stored !== null) {
+      keep(name, stored);
+      return stored;
+    }
+    var fromCookie = cookie(name);
+    return ALLOWED[name].indexOf(fromCookie) >= 0 ? fromCookie : null;
+  }
+  var lang = remembered("cds_lang");
+  var large = remembered("cds_large");
   document.documentElement.lang = lang === "en" ? "en" : "vi";
   if (large === "1") document.documentElement.classList.add("cds-large");
 })();
