@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -22,3 +23,12 @@ def same_origin(request: Request) -> bool:
     candidate = f"{parts.scheme}://{parts.netloc}"
     allowed = {settings().public_url, f"{request.url.scheme}://{request.url.netloc}"}
     return candidate in allowed
+
+
+def cookie_values(header: str | None) -> dict[str, str]:
+    """The cookies of a Cookie header (a websocket's, fixed at connect); empty when it cannot be parsed."""
+    try:
+        jar = SimpleCookie(header or "")
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}

@@ -9,11 +9,12 @@ in an event of its own on every navigation, one more wait in the worker's queue 
 from __future__ import annotations
 
 import json
-from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
-from citizen_app.i18n.catalog import DEFAULT_LANG, LANGS, catalog
+from citizen_app.core.http import cookie_values
+from citizen_app.i18n.catalog import DEFAULT_LANG, LANGS, catalog, normalize_lang
+from citizen_app.ui.delta import set_changed
 
 LANG_COOKIE = "cds_lang"
 LARGE_TEXT_COOKIE = "cds_large"
@@ -32,11 +33,8 @@ def remember_script(name: str, value: str) -> str:
 
 def remembered_preferences(cookie_header: str | None) -> dict[str, str]:
     """The valid preferences in a Cookie header: ``{"cds_lang": "en", "cds_large": "1"}`` (absent ones left out)."""
-    try:
-        jar = SimpleCookie(cookie_header or "")
-    except CookieError:
-        return {}
-    return {name: jar[name].value for name, allowed in _ALLOWED.items() if name in jar and jar[name].value in allowed}
+    cookies = cookie_values(cookie_header)
+    return {name: cookies[name] for name, allowed in _ALLOWED.items() if cookies.get(name) in allowed}
 
 
 class LangState(rx.State):
@@ -47,16 +45,12 @@ class LangState(rx.State):
 
     def _restore(self, preferences: dict[str, str]) -> None:
         """Apply what the browser remembered (only the values that differ, so nothing is re-sent)."""
-        lang = preferences.get(LANG_COOKIE, self.lang)
-        large_text = preferences.get(LARGE_TEXT_COOKIE, self.large_text)
-        if lang != self.lang:
-            self.lang = lang
-        if large_text != self.large_text:
-            self.large_text = large_text
+        set_changed(self, lang=preferences.get(LANG_COOKIE, self.lang),
+                    large_text=preferences.get(LARGE_TEXT_COOKIE, self.large_text))
 
     @rx.event
     def set_lang(self, code: str):
-        self.lang = code if code in LANGS else DEFAULT_LANG
+        self.lang = normalize_lang(code)
         return rx.call_script(remember_script(LANG_COOKIE, self.lang)
                               + f"document.documentElement.lang = '{self.lang}'")
 

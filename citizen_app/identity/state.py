@@ -9,14 +9,14 @@ import inspect
 import json
 import time
 from collections.abc import Sequence
-from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.http import cookie_values
 from citizen_app.core.timeutil import format_datetime
-from citizen_app.i18n.catalog import DEFAULT_LANG, LANGS
+from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import service
 from citizen_app.identity.models import ROLES
@@ -35,11 +35,7 @@ _PAGE_LOAD_TAILS: set[str] = set()
 
 
 def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
-    try:
-        jar = SimpleCookie(header or "")
-    except CookieError:
-        return None
-    return jar[name].value if name in jar else None
+    return cookie_values(header).get(name)
 
 
 def go_to(url: str) -> rx.event.EventSpec:
@@ -210,7 +206,7 @@ class LoginState(FormErrorMixin, rx.State):
             with session_scope() as db:
                 user = service.authenticate(db, identifier, password, ip)
                 ticket = service.create_login_ticket(db, user.id, page_params(self).get("next", "/"))
-                lang = user.lang if user.lang in LANGS else DEFAULT_LANG
+                lang = normalize_lang(user.lang)
         except DomainError as exc:
             if exc.code == "error.login_failed":
                 with session_scope() as db:
