@@ -243,6 +243,14 @@ def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "
 
 def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | None]:
     """Return (status, info): status is "none", "ok", "invalid" (unknown/tampered) or "expired"."""
+    status, found = _live_session(db, raw)
+    if found is None:
+        return status, None
+    row, user = found
+    return status, SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang)
+
+
+def _live_session(db: Session, raw: str | None) -> tuple[str, tuple[LoginSession, UserAccount] | None]:
     if not raw:
         return "none", None
     found = db.exec(select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
@@ -258,14 +266,15 @@ def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | Non
         return "invalid", None
     if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
         row.last_seen_at = now
-    info = SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang)
-    return "ok", info
+    return "ok", (row, user)
 
 
 def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
-    """The user behind a request's session cookie, or None (none, unknown, expired or closed)."""
-    status, info = lookup_session(db, cookies.get(SESSION_COOKIE))
-    return info.user_id if status == "ok" and info else None
+    """The user behind a request's session cookie, or None (none, unknown, expired or closed).
+
+    Cheaper than ``lookup_session``: an HTTP route that only needs whose request it is skips the roles query."""
+    _status, found = _live_session(db, cookies.get(SESSION_COOKIE))
+    return found[1].id if found else None
 
 
 def close_session(db: Session, session_id: str) -> None:

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select, update
 
 from citizen_app.core.config import settings
@@ -175,11 +176,13 @@ def _transition(db: Session, order: PayOrder, to: OrderStatus, actor: str, reaso
     stmt = (update(PayOrder)
             .where(col(PayOrder.id) == order.id, col(PayOrder.status) == current.value,
                    col(PayOrder.refunded_vnd) == order.refunded_vnd)
-            .values(status=to.value, updated_at=now, **values))
+            .values(status=to.value, updated_at=now, **values)
+            .execution_options(synchronize_session=False))
     if db.exec(stmt).rowcount != 1:
         db.refresh(order)
         return False
-    db.refresh(order)
+    for key, value in {"status": to.value, "updated_at": now, **values}.items():
+        set_committed_value(order, key, value)  # the row now holds exactly these: no SELECT to read them back
     _audit(db, order, current.value, to.value, actor, reason, amount_vnd, detail, now)
     return True
 

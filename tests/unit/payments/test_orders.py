@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -54,6 +55,28 @@ def test_replayed_notification_pays_once(db: Session, _fresh_hooks: service.Fulf
     assert order.status == "paid" and order.paid_at and order.fulfilled_at and order.provider_txn
     assert _audits(db, order) == [("", "pending", "created"), ("pending", "paid", "ipn")]
     assert len(db.exec(select(PayNotification)).all()) == 10
+
+
+def test_paid_order_in_memory_matches_the_row_without_reading_it_back(db: Session, engine) -> None:  # noqa: ANN001
+    user = make_user(db)
+    order = new_order(db, user)
+    ipn = gateway_ipn(db, user, order)
+    reads: list[str] = []
+
+    def _count(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT") and "FROM pay_order" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        assert service.handle_notification(db, "sandbox", ipn).outcome == "accepted"
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+    assert len(reads) == 1  # finding the order by its code; the conditional UPDATE is not followed by a SELECT
+    seen = {key: getattr(order, key) for key in ("status", "updated_at", "paid_at", "provider_txn", "pay_method")}
+    db.commit()
+    db.expire(order)
+    assert {key: getattr(order, key) for key in seen} == seen and seen["status"] == "paid"
 
 
 def test_ack_codes_follow_gateway_format(db: Session) -> None:
