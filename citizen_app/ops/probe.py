@@ -89,6 +89,7 @@ class ReflexClient:
                 break
             if packet.startswith(f"44{NAMESPACE},"):
                 raise ConnectionError(f"namespace refused: {packet[:200]}")
+            await self._dispatch(packet)  # the connect handler may emit (new_token) before the ack
         self._reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
@@ -102,19 +103,22 @@ class ReflexClient:
         async for message in self._ws:
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
-            data: str = message.data
-            if data == "2":  # Engine.IO ping -> pong
-                await self._ws.send_str("3")
-            elif data.startswith(f"42{NAMESPACE},"):
-                name, *args = json.loads(data[len(NAMESPACE) + 3:])
-                if name == "new_token" and args:  # the server saw this token on another live socket
-                    self.token = str(args[0])
-                elif name == "event" and args:
-                    update = Update(args[0].get("delta") or {}, args[0].get("events") or [])
-                    for substate, values in update.delta.items():
-                        self.state.setdefault(substate, {}).update(values)
-                    self._updates.put_nowait(update)
+            await self._dispatch(message.data)
         self._updates.put_nowait(Update(events=[{"name": "_closed"}]))
+
+    async def _dispatch(self, data: str) -> None:
+        assert self._ws is not None
+        if data == "2":  # Engine.IO ping -> pong
+            await self._ws.send_str("3")
+        elif data.startswith(f"42{NAMESPACE},"):
+            name, *args = json.loads(data[len(NAMESPACE) + 3:])
+            if name == "new_token" and args:  # the server saw this token on another live socket
+                self.token = str(args[0])
+            elif name == "event" and args:
+                update = Update(args[0].get("delta") or {}, args[0].get("events") or [])
+                for substate, values in update.delta.items():
+                    self.state.setdefault(substate, {}).update(values)
+                self._updates.put_nowait(update)
 
     # --- events -------------------------------------------------------------------------------
     def _router_data(self) -> dict[str, Any]:
