@@ -2,7 +2,8 @@
 
 - two workers share state: one browser tab (one token) reconnects until another worker serves it, and
   that worker hands back the state the first one stored (Reflex's Redis state manager);
-- killing a worker mid-load loses no acknowledged Open311 report, the worker is respawned and the tab
+- killing a worker mid-load loses no acknowledged Open311 report and no dossier whose submission a
+  citizen's tab saw acknowledged (one of their tabs is on the killed worker); the worker is respawned and the tab
   whose worker died reconnects to the other one (Reflex gives it a new token, because the dead worker's
   socket record stays in Redis until it expires: its page state restarts, its data and login do not);
 - a background job runs once at a time across the workers (``job_lease``).
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,6 +20,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import aiohttp
@@ -32,6 +35,8 @@ WORKERS = 2
 WHOAMI = handler(PROBE_STATE, "whoami")
 SET_MARK = handler(PROBE_STATE, "set_mark")
 PID_KEY = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
+SUBMIT_DOSSIER = handler("citizen_app.procedures.state.WizardState", "submit")
+SIGNED_DRAFTS = 24  # signing one takes most of a second to prepare
 
 
 def _marked(nonce: str) -> Callable[[Update], bool]:
@@ -77,25 +82,33 @@ def _wait_ready(base: str, proc: subprocess.Popen, log: Path, timeout: float = 2
     raise TimeoutError(f"{base} not ready in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+@contextlib.contextmanager
+def _service_layer_on(url: str, instance: Path) -> Iterator[None]:
+    """This process's service layer on the app's database and instance folder, for the length of the block."""
+    from citizen_app.core import db as core_db
+
+    with pytest.MonkeyPatch.context() as patch:
+        point_app_at(url, instance, patch)
+        try:
+            yield
+        finally:
+            core_db.engine().dispose()
+            core_db.engine.cache_clear()
+
+
 def _seed_api_key(url: str, instance: Path) -> str:
     """An administrator and an Open311 key, written through the services (one transaction)."""
     from citizen_app.core.db import session_scope
     from citizen_app.feedback import official
     from citizen_app.identity.models import UserAccount, UserRole
 
-    with pytest.MonkeyPatch.context() as patch:
-        point_app_at(url, instance, patch)
-        from citizen_app.core import db as core_db
-
-        with session_scope() as db:
-            admin = UserAccount(full_name="Quản trị thử tải", email="ops-admin@congdanso.example", password_hash=None)
-            db.add(admin)
-            db.flush()
-            db.add(UserRole(user_id=admin.id, role="admin"))
-            db.flush()
-            _, raw = official.issue_api_key(db, admin.id, "Kiểm thử mở rộng")
-        core_db.engine().dispose()
-        core_db.engine.cache_clear()
+    with _service_layer_on(url, instance), session_scope() as db:
+        admin = UserAccount(full_name="Quản trị thử tải", email="ops-admin@congdanso.example", password_hash=None)
+        db.add(admin)
+        db.flush()
+        db.add(UserRole(user_id=admin.id, role="admin"))
+        db.flush()
+        _, raw = official.issue_api_key(db, admin.id, "Kiểm thử mở rộng")
     return raw
 
 
@@ -146,7 +159,7 @@ def _wait_workers(base: str, timeout: float = 120) -> set[int]:
 
 async def _tab_on_worker(base: str, session: aiohttp.ClientSession, token: str | None = None,
                          avoid: str | None = None, want: str | None = None,
-                         keep_token: bool = False) -> tuple[ReflexClient, str]:
+                         keep_token: bool = False, cookie: str | None = None) -> tuple[ReflexClient, str]:
     """Connect (again) with ``token`` until the socket lands on a wanted worker; hydrate it.
 
     With ``keep_token`` a connection the server answers with ``new_token`` is retried: closing a socket
@@ -154,7 +167,7 @@ async def _tab_on_worker(base: str, session: aiohttp.ClientSession, token: str |
     treated as a duplicate tab (which is Reflex's rule, not what this test is about).
     """
     for _ in range(60):
-        client = ReflexClient(base, session, token=token)
+        client = ReflexClient(base, session, token=token, cookie=cookie)
         await client.connect()
         await client.hydrate()
         await client.call(WHOAMI, until=lambda u: "worker_pid_rx_state_" in u.delta.get(PID_KEY, {}))
@@ -204,25 +217,59 @@ async def _post_reports(base: str, api_key: str, stop: asyncio.Event, acked: lis
                 await asyncio.sleep(0.05)
 
 
-def test_killing_a_worker_loses_no_acknowledged_report(scale_app: dict) -> None:
+async def _submit_dossiers(base: str, session: aiohttp.ClientSession, tab: ReflexClient, drafts: list[int],
+                           stop: asyncio.Event, acked: list[int], dropped: list[str]) -> None:
+    """One citizen's tab submits signed drafts, as the sign page's button does, until told to stop. A submit
+    is acknowledged by the redirect to its receipt page; a lost connection is reopened (on whichever worker
+    takes it), and the dossier in flight then is not counted either way."""
+    while not stop.is_set() and drafts:
+        dossier_id = drafts.pop()
+        try:
+            await tab.navigate("/procedures/draft/[dossier_id]/[step]", {"dossier_id": str(dossier_id), "step": "sign"},
+                               timeout=10)
+            updates = await tab.call(SUBMIT_DOSSIER, timeout=10)
+            if any(e.get("name") == "_redirect" and e.get("payload", {}).get("path") == f"/procedures/done/{dossier_id}"
+                   for update in updates for e in update.events):
+                acked.append(dossier_id)
+        except (ConnectionError, aiohttp.ClientError, TimeoutError) as exc:
+            dropped.append(type(exc).__name__)
+            await tab.close()
+            tab = ReflexClient(base, session, cookie=tab.cookie)
+            with contextlib.suppress(ConnectionError, aiohttp.ClientError, TimeoutError):
+                await tab.connect()
+                await tab.hydrate()
+        await asyncio.sleep(0.3)  # a person's pace, so that the drafts last beyond the kill
+    await tab.close()
+
+
+def test_killing_a_worker_loses_no_acknowledged_report_or_dossier(scale_app: dict) -> None:
     base = scale_app["url"]
     acked: list[str] = []
     failed: list[str] = []
+    cookie, drafts = _signed_drafts(scale_app, SIGNED_DRAFTS)
+    submitted: list[int] = []
+    dropped: list[str] = []
 
-    async def scenario() -> set[int]:
+    async def scenario() -> tuple[set[int], int]:
         async with aiohttp.ClientSession() as session:
             tab, victim = await _tab_on_worker(base, session)
             await tab.call(SET_MARK, {"nonce": "survives-the-crash"}, until=_marked("survives-the-crash"))
+            citizen_tabs = [(await _tab_on_worker(base, session, cookie=cookie, want=victim))[0],
+                            (await _tab_on_worker(base, session, cookie=cookie, avoid=victim))[0]]
             stop = asyncio.Event()
-            posters = [asyncio.create_task(_post_reports(base, scale_app["api_key"], stop, acked, failed))
-                       for _ in range(8)]
+            load = [asyncio.create_task(_post_reports(base, scale_app["api_key"], stop, acked, failed))
+                    for _ in range(8)]
+            load += [asyncio.create_task(_submit_dossiers(base, session, citizen_tab, drafts, stop, submitted, dropped))
+                     for citizen_tab in citizen_tabs]
             await asyncio.sleep(2)
-            before_kill = len(acked)
+            before_kill = len(acked), len(submitted)
             os.kill(int(victim), signal.SIGKILL)
             await asyncio.sleep(6)
             stop.set()
-            await asyncio.gather(*posters)
-            assert before_kill > 0 and len(acked) > before_kill  # load ran before and after the kill
+            await asyncio.gather(*load)
+            assert 0 < before_kill[0] < len(acked)  # reports went in before and after the kill
+            assert 0 < before_kill[1] < len(submitted)  # and dossiers
+            assert dropped  # the citizen's tab on the killed worker lost its connection (and came back)
             await tab.close()
             await asyncio.to_thread(_wait_ready, base, scale_app["proc"], scale_app["log"], 120)
             pids = await asyncio.to_thread(_wait_workers, base)
@@ -236,20 +283,63 @@ def test_killing_a_worker_loses_no_acknowledged_report(scale_app: dict) -> None:
     stored = _stored_report_ids(scale_app, {int(rid) for rid in acked})
     missing = {int(rid) for rid in acked} - stored
     assert not missing, f"{len(missing)} acknowledged reports are missing (failed attempts: {len(failed)})"
+    unsubmitted = set(submitted) - _submitted_dossier_ids(scale_app, set(submitted))
+    assert not unsubmitted, f"acknowledged dossiers {sorted(unsubmitted)} are not submitted in the database"
+
+
+def _signed_drafts(scale_app: dict, count: int) -> tuple[str, list[int]]:
+    """A citizen's session cookie and ``count`` complete drafts the citizen has signed (the procedures flow)."""
+    from citizen_app.core.db import session_scope
+    from citizen_app.demo import seed_agencies
+    from citizen_app.identity.models import UserAccount, UserRole
+    from citizen_app.identity.service import HASHER, open_session
+    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.procedures import flow, service
+    from tests.unit.procedures.conftest import MAI_PAGES, PDF
+
+    password = "Phuong2026xanh"
+    pages = {**MAI_PAGES, "receiver": {"receiver_agency": "ca-ban-co"}}
+    with _service_layer_on(scale_app["database_url"], scale_app["instance"]):
+        with session_scope() as db:
+            seed_agencies(db)
+            citizen = UserAccount(full_name="Nguyễn Thị Mai", phone="0912345601", password_hash=HASHER.hash(password))
+            db.add(citizen)
+            db.flush()
+            db.add(UserRole(user_id=citizen.id, role="citizen"))
+            db.add(IdentityProfile(user_id=citizen.id, full_name="Nguyễn Thị Mai", birth_date=date(1968, 3, 12),
+                                   sex="F", id_number="079168001234", level=2))  # signing needs a verified identity
+            cookie = "cds_sid=" + open_session(db, citizen.id, user_agent="tests/pg/test_scale_out.py")
+            citizen_id = citizen.id
+        drafts = []
+        for _ in range(count):
+            with session_scope() as db:
+                dossier = flow.start(db, citizen_id, "tam_tru_danh_sach")
+                for page_id, answers in pages.items():
+                    service.save_page(db, citizen_id, dossier.id, page_id, answers)
+                service.add_attachment(db, citizen_id, dossier.id, "lawful_residence_proof", "so-hong.pdf", PDF)
+                request = flow.prepare_signature(db, citizen_id, dossier.id)
+                flow.approve_signature(db, citizen_id, dossier.id, request.id, password)
+                drafts.append(dossier.id)
+    return cookie, drafts
 
 
 def _stored_report_ids(scale_app: dict, wanted: set[int]) -> set[int]:
-    from citizen_app.core import db as core_db
+    from citizen_app.core.db import session_scope
     from citizen_app.feedback.models import FeedbackReport
 
-    with pytest.MonkeyPatch.context() as patch:
-        point_app_at(scale_app["database_url"], scale_app["instance"], patch)
-        try:
-            with core_db.session_scope() as db:
-                return set(db.exec(select(FeedbackReport.id).where(FeedbackReport.id.in_(wanted))).all())
-        finally:
-            core_db.engine().dispose()
-            core_db.engine.cache_clear()
+    with _service_layer_on(scale_app["database_url"], scale_app["instance"]), session_scope() as db:
+        return set(db.exec(select(FeedbackReport.id).where(FeedbackReport.id.in_(wanted))).all())
+
+
+def _submitted_dossier_ids(scale_app: dict, wanted: set[int]) -> set[int]:
+    from citizen_app.core.db import session_scope
+    from citizen_app.procedures import statuses
+    from citizen_app.procedures.models import ProcDossier
+
+    with _service_layer_on(scale_app["database_url"], scale_app["instance"]), session_scope() as db:
+        query = select(ProcDossier.id).where(ProcDossier.id.in_(wanted), ProcDossier.status != statuses.DRAFT,
+                                             ProcDossier.submitted_at.is_not(None))
+        return set(db.exec(query).all())
 
 
 def test_background_job_runs_once_at_a_time_across_workers(scale_app: dict) -> None:
