@@ -36,6 +36,7 @@ WHOAMI = handler(PROBE_STATE, "whoami")
 SET_MARK = handler(PROBE_STATE, "set_mark")
 PID_KEY = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
 SUBMIT_DOSSIER = handler("citizen_app.procedures.state.WizardState", "submit")
+LOST_CONNECTION = (ConnectionError, aiohttp.ClientError, TimeoutError)
 SIGNED_DRAFTS = 24  # signing one takes most of a second to prepare
 
 
@@ -231,15 +232,28 @@ async def _submit_dossiers(base: str, session: aiohttp.ClientSession, tab: Refle
             if any(e.get("name") == "_redirect" and e.get("payload", {}).get("path") == f"/procedures/done/{dossier_id}"
                    for update in updates for e in update.events):
                 acked.append(dossier_id)
-        except (ConnectionError, aiohttp.ClientError, TimeoutError) as exc:
+        except LOST_CONNECTION as exc:
             dropped.append(type(exc).__name__)
             await tab.close()
-            tab = ReflexClient(base, session, cookie=tab.cookie)
-            with contextlib.suppress(ConnectionError, aiohttp.ClientError, TimeoutError):
-                await tab.connect()
-                await tab.hydrate()
+            tab = await _reopened(base, session, tab.cookie, stop)
         await asyncio.sleep(0.3)  # a person's pace, so that the drafts last beyond the kill
     await tab.close()
+
+
+async def _reopened(base: str, session: aiohttp.ClientSession, cookie: str | None,
+                    stop: asyncio.Event) -> ReflexClient:
+    """A new tab for the same login, once a worker takes it (or when the load stops)."""
+    while True:
+        tab = ReflexClient(base, session, cookie=cookie)
+        try:
+            await tab.connect(timeout=10)
+            await tab.hydrate(timeout=10)
+            return tab
+        except LOST_CONNECTION:
+            await tab.close()
+            if stop.is_set():
+                return tab
+            await asyncio.sleep(0.2)
 
 
 def test_killing_a_worker_loses_no_acknowledged_report_or_dossier(scale_app: dict) -> None:
