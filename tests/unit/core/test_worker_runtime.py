@@ -34,6 +34,18 @@ def test_one_worker_keeps_states_in_memory_and_redis_takes_over_when_configured(
         "redis", "false")
 
 
+def test_a_redis_lease_outlasts_a_pause_between_taps(tmp_path: Path) -> None:
+    """With Redis, a worker keeps a tab's state for 20 s (Reflex's own default is 5 s) under a 30 s lock."""
+    reflex_vars = ("REFLEX_OPLOCK_HOLD_TIME", "REFLEX_OPLOCK_HOLD_TIME_MS", "REFLEX_REDIS_LOCK_EXPIRATION")
+    clean = {k: v for k, v in os.environ.items() if k not in reflex_vars}
+    code = ("import rxconfig\n"
+            "from reflex.istate.manager.redis import _default_lock_expiration, _default_oplock_hold_time_ms\n"
+            "print(_default_oplock_hold_time_ms(), _default_lock_expiration())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**clean, "INSTANCE_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert done.stdout.split()[-2:] == ["20000", "30000"]
+
+
 @pytest.fixture()
 def restore_gc():  # noqa: ANN201
     thresholds = gc.get_threshold()
