@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,26 @@ import pytest
 _TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="cds-test-instance-"))
 os.environ.setdefault("INSTANCE_DIR", str(_TEST_INSTANCE))
 
+from sqlalchemy import event  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from citizen_app.core.db import make_engine  # noqa: E402
 from citizen_app.core.registry import import_all_models  # noqa: E402
+
+
+@contextmanager
+def sql_statements(engine) -> Iterator[list[str]]:  # noqa: ANN001
+    """The SQL statements ``engine`` sends while the block runs (for query-count tests)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture()

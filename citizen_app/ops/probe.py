@@ -40,7 +40,8 @@ def handler(state_path: str, name: str) -> str:
 MARK = handler(PROBE_STATE, "set_mark")
 
 
-def _has_mark(nonce: str) -> Callable[[Update], bool]:
+def has_mark(nonce: str) -> Callable[[Update], bool]:
+    """Until the update that carries ``nonce`` (a looser test can match a late update of an earlier event)."""
     key = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
     return lambda update: update.delta.get(key, {}).get("mark_rx_state_") == nonce
 
@@ -154,7 +155,7 @@ class ReflexClient:
         if until is None:
             nonce = uuid.uuid4().hex
             await self.emit(MARK, {"nonce": nonce})
-            until = _has_mark(nonce)
+            until = has_mark(nonce)
         received: list[Update] = []
         while True:
             update = await asyncio.wait_for(self._updates.get(), timeout)

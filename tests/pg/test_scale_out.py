@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,22 +27,16 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from citizen_app.ops.probe import PROBE_STATE, ReflexClient, Update, handler
+from citizen_app.ops.probe import MARK, PROBE_STATE, ReflexClient, handler, has_mark
 from tests.pg.support import REDIS_URL, ROOT, alembic, fresh_database, pg_only, point_app_at
 
 pytestmark = pg_only
 WORKERS = 2
 WHOAMI = handler(PROBE_STATE, "whoami")
-SET_MARK = handler(PROBE_STATE, "set_mark")
 PID_KEY = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
 SUBMIT_DOSSIER = handler("citizen_app.procedures.state.WizardState", "submit")
 LOST_CONNECTION = (ConnectionError, aiohttp.ClientError, TimeoutError)
 SIGNED_DRAFTS = 24  # signing one takes most of a second to prepare
-
-
-def _marked(nonce: str) -> Callable[[Update], bool]:
-    """Until the update that carries ``nonce``: a looser test can match a late update of an earlier event."""
-    return lambda update: update.delta.get(PID_KEY, {}).get("mark_rx_state_") == nonce
 
 
 def _free_port() -> int:
@@ -189,7 +183,7 @@ def test_two_workers_share_one_tabs_state(scale_app: dict) -> None:
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             first, first_pid = await _tab_on_worker(base, session)
-            await first.call(SET_MARK, {"nonce": "remember-me"}, until=_marked("remember-me"))
+            await first.call(MARK, {"nonce": "remember-me"}, until=has_mark("remember-me"))
             await first.close()
             second, second_pid = await _tab_on_worker(base, session, token=first.token, avoid=first_pid,
                                                        keep_token=True)
@@ -267,7 +261,7 @@ def test_killing_a_worker_loses_no_acknowledged_report_or_dossier(scale_app: dic
     async def scenario() -> set[int]:
         async with aiohttp.ClientSession() as session:
             tab, victim = await _tab_on_worker(base, session)
-            await tab.call(SET_MARK, {"nonce": "survives-the-crash"}, until=_marked("survives-the-crash"))
+            await tab.call(MARK, {"nonce": "survives-the-crash"}, until=has_mark("survives-the-crash"))
             citizen_tabs = [(await _tab_on_worker(base, session, cookie=cookie, want=victim))[0],
                             (await _tab_on_worker(base, session, cookie=cookie, avoid=victim))[0]]
             stop = asyncio.Event()

@@ -7,6 +7,7 @@ from reflex.istate.data import RouterData
 from citizen_app.core.db import session_scope
 from citizen_app.identity import service
 from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AuthState
+from tests.conftest import sql_statements
 from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _states
 
 
@@ -55,23 +56,12 @@ def test_cookie_user_id_only_for_a_live_session(app_db) -> None:  # noqa: ANN001
 
 def test_cookie_user_id_is_one_query(app_db) -> None:  # noqa: ANN001
     """HTTP routes ask only whose request it is: the session and its user in one query, no roles query."""
-    from sqlalchemy import event
-
     from citizen_app.core.db import engine
 
     ids = _seed(app_db)
     raw = _login_cookie(ids["mai"]).split("=", 1)[1]
-    statements: list[str] = []
-
-    def _count(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine(), "before_cursor_execute", _count)
-    try:
-        with session_scope() as db:
-            assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) == ids["mai"]
-            one = len(statements)
-            assert service.lookup_session(db, raw)[1].user_id == ids["mai"]
-    finally:
-        event.remove(engine(), "before_cursor_execute", _count)
+    with sql_statements(engine()) as statements, session_scope() as db:
+        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) == ids["mai"]
+        one = len(statements)
+        assert service.lookup_session(db, raw)[1].user_id == ids["mai"]
     assert one == 1 and len(statements) == 3  # lookup_session also reads the roles

@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.payments import sandbox, service
 from citizen_app.payments.models import OrderStatus, PayAudit, PayNotification, PayOrder, PaySandboxTxn
+from tests.conftest import sql_statements
 from tests.unit.payments.helpers import gateway_ipn, make_user, new_order, started
 
 
@@ -61,17 +61,9 @@ def test_paid_order_in_memory_matches_the_row_without_reading_it_back(db: Sessio
     user = make_user(db)
     order = new_order(db, user)
     ipn = gateway_ipn(db, user, order)
-    reads: list[str] = []
-
-    def _count(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
-        if statement.lstrip().upper().startswith("SELECT") and "FROM pay_order" in statement:
-            reads.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
+    with sql_statements(engine) as statements:
         assert service.handle_notification(db, "sandbox", ipn).outcome == "accepted"
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM pay_order" in s]
     assert len(reads) == 1  # finding the order by its code; the conditional UPDATE is not followed by a SELECT
     seen = {key: getattr(order, key) for key in ("status", "updated_at", "paid_at", "provider_txn", "pay_method")}
     db.commit()
