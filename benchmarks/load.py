@@ -72,8 +72,10 @@ sys.path.insert(0, str(ROOT))
 
 from citizen_app.ops.probe import ReflexClient, Update, handler  # noqa: E402
 
-BUY_SINGLE = handler("citizen_app.metro.state.MetroState", "buy_single")
-PURCHASE = handler("citizen_app.metro.state.MetroState", "purchase")
+METRO_STATE = "citizen_app.metro.state.MetroState"
+BUY_SINGLE = handler(METRO_STATE, "buy_single")
+PURCHASE = handler(METRO_STATE, "purchase")
+METRO_KEY = BUY_SINGLE.rsplit(".", 1)[0]
 TICKETS_STATE = "citizen_app.metro.state.MetroTicketsState"
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30
@@ -129,6 +131,11 @@ def _has_script(fragment: str):  # noqa: ANN202 - an Update predicate
     return lambda update: any(fragment in code for code in _scripts([update]))
 
 
+def _payment_page_or_error(update: Update) -> bool:
+    failed = bool(update.delta.get(METRO_KEY, {}).get("error_rx_state_"))  # the metro page shows an error
+    return failed or _has_script("window.location.replace")(update)
+
+
 class Citizen:
     def __init__(self, base: str, bank: str, session: aiohttp.ClientSession, cookie: str, report_ids: list[str],
                  samples: Samples) -> None:
@@ -140,7 +147,10 @@ class Citizen:
 
     async def ws(self, action: str, step):  # noqa: ANN001, ANN201 - step: a coroutine
         started = time.perf_counter()
-        result = await step
+        try:
+            result = await step
+        except TimeoutError as exc:  # name the step that got no answer: a bare TimeoutError says nothing
+            raise ActionFailed(f"{action}: no update in time") from exc
         self.samples.add(action, time.perf_counter() - started, "ws")
         return result
 
@@ -148,9 +158,12 @@ class Citizen:
                    form: dict | None = None, ok: tuple[int, ...] = (200,), base: str | None = None,
                    ) -> aiohttp.ClientResponse:
         started = time.perf_counter()
-        async with self.session.request(method, (base or self.base) + path, json=json_body, data=form,
-                                        allow_redirects=False, headers={"Cookie": self.cookie}) as response:
-            await response.read()
+        try:
+            async with self.session.request(method, (base or self.base) + path, json=json_body, data=form,
+                                            allow_redirects=False, headers={"Cookie": self.cookie}) as response:
+                await response.read()
+        except TimeoutError as exc:
+            raise ActionFailed(f"{method} {path}: no response in time") from exc
         if response.status not in ok:
             raise ActionFailed(f"{method} {path} -> {response.status}")
         self.samples.add(action, time.perf_counter() - started, "http")
@@ -185,12 +198,14 @@ class Citizen:
         await self.http("dossier", "POST", "/api/procedures/lookup", json_body=lookup, ok=(200, 404))
 
     async def buy_ticket(self) -> None:
-        await self.ws("buy", self.client.call(BUY_SINGLE, until=_has_script("")))
+        # Wait for this event's own script (the phone's key request), as ticket.js does before it calls back: a
+        # late script of an earlier page would let the callback overtake buy_single and find no pending order.
+        await self.ws("buy", self.client.call(BUY_SINGLE, until=_has_script("MetroTicket")))
         updates = await self.ws("buy", self.client.call(PURCHASE, {"device_key": self.key},
-                                                        until=_has_script("window.location.replace")))
+                                                        until=_payment_page_or_error))
         found = [m.group(1) for code in _scripts(updates) if (m := REPLACE_URL.search(code))]
         if not found:
-            raise ActionFailed("no payment page")
+            raise ActionFailed(f"no payment page: {self.client.var(METRO_STATE, 'error')}")
         checkout = urlsplit(json.loads(found[0]))
         form = {**dict(parse_qsl(checkout.query)), "decision": "approve", "method": "card", "ipn_mode": "now"}
         # The bank's hosted page: the sandbox gateway runs in the app's process, at the bank in production.

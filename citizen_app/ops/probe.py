@@ -46,8 +46,19 @@ def has_mark(nonce: str) -> Callable[[Update], bool]:
     return lambda update: update.delta.get(key, {}).get("mark_rx_state_") == nonce
 
 
-def _hydrated(update: Update) -> bool:
-    return update.delta.get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True
+def _hydrated() -> Callable[[Update], bool]:
+    """Until the page is hydrated again. A page load first sends ``is_hydrated`` false (the app's pages all have
+    an on_load); a true before that is the previous page's late flip, and stopping there would let the next event
+    overtake this page's load handlers."""
+    reset = False
+
+    def until(update: Update) -> bool:
+        nonlocal reset
+        value = update.delta.get(ROOT_STATE, {}).get("is_hydrated_rx_state_")
+        reset = reset or value is False
+        return reset and value is True
+
+    return until
 
 
 @dataclass
@@ -167,7 +178,7 @@ class ReflexClient:
 
     async def hydrate(self, timeout: float = 30) -> list[Update]:
         """The page-load event (client storage, state, the page's on_load handlers)."""
-        return await self.call(HYDRATE, {}, timeout=timeout, until=_hydrated)
+        return await self.call(HYDRATE, {}, timeout=timeout, until=_hydrated())
 
     async def navigate(self, path: str, query: dict[str, str] | None = None, *,
                        storage: dict[str, str] | None = None, timeout: float = 30) -> list[Update]:
@@ -180,7 +191,7 @@ class ReflexClient:
         self.path, self.query = path, dict(query or {})
         if storage:
             await self.emit(UPDATE_VARS, {"vars": storage})
-        return await self.call(ON_LOAD, {}, timeout=timeout, until=_hydrated)
+        return await self.call(ON_LOAD, {}, timeout=timeout, until=_hydrated())
 
     def var(self, state_path: str, name: str) -> Any:
         """A var of a substate, as last sent: ``var("citizen_app.i18n.state.LangState", "lang")``."""

@@ -54,3 +54,18 @@ def test_new_token_sent_before_the_namespace_ack_is_taken() -> None:
             await runner.cleanup()
 
     assert asyncio.run(scenario()) == "fresh-token"
+
+
+def test_a_navigation_waits_for_its_own_page_to_hydrate() -> None:
+    """The previous page's late ``is_hydrated`` flip must not end the wait: the new page's load handlers have not
+    run yet, and the next event would overtake them (the load benchmark's purchase found no pending order)."""
+    from citizen_app.ops.probe import ROOT_STATE, Update, _hydrated
+
+    def flip(value: bool) -> Update:
+        return Update({ROOT_STATE: {"is_hydrated_rx_state_": value}})
+
+    until = _hydrated()
+    assert not until(flip(True))  # late, from the page before
+    assert not until(Update({"other": {"x": 1}}))
+    assert not until(flip(False))  # this page's load starts
+    assert until(flip(True))
