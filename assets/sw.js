@@ -16,11 +16,11 @@
  * posts {type: "SKIP_WAITING"} only when the user taps it, so nobody is interrupted mid-task.
  * activate deletes every "cds-" cache of other versions.
  *
- * The decision functions are pure and exported for node tests (tests/unit/notify/test_sw.py).
+ * The decision functions are pure and exported for node tests (tests/unit/notify/test_pwa_assets.py).
  */
 "use strict";
 
-const VERSION = "2026-11-27.1"; // bump on every release that changes the shell
+const VERSION = "2026-11-27.2"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -231,10 +231,11 @@ function installHandlers(scope) {
   scope.addEventListener("install", (event) => event.waitUntil(precache()));
   scope.addEventListener("activate", (event) => {
     event.waitUntil((async () => {
-      await cleanOldCaches();
       // No navigation preload: with it, a navigation the worker bypasses (e.g. /auth/session, a
       // single-use login link) would reach the server twice.
-      if (scope.registration.navigationPreload) await scope.registration.navigationPreload.disable();
+      const preload = scope.registration.navigationPreload;
+      // A failed clean-up must not leave the open pages uncontrolled: claim them whatever happens.
+      await Promise.allSettled([cleanOldCaches(), preload ? preload.disable() : null]);
       await scope.clients.claim();
     })());
   });

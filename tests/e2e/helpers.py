@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import wait_hydrated
 
@@ -16,6 +17,34 @@ WARD_OFFICIAL = "0938000001"  # Phạm Văn Bình, UBND phường Bàn Cờ
 POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
 ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
+
+
+SW_ACTIVATED = """navigator.serviceWorker.getRegistration('/').then(
+  (r) => Boolean(r && r.active && r.active.state === 'activated'))"""
+SW_CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+SW_DIAGNOSIS = """navigator.serviceWorker.getRegistration('/').then((r) => JSON.stringify({
+  controller: Boolean(navigator.serviceWorker.controller), active: r && r.active && r.active.state,
+  waiting: Boolean(r && r.waiting), installing: Boolean(r && r.installing)}))"""
+
+
+def wait_controlled(page: Page, timeout: int = 30000) -> None:
+    """Wait until the service worker is activated and controls ``page``.
+
+    clients.claim() skips a page whose navigation was still in flight when the worker activated (the
+    page is not "execution ready" yet), so such a page is only controlled from its next load: reload it
+    once, as the user's next visit would.
+    """
+    page.wait_for_function(SW_ACTIVATED, timeout=timeout)
+    try:
+        page.wait_for_function(SW_CONTROLLED, timeout=5000)
+        return
+    except PlaywrightTimeout:
+        page.reload()
+    try:
+        page.wait_for_function(SW_CONTROLLED, timeout=timeout)
+    except PlaywrightTimeout as error:
+        diagnosis = page.evaluate(SW_DIAGNOSIS)
+        raise AssertionError(f"the service worker does not control {page.url}: {diagnosis}") from error
 
 
 def goto(page: Page, path: str) -> None:

@@ -10,8 +10,8 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from citizen_app.metro.qr import parse_scan
-from tests.conftest import ARTIFACTS
-from tests.e2e.helpers import KHOA, WARD_OFFICIAL, goto, login
+from tests.conftest import ARTIFACTS, wait_hydrated
+from tests.e2e.helpers import KHOA, WARD_OFFICIAL, goto, login, wait_controlled
 
 BEN_THANH, THU_DUC = "L1-01", "L1-11"
 SIZE = {"width": 390, "height": 844}
@@ -19,11 +19,6 @@ SIZE = {"width": 390, "height": 844}
 
 def _context(browser, prod_app) -> BrowserContext:  # noqa: ANN001
     return browser.new_context(viewport=SIZE, locale="vi-VN", base_url=prod_app["url"])
-
-
-def _wait_service_worker(page: Page) -> None:
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                           timeout=30000)
 
 
 def _qr_text(page: Page) -> str:
@@ -73,7 +68,8 @@ def test_buy_ride_offline_and_gate(browser, prod_app) -> None:  # noqa: ANN001
     try:
         rider = rider_ctx.new_page()
         login(rider, KHOA, next_path="/metro")
-        _wait_service_worker(rider)
+        wait_controlled(rider)
+        wait_hydrated(rider)
         _buy_single(rider)
 
         rider.locator("#metro-result-open").click()  # full page load: the service worker caches the shell

@@ -10,9 +10,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated
-from tests.e2e.helpers import DEMO_PASSWORD, goto, login
+from tests.e2e.helpers import DEMO_PASSWORD, goto, login, wait_controlled
 
-CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 PRECACHED = """caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/offline.html')) return true; }
   return false;
@@ -41,7 +40,7 @@ def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: P
     try:
         page = context.pages[0] if context.pages else context.new_page()
         goto(page, "/")
-        page.wait_for_function(CONTROLLED, timeout=30000)
+        wait_controlled(page)
         cdp = context.new_cdp_session(page)
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         assert errors == [], errors

@@ -14,12 +14,11 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import goto
+from tests.e2e.helpers import goto, wait_controlled
 from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_payments import app_db
 
 READY = "document.body.dataset.ready === '1'"
-CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 PRECACHED = """caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/verify-offline/page.js')) return true; }
   return false;
@@ -85,7 +84,8 @@ def test_offline_verifier_works_without_network(browser, prod_app) -> None:  # n
         page.wait_for_url("**/verify-offline/")
         page.wait_for_function(READY, timeout=30000)
         expect(page.locator("#freshness")).to_contain_text("cập nhật lúc")
-        page.wait_for_function(CONTROLLED, timeout=30000)
+        wait_controlled(page)
+        page.wait_for_function(READY, timeout=30000)
         page.wait_for_function(PRECACHED, timeout=30000)
 
         context.set_offline(True)
