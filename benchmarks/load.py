@@ -70,12 +70,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from citizen_app.ops.probe import ReflexClient, Update, handler  # noqa: E402
+from citizen_app.ops.probe import ReflexClient, Update, handler, substate_key  # noqa: E402
 
 METRO_STATE = "citizen_app.metro.state.MetroState"
 BUY_SINGLE = handler(METRO_STATE, "buy_single")
 PURCHASE = handler(METRO_STATE, "purchase")
-METRO_KEY = BUY_SINGLE.rsplit(".", 1)[0]
+METRO_KEY = substate_key(METRO_STATE)
 TICKETS_STATE = "citizen_app.metro.state.MetroTicketsState"
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30

@@ -30,11 +30,16 @@ UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update
 PROBE_STATE = "citizen_app.ops.state.OpsProbeState"
 
 
-def handler(state_path: str, name: str) -> str:
-    """Full event name: ``handler("citizen_app.i18n.state.LangState", "set_lang")``."""
+def substate_key(state_path: str) -> str:
+    """The key of a substate in deltas: ``substate_key("citizen_app.i18n.state.LangState")``."""
     module, _, cls = state_path.rpartition(".")
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls).lstrip("_")
-    return f"{ROOT_STATE}.{module.replace('.', '___')}____{snake}.{name}"
+    return f"{ROOT_STATE}.{module.replace('.', '___')}____{snake}"
+
+
+def handler(state_path: str, name: str) -> str:
+    """Full event name: ``handler("citizen_app.i18n.state.LangState", "set_lang")``."""
+    return f"{substate_key(state_path)}.{name}"
 
 
 MARK = handler(PROBE_STATE, "set_mark")
@@ -42,7 +47,7 @@ MARK = handler(PROBE_STATE, "set_mark")
 
 def has_mark(nonce: str) -> Callable[[Update], bool]:
     """Until the update that carries ``nonce`` (a looser test can match a late update of an earlier event)."""
-    key = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
+    key = substate_key(PROBE_STATE)
     return lambda update: update.delta.get(key, {}).get("mark_rx_state_") == nonce
 
 
@@ -195,8 +200,7 @@ class ReflexClient:
 
     def var(self, state_path: str, name: str) -> Any:
         """A var of a substate, as last sent: ``var("citizen_app.i18n.state.LangState", "lang")``."""
-        key = handler(state_path, "x").rsplit(".", 1)[0]
-        values = self.state.get(key, {})
+        values = self.state.get(substate_key(state_path), {})
         return values.get(f"{name}_rx_state_", values.get(name))
 
 

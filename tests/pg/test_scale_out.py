@@ -27,13 +27,13 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from citizen_app.ops.probe import MARK, PROBE_STATE, ReflexClient, handler, has_mark
+from citizen_app.ops.probe import MARK, PROBE_STATE, ReflexClient, handler, has_mark, substate_key
 from tests.pg.support import REDIS_URL, ROOT, alembic, fresh_database, pg_only, point_app_at
 
 pytestmark = pg_only
 WORKERS = 2
 WHOAMI = handler(PROBE_STATE, "whoami")
-PID_KEY = handler(PROBE_STATE, "x").rsplit(".", 1)[0]
+PID_KEY = substate_key(PROBE_STATE)
 SUBMIT_DOSSIER = handler("citizen_app.procedures.state.WizardState", "submit")
 LOST_CONNECTION = (ConnectionError, aiohttp.ClientError, TimeoutError)
 SIGNED_DRAFTS = 24  # signing one takes most of a second to prepare
@@ -299,8 +299,7 @@ def _signed_drafts(scale_app: dict, count: int) -> tuple[str, list[int]]:
     """A citizen's session cookie and ``count`` complete drafts the citizen has signed (the procedures flow)."""
     from citizen_app.core.db import session_scope
     from citizen_app.demo import seed_agencies
-    from citizen_app.identity.models import UserAccount, UserRole
-    from citizen_app.identity.service import HASHER, open_session
+    from citizen_app.identity.service import open_session, register
     from citizen_app.identity.wallet_models import IdentityProfile
     from citizen_app.procedures import flow, service
     from tests.unit.procedures.conftest import MAI_PAGES, PDF
@@ -310,10 +309,7 @@ def _signed_drafts(scale_app: dict, count: int) -> tuple[str, list[int]]:
     with _service_layer_on(scale_app["database_url"], scale_app["instance"]):
         with session_scope() as db:
             seed_agencies(db)
-            citizen = UserAccount(full_name="Nguyễn Thị Mai", phone="0912345601", password_hash=HASHER.hash(password))
-            db.add(citizen)
-            db.flush()
-            db.add(UserRole(user_id=citizen.id, role="citizen"))
+            citizen = register(db, "0912345601", password, "Nguyễn Thị Mai")
             db.add(IdentityProfile(user_id=citizen.id, full_name="Nguyễn Thị Mai", birth_date=date(1968, 3, 12),
                                    sex="F", id_number="079168001234", level=2))  # signing needs a verified identity
             cookie = "cds_sid=" + open_session(db, citizen.id, user_agent="tests/pg/test_scale_out.py")
