@@ -28,10 +28,9 @@ METRO_OPERATOR = {"code": "hurc1", "name_vi": "Công ty TNHH MTV Đường sắt
 
 def _backfill() -> None:
     bind = op.get_bind()
-    bind.execute(sa.text(
-        "INSERT INTO agency (code, name_vi, name_en, kind, ward, parent_code) "
-        "SELECT :code, :name_vi, :name_en, :kind, :ward, :parent_code "
-        "WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = :code)"), METRO_OPERATOR)
+    agency = sa.table("agency", *(sa.column(name) for name in ("id", *METRO_OPERATOR)))
+    if bind.execute(sa.select(agency.c.id).where(agency.c.code == METRO_OPERATOR["code"])).first() is None:
+        bind.execute(agency.insert().values(**METRO_OPERATOR))
     bind.execute(sa.text(
         "UPDATE pay_order SET agency_id = (SELECT id FROM agency WHERE code = :code) "
         "WHERE product_kind IN ('metro_ticket', 'metro_pass')"), {"code": METRO_OPERATOR["code"]})
