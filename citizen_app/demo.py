@@ -35,6 +35,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("0912000002", "Trần Thu Hà", ("citizen",), None, "sinh viên thuê trọ / student tenant"),
     DemoUser("0938000001", "Phạm Văn Bình", ("citizen", "official"), "ubnd-ban-co", "cán bộ UBND phường Bàn Cờ"),
     DemoUser("0938000002", "Võ Thị Lan", ("citizen", "official"), "ca-ban-co", "cán bộ Công an phường Bàn Cờ"),
+    DemoUser("0938000003", "Trương Ngọc Hân", ("citizen", "finance"), "ubnd-ban-co",
+             "kế toán UBND phường Bàn Cờ (lệ phí, hoàn tiền) / ward finance officer"),
+    DemoUser("0938000004", "Lý Quốc Bảo", ("citizen", "finance"), "hurc1",
+             "kế toán HURC1, vé metro / Metro Line 1 operator's finance officer"),
     DemoUser("admin@congdanso.example", "Quản trị hệ thống", ("citizen", "admin"), None, "quản trị viên / admin"),
     DemoUser("0977000001", "Đỗ Quang Huy", ("citizen", "volunteer"), None, "tình nguyện viên tổ CNS / volunteer"),
 )

@@ -342,6 +342,8 @@ def set_roles(db: Session, actor_id: int | None, target_id: int, roles: set[str]
             raise DomainError("error.agency_unknown")
     if "official" in roles and agency is None:
         raise DomainError("error.official_needs_agency")
+    if "finance" in roles and agency is None:  # a finance officer handles one agency's money
+        raise DomainError("error.finance_needs_agency")
     db.exec(delete(UserRole).where(UserRole.user_id == target_id))
     for role in sorted(set(roles) | {"citizen"}):
         db.add(UserRole(user_id=target_id, role=role))

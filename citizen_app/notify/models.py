@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
 
-TOPICS = ("dossier_status", "feedback_updates", "ticket_expiry", "city_announcements")
+TOPICS = ("dossier_status", "feedback_updates", "ticket_expiry", "payments", "city_announcements")
 BROADCAST_TOPICS = frozenset({"city_announcements"})
 ENDPOINT_MAX = 2048
 

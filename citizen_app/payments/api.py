@@ -3,8 +3,10 @@
 * ``GET/POST /pay/sandbox/checkout`` — the sandbox gateway's hosted page (only when the sandbox is enabled)
 * ``GET/POST /api/pay/ipn/{provider}`` — server-to-server notifications; answers in the gateway's format
 * ``GET /pay/return/{provider}`` — browser return: verify, then redirect to the order's page (changes nothing)
-* ``GET /api/pay/receipt/{code}.pdf`` — the receipt PDF (owner, official or admin; ``cds_sid`` cookie)
-* ``GET /api/pay/admin/reconciliation.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`` — official/admin summary
+* ``GET /api/pay/receipt/{code}.pdf`` — the receipt PDF (``cds_sid`` cookie): the payer, the owning agency's
+  officials and finance staff, admins; 404 for anyone else, as for an unknown code
+* ``GET /api/pay/admin/reconciliation.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`` — summary of the caller's agency
+  (officials, finance staff) or of every agency (admins)
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ from citizen_app.core.errors import DomainError
 
 DATA_DIR = ROOT / "data" / "payments"
 REFUND_POLICIES = ("none", "full", "partial")
+PER_ORDER = "per_order"  # the selling pillar names the owning agency of each order
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+_AGENCY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class ProductKind:
     refund: str  # none | full | partial
     ttl_minutes: int
     max_amount_vnd: int
+    agency: str | None = None  # owning agency's code, PER_ORDER, or None (only the payer and admins see)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_vi
@@ -42,13 +45,15 @@ class Merchant:
 def _product(raw: dict) -> ProductKind:
     item = ProductKind(kind=raw["kind"], label_vi=raw["label_vi"], label_en=raw["label_en"],
                        refund=raw["refund"], ttl_minutes=int(raw["ttl_minutes"]),
-                       max_amount_vnd=int(raw["max_amount_vnd"]))
+                       max_amount_vnd=int(raw["max_amount_vnd"]), agency=raw.get("agency"))
     if not _KIND_RE.match(item.kind):
         raise ValueError(f"bad product kind {item.kind!r}")
     if item.refund not in REFUND_POLICIES:
         raise ValueError(f"bad refund policy {item.refund!r} for {item.kind}")
     if not 1 <= item.ttl_minutes <= 24 * 60 or item.max_amount_vnd <= 0:
         raise ValueError(f"bad limits for {item.kind}")
+    if item.agency is not None and not _AGENCY_RE.match(item.agency):
+        raise ValueError(f"bad agency {item.agency!r} for {item.kind}")
     return item
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
@@ -44,12 +44,17 @@ class PayOrder(SQLModel, table=True):
     """One thing to pay for, created by another pillar (metro ticket, procedure fee, ...)."""
 
     __tablename__ = "pay_order"
+    # One agency's orders in a date range (the reconciliation page and CSV), without scanning other agencies'.
+    __table_args__ = (Index("ix_pay_order_agency_created", "agency_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True, index=True)  # public reference sent to gateways
     user_id: int = Field(foreign_key="user_account.id", index=True)
     product_kind: str = Field(max_length=32, index=True)
     product_ref: str = Field(max_length=64)
+    # The agency the money is for (the dossier's receiving agency, the metro operator...), fixed when the order
+    # is created: its officials and finance staff see the order, its finance staff refund it. None: test orders.
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
     description: str = Field(max_length=255)
     amount_vnd: int
     refunded_vnd: int = Field(default=0)

@@ -7,6 +7,7 @@ import reflex as rx
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.payments.models import OrderStatus
+from citizen_app.payments.service import READ_ROLES
 from citizen_app.payments.state import OrderState, PayAdminState, PaymentsState
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.ui.layout import app_page, heading
@@ -84,8 +85,9 @@ def payments_page() -> rx.Component:
     return rx.el.section(
         heading("payments.ui.title"),
         rx.el.p(t("payments.ui.lead"), class_name="cds-lead"),
-        rx.cond(AuthState.is_official, rx.link(t("payments.ui.staff_link"), href="/admin/payments",
-                                               class_name="cds-button cds-button-outline")),
+        rx.cond(AuthState.is_official | AuthState.roles.contains("finance"),
+                rx.link(t("payments.ui.staff_link"), href="/admin/payments",
+                        class_name="cds-button cds-button-outline")),
         error_summary(PaymentsState.error),
         rx.cond(
             PaymentsState.orders.length() > 0,  # type: ignore[attr-defined]
@@ -299,7 +301,7 @@ def _staff_order(row: rx.Var) -> rx.Component:
                     rx.cond(row["refunded"] != "",
                             rx.el.span(" · ", t("payments.ui.refunded"), ": ", row["refunded"]))),
         ),
-        rx.cond(row["remaining"] != "0",
+        rx.cond(PayAdminState.can_refund & (row["remaining"] != "0"),
                 rx.el.button(t("payments.admin.refund"), on_click=PayAdminState.pick_refund(row["code"]),
                              class_name="cds-button cds-button-outline", type="button",
                              aria_label=t("payments.admin.refund") + " " + row["code"])),
@@ -344,13 +346,15 @@ def _refund_form() -> rx.Component:
     )
 
 
-@app_page("/admin/payments", "payments.admin.title", roles=("official", "admin"), on_load=[PayAdminState.load])
+@app_page("/admin/payments", "payments.admin.title", roles=READ_ROLES, on_load=[PayAdminState.load])
 def reconciliation_page() -> rx.Component:
     csv = (f"/api/pay/admin/reconciliation.csv?from={PayAdminState.date_from}&to={PayAdminState.date_to}"
            f"&lang={LangState.lang}")
     return rx.el.section(
         heading("payments.admin.title"),
         rx.el.p(t("payments.admin.lead"), class_name="cds-lead"),
+        rx.cond(PayAdminState.scope.length() > 0,  # type: ignore[attr-defined]
+                rx.el.p(t_var(PayAdminState.scope), id="pay-scope", class_name="cds-hint")),
         error_summary(PayAdminState.error),
         rx.cond(PayAdminState.saved.length() > 0,  # type: ignore[attr-defined]
                 rx.callout(t_var(PayAdminState.saved), icon="check", role="status", id="pay-admin-saved")),

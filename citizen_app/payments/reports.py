@@ -1,4 +1,6 @@
-"""Reconciliation summary for officials and admins: per local day (UTC+7) and product kind, with CSV export."""
+"""Reconciliation summary per local day (UTC+7) and product kind, with CSV export.
+
+Officials and finance staff see their own agency's orders, admins every order (``service.money_scope``)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import VN_TZ, to_local
 from citizen_app.i18n.catalog import translate
-from citizen_app.identity.service import require_role
 from citizen_app.payments.models import SETTLED, OrderStatus, PayOrder
+from citizen_app.payments.service import MoneyScope, money_scope
 
 MAX_DAYS = 366
 
@@ -58,18 +61,31 @@ def _add(row: SummaryRow, order: PayOrder) -> None:
         row.expired_count += 1
 
 
-def reconciliation_summary(db: Session, actor_id: int | None, start: date, end: date) -> list[SummaryRow]:
-    """Orders created between ``start`` and ``end`` (local dates, inclusive), grouped by day and product.
-
-    Refunds are counted against the day the order was created (so a day's figures add up per order)."""
-    require_role(db, actor_id, "official", "admin")
+def _in_range(scope: MoneyScope, start: date, end: date) -> SelectOfScalar[PayOrder]:
     low, high = _utc_bounds(start, end)
-    stmt = select(PayOrder).where(col(PayOrder.created_at) >= low, col(PayOrder.created_at) < high)
+    return scope.filter(select(PayOrder).where(col(PayOrder.created_at) >= low, col(PayOrder.created_at) < high))
+
+
+def _summary(db: Session, scope: MoneyScope, start: date, end: date) -> list[SummaryRow]:
     rows: dict[tuple[date, str], SummaryRow] = {}
-    for order in db.exec(stmt).all():
+    for order in db.exec(_in_range(scope, start, end)).all():
         key = (to_local(order.created_at).date(), order.product_kind)
         _add(rows.setdefault(key, SummaryRow(day=key[0], product_kind=key[1])), order)
     return [rows[key] for key in sorted(rows)]
+
+
+def _orders(db: Session, scope: MoneyScope, start: date, end: date, limit: int) -> list[PayOrder]:
+    stmt = (_in_range(scope, start, end).order_by(col(PayOrder.created_at).desc(), col(PayOrder.id).desc())
+            .limit(max(1, min(limit, 500))))
+    return list(db.exec(stmt).all())
+
+
+def reconciliation_summary(db: Session, actor_id: int | None, start: date, end: date) -> list[SummaryRow]:
+    """Orders created between ``start`` and ``end`` (local dates, inclusive), grouped by day and product, within
+    the actor's scope (their agency's orders; every order for admins).
+
+    Refunds are counted against the day the order was created (so a day's figures add up per order)."""
+    return _summary(db, money_scope(db, actor_id), start, end)
 
 
 def summary_csv(rows: list[SummaryRow], lang: str = "vi") -> str:
@@ -86,12 +102,22 @@ def summary_csv(rows: list[SummaryRow], lang: str = "vi") -> str:
 
 
 def staff_orders(db: Session, actor_id: int | None, start: date, end: date, limit: int = 200) -> list[PayOrder]:
-    """Orders created between ``start`` and ``end`` (local dates), newest first, for officials and admins."""
-    require_role(db, actor_id, "official", "admin")
-    low, high = _utc_bounds(start, end)
-    stmt = (select(PayOrder).where(col(PayOrder.created_at) >= low, col(PayOrder.created_at) < high)
-            .order_by(col(PayOrder.created_at).desc(), col(PayOrder.id).desc()).limit(max(1, min(limit, 500))))
-    return list(db.exec(stmt).all())
+    """Orders created between ``start`` and ``end`` (local dates), newest first, within the actor's scope."""
+    return _orders(db, money_scope(db, actor_id), start, end, limit)
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    """What the reconciliation page shows, read with one authorization."""
+
+    scope: MoneyScope
+    summary: list[SummaryRow]
+    orders: list[PayOrder]
+
+
+def staff_page(db: Session, actor_id: int | None, start: date, end: date, limit: int = 200) -> StaffPage:
+    scope = money_scope(db, actor_id)
+    return StaffPage(scope, _summary(db, scope, start, end), _orders(db, scope, start, end, limit))
 
 
 def totals(rows: list[SummaryRow]) -> SummaryRow:

@@ -6,7 +6,8 @@ Plain Python (no Reflex). Every function takes the caller's ``Session`` and neve
 How other pillars use this module
 ---------------------------------
 1. Add the product kind to ``data/payments/products.json`` (label, refund policy ``none|full|partial``,
-   time to pay, maximum amount).
+   time to pay, maximum amount, and ``agency``: the code of the agency that owns every order of the kind,
+   or ``per_order`` when the pillar names it for each order with ``create_order(..., agency_id=...)``).
 2. Register what to do when an order is paid, once, at import time of the pillar's service::
 
        from citizen_app.payments.service import fulfilments
@@ -47,15 +48,17 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select, update
+from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.core.timeutil import utcnow
-from citizen_app.identity.models import UserAccount
-from citizen_app.identity.service import require_role, roles_of
+from citizen_app.core.timeutil import format_vnd, utcnow
+from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.service import require_role
+from citizen_app.notify import service as notify
 from citizen_app.payments import sandbox as _sandbox  # noqa: F401 - registers the sandbox provider
 from citizen_app.payments import vietqr
-from citizen_app.payments.catalog import merchant, product
+from citizen_app.payments.catalog import PER_ORDER, ProductKind, merchant, product
 from citizen_app.payments.models import (
     FINAL,
     SETTLED,
@@ -82,7 +85,11 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_PREFIX = "CDS"
 CODE_LENGTH = 10
 EXPIRY_GRACE = timedelta(minutes=5)  # a gateway may confirm a little after our deadline
-STAFF_ROLES = ("official", "admin")
+# Who sees orders that are not their own: officials (read-only) and finance staff of the order's agency, and
+# admins (every order). Only finance staff (their agency's orders) and admins refund.
+READ_ROLES = ("official", "finance", "admin")
+REFUND_ROLES = ("finance", "admin")
+REFUND_TOPIC = "payments"
 MAX_DESCRIPTION = 255
 
 # Notification outcomes (the provider's ``ack`` turns them into the gateway's expected answer).
@@ -191,19 +198,53 @@ def order_by_code(db: Session, code: str) -> PayOrder | None:
     return db.exec(select(PayOrder).where(PayOrder.code == (code or "")[:20])).first()
 
 
-def _is_staff(db: Session, user_id: int) -> bool:
-    return bool(roles_of(db, user_id) & set(STAFF_ROLES))
+@dataclass(frozen=True)
+class MoneyScope:
+    """The orders a staff member may see or refund: one agency's, or every order (admins)."""
+
+    agency_id: int | None = None
+    everything: bool = False
+    can_refund: bool = False  # finance staff and admins (the refund re-checks the order is in scope)
+
+    def filter(self, stmt: SelectOfScalar[PayOrder]) -> SelectOfScalar[PayOrder]:
+        """``stmt`` narrowed to the scope (an indexed ``pay_order.agency_id`` condition)."""
+        return stmt if self.everything else stmt.where(col(PayOrder.agency_id) == self.agency_id)
+
+    def covers(self, order: PayOrder) -> bool:
+        return self.everything or (self.agency_id is not None and order.agency_id == self.agency_id)
+
+
+def money_scope(db: Session, user_id: int | None, roles: tuple[str, ...] = READ_ROLES) -> MoneyScope:
+    """Whose orders ``user_id`` may act on with one of ``roles`` (re-read from the database).
+
+    Admins: every order. Officials and finance staff: their own agency's orders. Raises ``NotAllowed`` for
+    anyone else, and for an official or finance officer who belongs to no agency."""
+    held = require_role(db, user_id, *roles)
+    can_refund = bool(held & set(REFUND_ROLES))
+    if "admin" in held:
+        return MoneyScope(everything=True, can_refund=can_refund)
+    user = db.get(UserAccount, user_id)
+    if user is None or user.agency_id is None:
+        raise NotAllowed("payments.staff_without_agency")
+    return MoneyScope(agency_id=user.agency_id, can_refund=can_refund)
+
+
+def _staff_covers(db: Session, user_id: int, order: PayOrder) -> bool:
+    try:
+        return money_scope(db, user_id).covers(order)
+    except NotAllowed:
+        return False
 
 
 def get_order(db: Session, user_id: int | None, code: str) -> PayOrder:
-    """The order, if the user owns it or is an official/admin."""
+    """The order, for its payer, the owning agency's officials and finance staff, and admins.
+
+    Anyone else is told it does not exist (no hint that another person's or agency's order is there)."""
     if user_id is None:
         raise NotAllowed("error.login_required")
     order = order_by_code(db, code)
-    if order is None:
+    if order is None or (order.user_id != user_id and not _staff_covers(db, user_id, order)):
         raise NotFound("payments.order_not_found")
-    if order.user_id != user_id and not _is_staff(db, user_id):
-        raise NotFound("payments.order_not_found")  # do not reveal other people's orders
     return order
 
 
@@ -234,9 +275,28 @@ def _check_amount(amount_vnd: object, maximum: int) -> int:
     return amount_vnd
 
 
+def _owning_agency(db: Session, kind: ProductKind, agency_id: int | None) -> int | None:
+    """The agency an order belongs to: the one the pillar names, else the product's (``products.json``)."""
+    if agency_id is not None:
+        return agency_id
+    if kind.agency == PER_ORDER:
+        raise ValueError(f"{kind.kind} orders need agency_id (the agency the money is for)")
+    if kind.agency is None:
+        return None
+    found = db.exec(select(Agency.id).where(Agency.code == kind.agency)).first()
+    if found is None:
+        log.warning("payments: agency %r of %s is not in the database; only admins will see the order",
+                    kind.agency, kind.kind)
+    return found
+
+
 def create_order(db: Session, user_id: int, product_kind: str, product_ref: str, amount_vnd: int,
-                 description: str, return_path: str, *, now: datetime | None = None) -> PayOrder:
-    """A pending order in whole đồng. Called by other pillars inside their own transaction."""
+                 description: str, return_path: str, *, agency_id: int | None = None,
+                 now: datetime | None = None) -> PayOrder:
+    """A pending order in whole đồng. Called by other pillars inside their own transaction.
+
+    ``agency_id`` names the agency the money is for (required for ``per_order`` kinds such as procedure fees);
+    otherwise the product's agency in ``products.json`` owns the order."""
     kind = product(product_kind)
     amount = _check_amount(amount_vnd, kind.max_amount_vnd)
     ref = _clean_text(product_ref, 64)
@@ -245,8 +305,9 @@ def create_order(db: Session, user_id: int, product_kind: str, product_ref: str,
         raise DomainError("payments.description_required")
     if db.get(UserAccount, user_id) is None:
         raise NotFound()
+    owner = _owning_agency(db, kind, agency_id)
     now = now or utcnow()
-    order = PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref,
+    order = PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref, agency_id=owner,
                      description=text, amount_vnd=amount, return_path=_safe_path(return_path),
                      created_at=now, updated_at=now, expires_at=now + timedelta(minutes=kind.ttl_minutes))
     db.add(order)
@@ -496,14 +557,19 @@ def _refund(db: Session, order: PayOrder, amount_vnd: int, reason: str, actor: s
     hook = fulfilments.refunded.get(order.product_kind)
     if hook is not None:
         hook(db, order, amount_vnd)
+    notify.notify(db, order.user_id, REFUND_TOPIC, "payments.notice.refunded_title", "payments.notice.refunded_body",
+                  {"amount": format_vnd(amount_vnd), "code": order.code, "reason": text}, url=f"/payments/{order.code}")
     return refund
 
 
 def refund_order(db: Session, actor_id: int | None, code: str, amount_vnd: int, reason: str, *,
                  now: datetime | None = None, registry: ProviderRegistry = payment_providers) -> PayRefund:
-    """An official/admin refunds all or part of a paid order (as the product's policy allows)."""
-    require_role(db, actor_id, *STAFF_ROLES)
-    order = order_by_code(db, code)
+    """Finance staff of the order's agency, or an admin, refund all or part of a paid order (as the product's
+    policy allows). The audit row names the actor, the amount and the reason; the payer is notified.
+
+    Another agency's order is "not found", exactly like an order that does not exist."""
+    scope = money_scope(db, actor_id, REFUND_ROLES)
+    order = db.exec(scope.filter(select(PayOrder).where(PayOrder.code == (code or "")[:20]))).first()
     if order is None:
         raise NotFound("payments.order_not_found")
     return _refund(db, order, amount_vnd, reason, f"user:{actor_id}", registry, now or utcnow())

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import reflex as rx
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
@@ -222,13 +222,18 @@ def parse_range(raw_from: object, raw_to: object) -> tuple[date, date]:
 
 
 class PayAdminState(FormErrorMixin, rx.State):
-    """/admin/payments: reconciliation per day and product, CSV export, refunds (officials and admins)."""
+    """/admin/payments: reconciliation per day and product, CSV export and refunds.
+
+    Officials see their agency's orders, finance staff also refund them, admins see and refund every order:
+    the service filters every query, so this state only ever holds what the user may see."""
 
     date_from: str = ""
     date_to: str = ""
     rows: list[dict[str, str]] = []
     total: dict[str, str] = {}
     orders: list[dict[str, str]] = []
+    scope: dict[str, str] = {}  # whose payments these are, in both languages
+    can_refund: bool = False
     refund_code: str = ""
     refund_max: str = ""
     saved: dict[str, str] = {}
@@ -241,15 +246,17 @@ class PayAdminState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         try:
             start, end = parse_range(self.date_from, self.date_to)
-            with session_scope() as db:
-                summary = reports.reconciliation_summary(db, user_id, start, end)
-                self.orders = [views.staff_row(db, o) for o in reports.staff_orders(db, user_id, start, end)]
+            with read_scope() as db:
+                page = reports.staff_page(db, user_id, start, end)
+                self.orders = [views.staff_row(db, o) for o in page.orders]
+                self.scope = views.scope_label(db, page.scope)
         except DomainError as exc:
-            self.rows, self.total, self.orders = [], {}, []
+            self.rows, self.total, self.orders, self.scope, self.can_refund = [], {}, [], {}, False
             self._fail(exc)
             return
-        self.rows = [views.summary_row(row) for row in summary]
-        self.total = views.summary_row(reports.totals(summary)) if summary else {}
+        self.can_refund = page.scope.can_refund
+        self.rows = [views.summary_row(row) for row in page.summary]
+        self.total = views.summary_row(reports.totals(page.summary)) if page.summary else {}
         self.error = {}
 
     @rx.event
@@ -263,7 +270,7 @@ class PayAdminState(FormErrorMixin, rx.State):
     def pick_refund(self, code: str):
         row = next((o for o in self.orders if o["code"] == clean_code(code)), None)
         self.saved = {}
-        if row is None or row["remaining"] in ("", "0"):
+        if row is None or row["remaining"] in ("", "0") or not self.can_refund:
             self.refund_code, self.refund_max = "", ""
             return
         self.refund_code, self.refund_max = row["code"], row["remaining_fmt"]

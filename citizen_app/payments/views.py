@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from citizen_app.core.timeutil import format_datetime, format_vnd
-from citizen_app.identity.models import UserAccount
+from citizen_app.i18n.catalog import LANGS, translate
+from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.payments.catalog import products
 from citizen_app.payments.models import OrderStatus, PayAudit, PayOrder
 from citizen_app.payments.providers import payment_providers
 from citizen_app.payments.reports import SummaryRow
-from citizen_app.payments.service import BankTransferQR, is_settled
+from citizen_app.payments.service import BankTransferQR, MoneyScope, is_settled
 
 STATUSES = tuple(s.value for s in OrderStatus)
 
@@ -59,6 +60,16 @@ def staff_row(db: Session, order: PayOrder) -> dict[str, str]:
     remaining = order.amount_vnd - order.refunded_vnd if is_settled(order) else 0
     return {**order_row(order), "payer": payer.full_name if payer else "", "remaining": str(remaining),
             "remaining_fmt": format_vnd(remaining)}
+
+
+def scope_label(db: Session, scope: MoneyScope) -> dict[str, str]:
+    """"Every agency's payments" or "Payments of <agency>", in both languages."""
+    if scope.everything:
+        return {lang: translate("payments.admin.scope_all", lang) for lang in LANGS}
+    agency = db.get(Agency, scope.agency_id)
+    return {lang: translate("payments.admin.scope_agency", lang,
+                            agency=(agency.name_en if lang == "en" else agency.name_vi) if agency else "")
+            for lang in LANGS}
 
 
 def audit_row(entry: PayAudit) -> dict[str, str]:

@@ -282,7 +282,8 @@ def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang
     assert user_id is not None
     dossier = service._load(db, dossier_id)
     order = payments.create_order(db, user_id, FEE_KIND, str(dossier.id), amount,
-                                  f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}")
+                                  f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}",
+                                  agency_id=dossier.agency_id)  # the receiving agency's money
     service.audit(db, user_id, "fee_payment_started", dossier=dossier, on_behalf_of=dossier.applicant_id,
                   order=order.code, amount=amount)
     return payments.start_payment(db, user_id, order.code, PAY_PROVIDER, lang=lang, client_ip=client_ip).redirect_url

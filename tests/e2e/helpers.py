@@ -15,6 +15,7 @@ KHOA = "0912000001"  # student tenant
 HA = "0912000002"  # student tenant
 WARD_OFFICIAL = "0938000001"  # Phạm Văn Bình, UBND phường Bàn Cờ
 POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
+WARD_FINANCE = "0938000003"  # Trương Ngọc Hân, finance officer of UBND phường Bàn Cờ
 ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
 

@@ -2,7 +2,8 @@
 
 A citizen creates a test order, pays it on the sandbox's hosted page and lands back on the order page,
 which shows "paid" once the gateway's signed notification (a real HTTP request to the app) arrived; a
-second order is declined and shows "failed". An admin refunds a paid order with a reason."""
+second order is declined and shows "failed". An admin refunds a paid order with a reason; a ward's finance
+officer sees and refunds only the ward's orders, and the ward police never see them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from tests.conftest import wait_hydrated
-from tests.e2e.helpers import ADMIN, KHOA, MAI, goto, login
+from tests.e2e.helpers import ADMIN, KHOA, MAI, POLICE_OFFICIAL, WARD_FINANCE, goto, login, logout
 
 ORDER_URL = re.compile(r".*/payments/(CDS[A-Z0-9]+)(\?.*)?$")
 
@@ -98,14 +99,21 @@ def test_citizen_pays_one_order_and_another_is_declined(page: Page) -> None:
     expect(page.locator(f"li[data-code={declined}] .pay-status")).to_have_attribute("data-status", "failed")
 
 
-def _paid_order_for(prod_app: dict[str, str], login_name: str, amount: int) -> str:
-    """A sandbox_demo order paid through the real gateway protocol (signed request, decision, signed IPN)."""
+def _paid_order_for(prod_app: dict[str, str], login_name: str, amount: int, agency: str | None = None) -> str:
+    """A sandbox_demo order paid through the real gateway protocol (signed request, decision, signed IPN),
+    owned by ``agency`` (a code of data/agencies.json) when given."""
+    from citizen_app.identity.models import Agency
     from citizen_app.payments import sandbox, service
 
     with app_db(prod_app) as (scope, users):
         with scope() as db:
             user_id = users(db)[login_name]
-            order = service.create_test_order(db, user_id, amount)
+            if agency is None:
+                order = service.create_test_order(db, user_id, amount)
+            else:
+                owner = db.exec(select(Agency.id).where(Agency.code == agency)).one()
+                order = service.create_order(db, user_id, service.TEST_KIND, f"e2e-{amount}", amount,
+                                             service.TEST_DESCRIPTION, "/payments", agency_id=owner)
             start = service.start_payment(db, user_id, order.code, "sandbox", base_url=prod_app["url"])
             code = order.code
         with scope() as db:
@@ -137,3 +145,30 @@ def test_admin_reconciles_and_refunds(page: Page, prod_app: dict[str, str]) -> N
     page.locator("#refund-submit").click()
     expect(page.locator("#pay-admin-saved")).to_contain_text(code)
     expect(row.locator(".pay-status")).to_have_attribute("data-status", "partially_refunded")
+
+
+def test_finance_sees_and_refunds_only_its_agency(page: Page, prod_app: dict[str, str]) -> None:
+    ward_amount = 30000 + secrets.randbelow(900)
+    ward_code = _paid_order_for(prod_app, MAI, ward_amount, agency="ubnd-ban-co")
+    test_code = _paid_order_for(prod_app, KHOA, 11000 + secrets.randbelow(900))  # a test order: no agency
+
+    login(page, POLICE_OFFICIAL, next_path="/admin/payments")
+    expect(page.locator("#pay-scope")).to_contain_text("Công an phường Bàn Cờ")
+    expect(page.locator(f"#pay-staff-orders li[data-code={ward_code}]")).to_have_count(0)
+    pdf = page.request.get(f"/api/pay/receipt/{ward_code}.pdf")
+    assert pdf.status == 404  # the ward's receipt does not exist for the police
+    logout(page)
+
+    login(page, WARD_FINANCE, next_path="/admin/payments")
+    expect(page.locator("#pay-scope")).to_contain_text("UBND phường Bàn Cờ")
+    expect(page.locator(f"#pay-staff-orders li[data-code={test_code}]")).to_have_count(0)
+    row = page.locator(f"#pay-staff-orders li[data-code={ward_code}]")
+    expect(row).to_contain_text("Lê Thị Mai")
+    assert page.request.get(f"/api/pay/receipt/{ward_code}.pdf").status == 200
+    row.get_by_role("button").click()
+    page.locator("#f-refund-amount").fill(str(ward_amount))
+    page.locator("#f-refund-reason").fill("Hồ sơ bị trả lại, hoàn toàn bộ lệ phí")
+    page.locator("#f-refund-confirm").check()
+    page.locator("#refund-submit").click()
+    expect(page.locator("#pay-admin-saved")).to_contain_text(ward_code)
+    expect(row.locator(".pay-status")).to_have_attribute("data-status", "refunded")

@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.service import open_session
 from citizen_app.payments import api, sandbox, service
 from citizen_app.payments.models import PayNotification, PayOrder
-from tests.unit.payments.helpers import make_user, new_order
+from tests.unit.payments.helpers import make_agency, make_user, new_order, paid_order
 
 
 class Harness:
@@ -141,8 +142,8 @@ def test_receipt_pdf_and_csv_need_login(harness: Harness, db: Session) -> None:
     pdf = harness.client.get(f"/api/pay/receipt/{order.code}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert harness.client.get("/api/pay/admin/reconciliation.csv?from=2026-01-01&to=2026-01-02").status_code == 403
-    official = make_user(db, "Cán bộ", role="official")
-    harness.client.cookies.set("cds_sid", open_session(db, official.id))
+    admin = make_user(db, "Quản trị", role="admin")
+    harness.client.cookies.set("cds_sid", open_session(db, admin.id))
     db.commit()
     csv = harness.client.get("/api/pay/admin/reconciliation.csv?from=2026-01-01&to=2026-12-31&lang=en")
     assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("Day,Product kind")
@@ -153,3 +154,31 @@ def test_receipt_pdf_and_csv_need_login(harness: Harness, db: Session) -> None:
 def test_module_routes_exposed() -> None:
     paths = {getattr(r, "path", "") for r in api.ROUTES}
     assert {"/pay/sandbox/checkout", "/api/pay/ipn/{provider}", "/pay/return/{provider}"} <= paths
+
+
+def test_receipt_pdf_only_for_the_owning_agency(harness: Harness, db: Session,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "fulfilments", service.FulfilmentRegistry())  # no procedures hook on this fee
+    ward = make_agency(db, "ubnd-ban-co", "UBND phường Bàn Cờ", "Ban Co Ward People's Committee")
+    police = make_agency(db, "ca-ban-co", "Công an phường Bàn Cờ", "Ban Co Ward Police", kind="police")
+    fee = paid_order(db, make_user(db, "Lê Thị Mai"), 30_000, ward.id)
+    ward_official = make_user(db, "Phạm Văn Bình", role="official", agency_id=ward.id)
+    police_official = make_user(db, "Võ Thị Lan", role="official", agency_id=police.id)
+    tokens = {user.id: open_session(db, user.id) for user in (ward_official, police_official)}
+    db.commit()
+
+    harness.client.cookies.set("cds_sid", tokens[police_official.id])
+    other = harness.client.get(f"/api/pay/receipt/{fee.code}.pdf?lang=en")
+    unknown = harness.client.get("/api/pay/receipt/CDSZZZZZZZZZZ.pdf?lang=en")
+    assert other.status_code == unknown.status_code == 404  # another agency's receipt looks like no receipt
+    assert other.json() == unknown.json() == {"error": "payments.order_not_found",
+                                              "message": "Payment order not found."}
+    today = to_local(utcnow()).date().isoformat()
+    csv = harness.client.get(f"/api/pay/admin/reconciliation.csv?from={today}&to={today}")
+    assert csv.status_code == 200 and "30000" not in csv.text
+
+    harness.client.cookies.set("cds_sid", tokens[ward_official.id])
+    mine = harness.client.get(f"/api/pay/receipt/{fee.code}.pdf")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF-")
+    csv = harness.client.get(f"/api/pay/admin/reconciliation.csv?from={today}&to={today}")
+    assert csv.status_code == 200 and ",30000," in csv.text

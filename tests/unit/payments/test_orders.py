@@ -242,7 +242,10 @@ def test_ownership_and_provider_lock(db: Session) -> None:
     with pytest.raises(DomainError, match="unknown_provider"):
         service.start_payment(db, owner.id, order.code, "momo")
     official = make_user(db, "C", role="official")
-    assert service.get_order(db, official.id, order.code).id == order.id
+    with pytest.raises(NotFound):
+        service.get_order(db, official.id, order.code)  # a test order belongs to no agency
+    admin = make_user(db, "D", role="admin")
+    assert service.get_order(db, admin.id, order.code).id == order.id
 
 
 def test_bad_transition_refused(db: Session) -> None:

@@ -13,7 +13,7 @@ from citizen_app.identity.state import AuthState
 from citizen_app.payments import service
 from citizen_app.payments.models import PayOrder
 from citizen_app.payments.state import OrderState, PayAdminState, PaymentsState, clean_code, parse_amount
-from tests.unit.payments.helpers import gateway_ipn, make_user, new_order
+from tests.unit.payments.helpers import gateway_ipn, make_agency, make_user, new_order, paid_order
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +111,47 @@ async def test_only_staff_can_refund(app_db) -> None:  # noqa: ANN001
     await PayAdminState.refund.fn(staff, {"amount": "10.000", "reason": "Thu trùng", "confirm": "on"})
     assert staff.error == {} and "10.000 ₫" in staff.saved["vi"]
     assert _order(code).refunded_vnd == 10000 and _order(code).status == "partially_refunded"
+
+
+async def test_reconciliation_page_shows_only_the_agency_s_money(app_db) -> None:  # noqa: ANN001
+    with Session(app_db, expire_on_commit=False) as db:
+        ward = make_agency(db, "ubnd-ban-co", "UBND phường Bàn Cờ", "Ban Co Ward People's Committee")
+        police = make_agency(db, "ca-ban-co", "Công an phường Bàn Cờ", "Ban Co Ward Police", kind="police")
+        payer = make_user(db, "Lê Thị Mai")
+        ward_fee = paid_order(db, payer, 40_000, ward.id).code
+        police_fee = paid_order(db, payer, 15_000, police.id).code
+        ward_official = make_user(db, "Phạm Văn Bình", "official", ward.id).id
+        ward_finance = make_user(db, "Trương Ngọc Hân", "finance", ward.id).id
+        police_official = make_user(db, "Võ Thị Lan", "official", police.id).id
+
+    other = _login(police_official)(PayAdminState)
+    await PayAdminState.load.fn(other)
+    assert [o["code"] for o in other.orders] == [police_fee] and other.total["paid"] == "15.000 ₫"
+    assert other.scope["vi"] == "Chỉ các khoản thu của Công an phường Bàn Cờ." and other.can_refund is False
+    other.refund_code = ward_fee  # a crafted event naming the other agency's order
+    await PayAdminState.refund.fn(other, {"amount": "40000", "reason": "Hoàn nhầm", "confirm": "on"})
+    assert other.error["en"] == "You are not allowed to do this."
+
+    reader = _login(ward_official)(PayAdminState)
+    await PayAdminState.load.fn(reader)
+    assert [o["code"] for o in reader.orders] == [ward_fee] and reader.can_refund is False
+    PayAdminState.pick_refund.fn(reader, ward_fee)
+    assert reader.refund_code == ""  # no refund form for officials
+    reader.refund_code = ward_fee
+    await PayAdminState.refund.fn(reader, {"amount": "40000", "reason": "Hoàn cho dân", "confirm": "on"})
+    assert reader.error["en"] == "You are not allowed to do this." and _order(ward_fee).refunded_vnd == 0
+
+    finance = _login(ward_finance)(PayAdminState)
+    await PayAdminState.load.fn(finance)
+    assert [o["code"] for o in finance.orders] == [ward_fee] and finance.can_refund is True
+    finance.refund_code = police_fee  # crafted: the other agency's order does not exist for ward finance
+    await PayAdminState.refund.fn(finance, {"amount": "15000", "reason": "Hoàn nhầm", "confirm": "on"})
+    assert finance.error["en"] == "Payment order not found." and _order(police_fee).status == "paid"
+    PayAdminState.pick_refund.fn(finance, ward_fee)
+    await PayAdminState.refund.fn(finance, {"amount": "40000", "reason": "", "confirm": "on"})
+    assert finance.error["en"] == "Please give a refund reason." and _order(ward_fee).status == "paid"
+    await PayAdminState.refund.fn(finance, {"amount": "40000", "reason": "Hồ sơ bị trả lại", "confirm": "on"})
+    assert finance.error == {} and _order(ward_fee).status == "refunded"
 
 
 async def test_test_orders_need_a_login_and_a_whole_amount(app_db) -> None:  # noqa: ANN001

@@ -7,8 +7,9 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from sqlmodel import select
 
-from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.identity.models import Agency
 from citizen_app.identity.signing import validate_signed_pdf
 from citizen_app.identity.wallet_models import IdentityProfile
@@ -108,3 +109,20 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     checks = validate_signed_pdf(content)
     assert state == "signed" and len(checks) == 1 and checks[0].trusted and "ca-ban-co" in checks[0].signer
     assert [row.en for row in flow.timeline(db, signer.mai.id, dossier_id)][-1] == "Result delivered"
+
+
+def test_fee_order_belongs_to_the_receiving_agency(db, signer) -> None:  # noqa: ANN001
+    from citizen_app.payments import service as payments
+    from citizen_app.payments.models import PayOrder
+
+    dossier_id = _draft(db, signer)
+    view = flow.prepare_signature(db, signer.mai.id, dossier_id)
+    flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
+    flow.submit(db, signer.mai.id, dossier_id)
+    flow.start_fee_payment(db, signer.mai.id, dossier_id)
+    db.commit()
+    order = db.exec(select(PayOrder).where(PayOrder.product_ref == str(dossier_id))).one()
+    assert order.agency_id == db.get(service.ProcDossier, dossier_id).agency_id == signer.lan.agency_id
+    assert payments.get_order(db, signer.lan.id, order.code).id == order.id  # the receiving police see it
+    with pytest.raises(NotFound):
+        payments.get_order(db, signer.committee_officer.id, order.code)  # the ward committee does not
