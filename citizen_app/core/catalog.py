@@ -140,7 +140,9 @@ def _problem(error: dict[str, Any]) -> str:
         return str(ctx["error"])
     if kind in _TYPE_WORDS:
         return f"must be {_TYPE_WORDS[kind]}, not {type(error['input']).__name__}"
-    return str(error["msg"])
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    return str(error["msg"]).replace("Input should be", "must be")
 
 
 def _place(error: dict[str, Any], file: str, per_file: bool) -> tuple[str, str]:
