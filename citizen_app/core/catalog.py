@@ -165,17 +165,17 @@ def validate_catalog(data: Any, model: type[M], file: str, *, per_file: bool = F
     raise CatalogError(*found[0], others=tuple(f"{f}: {p}: {m}" for f, p, m in found[1:]))
 
 
-def read_json(path: Path) -> Any:
-    """The parsed file, or ``CatalogError`` when it is missing or not JSON."""
+def read_json(path: Path, label: str | None = None) -> Any:
+    """The parsed file, or ``CatalogError`` (naming it ``label``, by default ``file_label``) if unreadable."""
+    label = label or file_label(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogError(file_label(path), "(file)", f"cannot be read: {exc.strerror}") from exc
+        raise CatalogError(label, "(file)", f"cannot be read: {exc.strerror}") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CatalogError(file_label(path), f"line {exc.lineno} column {exc.colno}",
-                           f"invalid JSON: {exc.msg}") from exc
+        raise CatalogError(label, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
 
 
 def load_file(path: Path, model: type[M]) -> M:
