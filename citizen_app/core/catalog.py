@@ -13,6 +13,7 @@ below the validated object, so the message names the exact place.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from citizen_app.core.config import ROOT
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 _MAX_LISTED = 20
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TYPE_WORDS = {"string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
                "float_type": "a number", "dict_type": "an object", "model_type": "an object",
                "list_type": "a list", "none_required": "null"}
@@ -59,12 +61,12 @@ class CatalogModel(BaseModel):
 
 
 def _iso_date(value: Any) -> date:
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError("must be an ISO date (yyyy-mm-dd)")
+    raise ValueError(f"must be an ISO date (yyyy-mm-dd), not {value!r}")
 
 
 def _not_blank(value: str) -> str:
@@ -146,7 +148,8 @@ def _problem(error: dict[str, Any]) -> str:
 
 
 def _place(error: dict[str, Any], file: str, per_file: bool) -> tuple[str, str]:
-    loc: Loc = tuple(error["loc"]) + tuple((error.get("ctx") or {}).get("at", ()) if error["type"] == "catalog" else ())
+    below = (error.get("ctx") or {}).get("at", ()) if error["type"] == "catalog" else ()
+    loc: Loc = (*error["loc"], *below)
     if per_file and loc:
         return f"{file}/{loc[0]}", render_path(loc[1:])
     return file, render_path(loc)
