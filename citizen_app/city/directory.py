@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal, get_args
 from urllib.parse import urlencode
 
+from pydantic import model_validator
+
 from citizen_app.city.text import contains_all, fold, ward_key
+from citizen_app.core.catalog import CatalogModel, Text, invalid, load_file, require_unique
 from citizen_app.core.config import ROOT
 from citizen_app.core.errors import DomainError
 
 HELP_FILE = ROOT / "data" / "city" / "help_points.json"
-KINDS = ("ward_office", "digital_team")
+Kind = Literal["ward_office", "digital_team"]
+KINDS = get_args(Kind)
 
 
 @dataclass(frozen=True)
@@ -60,27 +65,54 @@ class Directory:
         return sorted({p.ward for p in self.points}, key=fold)
 
 
-def _point(raw: dict, topics: dict[str, Topic]) -> HelpPoint:
-    if raw["kind"] not in KINDS:
-        raise ValueError(f"help_points.json: {raw.get('code')}: unknown kind {raw['kind']!r}")
-    unknown = [t for t in raw["helps_with"] if t not in topics]
-    if unknown:
-        raise ValueError(f"help_points.json: {raw['code']}: unknown topics {unknown}")
-    lat, lon = raw.get("lat"), raw.get("lon")
-    return HelpPoint(raw["code"], raw["kind"], raw["ward"], raw["name_vi"], raw["name_en"], raw["address"],
-                     raw["hours_vi"], raw["hours_en"], raw.get("phone", ""), raw.get("email", ""),
-                     tuple(raw["helps_with"]), float(lat) if lat is not None else None,
-                     float(lon) if lon is not None else None)
+class TopicSpec(CatalogModel):
+    code: str
+    vi: Text
+    en: Text
+
+
+class HelpPointSpec(CatalogModel):
+    code: str
+    kind: Kind
+    ward: Text
+    name_vi: Text
+    name_en: Text
+    address: Text
+    hours_vi: str
+    hours_en: str
+    phone: str = ""
+    email: str = ""
+    helps_with: list[str]
+    lat: float | None = None
+    lon: float | None = None
+
+
+class HelpFile(CatalogModel):
+    """``data/city/help_points.json``."""
+
+    sample_data: bool = False
+    topics: list[TopicSpec]
+    points: list[HelpPointSpec]
+
+    @model_validator(mode="after")
+    def _references(self) -> HelpFile:
+        require_unique(self.topics, "code", "topics")
+        require_unique(self.points, "code", "points")
+        topics = {topic.code for topic in self.topics}
+        for index, point in enumerate(self.points):
+            for position, topic in enumerate(point.helps_with):
+                if topic not in topics:
+                    raise invalid(f"unknown topic {topic!r}", "points", index, "helps_with", position)
+        return self
 
 
 @lru_cache(maxsize=1)
-def directory() -> Directory:
-    raw = json.loads(HELP_FILE.read_text(encoding="utf-8"))
-    topics = {t["code"]: Topic(t["code"], t["vi"], t["en"]) for t in raw["topics"]}
-    points = tuple(_point(p, topics) for p in raw["points"])
-    if len({p.code for p in points}) != len(points):
-        raise ValueError("help_points.json: duplicate codes")
-    return Directory(bool(raw.get("sample_data")), topics, points)
+def directory(path: Path = HELP_FILE) -> Directory:
+    raw = load_file(path, HelpFile)
+    topics = {t.code: Topic(t.code, t.vi, t.en) for t in raw.topics}
+    points = tuple(HelpPoint(p.code, p.kind, p.ward, p.name_vi, p.name_en, p.address, p.hours_vi, p.hours_en,
+                             p.phone, p.email, tuple(p.helps_with), p.lat, p.lon) for p in raw.points)
+    return Directory(raw.sample_data, topics, points)
 
 
 def search_points(query: str = "", ward: str = "", kind: str = "") -> list[HelpPoint]:

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
+from pydantic import Field, model_validator
 from sqlalchemy import LargeBinary, Table, func, inspect, or_, select
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as sm_select
 
 from citizen_app.city.models import DATA_REQUEST_STATUSES, CityDataRequest
+from citizen_app.core.catalog import CatalogModel, Text, invalid, load_file, require_unique
 from citizen_app.core.config import ROOT
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.registry import import_all_models
@@ -28,6 +31,7 @@ from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import require_role
 
+RETENTION_FILE = ROOT / "data" / "city" / "data_retention.json"
 USER_TARGET = "user_account.id"
 EXPORT_FORMAT = "cong-dan-so/my-data/1"
 # Never exported: secrets and key material, whatever table they sit in.
@@ -117,14 +121,34 @@ def user_tables() -> list[UserTable]:
     return found
 
 
+class RetentionRule(CatalogModel):
+    match: Text
+    policy: Literal["delete", "anonymise", "keep", "review"]
+    label_vi: Text
+    label_en: Text
+    reason_vi: Text
+    reason_en: Text
+
+
+class RetentionFile(CatalogModel):
+    """``data/city/data_retention.json``: what a deletion request removes, by table name or prefix."""
+
+    deadline_hours: int = Field(gt=0)
+    rules: list[RetentionRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_last(self) -> RetentionFile:
+        require_unique(self.rules, "match", "rules")
+        if self.rules[-1].match != "*":
+            raise invalid("the last rule must be the '*' default", "rules", len(self.rules) - 1, "match")
+        return self
+
+
 @lru_cache(maxsize=1)
-def retention_rules() -> tuple[int, tuple[Rule, ...]]:
-    raw = json.loads((ROOT / "data" / "city" / "data_retention.json").read_text(encoding="utf-8"))
-    rules = tuple(Rule(r["match"], r["policy"], r["label_vi"], r["label_en"], r["reason_vi"], r["reason_en"])
-                  for r in raw["rules"])
-    if any(r.policy not in ("delete", "anonymise", "keep", "review") for r in rules) or rules[-1].match != "*":
-        raise ValueError("data_retention.json: bad policy or missing '*' default")
-    return int(raw["deadline_hours"]), rules
+def retention_rules(path: Path = RETENTION_FILE) -> tuple[int, tuple[Rule, ...]]:
+    raw = load_file(path, RetentionFile)
+    return raw.deadline_hours, tuple(Rule(r.match, r.policy, r.label_vi, r.label_en, r.reason_vi, r.reason_en)
+                                     for r in raw.rules)
 
 
 def rule_for(table: str) -> Rule:

@@ -1,23 +1,34 @@
-"""Data catalogs of the board (categories, states, templates, city outline, holidays), loaded once and validated."""
+"""Data catalogs of the board (categories, states, templates, city outline, holidays), loaded once and validated.
+
+The models below describe each file; ``CatalogError`` names the file and the field of any problem.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import Field, model_validator
+
+from citizen_app.core.catalog import (
+    CatalogError,
+    CatalogModel,
+    Text,
+    file_label,
+    invalid,
+    read_json,
+    require_unique,
+    validate_catalog,
+)
 from citizen_app.core.config import ROOT
+from citizen_app.core.holidays import holidays
+
+__all__ = ["CatalogError", "Catalog", "Category", "build_catalog", "load_catalog"]
 
 DATA = ROOT / "data"
-ATTRIBUTE_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
-OPEN311_TYPES = {"realtime", "batch", "blackbox"}
-
-
-class CatalogError(ValueError):
-    """A data file is malformed: raised at start-up, never at request time."""
 
 
 @dataclass(frozen=True)
@@ -113,71 +124,228 @@ class Catalog:
         return tuple(s.code for s in self.stages.values() if s.open311 == "closed")
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CatalogError(f"{path}: {exc}") from exc
+class AttributeValue(CatalogModel):
+    key: str
+    name_vi: Text
+    name_en: Text
 
 
-def _attribute(raw: dict[str, Any], where: str) -> Attribute:
-    if raw.get("datatype") not in ATTRIBUTE_TYPES:
-        raise CatalogError(f"{where}: bad datatype {raw.get('datatype')!r}")
-    values = tuple((str(v["key"]), v["name_vi"], v["name_en"]) for v in raw.get("values", []))
-    if raw["datatype"].endswith("valuelist") and not values:
-        raise CatalogError(f"{where}: list attribute without values")
-    return Attribute(str(raw["code"]), raw["datatype"], bool(raw.get("required")), int(raw["order"]),
-                     raw["description_vi"], raw["description_en"], values)
+class AttributeSpec(CatalogModel):
+    code: str
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool = False
+    order: int
+    description_vi: Text
+    description_en: Text
+    values: list[AttributeValue] = []
+
+    @model_validator(mode="after")
+    def _list_has_values(self) -> AttributeSpec:
+        if self.datatype.endswith("valuelist") and not self.values:
+            raise invalid("list attribute without values", "values")
+        return self
 
 
-def _category(raw: dict[str, Any]) -> Category:
-    code = raw["code"]
-    attributes = tuple(_attribute(a, f"category {code}") for a in raw.get("attributes", []))
-    if len({a.code for a in attributes}) != len(attributes) or len({a.order for a in attributes}) != len(attributes):
-        raise CatalogError(f"category {code}: attribute codes and orders must be unique")
-    if raw.get("open311_type", "realtime") not in OPEN311_TYPES:
-        raise CatalogError(f"category {code}: bad open311_type")
-    return Category(code, raw["name_vi"], raw["name_en"], raw["description_vi"], raw["description_en"],
-                    raw["group_vi"], raw["group_en"], raw.get("keywords", ""), raw["agency"],
-                    int(raw["deadline_working_days"]), int(raw.get("duplicate_radius_m", 250)),
-                    raw.get("open311_type", "realtime"), raw.get("emergency"), attributes)
+class CategorySpec(CatalogModel):
+    code: str
+    group_vi: Text
+    group_en: Text
+    name_vi: Text
+    name_en: Text
+    description_vi: Text
+    description_en: Text
+    keywords: str = ""
+    agency: str
+    deadline_working_days: int = Field(ge=0)
+    duplicate_radius_m: int = Field(250, ge=0)  # 0: the default radius
+    open311_type: Literal["realtime", "batch", "blackbox"] = "realtime"
+    emergency: str | None = None
+    attributes: list[AttributeSpec] = []
+
+    @model_validator(mode="after")
+    def _unique_attributes(self) -> CategorySpec:
+        require_unique(self.attributes, "code", "attributes")
+        require_unique(self.attributes, "order", "attributes")
+        return self
+
+    def category(self) -> Category:
+        attributes = tuple(Attribute(a.code, a.datatype, a.required, a.order, a.description_vi, a.description_en,
+                                     tuple((v.key, v.name_vi, v.name_en) for v in a.values))
+                           for a in self.attributes)
+        return Category(self.code, self.name_vi, self.name_en, self.description_vi, self.description_en,
+                        self.group_vi, self.group_en, self.keywords, self.agency, self.deadline_working_days,
+                        self.duplicate_radius_m, self.open311_type, self.emergency, attributes)
 
 
-def _states(raw: dict[str, Any]) -> tuple[dict[str, Stage], dict[str, Outcome], str]:
-    stages = {s["code"]: Stage(s["code"], s["label_vi"], s["label_en"], s["group"], s["open311"],
-                               bool(s["terminal"]), tuple(s["next"])) for s in raw["stages"]}
-    for stage in stages.values():
-        if stage.open311 not in ("open", "closed"):
-            raise CatalogError(f"stage {stage.code}: open311 must be open or closed")
-        for nxt in stage.next:
-            if nxt not in stages:
-                raise CatalogError(f"stage {stage.code}: unknown next stage {nxt}")
-    outcomes = {o["code"]: Outcome(o["code"], o["label_vi"], o["label_en"], o["kind"],
-                                   bool(o["needs_after_photo"]), bool(o["needs_confirmation"]))
-                for o in raw["outcomes"]}
-    if raw["initial"] not in stages:
-        raise CatalogError("states: unknown initial stage")
-    return stages, outcomes, raw["initial"]
+class CategoriesFile(CatalogModel):
+    triage_working_days: int = Field(ge=0)
+    confirm_days: int = Field(ge=0)
+    default_duplicate_radius_m: int = Field(gt=0)
+    categories: list[CategorySpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> CategoriesFile:
+        require_unique(self.categories, "code", "categories")
+        return self
 
 
-def _dates(items: list[dict[str, Any]]) -> frozenset[date]:
-    return frozenset(date.fromisoformat(item["date"]) for item in items)
+class StageSpec(CatalogModel):
+    code: str
+    label_vi: Text
+    label_en: Text
+    group: str
+    open311: Literal["open", "closed"]
+    terminal: bool
+    next: list[str]
+
+
+class OutcomeSpec(CatalogModel):
+    code: str
+    label_vi: Text
+    label_en: Text
+    kind: str
+    needs_after_photo: bool
+    needs_confirmation: bool
+
+
+class StatesFile(CatalogModel):
+    """Two-track status: the stages a report moves through, and the outcomes an agency records."""
+
+    initial: str
+    stages: list[StageSpec] = Field(min_length=1)
+    outcomes: list[OutcomeSpec]
+
+    @model_validator(mode="after")
+    def _references(self) -> StatesFile:
+        require_unique(self.stages, "code", "stages")
+        require_unique(self.outcomes, "code", "outcomes")
+        codes = {stage.code for stage in self.stages}
+        for index, stage in enumerate(self.stages):
+            for position, nxt in enumerate(stage.next):
+                if nxt not in codes:
+                    raise invalid(f"unknown next stage {nxt!r}", "stages", index, "next", position)
+        if self.initial not in codes:
+            raise invalid(f"unknown stage {self.initial!r}", "initial")
+        return self
+
+
+class Template(CatalogModel):
+    code: str
+    vi: Text
+    en: Text
+
+
+class TemplatesFile(CatalogModel):
+    templates: list[Template]
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> TemplatesFile:
+        require_unique(self.templates, "code", "templates")
+        return self
+
+
+Point = Annotated[list[float], Field(min_length=2, max_length=2)]  # [lon, lat]
+
+
+class BBox(CatalogModel):
+    min_lat: float
+    max_lat: float
+    min_lon: float
+    max_lon: float
+
+
+class AreaFile(CatalogModel):
+    """The city's outline: rings of ``[lon, lat]`` points."""
+
+    bbox: BBox
+    polygons: list[Annotated[list[Point], Field(min_length=3)]] = Field(min_length=1)
+
+
+class Open311File(CatalogModel):
+    changeset: str
+    contact_vi: str
+    key_service_vi: str
+    path: str
+    specification: str
+    type: str
+    max_window_days: int = Field(gt=0)
+    max_requests: int = Field(gt=0)
+
+
+class AgencyRecord(CatalogModel):
+    code: str
+    name_vi: Text
+    name_en: Text
+    kind: str
+    ward: str
+    parent_code: str | None
+
+
+class AgenciesFile(CatalogModel):
+    """``data/agencies.json``, shared: the agencies seeded into the database."""
+
+    agencies: list[AgencyRecord]
+
+    @model_validator(mode="after")
+    def _references(self) -> AgenciesFile:
+        require_unique(self.agencies, "code", "agencies")
+        codes = {agency.code for agency in self.agencies}
+        for index, agency in enumerate(self.agencies):
+            if agency.parent_code is not None and agency.parent_code not in codes:
+                raise invalid(f"unknown agency {agency.parent_code!r}", "agencies", index, "parent_code")
+        return self
+
+
+class BoardFiles(CatalogModel):
+    """The board's data files together (keyed by their place under ``data/``), for checks across files."""
+
+    categories: CategoriesFile = Field(alias="feedback/categories.json")
+    states: StatesFile = Field(alias="feedback/states.json")
+    area: AreaFile = Field(alias="feedback/hcmc_area.json")
+    templates: TemplatesFile = Field(alias="feedback/reply_templates.json")
+    open311: Open311File = Field(alias="feedback/open311.json")
+    agencies: AgenciesFile | None = Field(None, alias="agencies.json")
+
+    @model_validator(mode="after")
+    def _agencies_exist(self) -> BoardFiles:
+        if self.agencies is None:
+            return self
+        codes = {agency.code for agency in self.agencies.agencies}
+        for index, category in enumerate(self.categories.categories):
+            if category.agency not in codes:
+                raise invalid(f"unknown agency {category.agency!r} (not in agencies.json)",
+                              "feedback/categories.json", "categories", index, "agency")
+        return self
+
+
+FILES = tuple(info.alias for info in BoardFiles.model_fields.values() if info.alias)
+
+
+def build_catalog(data_dir: Path = DATA) -> Catalog:
+    """Read and check the board's files under ``data_dir``; ``CatalogError`` names the file and the field."""
+    folder = file_label(data_dir)
+    raw = {name: read_json(data_dir / name, f"{folder}/{name}") for name in FILES
+           if name != "agencies.json" or (data_dir / name).exists()}
+    files = validate_catalog(raw, BoardFiles, folder, per_file=True)
+    days = holidays(data_dir / "holidays" / "vn_holidays.json")
+    states = files.states
+    return Catalog(
+        categories={c.code: c.category() for c in files.categories.categories},
+        stages={s.code: Stage(s.code, s.label_vi, s.label_en, s.group, s.open311, s.terminal, tuple(s.next))
+                for s in states.stages},
+        outcomes={o.code: Outcome(o.code, o.label_vi, o.label_en, o.kind, o.needs_after_photo, o.needs_confirmation)
+                  for o in states.outcomes},
+        initial_stage=states.initial,
+        templates={t.code: {"vi": t.vi, "en": t.en} for t in files.templates.templates},
+        triage_working_days=files.categories.triage_working_days, confirm_days=files.categories.confirm_days,
+        default_radius_m=files.categories.default_duplicate_radius_m,
+        polygons=tuple(tuple((p[0], p[1]) for p in ring) for ring in files.area.polygons),
+        bbox=files.area.bbox.model_dump(), holidays=days.days_off(), extra_working_days=days.make_up_days(),
+        open311=files.open311.model_dump(), agencies=tuple(raw.get("agencies.json", {}).get("agencies", ())),
+    )
 
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    cats = _load(DATA / "feedback" / "categories.json")
-    states = _load(DATA / "feedback" / "states.json")
-    area = _load(DATA / "feedback" / "hcmc_area.json")
-    holidays = _load(DATA / "holidays" / "vn_holidays.json")
-    agencies_path = DATA / "agencies.json"
-    agencies = tuple(_load(agencies_path).get("agencies", [])) if agencies_path.exists() else ()
-    categories = {c["code"]: _category(c) for c in cats["categories"]}
-    stages, outcomes, initial = _states(states)
-    templates = {t["code"]: {"vi": t["vi"], "en": t["en"]}
-                 for t in _load(DATA / "feedback" / "reply_templates.json")["templates"]}
-    polygons = tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in area["polygons"])
-    return Catalog(categories, stages, outcomes, initial, templates, int(cats["triage_working_days"]),
-                   int(cats["confirm_days"]), int(cats["default_duplicate_radius_m"]), polygons, area["bbox"],
-                   _dates(holidays["holidays"]), _dates(holidays.get("extra_working_days", [])),
-                   _load(DATA / "feedback" / "open311.json"), agencies)
+    """The validated catalogue, loaded once per process."""
+    return build_catalog()

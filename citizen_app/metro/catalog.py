@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
 
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
+
+from citizen_app.core.catalog import (
+    CatalogError,
+    CatalogModel,
+    IsoDate,
+    Text,
+    file_label,
+    invalid,
+    read_json,
+    validate_catalog,
+)
 from citizen_app.core.config import ROOT
 
 DATA_DIR = ROOT / "data" / "metro"
@@ -26,10 +38,7 @@ REQUIRED_GTFS = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_tim
                  "frequencies.txt", "feed_info.txt", "networks.txt", "route_networks.txt", "areas.txt",
                  "stop_areas.txt", "fare_media.txt", "rider_categories.txt", "fare_products.txt",
                  "fare_leg_rules.txt")
-
-
-class CatalogError(ValueError):
-    """The data files are inconsistent; raised at start-up, never to riders."""
+F = TypeVar("F", bound="LineFiles")
 
 
 @dataclass(frozen=True)
@@ -115,91 +124,352 @@ def fallback_fares_k(km: Decimal, rule: dict[str, str]) -> tuple[int, int]:
     return cash, cash - int(rule["cashless_discount_k"])
 
 
-def _load_stations(gtfs: Path, prefix: str) -> tuple[Station, ...]:
-    names = {row["stop_id"]: row for row in read_csv(gtfs / "stops.txt")}
-    first_trip: str | None = None
-    stations: list[Station] = []
-    for row in read_csv(gtfs / "stop_times.txt"):
-        first_trip = first_trip or row["trip_id"]
-        if row["trip_id"] != first_trip:
-            break
-        stop = names.get(row["stop_id"])
-        if stop is None or not row["stop_id"].startswith(prefix):
-            raise CatalogError(f"stop_times references unknown stop {row['stop_id']}")
-        stations.append(Station(row["stop_id"], len(stations) + 1, stop["stop_name"],
-                                stop.get("tts_stop_name") or stop["stop_name"], Decimal(row["shape_dist_traveled"])))
-    if len(stations) < 2 or len(stations) > 250:
-        raise CatalogError("a line needs 2..250 stations")
-    return tuple(stations)
+# --- the files, as models ---------------------------------------------------------------------
 
 
-def _load_prices(gtfs: Path, categories: set[str]) -> dict[tuple[str, str, str], int]:
-    media = {row["fare_media_id"] for row in read_csv(gtfs / "fare_media.txt")}
-    prices: dict[tuple[str, str, str], int] = {}
-    for row in read_csv(gtfs / "fare_products.txt"):
-        category = row.get("rider_category_id") or "adult"
-        if row["fare_media_id"] not in media or category not in categories or row["currency"] != "VND":
-            raise CatalogError(f"fare_products row invalid: {row}")
-        amount = Decimal(row["amount"])
-        if amount < 0 or amount != amount.to_integral_value():
-            raise CatalogError(f"VND amount must be a whole non-negative number: {row}")
-        prices[(row["fare_product_id"], row["fare_media_id"], category)] = int(amount)
-    return prices
+def _decimal(value: Any) -> Decimal:
+    try:
+        number = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"must be a number, not {value!r}")
+    return number
 
 
-def _load_leg_rules(gtfs: Path, stations: tuple[Station, ...], products: set[str]) -> dict:
-    areas = {row["stop_id"]: row["area_id"] for row in read_csv(gtfs / "stop_areas.txt")}
-    area_to_stop = {area: stop for stop, area in areas.items()}
-    rules: dict[tuple[str, str], tuple[str, str]] = {}
-    for row in read_csv(gtfs / "fare_leg_rules.txt"):
-        origin, dest = area_to_stop.get(row["from_area_id"]), area_to_stop.get(row["to_area_id"])
-        if origin is None or dest is None or row["fare_product_id"] not in products:
-            raise CatalogError(f"fare_leg_rules row invalid: {row}")
-        rules[(origin, dest)] = (row["fare_product_id"], row.get("leg_group_id", ""))
-    missing = [(a.code, b.code) for a in stations for b in stations if a != b and (a.code, b.code) not in rules]
-    if missing:
-        raise CatalogError(f"fare_leg_rules misses {len(missing)} station pairs, e.g. {missing[0]}")
-    return rules
+def _whole_vnd(value: Any) -> int:
+    amount = _decimal(value)
+    if amount < 0 or amount != amount.to_integral_value():
+        raise ValueError("VND amount must be a whole non-negative number")
+    return int(amount)
 
 
-def _load_products(config: dict) -> dict[str, Product]:
-    products = {pid: Product(id=pid, **spec) for pid, spec in config["products"].items()}
-    codes = [p.code for p in products.values()]
-    if len(set(codes)) != len(codes) or not all(0 < c < 256 for c in codes):
-        raise CatalogError("product codes must be unique bytes")
-    return products
+def _number_text(value: str) -> str:
+    _decimal(value)
+    return value
 
 
-def _load_free_days(config: dict) -> tuple[FreeDay, ...]:
-    return tuple(FreeDay(date.fromisoformat(d["from"]), date.fromisoformat(d["to"]), tuple(d["channels"]),
-                         d["label_vi"], d["label_en"], d.get("source", "")) for d in config["free_ride_days"])
+def _whole_text(value: str) -> str:
+    if not value.lstrip("-").isdigit():
+        raise ValueError(f"must be a whole number, not {value!r}")
+    return value
+
+
+Km = Annotated[Decimal, BeforeValidator(_decimal)]
+VndAmount = Annotated[int, BeforeValidator(_whole_vnd)]
+NumberText = Annotated[str, AfterValidator(_number_text)]
+WholeText = Annotated[str, AfterValidator(_whole_text)]
+Byte = Annotated[int, Field(ge=0, le=255)]
+
+
+class LineSpec(CatalogModel):
+    route_id: Text
+    network_id: Text
+    station_prefix: Text
+    source: str = ""
+
+
+class FallbackRule(CatalogModel):
+    formula: str
+    base_k: NumberText
+    free_km: NumberText
+    per_km_k: NumberText
+    min_k: WholeText
+    max_k: WholeText
+    cashless_discount_k: WholeText
+    leg_group_id: Text
+    cash_media_id: Text
+    cashless_media_id: Text
+
+
+class FareTable(CatalogModel):
+    status: str
+    estimate_leg_groups: list[str] = []
+    note_vi: str = ""
+    note_en: str = ""
+    fallback_rule: FallbackRule
+
+
+class PaymentMedia(CatalogModel):
+    """GTFS ``fare_media_id`` of each way to pay."""
+
+    cash: Text
+    cashless: Text
+
+
+class RiderCategory(CatalogModel):
+    code: Byte
+
+
+class Validity(CatalogModel):
+    type: Literal["purchase_day", "calendar_days"]
+    days: int | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _days_when_counted(self) -> Validity:
+        if self.type == "calendar_days" and self.days is None:
+            raise invalid("missing", "days")
+        return self
+
+
+class ProductSpec(CatalogModel):
+    code: Annotated[int, Field(gt=0, le=255)]  # one byte inside the QR
+    kind: Literal["single", "pass"]
+    validity: Validity
+    name_vi: Text
+    name_en: Text
+    fare_product_id: str | None = None
+    requires_claim: str | None = None
+    only_on_free_days: bool = False
+
+
+class FreeRideDay(CatalogModel):
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
+    channels: list[str] = Field(min_length=1)
+    label_vi: Text
+    label_en: Text
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> FreeRideDay:
+        if self.end < self.start:
+            raise invalid("must not be before from", "to")
+        return self
+
+
+class Concession(CatalogModel):
+    claim: Text
+    rider_category: Text
+    product: Text
+    rule_vi: Text
+    rule_en: Text
+
+
+class JourneyRules(CatalogModel):
+    max_journey_minutes: int = Field(gt=0)
+    passback_minutes: int = Field(ge=0)
+    proof_window_seconds: int = Field(gt=0)
+    proof_refresh_seconds: int = Field(gt=0)
+    denylist_max_age_online_seconds: int = Field(gt=0)
+    denylist_max_age_offline_hours: int = Field(gt=0)
+    unfinished_journey_rule_vi: Text
+    unfinished_journey_rule_en: Text
+
+
+class MetroConfig(CatalogModel):
+    """``metro.json``: what GTFS cannot say."""
+
+    line: LineSpec
+    fare_table: FareTable
+    payment_media: PaymentMedia
+    rider_categories: dict[str, RiderCategory]
+    products: dict[str, ProductSpec]
+    free_ride_days: list[FreeRideDay]
+    concessions: list[Concession]
+    journey_rules: JourneyRules
+
+    @model_validator(mode="after")
+    def _references(self) -> MetroConfig:
+        for place, codes in (("products", {k: v.code for k, v in self.products.items()}),
+                             ("rider_categories", {k: v.code for k, v in self.rider_categories.items()})):
+            seen: set[int] = set()
+            for key, code in codes.items():
+                if code in seen:
+                    raise invalid(f"duplicate code {code} (codes must be unique bytes)", place, key, "code")
+                seen.add(code)
+        for index, concession in enumerate(self.concessions):
+            if concession.rider_category not in self.rider_categories:
+                raise invalid("unknown rider category", "concessions", index, "rider_category")
+            if concession.product not in self.products:
+                raise invalid("unknown product", "concessions", index, "product")
+        return self
+
+
+class GtfsRow(CatalogModel):
+    """One CSV row: only the columns we read are declared; GTFS allows others."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class RouteRow(GtfsRow):
+    route_id: Text
+
+
+class StopRow(GtfsRow):
+    stop_id: Text
+    stop_name: Text
+    tts_stop_name: str = ""
+
+
+class StopTimeRow(GtfsRow):
+    trip_id: Text
+    stop_id: Text
+    shape_dist_traveled: Km
+
+
+class FareMediaRow(GtfsRow):
+    fare_media_id: Text
+
+
+class RiderCategoryRow(GtfsRow):
+    rider_category_id: Text
+
+
+class FareProductRow(GtfsRow):
+    fare_product_id: Text
+    fare_media_id: Text
+    amount: VndAmount
+    currency: Literal["VND"]
+    rider_category_id: str = ""
+
+    @property
+    def category(self) -> str:
+        return self.rider_category_id or "adult"
+
+
+class StopAreaRow(GtfsRow):
+    area_id: Text
+    stop_id: Text
+
+
+class FareLegRuleRow(GtfsRow):
+    leg_group_id: str = ""
+    from_area_id: Text
+    to_area_id: Text
+    fare_product_id: Text
+
+
+STOP_TIMES, FARE_PRODUCTS, LEG_RULES = "gtfs/stop_times.txt", "gtfs/fare_products.txt", "gtfs/fare_leg_rules.txt"
+Table = dict[str, Any]  # "line N" -> row: messages name the CSV line
+
+
+class LineFiles(CatalogModel):
+    """The line itself: ``metro.json`` and the stations of the first trip in ``stop_times.txt``."""
+
+    config: MetroConfig = Field(alias="metro.json")
+    routes: dict[str, RouteRow] = Field(alias="gtfs/routes.txt")
+    stops: dict[str, StopRow] = Field(alias="gtfs/stops.txt")
+    stop_times: dict[str, StopTimeRow] = Field(alias=STOP_TIMES)
+
+    @model_validator(mode="after")
+    def _line(self) -> LineFiles:
+        if self.config.line.route_id not in {row.route_id for row in self.routes.values()}:
+            raise invalid("unknown route (not in gtfs/routes.txt)", "metro.json", "line", "route_id")
+        stops, prefix = {row.stop_id for row in self.stops.values()}, self.config.line.station_prefix
+        trip = self._first_trip()
+        for line, row in trip:
+            if row.stop_id not in stops:
+                raise invalid(f"unknown stop {row.stop_id!r}", STOP_TIMES, line, "stop_id")
+            if not row.stop_id.startswith(prefix):
+                raise invalid(f"stop {row.stop_id!r} is not on the line (ids start {prefix!r})", STOP_TIMES, line,
+                              "stop_id")
+        if not 2 <= len(trip) <= 250:
+            raise invalid(f"a line needs 2..250 stations, the first trip has {len(trip)}", STOP_TIMES)
+        return self
+
+    def _first_trip(self) -> list[tuple[str, StopTimeRow]]:
+        rows = list(self.stop_times.items())
+        return list(takewhile(lambda item: item[1].trip_id == rows[0][1].trip_id, rows)) if rows else []
+
+    def stations(self) -> tuple[Station, ...]:
+        names = {row.stop_id: row for row in self.stops.values()}
+        return tuple(Station(row.stop_id, index, names[row.stop_id].stop_name,
+                             names[row.stop_id].tts_stop_name or names[row.stop_id].stop_name,
+                             row.shape_dist_traveled)
+                     for index, (_, row) in enumerate(self._first_trip(), start=1))
+
+
+class MetroFiles(LineFiles):
+    """Everything ``load`` reads, checked together: categories, media, prices and every station pair's fare."""
+
+    fare_media: dict[str, FareMediaRow] = Field(alias="gtfs/fare_media.txt")
+    rider_categories: dict[str, RiderCategoryRow] = Field(alias="gtfs/rider_categories.txt")
+    fare_products: dict[str, FareProductRow] = Field(alias=FARE_PRODUCTS)
+    stop_areas: dict[str, StopAreaRow] = Field(alias="gtfs/stop_areas.txt")
+    fare_leg_rules: dict[str, FareLegRuleRow] = Field(alias=LEG_RULES)
+
+    @model_validator(mode="after")
+    def _fares(self) -> MetroFiles:
+        categories = {row.rider_category_id for row in self.rider_categories.values()}
+        for name in self.config.rider_categories:
+            if name not in categories:
+                raise invalid("not in gtfs/rider_categories.txt", "metro.json", "rider_categories", name)
+        media = {row.fare_media_id for row in self.fare_media.values()}
+        for way, medium in self.config.payment_media.model_dump().items():
+            if medium not in media:
+                raise invalid("unknown fare medium (not in gtfs/fare_media.txt)", "metro.json", "payment_media", way)
+        for line, row in self.fare_products.items():
+            if row.fare_media_id not in media:
+                raise invalid("unknown fare medium", FARE_PRODUCTS, line, "fare_media_id")
+            if row.category not in categories:
+                raise invalid(f"unknown rider category {row.category!r}", FARE_PRODUCTS, line, "rider_category_id")
+        priced = {row.fare_product_id for row in self.fare_products.values()}
+        for pid, product in self.config.products.items():
+            if product.fare_product_id and product.fare_product_id not in priced:
+                raise invalid("has no price in gtfs/fare_products.txt", "metro.json", "products", pid,
+                              "fare_product_id")
+        self._check_legs(priced)
+        return self
+
+    def _check_legs(self, priced: set[str]) -> None:
+        stops = {row.stop_id for row in self.stops.values()}
+        for line, area in self.stop_areas.items():
+            if area.stop_id not in stops:
+                raise invalid(f"unknown stop {area.stop_id!r}", "gtfs/stop_areas.txt", line, "stop_id")
+        stop_of = self.stop_of_area()
+        for line, row in self.fare_leg_rules.items():
+            for key in ("from_area_id", "to_area_id"):
+                if getattr(row, key) not in stop_of:
+                    raise invalid(f"unknown area {getattr(row, key)!r} (not in gtfs/stop_areas.txt)", LEG_RULES,
+                                  line, key)
+            if row.fare_product_id not in priced:
+                raise invalid("has no price in gtfs/fare_products.txt", LEG_RULES, line, "fare_product_id")
+        covered = {(stop_of[r.from_area_id], stop_of[r.to_area_id]) for r in self.fare_leg_rules.values()}
+        stations = [s.code for s in self.stations()]
+        missing = [(a, b) for a in stations for b in stations if a != b and (a, b) not in covered]
+        if missing:
+            raise invalid(f"misses {len(missing)} station pairs, e.g. {missing[0]}", LEG_RULES)
+
+    def stop_of_area(self) -> dict[str, str]:
+        return {row.area_id: row.stop_id for row in self.stop_areas.values()}
+
+    def metro_data(self, raw_config: dict[str, Any]) -> MetroData:
+        """The loaded line; product validity, concessions and journey rules stay the file's own dicts."""
+        config, stop_of = self.config, self.stop_of_area()
+        table = config.fare_table
+        return MetroData(
+            stations=self.stations(),
+            products={pid: Product(id=pid, **spec) for pid, spec in raw_config["products"].items()},
+            rider_categories={name: c.code for name, c in config.rider_categories.items()},
+            prices={(r.fare_product_id, r.fare_media_id, r.category): r.amount for r in self.fare_products.values()},
+            leg_rules={(stop_of[r.from_area_id], stop_of[r.to_area_id]): (r.fare_product_id, r.leg_group_id)
+                       for r in self.fare_leg_rules.values()},
+            media=config.payment_media.model_dump(), estimate_groups=frozenset(table.estimate_leg_groups),
+            free_days=tuple(FreeDay(d.start, d.end, tuple(d.channels), d.label_vi, d.label_en, d.source)
+                            for d in config.free_ride_days),
+            concessions=tuple(raw_config["concessions"]), rules=dict(raw_config["journey_rules"]),
+            fare_note={"vi": table.note_vi, "en": table.note_en, "status": table.status},
+        )
+
+
+def _read(data_dir: Path, model: type[F]) -> tuple[F, dict[str, Any]]:
+    """The files ``model`` declares, read from ``data_dir`` and validated together; and metro.json as read."""
+    folder = file_label(data_dir)
+    raw: dict[str, Any] = {"metro.json": read_json(data_dir / "metro.json", f"{folder}/metro.json")}
+    for info in model.model_fields.values():
+        if info.alias and info.alias.endswith(".txt"):
+            raw[info.alias] = {f"line {n}": row for n, row in enumerate(read_csv(data_dir / info.alias), start=2)}
+    return validate_catalog(raw, model, folder, per_file=True), raw["metro.json"]
 
 
 def load(data_dir: Path = DATA_DIR) -> MetroData:
     gtfs = data_dir / "gtfs"
     missing = [name for name in REQUIRED_GTFS if not (gtfs / name).exists()]
     if missing:
-        raise CatalogError(f"GTFS files missing: {missing}")
-    config = json.loads((data_dir / "metro.json").read_text(encoding="utf-8"))
-    categories = {row["rider_category_id"] for row in read_csv(gtfs / "rider_categories.txt")}
-    if set(config["rider_categories"]) - categories:
-        raise CatalogError("metro.json names a rider category not in rider_categories.txt")
-    stations = _load_stations(gtfs, config["line"]["station_prefix"])
-    prices = _load_prices(gtfs, categories)
-    products = _load_products(config)
-    for product in products.values():
-        if product.fare_product_id and not any(k[0] == product.fare_product_id for k in prices):
-            raise CatalogError(f"product {product.id} has no price in fare_products.txt")
-    media = dict(config["payment_media"])
-    table = config["fare_table"]
-    return MetroData(
-        stations=stations, products=products,
-        rider_categories={k: int(v["code"]) for k, v in config["rider_categories"].items()},
-        prices=prices, leg_rules=_load_leg_rules(gtfs, stations, {k[0] for k in prices}), media=media,
-        estimate_groups=frozenset(table.get("estimate_leg_groups", [])), free_days=_load_free_days(config),
-        concessions=tuple(config["concessions"]), rules=dict(config["journey_rules"]),
-        fare_note={"vi": table.get("note_vi", ""), "en": table.get("note_en", ""), "status": table.get("status", "")},
-    )
+        raise CatalogError(file_label(gtfs), "(folder)", f"GTFS files missing: {missing}")
+    files, config = _read(data_dir, MetroFiles)
+    return files.metro_data(config)
 
 
 @lru_cache(maxsize=1)
@@ -246,9 +516,8 @@ def build_fallback_rows(metro_json: dict, stations: tuple[Station, ...]) -> tupl
 def write_fallback_fares(data_dir: Path = DATA_DIR) -> None:
     """(Re)write the estimate rows. Keeps every non-single product row; replaces fare_leg_rules.txt."""
     gtfs = data_dir / "gtfs"
-    config = json.loads((data_dir / "metro.json").read_text(encoding="utf-8"))
-    stations = _load_stations(gtfs, config["line"]["station_prefix"])
-    single_rows, legs = build_fallback_rows(config, stations)
+    line, config = _read(data_dir, LineFiles)
+    single_rows, legs = build_fallback_rows(config, line.stations())
     header = ["fare_product_id", "fare_product_name", "fare_media_id", "amount", "currency", "rider_category_id"]
     kept = [[r[h] for h in header] for r in read_csv(gtfs / "fare_products.txt")
             if not r["fare_product_id"].startswith("single_")]

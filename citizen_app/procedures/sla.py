@@ -6,17 +6,15 @@ so the due date can always be recomputed from the append-only log.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from citizen_app.core.config import ROOT
+from citizen_app.core.holidays import HOLIDAY_FILE, holidays
 from citizen_app.core.timeutil import VN_TZ, to_local
 
-HOLIDAY_FILE = ROOT / "data" / "holidays" / "vn_holidays.json"
 CUTOFF = time(15, 0)
 OFFICE_CLOSE = time(17, 0)
 _MAX_SCAN_DAYS = 3660
@@ -54,19 +52,10 @@ class HolidayCalendar:
         return count
 
 
-def _dates(rows: list[dict[str, Any]]) -> frozenset[date]:
-    return frozenset(date.fromisoformat(row["date"]) for row in rows)
-
-
-def parse_calendar(data: dict[str, Any]) -> HolidayCalendar:
-    """Shared file format: ``holidays`` and ``extra_working_days`` (``working_days`` also accepted)."""
-    extra = data.get("extra_working_days", []) + data.get("working_days", [])
-    return HolidayCalendar(_dates(data.get("holidays", [])), _dates(extra))
-
-
 @lru_cache(maxsize=1)
 def holiday_calendar(path: Path = HOLIDAY_FILE) -> HolidayCalendar:
-    return parse_calendar(json.loads(path.read_text(encoding="utf-8")))
+    days = holidays(path)
+    return HolidayCalendar(days.days_off(), days.make_up_days())
 
 
 # --- counting ---------------------------------------------------------------------------------
