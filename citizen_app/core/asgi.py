@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -41,7 +39,7 @@ def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES) -> ASGIApp:
     return app
 
 
-def security_headers(inner: ASGIApp, public_url: str | None = None, static_dir: Path | None = None) -> ASGIApp:
+def security_headers(inner: ASGIApp) -> ASGIApp:
     """Baseline headers on every response, the browser policy on documents (``core/headers.py``); personal
     API responses are never stored by caches or the service worker. A header the route set is kept."""
     policy: BrowserPolicy | None = None
@@ -52,8 +50,7 @@ def security_headers(inner: ASGIApp, public_url: str | None = None, static_dir: 
             await inner(scope, receive, send)
             return
         if policy is None:  # built on first use: the frontend is compiled after the app is created
-            policy = BrowserPolicy(public_url or settings().public_url,
-                                   static_dir if static_dir is not None else frontend_static_dir())
+            policy = BrowserPolicy(settings().public_url, frontend_static_dir())
         path = scope["path"].encode()
 
         async def send_with_headers(message: dict) -> None:

@@ -7,6 +7,7 @@ import base64
 import gzip
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from citizen_app.core import headers
-from citizen_app.core.asgi import security_headers
+from citizen_app.core import asgi, headers
+from citizen_app.core.config import settings
 
 THEME = "document.documentElement.dataset.theme = 'light';"
 HYDRATE = 'window.__ctx = {"ssr": false};\nimport("/assets/entry.js");'
@@ -51,7 +52,23 @@ def static_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def client(static_dir: Path, public_url: str = "http://127.0.0.1:3000") -> TestClient:
+@pytest.fixture()
+def client(static_dir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """``client(public_url, served)``: the test app behind the middleware, configured as the real app is (the
+    settings, Reflex's build folder = ``static_dir``); ``served`` is the folder the app serves files from."""
+    monkeypatch.setattr(asgi, "frontend_static_dir", lambda: static_dir, raising=False)
+
+    def make(public_url: str = "http://127.0.0.1:3000", served: Path | None = None) -> TestClient:
+        monkeypatch.setenv("PUBLIC_URL", public_url)
+        settings.cache_clear()
+        return serve(served or static_dir)
+
+    yield make
+    settings.cache_clear()
+
+
+def serve(files: Path) -> TestClient:
+    """The test app: a sandbox-like HTML route, JSON routes, and the frontend files as Reflex serves them."""
     async def sandbox_page(_request) -> HTMLResponse:  # noqa: ANN001
         return HTMLResponse("<!doctype html><form method=post><button>Pay</button></form>")
 
@@ -63,14 +80,17 @@ def client(static_dir: Path, public_url: str = "http://127.0.0.1:3000") -> TestC
 
     app = Starlette(routes=[
         Route("/pay/sandbox/checkout", sandbox_page), Route("/api/x", api), Route("/api/photo", photo),
-        Mount("/", PrecompressedStaticFiles(directory=static_dir, html=True, encodings=["gzip"])),
+        Mount("/", PrecompressedStaticFiles(directory=files, html=True, encodings=["gzip"])),
     ])
-    return TestClient(security_headers(app, public_url=public_url, static_dir=static_dir))
+    return TestClient(asgi.security_headers(app))
+
+
+Client = Callable[..., TestClient]
 
 
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
-def test_a_compiled_page_may_run_exactly_its_own_inline_scripts(static_dir: Path, encoding: str) -> None:
-    response = client(static_dir).get("/", headers={"accept-encoding": encoding})
+def test_a_compiled_page_may_run_exactly_its_own_inline_scripts(client: Client, encoding: str) -> None:
+    response = client().get("/", headers={"accept-encoding": encoding})
     assert response.text == PAGE
     assert response.headers.get("content-encoding", "identity") == encoding  # the .gz sidecar when asked
     policy = directives(response.headers["content-security-policy"])
@@ -89,8 +109,8 @@ def test_a_compiled_page_may_run_exactly_its_own_inline_scripts(static_dir: Path
     assert response.headers["x-frame-options"] == "DENY"
 
 
-def test_static_and_route_pages_get_the_policy_without_eval(static_dir: Path) -> None:
-    app = client(static_dir)
+def test_static_and_route_pages_get_the_policy_without_eval(client: Client) -> None:
+    app = client()
     for path in ("/offline.html", "/pay/sandbox/checkout"):
         response = app.get(path)
         policy = directives(response.headers["content-security-policy"])
@@ -99,8 +119,8 @@ def test_static_and_route_pages_get_the_policy_without_eval(static_dir: Path) ->
         assert response.headers["cross-origin-opener-policy"] == "same-origin", path
 
 
-def test_the_service_worker_gets_a_policy_and_data_responses_keep_their_own(static_dir: Path) -> None:
-    app = client(static_dir)
+def test_the_service_worker_gets_a_policy_and_data_responses_keep_their_own(client: Client) -> None:
+    app = client()
     assert directives(app.get("/sw.js").headers["content-security-policy"])["script-src"] == ["'self'"]
     api = app.get("/api/x")
     assert "content-security-policy" not in api.headers
@@ -109,20 +129,20 @@ def test_the_service_worker_gets_a_policy_and_data_responses_keep_their_own(stat
     assert app.get("/api/photo").headers["content-security-policy"] == "default-src 'none'"
 
 
-def test_a_not_modified_answer_leaves_the_cached_policy_alone(static_dir: Path) -> None:
-    app = client(static_dir)
-    etag = app.get("/").headers["etag"]
-    again = app.get("/", headers={"if-none-match": etag})
+def test_a_not_modified_answer_leaves_the_cached_policy_alone(client: Client) -> None:
+    app = client()
+    first = app.get("/")
+    assert "content-security-policy" in first.headers
+    again = app.get("/", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304
     assert "content-security-policy" not in again.headers  # a 304's headers replace the cached ones
 
 
-def test_a_rebuilt_page_is_hashed_again(static_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(headers, "_RESCAN_SECONDS", 0.0)
-    app = client(static_dir)
+def test_a_rebuilt_page_is_hashed_again(client: Client, static_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(headers, "_RESCAN_SECONDS", 0.0, raising=False)
+    app = client()
     assert sha256(THEME) in app.get("/").headers["content-security-policy"]
-    rebuilt = PAGE.replace(THEME, "window.rebuilt = true;")
-    write_page(static_dir / "index.html", rebuilt)
+    write_page(static_dir / "index.html", PAGE.replace(THEME, "window.rebuilt = true;"))
     later = os.stat(static_dir / "index.html").st_mtime + 5
     for name in ("index.html", "index.html.gz"):
         os.utime(static_dir / name, (later, later))
@@ -131,19 +151,17 @@ def test_a_rebuilt_page_is_hashed_again(static_dir: Path, monkeypatch: pytest.Mo
     assert sha256(THEME) not in policy
 
 
-def test_a_page_outside_the_build_gets_no_hashes(static_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_page_outside_the_build_gets_no_hashes(client: Client, tmp_path_factory: pytest.TempPathFactory) -> None:
     elsewhere = tmp_path_factory.mktemp("other")
     write_page(elsewhere / "index.html", PAGE)
     os.utime(elsewhere / "index.html", (1_000_000, 1_000_000))  # not the ETag of the built copy
-    app = Starlette(routes=[Mount("/", PrecompressedStaticFiles(directory=elsewhere, html=True))])
-    wrapped = TestClient(security_headers(app, public_url="http://x", static_dir=static_dir))
-    assert directives(wrapped.get("/").headers["content-security-policy"])["script-src"] == ["'self'"]
+    response = client(served=elsewhere).get("/", headers={"accept-encoding": "identity"})
+    assert directives(response.headers["content-security-policy"])["script-src"] == ["'self'"]
 
 
-def test_hsts_only_when_the_public_url_is_https(static_dir: Path) -> None:
-    plain = client(static_dir, "http://127.0.0.1:3000")
-    assert "strict-transport-security" not in plain.get("/").headers
-    secure = client(static_dir, "https://congdanso.example")
+def test_hsts_only_when_the_public_url_is_https(client: Client) -> None:
+    assert "strict-transport-security" not in client("http://127.0.0.1:3000").get("/").headers
+    secure = client("https://congdanso.example")
     for path in ("/", "/api/x", "/sw.js"):
         assert secure.get(path).headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
     assert "wss://congdanso.example" in secure.get("/").headers["content-security-policy"]
