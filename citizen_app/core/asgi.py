@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -42,15 +44,15 @@ def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES) -> ASGIApp:
 def security_headers(inner: ASGIApp) -> ASGIApp:
     """Baseline headers on every response, the browser policy on documents (``core/headers.py``); personal
     API responses are never stored by caches or the service worker. A header the route set is kept."""
-    policy: BrowserPolicy | None = None
+
+    @functools.cache
+    def policy() -> BrowserPolicy:  # built on first use: the frontend is compiled after the app is created
+        return BrowserPolicy(settings().public_url, frontend_static_dir())
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        nonlocal policy
         if scope["type"] != "http":
             await inner(scope, receive, send)
             return
-        if policy is None:  # built on first use: the frontend is compiled after the app is created
-            policy = BrowserPolicy(settings().public_url, frontend_static_dir())
         path = scope["path"].encode()
 
         async def send_with_headers(message: dict) -> None:
@@ -58,7 +60,7 @@ def security_headers(inner: ASGIApp) -> ASGIApp:
                 headers = list(message.get("headers", []))
                 own = {name.lower(): value for name, value in headers}
                 extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"DENY"), *policy.extra_headers(path, own)]
+                         (b"x-frame-options", b"DENY"), *policy().extra_headers(path, own)]
                 if path.startswith(_NO_STORE_PREFIXES):
                     extra.append((b"cache-control", b"no-store"))
                 headers.extend(item for item in extra if item[0] not in own)
