@@ -180,6 +180,38 @@ def _stop_group(proc) -> None:  # noqa: ANN001
             continue
 
 
+# Every page of every browser context reports Content-Security-Policy violations to the console, where
+# Chromium also writes its own "Refused to ..." lines; `no_csp_violations` (tests/e2e/conftest.py) fails
+# the test on any of them. A test that provokes one on purpose takes it out with `take_csp_violations`.
+_CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => console.error(
+  'securitypolicyviolation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in '
+  + e.documentURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ' sample ' + e.sample));"""
+_CSP_MARKERS = ("securitypolicyviolation:", "Content Security Policy", "Permissions-Policy")
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:  # noqa: ANN001
+    if any(marker in message.text for marker in _CSP_MARKERS):
+        CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
+def take_csp_violations() -> list[str]:
+    """The violations reported so far (then forgotten), for a test that expects some."""
+    taken = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    return taken
+
+
+def _watch_csp(new_context):  # noqa: ANN001, ANN202
+    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        context = new_context(*args, **kwargs)
+        context.add_init_script(_CSP_LISTENER)
+        context.on("console", _record_csp_violation)
+        return context
+
+    return watched
+
+
 @pytest.fixture(scope="session")
 def browser():  # noqa: ANN201
     from playwright.sync_api import sync_playwright
@@ -188,6 +220,7 @@ def browser():  # noqa: ANN201
         pytest.fail("Debian chromium is missing: run `make test-deps`")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        instance.new_context = _watch_csp(instance.new_context)
         yield instance
         instance.close()
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from citizen_app.core.config import settings
+from citizen_app.core.headers import BrowserPolicy, frontend_static_dir
 from citizen_app.core.registry import import_pillar_modules
 
 UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024
@@ -38,7 +42,12 @@ def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES) -> ASGIApp:
 
 
 def security_headers(inner: ASGIApp) -> ASGIApp:
-    """Baseline headers; personal API responses are never stored by caches or the service worker."""
+    """Baseline headers on every response, the browser policy on documents (``core/headers.py``); personal
+    API responses are never stored by caches or the service worker. A header the route set is kept."""
+
+    @functools.cache
+    def policy() -> BrowserPolicy:  # built on first use: the frontend is compiled after the app is created
+        return BrowserPolicy(settings().public_url, frontend_static_dir())
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,12 +58,12 @@ def security_headers(inner: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
+                own = {name.lower(): value for name, value in headers}
                 extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"DENY")]
-                if path.startswith(_NO_STORE_PREFIXES) and b"cache-control" not in names:
+                         (b"x-frame-options", b"DENY"), *policy().extra_headers(path, own)]
+                if path.startswith(_NO_STORE_PREFIXES):
                     extra.append((b"cache-control", b"no-store"))
-                headers.extend(item for item in extra if item[0] not in names)
+                headers.extend(item for item in extra if item[0] not in own)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -20,9 +20,11 @@ ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
 
 
-SW_ACTIVATED = """navigator.serviceWorker.getRegistration('/').then(
+# Functions, not expressions: Playwright polls an expression through eval(), which pages without
+# 'unsafe-eval' in their Content-Security-Policy (the static ones) refuse.
+SW_ACTIVATED = """() => navigator.serviceWorker.getRegistration('/').then(
   (r) => Boolean(r && r.active && r.active.state === 'activated'))"""
-SW_CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+SW_CONTROLLED = "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 SW_DIAGNOSIS = """navigator.serviceWorker.getRegistration('/').then((r) => JSON.stringify({
   controller: Boolean(navigator.serviceWorker.controller), active: r && r.active && r.active.state,
   waiting: Boolean(r && r.waiting), installing: Boolean(r && r.installing)}))"""

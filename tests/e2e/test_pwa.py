@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated
 from tests.e2e.helpers import DEMO_PASSWORD, goto, login, wait_controlled
 
-PRECACHED = """caches.keys().then(async (names) => {
+PRECACHED = """() => caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/offline.html')) return true; }
   return false;
 })"""

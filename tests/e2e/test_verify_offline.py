@@ -18,8 +18,10 @@ from tests.e2e.helpers import goto, wait_controlled
 from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_payments import app_db
 
-READY = "document.body.dataset.ready === '1'"
-PRECACHED = """caches.keys().then(async (names) => {
+# Predicates are functions: Playwright compiles an expression with eval() each time it polls, which the
+# static page's Content-Security-Policy (no 'unsafe-eval') refuses.
+READY = "() => document.body.dataset.ready === '1'"
+PRECACHED = """() => caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/verify-offline/page.js')) return true; }
   return false;
 })"""
