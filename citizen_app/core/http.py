@@ -52,8 +52,6 @@ MAX_ID = 2**63 - 1  # the largest id a database column holds: anything beyond ca
 MAX_FIELDS = 200
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NO_STORE = "no-store"
-# Codes some services raise as NotAllowed although they mean "nobody is logged in".
-_LOGIN_CODES = frozenset({"error.login_required", "identity.error.login_required"})
 
 ERROR_SCHEMA: Schema = {
     "type": "object", "required": ["error", "message"], "additionalProperties": False,
@@ -88,10 +86,6 @@ def cookie_values(header: str | None) -> dict[str, str]:
 
 
 # --- errors ---------------------------------------------------------------------------------------------
-
-
-def status_for(exc: DomainError) -> int:
-    return 401 if exc.code in _LOGIN_CODES else exc.http_status
 
 
 def error_body(code: str, **params: Any) -> dict[str, Any]:
@@ -202,7 +196,7 @@ class Endpoint(Route):
             result = await self.handler(await self._call(request))
             response = result if isinstance(result, Response) else JSONResponse(result)
         except DomainError as exc:
-            return self.error_renderer(request, status_for(exc), exc)
+            return self.error_renderer(request, exc.http_status, exc)
         except Exception:  # noqa: BLE001 - a bug: logged, answered in the contract's shape, nothing committed
             log.exception("unexpected error in %s %s", request.method, self.path)
             return self.error_renderer(request, 500, DomainError("error.unexpected"))
