@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from sqlmodel import Session
-from starlette.convertors import IntegerConvertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -50,6 +50,7 @@ MAX_BODY = 64 * 1024
 MAX_DEPTH = 32
 MAX_ID = 2**63 - 1  # the largest id a database column holds: anything beyond cannot exist
 MAX_FIELDS = 200
+_INT_PARAM = re.compile(r"\{(\w+):int\}")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NO_STORE = "no-store"
 
@@ -189,7 +190,10 @@ class Endpoint(Route):
         self.handler, self.max_body, self.cache, self.clean = handler, max_body, cache, clean
         self.error_renderer = error_renderer or _default_renderer
         self.sessions = sessions
-        super().__init__(path, self._serve, methods=list(methods), name=handler.__name__)
+        # ``{id:int}`` is matched as text and parsed here, so "-1" or 20 digits get the contract's 404, not the
+        # router's plain-text one (or, in the app, Reflex's catch-all mount).
+        self.int_params = tuple(_INT_PARAM.findall(path))
+        super().__init__(_INT_PARAM.sub(r"{\1}", path), self._serve, methods=list(methods), name=handler.__name__)
 
     async def _serve(self, request: Request) -> Response:
         try:
@@ -208,7 +212,8 @@ class Endpoint(Route):
         cookie_auth = self.op.auth in ("session", "cookie")
         if cookie_auth and request.method not in SAFE_METHODS and not same_origin(request):
             raise HttpError(403, "error.origin")
-        _check_ids(request, self.param_convertors)
+        for name in self.int_params:
+            request.path_params[name] = int_id(request.path_params[name])
         call = Call(request, clean=self.clean)
         if cookie_auth:
             call.user_id = self._user(request)
@@ -241,13 +246,6 @@ class DocumentedMount(Mount):
     def __init__(self, path: str, app: Any, operations: tuple[Operation, ...]) -> None:
         super().__init__(path, app=app)
         self.operations = operations
-
-
-def _check_ids(request: Request, convertors: Mapping[str, Any]) -> None:
-    for name, convertor in convertors.items():
-        value = request.path_params.get(name)
-        if isinstance(convertor, IntegerConvertor) and isinstance(value, int) and value > MAX_ID:
-            raise NotFound()
 
 
 def int_id(raw: object) -> int:
