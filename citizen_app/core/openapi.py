@@ -38,6 +38,8 @@ _AUTH_TEXT = {
     "gate": "Needs a gate's `Authorization: Bearer` token.",
 }
 
+_ORIGIN_TEXT = "The `Origin` header must be the app's own origin (403 otherwise)."
+
 
 def operations(routes: Iterable[BaseRoute]) -> Iterator[Operation]:
     for route in routes:
@@ -74,13 +76,14 @@ def document(routes: Iterable[BaseRoute]) -> dict[str, Any]:
 
 def _operation(op: Operation, method: str) -> dict[str, Any]:
     safe = method in SAFE_METHODS
+    checks_origin = not safe and op.auth in ("session", "cookie")
     parameters = [_path_parameter(op, name, converter) for name, converter in _PARAM.findall(op.path)]
     parameters += [{"name": name, "in": "query", "required": name in op.required_query, "schema": schema}
                    for name, schema in op.query.items()]
     result: dict[str, Any] = {
         "operationId": f"{method.lower()}{re.sub(r'[^A-Za-z0-9]+', '_', openapi_path(op.path))}".rstrip("_"),
         "summary": op.summary,
-        "description": " ".join(filter(None, [_AUTH_TEXT[op.auth], op.notes])),
+        "description": " ".join(filter(None, [_AUTH_TEXT[op.auth], _ORIGIN_TEXT if checks_origin else "", op.notes])),
         "tags": [op.tag] if op.tag else [],
         "security": _SECURITY[op.auth],
         "parameters": parameters,
