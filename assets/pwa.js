@@ -195,7 +195,8 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) return data;
-        var err = new Error(data.message || ("HTTP " + response.status));
+        var lang = document.documentElement.lang === "en" ? "en" : "vi";
+        var err = new Error((data.message && data.message[lang]) || ("HTTP " + response.status));
         err.code = data.error || "http_" + response.status;
         throw err;
       });

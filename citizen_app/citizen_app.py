@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
@@ -11,6 +13,7 @@ from citizen_app.core.registry import import_pillar_modules
 from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
+from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
 from citizen_app.ui.layout import coming_soon, page_title, shell
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
@@ -41,8 +44,10 @@ def build_app() -> rx.App:
         html_lang="vi",
         head_components=PWA_HEAD,
         stylesheets=["/shell.css"],
-        api_transformer=[build_routes_app(), security_headers, guard_uploads, request_logging],
+        api_transformer=[build_routes_app(), security_headers,
+                         partial(guard_uploads, is_upload_handler=is_upload_handler), request_logging],
     )
+    application.add_middleware(CleanTextMiddleware())
     for spec in PAGES.values():
         application.add_page(
             lambda spec=spec: shell(spec),

@@ -204,7 +204,7 @@
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
     });
     const data = await res.json();
-    if (!res.ok || data.ok === false) throw Object.assign(new Error(data.message || data.error), { code: data.error });
+    if (!res.ok) throw Object.assign(new Error(data.error || `http_${res.status}`), { code: data.error });
     return data;
   }
 

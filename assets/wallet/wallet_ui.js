@@ -245,7 +245,7 @@
       body: JSON.stringify(body || {}),
     });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok || data.ok === false) throw Object.assign(new Error("http"), { code: data.error || "identity.passkey.failed" });
+    if (!res.ok) throw Object.assign(new Error("http"), { code: data.error || "identity.passkey.failed" });
     return data;
   }
 

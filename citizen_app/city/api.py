@@ -9,55 +9,46 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import anyio.to_thread
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from citizen_app.city import linkcheck, mydata
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError
+from citizen_app.core.http import ANY_OBJECT, Call, Endpoint, array, json_content, obj, string
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import SESSION_COOKIE, lookup_session
+from citizen_app.i18n.catalog import translate
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _export_for_cookie(raw_cookie: str | None) -> str | None:
+def _export(user_id: int) -> str:
     with session_scope() as db:
-        _, info = lookup_session(db, raw_cookie)
-        if info is None:
-            return None
-        return mydata.export_json(db, info.user_id)
+        return mydata.export_json(db, user_id)
 
 
-async def export_my_data(request: Request) -> Response:
-    body = await anyio.to_thread.run_sync(_export_for_cookie, request.cookies.get(SESSION_COOKIE))
-    if body is None:
-        lang = lang_from_accept_language(request.headers.get("accept-language"))
-        return JSONResponse({"error": "error.login_required", "message": translate("error.login_required", lang)},
-                            401, headers=NO_STORE)
+async def export_my_data(call: Call) -> Response:
+    body = await anyio.to_thread.run_sync(_export, call.user_id)
     name = f"du-lieu-cua-toi-{to_local(utcnow()):%Y%m%d}.json"
     headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type="application/json; charset=utf-8", headers=headers)
 
 
-async def check_link(request: Request) -> JSONResponse:
+async def check_link(call: Call) -> dict:
     """Public: the same answer as the /safety page, for a share target or another client. No network calls."""
-    lang = lang_from_accept_language(request.headers.get("accept-language"))
-    try:
-        result = linkcheck.check(request.query_params.get("q", "")[: linkcheck.MAX_INPUT + 1])
-    except DomainError as exc:
-        return JSONResponse({"error": exc.code, "message": translate(exc.code, lang, **exc.params)}, 400,
-                            headers=NO_STORE)
+    result = linkcheck.check(call.query("q")[: linkcheck.MAX_INPUT + 1])
     body = asdict(result)
-    body["reasons"] = [{**asdict(r), "text": translate(f"city.reason.{r.code}", lang, **r.params)}
+    body["reasons"] = [{**asdict(r), "text": translate(f"city.reason.{r.code}", call.lang, **r.params)}
                        for r in result.reasons]
-    body["verdict_text"] = translate(f"city.verdict.{result.verdict}", lang)
-    return JSONResponse(body, headers=NO_STORE)
+    body["verdict_text"] = translate(f"city.verdict.{result.verdict}", call.lang)
+    return body
 
+
+_LINK_CHECK = obj(("verdict", "verdict_text", "reasons"), verdict=string(), verdict_text=string(),
+                  reasons=array(obj(("code", "text"), code=string(), text=string())))
 
 ROUTES: list[BaseRoute] = [
-    Route("/api/my-data/export.json", export_my_data, methods=["GET"]),
-    Route("/api/city/link-check", check_link, methods=["GET"]),
+    Endpoint("/api/my-data/export.json", export_my_data, auth="cookie", summary="Download all my data (JSON)",
+             responses={200: json_content(obj(("user_id", "tables"), user_id={"type": "integer"}, tables=ANY_OBJECT))}),
+    Endpoint("/api/city/link-check", check_link, summary="Is this link or phone number a known scam?",
+             query={"q": string(), "lang": string(enum=["vi", "en"])}, responses={200: json_content(_LINK_CHECK)}),
 ]

@@ -3,38 +3,53 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from citizen_app.core.config import settings
 from citizen_app.core.headers import BrowserPolicy, frontend_static_dir
+from citizen_app.core.http import error_response
+from citizen_app.core.openapi import openapi_endpoint
 from citizen_app.core.registry import import_pillar_modules
 
 UPLOAD_LIMIT_BYTES = 8 * 1024 * 1024
 _NO_STORE_PREFIXES = (b"/api/", b"/auth/", b"/pay/", b"/open311/")
 
 
+def all_routes() -> list[BaseRoute]:
+    """Every pillar's ``api.ROUTES`` and the OpenAPI document written from them."""
+    routes: list[BaseRoute] = [route for module in import_pillar_modules("api") for route in module.ROUTES]
+    routes.append(openapi_endpoint(routes))
+    return routes
+
+
 def build_routes_app() -> Starlette:
-    """One Starlette app holding every pillar's ``api.ROUTES``; Reflex mounts itself inside it."""
-    routes = []
-    for module in import_pillar_modules("api"):
-        routes.extend(module.ROUTES)
-    return Starlette(routes=routes)
+    """One Starlette app holding every route; Reflex mounts itself inside it."""
+    return Starlette(routes=all_routes())
 
 
-def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES) -> ASGIApp:
-    """Reflex's /_upload has no server-side size limit and serves files publicly: cap and close it."""
+def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES,
+                  is_upload_handler: Callable[[str], bool] = lambda _name: True) -> ASGIApp:
+    """Reflex's /_upload has no server-side size limit, serves files publicly and answers a 500 when the
+    ``Reflex-Event-Handler`` header names a handler that takes no files: cap it, close it, check the name."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/_upload"):
+            headers = dict(scope["headers"])
+            size = headers.get(b"content-length", b"")
+            refusal = None
             if scope["method"] == "GET":
-                await PlainTextResponse("not found", status_code=404)(scope, receive, send)
-                return
-            size = dict(scope["headers"]).get(b"content-length", b"")
-            if not size.isdigit() or int(size) > limit:
-                await PlainTextResponse("too large", status_code=413)(scope, receive, send)
+                refusal = error_response(404, "error.not_found")
+            elif scope["method"] == "POST" and (not size.isdigit() or int(size) > limit):
+                refusal = error_response(413, "error.too_large")
+            elif scope["method"] == "POST" and not is_upload_handler(
+                    headers.get(b"reflex-event-handler", b"").decode("latin-1")):
+                refusal = error_response(400, "error.upload_handler")
+            if refusal is not None:
+                await refusal(scope, receive, send)
                 return
         await inner(scope, receive, send)
 

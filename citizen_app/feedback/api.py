@@ -9,19 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from citizen_app.core.db import read_scope, session_scope
-from citizen_app.core.errors import DomainError
+from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.http import (
+    BOOLEAN,
+    NUMBER,
+    Call,
+    Endpoint,
+    array,
+    json_content,
+    media,
+    nullable,
+    obj,
+    string,
+)
 from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring installs the notifier
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import cookie_user_id
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 _session_factory: SessionFactory = session_scope
@@ -33,6 +45,10 @@ def use_session_factory(factory: SessionFactory | None) -> None:
     global _session_factory, _read_factory
     _session_factory = factory or session_scope
     _read_factory = factory or read_scope
+
+
+def _sessions() -> AbstractContextManager[Session]:
+    return _session_factory()
 
 
 def _lang(request: Request) -> str:
@@ -54,49 +70,52 @@ def _error(error: Open311Error, fmt: str) -> Response:
     return _reply(open311.render_errors(error, fmt), fmt, error.status)
 
 
+def _open311_refusal(request: Request, status: int, exc: DomainError) -> Response:
+    """The contract's refusals under /open311/v2 in GeoReport v2's own error format (what its clients parse)."""
+    fmt = request.path_params.get("fmt") or _split(request.path_params.get("name", ""))[1]
+    error = Open311Error(status, [(str(status), translate(exc.code, _lang(request), **exc.params))])
+    return _error(error, fmt)
+
+
 def _bad_format(lang: str) -> Response:
     return _error(Open311Error(400, [("400", translate("feedback.o311_bad_format", lang))]), "xml")
 
 
-async def discovery(request: Request) -> Response:
-    fmt = request.path_params["fmt"]
+async def discovery(call: Call) -> Response:
+    fmt = call.path("fmt")
     if fmt not in FORMATS:
-        return _bad_format(_lang(request))
-    return _reply(open311.render(open311.discovery(_lang(request)), "discovery", fmt), fmt)
+        return _bad_format(call.lang)
+    return _reply(open311.render(open311.discovery(call.lang), "discovery", fmt), fmt)
 
 
-async def services(request: Request) -> Response:
-    fmt = request.path_params["fmt"]
+async def services(call: Call) -> Response:
+    fmt = call.path("fmt")
     if fmt not in FORMATS:
-        return _bad_format(_lang(request))
-    return _reply(open311.render(open311.services(_lang(request)), "services", fmt), fmt)
+        return _bad_format(call.lang)
+    return _reply(open311.render(open311.services(call.lang), "services", fmt), fmt)
 
 
-async def service_definition(request: Request) -> Response:
-    code, fmt = _split(request.path_params["name"])
-    lang = _lang(request)
+async def service_definition(call: Call) -> Response:
+    code, fmt = _split(call.path("name"))
     if not fmt:
-        return _bad_format(lang)
+        return _bad_format(call.lang)
     try:
-        payload = open311.service_definition(code, lang)
+        payload = open311.service_definition(code, call.lang)
     except Open311Error as error:
         return _error(error, fmt)
     return _reply(open311.render(payload, "service_definition", fmt), fmt)
 
 
-async def requests_collection(request: Request) -> Response:
-    fmt = request.path_params["fmt"]
-    lang = _lang(request)
+async def requests_collection(call: Call) -> Response:
+    fmt, lang = call.path("fmt"), call.lang
     if fmt not in FORMATS:
         return _bad_format(lang)
     try:
-        if request.method == "POST":
-            form = await request.form()
-            items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+        if call.request.method == "POST":
             with _session_factory() as db:
-                payload = open311.post_request(db, items, lang)
+                payload = open311.post_request(db, call.fields, lang)
         else:
-            query = open311.parse_request_query(dict(request.query_params), lang)
+            query = open311.parse_request_query(call.queries(), lang)
             with _read_factory() as db:
                 payload = open311.request_dicts(db, open311.find_requests(db, query), lang, query.extensions)
     except Open311Error as error:
@@ -104,28 +123,26 @@ async def requests_collection(request: Request) -> Response:
     return _reply(open311.render(payload, "service_requests", fmt), fmt)
 
 
-async def request_item(request: Request) -> Response:
-    raw_id, fmt = _split(request.path_params["name"])
-    lang = _lang(request)
+async def request_item(call: Call) -> Response:
+    raw_id, fmt = _split(call.path("name"))
     if not fmt:
-        return _bad_format(lang)
-    extensions = request.query_params.get("extensions", "").lower() == "true"
+        return _bad_format(call.lang)
+    extensions = call.query("extensions").lower() == "true"
     try:
         with _read_factory() as db:
-            payload = open311.get_request(db, raw_id, lang, extensions)
+            payload = open311.get_request(db, raw_id, call.lang, extensions)
     except DomainError as exc:
-        return _error(open311.error_from_domain(exc, lang), fmt)
+        return _error(open311.error_from_domain(exc, call.lang), fmt)
     return _reply(open311.render(payload, "service_requests", fmt), fmt)
 
 
-async def token_item(request: Request) -> Response:
-    token, fmt = _split(request.path_params["name"])
-    lang = _lang(request)
+async def token_item(call: Call) -> Response:
+    token, fmt = _split(call.path("name"))
     if not fmt:
-        return _bad_format(lang)
+        return _bad_format(call.lang)
     try:
         with _session_factory() as db:
-            payload = open311.token_lookup(db, token, lang)
+            payload = open311.token_lookup(db, token, call.lang)
     except Open311Error as error:
         return _error(error, fmt)
     return _reply(open311.render(payload, "service_requests", fmt), fmt)
@@ -134,70 +151,93 @@ async def token_item(request: Request) -> Response:
 # --- photos and feeds ---------------------------------------------------------------------------
 
 
-def _viewer(db: Session, request: Request) -> int | None:
-    return cookie_user_id(db, request.cookies)
-
-
-async def photo(request: Request) -> Response:
+async def photo(call: Call) -> Response:
     """Serve a stored photo only if the viewer may see its report (404 otherwise, no hint)."""
     try:
         with _session_factory() as db:
-            row = board.photo_for_viewer(db, request.path_params["photo_id"], _viewer(db, request))
-            name = row.thumb_name if request.path_params.get("size") == "thumb" else row.storage_name
+            row = board.photo_for_viewer(db, call.path("photo_id"), call.user_id)
+            name = row.thumb_name if call.request.path_params.get("size") == "thumb" else row.storage_name
             public = row.report_id is not None
         data = photo_store.read_image(name)
     except (DomainError, OSError):
-        return PlainTextResponse("Not found", status_code=404)
+        raise NotFound("feedback.photo_not_found") from None
     cache = "public, max-age=3600" if public else "private, no-store"
     return Response(data, media_type="image/jpeg",
                     headers={"cache-control": cache, "x-content-type-options": "nosniff",
                              "content-security-policy": "default-src 'none'"})
 
 
-async def map_feed(request: Request) -> Response:
+async def map_feed(call: Call) -> dict:
     """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=]"""
-    lang = _lang(request)
-    params = request.query_params
     try:
-        parts = [float(v) for v in (params.get("bbox") or "").split(",")]
-        if len(parts) != 4:
-            raise ValueError
-        filters = board.BoardFilters(category=params.get("category") or None, status=params.get("status") or None)
-        with _session_factory() as db:
-            points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
+        parts = [float(v) for v in call.query("bbox").split(",")]
     except ValueError:
-        return JSONResponse({"error": translate("feedback.bbox_invalid", lang)}, status_code=400)
-    except DomainError as exc:
-        return JSONResponse({"error": translate(exc.code, lang, **exc.params)}, status_code=400)
-    return JSONResponse({"truncated": truncated, "points": [
+        raise DomainError("feedback.bbox_invalid") from None
+    if len(parts) != 4:
+        raise DomainError("feedback.bbox_invalid")
+    filters = board.BoardFilters(category=call.query("category") or None, status=call.query("status") or None)
+    with _session_factory() as db:
+        points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
+    return {"truncated": truncated, "points": [
         {"id": str(p.report_id), "lat": p.lat, "lon": p.lon, "category": p.category_code, "stage": p.stage,
-         "title": p.title} for p in points]})
+         "title": p.title} for p in points]}
 
 
-async def scorecard_csv(request: Request) -> Response:
-    lang = _lang(request)
+async def scorecard_csv(call: Call) -> Response:
     try:
-        start = date.fromisoformat(request.query_params["from"]) if request.query_params.get("from") else None
-        end = date.fromisoformat(request.query_params["to"]) if request.query_params.get("to") else None
-        with _session_factory() as db:
-            rows = board.scorecard(db, start, end)
+        start = date.fromisoformat(call.query("from")) if call.query("from") else None
+        end = date.fromisoformat(call.query("to")) if call.query("to") else None
     except ValueError:
-        return PlainTextResponse(translate("feedback.filter_invalid", lang), status_code=400)
-    except DomainError as exc:
-        return PlainTextResponse(translate(exc.code, lang), status_code=400)
+        raise DomainError("feedback.filter_invalid") from None
+    with _session_factory() as db:
+        rows = board.scorecard(db, start, end)
     return Response(board.scorecard_csv(rows), media_type="text/csv",
                     headers={"content-disposition": 'attachment; filename="feedback-scorecard.csv"'})
 
 
+_FMT = {"fmt": string(enum=["json", "xml"])}
+_NAME = {"name": string(pattern=r"^[^/]+\.(json|xml)$")}
+_OPEN311 = {200: {**json_content({"type": ["array", "object"]}), "text/xml": {}}}
+_OPEN311_ERRORS = {**json_content(array(obj(("code", "description"), code=string(), description=string()))),
+                   "text/xml": {}}
+_GEOREPORT: dict[str, Any] = {"query": {"lang": string(enum=["vi", "en"])}, "responses": _OPEN311,
+                              "error_renderer": _open311_refusal, "error_content": _OPEN311_ERRORS}
+_REQUESTS_QUERY = {name: string() for name in ("service_request_id", "service_code", "start_date", "end_date",
+                                               "status", "page", "page_size", "extensions", "lat", "long", "radius")}
+_POST_FORM = obj(("service_code",), service_code=string(60), api_key=string(100), lat=string(30), long=string(30),
+                 address_string=string(300), description=string(4000), email=string(254), first_name=string(60),
+                 last_name=string(60), phone=string(30), device_id=string(100), account_id=string(100),
+                 media_url=string(500))
+_POINT = obj(("id", "lat", "lon"), id=string(), lat=NUMBER, lon=NUMBER, category=string(), stage=string(),
+             title=nullable(string()))
+_GEOREPORT_NOTE = "GeoReport v2: errors are GeoReport error lists in the requested format, not the app's shape."
+
 ROUTES: list[BaseRoute] = [
-    Route(f"{PREFIX}/discovery.{{fmt}}", discovery, methods=["GET"]),
-    Route(f"{PREFIX}/services.{{fmt}}", services, methods=["GET"]),
-    Route(f"{PREFIX}/services/{{name}}", service_definition, methods=["GET"]),
-    Route(f"{PREFIX}/requests.{{fmt}}", requests_collection, methods=["GET", "POST"]),
-    Route(f"{PREFIX}/requests/{{name}}", request_item, methods=["GET"]),
-    Route(f"{PREFIX}/tokens/{{name}}", token_item, methods=["GET"]),
-    Route("/api/feedback/photos/{photo_id:int}", photo, methods=["GET"]),
-    Route("/api/feedback/photos/{photo_id:int}/{size}", photo, methods=["GET"]),
-    Route("/api/feedback/map.json", map_feed, methods=["GET"]),
-    Route("/api/feedback/scorecard.csv", scorecard_csv, methods=["GET"]),
+    Endpoint(f"{PREFIX}/discovery.{{fmt}}", discovery, summary="Open311 service discovery", path_params=_FMT,
+             errors=(400,), notes=_GEOREPORT_NOTE, **_GEOREPORT),
+    Endpoint(f"{PREFIX}/services.{{fmt}}", services, summary="Open311 service list", path_params=_FMT,
+             errors=(400,), notes=_GEOREPORT_NOTE, **_GEOREPORT),
+    Endpoint(f"{PREFIX}/services/{{name}}", service_definition, summary="Open311 service definition",
+             path_params=_NAME, errors=(400,), notes=_GEOREPORT_NOTE, **_GEOREPORT),
+    Endpoint(f"{PREFIX}/requests.{{fmt}}", requests_collection, methods=("GET", "POST"),
+             summary="Open311 service requests: search (GET) or submit (POST, form-encoded, needs an API key)",
+             path_params=_FMT, form=_POST_FORM, errors=(400, 403), notes=_GEOREPORT_NOTE,
+             **{**_GEOREPORT, "query": {**_GEOREPORT["query"], **_REQUESTS_QUERY}}),
+    Endpoint(f"{PREFIX}/requests/{{name}}", request_item, summary="One Open311 service request",
+             path_params=_NAME, errors=(400, 404), notes=_GEOREPORT_NOTE,
+             **{**_GEOREPORT, "query": {**_GEOREPORT["query"], "extensions": string(enum=["true", "false"])}}),
+    Endpoint(f"{PREFIX}/tokens/{{name}}", token_item, summary="The service request id behind a submission token",
+             path_params=_NAME, errors=(400, 404), notes=_GEOREPORT_NOTE, **_GEOREPORT),
+    Endpoint("/api/feedback/photos/{photo_id:int}", photo, auth="session", sessions=_sessions,
+             summary="A report photo (hidden reports' photos only to those who may see them)",
+             responses={200: media("image/jpeg")}),
+    Endpoint("/api/feedback/photos/{photo_id:int}/{size}", photo, auth="session", sessions=_sessions,
+             summary="A report photo's thumbnail (size=thumb) or full image", path_params={"size": string()},
+             responses={200: media("image/jpeg")}),
+    Endpoint("/api/feedback/map.json", map_feed, summary="Report markers in a box (newest first)",
+             query={"bbox": string(), "category": string(), "status": string(enum=["open", "closed"])},
+             required_query=("bbox",),
+             responses={200: json_content(obj(("truncated", "points"), truncated=BOOLEAN, points=array(_POINT)))}),
+    Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
+             query={"from": string(format="date"), "to": string(format="date")}, responses={200: media("text/csv")}),
 ]

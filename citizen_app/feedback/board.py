@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.feedback.catalog import load_catalog
+from citizen_app.feedback.geo import valid_point
 from citizen_app.feedback.models import FeedbackEvent, FeedbackPhoto, FeedbackReport, FeedbackSearchToken
 from citizen_app.feedback.service import can_handle, get_report, load_actor
 from citizen_app.feedback.text import fold, query_tokens
@@ -235,6 +236,8 @@ def map_reports(db: Session, min_lat: float, min_lon: float, max_lat: float, max
         box = [float(v) for v in (min_lat, min_lon, max_lat, max_lon)]
     except (TypeError, ValueError):
         raise DomainError("feedback.bbox_invalid") from None
+    if not (valid_point(box[0], box[1]) and valid_point(box[2], box[3])):  # NaN compares false to every bound
+        raise DomainError("feedback.bbox_invalid")
     if box[0] > box[2] or box[1] > box[3] or box[2] - box[0] > MAX_MAP_SPAN_DEG or box[3] - box[1] > MAX_MAP_SPAN_DEG:
         raise DomainError("feedback.bbox_invalid")
     limit = min(max(int(limit), 1), MAX_MAP_POINTS)

@@ -7,6 +7,11 @@ import math
 EARTH_RADIUS_M = 6_371_000.0
 
 
+def valid_point(lat: float, lon: float) -> bool:
+    """A finite latitude and longitude within their ranges (NaN and infinities are nowhere)."""
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)

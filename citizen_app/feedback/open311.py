@@ -23,7 +23,7 @@ from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.feedback.catalog import Category, load_catalog
-from citizen_app.feedback.geo import bbox_around, distance_m
+from citizen_app.feedback.geo import bbox_around, distance_m, valid_point
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport
 from citizen_app.feedback.official import check_api_key
 from citizen_app.feedback.service import ReportInput, check_report_input, check_text, get_report, insert_report
@@ -221,7 +221,7 @@ def _near(params: dict[str, str], lang: str) -> tuple[float, float, float] | Non
         radius = float(params.get("radius") or 500)
     except (KeyError, ValueError):
         raise bad_request("feedback.o311_bad_location", lang) from None
-    if not 1 <= radius <= 5000:
+    if not 1 <= radius <= 5000 or not valid_point(lat, lon):
         raise bad_request("feedback.o311_bad_location", lang)
     return lat, lon, radius
 

@@ -28,7 +28,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.catalog import Category, load_catalog
-from citizen_app.feedback.geo import bbox_around, distance_m, in_polygons
+from citizen_app.feedback.geo import bbox_around, distance_m, in_polygons, valid_point
 from citizen_app.feedback.models import (
     FeedbackAreaSubscription,
     FeedbackAudit,
@@ -239,7 +239,7 @@ def check_location(lat: Any, lon: Any) -> tuple[float, float]:
         flat, flon = float(lat), float(lon)
     except (TypeError, ValueError):
         raise DomainError("feedback.location_required") from None
-    if not (-90 <= flat <= 90 and -180 <= flon <= 180) or flat != flat or flon != flon:
+    if not valid_point(flat, flon):
         raise DomainError("feedback.location_invalid")
     if not in_polygons(flat, flon, load_catalog().polygons):
         raise DomainError("feedback.location_outside_city")

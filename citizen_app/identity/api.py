@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError
-from citizen_app.core.http import client_ip, same_origin
+from citizen_app.core.errors import DomainError, Unauthenticated
+from citizen_app.core.http import (
+    BOOLEAN,
+    INTEGER,
+    REDIRECT,
+    Call,
+    Endpoint,
+    array,
+    client_ip,
+    json_content,
+    obj,
+    string,
+)
 from citizen_app.identity import service
 from citizen_app.identity.state import COOKIE_NAME
 
@@ -19,8 +29,9 @@ def set_session_cookie(response: Response, token: str) -> None:
                         httponly=True, secure=settings().cookie_secure, samesite="lax")
 
 
-async def redeem_ticket(request: Request) -> Response:
+async def redeem_ticket(call: Call) -> Response:
     """GET /auth/session?ticket=… — exchange a one-minute login ticket for the session cookie."""
+    request = call.request
     try:
         with session_scope() as db:
             token, next_path = service.redeem_login_ticket(
@@ -35,11 +46,9 @@ async def redeem_ticket(request: Request) -> Response:
     return response
 
 
-async def logout(request: Request) -> Response:
-    """POST /auth/logout — end this browser's session and clear the cookie (idempotent)."""
-    if not same_origin(request):
-        return JSONResponse({"error": "error.origin"}, status_code=403)
-    raw = request.cookies.get(COOKIE_NAME)
+async def logout(call: Call) -> Response:
+    """POST /auth/logout — end this browser's session and clear the cookie (idempotent; Origin checked)."""
+    raw = call.cookies.get(COOKIE_NAME)
     if raw:
         with session_scope() as db:
             service.close_session(db, service.token_hash(raw))
@@ -48,13 +57,13 @@ async def logout(request: Request) -> Response:
     return response
 
 
-async def whoami(request: Request) -> Response:
+async def whoami(call: Call) -> Response:
     """GET /api/me — the logged-in user's own summary (used by client scripts and tests)."""
     with session_scope() as db:
-        status, info = service.lookup_session(db, request.cookies.get(COOKIE_NAME))
+        status, info = service.lookup_session(db, call.cookies.get(COOKIE_NAME))
     headers = {"Cache-Control": "no-store"}
     if info is None:
-        return JSONResponse({"status": status}, status_code=401, headers=headers)
+        raise Unauthenticated()
     body = {"status": status, "user_id": info.user_id, "name": info.full_name, "roles": sorted(info.roles)}
     return JSONResponse(body, headers=headers)
 
@@ -73,8 +82,12 @@ def _optional_routes() -> list[BaseRoute]:
 
 
 ROUTES: list[BaseRoute] = [
-    Route("/auth/session", redeem_ticket, methods=["GET"]),
-    Route("/auth/logout", logout, methods=["POST"]),
-    Route("/api/me", whoami, methods=["GET"]),
+    Endpoint("/auth/session", redeem_ticket, summary="Exchange a one-minute login ticket for the session cookie",
+             query={"ticket": string(200)}, responses={303: REDIRECT}),
+    Endpoint("/auth/logout", logout, methods=("POST",), auth="session", summary="End this browser's session",
+             responses={200: json_content(obj(("ok",), ok=BOOLEAN))}),
+    Endpoint("/api/me", whoami, auth="cookie", summary="The logged-in user's own summary",
+             responses={200: json_content(obj(("user_id", "name", "roles"), status=string(), user_id=INTEGER,
+                                              name=string(), roles=array(string())))}),
     *_optional_routes(),
 ]

@@ -90,6 +90,8 @@ VCT_TO_KIND = {t.vct: t.kind for t in TYPES.values()}
 class VerificationError(DomainError):
     """A presentation was rejected; ``code`` is an ``identity.verify.*`` message key."""
 
+    http_status = 422
+
 
 class ReplayCache(Protocol):
     def use_once(self, key: str, until: int) -> bool:

@@ -20,13 +20,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from citizen_app.core.config import Settings, settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
-from citizen_app.core.http import client_ip
+from citizen_app.core.http import REDIRECT, DocumentedMount, Operation, client_ip, string
 from citizen_app.identity.service import SESSION_COOKIE, login_with_oidc, open_session, safe_next_path
 
 log = logging.getLogger(__name__)
@@ -142,12 +142,26 @@ class LazyOidcApp:
     def reset(self) -> None:
         self._app = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _built(self) -> Starlette:
         if self._app is None:
             self._app = build_oidc_app(settings())
-        await self._app(scope, receive, send)
+        return self._app
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return self._built().routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._built()(scope, receive, send)
 
 
 oidc_app = LazyOidcApp()
 
-ROUTES: list[BaseRoute] = [Mount("/auth/oidc", app=oidc_app)]
+_OPERATIONS = (
+    Operation("/auth/oidc/login", ("GET",), "Start an OpenID Connect login (redirect to the identity provider)",
+              query={"next": string(200)}, responses={303: REDIRECT}, tag="identity"),
+    Operation("/auth/oidc/callback", ("GET",), "The identity provider's answer: open a session, then redirect",
+              query={"code": string(), "state": string()}, responses={303: REDIRECT}, tag="identity",
+              notes="Every failure redirects to /login?error=oidc_failed."),
+)
+ROUTES: list[BaseRoute] = [DocumentedMount("/auth/oidc", oidc_app, _OPERATIONS)]

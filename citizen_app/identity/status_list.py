@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from citizen_app.core.errors import DomainError
+from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.issuer import issuer_key, issuer_kid, status_list_uri
 from citizen_app.identity.wallet_crypto import (
@@ -84,7 +84,7 @@ def set_status(db: Session, ref: StatusRef, status: int) -> None:
     entry = db.exec(select(StatusEntry).where(StatusEntry.list_id == ref.list_id,
                                               StatusEntry.idx == ref.idx)).first()
     if entry is None:
-        raise DomainError("identity.status.unknown")
+        raise NotFound("identity.status.unknown")
     entry.status = status
     entry.updated_at = utcnow()
 
@@ -110,7 +110,7 @@ def read_bit(lst: str, idx: int) -> int:
 def build_status_list_jwt(db: Session, list_id: str, now: datetime | None = None) -> str:
     row = db.get(StatusList, list_id)
     if row is None:
-        raise DomainError("identity.status.unknown")
+        raise NotFound("identity.status.unknown")
     invalid = db.exec(select(StatusEntry.idx).where(StatusEntry.list_id == list_id,
                                                     StatusEntry.status == INVALID)).all()
     iat = epoch(now or utcnow())

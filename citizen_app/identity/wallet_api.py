@@ -8,230 +8,211 @@ presentations and passkey registration. Passkey login returns a one-minute ticke
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlmodel import Session
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.core.http import same_origin
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
+from citizen_app.core.http import (
+    ANY_OBJECT,
+    BOOLEAN,
+    INTEGER,
+    Call,
+    Endpoint,
+    array,
+    int_id,
+    json_content,
+    media,
+    obj,
+    string,
+)
+from citizen_app.i18n.catalog import translate
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import passkeys
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.service import cookie_user_id, create_login_ticket
+from citizen_app.identity.service import create_login_ticket
 from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
 from citizen_app.identity.wallet_crypto import public_jwk
 from citizen_app.identity.wallet_views import revoke_own_credential
 
 MAX_BODY = 16 * 1024
-NO_STORE = {"Cache-Control": "no-store"}
-Handler = Callable[[Request, Session, int], Awaitable[Response]]
+PUBLIC_LIST = {"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"}
 
 
-def _error(request: Request, exc: DomainError, status: int = 400) -> JSONResponse:
-    lang = lang_from_accept_language(request.headers.get("accept-language"))
-    return JSONResponse({"ok": False, "error": exc.code, "message": translate(exc.code, lang, **exc.params)},
-                        status_code=status, headers=NO_STORE)
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise DomainError("identity.verify.malformed")
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError as exc:
-        raise DomainError("identity.verify.malformed") from exc
-    if not isinstance(body, dict):
-        raise DomainError("identity.verify.malformed")
-    return body
-
-
-def _status_code(exc: DomainError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, NotAllowed):
-        return 403
-    return 400
-
-
-def logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Cookie session + same-origin check; one transaction per request; DomainError -> JSON error."""
-
-    async def wrapper(request: Request) -> Response:
-        if not same_origin(request):
-            return JSONResponse({"ok": False, "error": "error.origin"}, status_code=403, headers=NO_STORE)
-        try:
-            with session_scope() as db:
-                user_id = cookie_user_id(db, request.cookies)
-                if user_id is None:
-                    raise NotAllowed("identity.error.login_required")
-                return await handler(request, db, user_id)
-        except DomainError as exc:
-            return _error(request, exc, 401 if exc.code == "identity.error.login_required" else _status_code(exc))
-
-    return wrapper
+def _sessions() -> AbstractContextManager[Session]:
+    return session_scope()  # looked up on each call: tests swap this module's session_scope
 
 
 # --- public -----------------------------------------------------------------------------------------
 
 
-async def jwt_vc_issuer(_: Request) -> Response:
-    return JSONResponse(issuer_metadata(), headers={"Cache-Control": "public, max-age=3600"})
+async def jwt_vc_issuer(_: Call) -> dict:
+    return issuer_metadata()
 
 
-async def jwks(_: Request) -> Response:
-    return JSONResponse(issuer_jwks(), headers={"Cache-Control": "public, max-age=3600"})
+async def jwks(_: Call) -> dict:
+    return issuer_jwks()
 
 
-async def status_list(request: Request) -> Response:
-    list_id = request.path_params["list_id"]
-    try:
-        with session_scope() as db:
-            token = build_status_list_jwt(db, list_id)
-    except DomainError as exc:
-        return _error(request, exc, 404)
-    return Response(token, media_type="application/statuslist+jwt",
-                    headers={"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"})
+async def status_list(call: Call) -> Response:
+    with session_scope() as db:
+        token = build_status_list_jwt(db, call.path("list_id"))
+    return Response(token, media_type="application/statuslist+jwt", headers=PUBLIC_LIST)
 
 
-async def status_lists(_: Request) -> Response:
+async def status_lists(_: Call) -> Response:
     """GET -> {"lists": [uri, ...]}: every status list, so an offline verifier can cache them all."""
     with session_scope() as db:
         uris = list_uris(db)
-    return JSONResponse({"lists": uris, "ttl": TTL_SECONDS},
-                        headers={"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"})
+    return JSONResponse({"lists": uris, "ttl": TTL_SECONDS}, headers=PUBLIC_LIST)
 
 
-async def verifier_request(request: Request) -> Response:
+async def verifier_request(call: Call) -> dict:
     """POST {aud?} -> a five-minute single-use nonce and the QR text the wallet scans (mode B)."""
-    try:
-        body = await _json_body(request)
-        with session_scope() as db:
-            req = cr.create_verifier_request(db, str(body.get("aud") or "cds:v:web"))
-    except DomainError as exc:
-        return _error(request, exc)
-    return JSONResponse({"nonce": req.nonce, "aud": req.aud, "expires_at": req.expires_at.isoformat(),
-                         "qr": req.qr_text}, headers=NO_STORE)
+    with session_scope() as db:
+        req = cr.create_verifier_request(db, str(call.body.get("aud") or "cds:v:web"))
+    return {"nonce": req.nonce, "aud": req.aud, "expires_at": req.expires_at.isoformat(), "qr": req.qr_text}
 
 
-async def verify(request: Request) -> Response:
+async def verify(call: Call) -> dict:
     """POST {presentation, nonce?, vct?}: nonce -> mode B (consumed); no nonce -> one-minute QR (mode C)."""
-    try:
-        body = await _json_body(request)
-        presentation = decode_from_qr(str(body.get("presentation") or ""))
-        nonce = body.get("nonce") if isinstance(body.get("nonce"), str) else None
-        vct = body.get("vct") if isinstance(body.get("vct"), list) else None
-        aud = None
-        if nonce is not None:  # burn the nonce in its own transaction, whatever the outcome
-            with session_scope() as db:
-                aud = cr.consume_nonce(db, nonce)
+    body = call.body
+    presentation = decode_from_qr(str(body.get("presentation") or ""))
+    nonce = body.get("nonce") if isinstance(body.get("nonce"), str) else None
+    vct = body.get("vct") if isinstance(body.get("vct"), list) else None
+    aud = None
+    if nonce is not None:  # burn the nonce in its own transaction, whatever the outcome
         with session_scope() as db:
-            result = cr.verify_online(db, presentation, nonce=nonce, expected_vct=vct, consumed_aud=aud)
-    except DomainError as exc:
-        return _error(request, exc, 422 if isinstance(exc, cr.VerificationError) else 400)
-    lang = lang_from_accept_language(request.headers.get("accept-language"))
-    return JSONResponse({"ok": True, "message": translate("identity.verify.ok", lang), "kind": result.kind,
-                         "vct": result.vct, "claims": result.claims, "mode": result.mode,
-                         "expires": result.exp}, headers=NO_STORE)
+            aud = cr.consume_nonce(db, nonce)
+    with session_scope() as db:
+        result = cr.verify_online(db, presentation, nonce=nonce, expected_vct=vct, consumed_aud=aud)
+    return {"ok": True, "message": translate("identity.verify.ok", call.lang), "kind": result.kind,
+            "vct": result.vct, "claims": result.claims, "mode": result.mode, "expires": result.exp}
 
 
-# --- the citizen's own wallet (cookie) ------------------------------------------------------------
+# --- the citizen's own wallet (cookie; Origin checked by core.http) ------------------------------------
 
 
-@logged_in
-async def issue(request: Request, db: Session, user_id: int) -> Response:
+async def issue(call: Call) -> dict:
     """POST {kind, holder_jwk} -> a credential bound to the browser key; {kind, key_mode:"server"} fallback."""
-    body = await _json_body(request)
-    if body.get("key_mode") == "server":
-        jwk, mode = public_jwk(cr.server_holder_key(db, user_id)), "server"
-    else:
-        jwk, mode = body.get("holder_jwk"), "browser"
-    issued = cr.issue_credential(db, user_id, str(body.get("kind") or ""), jwk, key_mode=mode)
-    return JSONResponse({"ok": True, "id": issued.record.id, "kind": issued.record.kind, "key_mode": mode,
-                         "expires_at": issued.record.expires_at.isoformat(), "credential": issued.credential},
-                        headers=NO_STORE)
+    body, user_id = call.body, call.user_id
+    with session_scope() as db:
+        if body.get("key_mode") == "server":
+            jwk, mode = public_jwk(cr.server_holder_key(db, user_id)), "server"
+        else:
+            jwk, mode = body.get("holder_jwk"), "browser"
+        issued = cr.issue_credential(db, user_id, str(body.get("kind") or ""), jwk, key_mode=mode)
+        return {"ok": True, "id": issued.record.id, "kind": issued.record.kind, "key_mode": mode,
+                "expires_at": issued.record.expires_at.isoformat(), "credential": issued.credential}
 
 
-@logged_in
-async def revoke(request: Request, db: Session, user_id: int) -> Response:
-    try:
-        credential_id = int(request.path_params["credential_id"])
-    except ValueError as exc:
-        raise NotFound() from exc
-    revoke_own_credential(db, user_id, credential_id)  # the holder only: officials use their back-office path
-    return JSONResponse({"ok": True}, headers=NO_STORE)
+async def revoke(call: Call) -> dict:
+    with session_scope() as db:  # the holder only: officials use their back-office path
+        revoke_own_credential(db, call.user_id, int_id(call.path("credential_id")))
+    return {"ok": True}
 
 
-@logged_in
-async def present_server(request: Request, db: Session, user_id: int) -> Response:
+async def present_server(call: Call) -> dict:
     """Fallback presentation signed with the server-held key: {credential, disclose, aud?, nonce?}."""
-    body = await _json_body(request)
+    body = call.body
     disclose = [str(x) for x in body.get("disclose") or [] if isinstance(x, str)]
     aud = str(body.get("aud") or cr.ONE_TIME_AUD)
     nonce = body.get("nonce") if isinstance(body.get("nonce"), str) else None
-    vp = cr.present_with_server_key(db, user_id, str(body.get("credential") or ""), disclose, aud, nonce)
-    return JSONResponse({"ok": True, "presentation": vp, "qr": encode_for_qr(vp)}, headers=NO_STORE)
+    with session_scope() as db:
+        vp = cr.present_with_server_key(db, call.user_id, str(body.get("credential") or ""), disclose, aud, nonce)
+    return {"ok": True, "presentation": vp, "qr": encode_for_qr(vp)}
 
 
-@logged_in
-async def passkey_register_options(request: Request, db: Session, user_id: int) -> Response:
-    options = passkeys.begin_registration(db, user_id)
-    return JSONResponse({"challenge_id": options.challenge_id, "options": json.loads(options.options_json)},
-                        headers=NO_STORE)
+async def passkey_register_options(call: Call) -> dict:
+    with session_scope() as db:
+        options = passkeys.begin_registration(db, call.user_id)
+    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
 
 
-@logged_in
-async def passkey_register_verify(request: Request, db: Session, user_id: int) -> Response:
-    body = await _json_body(request)
-    row = passkeys.finish_registration(db, user_id, str(body.get("challenge_id") or ""),
-                                       body.get("credential") or {}, str(body.get("name") or ""))
-    return JSONResponse({"ok": True, "id": row.id, "name": row.name}, headers=NO_STORE)
+async def passkey_register_verify(call: Call) -> dict:
+    body = call.body
+    with session_scope() as db:
+        row = passkeys.finish_registration(db, call.user_id, str(body.get("challenge_id") or ""),
+                                           _object(body.get("credential")), str(body.get("name") or ""))
+        return {"ok": True, "id": row.id, "name": row.name}
 
 
 # --- passkey login (public) -----------------------------------------------------------------------
 
 
-async def passkey_login_options(request: Request) -> Response:
+async def passkey_login_options(_: Call) -> dict:
     with session_scope() as db:
         options = passkeys.begin_authentication(db)
-    return JSONResponse({"challenge_id": options.challenge_id, "options": json.loads(options.options_json)},
-                        headers=NO_STORE)
+    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
 
 
-async def passkey_login_verify(request: Request) -> Response:
+async def passkey_login_verify(call: Call) -> dict:
     """POST {challenge_id, credential, next?} -> {ticket_url}; the browser then opens /auth/session."""
-    if not same_origin(request):
-        return JSONResponse({"ok": False, "error": "error.origin"}, status_code=403, headers=NO_STORE)
-    try:
-        body = await _json_body(request)
-        with session_scope() as db:
-            user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
-                                                     body.get("credential") or {})
-            ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
-    except DomainError as exc:
-        return _error(request, exc)
-    return JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}, headers=NO_STORE)
+    body = call.body
+    with session_scope() as db:
+        user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
+                                                 _object(body.get("credential")))
+        ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
+    return {"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}
 
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+_CACHED = {"cache": "public, max-age=3600"}
+_WALLET: dict[str, Any] = {"methods": ("POST",), "auth": "cookie", "sessions": _sessions, "max_body": MAX_BODY}
+_PUBLIC_POST: dict[str, Any] = {"methods": ("POST",), "max_body": MAX_BODY}
+_OPTIONS = json_content(obj(("challenge_id", "options"), challenge_id=string(), options=ANY_OBJECT))
+_OK = obj(("ok",), ok=BOOLEAN)
+_CREDENTIAL = obj(("kind",), kind=string(40), holder_jwk=ANY_OBJECT, key_mode=string(enum=["browser", "server"]))
+_PRESENT = obj(("credential",), credential=string(8000), disclose=array(string(60)), aud=string(120),
+               nonce=string(64))
+_VERIFY = obj(("presentation",), presentation=string(12000), nonce=string(64), vct=array(string(200)))
+_VERIFIED = obj(("ok", "kind", "claims", "mode"), ok=BOOLEAN, message=string(), kind=string(), vct=string(),
+                claims=ANY_OBJECT, mode=string(), expires=INTEGER)
+_WEBAUTHN = obj(("challenge_id", "credential"), challenge_id=string(100), credential=ANY_OBJECT, name=string(60),
+                next=string(200))
 
 ROUTES: list[BaseRoute] = [
-    Route("/.well-known/jwt-vc-issuer", jwt_vc_issuer, methods=["GET"]),
-    Route("/.well-known/jwks.json", jwks, methods=["GET"]),
-    Route("/api/identity/status-lists", status_lists, methods=["GET"]),
-    Route("/api/identity/status/{list_id:str}", status_list, methods=["GET"]),
-    Route("/api/identity/verify/request", verifier_request, methods=["POST"]),
-    Route("/api/identity/verify", verify, methods=["POST"]),
-    Route("/api/identity/credentials", issue, methods=["POST"]),
-    Route("/api/identity/credentials/{credential_id:str}/revoke", revoke, methods=["POST"]),
-    Route("/api/identity/present-server", present_server, methods=["POST"]),
-    Route("/api/identity/passkeys/register/options", passkey_register_options, methods=["POST"]),
-    Route("/api/identity/passkeys/register/verify", passkey_register_verify, methods=["POST"]),
-    Route("/api/identity/passkeys/login/options", passkey_login_options, methods=["POST"]),
-    Route("/api/identity/passkeys/login/verify", passkey_login_verify, methods=["POST"]),
+    Endpoint("/.well-known/jwt-vc-issuer", jwt_vc_issuer, summary="SD-JWT VC issuer metadata",
+             responses={200: json_content(obj(("issuer", "jwks"), issuer=string(), jwks=ANY_OBJECT))}, **_CACHED),
+    Endpoint("/.well-known/jwks.json", jwks, summary="The issuer's public keys (JWKS)",
+             responses={200: json_content(obj(("keys",), keys=array(ANY_OBJECT)))}, **_CACHED),
+    Endpoint("/api/identity/status-lists", status_lists, summary="Every token status list (for offline verifiers)",
+             responses={200: json_content(obj(("lists", "ttl"), lists=array(string()), ttl=INTEGER))}),
+    Endpoint("/api/identity/status/{list_id:str}", status_list, summary="One token status list (JWT)",
+             responses={200: media("application/statuslist+jwt")}),
+    Endpoint("/api/identity/verify/request", verifier_request, summary="A single-use verifier nonce and its QR",
+             body=obj(aud=string(120)), responses={200: json_content(obj(("nonce", "aud", "expires_at", "qr"),
+                                                                         nonce=string(), aud=string(),
+                                                                         expires_at=string(), qr=string()))},
+             **_PUBLIC_POST),
+    Endpoint("/api/identity/verify", verify, summary="Verify a presentation online", body=_VERIFY,
+             responses={200: json_content(_VERIFIED)}, errors=(422,), **_PUBLIC_POST),
+    Endpoint("/api/identity/credentials", issue, summary="Issue one of my credentials to this wallet",
+             body=_CREDENTIAL, responses={200: json_content(obj(("ok", "id", "credential"), ok=BOOLEAN, id=INTEGER,
+                                                                kind=string(), key_mode=string(), expires_at=string(),
+                                                                credential=string()))}, errors=(404, 422), **_WALLET),
+    Endpoint("/api/identity/credentials/{credential_id:str}/revoke", revoke, summary="Revoke one of my credentials",
+             responses={200: json_content(_OK)}, **_WALLET),
+    Endpoint("/api/identity/present-server", present_server, summary="A presentation signed with my server-held key",
+             body=_PRESENT, responses={200: json_content(obj(("ok", "presentation", "qr"), ok=BOOLEAN,
+                                                             presentation=string(), qr=string()))},
+             errors=(404, 422), **_WALLET),
+    Endpoint("/api/identity/passkeys/register/options", passkey_register_options,
+             summary="WebAuthn options to register a passkey", responses={200: _OPTIONS}, **_WALLET),
+    Endpoint("/api/identity/passkeys/register/verify", passkey_register_verify, summary="Register a passkey",
+             body=_WEBAUTHN, responses={200: json_content(obj(("ok", "id"), ok=BOOLEAN, id=INTEGER, name=string()))},
+             errors=(404,), **_WALLET),
+    Endpoint("/api/identity/passkeys/login/options", passkey_login_options,
+             summary="WebAuthn options to log in with a passkey", responses={200: _OPTIONS}, **_PUBLIC_POST),
+    Endpoint("/api/identity/passkeys/login/verify", passkey_login_verify, methods=("POST",), auth="session",
+             summary="Log in with a passkey: a one-minute ticket for /auth/session", body=_WEBAUTHN,
+             responses={200: json_content(obj(("ok", "ticket_url"), ok=BOOLEAN, ticket_url=string()))},
+             errors=(404,), sessions=_sessions, max_body=MAX_BODY),
 ]

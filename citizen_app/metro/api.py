@@ -6,7 +6,6 @@ Handlers only translate HTTP <-> service calls (style P1). Gates authenticate wi
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -15,15 +14,24 @@ from typing import Any
 import anyio.to_thread
 from anyio import CapacityLimiter
 from sqlmodel import Session
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import cookie_user_id
+from citizen_app.core.errors import DomainError
+from citizen_app.core.http import (
+    BOOLEAN,
+    INTEGER,
+    Call,
+    Endpoint,
+    array,
+    json_content,
+    media,
+    nullable,
+    obj,
+    string,
+)
 from citizen_app.metro import keys, service
 from citizen_app.metro.catalog import gtfs_zip_bytes
 from citizen_app.metro.models import MetroGate, MetroTicket
@@ -37,43 +45,6 @@ Sessions = Callable[[], AbstractContextManager[Session]]
 GATE_AUTH_CACHE_SECONDS = 10
 MAX_BODY = 2_000_000
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _error(request: Request, exc: DomainError, status: int = 400) -> JSONResponse:
-    lang = lang_from_accept_language(request.headers.get("accept-language"))
-    if isinstance(exc, NotAllowed):
-        status = 401 if exc.code in ("error.login_required", "metro.error.gate_auth") else 403
-    elif isinstance(exc, NotFound):
-        status = 404
-    return JSONResponse({"error": exc.code, "message": translate(exc.code, lang, **exc.params)}, status,
-                        headers=NO_STORE)
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    if "application/json" not in request.headers.get("content-type", ""):
-        raise DomainError("metro.error.bad_request")
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise DomainError("metro.error.sync_too_large")
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise DomainError("metro.error.bad_request") from exc
-    if not isinstance(body, dict):
-        raise DomainError("metro.error.bad_request")
-    return body
-
-
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    return header[7:].strip() if header.lower().startswith("bearer ") else None
-
-
-def _user_id(db: Session, request: Request) -> int:
-    user_id = cookie_user_id(db, request.cookies)
-    if user_id is None:
-        raise NotAllowed("error.login_required")
-    return user_id
 
 
 def _station_names(code: str | None) -> dict[str, str] | None:
@@ -107,21 +78,17 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
             limiter.append(_gate_limiter())
         return await anyio.to_thread.run_sync(fn, *args, limiter=limiter[0])
 
-    async def gtfs_zip(_request: Request) -> Response:
+    async def gtfs_zip(_call: Call) -> Response:
         return Response(gtfs_zip_bytes(), media_type="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="gtfs.zip"',
-                                 "Cache-Control": "public, max-age=3600"})
+                        headers={"Content-Disposition": 'attachment; filename="gtfs.zip"'})
 
-    async def keys_json(_request: Request) -> JSONResponse:
-        return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    async def keys_json(_call: Call) -> dict:
+        return keys.jwks()
 
-    async def fare(request: Request) -> JSONResponse:
-        try:
-            quote = service.quote_single(request.query_params.get("from", ""), request.query_params.get("to", ""))
-        except DomainError as exc:
-            return _error(request, exc)
-        return JSONResponse({"origin": quote.origin, "destination": quote.destination, "cash_vnd": quote.cash_vnd,
-                             "cashless_vnd": quote.cashless_vnd, "is_estimate": quote.is_estimate})
+    async def fare(call: Call) -> dict:
+        quote = service.quote_single(call.query("from"), call.query("to"))
+        return {"origin": quote.origin, "destination": quote.destination, "cash_vnd": quote.cash_vnd,
+                "cashless_vnd": quote.cashless_vnd, "is_estimate": quote.is_estimate}
 
     gate_cache: dict[str, tuple[float, str, str]] = {}
 
@@ -135,77 +102,69 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         gate_cache[token or ""] = (time.monotonic() + GATE_AUTH_CACHE_SECONDS, gate.id, gate.station)
         return gate.id, gate.station
 
-    def gate_validate(request: Request, body: dict[str, Any]) -> JSONResponse:
+    def gate_validate(call: Call) -> JSONResponse:
+        body = call.body
         with sessions() as db:  # the scan is its own transaction (the service commits or rolls back)
-            gate_id, station = authenticated_gate(db, _bearer(request))
+            gate_id, station = authenticated_gate(db, call.bearer)
             # a token gate is bound to its registered station (docs/metro.md); the body cannot move it
             decision = service.validate_at_gate(db, str(body.get("qr", ""))[:1000], station,
                                                 str(body.get("direction", "")), gate_id=gate_id,
                                                 scan_id=_scan_id(gate_id, body.get("scan_id")))
         return JSONResponse(decision.__dict__, headers=NO_STORE)
 
-    async def gate_validate_route(request: Request) -> JSONResponse:
-        try:
-            return await in_gate_thread(gate_validate, request, await _json_body(request))
-        except DomainError as exc:
-            return _error(request, exc)
+    async def validate(call: Call) -> JSONResponse:
+        return await in_gate_thread(gate_validate, call)
 
-    def sync(request: Request, events: list[dict]) -> tuple[list[service.SyncItem], list[str]]:
+    def sync(token: str | None, events: list[dict]) -> tuple[list[service.SyncItem], list[str]]:
         with sessions() as db:
-            gate: MetroGate = service.authenticate_gate(db, _bearer(request))
+            gate: MetroGate = service.authenticate_gate(db, token)
             results = service.sync_offline_taps(db, gate, events)
             return results, service.denylist_entries(db)
 
-    async def gate_sync(request: Request) -> JSONResponse:
-        try:
-            body = await _json_body(request)
-            events = body.get("events")
-            if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-                raise DomainError("metro.error.bad_request")
-            results, denylist = await in_gate_thread(sync, request, events)
-        except DomainError as exc:
-            return _error(request, exc)
-        return JSONResponse({"results": [r.__dict__ for r in results], "denylist": denylist, "keys": keys.jwks()},
-                            headers=NO_STORE)
+    async def gate_sync(call: Call) -> dict:
+        events = call.body.get("events")
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            raise DomainError("metro.error.bad_request")
+        results, denylist = await in_gate_thread(sync, call.bearer, events)
+        return {"results": [r.__dict__ for r in results], "denylist": denylist, "keys": keys.jwks()}
 
-    async def gate_denylist(request: Request) -> JSONResponse:
-        try:
-            with sessions() as db:
-                service.authenticate_gate(db, _bearer(request))
-                entries = service.denylist_entries(db)
-        except DomainError as exc:
-            return _error(request, exc)
-        return JSONResponse({"denylist": entries}, headers=NO_STORE)
+    async def gate_denylist(call: Call) -> dict:
+        with sessions() as db:
+            service.authenticate_gate(db, call.bearer)
+            return {"denylist": service.denylist_entries(db)}
 
-    async def my_tickets(request: Request) -> JSONResponse:
-        try:
-            with sessions() as db:
-                tickets = service.list_my_tickets(db, _user_id(db, request))
-                payload = [_ticket_json(t) for t in tickets]
-        except DomainError as exc:
-            return _error(request, exc)
-        return JSONResponse({"tickets": payload}, headers=NO_STORE)
+    async def my_tickets(call: Call) -> dict:
+        with sessions() as db:
+            return {"tickets": [_ticket_json(t) for t in service.list_my_tickets(db, call.user_id)]}
 
-    async def rebind(request: Request) -> JSONResponse:
-        try:
-            body = await _json_body(request)
-            with sessions() as db:
-                ticket = service.rebind_device(db, _user_id(db, request), request.path_params["tid"],
-                                               str(body.get("device_key", "")))
-                payload = _ticket_json(ticket)
-        except DomainError as exc:
-            return _error(request, exc)
-        return JSONResponse(payload, headers=NO_STORE)
+    async def rebind(call: Call) -> dict:
+        with sessions() as db:
+            ticket = service.rebind_device(db, call.user_id, call.path("tid"), str(call.body.get("device_key", "")))
+            return _ticket_json(ticket)
 
+    gate: dict[str, Any] = {"auth": "gate", "max_body": MAX_BODY}
+    rider: dict[str, Any] = {"auth": "cookie", "sessions": sessions}
     return [
-        Route("/gtfs.zip", gtfs_zip, methods=["GET"]),
-        Route("/api/metro/keys.json", keys_json, methods=["GET"]),
-        Route("/api/metro/fare", fare, methods=["GET"]),
-        Route("/api/metro/gate/validate", gate_validate_route, methods=["POST"]),
-        Route("/api/metro/gate/sync", gate_sync, methods=["POST"]),
-        Route("/api/metro/gate/denylist.json", gate_denylist, methods=["GET"]),
-        Route("/api/metro/my/tickets", my_tickets, methods=["GET"]),
-        Route("/api/metro/my/tickets/{tid:str}/device", rebind, methods=["POST"]),
+        Endpoint("/gtfs.zip", gtfs_zip, summary="GTFS + GTFS-Fares v2 feed of Metro Line 1",
+                 responses={200: media("application/zip")}, cache="public, max-age=3600"),
+        Endpoint("/api/metro/keys.json", keys_json, summary="Ticket-signing public keys (JWKS)",
+                 responses={200: json_content(_JWKS)}, cache="public, max-age=300"),
+        Endpoint("/api/metro/fare", fare, summary="Single-journey fare between two stations",
+                 query={"from": string(), "to": string()}, responses={200: json_content(_FARE)}),
+        Endpoint("/api/metro/gate/validate", validate, methods=("POST",), summary="Validate a scanned ticket QR",
+                 body=obj(("qr", "direction"), qr=string(1000), direction=string(enum=["in", "out"]),
+                          scan_id=string(30)),
+                 responses={200: json_content(_DECISION)}, errors=(401,), **gate),
+        Endpoint("/api/metro/gate/sync", gate_sync, methods=("POST",), summary="Upload offline taps, get the denylist",
+                 body=obj(("events",), events=array(_TAP)), responses={200: json_content(_SYNC)}, errors=(401,),
+                 **gate),
+        Endpoint("/api/metro/gate/denylist.json", gate_denylist, summary="Tickets and devices a gate must refuse",
+                 responses={200: json_content(obj(("denylist",), denylist=array(string())))}, errors=(401,), **gate),
+        Endpoint("/api/metro/my/tickets", my_tickets, summary="My tickets (for offline display)",
+                 responses={200: json_content(obj(("tickets",), tickets=array(_TICKET)))}, **rider),
+        Endpoint("/api/metro/my/tickets/{tid:str}/device", rebind, methods=("POST",),
+                 summary="Move my ticket to this phone", body=obj(("device_key",), device_key=string(200)),
+                 responses={200: json_content(_TICKET)}, **rider),
     ]
 
 
@@ -213,5 +172,22 @@ def _scan_id(gate_id: str, raw: object) -> str | None:
     """Scan ids are namespaced per gate, so one gate cannot replay (or block) another's."""
     return f"{gate_id}:{str(raw)[:30]}" if raw else None
 
+
+_NAMES = nullable(obj(("vi", "en"), vi=string(), en=string()))
+_TICKET = obj(("id", "product", "payload", "device_key"), id=string(), product=string(), name_vi=string(),
+              name_en=string(), kind=string(), origin=nullable(string()), destination=nullable(string()),
+              origin_name=_NAMES, destination_name=_NAMES, rider_category=nullable(string()),
+              valid_from=nullable(INTEGER), valid_until=nullable(INTEGER), payload=string(), device_key=string())
+_JWKS = obj(("keys",), keys=array(obj(("kty",), kty=string(), kid=string())))
+_FARE = obj(("origin", "destination", "cash_vnd", "cashless_vnd", "is_estimate"), origin=string(),
+            destination=string(), cash_vnd=INTEGER, cashless_vnd=INTEGER, is_estimate=BOOLEAN)
+_DECISION = obj(("admitted", "reason"), admitted=BOOLEAN, reason=string(), message_vi=string(), message_en=string(),
+                ticket_id=nullable(string()), product_id=nullable(string()), rider_category=nullable(string()),
+                replay=BOOLEAN)
+_TAP = obj(("scan_id", "tid", "direction", "at"), scan_id=string(60), tid=string(24),
+           direction=string(enum=["in", "out"]), station=string(10), at=INTEGER)
+_SYNC = obj(("results", "denylist", "keys"), results=array(obj(("scan_id", "status"), scan_id=string(),
+                                                              status=string(), conflict=string())),
+            denylist=array(string()), keys=_JWKS)
 
 ROUTES: list[BaseRoute] = build_routes()

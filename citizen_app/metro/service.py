@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound, Unauthenticated
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.i18n.catalog import translate
 from citizen_app.metro import keys as issuer_keys
@@ -397,11 +397,11 @@ def register_gate(db: Session, actor_id: int | None, gate_id: str, station: str)
 
 def authenticate_gate(db: Session, raw_token: str | None) -> MetroGate:
     if not raw_token:
-        raise NotAllowed("metro.error.gate_auth")
+        raise Unauthenticated("metro.error.gate_auth")
     gate = db.exec(select(MetroGate).where(MetroGate.token_hash == hashlib.sha256(raw_token.encode()).hexdigest(),
                                            MetroGate.is_active == True)).first()
     if gate is None:
-        raise NotAllowed("metro.error.gate_auth")
+        raise Unauthenticated("metro.error.gate_auth")
     return gate
 
 

@@ -5,146 +5,91 @@
   "deviceLabel": "..."?, "replaces": "<old endpoint>"?}``
 * ``POST /api/push/unsubscribe`` body ``{"endpoint": "..."}``
 
-The POSTs need the ``cds_sid`` login cookie, an ``Origin`` equal to the app's public origin (Reflex
-echoes any CORS origin with credentials, so this check is what stops cross-site requests) and a
-JSON content type. Errors are ``{"ok": false, "error": key, "message": translated}`` and change nothing.
+The POSTs need the ``cds_sid`` login cookie, an ``Origin`` of the app (Reflex echoes any CORS origin with
+credentials, so this check is what stops cross-site requests) and a JSON body (``core.http``). Errors are the
+contract's ``{"error": key, "message": {"vi", "en"}}`` and change nothing.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError, NotFound
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import SESSION_COOKIE, SessionInfo, lookup_session
+from citizen_app.core.errors import DomainError
+from citizen_app.core.http import BOOLEAN, INTEGER, Call, Endpoint, array, json_content, nullable, obj, string
+from citizen_app.i18n.catalog import translate
+from citizen_app.identity.models import UserAccount
 from citizen_app.notify import service
 from citizen_app.notify.outbox import DbFactory
 from citizen_app.notify.vapid import public_key_b64
 
 BODY_LIMIT = 8 * 1024
-NO_STORE = {"Cache-Control": "no-store"}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.status, self.code, self.params = status, code, params
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _error(request: Request, exc: ApiError, lang: str | None = None) -> JSONResponse:
-    lang = lang or lang_from_accept_language(request.headers.get("accept-language"))
-    body = {"ok": False, "error": exc.code, "message": translate(exc.code, lang, **exc.params)}
-    return JSONResponse(body, status_code=exc.status, headers=NO_STORE)
-
-
-def _check_origin(request: Request, allowed: frozenset[str]) -> None:
-    origin = (request.headers.get("origin") or "").lower()
-    if origin not in allowed:
-        raise ApiError(403, "notify.error.bad_origin")
-
-
-async def _read_json(request: Request) -> dict[str, Any]:
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        raise ApiError(415, "notify.error.bad_json")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > BODY_LIMIT:
-            raise ApiError(413, "notify.error.too_large")
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "notify.error.bad_json") from exc
-    if not isinstance(data, dict):
-        raise ApiError(400, "notify.error.bad_json")
-    return data
-
-
-def _current_user(db: Session, request: Request) -> SessionInfo:
-    status, info = lookup_session(db, request.cookies.get(SESSION_COOKIE))
-    if status != "ok" or info is None:
-        raise ApiError(401, "error.login_required")
-    return info
-
-
-def _subscribe_action(db: Session, request: Request, data: dict[str, Any]) -> tuple[SessionInfo, dict[str, Any]]:
-    info = _current_user(db, request)
+def _subscribe_action(db: Session, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     label = data.get("deviceLabel") if isinstance(data.get("deviceLabel"), str) else ""
     replaces = data.get("replaces") if isinstance(data.get("replaces"), str) else None
-    row = service.subscribe(db, info.user_id, data.get("subscription"), data.get("topics"),
+    row = service.subscribe(db, user_id, data.get("subscription"), data.get("topics"),
                             device_label=label, replaces=replaces)
-    topics = [d.topics for d in service.list_devices(db, info.user_id) if d.id == row.id][0]
-    return info, {"ok": True, "id": row.id, "topics": list(topics), "message_key": "notify.ok.subscribed"}
+    topics = [d.topics for d in service.list_devices(db, user_id) if d.id == row.id][0]
+    return {"ok": True, "id": row.id, "topics": list(topics), "message_key": "notify.ok.subscribed"}
 
 
-def _unsubscribe_action(db: Session, request: Request, data: dict[str, Any]) -> tuple[SessionInfo, dict[str, Any]]:
-    info = _current_user(db, request)
+def _unsubscribe_action(db: Session, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     endpoint = data.get("endpoint")
     if not isinstance(endpoint, str):
-        raise ApiError(400, "notify.error.subscription_shape")
-    removed = service.unsubscribe(db, info.user_id, endpoint)
-    return info, {"ok": True, "removed": removed, "message_key": "notify.ok.unsubscribed"}
+        raise DomainError("notify.error.subscription_shape")
+    removed = service.unsubscribe(db, user_id, endpoint)
+    return {"ok": True, "removed": removed, "message_key": "notify.ok.unsubscribed"}
 
 
-Action = Callable[[Session, Request, dict[str, Any]], tuple[SessionInfo, dict[str, Any]]]
+Action = Callable[[Session, int, dict[str, Any]], dict[str, Any]]
 
 
-def _run_action(db_factory: DbFactory, action: Action, request: Request,
-                data: dict[str, Any]) -> tuple[SessionInfo, dict[str, Any]]:
-    """One transaction: any error rolls everything back."""
+def _run_action(db_factory: DbFactory, action: Action, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """One transaction: any error rolls everything back. The answer is in the user's own language."""
     with db_factory() as db:
-        return action(db, request, data)
+        body = action(db, user_id, data)
+        lang = db.get(UserAccount, user_id).lang
+    body["message"] = translate(body.pop("message_key"), lang)
+    return body
 
 
-def _post_handler(action: Action, db_factory: DbFactory, allowed: Callable[[], frozenset[str]]) -> Callable:
-    async def handler(request: Request) -> JSONResponse:
-        try:
-            _check_origin(request, allowed())
-            data = await _read_json(request)
-            info, body = await run_in_threadpool(_run_action, db_factory, action, request, data)
-        except ApiError as exc:
-            return _error(request, exc)
-        except DomainError as exc:
-            status = 401 if exc.code == "error.login_required" else 404 if isinstance(exc, NotFound) else 400
-            return _error(request, ApiError(status, exc.code, **exc.params))
-        body["message"] = translate(body.pop("message_key"), info.lang)
-        return JSONResponse(body, headers=NO_STORE)
+def _post_handler(action: Action, db_factory: DbFactory) -> Callable:
+    async def handler(call: Call) -> dict[str, Any]:
+        return await run_in_threadpool(_run_action, db_factory, action, call.user_id, call.body)
 
+    handler.__name__ = action.__name__.strip("_").removesuffix("_action")
     return handler
 
 
-async def vapid_public_key(_request: Request) -> JSONResponse:
-    key = await run_in_threadpool(public_key_b64)
-    return JSONResponse({"publicKey": key}, headers={"Cache-Control": "public, max-age=3600"})
+async def vapid_public_key(_call: Call) -> dict:
+    return {"publicKey": await run_in_threadpool(public_key_b64)}
 
 
-def make_routes(db_factory: DbFactory = session_scope,
-                allowed_origins: frozenset[str] | None = None) -> list[BaseRoute]:
+_SUBSCRIPTION = obj(("endpoint", "keys"), endpoint=string(2048), expirationTime={"type": ["number", "null"]},
+                    keys=obj(("p256dh", "auth"), p256dh=string(200), auth=string(100)))
+_DONE = obj(("ok", "message"), ok=BOOLEAN, message=string(), id=INTEGER, topics=array(string()), removed=BOOLEAN)
+
+
+def make_routes(db_factory: DbFactory = session_scope) -> list[BaseRoute]:
     """Routes bound to a session factory (tests pass one on their own database)."""
-
-    def allowed() -> frozenset[str]:
-        return allowed_origins if allowed_origins is not None else frozenset({origin_of(settings().public_url)})
-
+    private: dict[str, Any] = {"methods": ("POST",), "auth": "cookie", "sessions": db_factory,
+                               "max_body": BODY_LIMIT, "responses": {200: json_content(_DONE)}}
     return [
-        Route("/api/push/vapid-public-key", vapid_public_key, methods=["GET"]),
-        Route("/api/push/subscribe", _post_handler(_subscribe_action, db_factory, allowed), methods=["POST"]),
-        Route("/api/push/unsubscribe", _post_handler(_unsubscribe_action, db_factory, allowed), methods=["POST"]),
+        Endpoint("/api/push/vapid-public-key", vapid_public_key, summary="The server's VAPID public key",
+                 cache="public, max-age=3600", responses={200: json_content(obj(("publicKey",), publicKey=string()))}),
+        Endpoint("/api/push/subscribe", _post_handler(_subscribe_action, db_factory),
+                 summary="Register this browser for web push",
+                 body=obj(("subscription",), subscription=_SUBSCRIPTION, topics=array(string(40)),
+                          deviceLabel=string(80), replaces=nullable(string(2048))), **private),
+        Endpoint("/api/push/unsubscribe", _post_handler(_unsubscribe_action, db_factory),
+                 summary="Stop web push to a browser", body=obj(("endpoint",), endpoint=string(2048)), **private),
     ]
 
 

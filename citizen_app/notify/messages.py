@@ -8,11 +8,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.topic.payments": {"vi": "Thanh toán và hoàn tiền", "en": "Payments and refunds"},
     "notify.topic.city_announcements": {"vi": "Thông báo của Thành phố", "en": "City announcements"},
     # subscription validation and API errors
-    "notify.error.bad_json": {"vi": "Dữ liệu gửi lên không hợp lệ (cần JSON).",
-                              "en": "The request body is not valid JSON."},
-    "notify.error.too_large": {"vi": "Dữ liệu gửi lên quá lớn.", "en": "The request body is too large."},
-    "notify.error.bad_origin": {"vi": "Yêu cầu không đến từ ứng dụng Công dân số.",
-                                "en": "The request does not come from the Digital Citizen app."},
     "notify.error.subscription_shape": {"vi": "Thông tin đăng ký nhận thông báo không đúng định dạng.",
                                         "en": "The push subscription is not in the expected format."},
     "notify.error.endpoint_invalid": {"vi": "Địa chỉ nhận thông báo của trình duyệt không hợp lệ.",

@@ -10,65 +10,59 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import lookup_session
-from citizen_app.identity.state import COOKIE_NAME
+from citizen_app.core.errors import NotFound
+from citizen_app.core.http import BOOLEAN, INTEGER, Call, Endpoint, array, json_content, obj, string
 from citizen_app.ops import health
 from citizen_app.ops.jobs_view import job_rows
 
-_NO_STORE = {"cache-control": "no-store"}
+
+async def live(_call: Call) -> dict:
+    return {"status": "ok"}
 
 
-async def live(_request: Request) -> Response:
-    return JSONResponse({"status": "ok"}, headers=_NO_STORE)
-
-
-async def ready(_request: Request) -> Response:
+async def ready(_call: Call) -> Response:
     result = await health.readiness()
     body = {"status": "ok" if result.ok else "fail", "checks": result.checks}
-    return JSONResponse(body, status_code=200 if result.ok else 503, headers=_NO_STORE)
+    return JSONResponse(body, status_code=200 if result.ok else 503)
 
 
-def _jobs_for_cookie(raw_cookie: str | None) -> list[dict[str, object]]:
+def _jobs(user_id: int) -> list[dict[str, object]]:
     with session_scope() as db:
-        status, info = lookup_session(db, raw_cookie)
-        user_id = info.user_id if status == "ok" and info else None
         return [row.as_dict() for row in job_rows(db, user_id)]
 
 
-async def jobs(request: Request) -> Response:
-    import asyncio
-
-    try:
-        rows = await asyncio.to_thread(_jobs_for_cookie, request.cookies.get(COOKIE_NAME))
-    except DomainError as exc:
-        lang = lang_from_accept_language(request.headers.get("accept-language"))
-        status = 401 if exc.code == "error.login_required" else 403
-        return JSONResponse({"error": translate(exc.code, lang, **exc.params)}, status_code=status, headers=_NO_STORE)
-    return JSONResponse({"jobs": rows}, headers=_NO_STORE)
+async def jobs(call: Call) -> dict:
+    return {"jobs": await asyncio.to_thread(_jobs, call.user_id)}
 
 
 def debug_enabled() -> bool:
     return os.environ.get("CDS_OPS_DEBUG") == "1"
 
 
-async def worker(_request: Request) -> Response:
+async def worker(_call: Call) -> dict:
     if not debug_enabled():
-        return Response("not found", status_code=404)
-    return JSONResponse({"pid": os.getpid()}, headers=_NO_STORE)
+        raise NotFound()
+    return {"pid": os.getpid()}
 
+
+_HEALTH = json_content(obj(("status", "checks"), status=string(enum=["ok", "fail"]),
+                           checks={"type": "object", "additionalProperties": string()}))
+_JOB = obj(("name", "running"), name=string(), running=BOOLEAN, late=BOOLEAN, runs=INTEGER)
 
 ROUTES: list[BaseRoute] = [
-    Route("/api/health/live", live, methods=["GET", "HEAD"]),
-    Route("/api/health/ready", ready, methods=["GET", "HEAD"]),
-    Route("/api/ops/jobs", jobs, methods=["GET"]),
-    Route("/api/ops/worker", worker, methods=["GET"]),
+    Endpoint("/api/health/live", live, methods=("GET", "HEAD"), summary="Liveness: the process answers",
+             responses={200: json_content(obj(("status",), status=string(enum=["ok"])))}),
+    Endpoint("/api/health/ready", ready, methods=("GET", "HEAD"),
+             summary="Readiness: database, migrations at head, Redis", responses={200: _HEALTH, 503: _HEALTH}),
+    Endpoint("/api/ops/jobs", jobs, auth="cookie", summary="Background jobs (administrators)",
+             responses={200: json_content(obj(("jobs",), jobs=array(_JOB)))}),
+    Endpoint("/api/ops/worker", worker, summary="The serving worker's process id (only with CDS_OPS_DEBUG=1)",
+             responses={200: json_content(obj(("pid",), pid=INTEGER))}, errors=(404,)),
 ]

@@ -16,17 +16,17 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.http import LANG_QUERY, REDIRECT, Call, Endpoint, json_content, media, obj, string
 from citizen_app.core.timeutil import format_datetime, format_vnd
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
-from citizen_app.identity.service import cookie_user_id
+from citizen_app.i18n.catalog import translate
 from citizen_app.payments import sandbox, service
 from citizen_app.payments.providers import sandbox_enabled
 from citizen_app.payments.receipts import receipt_for, receipt_pdf
@@ -106,19 +106,6 @@ def _error_page(exc: DomainError) -> HTMLResponse:
     return _page(_both("payments.sandbox.error_title"), f'<p role="alert">{_both(exc.code, **exc.params)}</p>', 400)
 
 
-def _user_id(db: Session, request: Request) -> int | None:
-    return cookie_user_id(db, request.cookies)
-
-
-def _lang(request: Request) -> str:
-    return lang_from_accept_language(request.headers.get("accept-language"))
-
-
-def _domain_error_response(exc: DomainError, lang: str) -> JSONResponse:
-    status = 403 if isinstance(exc, NotAllowed) else 404 if isinstance(exc, NotFound) else 400
-    return JSONResponse({"error": exc.code, "message": translate(exc.code, lang, **exc.params)}, status_code=status)
-
-
 def build_routes(sessions: SessionFactory = session_scope,
                  dispatcher: sandbox.IpnDispatcher | None = None) -> list[BaseRoute]:
     """The routes, bound to a session factory and an IPN dispatcher (tests pass their own)."""
@@ -126,20 +113,20 @@ def build_routes(sessions: SessionFactory = session_scope,
     def ipn() -> sandbox.IpnDispatcher:
         return dispatcher or sandbox.ipn_dispatcher
 
-    async def checkout_page(request: Request) -> Response:
+    async def checkout_page(call: Call) -> Response:
         if not sandbox_enabled():
-            return Response(status_code=404)
+            raise NotFound()
         try:
             with sessions() as db:
-                checkout = sandbox.open_checkout(db, dict(request.query_params))
+                checkout = sandbox.open_checkout(db, dict(call.request.query_params))
         except DomainError as exc:
             return _error_page(exc)
         return _checkout_html(checkout)
 
-    async def checkout_submit(request: Request) -> Response:
+    async def checkout_submit(call: Call) -> Response:
         if not sandbox_enabled():
-            return Response(status_code=404)
-        form = {k: str(v) for k, v in (await request.form()).items()}
+            raise NotFound()
+        form = call.body
         params = {k: v for k, v in form.items() if k.startswith("vnp_")}
         try:
             with sessions() as db:
@@ -150,16 +137,16 @@ def build_routes(sessions: SessionFactory = session_scope,
         ipn().dispatch(decision.ipn_url, decision.ipn_mode)  # after commit: the ledger is visible
         return RedirectResponse(decision.redirect_url, status_code=303, headers=NO_STORE)
 
-    async def notification(request: Request) -> Response:
-        provider_id = request.path_params["provider"]
-        params = dict(request.query_params)
-        if request.method == "POST":
-            params.update({k: str(v) for k, v in (await request.form()).items()})
+    async def notification(call: Call) -> Response:
+        provider_id = call.path("provider")
+        params = {**call.request.query_params, **call.body}
         try:
             with sessions() as db:
                 result = service.handle_notification(db, provider_id, params)
         except DomainError as exc:
-            return JSONResponse({"error": exc.code}, status_code=404 if exc.code.endswith("unknown_provider") else 400)
+            if exc.code.endswith("unknown_provider"):
+                raise NotFound(exc.code) from None
+            raise
         except Exception:  # noqa: BLE001 - a fulfilment error: roll back, log, ask the gateway to retry
             log.exception("payments: notification handling failed")
             with sessions() as db:
@@ -167,48 +154,56 @@ def build_routes(sessions: SessionFactory = session_scope,
             return JSONResponse(ack.body, status_code=ack.status_code)
         return JSONResponse(result.ack.body, status_code=result.ack.status_code)
 
-    async def browser_return(request: Request) -> Response:
+    async def browser_return(call: Call) -> Response:
         try:
             with sessions() as db:
-                result = service.handle_return(db, request.path_params["provider"], dict(request.query_params))
+                result = service.handle_return(db, call.path("provider"), dict(call.request.query_params))
         except DomainError:
             return RedirectResponse("/?pay_notice=unknown", status_code=303)
         return RedirectResponse(result.redirect_path, status_code=303, headers=NO_STORE)
 
-    async def receipt(request: Request) -> Response:
-        lang = request.query_params.get("lang") or _lang(request)
-        try:
-            with sessions() as db:
-                data = receipt_for(db, _user_id(db, request), request.path_params["code"], lang)
-            pdf = receipt_pdf(data)
-        except DomainError as exc:
-            return _domain_error_response(exc, lang)
+    async def receipt(call: Call) -> Response:
+        with sessions() as db:
+            data = receipt_for(db, call.user_id, call.path("code"), call.lang)
+        pdf = receipt_pdf(data)
         headers = {**NO_STORE, "Content-Disposition": f'inline; filename="bien-lai-{data.order_code}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
-    async def reconciliation(request: Request) -> Response:
-        lang = request.query_params.get("lang") or _lang(request)
+    async def reconciliation(call: Call) -> Response:
         try:
-            start = date.fromisoformat(request.query_params.get("from", ""))
-            end = date.fromisoformat(request.query_params.get("to", ""))
+            start = date.fromisoformat(call.query("from"))
+            end = date.fromisoformat(call.query("to"))
         except ValueError:
-            return _domain_error_response(DomainError("payments.report_range_invalid", days=366), lang)
-        try:
-            with sessions() as db:
-                rows = reconciliation_summary(db, _user_id(db, request), start, end)
-        except DomainError as exc:
-            return _domain_error_response(exc, lang)
+            raise DomainError("payments.report_range_invalid", days=366) from None
+        with sessions() as db:
+            rows = reconciliation_summary(db, call.user_id, start, end)
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="doi-soat-{start}-{end}.csv"'}
-        return Response("\ufeff" + summary_csv(rows, lang), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response("\ufeff" + summary_csv(rows, call.lang), media_type="text/csv; charset=utf-8", headers=headers)
 
+    staff: dict[str, Any] = {"auth": "session", "sessions": sessions}
+    vnp = {"type": "object", "additionalProperties": string(255)}  # signed gateway fields: verified as sent
+    html = media("text/html")
     return [
-        Route(sandbox.CHECKOUT_PATH, checkout_page, methods=["GET"]),
-        Route(sandbox.CHECKOUT_PATH, checkout_submit, methods=["POST"]),
-        Route("/api/pay/ipn/{provider}", notification, methods=["GET", "POST"]),
-        Route("/pay/return/{provider}", browser_return, methods=["GET"]),
-        Route("/api/pay/receipt/{code}.pdf", receipt, methods=["GET"]),
-        Route("/api/pay/admin/reconciliation.csv", reconciliation, methods=["GET"]),
+        Endpoint(sandbox.CHECKOUT_PATH, checkout_page, summary="The sandbox gateway's hosted payment page",
+                 query={"vnp_TxnRef": string(), "vnp_Amount": string(), "vnp_SecureHash": string()},
+                 responses={200: html, 400: html}, errors=(404,), clean=False),
+        Endpoint(sandbox.CHECKOUT_PATH, checkout_submit, methods=("POST",), summary="Approve, decline or abandon",
+                 form={**vnp, "properties": {"decision": string(enum=["approve", "decline", "abandon"])}},
+                 responses={303: REDIRECT, 400: html}, errors=(404,), clean=False),
+        Endpoint("/api/pay/ipn/{provider}", notification, methods=("GET", "POST"),
+                 summary="Payment notification from the gateway (answered in the gateway's format)", form=vnp,
+                 responses={200: json_content(_ACK), 400: json_content(_ACK)}, clean=False,
+                 notes="The answer to a valid request is the gateway's acknowledgement ({RspCode, Message})."),
+        Endpoint("/pay/return/{provider}", browser_return, summary="The browser's return from the gateway",
+                 responses={303: REDIRECT}, clean=False),
+        Endpoint("/api/pay/receipt/{code}.pdf", receipt, summary="A payment receipt (owner, official or admin)",
+                 query=LANG_QUERY, responses={200: media("application/pdf")}, **staff),
+        Endpoint("/api/pay/admin/reconciliation.csv", reconciliation, summary="Daily reconciliation (staff)",
+                 query={"from": string(format="date"), "to": string(format="date"), **LANG_QUERY},
+                 required_query=("from", "to"), responses={200: media("text/csv")}, **staff),
     ]
 
+
+_ACK = obj(("RspCode",), RspCode=string(), Message=string())
 
 ROUTES: list[BaseRoute] = build_routes()

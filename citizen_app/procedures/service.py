@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
@@ -552,7 +552,7 @@ def _check_lookup_not_locked(db: Session, number: str, now: datetime) -> None:
     """The 6-digit access code must not be guessable: after LOOKUP_LOCK_FAILURES wrong codes a number is refused
     for the window, whoever asks (per number, not per address: many phones share one carrier address)."""
     if recent_failures(db, _lookup_key(number), now) >= LOOKUP_LOCK_FAILURES:
-        raise DomainError("procedures.lookup_locked", minutes=int(LOCK_WINDOW.total_seconds() // 60))
+        raise TooManyAttempts("procedures.lookup_locked", minutes=int(LOCK_WINDOW.total_seconds() // 60))
 
 
 def public_lookup(db: Session, number: str, access_code: str, now: datetime | None = None) -> PublicStatus:

@@ -21,7 +21,8 @@ from tests.unit.metro.helpers import make_user
 class Harness:
     def __init__(self, engine) -> None:  # noqa: ANN001
         self.engine = engine
-        self.client = TestClient(Starlette(routes=api.build_routes(self.sessions)), base_url="http://testserver")
+        self.client = TestClient(Starlette(routes=api.build_routes(self.sessions)), base_url="http://testserver",
+                                 headers={"origin": "http://testserver"})  # the rider's POST comes from our pages
 
     @contextmanager
     def sessions(self) -> Iterator[Session]:
@@ -72,7 +73,7 @@ def test_fare_endpoint(harness: Harness) -> None:
                     "is_estimate": True}
     bad = harness.client.get("/api/metro/fare", params={"from": "L1-01", "to": "X"},
                              headers={"accept-language": "en"})
-    assert bad.status_code == 400 and bad.json()["message"] == "No such station on Line 1."
+    assert bad.status_code == 400 and bad.json()["message"]["en"] == "No such station on Line 1."
 
 
 def test_gate_validate_flow(harness: Harness, db: Session) -> None:
@@ -89,7 +90,7 @@ def test_gate_validate_flow(harness: Harness, db: Session) -> None:
     again = dict(good, scan_id="2", qr=phone.qr_text(ticket.payload))
     assert harness.client.post("/api/metro/gate/validate", json=again, headers=auth).json()["reason"] == "passback"
     text = harness.client.post("/api/metro/gate/validate", content="nope", headers=auth)
-    assert text.status_code == 400
+    assert text.status_code == 415  # the one contract: a body must be application/json
 
 
 def test_token_gate_is_bound_to_its_station(harness: Harness, db: Session) -> None:

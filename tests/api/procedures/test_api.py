@@ -38,13 +38,13 @@ def test_lookup_route(client, db, world):  # noqa: F811
     assert "Mai" not in ok.text and "0912" not in ok.text
     bad = client.post("/api/procedures/lookup", json={"number": receipt.number, "access_code": "x"},
                       headers={"accept-language": "en"})
-    assert bad.status_code == 404 and bad.json()["message"] == "The dossier number or access code is wrong."
+    assert bad.status_code == 404 and bad.json()["message"]["en"] == "The dossier number or access code is wrong."
     for _ in range(service.LOOKUP_LOCK_FAILURES - 1):
         wrong = client.post("/api/procedures/lookup", json={"number": receipt.number, "access_code": "y"})
         assert wrong.status_code == 404
     locked = client.post("/api/procedures/lookup", json={"number": receipt.number, "access_code": receipt.access_code},
                          headers={"accept-language": "en"})
-    assert locked.status_code == 429 and "Too many wrong access codes" in locked.json()["message"]
+    assert locked.status_code == 429 and "Too many wrong access codes" in locked.json()["message"]["en"]
 
 
 def test_result_requires_login(client, db, world):  # noqa: F811

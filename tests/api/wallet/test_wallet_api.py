@@ -80,7 +80,7 @@ def test_issue_present_verify_nonce_mode(client, db, citizen_cookie):
     again = client.post("/api/identity/verify", json={"presentation": vp, "nonce": nonce},
                         headers={"accept-language": "en"})
     assert again.status_code == 422 and again.json()["error"] == "identity.verify.wrong_nonce"
-    assert "request" in again.json()["message"]
+    assert "request" in again.json()["message"]["en"]
     assert verify_chain(db, citizen.id).ok
 
 
