@@ -4,6 +4,8 @@
 * ``POST /api/push/subscribe``   body ``{"subscription": PushSubscription.toJSON(), "topics": [...]?,
   "deviceLabel": "..."?, "replaces": "<old endpoint>"?}``
 * ``POST /api/push/unsubscribe`` body ``{"endpoint": "..."}``
+* ``GET  /dev/outbox`` (HTML) and ``GET /api/dev/outbox?to=…`` (JSON): the development outbox of text messages
+  and e-mail (``messaging.py``); 404 unless ``CDS_DEV_OUTBOX=1``
 
 The POSTs need the ``cds_sid`` login cookie, an ``Origin`` equal to the app's public origin (Reflex
 echoes any CORS origin with credentials, so this check is what stops cross-site requests) and a
@@ -12,6 +14,7 @@ JSON content type. Errors are ``{"ok": false, "error": key, "message": translate
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,15 +23,16 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from citizen_app.core.config import settings
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotFound
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
+from citizen_app.core.timeutil import format_datetime
+from citizen_app.i18n.catalog import lang_from_accept_language, normalize_lang, translate
 from citizen_app.identity.service import SESSION_COOKIE, SessionInfo, lookup_session
-from citizen_app.notify import service
+from citizen_app.notify import messaging, service
 from citizen_app.notify.outbox import DbFactory
 from citizen_app.notify.vapid import public_key_b64
 
@@ -134,6 +138,50 @@ async def vapid_public_key(_request: Request) -> JSONResponse:
     return JSONResponse({"publicKey": key}, headers={"Cache-Control": "public, max-age=3600"})
 
 
+def _dev_rows(recipient: str) -> list[dict[str, str]]:
+    with read_scope() as db:
+        rows = messaging.dev_messages(db, recipient.strip()[:254])
+    return [{"id": str(r.id), "channel": r.channel, "recipient": r.recipient, "purpose": r.purpose,
+             "body": r.body, "created_at": r.created_at.isoformat(), "when": format_datetime(r.created_at)}
+            for r in rows]
+
+
+async def dev_outbox_json(request: Request) -> Response:
+    if not messaging.dev_outbox_enabled():
+        return PlainTextResponse("not found", status_code=404)
+    rows = await run_in_threadpool(_dev_rows, request.query_params.get("to", ""))
+    return JSONResponse({"messages": rows}, headers=NO_STORE)
+
+
+def _dev_page(rows: list[dict[str, str]], lang: str) -> str:
+    def text(key: str) -> str:
+        return html.escape(translate(key, lang))
+
+    cells = "".join(
+        f"<tr><td>{html.escape(r['when'])}</td><td>{text('notify.channel.' + r['channel'])}</td>"
+        f"<td>{html.escape(r['recipient'])}</td><td>{html.escape(r['body'])}</td></tr>" for r in rows)
+    table = (f"<table><thead><tr><th scope='col'>{text('notify.dev_outbox.when')}</th>"
+             f"<th scope='col'>{text('notify.dev_outbox.channel')}</th><th scope='col'>{text('notify.dev_outbox.to')}"
+             f"</th><th scope='col'>{text('notify.dev_outbox.text')}</th></tr></thead><tbody>{cells}</tbody></table>"
+             if rows else f"<p>{text('notify.dev_outbox.empty')}</p>")
+    return (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><title>{text('notify.dev_outbox.title')}</title>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;margin:1em;color:#111}table{border-collapse:collapse;"
+            "width:100%}th,td{border:1px solid #666;padding:.4em;text-align:left;vertical-align:top}</style></head>"
+            f"<body><main><h1>{text('notify.dev_outbox.title')}</h1><p>{text('notify.dev_outbox.explain')}</p>"
+            f"{table}</main></body></html>")
+
+
+async def dev_outbox_page(request: Request) -> Response:
+    """The development outbox for people running ``make run``: what would have gone out by SMS or e-mail."""
+    if not messaging.dev_outbox_enabled():
+        return PlainTextResponse("not found", status_code=404)
+    lang = normalize_lang(request.query_params.get("lang") or lang_from_accept_language(
+        request.headers.get("accept-language")))
+    rows = await run_in_threadpool(_dev_rows, request.query_params.get("to", ""))
+    return HTMLResponse(_dev_page(rows, lang), headers=NO_STORE)
+
+
 def make_routes(db_factory: DbFactory = session_scope,
                 allowed_origins: frozenset[str] | None = None) -> list[BaseRoute]:
     """Routes bound to a session factory (tests pass one on their own database)."""
@@ -145,6 +193,8 @@ def make_routes(db_factory: DbFactory = session_scope,
         Route("/api/push/vapid-public-key", vapid_public_key, methods=["GET"]),
         Route("/api/push/subscribe", _post_handler(_subscribe_action, db_factory, allowed), methods=["POST"]),
         Route("/api/push/unsubscribe", _post_handler(_unsubscribe_action, db_factory, allowed), methods=["POST"]),
+        Route("/dev/outbox", dev_outbox_page, methods=["GET"]),
+        Route("/api/dev/outbox", dev_outbox_json, methods=["GET"]),
     ]
 
 

@@ -153,7 +153,8 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
     import secrets
     from datetime import date
 
-    from citizen_app.identity.profile import ProfileInput, save_profile, verify_profile
+    from citizen_app.identity.desk import verify_profile
+    from citizen_app.identity.profile import ProfileInput, save_profile
     from citizen_app.identity.service import register
     from tests.e2e.helpers import DEMO_PASSWORD
     from tests.e2e.test_payments import app_db

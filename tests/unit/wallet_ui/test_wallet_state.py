@@ -21,7 +21,7 @@ from citizen_app.identity.wallet_state import (
     VerifierState,
     WalletState,
 )
-from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen
+from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
 def _states(cookie: str = ""):  # noqa: ANN202
@@ -48,7 +48,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
         mai = make_verified_citizen(db)
         mai.phone = "0903123456"
         other = make_user(db, "Trần Văn Khác")
-        official = make_user(db, "Võ Thị Lan", ("official",))
+        official = make_ward_official(db, "Võ Thị Lan")
         record = cr.issue_credential(db, mai.id, "age60", public_jwk(new_p256_key())).record
         db.commit()
         return {"mai": mai.id, "other": other.id, "official": official.id, "cred": record.id or 0}
