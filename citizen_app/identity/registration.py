@@ -45,7 +45,7 @@ CODE_TTL = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
 SENDS_PER_IDENTIFIER = 3  # per LOCK_WINDOW (15 minutes)
 SENDS_PER_IDENTIFIER_DAY = 10
-SENDS_PER_IP = 10  # per LOCK_WINDOW
+SENDS_PER_IP = 20  # per LOCK_WINDOW, like the login limit per address (mobile carriers share addresses)
 _ATTEMPT_PREFIX = "register:"
 _HMAC_LABEL = "cds-registration-code"  # keeps these digests apart from every other use of the secret key
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 from reflex.istate.data import RouterData
 from sqlmodel import Session
@@ -75,6 +77,31 @@ async def test_official_searches_then_verifies(app_db) -> None:  # noqa: ANN001
     assert desk.error["vi"] == "Số trên thẻ căn cước không khớp với hồ sơ."
     await DeskState.verify.fn(desk, {"id_number": ID_NUMBER})
     assert desk.citizen["level"] == "2" and desk.error == {}
+
+
+async def test_desk_search_shows_no_id_digits(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    desk = _logged_in(ids["official"])(DeskState)
+    await DeskState.search.fn(desk, {"phone": "0903123456"})
+    assert desk.citizen["name"] == "Nguyễn Văn An" and desk.error == {}
+    shown = " ".join(desk.citizen.values())
+    assert not re.search(r"\d{3}", shown.replace("1960", "")), shown  # no ID digits, only the year of birth
+    assert "Lê Lợi" not in shown and "17/05" not in shown  # nor the street address or full birth date
+
+
+async def test_desk_forms_only_for_ward_officials(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    with session_scope() as db:
+        volunteer = make_user(db, "Đỗ Quang Huy", ("volunteer",)).id
+    for user_id, can_check in ((volunteer, False), (ids["other"], False), (ids["official"], True)):
+        desk = _logged_in(user_id)(DeskState)
+        await DeskState.reset_desk.fn(desk)
+        assert desk.can_check is can_check
+    assert desk.ward == "Bến Nghé"
+    volunteer_desk = _logged_in(volunteer)(DeskState)
+    volunteer_desk._target = ids["mai"]  # a crafted event: the service refuses
+    await DeskState.issue_recovery.fn(volunteer_desk, {"id_number": ID_NUMBER})
+    assert volunteer_desk.recovery_code == "" and volunteer_desk.error["en"] == "You are not allowed to do this."
 
 
 async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:  # noqa: ANN001
