@@ -138,7 +138,8 @@ def check_card(db: Session, actor_id: int, profile: IdentityProfile, typed: str,
     citizen_id = profile.user_id
     if _limit_reached(db, actor_id, citizen_id, now):
         raise _refuse(db, actor_id, citizen_id, now)
-    if profile.id_number and hmac.compare_digest(re.sub(r"[\s.\-]", "", typed or ""), profile.id_number):
+    typed_digits = re.sub(r"[\s.\-]", "", typed or "").encode()  # bytes: any character typed compares safely
+    if profile.id_number and hmac.compare_digest(typed_digits, profile.id_number.encode()):
         return
     db.add_all([LoginAttempt(identifier=_citizen_key(citizen_id), at=now, success=False),
                 LoginAttempt(identifier=_official_key(actor_id), at=now, success=False)])
