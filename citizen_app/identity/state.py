@@ -246,7 +246,7 @@ class RegisterState(FormErrorMixin, rx.State):
         self.sent_to = both("identity.register.code_sent", to=started.sent_to)
 
     @rx.event
-    async def confirm(self, form_data: dict):
+    def confirm(self, form_data: dict):
         try:
             with session_scope() as db:
                 user = registration.confirm_registration(db, self._pending, str(form_data.get("code", ""))[:20])
