@@ -35,6 +35,9 @@ migrate: setup
 demo: migrate
 	$(PY) -m citizen_app.demo
 
+# The development outbox (/dev/outbox: registration codes and alerts "sent" by SMS/e-mail) is on for `make run`
+# only, never by default; the target-specific export reaches the demo seeding too.
+run: export CDS_DEV_OUTBOX := 1
 run: demo
 	PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
 

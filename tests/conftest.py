@@ -142,7 +142,7 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     env = {**os.environ, "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false",
            "REFLEX_CHECK_LATEST_VERSION": "false", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
            "INSTANCE_DIR": str(workdir / "instance"), "PUBLIC_URL": base, "PORT": str(port),
-           "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1"}
+           "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1", "CDS_DEV_OUTBOX": "1"}
     bindir = Path(sys.executable).parent
     node_dir = subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], check=True, capture_output=True,
                               text=True).stdout.strip()

@@ -7,7 +7,6 @@ a ``city.*`` message key. Nothing here talks to the network (pushes go through t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -21,6 +20,7 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import VN_TZ, format_date, utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.profile import ward_of
 from citizen_app.identity.service import parse_identifier, require_role
 
 ANNOUNCER_ROLES = ("official", "admin")
@@ -31,7 +31,6 @@ MAX_DAYS = 366
 MESSAGE_MAX = 1000
 MAX_OPEN_REQUESTS = 3
 ANNOUNCEMENT_URL = "/announcements"
-_WARD_IN_ADDRESS = re.compile(r"(?:phường|phuong|xã|xa)\s+([^,;]+)", re.IGNORECASE)
 
 
 # --- announcements --------------------------------------------------------------------------------
@@ -189,10 +188,7 @@ def push_due_announcements(db: Session, now: datetime | None = None) -> int:
 
 
 def _profile_ward_key(ward: str, address: str) -> str:
-    if ward:
-        return ward_key(ward)
-    match = _WARD_IN_ADDRESS.search(address or "")
-    return ward_key(match.group(1)) if match else ""
+    return ward_key(ward_of(ward, address))
 
 
 def citizen_ward(db: Session, user_id: int | None) -> str:
@@ -202,12 +198,7 @@ def citizen_ward(db: Session, user_id: int | None) -> str:
     from citizen_app.identity.wallet_models import IdentityProfile
 
     profile = db.exec(select(IdentityProfile).where(IdentityProfile.user_id == user_id)).first()
-    if profile is None:
-        return ""
-    if profile.ward:
-        return profile.ward
-    match = _WARD_IN_ADDRESS.search(profile.address or "")
-    return match.group(1).strip() if match else ""
+    return ward_of(profile.ward, profile.address) if profile is not None else ""
 
 
 def _view(row: CityAnnouncement, key: str, now: datetime) -> AnnouncementView:

@@ -9,10 +9,11 @@ from datetime import date
 
 from sqlmodel import Session
 
+from citizen_app.identity.desk import verify_profile
 from citizen_app.identity.models import UserAccount
-from citizen_app.identity.profile import ProfileInput, get_profile, save_profile, verify_profile
+from citizen_app.identity.profile import ProfileInput, get_profile, save_profile
 
-VERIFIER_LOGIN = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ, checks the ID cards
+VERIFIER_LOGIN = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ, checks the ID cards of her ward
 
 PROFILES: tuple[tuple[str, ProfileInput, bool], ...] = (
     ("0903123456", ProfileInput(full_name="Lê Thị Mai", birth_date=date(1966, 3, 8), sex="F",

@@ -43,6 +43,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                 "en": "Identity verified to level 2 through the identity provider"},
     "identity.activity.passkey_added": {"vi": "Đã thêm khóa truy cập “{name}”", "en": "Added passkey “{name}”"},
     "identity.activity.passkey_removed": {"vi": "Đã xóa khóa truy cập “{name}”", "en": "Removed passkey “{name}”"},
+    "identity.activity.desk_wrong_card": {
+        "vi": "Cán bộ phường nhập số thẻ căn cước không khớp với hồ sơ của bạn",
+        "en": "A ward official typed an ID card number that does not match your profile"},
+    "identity.activity.desk_refused": {
+        "vi": "Đã từ chối kiểm tra thẻ căn cước cho tài khoản của bạn: nhập sai quá nhiều lần",
+        "en": "An ID card check for your account was refused: too many wrong numbers"},
     "identity.activity.bad_kind": {"vi": "Loại hoạt động không hợp lệ.", "en": "Unknown activity type."},
     "identity.activity.bad_params": {"vi": "Dữ liệu nhật ký không hợp lệ.", "en": "Invalid log data."},
     # --- profile ---
@@ -157,6 +163,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This browser lacks secure keys; credentials use a key held on our server."},
     "identity.error.login_required": {"vi": "Vui lòng đăng nhập.", "en": "Please sign in."},
 }
+
+# --- account alerts (in-app title + body; the body alone goes by SMS/e-mail, so it stands on its own) ---
+MESSAGES.update({
+    "identity.alert.desk_locked_title": {"vi": "Cảnh báo: kiểm tra thẻ căn cước bị chặn",
+                                         "en": "Warning: ID card checks stopped"},
+    "identity.alert.desk_locked_body": {
+        "vi": "Công dân số: tại bàn tiếp dân, số thẻ căn cước của bạn bị nhập sai nhiều lần nên việc xác thực và "
+              "khôi phục tài khoản của bạn tạm dừng 15 phút. Nếu không phải bạn đang làm thủ tục, hãy báo UBND phường.",
+        "en": "Công dân số: at a ward desk, wrong ID card numbers were typed for your account several times, so "
+              "identity checks and account recovery for you are paused for 15 minutes. If you are not at the ward, "
+              "tell your ward office."},
+    "identity.alert.verified_title": {"vi": "Danh tính đã được xác thực mức 2", "en": "Identity verified (level 2)"},
+    "identity.alert.verified_body": {
+        "vi": "Công dân số: cán bộ phường đã kiểm tra thẻ căn cước và xác thực danh tính mức 2 cho tài khoản của bạn. "
+              "Nếu bạn không đến phường, hãy báo UBND phường ngay.",
+        "en": "Công dân số: a ward official checked the ID card and verified your account to identity level 2. "
+              "If you did not go to the ward, tell your ward office now."},
+    "identity.alert.recovery_issued_title": {"vi": "Đã cấp mã khôi phục tài khoản",
+                                             "en": "Account recovery code issued"},
+    "identity.alert.recovery_issued_body": {
+        "vi": "Công dân số: cán bộ phường vừa cấp mã khôi phục tài khoản của bạn (dùng được 15 phút). Nếu bạn không "
+              "yêu cầu, hãy báo UBND phường ngay.",
+        "en": "Công dân số: a ward official just issued a recovery code for your account (valid 15 minutes). "
+              "If you did not ask for it, tell your ward office now."},
+    "identity.alert.recovery_used_title": {"vi": "Mật khẩu đã được đặt lại", "en": "Password reset"},
+    "identity.alert.recovery_used_body": {
+        "vi": "Công dân số: mật khẩu tài khoản của bạn vừa được đặt lại bằng mã khôi phục và mọi thiết bị đã bị "
+              "đăng xuất. Nếu không phải bạn, hãy đến UBND phường cùng thẻ căn cước.",
+        "en": "Công dân số: your password was just reset with a recovery code and every device was signed out. "
+              "If it was not you, go to your ward office with your ID card."},
+    # --- registration with a one-time code ---
+    "identity.register.msg_code": {
+        "vi": "Công dân số: mã xác nhận đăng ký của bạn là {code} (hiệu lực {minutes} phút). Không đưa mã này "
+              "cho ai.",
+        "en": "Công dân số: your registration code is {code} (valid {minutes} minutes). Do not give it to anyone."},
+    "identity.register.msg_exists": {
+        "vi": "Công dân số: có người vừa thử đăng ký tài khoản mới bằng số điện thoại/email này, nhưng nó đã có "
+              "tài khoản. Nếu là bạn, hãy đăng nhập tại {url}/login hoặc khôi phục tài khoản tại UBND phường. "
+              "Nếu không phải bạn, hãy bỏ qua tin này.",
+        "en": "Công dân số: someone just tried to register a new account with this phone/e-mail, which already "
+              "has one. If it was you, log in at {url}/login or recover your account at the ward office. If it "
+              "was not you, ignore this message."},
+    "identity.register.code_sent": {
+        "vi": "Chúng tôi đã gửi tin nhắn tới {to}. Nhập mã 6 số trong tin để tạo tài khoản.",
+        "en": "We have sent a message to {to}. Enter the 6-digit code from it to create your account."},
+    "identity.register.code_sent_more": {
+        "vi": "Mã có hiệu lực 10 phút. Không nhận được tin? Kiểm tra lại số điện thoại hoặc email rồi bắt đầu lại.",
+        "en": "The code works for 10 minutes. No message? Check the phone number or e-mail and start again."},
+    "identity.register.code": {"vi": "Mã xác nhận (6 số)", "en": "Confirmation code (6 digits)"},
+    "identity.register.confirm": {"vi": "Xác nhận và tạo tài khoản", "en": "Confirm and create the account"},
+    "identity.register.start_again": {"vi": "Bắt đầu lại", "en": "Start again"},
+    "identity.register.continue": {"vi": "Tiếp tục", "en": "Continue"},
+    "identity.register.code_wrong": {"vi": "Mã không đúng. Bạn còn {left} lần thử.",
+                                     "en": "The code is not right. {left} tries left."},
+    "identity.register.code_spent": {
+        "vi": "Mã này không còn dùng được (đã hết hạn, đã dùng hoặc nhập sai quá nhiều lần). Hãy bắt đầu lại để "
+              "nhận mã mới.",
+        "en": "This code can no longer be used (expired, used or too many wrong tries). Start again for a new one."},
+    "identity.register.too_many": {
+        "vi": "Đã gửi quá nhiều mã. Vui lòng thử lại sau {minutes} phút.",
+        "en": "Too many codes were sent. Please try again in {minutes} minutes."},
+    "identity.register.too_many_today": {
+        "vi": "Đã gửi quá nhiều mã tới số điện thoại/email này hôm nay. Vui lòng thử lại vào ngày mai.",
+        "en": "Too many codes were sent to this phone/e-mail today. Please try again tomorrow."},
+})
 
 # Texts of the wallet pages live in their own module to keep this file readable.
 from citizen_app.identity.wallet_messages import UI_MESSAGES  # noqa: E402

@@ -86,6 +86,28 @@ class LoginAttempt(SQLModel, table=True):
     success: bool = False
 
 
+class PendingRegistration(SQLModel, table=True):
+    """A registration waiting for the one-time code sent to its phone/e-mail; the account exists only after it.
+
+    Holds the Argon2 hash of the chosen password (never the password) and an HMAC of the code (never the code).
+    Deleted by ``identity.purge_old_attempts`` once expired.
+    """
+
+    __tablename__ = "identity_pending_registration"
+
+    id: str = Field(primary_key=True, max_length=64)
+    identifier: str = Field(max_length=254, index=True)
+    full_name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=255)
+    lang: str = Field(default="vi", max_length=2)
+    code_hash: str = Field(max_length=64)
+    attempts: int = Field(default=0)
+    ip: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    used_at: datetime | None = None
+
+
 class OidcLink(SQLModel, table=True):
     __tablename__ = "oidc_link"
     __table_args__ = (UniqueConstraint("issuer", "subject"),)

@@ -38,26 +38,46 @@ def login_page() -> rx.Component:
     )
 
 
+def _register_form() -> rx.Component:
+    return rx.form(
+        field("auth.full_name", "full_name", autocomplete="name"),
+        field("auth.identifier", "identifier", hint_key="auth.identifier_hint", autocomplete="username"),
+        field("auth.password", "password", type_="password", hint_key="auth.password_rules",
+              autocomplete="new-password"),
+        field("auth.password_confirm", "password2", type_="password", autocomplete="new-password"),
+        rx.el.label(
+            rx.el.input(type="checkbox", name="consent", id="f-consent", class_name="cds-check"),
+            t("auth.consent"),
+            class_name="cds-check-label",
+        ),
+        primary_button("identity.register.continue", id="register-submit"),
+        on_submit=RegisterState.submit,
+        class_name="cds-form",
+    )
+
+
+def _code_form() -> rx.Component:
+    """Step 2: the same words whether or not the phone/e-mail already has an account."""
+    return rx.el.div(
+        rx.callout(t_var(RegisterState.sent_to), icon="mail", role="status", id="register-sent"),
+        rx.el.p(t("identity.register.code_sent_more"), class_name="cds-hint"),
+        rx.form(
+            field("identity.register.code", "code", autocomplete="one-time-code", input_mode="numeric"),
+            primary_button("identity.register.confirm", id="register-confirm"),
+            on_submit=RegisterState.confirm,
+            class_name="cds-form",
+        ),
+        rx.el.button(t("identity.register.start_again"), on_click=RegisterState.reset_form, type="button",
+                     class_name="cds-button cds-button-outline", id="register-restart"),
+    )
+
+
 @app_page("/register", "auth.register", on_load=[RegisterState.reset_form])
 def register_page() -> rx.Component:
     return rx.el.section(
         heading("auth.register"),
         error_summary(RegisterState.error),
-        rx.form(
-            field("auth.full_name", "full_name", autocomplete="name"),
-            field("auth.identifier", "identifier", hint_key="auth.identifier_hint", autocomplete="username"),
-            field("auth.password", "password", type_="password", hint_key="auth.password_rules",
-                  autocomplete="new-password"),
-            field("auth.password_confirm", "password2", type_="password", autocomplete="new-password"),
-            rx.el.label(
-                rx.el.input(type="checkbox", name="consent", id="f-consent", class_name="cds-check"),
-                t("auth.consent"),
-                class_name="cds-check-label",
-            ),
-            primary_button("auth.register", id="register-submit"),
-            on_submit=RegisterState.submit,
-            class_name="cds-form",
-        ),
+        rx.cond(RegisterState.step == "code", _code_form(), _register_form()),
         rx.el.p(t("auth.have_account"), " ", rx.link(t("auth.login"), href="/login")),
         class_name="cds-narrow",
     )

@@ -1,7 +1,8 @@
 """The citizen's identity profile and its verification level.
 
-Level 1: self-declared. Level 2: an official or volunteer checked the chip ID card (CCCD) in person,
-or a trusted OpenID provider asserted level 2. Changing a verified field drops back to level 1.
+Level 1: self-declared. Level 2: an official of the citizen's ward checked the chip ID card (CCCD) in person
+(``desk.verify_profile``), or a trusted OpenID provider asserted level 2. Changing a verified field drops back to
+level 1.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.city.text import ward_key
+from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import UserAccount
-from citizen_app.identity.service import check_full_name, normalize_text, parse_identifier, require_role
+from citizen_app.identity.service import check_full_name, normalize_text, parse_identifier
 from citizen_app.identity.wallet_models import IdentityProfile
 
 # Province/city codes that open a 12-digit citizen ID (Circular 59/2021/TT-BCA, 63 provinces).
@@ -27,9 +29,9 @@ _PROVINCES = (
 )
 PROVINCE_CODES = frozenset(_PROVINCES.split())
 VERIFIED_FIELDS = ("full_name", "birth_date", "sex", "id_number", "address")
-VERIFIERS = ("official", "volunteer", "admin")
 SEXES = ("M", "F", "")
 _OIDC_LEVEL2 = ("2", "level2", "urn:vneid:level2")
+_WARD_IN_ADDRESS = re.compile(r"(?:phường|phuong|xã|xa)\s+([^,;]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,20 @@ def _clean(data: ProfileInput) -> dict[str, object]:
             "phone": phone, "email": email}
 
 
+def ward_of(ward: str, address: str) -> str:
+    """A profile's ward: its ward field, else the "phường …"/"xã …" named in its address; '' if unknown."""
+    if ward:
+        return ward
+    match = _WARD_IN_ADDRESS.search(address or "")
+    return match.group(1).strip() if match else ""
+
+
+def same_ward(one: str, other: str) -> bool:
+    """Ward names match ignoring diacritics, case and the "phường"/"xã" prefix; an unknown ward matches none."""
+    key = ward_key(one)
+    return bool(key) and key == ward_key(other)
+
+
 def get_profile(db: Session, user_id: int) -> IdentityProfile | None:
     return db.exec(select(IdentityProfile).where(IdentityProfile.user_id == user_id)).first()
 
@@ -91,7 +107,7 @@ def _id_taken(db: Session, id_number: str | None, user_id: int) -> bool:
     return other is not None and other.user_id != user_id
 
 
-def _set_level(db: Session, profile: IdentityProfile, level: int) -> None:
+def set_level(db: Session, profile: IdentityProfile, level: int) -> None:
     profile.level = level
     user = db.get(UserAccount, profile.user_id)
     if user is not None:
@@ -113,33 +129,13 @@ def save_profile(db: Session, user_id: int, data: ProfileInput) -> IdentityProfi
     profile.updated_at = utcnow()
     dropped = profile.level >= 2 and any(name in VERIFIED_FIELDS for name in changed)
     if dropped:
-        _set_level(db, profile, 1)
+        set_level(db, profile, 1)
         profile.verified_at, profile.verified_by, profile.verified_method = None, None, ""
     db.flush()
     if changed:
         record_activity(db, user_id, "profile_changed",
                         "identity.activity.profile_dropped" if dropped else "identity.activity.profile_changed",
                         {"count": len(changed)})
-    return profile
-
-
-def verify_profile(db: Session, actor_id: int | None, user_id: int, id_number_on_card: str) -> IdentityProfile:
-    """An official or volunteer saw the ID card: the number they typed must match the profile."""
-    require_role(db, actor_id, *VERIFIERS)
-    if actor_id == user_id:
-        raise NotAllowed("identity.profile.no_self_verify")
-    profile = get_profile(db, user_id)
-    if profile is None:
-        raise NotFound()
-    if not profile.id_number or not profile.birth_date or not profile.sex:
-        raise DomainError("identity.profile.incomplete")
-    typed = re.sub(r"[\s.\-]", "", id_number_on_card or "")
-    if typed != profile.id_number:
-        raise DomainError("identity.profile.id_card_mismatch")
-    _set_level(db, profile, 2)
-    profile.verified_by, profile.verified_method, profile.verified_at = actor_id, "id_card", utcnow()
-    db.flush()
-    record_activity(db, user_id, "profile_verified", "identity.activity.profile_verified_card", {}, actor_id=actor_id)
     return profile
 
 
@@ -158,7 +154,7 @@ def apply_oidc_claims(db: Session, user_id: int, claims: dict) -> IdentityProfil
                                     if isinstance(claims.get("address"), dict) else claims.get("address") or ""))
     profile = save_profile(db, user_id, data)
     if claims.get("acr") in _OIDC_LEVEL2:
-        _set_level(db, profile, 2)
+        set_level(db, profile, 2)
         profile.verified_by, profile.verified_method, profile.verified_at = None, "oidc", utcnow()
         record_activity(db, user_id, "profile_verified", "identity.activity.profile_verified_oidc", {})
     db.flush()

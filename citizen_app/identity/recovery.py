@@ -1,10 +1,11 @@
 """Account recovery at the ward: re-proofing with the ID card instead of SMS.
 
-An official or volunteer who has the citizen's chip ID card in hand types the number printed on it;
-if it matches the citizen's verified (level-2) profile, they get a one-time recovery code valid for
-15 minutes. The citizen enters it on /recover with their phone or e-mail and a new password: every
-session is signed out (and, if they choose, every passkey removed). Every step goes to the citizen's
-activity log.
+An official of the citizen's ward, with the citizen and their chip ID card at the desk, types the number
+printed on it; if it matches the citizen's verified (level-2) profile, they get a one-time recovery code valid
+for 15 minutes, bound to that account. Who may do this and the limits on wrong ID numbers are the desk's rules
+(``desk.py``): volunteers never can. The citizen is alerted on every channel when a code is issued and when it
+is used. They enter it on /recover with their phone or e-mail and a new password: every session is signed out
+(and, if they choose, every passkey removed). Every step goes to the citizen's activity log.
 
 Storage: the ``identity_webauthn_challenge`` table (purpose ``"recovery"``): random id, the citizen,
 an HMAC of the code (never the code), expiry and single use. Wrong codes count as failed attempts
@@ -23,20 +24,21 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from citizen_app.core.config import settings
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
+from citizen_app.identity.desk import check_card, citizen_at_desk
 from citizen_app.identity.models import LoginAttempt, UserAccount
-from citizen_app.identity.profile import VERIFIERS, get_profile
 from citizen_app.identity.service import (
     HASHER,
     check_not_locked,
     check_password_strength,
     close_all_sessions,
+    find_by_identifier,
     parse_identifier,
-    require_role,
 )
 from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
+from citizen_app.notify.service import alert_account
 
 PURPOSE = "recovery"
 CODE_TTL = timedelta(minutes=15)
@@ -83,22 +85,16 @@ def _open_codes(db: Session, user_id: int, now: datetime) -> list[WebauthnChalle
 
 def issue_recovery_code(db: Session, actor_id: int | None, user_id: int, id_number_on_card: str,
                         now: datetime | None = None) -> RecoveryCode:
-    """The official/volunteer saw the ID card: the typed number must match the citizen's level-2 profile.
+    """An official of the citizen's ward saw the ID card: the typed number must match the level-2 profile.
 
-    Any earlier unused code of the citizen stops working. Nothing is stored when a check fails.
-    """
-    require_role(db, actor_id, *VERIFIERS)
-    if actor_id == user_id:
-        raise NotAllowed("identity.recovery.not_self")
-    profile = get_profile(db, user_id)
+    Any earlier unused code of the citizen stops working. A wrong number is counted (``desk.check_card``)."""
+    profile = citizen_at_desk(db, actor_id, user_id, "identity.recovery.not_self")
     user = db.get(UserAccount, user_id)
-    if profile is None or user is None:
+    if user is None or not user.is_active:
         raise NotFound("identity.desk.not_found")
     if profile.level < 2 or not profile.id_number:
         raise DomainError("identity.recovery.needs_level2")
-    typed = re.sub(r"[\s.\-]", "", id_number_on_card or "")
-    if not hmac.compare_digest(typed, profile.id_number):
-        raise DomainError("identity.profile.id_card_mismatch")
+    check_card(db, actor_id, profile, id_number_on_card, now)  # type: ignore[arg-type]
     now = now or utcnow()
     for old in _open_codes(db, user_id, now):
         old.used_at = now
@@ -108,6 +104,7 @@ def issue_recovery_code(db: Session, actor_id: int | None, user_id: int, id_numb
     db.add(row)
     db.flush()
     record_activity(db, user_id, "recovery", "identity.activity.recovery_code_issued", {}, actor_id=actor_id)
+    alert_account(db, user_id, "identity.alert.recovery_issued_title", "identity.alert.recovery_issued_body")
     return RecoveryCode(f"{code[:5]}-{code[5:]}", row.expires_at, profile.full_name)
 
 
@@ -116,9 +113,7 @@ def _attempt_key(identifier: str) -> str:
 
 
 def _find_user(db: Session, identifier: str) -> UserAccount | None:
-    ident = parse_identifier(identifier)
-    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
-    return db.exec(select(UserAccount).where(column == ident.value)).first()
+    return find_by_identifier(db, parse_identifier(identifier))
 
 
 def redeem_recovery_code(db: Session, identifier: str, code: str, new_password: str, confirm: str, *,
@@ -151,6 +146,7 @@ def redeem_recovery_code(db: Session, identifier: str, code: str, new_password: 
     db.add(LoginAttempt(identifier=_attempt_key(ident.value), ip=ip, success=True))
     record_activity(db, user.id, "recovery", "identity.activity.recovery_used",
                     {"sessions": sessions, "passkeys": passkeys})
+    alert_account(db, user.id, "identity.alert.recovery_used_title", "identity.alert.recovery_used_body")
     return RecoveryResult(user.id, sessions, passkeys)
 
 

@@ -24,6 +24,7 @@ from citizen_app.identity.models import (
     LoginSession,
     LoginTicket,
     OidcLink,
+    PendingRegistration,
     UserAccount,
     UserRole,
 )
@@ -115,14 +116,16 @@ def check_full_name(full_name: str) -> str:
     return name
 
 
-def _find_by_identifier(db: Session, ident: Identifier) -> UserAccount | None:
+def find_by_identifier(db: Session, ident: Identifier) -> UserAccount | None:
     column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
     return db.exec(select(UserAccount).where(column == ident.value)).first()
 
 
-def register(db: Session, identifier: str, password: str, full_name: str, lang: str = "vi", *,
-             password_confirm: str | None = None, consent: bool = True) -> UserAccount:
-    """Create a citizen account. ``consent`` is the Decree 13/2023 agreement to process personal data."""
+def check_registration(identifier: str, password: str, full_name: str, *, password_confirm: str | None = None,
+                       consent: bool = True) -> tuple[Identifier, str]:
+    """The rules of a new account (consent, identifier, name, password strength): the identifier and clean name.
+
+    ``consent`` is the Decree 13/2023 agreement to process personal data."""
     if password_confirm is not None and password_confirm != password:
         raise DomainError("error.password_mismatch")
     if not consent:
@@ -130,15 +133,29 @@ def register(db: Session, identifier: str, password: str, full_name: str, lang: 
     ident = parse_identifier(identifier)
     name = check_full_name(full_name)
     check_password_strength(password, personal=(ident.value.split("@")[0], *name.split()))
-    if _find_by_identifier(db, ident) is not None:
+    return ident, name
+
+
+def create_account(db: Session, ident: Identifier, full_name: str, password_hash: str, lang: str = "vi") -> UserAccount:
+    """Insert a citizen account whose rules were checked (``check_registration``) and whose phone/e-mail was
+    proved (``identity.registration``) or is trusted (demo data, tests)."""
+    if find_by_identifier(db, ident) is not None:
         raise DomainError("error.account_exists")
-    user = UserAccount(full_name=name, password_hash=HASHER.hash(password), lang=lang,
-                       **{ident.kind: ident.value})
+    user = UserAccount(full_name=full_name, password_hash=password_hash, lang=lang, **{ident.kind: ident.value})
     db.add(user)
     db.flush()
     db.add(UserRole(user_id=user.id, role="citizen"))
     db.flush()
     return user
+
+
+def register(db: Session, identifier: str, password: str, full_name: str, lang: str = "vi", *,
+             password_confirm: str | None = None, consent: bool = True) -> UserAccount:
+    """Create a citizen account at once, without proving the phone/e-mail: for seeds and tests. People register
+    through ``identity.registration`` (a one-time code first)."""
+    ident, name = check_registration(identifier, password, full_name, password_confirm=password_confirm,
+                                     consent=consent)
+    return create_account(db, ident, name, HASHER.hash(password), lang)
 
 
 def _recent_failures(db: Session, column, value: str, now: datetime) -> int:  # noqa: ANN001
@@ -167,7 +184,7 @@ def authenticate(db: Session, identifier: str, password: str, ip: str = "") -> U
     so callers must commit even when this raises (see ``record_failed_login``)."""
     ident = parse_identifier(identifier)
     check_not_locked(db, ident.value, ip)
-    user = _find_by_identifier(db, ident)
+    user = find_by_identifier(db, ident)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     try:
         HASHER.verify(stored, password)
@@ -186,10 +203,12 @@ ATTEMPT_RETENTION = timedelta(days=90)
 
 
 def purge_old_attempts(db: Session, now: datetime | None = None) -> int:
-    """Delete login, recovery and dossier-lookup attempts older than ATTEMPT_RETENTION. They hold phone
-    numbers, e-mail and client addresses; the locks read only the last minutes, audits the last weeks."""
-    cutoff = (now or utcnow()) - ATTEMPT_RETENTION
-    return db.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < cutoff)).rowcount or 0
+    """Delete login, recovery, registration and dossier-lookup attempts older than ATTEMPT_RETENTION. They hold
+    phone numbers, e-mail and client addresses; the locks read only the last minutes, audits the last weeks.
+    Expired pending registrations (a name, a phone/e-mail and a password hash) go at once."""
+    now = now or utcnow()
+    db.exec(delete(PendingRegistration).where(col(PendingRegistration.expires_at) < now))
+    return db.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - ATTEMPT_RETENTION)).rowcount or 0
 
 
 def record_failed_login(db: Session, identifier: str, ip: str) -> None:

@@ -18,7 +18,7 @@ from citizen_app.core.http import cookie_values
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
-from citizen_app.identity import service
+from citizen_app.identity import registration, service
 from citizen_app.identity.models import ROLES
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
@@ -219,25 +219,42 @@ class LoginState(FormErrorMixin, rx.State):
 
 
 class RegisterState(FormErrorMixin, rx.State):
+    """Two steps (``identity.registration``): the form, then the code sent to the phone/e-mail."""
+
+    step: str = "form"  # "form" or "code"
+    sent_to: dict[str, str] = {}
+    _pending: str = ""  # the pending registration's id: backend-only, never sent to the browser
+
     @rx.event
     def reset_form(self):
-        self.error, self.busy = {}, False
+        self.error, self.busy, self.step, self.sent_to, self._pending = {}, False, "form", {}, ""
 
     @rx.event
     async def submit(self, form_data: dict):
         lang = (await self.get_state(LangState)).lang
         try:
             with session_scope() as db:
-                user = service.register(db, str(form_data.get("identifier", ""))[:254],
-                                        str(form_data.get("password", ""))[:256],
-                                        str(form_data.get("full_name", ""))[:200], lang,
-                                        password_confirm=str(form_data.get("password2", ""))[:256],
-                                        consent=bool(form_data.get("consent")))
+                started = registration.start_registration(
+                    db, str(form_data.get("identifier", ""))[:254], str(form_data.get("password", ""))[:256],
+                    str(form_data.get("full_name", ""))[:200], lang,
+                    password_confirm=str(form_data.get("password2", ""))[:256],
+                    consent=bool(form_data.get("consent")), ip=self.router.session.client_ip or "")
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.step, self._pending = {}, "code", started.pending_id
+        self.sent_to = both("identity.register.code_sent", to=started.sent_to)
+
+    @rx.event
+    def confirm(self, form_data: dict):
+        try:
+            with session_scope() as db:
+                user = registration.confirm_registration(db, self._pending, str(form_data.get("code", ""))[:20])
                 ticket = service.create_login_ticket(db, user.id, "/")
         except DomainError as exc:
             self._fail(exc)
             return None
-        self.error = {}
+        self.error, self._pending = {}, ""
         return go_to(f"/auth/session?ticket={ticket}")
 
 

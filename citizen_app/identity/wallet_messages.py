@@ -204,16 +204,37 @@ UI_MESSAGES: dict[str, dict[str, str]] = {
     # --- ward desk ---
     "identity.desk.title": {"vi": "Xác thực danh tính tại phường", "en": "Ward identity check"},
     "identity.desk.explain": {
-        "vi": "Tìm người dân theo số điện thoại, xem thẻ căn cước gốc của họ, đối chiếu họ tên, ngày sinh, giới tính, "
-              "rồi nhập số trên thẻ. Việc tra cứu được ghi vào nhật ký của người dân.",
-        "en": "Find the citizen by phone, look at their original ID card, compare name, birth date and sex, then "
-              "type the number on the card. The look-up is recorded in the citizen's log."},
+        "vi": "Dành cho cán bộ phường, khi người dân có mặt cùng thẻ căn cước gốc. Tìm người dân của phường theo "
+              "số điện thoại, đối chiếu họ tên và năm sinh với thẻ, rồi gõ số in trên thẻ. Việc tra cứu được ghi "
+              "vào nhật ký của người dân; nhập sai số thẻ 3 lần thì việc kiểm tra bị dừng và người dân được báo.",
+        "en": "For ward officials, with the citizen and their original ID card present. Find a citizen of your ward "
+              "by phone, compare the name and year of birth with the card, then type the number printed on it. The "
+              "look-up is recorded in the citizen's log; after 3 wrong card numbers the checks stop and the citizen "
+              "is told."},
+    "identity.desk.volunteer_note": {
+        "vi": "Kiểm tra thẻ căn cước và khôi phục tài khoản chỉ do cán bộ phường của người dân thực hiện tại bộ phận "
+              "một cửa. Hãy giúp người dân điền hồ sơ trên điện thoại của họ và hướng dẫn họ mang thẻ căn cước đến "
+              "phường.",
+        "en": "ID card checks and account recovery are done only by an official of the citizen's own ward, at the "
+              "ward's one-stop desk. Help citizens fill in their profile on their own phone and send them to the "
+              "ward with their ID card."},
+    "identity.desk.ward_officials_only": {
+        "vi": "Chỉ cán bộ thuộc một cơ quan cấp phường mới được kiểm tra thẻ căn cước.",
+        "en": "Only an official of a ward agency may check ID cards."},
+    "identity.desk.other_ward": {
+        "vi": "Người dân này không thuộc phường {ward}: việc kiểm tra do cán bộ phường của họ thực hiện.",
+        "en": "This citizen does not live in {ward} ward: their own ward's officials do the check."},
+    "identity.desk.locked": {
+        "vi": "Nhập sai số thẻ quá nhiều lần: việc kiểm tra bị dừng {minutes} phút và người dân đã được báo.",
+        "en": "Too many wrong card numbers: checks are stopped for {minutes} minutes and the citizen has been told."},
+    "identity.desk.ward": {"vi": "Phường, xã", "en": "Ward"},
+    "identity.desk.birth_year": {"vi": "Năm sinh", "en": "Year of birth"},
     "identity.desk.phone": {"vi": "Số điện thoại người dân", "en": "Citizen's phone number"},
     "identity.desk.phone_hint": {"vi": "Ví dụ 0903123456", "en": "For example 0903123456"},
     "identity.desk.phone_only": {"vi": "Hãy nhập số điện thoại.", "en": "Please enter a phone number."},
     "identity.desk.search": {"vi": "Tìm", "en": "Search"},
-    "identity.desk.not_found": {"vi": "Không tìm thấy người dân có hồ sơ với số này.",
-                                "en": "No citizen with a profile has this number."},
+    "identity.desk.not_found": {"vi": "Không tìm thấy người dân của phường có hồ sơ với số này.",
+                                "en": "No citizen of your ward with a profile has this number."},
     "identity.desk.search_first": {"vi": "Hãy tìm người dân trước.", "en": "Search for the citizen first."},
     "identity.desk.card_number": {"vi": "Số định danh in trên thẻ", "en": "ID number printed on the card"},
     "identity.desk.card_hint": {"vi": "Gõ lại từ thẻ gốc, không hỏi người dân.",

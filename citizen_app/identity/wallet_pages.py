@@ -233,25 +233,23 @@ def profile_page() -> rx.Component:
     )
 
 
-# --- /wallet/desk (officials, volunteers) ----------------------------------------------------------------------
+# --- /wallet/desk (ward officials check ID cards; volunteers see where to send citizens) ------------------------
 
 
 def _citizen_card() -> rx.Component:
+    """Who was found: enough to recognise the person holding the card (no ID digits, no address)."""
     card = DeskState.citizen
     return rx.cond(
         card.length() > 0,  # type: ignore[attr-defined]
         rx.el.section(
             rx.el.h2(card["name"], class_name="cds-h2", id="desk-name"),
             rx.el.dl(
-                _dt(t("identity.ui.birth_date")), _dd(card["birth"]),
-                _dt(t("identity.ui.sex")),
-                _dd(rx.cond(card["sex"] == "F", t("identity.ui.sex_F"),
-                                 rx.cond(card["sex"] == "M", t("identity.ui.sex_M"), "—"))),
-                _dt(t("identity.ui.address")), _dd(card["address"]),
-                _dt(t("identity.ui.id_number")), _dd(card["id_hint"]),
+                _dt(t("identity.desk.birth_year")), _dd(card["birth_year"], id="desk-birth-year"),
+                _dt(t("identity.desk.ward")), _dd(card["ward"], id="desk-ward"),
                 _dt(t("identity.ui.level_title")),
                 _dd(rx.cond(card["level"] == "2", t("identity.ui.level2_short"), t("identity.ui.level1_short")),
                          id="desk-level"),
+                id="desk-card",
             ),
             rx.form(
                 _input("identity.desk.card_number", "id_number", hint_key="identity.desk.card_hint", required=True,
@@ -263,6 +261,18 @@ def _citizen_card() -> rx.Component:
             ),
             _recovery_form(),
         ),
+    )
+
+
+def _ward_desk() -> rx.Component:
+    return rx.el.div(
+        rx.form(
+            _input("identity.desk.phone", "phone", type_="tel", required=True, hint_key="identity.desk.phone_hint"),
+            primary_button("identity.desk.search", id="desk-search"),
+            on_submit=DeskState.search,
+            class_name="cds-form cds-inline-form",
+        ),
+        _citizen_card(),
     )
 
 
@@ -313,16 +323,14 @@ def desk_page() -> rx.Component:
     return rx.el.section(
         _script(),
         heading("identity.desk.title"),
-        rx.el.p(t("identity.desk.explain")),
         error_summary(DeskState.error),
         _info(DeskState.info),
-        rx.form(
-            _input("identity.desk.phone", "phone", type_="tel", required=True, hint_key="identity.desk.phone_hint"),
-            primary_button("identity.desk.search", id="desk-search"),
-            on_submit=DeskState.search,
-            class_name="cds-form cds-inline-form",
+        rx.cond(
+            DeskState.can_check,
+            rx.el.div(rx.el.p(t("identity.desk.explain")), rx.el.p(t("identity.desk.ward"), ": ",
+                                                                   rx.el.strong(DeskState.ward)), _ward_desk()),
+            rx.el.p(t("identity.desk.volunteer_note"), id="desk-note"),
         ),
-        _citizen_card(),
         _student_offer_form(),
         class_name="cds-narrow",
     )

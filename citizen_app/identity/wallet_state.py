@@ -12,14 +12,15 @@ from typing import Any
 
 import reflex as rx
 
-from citizen_app.core.db import session_scope
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import format_date, format_datetime
 from citizen_app.i18n.state import LangState
-from citizen_app.identity import activity, passkeys, profile, recovery, signing
+from citizen_app.identity import activity, desk, passkeys, profile, recovery, signing
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import wallet_views as views
 from citizen_app.identity.state import acting_user
+from citizen_app.ui.delta import set_changed
 
 WALLET_UI_JS = "/wallet/wallet_ui.js"
 
@@ -198,7 +199,7 @@ class ProfileState(WalletBase, rx.State):
             self.values = views.profile_form(db, user_id)
 
 
-# --- /wallet/desk: officials and volunteers raise a citizen to level 2 -----------------------------------
+# --- /wallet/desk: an official of the citizen's ward checks the ID card (desk.py has the rules) ----------------
 
 
 class DeskState(WalletBase, rx.State):
@@ -206,12 +207,21 @@ class DeskState(WalletBase, rx.State):
     offer: str = ""
     recovery_code: str = ""
     recovery_until: str = ""
+    can_check: bool = False  # the user is an official of a ward agency (only shows or hides forms)
+    ward: str = ""
     _target: int | None = None
 
     @rx.event
-    def reset_desk(self):
+    async def reset_desk(self):
         self.error, self.info, self.citizen, self.offer, self._target = {}, {}, {}, "", None
         self.recovery_code, self.recovery_until = "", ""
+        user_id, _ = await acting_user(self)
+        try:
+            with read_scope() as db:
+                ward = desk.desk_ward(db, user_id)
+        except DomainError:
+            ward = ""
+        set_changed(self, can_check=bool(ward), ward=ward)
 
     @rx.event
     async def issue_recovery(self, form: dict):
@@ -236,13 +246,13 @@ class DeskState(WalletBase, rx.State):
         try:
             actor = await self._user()
             with session_scope() as db:
-                card = views.find_citizen_by_phone(db, actor, str(form.get("phone", ""))[:20])
+                found = desk.find_citizen(db, actor, str(form.get("phone", ""))[:20])
         except DomainError as exc:
             self._fail(exc)
             return
-        self.error, self.info, self._target = {}, {}, card.user_id
-        self.citizen = {"name": card.full_name, "birth": card.birth_date, "sex": card.sex, "address": card.address,
-                        "level": str(card.level), "id_hint": card.id_hint}
+        self.error, self.info, self._target = {}, {}, found.user_id
+        self.citizen = {"name": found.full_name, "birth_year": found.birth_year, "ward": found.ward,
+                        "level": str(found.level)}
 
     @rx.event
     async def verify(self, form: dict):
@@ -251,7 +261,7 @@ class DeskState(WalletBase, rx.State):
             if self._target is None:
                 raise DomainError("identity.desk.search_first")
             with session_scope() as db:
-                verified = profile.verify_profile(db, actor, self._target, str(form.get("id_number", ""))[:20])
+                verified = desk.verify_profile(db, actor, self._target, str(form.get("id_number", ""))[:20])
                 name = verified.full_name
         except DomainError as exc:
             self._fail(exc)

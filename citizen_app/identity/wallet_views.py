@@ -1,5 +1,5 @@
 """Plain-Python helpers behind the wallet pages (no Reflex import): display rows, the counter
-verifier, the ward verification desk and official-approved student credential offers.
+verifier and official-approved student credential offers (the ward desk's rules are in ``desk.py``).
 
 Every function takes the acting user id from the caller (the Reflex state reads it from the
 server-side session) and authorizes here, so a crafted event cannot skip a check.
@@ -22,10 +22,9 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, utcnow
 from citizen_app.i18n.catalog import LANGS, catalog
 from citizen_app.identity import credentials as cr
-from citizen_app.identity.activity import record_activity
 from citizen_app.identity.issuer import issuer_key
 from citizen_app.identity.models import Agency, UserAccount
-from citizen_app.identity.profile import VERIFIERS, get_profile
+from citizen_app.identity.profile import get_profile
 from citizen_app.identity.qr_transport import decode_from_qr
 from citizen_app.identity.service import parse_identifier, require_role
 from citizen_app.identity.wallet_crypto import (
@@ -160,41 +159,6 @@ def parse_birth_date(raw: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise DomainError("identity.profile.birth_invalid") from exc
-
-
-# --- ward verification desk ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CitizenCard:
-    user_id: int
-    full_name: str
-    birth_date: str
-    sex: str
-    address: str
-    level: int
-    id_hint: str  # last three digits only: the official types the full number from the card
-
-
-def find_citizen_by_phone(db: Session, actor_id: int | None, phone: str) -> CitizenCard:
-    """An official/volunteer looks a citizen up to check the ID card; the look-up is logged for the citizen."""
-    require_role(db, actor_id, *VERIFIERS)
-    ident = parse_identifier(phone)
-    if ident.kind != "phone":
-        raise DomainError("identity.desk.phone_only")
-    user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
-    profile = get_profile(db, user.id) if user else None
-    if user is None or profile is None:
-        raise NotFound("identity.desk.not_found")
-    actor = db.get(UserAccount, actor_id)
-    agency = db.get(Agency, actor.agency_id) if actor and actor.agency_id else None
-    record_activity(db, user.id, "official_access", "identity.activity.official_access",
-                    {"agency": agency.name_vi if agency else "Công dân số", "reason": "xác thực danh tính / ID check"},
-                    actor_id=actor_id)
-    return CitizenCard(user.id, profile.full_name,
-                       profile.birth_date.strftime("%d/%m/%Y") if profile.birth_date else "",
-                       profile.sex, profile.address, profile.level,
-                       f"…{profile.id_number[-3:]}" if profile.id_number else "")
 
 
 # --- the counter verifier ----------------------------------------------------------------------------

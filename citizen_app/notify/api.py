@@ -4,6 +4,8 @@
 * ``POST /api/push/subscribe``   body ``{"subscription": PushSubscription.toJSON(), "topics": [...]?,
   "deviceLabel": "..."?, "replaces": "<old endpoint>"?}``
 * ``POST /api/push/unsubscribe`` body ``{"endpoint": "..."}``
+* ``GET  /dev/outbox`` (HTML) and ``GET /api/dev/outbox?to=…`` (JSON): the development outbox of text messages
+  and e-mail (``messaging.py``); 404 unless ``CDS_DEV_OUTBOX=1``
 
 The POSTs need the ``cds_sid`` login cookie, an ``Origin`` of the app (Reflex echoes any CORS origin with
 credentials, so this check is what stops cross-site requests) and a JSON body (``core.http``). Errors are the
@@ -12,19 +14,33 @@ contract's ``{"error": key, "message": {"vi", "en"}}`` and change nothing.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute
 
-from citizen_app.core.db import session_scope
-from citizen_app.core.errors import DomainError
-from citizen_app.core.http import BOOLEAN, INTEGER, Call, Endpoint, array, json_content, nullable, obj, string
+from citizen_app.core.db import read_scope, session_scope
+from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.http import (
+    BOOLEAN,
+    INTEGER,
+    Call,
+    Endpoint,
+    array,
+    json_content,
+    media,
+    nullable,
+    obj,
+    string,
+)
+from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import UserAccount
-from citizen_app.notify import service
+from citizen_app.notify import messaging, service
 from citizen_app.notify.outbox import DbFactory
 from citizen_app.notify.vapid import public_key_b64
 
@@ -77,6 +93,50 @@ _SUBSCRIPTION = obj(("endpoint", "keys"), endpoint=string(2048), expirationTime=
 _DONE = obj(("ok", "message"), ok=BOOLEAN, message=string(), id=INTEGER, topics=array(string()), removed=BOOLEAN)
 
 
+def _dev_rows(recipient: str) -> list[dict[str, str]]:
+    with read_scope() as db:
+        rows = messaging.dev_messages(db, recipient.strip()[:254])
+    return [{"id": str(r.id), "channel": r.channel, "recipient": r.recipient, "purpose": r.purpose,
+             "body": r.body, "created_at": r.created_at.isoformat(), "when": format_datetime(r.created_at)}
+            for r in rows]
+
+
+def _require_dev_outbox() -> None:
+    if not messaging.dev_outbox_enabled():
+        raise NotFound()
+
+
+async def dev_outbox_json(call: Call) -> dict:
+    _require_dev_outbox()
+    return {"messages": await run_in_threadpool(_dev_rows, call.query("to"))}
+
+
+def _dev_page(rows: list[dict[str, str]], lang: str) -> str:
+    def text(key: str) -> str:
+        return html.escape(translate(key, lang))
+
+    cells = "".join(
+        f"<tr><td>{html.escape(r['when'])}</td><td>{text('notify.channel.' + r['channel'])}</td>"
+        f"<td>{html.escape(r['recipient'])}</td><td>{html.escape(r['body'])}</td></tr>" for r in rows)
+    table = (f"<table><thead><tr><th scope='col'>{text('notify.dev_outbox.when')}</th>"
+             f"<th scope='col'>{text('notify.dev_outbox.channel')}</th><th scope='col'>{text('notify.dev_outbox.to')}"
+             f"</th><th scope='col'>{text('notify.dev_outbox.text')}</th></tr></thead><tbody>{cells}</tbody></table>"
+             if rows else f"<p>{text('notify.dev_outbox.empty')}</p>")
+    return (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><title>{text('notify.dev_outbox.title')}</title>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;margin:1em;color:#111}table{border-collapse:collapse;"
+            "width:100%}th,td{border:1px solid #666;padding:.4em;text-align:left;vertical-align:top}</style></head>"
+            f"<body><main><h1>{text('notify.dev_outbox.title')}</h1><p>{text('notify.dev_outbox.explain')}</p>"
+            f"{table}</main></body></html>")
+
+
+async def dev_outbox_page(call: Call) -> Response:
+    """The development outbox for people running ``make run``: what would have gone out by SMS or e-mail."""
+    _require_dev_outbox()
+    rows = await run_in_threadpool(_dev_rows, call.query("to"))
+    return HTMLResponse(_dev_page(rows, call.lang))
+
+
 def make_routes(db_factory: DbFactory = session_scope) -> list[BaseRoute]:
     """Routes bound to a session factory (tests pass one on their own database)."""
     private: dict[str, Any] = {"methods": ("POST",), "auth": "cookie", "sessions": db_factory,
@@ -90,6 +150,12 @@ def make_routes(db_factory: DbFactory = session_scope) -> list[BaseRoute]:
                           deviceLabel=string(80), replaces=nullable(string(2048))), **private),
         Endpoint("/api/push/unsubscribe", _post_handler(_unsubscribe_action, db_factory),
                  summary="Stop web push to a browser", body=obj(("endpoint",), endpoint=string(2048)), **private),
+        Endpoint("/dev/outbox", dev_outbox_page, summary="Development outbox of texts and e-mails (CDS_DEV_OUTBOX=1)",
+                 query={"to": string(254), "lang": string(enum=["vi", "en"])}, errors=(404,),
+                 responses={200: media("text/html")}),
+        Endpoint("/api/dev/outbox", dev_outbox_json, summary="Development outbox as JSON (CDS_DEV_OUTBOX=1)",
+                 query={"to": string(254)}, errors=(404,),
+                 responses={200: json_content(obj(("messages",), messages=array(obj())))}),
     ]
 
 

@@ -7,6 +7,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.topic.ticket_expiry": {"vi": "Vé sắp hết hạn", "en": "Ticket expiry"},
     "notify.topic.payments": {"vi": "Thanh toán và hoàn tiền", "en": "Payments and refunds"},
     "notify.topic.city_announcements": {"vi": "Thông báo của Thành phố", "en": "City announcements"},
+    # text messages and e-mail (messaging.py) and the development outbox page
+    "notify.messaging.subject": {"vi": "Công dân số", "en": "Công dân số"},
+    "notify.messaging.unavailable": {
+        "vi": "Hiện chưa gửi được tin nhắn hay email xác nhận, nên chưa thể đăng ký. Vui lòng thử lại sau hoặc "
+              "đăng ký tại UBND phường.",
+        "en": "We cannot send confirmation texts or e-mail right now, so registration is not possible. Please "
+              "try again later or register at your ward office."},
+    "notify.dev_outbox.title": {"vi": "Hộp thư thử nghiệm (chỉ khi phát triển)",
+                                "en": "Development outbox (development only)"},
+    "notify.dev_outbox.explain": {
+        "vi": "Tin nhắn và email mà ứng dụng lẽ ra đã gửi. Trang này chỉ bật khi CDS_DEV_OUTBOX=1.",
+        "en": "Text messages and e-mail the app would have sent. This page exists only with CDS_DEV_OUTBOX=1."},
+    "notify.dev_outbox.empty": {"vi": "Chưa có tin nào.", "en": "No messages yet."},
+    "notify.dev_outbox.when": {"vi": "Thời gian", "en": "Time"},
+    "notify.dev_outbox.to": {"vi": "Người nhận", "en": "To"},
+    "notify.dev_outbox.channel": {"vi": "Kênh", "en": "Channel"},
+    "notify.dev_outbox.text": {"vi": "Nội dung", "en": "Text"},
+    "notify.channel.sms": {"vi": "Tin nhắn SMS", "en": "Text message"},
+    "notify.channel.email": {"vi": "Email", "en": "E-mail"},
     # subscription validation and API errors
     "notify.error.subscription_shape": {"vi": "Thông tin đăng ký nhận thông báo không đúng định dạng.",
                                         "en": "The push subscription is not in the expected format."},

@@ -4,6 +4,8 @@
 * ``notify_subscription_topic`` — which topics that device wants (per user *and* device).
 * ``notify_notification`` — the in-app notification centre (always written, push or not).
 * ``notify_outbox`` — one pending Web Push delivery per (notification, device), sent by a worker.
+* ``notify_dev_message`` — SMS and e-mail "sent" by the development outbox provider (``messaging.py``), shown
+  at ``/dev/outbox``; only written when ``CDS_DEV_OUTBOX=1``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from citizen_app.core.timeutil import utcnow
 
 TOPICS = ("dossier_status", "feedback_updates", "ticket_expiry", "payments", "city_announcements")
 BROADCAST_TOPICS = frozenset({"city_announcements"})
+# Account security alerts (recovery codes, identity checks at the ward): in-app, and pushed to every device of
+# the user whatever topics it chose, so it is deliberately not in TOPICS (nobody can opt out of it).
+SECURITY_TOPIC = "account_security"
 ENDPOINT_MAX = 2048
 
 OUTBOX_PENDING = "pending"
@@ -79,3 +84,17 @@ class NotifyOutbox(SQLModel, table=True):
     last_error: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class NotifyDevMessage(SQLModel, table=True):
+    """A text message or e-mail kept by the development outbox instead of being sent (never in production)."""
+
+    __tablename__ = "notify_dev_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=8)  # "sms" or "email"
+    recipient: str = Field(max_length=254, index=True)
+    purpose: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

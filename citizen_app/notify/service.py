@@ -22,8 +22,10 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.i18n.catalog import LANGS, catalog, normalize_lang, translate
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import require_role
+from citizen_app.notify import messaging
 from citizen_app.notify.models import (
     BROADCAST_TOPICS,
+    SECURITY_TOPIC,
     TOPICS,
     NotifyNotification,
     NotifyOutbox,
@@ -284,6 +286,34 @@ def notify(db: Session, user_id: int, topic: str, title_key: str, body_key: str,
     db.flush()
     _queue_pushes(db, [row], {user_id: user.lang}, _topic_subscriptions(db, topic, user_id))
     return row
+
+
+def alert_account(db: Session, user_id: int, title_key: str, body_key: str,
+                  params: Mapping[str, Any] | None = None, url: str = "/wallet/activity") -> NotifyNotification:
+    """Tell the account holder about something done to their account, on every channel they have: the in-app
+    centre, Web Push to every device of theirs (whatever topics it chose) and a text message or e-mail to the
+    phone/e-mail the account signs in with (when a messaging provider is configured). Does not commit."""
+    user = db.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound()
+    row = NotifyNotification(user_id=user_id, topic=SECURITY_TOPIC, title_key=_check_key(title_key),
+                             body_key=_check_key(body_key), params_json=json.dumps(dict(params or {})),
+                             url=check_url(url))
+    db.add(row)
+    db.flush()
+    devices = list(db.exec(select(NotifyPushSubscription).where(NotifyPushSubscription.user_id == user_id)).all())
+    _queue_pushes(db, [row], {user_id: user.lang}, devices)
+    addresses = [address for address in (user.phone, user.email) if address]
+    messaging.send_to_addresses(db, addresses, "security_alert", body_key, params, user.lang)
+    return row
+
+
+def alerted_since(db: Session, user_id: int, title_key: str, since: datetime) -> bool:
+    """Whether ``user_id`` got an alert titled ``title_key`` since ``since`` (to send one alert, not dozens)."""
+    query = select(NotifyNotification.id).where(NotifyNotification.user_id == user_id,
+                                                NotifyNotification.title_key == title_key,
+                                                NotifyNotification.created_at >= since)
+    return db.exec(query.limit(1)).first() is not None
 
 
 # --- in-app notification centre --------------------------------------------------------------------

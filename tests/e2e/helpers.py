@@ -50,6 +50,21 @@ def wait_controlled(page: Page, timeout: int = 30000) -> None:
         raise AssertionError(f"the service worker does not control {page.url}: {diagnosis}") from error
 
 
+def outbox_messages(page: Page, recipient: str) -> list[dict[str, str]]:
+    """What the app "sent" to ``recipient`` by SMS/e-mail, newest first (the development outbox of ``prod_app``)."""
+    response = page.request.get("/api/dev/outbox", params={"to": recipient})
+    assert response.ok, response.status
+    return response.json()["messages"]
+
+
+def outbox_code(page: Page, recipient: str) -> str:
+    """The 6-digit registration code in the newest message to ``recipient``, read as its owner would."""
+    for message in outbox_messages(page, recipient):
+        if message["purpose"] == "registration_code":
+            return re.findall(r"\b\d{6}\b", message["body"])[0]
+    raise AssertionError(f"no registration code was sent to {recipient}")
+
+
 def goto(page: Page, path: str) -> None:
     page.goto(path)
     wait_hydrated(page)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.helpers import MAI, goto, login
+from tests.e2e.helpers import MAI, VOLUNTEER, WARD_OFFICIAL, goto, login, logout
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 PUBLIC_PAGES = ["/", "/login", "/register", "/help", "/procedures", "/feedback", "/metro", "/verify"]
@@ -48,3 +48,22 @@ def test_logged_in_pages_have_no_violations(page) -> None:  # noqa: ANN001
         if found := _violations(page):
             problems[path] = found
     assert not problems, problems
+
+
+def test_registration_code_step_and_ward_desk_have_no_violations(page) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 320, "height": 900})
+    goto(page, "/register")
+    page.locator("#f-full_name").fill("Người Thử Ba")
+    page.locator("#f-identifier").fill("0987000333")
+    page.locator("#f-password").fill("Nhatro2026benthanh")
+    page.locator("#f-password2").fill("Nhatro2026benthanh")
+    page.locator("#f-consent").check()
+    page.locator("#register-submit").click()
+    page.locator("#register-sent").wait_for()
+    problems = {"/register (code)": _violations(page)}
+    for login_id, ready in ((WARD_OFFICIAL, "#desk-search"), (VOLUNTEER, "#desk-note")):
+        logout(page)
+        login(page, login_id, next_path="/wallet/desk")
+        page.locator(ready).wait_for()
+        problems[f"/wallet/desk ({login_id})"] = _violations(page)
+    assert not any(problems.values()), problems

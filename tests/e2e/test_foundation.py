@@ -1,4 +1,5 @@
-"""Register, log in, switch language, log out — in Chromium against the prod-mode app."""
+"""Register (with the code sent to the phone), log in, switch language, log out — in Chromium against the prod-mode
+app."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, wait_hydrated
+from tests.e2e.helpers import outbox_code, outbox_messages
 
 PASSWORD = "Nhatro2026benthanh"
 HOME_URL = re.compile(r"^https?://[^/]+/?(\?.*)?$")
@@ -38,6 +40,7 @@ def test_no_dead_links_in_navigation(page) -> None:  # noqa: ANN001
 
 
 def test_register_login_language_logout(page) -> None:  # noqa: ANN001
+    """Registration proves the phone with the code sent to it (read from the development outbox)."""
     _goto(page, "/register")
     page.get_by_label("Họ, chữ đệm và tên").fill("Nguyễn Thị Hoa")
     page.get_by_label("Số điện thoại hoặc email").fill("0987654321")
@@ -46,10 +49,19 @@ def test_register_login_language_logout(page) -> None:  # noqa: ANN001
     page.locator("#f-consent").check()
     page.locator("#register-submit").click()
     expect(page.get_by_role("alert")).to_contain_text("Mật khẩu phải có ít nhất 10 ký tự")
+    assert outbox_messages(page, "0987654321") == []  # nothing is sent for a form that breaks the rules
 
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     page.locator("#register-submit").click()
+    expect(page.locator("#register-sent")).to_contain_text("Chúng tôi đã gửi tin nhắn tới 0987654321")
+    assert not any(c["name"] == "cds_sid" for c in page.context.cookies())  # no account yet
+    page.screenshot(path=str(ARTIFACTS / "register-code-390x844.png"), full_page=True)
+    page.get_by_label("Mã xác nhận (6 số)").fill("000000" if outbox_code(page, "0987654321") != "000000" else "111111")
+    page.locator("#register-confirm").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mã không đúng")
+    page.get_by_label("Mã xác nhận (6 số)").fill(outbox_code(page, "0987654321"))
+    page.locator("#register-confirm").click()
     page.wait_for_url(HOME_URL)
     wait_hydrated(page)
     expect(page.locator("#home-heading")).to_have_text("Nguyễn Thị Hoa")
@@ -102,12 +114,21 @@ def test_tampered_cookie_shows_notice(page, prod_app) -> None:  # noqa: ANN001
     expect(page.locator("#home-login")).to_be_visible()
 
 
-def test_duplicate_account_is_refused(page) -> None:  # noqa: ANN001
+def _sent_answer(page, identifier: str) -> str:  # noqa: ANN001
     _goto(page, "/register")
-    page.get_by_label("Họ, chữ đệm và tên").fill("Người Giả Mạo")
-    page.get_by_label("Số điện thoại hoặc email").fill("0903123456")
+    page.get_by_label("Họ, chữ đệm và tên").fill("Người Thử Số")
+    page.get_by_label("Số điện thoại hoặc email").fill(identifier)
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     page.locator("#f-consent").check()
     page.locator("#register-submit").click()
-    expect(page.get_by_role("alert")).to_contain_text("Đã có tài khoản với số điện thoại hoặc email này")
+    expect(page.locator("#register-sent")).to_be_visible()
+    return (page.locator("#register-sent").text_content() or "").replace(identifier, "…")
+
+
+def test_existing_number_gets_the_same_answer_and_its_owner_is_told(page) -> None:  # noqa: ANN001
+    """Registration does not tell anyone which numbers have accounts: Mai (0903123456) has one."""
+    assert _sent_answer(page, "0903123456") == _sent_answer(page, "0987000111")
+    (told,) = [m for m in outbox_messages(page, "0903123456") if m["purpose"] == "registration_exists"]
+    assert "/login" in told["body"]
+    assert not [m for m in outbox_messages(page, "0903123456") if m["purpose"] == "registration_code"]

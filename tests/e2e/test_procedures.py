@@ -41,8 +41,9 @@ def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
 def _ensure_verified(login_id: str) -> None:
     """Mai signs with her free signature, which needs a verified (level 2) identity."""
     from citizen_app.core.db import session_scope
+    from citizen_app.identity.desk import verify_profile
     from citizen_app.identity.models import UserAccount
-    from citizen_app.identity.profile import ProfileInput, get_profile, save_profile, verify_profile
+    from citizen_app.identity.profile import ProfileInput, get_profile, save_profile
 
     with session_scope() as db:
         mai = db.exec(select(UserAccount).where(UserAccount.phone == login_id)).one()

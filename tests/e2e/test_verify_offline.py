@@ -56,7 +56,8 @@ def _issuer_caches_cleared() -> Iterator[None]:
 def _issue_over_60(prod_app):  # noqa: ANN001, ANN202
     """A new level-2 citizen born in 1960 gets an over-60 credential bound to a Python holder key."""
     from citizen_app.identity import credentials as cr
-    from citizen_app.identity.profile import ProfileInput, save_profile, verify_profile
+    from citizen_app.identity.desk import verify_profile
+    from citizen_app.identity.profile import ProfileInput, save_profile
     from citizen_app.identity.service import register
     from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
     from tests.e2e.helpers import DEMO_PASSWORD, WARD_OFFICIAL

@@ -14,7 +14,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS
-from tests.e2e.helpers import HA, MAI, WARD_OFFICIAL, goto, login
+from tests.e2e.helpers import HA, MAI, VOLUNTEER, WARD_OFFICIAL, goto, login, outbox_messages
 
 
 def _new_page(browser, prod_app):  # noqa: ANN001, ANN202
@@ -108,6 +108,8 @@ def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # 
         desk.locator("#desk-search").click()
         expect(desk.locator("#desk-name")).to_have_text("Trần Thu Hà")
         expect(desk.locator("#desk-level")).to_contain_text("Mức 1")
+        expect(desk.locator("#desk-card")).to_contain_text("2006")  # the year of birth, never the ID digits
+        assert not re.search(r"\d{3}", (desk.locator("#desk-card").text_content() or "").replace("2006", ""))
         desk.get_by_label("Số định danh in trên thẻ").fill("079306005678")
         desk.locator("#desk-verify").click()
         expect(desk.locator("#desk-level")).to_contain_text("Mức 2")
@@ -153,7 +155,8 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
     import secrets
     from datetime import date
 
-    from citizen_app.identity.profile import ProfileInput, save_profile, verify_profile
+    from citizen_app.identity.desk import verify_profile
+    from citizen_app.identity.profile import ProfileInput, save_profile
     from citizen_app.identity.service import register
     from tests.e2e.helpers import DEMO_PASSWORD
     from tests.e2e.test_payments import app_db
@@ -163,7 +166,7 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
     with app_db(prod_app) as (db_scope, users), db_scope() as db:
         citizen = register(db, phone, DEMO_PASSWORD, "Ngô Thị Khôi")
         save_profile(db, citizen.id, ProfileInput(full_name="Ngô Thị Khôi", birth_date=date(1965, 1, 2), sex="F",
-                                                  id_number=id_number))
+                                                  id_number=id_number, ward="Bàn Cờ"))
         verify_profile(db, users(db)[WARD_OFFICIAL], citizen.id, id_number)
 
     desk_ctx, desk = _new_page(browser, prod_app)
@@ -190,6 +193,14 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
         expect(page.locator("#recover-info")).to_contain_text("Đã đặt mật khẩu mới")
         login(page, phone, password="Khoiphuc2026moi", next_path="/wallet/activity")
         expect(page.locator("#activity-list")).to_contain_text("mã khôi phục")
+        assert any("mã khôi phục" in m["body"] for m in outbox_messages(page, phone))  # told by SMS too
     finally:
         desk_ctx.close()
         citizen_ctx.close()
+
+
+def test_volunteer_sees_no_id_card_or_recovery_forms(page) -> None:  # noqa: ANN001
+    login(page, VOLUNTEER, next_path="/wallet/desk")
+    expect(page.locator("#desk-note")).to_contain_text("chỉ do cán bộ phường")
+    for form_button in ("#desk-search", "#desk-verify", "#recovery-issue"):
+        expect(page.locator(form_button)).to_have_count(0)

@@ -14,9 +14,10 @@ from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.registry import import_all_models
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import service as identity
+from citizen_app.identity.desk import verify_profile
 from citizen_app.identity.models import UserAccount
-from citizen_app.identity.profile import ProfileInput, save_profile, verify_profile
-from tests.unit.city.helpers import make_user
+from citizen_app.identity.profile import ProfileInput, save_profile
+from tests.unit.city.helpers import make_user, seed_agencies
 
 
 def _tables_referencing_users() -> set[str]:
@@ -33,8 +34,9 @@ def _tables_referencing_users() -> set[str]:
 @pytest.fixture()
 def people(db):  # noqa: ANN001, ANN201
     mai = identity.register(db, "0903123456", "Phuong2026xanh", "Lê Thị Mai")
-    db.commit()
-    return {"mai": mai.id, "lan": make_user(db, "0938000002", "Võ Thị Lan", "citizen", "official"),
+    seed_agencies(db)
+    return {"mai": mai.id, "lan": make_user(db, "0938000002", "Võ Thị Lan", "citizen", "official",
+                                            agency="ubnd-ban-co"),
             "admin": make_user(db, "admin@congdanso.example", "Quản trị", "citizen", "admin")}
 
 

@@ -9,15 +9,10 @@ from sqlalchemy import text
 
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.identity import activity
+from citizen_app.identity.desk import verify_profile
 from citizen_app.identity.models import UserAccount
-from citizen_app.identity.profile import (
-    ProfileInput,
-    apply_oidc_claims,
-    save_profile,
-    validate_id_number,
-    verify_profile,
-)
-from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen
+from citizen_app.identity.profile import ProfileInput, apply_oidc_claims, save_profile, validate_id_number
+from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official
 
 
 def _log(db, user_id: int, n: int = 3) -> None:
@@ -105,14 +100,14 @@ def test_verified_field_change_drops_level(db):
 def test_verification_rules(db):
     citizen = make_user(db)
     save_profile(db, citizen.id, ProfileInput(full_name="Lê Văn C", birth_date=date(1960, 5, 17), sex="M",
-                                              id_number=ID_NUMBER))
+                                              id_number=ID_NUMBER, ward=WARD))
     with pytest.raises(NotAllowed):
         verify_profile(db, citizen.id, citizen.id, ID_NUMBER)
-    volunteer = make_user(db, "Tình nguyện viên", ("volunteer",))
+    official = make_ward_official(db)
     with pytest.raises(DomainError) as err:
-        verify_profile(db, volunteer.id, citizen.id, "079060009999")
+        verify_profile(db, official.id, citizen.id, "079060009999")
     assert err.value.code == "identity.profile.id_card_mismatch"
-    assert verify_profile(db, volunteer.id, citizen.id, ID_NUMBER).level == 2
+    assert verify_profile(db, official.id, citizen.id, ID_NUMBER).level == 2
     other = make_user(db, "Người khác")
     with pytest.raises(DomainError) as err:
         save_profile(db, other.id, ProfileInput(full_name="Người khác", id_number=ID_NUMBER))

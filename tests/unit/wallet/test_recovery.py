@@ -1,4 +1,5 @@
-"""Account recovery at the ward: ID card check by an official/volunteer, one-time 15-minute code, new password."""
+"""Account recovery at the ward: ID card check by an official of the citizen's ward, one-time 15-minute code bound
+to the account, new password, every session ended; the citizen is alerted on every channel."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from citizen_app.identity.models import UserAccount
 from citizen_app.identity.profile import ProfileInput, save_profile
 from citizen_app.identity.service import authenticate, list_sessions, open_session
 from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
-from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen
+from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official, ward_agency
 
 PHONE = "0903555111"
 NEW_PASSWORD = "Phuong2026moi"
@@ -30,8 +31,8 @@ def citizen(db):
 
 
 @pytest.fixture()
-def volunteer(db):
-    return make_user(db, "Đỗ Quang Huy", ("volunteer",))
+def official(db):
+    return make_ward_official(db, "Phạm Văn Bình")
 
 
 def _redeem(db, code: str, password: str = NEW_PASSWORD, **kw):  # noqa: ANN001, ANN202
@@ -43,18 +44,18 @@ def _codes(db, user_id: int) -> list[WebauthnChallenge]:  # noqa: ANN001
                                                         WebauthnChallenge.purpose == "recovery")).all())
 
 
-def test_wrong_id_number_is_refused_and_nothing_stored(db, citizen, volunteer):
+def test_wrong_id_number_is_refused_and_nothing_stored(db, citizen, official):
     with pytest.raises(DomainError) as err:
-        recovery.issue_recovery_code(db, volunteer.id, citizen.id, "079060009999")
+        recovery.issue_recovery_code(db, official.id, citizen.id, "079060009999")
     assert err.value.code == "identity.profile.id_card_mismatch"
     assert _codes(db, citizen.id) == []
 
 
-def test_level1_citizen_is_refused(db, volunteer):
+def test_level1_citizen_is_refused(db, official):
     level1 = make_user(db, "Phạm Thị Một")
-    save_profile(db, level1.id, ProfileInput(full_name="Phạm Thị Một", id_number="079190001111"))
+    save_profile(db, level1.id, ProfileInput(full_name="Phạm Thị Một", id_number="079190001111", ward=WARD))
     with pytest.raises(DomainError) as err:
-        recovery.issue_recovery_code(db, volunteer.id, level1.id, "079190001111")
+        recovery.issue_recovery_code(db, official.id, level1.id, "079190001111")
     assert err.value.code == "identity.recovery.needs_level2"
 
 
@@ -65,17 +66,18 @@ def test_citizen_cannot_issue_for_themselves(db, citizen):
     from citizen_app.identity.models import UserRole
 
     db.add(UserRole(user_id=official.id, role="official"))
+    official.agency_id = ward_agency(db).id
     db.flush()
     with pytest.raises(NotAllowed) as err:
         recovery.issue_recovery_code(db, official.id, official.id, "079060004321")
     assert err.value.code == "identity.recovery.not_self"
 
 
-def test_code_sets_password_signs_out_everywhere_and_is_single_use(db, citizen, volunteer):
+def test_code_sets_password_signs_out_everywhere_and_is_single_use(db, citizen, official):
     open_session(db, citizen.id)
     open_session(db, citizen.id)
     db.add(Passkey(user_id=citizen.id, credential_id="abc", public_key="pk", name="Điện thoại cũ"))
-    issued = recovery.issue_recovery_code(db, volunteer.id, citizen.id, "079 060 001 234")
+    issued = recovery.issue_recovery_code(db, official.id, citizen.id, "079 060 001 234")
     db.commit()
     assert len(issued.code) == 11 and issued.code[5] == "-"
     assert issued.expires_at - utcnow() <= timedelta(minutes=15)
@@ -96,23 +98,23 @@ def test_code_sets_password_signs_out_everywhere_and_is_single_use(db, citizen, 
     assert verify_chain(db, citizen.id).ok
 
 
-def test_expired_code_is_refused(db, citizen, volunteer):
-    issued = recovery.issue_recovery_code(db, volunteer.id, citizen.id, ID_NUMBER, now=utcnow() - timedelta(minutes=16))
+def test_expired_code_is_refused(db, citizen, official):
+    issued = recovery.issue_recovery_code(db, official.id, citizen.id, ID_NUMBER, now=utcnow() - timedelta(minutes=16))
     db.commit()
     with pytest.raises(recovery.RecoveryInvalid):
         _redeem(db, issued.code)
 
 
-def test_new_code_replaces_the_old_one(db, citizen, volunteer):
-    first = recovery.issue_recovery_code(db, volunteer.id, citizen.id, ID_NUMBER)
-    second = recovery.issue_recovery_code(db, volunteer.id, citizen.id, ID_NUMBER)
+def test_new_code_replaces_the_old_one(db, citizen, official):
+    first = recovery.issue_recovery_code(db, official.id, citizen.id, ID_NUMBER)
+    second = recovery.issue_recovery_code(db, official.id, citizen.id, ID_NUMBER)
     with pytest.raises(recovery.RecoveryInvalid):
         _redeem(db, first.code)
     assert _redeem(db, second.code).user_id == citizen.id
 
 
-def test_weak_or_mismatched_password_keeps_the_code(db, citizen, volunteer):
-    issued = recovery.issue_recovery_code(db, volunteer.id, citizen.id, ID_NUMBER)
+def test_weak_or_mismatched_password_keeps_the_code(db, citizen, official):
+    issued = recovery.issue_recovery_code(db, official.id, citizen.id, ID_NUMBER)
     with pytest.raises(DomainError) as err:
         _redeem(db, issued.code, "short1")
     assert err.value.code == "error.password_short"
@@ -122,8 +124,8 @@ def test_weak_or_mismatched_password_keeps_the_code(db, citizen, volunteer):
     assert _redeem(db, issued.code).user_id == citizen.id
 
 
-def test_guessing_locks_out(db, citizen, volunteer):
-    issued = recovery.issue_recovery_code(db, volunteer.id, citizen.id, ID_NUMBER)
+def test_guessing_locks_out(db, citizen, official):
+    issued = recovery.issue_recovery_code(db, official.id, citizen.id, ID_NUMBER)
     for _ in range(5):
         with pytest.raises(recovery.RecoveryInvalid):
             _redeem(db, "AAAAA-AAAAA")

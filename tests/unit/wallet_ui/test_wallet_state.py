@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 from reflex.istate.data import RouterData
 from sqlmodel import Session
@@ -21,7 +23,7 @@ from citizen_app.identity.wallet_state import (
     VerifierState,
     WalletState,
 )
-from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen
+from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
 def _states(cookie: str = ""):  # noqa: ANN202
@@ -48,7 +50,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
         mai = make_verified_citizen(db)
         mai.phone = "0903123456"
         other = make_user(db, "Trần Văn Khác")
-        official = make_user(db, "Võ Thị Lan", ("official",))
+        official = make_ward_official(db, "Võ Thị Lan")
         record = cr.issue_credential(db, mai.id, "age60", public_jwk(new_p256_key())).record
         db.commit()
         return {"mai": mai.id, "other": other.id, "official": official.id, "cred": record.id or 0}
@@ -75,6 +77,31 @@ async def test_official_searches_then_verifies(app_db) -> None:  # noqa: ANN001
     assert desk.error["vi"] == "Số trên thẻ căn cước không khớp với hồ sơ."
     await DeskState.verify.fn(desk, {"id_number": ID_NUMBER})
     assert desk.citizen["level"] == "2" and desk.error == {}
+
+
+async def test_desk_search_shows_no_id_digits(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    desk = _logged_in(ids["official"])(DeskState)
+    await DeskState.search.fn(desk, {"phone": "0903123456"})
+    assert desk.citizen["name"] == "Nguyễn Văn An" and desk.error == {}
+    shown = " ".join(desk.citizen.values())
+    assert not re.search(r"\d{3}", shown.replace("1960", "")), shown  # no ID digits, only the year of birth
+    assert "Lê Lợi" not in shown and "17/05" not in shown  # nor the street address or full birth date
+
+
+async def test_desk_forms_only_for_ward_officials(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    with session_scope() as db:
+        volunteer = make_user(db, "Đỗ Quang Huy", ("volunteer",)).id
+    for user_id, can_check in ((volunteer, False), (ids["other"], False), (ids["official"], True)):
+        desk = _logged_in(user_id)(DeskState)
+        await DeskState.reset_desk.fn(desk)
+        assert desk.can_check is can_check
+    assert desk.ward == "Bến Nghé"
+    volunteer_desk = _logged_in(volunteer)(DeskState)
+    volunteer_desk._target = ids["mai"]  # a crafted event: the service refuses
+    await DeskState.issue_recovery.fn(volunteer_desk, {"id_number": ID_NUMBER})
+    assert volunteer_desk.recovery_code == "" and volunteer_desk.error["en"] == "You are not allowed to do this."
 
 
 async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""The counter verifier, the ward desk and student offers behind the wallet pages."""
+"""The counter verifier and student offers behind the wallet pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import wallet_views as views
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.models import UserAccount
 from citizen_app.identity.qr_transport import encode_for_qr
 from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
 from tests.unit.wallet.helpers import make_user, make_verified_citizen
@@ -60,22 +59,6 @@ def test_one_time_mode_needs_no_nonce_but_only_once(app_db) -> None:  # noqa: AN
     vp = cr.build_presentation(credential, [], holder, cr.ONE_TIME_AUD, "one-time-nonce-123")
     assert views.verify_at_counter(vp, None).mode == "one_time"
     assert views.verify_at_counter(vp, "whatever-nonce12").reason["en"].startswith("This code was already used")
-
-
-def test_desk_lookup_needs_a_verifier_role_and_is_logged(db) -> None:  # noqa: ANN001
-    citizen = make_verified_citizen(db)
-    citizen_row = db.get(UserAccount, citizen.id)
-    citizen_row.phone = "0903123456"
-    stranger = make_user(db, "Người Lạ")
-    volunteer = make_user(db, "Đỗ Quang Huy", ("volunteer",))
-    db.commit()
-    with pytest.raises(NotAllowed):
-        views.find_citizen_by_phone(db, stranger.id, "0903123456")
-    card = views.find_citizen_by_phone(db, volunteer.id, "0903 123 456")
-    assert card.user_id == citizen.id and card.id_hint == "…234" and card.birth_date == "17/05/1960"
-    assert list_activity(db, citizen.id, "en")[0].by_other
-    with pytest.raises(NotFound):
-        views.find_citizen_by_phone(db, volunteer.id, "0909999999")
 
 
 def test_holder_revokes_only_own_credentials(db) -> None:  # noqa: ANN001
