@@ -22,6 +22,7 @@ from citizen_app.core.http import same_origin
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import passkeys
+from citizen_app.identity.cookies import bind_ticket
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import cookie_user_id, create_login_ticket
@@ -217,7 +218,9 @@ async def passkey_login_verify(request: Request) -> Response:
             ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
     except DomainError as exc:
         return _error(request, exc)
-    return JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}, headers=NO_STORE)
+    response = JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}, headers=NO_STORE)
+    bind_ticket(response, ticket)  # only this browser can open the ticket URL
+    return response
 
 
 ROUTES: list[BaseRoute] = [
