@@ -10,10 +10,12 @@
  *   - IndexedDB "cds-store" (tickets, drafts, outbox, prefs), "cds-wallet" (holder key, credentials) and the
  *     tickets in "cds-metro" (its device key stays: it belongs to the phone, and a ticket bound to it is
  *     useless without the ticket itself);
- *   - the service worker's runtime cache ("cds-runtime-*"); the precached app shell, metro ticket screen and
- *     offline verifier ("cds-shell-*") and the verifier's keys and status lists ("cds-verifier") stay;
+ *   - every page in the service worker's runtime cache ("cds-runtime-*"; its hashed build files stay); the
+ *     precached app shell, metro ticket screen and offline verifier ("cds-shell-*") and the verifier's keys
+ *     and status lists ("cds-verifier") stay;
  *   - sessionStorage (with Reflex's tab token, so the next page starts a fresh server-side state), and
- *     localStorage except the language and text-size choices.
+ *     localStorage except the language and text-size choices;
+ *   - the user's notifications in the tray and the device's push subscription.
  *
  *   cdsSession.ready                 Promise: settled when no clearing is under way (await it before reading)
  *   cdsSession.signOut(url)          log out here (POST /auth/logout), clear the device, then load url
@@ -37,6 +39,7 @@
   var KEEP_LOCAL = ["cds_lang", "cds_large", OWNER, CLEARED];
   var REFLEX_TOKEN = "token";
   var RUNTIME_CACHE_PREFIX = "cds-runtime-";
+  var BUILD_PREFIXES = ["/assets/", "/_next/static/"];
   var DATABASES = [
     { name: "cds-store", keys: null },           // every store, every key
     { name: "cds-wallet", keys: null },
@@ -81,11 +84,41 @@
     });
   }
 
+  function isBuildFile(url) {
+    var path = new URL(url).pathname;
+    return BUILD_PREFIXES.some(function (prefix) { return path.indexOf(prefix) === 0; });
+  }
+
+  /** Every page the service worker cached at run time goes; the hashed build files (the same for everyone,
+   *  needed to open the cached shell offline) stay. */
   function clearCaches() {
     if (!root.caches) return Promise.resolve();
     return root.caches.keys().then(function (names) {
-      return Promise.all(names.filter(function (n) { return n.indexOf(RUNTIME_CACHE_PREFIX) === 0; })
-        .map(function (n) { return root.caches.delete(n); }));
+      return Promise.all(names.filter(function (n) { return n.indexOf(RUNTIME_CACHE_PREFIX) === 0; }).map(function (n) {
+        return root.caches.open(n).then(function (cache) {
+          return cache.keys().then(function (requests) {
+            return Promise.all(requests.filter(function (r) { return !isBuildFile(r.url); })
+              .map(function (r) { return cache.delete(r); }));
+          });
+        });
+      }));
+    }).catch(function () { return null; });
+  }
+
+  /** The user's notifications in the tray and the device's push subscription (the server drops the device at its
+   *  next send, when the push service answers 410). */
+  function clearPush() {
+    var sw = root.navigator.serviceWorker;
+    if (!sw) return Promise.resolve();
+    return sw.getRegistration("/").then(function (registration) {
+      if (!registration) return null;
+      var shown = registration.getNotifications ? registration.getNotifications().then(function (notes) {
+        notes.forEach(function (note) { note.close(); });
+      }) : null;
+      var push = registration.pushManager ? registration.pushManager.getSubscription().then(function (sub) {
+        return sub ? sub.unsubscribe() : null;
+      }) : null;
+      return Promise.all([shown, push]);
     }).catch(function () { return null; });
   }
 
@@ -111,7 +144,7 @@
   function clearDevice(newTab) {
     clearWebStorage(newTab);
     var databases = root.indexedDB ? DATABASES.map(clearDatabase) : [];
-    var work = Promise.all(databases.concat([clearCaches()])).then(function () {
+    var work = Promise.all(databases.concat([clearCaches(), clearPush()])).then(function () {
       try { root.localStorage.setItem(CLEARED, String(Date.now())); } catch (e) { /* unavailable */ }
       root.dispatchEvent(new Event("cds:device-cleared"));
     });
