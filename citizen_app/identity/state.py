@@ -56,7 +56,11 @@ def sign_out(next_url: str) -> rx.event.EventSpec:
 def open_login_ticket(ticket: str) -> rx.event.EventSpec:
     """Bind the login ticket to this browser (an HttpOnly cookie set by ``POST /auth/session``), then redeem it:
     the ticket's URL logs in no other browser."""
-    return rx.call_script(f"window.cdsSession.completeLogin({json.dumps(ticket)})")
+    value = json.dumps(ticket)
+    bind = (f"fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', headers: "
+            f"{{'Content-Type': 'application/json'}}, body: JSON.stringify({{ticket: {value}}})}})")
+    return rx.call_script(f"window.cdsSession ? window.cdsSession.completeLogin({value}) : {bind}.finally(() => "
+                          f"window.location.replace('/auth/session?ticket=' + encodeURIComponent({value})))")
 
 
 class AuthState(rx.State):

@@ -21,7 +21,10 @@ SEED_DEVICE_DATA = """async () => {
   await cdsStore.put("drafts", "feedback-new", {text: "Ổ gà trước nhà số 12"});
   await new Promise((resolve, reject) => {
     const req = indexedDB.open("cds-wallet", 1);
-    req.onupgradeneeded = () => { req.result.createObjectStore("keys"); req.result.createObjectStore("credentials", {keyPath: "id"}); };
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore("keys");
+      req.result.createObjectStore("credentials", {keyPath: "id"});
+    };
     req.onsuccess = () => {
       const tx = req.result.transaction("credentials", "readwrite");
       tx.objectStore("credentials").put({id: "cred-1", kind: "age60", sdJwt: "eyJ.secret"});
@@ -44,7 +47,8 @@ DEVICE_DATA = """async () => {
     req.onsuccess = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains(store)) { db.close(); resolve(null); return; }
-      const get = key ? db.transaction(store).objectStore(store).get(key) : db.transaction(store).objectStore(store).getAll();
+      const objects = db.transaction(store).objectStore(store);
+      const get = key ? objects.get(key) : objects.getAll();
       get.onsuccess = () => { db.close(); resolve(get.result === undefined ? null : get.result); };
     };
   });
@@ -124,7 +128,8 @@ def test_shared_phone_next_user_gets_nothing_of_the_last_one(page: Page, prod_en
     wait_hydrated(page)
     left = page.evaluate(DEVICE_DATA)
     assert (left["tickets"], left["credentials"], left["drafts"], left["planted"]) == (0, 0, 0, False)
-    assert "cds-server-creds" not in left["session"] and "cds-ios-hint" not in left["local"] and left["shell"] == 1, "the app shell and offline verifier stay"
+    assert "cds-server-creds" not in left["session"] and "cds-ios-hint" not in left["local"]
+    assert left["shell"] == 1, "the app shell and offline verifier stay"
     assert left["deviceKey"], "the phone's device key stays: a ticket bound to it needs the ticket itself"
 
     login(page, KHOA, next_path="/metro/ticket")  # the rider's ticket comes back to the same phone
