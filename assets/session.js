@@ -52,15 +52,18 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  var unstored = null; // the owner, when localStorage is unavailable (then this page is all there is to clear)
+
   function stored() {
-    try { return root.localStorage.getItem(OWNER) || ""; } catch (e) { return ""; }
+    try { return root.localStorage.getItem(OWNER) || ""; } catch (e) { return unstored === null ? "" : unstored; }
   }
 
   function remember(owner) {
+    unstored = owner;
     try {
       if (owner) root.localStorage.setItem(OWNER, owner);
       else root.localStorage.removeItem(OWNER);
-    } catch (e) { /* storage unavailable: nothing was kept either */ }
+    } catch (e) { /* storage unavailable */ }
   }
 
   function clearDatabase(spec) {
