@@ -10,7 +10,10 @@
  *   cdsStore.put(store, key, value) -> Promise<void>      (insert or replace)
  *   cdsStore.del(store, key)        -> Promise<void>      (missing key is fine)
  *   cdsStore.keys(store)            -> Promise<key[]>     (ascending key order)
- *   cdsStore.clear(store?)          -> Promise<void>      (one store, or every store: call on logout)
+ *   cdsStore.clear(store?)          -> Promise<void>      (one store, or every store)
+ *
+ * Everything here is the logged-in user's: /session.js clears every store when the session ends or another
+ * user logs in on the device.
  *
  * An unknown store name rejects with Error("cdsStore: unknown store <name>"). Keys are strings or
  * numbers. Adding a store = append its name to STORES and bump DB_VERSION (upgrade creates it).
@@ -57,7 +60,8 @@
 
   function run(store, mode, work) {
     if (STORES.indexOf(store) < 0) return Promise.reject(new Error("cdsStore: unknown store " + store));
-    return open().then(function (db) {
+    // In a page, wait for a clearing of the user's data under way (session.js); the service worker has none.
+    return Promise.resolve(root.cdsSession && root.cdsSession.ready).then(open).then(function (db) {
       return new Promise(function (resolve, reject) {
         var tx = db.transaction(store, mode);
         var result;

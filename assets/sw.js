@@ -20,7 +20,7 @@
  */
 "use strict";
 
-const VERSION = "2026-11-27.2"; // bump on every release that changes the shell
+const VERSION = "2026-12-06.1"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -31,7 +31,7 @@ const PRECACHE = [
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-512-maskable.png",
 ];
 const PRECACHE_OPTIONAL = [
-  "/shell.css", "/shell.js", "/icons/apple-touch-icon-180.png",
+  "/shell.css", "/shell.js", "/session.js", "/icons/apple-touch-icon-180.png",
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
   "/metro/ticket/", "/metro/ticket.js", "/metro/ticket-page.js", "/metro/vendor/qrcode-generator.js",
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.

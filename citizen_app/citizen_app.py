@@ -25,6 +25,7 @@ PWA_HEAD = [
     rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
     rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
     rx.el.script(src="/shell.js"),
+    rx.el.script(src="/session.js"),  # before the app and the stores' readers: clears another user's data
     rx.el.script(src="/idb-store.js", defer=True),
     rx.el.script(src="/pwa.js", defer=True),
 ]

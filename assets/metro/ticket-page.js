@@ -168,6 +168,15 @@
     load(view, false);
   }
 
+  // The session ended or another user logged in (here or in another tab): stop the QR, show what is left.
+  root.addEventListener("cds:device-cleared", function () {
+    if (!current) return;
+    if (current.stop) current.stop();
+    current.stop = null;
+    current.el.replaceChildren();
+    load(current.el, false);
+  });
+
   root.MetroTicketPage = { check: check, vnTime: vnTime };
   setInterval(check, 300);
   check();

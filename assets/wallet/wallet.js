@@ -118,6 +118,7 @@
   }
 
   async function idb(store, mode, action) {
+    if (root.cdsSession) await root.cdsSession.ready; // a clearing of the user's data under way (session.js)
     const db = await openDb();
     return new Promise((resolve, reject) => {
       const tx = db.transaction(store, mode);

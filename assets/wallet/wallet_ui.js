@@ -303,7 +303,9 @@
       const cred = await navigator.credentials.get({ publicKey: requestOptions(start.options) });
       const done = await postJson("/api/identity/passkeys/login/verify",
         { challenge_id: start.challenge_id, credential: credentialJson(cred), next: next || "/" });
-      root.location.replace(done.ticket_url);
+      // The verify response bound the ticket to this browser (HttpOnly cookie); a fresh tab state follows.
+      if (root.cdsSession) root.cdsSession.openTicket(done.ticket_url);
+      else root.location.replace(done.ticket_url);
       return { ok: true };
     } catch (err) {
       return webauthnError(err);

@@ -35,6 +35,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "Your login session is not valid. Please log in again."},
     "auth.session_expired": {"vi": "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
                              "en": "Your login session has expired. Please log in again."},
+    "auth.session_ended": {"vi": "Phiên đăng nhập đã kết thúc (đã đăng xuất ở đây hoặc trên thiết bị khác). "
+                                 "Vui lòng đăng nhập lại.",
+                           "en": "Your login session has ended (logged out here or on another device). "
+                                 "Please log in again."},
+    "auth.password_change": {"vi": "Đổi mật khẩu", "en": "Change password"},
+    "auth.password_current": {"vi": "Mật khẩu hiện tại", "en": "Current password"},
+    "auth.password_new": {"vi": "Mật khẩu mới", "en": "New password"},
+    "auth.password_new_confirm": {"vi": "Nhập lại mật khẩu mới", "en": "Repeat the new password"},
+    "auth.password_change_hint": {"vi": "Sau khi đổi, mọi thiết bị khác đang đăng nhập sẽ bị đăng xuất.",
+                                  "en": "After the change, every other device logged in is signed out."},
+    "auth.password_changed": {"vi": "Đã đổi mật khẩu và đăng xuất {n} phiên trên các thiết bị khác.",
+                              "en": "Password changed; {n} sessions on other devices were signed out."},
     "role.citizen": {"vi": "Công dân", "en": "Citizen"},
     "role.volunteer": {"vi": "Tình nguyện viên (tổ công nghệ số)", "en": "Volunteer (digital-tech team)"},
     "role.official": {"vi": "Cán bộ", "en": "Official"},
@@ -67,6 +79,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "Too many failed logins. Please try again in {minutes} minutes."},
     "error.consent_required": {"vi": "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để tạo tài khoản.",
                                "en": "You need to agree to the processing of your personal data to create an account."},
+    "error.current_password_wrong": {"vi": "Mật khẩu hiện tại không đúng.", "en": "The current password is wrong."},
+    "error.password_unchanged": {"vi": "Mật khẩu mới phải khác mật khẩu hiện tại.",
+                                 "en": "The new password must differ from the current one."},
+    "error.password_not_set": {
+        "vi": "Tài khoản này đăng nhập bằng tài khoản định danh hoặc khóa truy cập, chưa có mật khẩu.",
+        "en": "This account signs in with the identity provider or a passkey and has no password."},
+    "error.ticket_other_browser": {"vi": "Liên kết đăng nhập chỉ dùng được trên trình duyệt vừa đăng nhập. "
+                                         "Vui lòng đăng nhập tại đây.",
+                                   "en": "A login link works only in the browser where the login was made. "
+                                         "Please log in here."},
     "error.ticket_invalid": {"vi": "Liên kết đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
                              "en": "The login link has expired. Please log in again."},
     "error.oidc_failed": {"vi": "Không đăng nhập được qua nhà cung cấp định danh. Vui lòng thử lại.",

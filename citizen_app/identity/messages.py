@@ -16,6 +16,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- activity log lines ---
     "identity.activity.login": {"vi": "Đăng nhập bằng {method}", "en": "Signed in with {method}"},
     "identity.activity.logout": {"vi": "Đăng xuất", "en": "Signed out"},
+    "identity.activity.password_changed": {
+        "vi": "Đã đổi mật khẩu; đã đăng xuất {sessions} phiên trên các thiết bị khác",
+        "en": "Password changed; {sessions} sessions on other devices signed out"},
     "identity.activity.credential_issued": {"vi": "Đã nhận giấy tờ số: {kind}", "en": "Credential received: {kind}"},
     "identity.activity.credential_revoked": {"vi": "Đã thu hồi giấy tờ số: {kind}",
                                              "en": "Credential revoked: {kind}"},

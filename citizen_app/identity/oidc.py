@@ -5,8 +5,9 @@ from ``<issuer>/.well-known/openid-configuration``), ``OIDC_CLIENT_ID`` and ``OI
 The redirect URI is always built from ``PUBLIC_URL``, never from the request's Host header.
 
 Authlib keeps state, nonce and the PKCE verifier in a short-lived signed cookie (``cds_oidc``)
-that exists only on this sub-app. A successful callback opens a server-side login session and
-sets the HttpOnly ``cds_sid`` cookie; every failure goes back to ``/login?error=oidc_failed``.
+that exists only on this sub-app, so a callback URL opened in another browser logs nobody in. A successful
+callback opens a server-side login session and sets the session cookies (``identity.cookies``); every failure
+goes back to ``/login?error=oidc_failed``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from citizen_app.core.config import Settings, settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.http import REDIRECT, DocumentedMount, Operation, client_ip, string
-from citizen_app.identity.service import SESSION_COOKIE, login_with_oidc, open_session, safe_next_path
+from citizen_app.identity.cookies import set_session_cookies
+from citizen_app.identity.service import login_with_oidc, open_session, safe_next_path
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +82,9 @@ async def _verified_claims(client: Any, token: dict, issuer: str) -> dict:
     return claims
 
 
-def _session_response(raw_token: str, next_path: str, conf: Settings) -> Response:
+def _session_response(raw_token: str, user_id: int, next_path: str) -> Response:
     response = RedirectResponse(next_path, status_code=303, headers=PRIVATE_HEADERS)
-    response.set_cookie(SESSION_COOKIE, raw_token, max_age=conf.session_days * 86400, path="/",
-                        httponly=True, secure=conf.cookie_secure, samesite="lax")
+    set_session_cookies(response, raw_token, user_id)
     return response
 
 
@@ -123,7 +124,7 @@ def build_oidc_app(conf: Settings) -> Starlette:
         except Exception as exc:  # noqa: BLE001 - denied consent, bad state, bad token...: never a raw 500
             return _failed(request, type(exc).__name__)  # never the message: it may carry claims
         request.session.clear()
-        return _session_response(raw, next_path, conf)
+        return _session_response(raw, user.id, next_path)
 
     return Starlette(
         routes=[Route("/login", login), Route("/callback", callback)],

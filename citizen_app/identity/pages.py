@@ -95,6 +95,27 @@ def _session_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _password_form() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("auth.password_change"), class_name="cds-h2", id="password-heading"),
+        rx.el.p(t("auth.password_change_hint"), class_name="cds-hint"),
+        error_summary(AccountState.password_error, "password-error"),
+        rx.cond(AccountState.password_saved.length() > 0,  # type: ignore[attr-defined]
+                rx.callout(t_var(AccountState.password_saved), icon="check", role="status", id="password-saved")),
+        rx.form(
+            field("auth.password_current", "password_current", type_="password", autocomplete="current-password"),
+            field("auth.password_new", "password_new", type_="password", hint_key="auth.password_rules",
+                  autocomplete="new-password"),
+            field("auth.password_new_confirm", "password_new2", type_="password", autocomplete="new-password"),
+            primary_button("auth.password_change", id="password-submit"),
+            on_submit=AccountState.change_password,
+            class_name="cds-form",
+            id="password-form",
+        ),
+        aria_labelledby="password-heading",
+    )
+
+
 @app_page("/account", "auth.my_account", roles=("citizen",), on_load=[AccountState.load])
 def account_page() -> rx.Component:
     return rx.el.section(
@@ -110,6 +131,7 @@ def account_page() -> rx.Component:
             class_name="cds-actions",
             aria_label=t("auth.my_account"),
         ),
+        rx.cond(AccountState.has_password, _password_form()),
         rx.el.h2(t("auth.sessions"), class_name="cds-h2"),
         rx.el.ul(rx.foreach(AccountState.sessions, _session_row), class_name="cds-list"),
         rx.el.div(

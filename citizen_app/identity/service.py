@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import unicodedata
@@ -15,8 +16,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, func, select
 
 from citizen_app.core.config import settings
-from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import utcnow
+from citizen_app.identity import session_revision
 from citizen_app.identity.models import (
     ROLES,
     Agency,
@@ -64,6 +66,7 @@ class SessionInfo:
     roles: frozenset[str]
     agency_id: int | None
     lang: str
+    expires_at: datetime
 
 
 def token_hash(raw: str) -> str:
@@ -231,6 +234,20 @@ def create_login_ticket(db: Session, user_id: int, next_path: str = "/", method:
     return raw
 
 
+def ticket_binding(raw_ticket: str) -> str:
+    """The value of the binding cookie that the browser which made a login must show to redeem its ticket."""
+    return _keyed("login-ticket", raw_ticket)
+
+
+def device_owner_tag(user_id: int) -> str:
+    """A pseudonym of the user for the device's scripts: whose data the browser's stores hold."""
+    return _keyed("device-owner", str(user_id))[:32]
+
+
+def _keyed(purpose: str, value: str) -> str:
+    return hmac.new(settings().secret_key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def safe_next_path(path: str | None) -> str:
     """Only same-site absolute paths; anything else goes home (no open redirect)."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
@@ -238,13 +255,15 @@ def safe_next_path(path: str | None) -> str:
     return path[:300]
 
 
-def redeem_login_ticket(db: Session, raw: str, user_agent: str = "", ip: str = "") -> tuple[str, str]:
+def redeem_login_ticket(db: Session, raw: str, user_agent: str = "", ip: str = "") -> tuple[str, str, int]:
+    """Open the session of a login ticket: (session token, next path, user id). The caller has checked that the
+    browser holds the ticket's binding cookie (``ticket_binding``)."""
     ticket = db.get(LoginTicket, token_hash(raw or ""))
     if ticket is None or ticket.used_at is not None or ticket.expires_at < utcnow():
         raise DomainError("error.ticket_invalid")
     ticket.used_at = utcnow()
     token = open_session(db, ticket.user_id, user_agent=user_agent, ip=ip, method=ticket.method)
-    return token, ticket.next_path
+    return token, ticket.next_path, ticket.user_id
 
 
 def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "", method: str = "password") -> str:
@@ -261,19 +280,25 @@ def open_session(db: Session, user_id: int, *, user_agent: str = "", ip: str = "
 
 
 def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | None]:
-    """Return (status, info): status is "none", "ok", "invalid" (unknown/tampered) or "expired"."""
-    status, found = _live_session(db, raw)
+    """Return (status, info): status is "none", "ok", "invalid" (unknown/tampered/closed) or "expired"."""
+    return session_status(db, token_hash(raw) if raw else None)
+
+
+def session_status(db: Session, session_id: str | None) -> tuple[str, SessionInfo | None]:
+    """``lookup_session`` for a session already known by its id (the SHA-256 of its token)."""
+    status, found = _live_session(db, session_id)
     if found is None:
         return status, None
     row, user = found
-    return status, SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang)
+    return status, SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang,
+                               row.expires_at)
 
 
-def _live_session(db: Session, raw: str | None) -> tuple[str, tuple[LoginSession, UserAccount] | None]:
-    if not raw:
+def _live_session(db: Session, session_id: str | None) -> tuple[str, tuple[LoginSession, UserAccount] | None]:
+    if not session_id:
         return "none", None
     found = db.exec(select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
-                    .where(LoginSession.id == token_hash(raw))).first()  # one round trip for both rows
+                    .where(LoginSession.id == session_id)).first()  # one round trip for both rows
     if found is None:
         return "invalid", None
     row, user = found
@@ -292,7 +317,8 @@ def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
     """The user behind a request's session cookie, or None (none, unknown, expired or closed).
 
     Cheaper than ``lookup_session``: an HTTP route that only needs whose request it is skips the roles query."""
-    _status, found = _live_session(db, cookies.get(SESSION_COOKIE))
+    raw = cookies.get(SESSION_COOKIE)
+    _status, found = _live_session(db, token_hash(raw) if raw else None)
     return found[1].id if found else None
 
 
@@ -303,14 +329,60 @@ def close_session(db: Session, session_id: str) -> None:
     if row is not None:
         record_activity(db, row.user_id, "logout", "identity.activity.logout", {})
         db.delete(row)
+        session_revision.bump_after_commit(db, [session_id])
 
 
 def close_all_sessions(db: Session, user_id: int) -> int:
+    """Sign the user out everywhere; open tabs of those sessions stop at their next action. Returns how many
+    sessions were closed."""
     from citizen_app.identity.activity import record_activity
 
-    result = db.exec(delete(LoginSession).where(LoginSession.user_id == user_id))
+    closed = _close_sessions(db, user_id)
     record_activity(db, user_id, "logout", "identity.activity.logout", {})
-    return result.rowcount or 0
+    return closed
+
+
+def _close_sessions(db: Session, user_id: int, keep: str | None = None) -> int:
+    closing = _session_ids(db, user_id) - {keep}
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    db.exec(query.where(LoginSession.id != keep) if keep else query)
+    session_revision.bump_after_commit(db, closing)  # their open tabs stop at once (identity.state.acting_user)
+    return len(closing)
+
+
+def change_password(db: Session, user_id: int | None, session_id: str | None, current: str, new: str,
+                    confirm: str, ip: str = "") -> int:
+    """Replace the password after checking the current one, and sign out every other session of the account.
+
+    Returns how many sessions were closed. A wrong current password counts towards the account's login lock
+    (``RecordedRefusal``: the caller's transaction keeps the failed attempt)."""
+    from citizen_app.identity.activity import record_activity
+
+    user = db.get(UserAccount, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise NotAllowed("error.login_required")
+    if user.password_hash is None:
+        raise DomainError("error.password_not_set")
+    login_name = user.phone or user.email or ""
+    if new != confirm:
+        raise DomainError("error.password_mismatch")
+    if new == current:
+        raise DomainError("error.password_unchanged")
+    check_password_strength(new, personal=(login_name.split("@")[0], *user.full_name.split()))
+    check_not_locked(db, login_name, ip)
+    try:
+        HASHER.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        db.add(LoginAttempt(identifier=login_name, ip=ip, success=False))
+        raise RecordedRefusal("error.current_password_wrong") from None
+    user.password_hash = HASHER.hash(new)
+    closed = _close_sessions(db, user.id, keep=session_id)
+    record_activity(db, user.id, "password_changed", "identity.activity.password_changed", {"sessions": closed})
+    return closed
+
+
+def _session_ids(db: Session, user_id: int) -> set[str]:
+    return set(db.exec(select(LoginSession.id).where(LoginSession.user_id == user_id)).all())
 
 
 def list_sessions(db: Session, user_id: int) -> list[LoginSession]:
@@ -323,6 +395,7 @@ def close_own_session(db: Session, user_id: int, session_id: str) -> None:
     if row is None or row.user_id != user_id:
         raise NotFound()
     db.delete(row)
+    session_revision.bump_after_commit(db, [session_id])
 
 
 def set_lang(db: Session, user_id: int, lang: str) -> None:
@@ -367,6 +440,7 @@ def set_roles(db: Session, actor_id: int | None, target_id: int, roles: set[str]
     for role in sorted(set(roles) | {"citizen"}):
         db.add(UserRole(user_id=target_id, role=role))
     target.agency_id = agency.id if agency else None
+    session_revision.bump_after_commit(db, _session_ids(db, target_id))  # open tabs re-read the roles
 
 
 def search_users(db: Session, actor_id: int | None, text: str = "", limit: int = 50) -> list[UserAccount]:

@@ -18,7 +18,7 @@ from citizen_app.core.http import cookie_values
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
-from citizen_app.identity import registration, service
+from citizen_app.identity import registration, service, session_revision
 from citizen_app.identity.models import ROLES
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
@@ -26,7 +26,10 @@ from citizen_app.ui.params import page_params
 COOKIE_NAME = service.SESSION_COOKIE
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
 SESSION_RECHECK_SECONDS = 15
-_CLEAR_COOKIE_JS = "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+# The page's scripts (assets/session.js) end the session in this browser and clear what the device holds for
+# the user; the fetch is the fallback when that script did not load.
+_LOGOUT_FALLBACK = "fetch('/auth/logout{query}', {{method: 'POST', credentials: 'same-origin'}})"
+_SESSION_ENDED_JS = f"window.cdsSession ? window.cdsSession.ended() : {_LOGOUT_FALLBACK.format(query='?ended=1')}"
 
 # route -> the page's own on_load handlers, run inside AuthState.load_page's event (see page_on_load)
 _PAGE_LOADS: dict[str, tuple[rx.event.EventHandler, ...]] = {}
@@ -43,6 +46,23 @@ def go_to(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
 
 
+def sign_out(next_url: str) -> rx.event.EventSpec:
+    """End this browser's session, clear what the device holds for the user, then load ``next_url``."""
+    target = json.dumps(next_url)
+    return rx.call_script(f"window.cdsSession ? window.cdsSession.signOut({target}) : "
+                          f"{_LOGOUT_FALLBACK.format(query='')}.finally(() => window.location.replace({target}))")
+
+
+def open_login_ticket(ticket: str) -> rx.event.EventSpec:
+    """Bind the login ticket to this browser (an HttpOnly cookie set by ``POST /auth/session``), then redeem it:
+    the ticket's URL logs in no other browser."""
+    value = json.dumps(ticket)
+    bind = (f"fetch('/auth/session', {{method: 'POST', credentials: 'same-origin', headers: "
+            f"{{'Content-Type': 'application/json'}}, body: JSON.stringify({{ticket: {value}}})}})")
+    return rx.call_script(f"window.cdsSession ? window.cdsSession.completeLogin({value}) : {bind}.finally(() => "
+                          f"window.location.replace('/auth/session?ticket=' + encodeURIComponent({value})))")
+
+
 class AuthState(rx.State):
     logged_in: bool = False
     display_name: str = ""
@@ -55,6 +75,8 @@ class AuthState(rx.State):
     _session_id: str | None = None
     _agency_id: int | None = None
     _checked_at: float = 0.0  # wall clock (states move between machines with Redis), when the cookie was proved
+    _expires_at: float = 0.0  # wall clock: when the session expires
+    _revision: str = "0"  # the session's revision at that proof (session_revision)
     _preferences_seen: dict[str, str] | None = None  # the browser's remembered preferences this tab last applied
 
     @rx.var
@@ -75,33 +97,56 @@ class AuthState(rx.State):
     def _clear(self) -> None:
         self.logged_in, self.display_name, self.roles, self.identity_level = False, "", [], 0
         self._user_id = self._session_id = self._agency_id = None
-        self._checked_at = 0.0
+        self._checked_at, self._expires_at, self._revision = 0.0, 0.0, "0"
 
     @rx.event
     def load_session(self):
-        """on_load of every page: resolve the HttpOnly session cookie to the user, server-side.
-
-        A tab that proved the same cookie less than ``SESSION_RECHECK_SECONDS`` ago skips the database: a
-        citizen moving between pages costs no queries, and a session closed elsewhere (log out everywhere,
-        an admin's role change) reaches this tab within that delay.
-        """
+        """Resolve the HttpOnly session cookie to the user, server-side (``load_page`` does this on every page
+        load, reading the session's revision as every worker sees it; this event reads this worker's)."""
         raw = cookie_value(self.router.headers.cookie)
+        return self._prove_cookie(raw, session_revision.local(service.token_hash(raw) if raw else None))
+
+    def _prove_cookie(self, raw: str | None, revision: str):
+        """A tab that proved the same cookie less than ``SESSION_RECHECK_SECONDS`` ago, and whose session has
+        not changed since (``session_revision``), skips the database: a citizen moving between pages costs no
+        queries, and a session closed elsewhere ends here at once."""
         self._set_notice(_NOTICE_FROM_QUERY.get(page_params(self).get("notice", ""), ""))
-        if self._recently_proved(raw):
+        if self._recently_proved(raw, revision):
             return None
+        proved_at = time.time()
         with session_scope() as db:
             status, info = service.lookup_session(db, raw)
-        self._checked_at = time.time() if info is not None else 0.0
         if info is None:
             self._clear()
             if status in ("invalid", "expired"):
                 self._set_notice(f"auth.session_{status}")
-                return rx.call_script(_CLEAR_COOKIE_JS)
+                return rx.call_script(_SESSION_ENDED_JS)
             return None
-        self.logged_in, self.display_name = True, info.full_name
-        self.roles = sorted(info.roles)
-        self._user_id, self._session_id, self._agency_id = info.user_id, info.session_id, info.agency_id
+        self._adopt(info, revision, proved_at)
         return None
+
+    def _adopt(self, info: service.SessionInfo, revision: str, proved_at: float) -> None:
+        set_changed(self, logged_in=True, display_name=info.full_name, roles=sorted(info.roles))
+        self._user_id, self._session_id, self._agency_id = info.user_id, info.session_id, info.agency_id
+        self._checked_at, self._expires_at, self._revision = proved_at, info.expires_at.timestamp(), revision
+
+    async def _still_live(self) -> bool:
+        """Is the session this tab acts for still open? Its revision is read first (one Redis GET with
+        several workers, a dict lookup without); the database is asked only when the revision changed or
+        the last proof is older than ``SESSION_RECHECK_SECONDS``."""
+        revision = await session_revision.current(self._session_id)
+        now = time.time()
+        if revision == self._revision and now - self._checked_at < SESSION_RECHECK_SECONDS \
+                and now < self._expires_at:
+            return True
+        with session_scope() as db:
+            _status, info = service.session_status(db, self._session_id)
+        if info is None:
+            self._clear()
+            self._set_notice("auth.session_ended")
+            return False
+        self._adopt(info, revision, now)
+        return True
 
     @rx.event
     async def load_page(self, route: str):
@@ -113,7 +158,8 @@ class AuthState(rx.State):
         marks the page hydrated.
         """
         await self._restore_preferences()
-        results = [AuthState.load_session.fn(self)]
+        raw = cookie_value(self.router.headers.cookie)
+        results = [self._prove_cookie(raw, await session_revision.current(service.token_hash(raw) if raw else None))]
         for handler in _PAGE_LOADS.get(route, ()):
             result = handler.fn(await self.get_state(handler.state))
             results.append(await result if inspect.isawaitable(result) else result)
@@ -137,9 +183,10 @@ class AuthState(rx.State):
         self._preferences_seen = preferences
         (await self.get_state(LangState))._restore(preferences)
 
-    def _recently_proved(self, raw: str | None) -> bool:
-        return (bool(raw) and self._session_id == service.token_hash(raw or "")
-                and time.time() - self._checked_at < SESSION_RECHECK_SECONDS)
+    def _recently_proved(self, raw: str | None, revision: str) -> bool:
+        now = time.time()
+        return (bool(raw) and self._session_id == service.token_hash(raw or "") and revision == self._revision
+                and now - self._checked_at < SESSION_RECHECK_SECONDS and now < self._expires_at)
 
     def _require_user(self) -> int:
         if self._user_id is None:
@@ -176,8 +223,12 @@ def page_on_load(route: str, handlers: Sequence[object]) -> list[object]:
 
 
 async def acting_user(state: rx.State) -> tuple[int | None, str | None]:
-    """(user id, session id) of the browser behind ``state``, from the backend-only auth vars."""
+    """(user id, session id) of the browser behind ``state``, from the backend-only auth vars, once the session
+    is proved still open: a tab whose session was closed in another request (logout in another tab, "log out of
+    all devices", a password change or recovery) is refused at its next action, on whichever worker."""
     auth = await state.get_state(AuthState)
+    if auth._user_id is None or not await auth._still_live():
+        return None, None
     return auth._user_id, auth._session_id
 
 
@@ -194,7 +245,7 @@ class LoginState(FormErrorMixin, rx.State):
     def reset_form(self):
         self.error, self.busy = {}, False
         key = page_params(self).get("error", "")
-        if key in ("oidc_failed", "oidc_disabled", "ticket_invalid"):
+        if key in ("oidc_failed", "oidc_disabled", "ticket_invalid", "ticket_other_browser"):
             self.error = both(f"error.{key}")
 
     @rx.event
@@ -215,7 +266,7 @@ class LoginState(FormErrorMixin, rx.State):
             return None
         self.error = {}
         (await self.get_state(LangState)).lang = lang
-        return [rx.call_script(remember_script(LANG_COOKIE, lang)), go_to(f"/auth/session?ticket={ticket}")]
+        return [rx.call_script(remember_script(LANG_COOKIE, lang)), open_login_ticket(ticket)]
 
 
 class RegisterState(FormErrorMixin, rx.State):
@@ -255,20 +306,27 @@ class RegisterState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         self.error, self._pending = {}, ""
-        return go_to(f"/auth/session?ticket={ticket}")
+        return open_login_ticket(ticket)
 
 
 class AccountState(FormErrorMixin, rx.State):
     sessions: list[dict[str, str]] = []
+    has_password: bool = False
+    password_saved: dict[str, str] = {}
+    password_error: dict[str, str] = {}
 
     @rx.event
     async def load(self):
-        user_id, current = await acting_user(self)
+        self.password_saved, self.password_error = {}, {}
+        self._show(*await acting_user(self))
+
+    def _show(self, user_id: int | None, current: str | None) -> None:
         if user_id is None:
-            self.sessions = []
+            self.sessions, self.has_password = [], False
             return
         with session_scope() as db:
             rows = service.list_sessions(db, user_id)
+            self.has_password = db.get(service.UserAccount, user_id).password_hash is not None
         self.sessions = [
             {"id": row.id, "device": row.user_agent[:80] or "?", "last_seen": format_datetime(row.last_seen_at),
              "current": "1" if row.id == current else ""}
@@ -287,7 +345,7 @@ class AccountState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         if session_id == current:
-            return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out'))")
+            return sign_out("/?notice=logged_out")
         return AccountState.load
 
     @rx.event
@@ -296,11 +354,29 @@ class AccountState(FormErrorMixin, rx.State):
         if user_id is not None:
             with session_scope() as db:
                 service.close_all_sessions(db, user_id)
-        return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out_all'))")
+        return sign_out("/?notice=logged_out_all")
 
     @rx.event
     def logout(self):
-        return rx.call_script(f"{_CLEAR_COOKIE_JS}.finally(() => window.location.replace('/?notice=logged_out'))")
+        return sign_out("/?notice=logged_out")
+
+    @rx.event
+    async def change_password(self, form_data: dict):
+        """Current password, new password twice; every other session of the account ends at once."""
+        user_id, current = await acting_user(self)
+        self.password_saved, self.password_error = {}, {}
+        try:
+            with session_scope() as db:
+                closed = service.change_password(
+                    db, user_id, current, str(form_data.get("password_current", ""))[:256],
+                    str(form_data.get("password_new", ""))[:256], str(form_data.get("password_new2", ""))[:256],
+                    self.router.session.client_ip or "")
+        except DomainError as exc:
+            self.password_error = both(exc.code, **exc.params)
+            return None
+        self.password_saved = both("auth.password_changed", n=closed)
+        self._show(user_id, current)
+        return rx.call_script("document.getElementById('password-form').reset()")
 
     @rx.event
     async def remember_lang(self):

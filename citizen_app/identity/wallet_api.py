@@ -32,6 +32,7 @@ from citizen_app.core.http import (
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity import credentials as cr
 from citizen_app.identity import passkeys
+from citizen_app.identity.cookies import bind_ticket
 from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.identity.service import create_login_ticket
@@ -150,14 +151,16 @@ async def passkey_login_options(_: Call) -> dict:
     return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
 
 
-async def passkey_login_verify(call: Call) -> dict:
+async def passkey_login_verify(call: Call) -> Response:
     """POST {challenge_id, credential, next?} -> {ticket_url}; the browser then opens /auth/session."""
     body = call.body
     with session_scope() as db:
         user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
                                                  _object(body.get("credential")))
         ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
-    return {"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"}
+    response = JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"})
+    bind_ticket(response, ticket)  # only this browser can open the ticket URL
+    return response
 
 
 def _object(value: object) -> dict[str, Any]:

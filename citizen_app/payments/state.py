@@ -150,9 +150,10 @@ class OrderState(FormErrorMixin, rx.State):
         for _ in range(WATCH_ROUNDS):
             await asyncio.sleep(WATCH_SECONDS)
             async with self:
-                if not self.watching:
-                    return
                 user_id, code = self._watch_user, self._watch_code
+                if not self.watching or (await acting_user(self))[0] != user_id:  # the tab's session ended
+                    self.watching = False
+                    return
             try:
                 with session_scope() as db:
                     status = service.get_order(db, user_id, code).status

@@ -85,6 +85,8 @@ def header_bar() -> rx.Component:
                 class_name="cds-chip",
                 id="account-link",
                 aria_label=account_label,
+                # assets/session.js: "0" after "1" without a page load = the server ended this tab's session
+                data_session=rx.cond(AuthState.logged_in, "1", "0"),
             ),
             class_name="cds-header-actions",
         ),

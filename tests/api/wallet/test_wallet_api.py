@@ -15,7 +15,7 @@ from citizen_app.identity import wallet_api
 from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.issuer import issuer_id
 from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.service import open_session
+from citizen_app.identity.service import open_session, ticket_binding
 from citizen_app.identity.status_list import check_status
 from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
 from tests.unit.wallet.helpers import make_user, make_verified_citizen
@@ -136,10 +136,16 @@ def test_passkey_register_and_login_over_http(client, citizen_cookie):
                              "credential": device.create(json.dumps(opts["options"]))})
     assert done.json()["ok"], done.text
     opts = client.post("/api/identity/passkeys/login/options").json()
-    login = client.post("/api/identity/passkeys/login/verify",
-                        json={"challenge_id": opts["challenge_id"], "next": "/vi-dien-tu",
-                              "credential": device.get(json.dumps(opts["options"]))}).json()
+    verified = client.post("/api/identity/passkeys/login/verify",
+                           json={"challenge_id": opts["challenge_id"], "next": "/vi-dien-tu",
+                                 "credential": device.get(json.dumps(opts["options"]))})
+    login = verified.json()
     assert login["ticket_url"].startswith("/auth/session?ticket=")
+    # only the browser that made the passkey login may open the ticket URL (identity.cookies.bind_ticket)
+    ticket = login["ticket_url"].split("=", 1)[1]
+    binding = verified.headers["set-cookie"].lower()
+    assert f"cds_login={ticket_binding(ticket)}" in binding and "path=/auth/session" in binding
+    assert "httponly" in binding
 
 
 def test_status_list_index_for_offline_verifiers(client, db, citizen_cookie):

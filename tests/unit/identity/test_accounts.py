@@ -141,9 +141,9 @@ def test_ticket_is_single_use_and_opens_session(db) -> None:  # noqa: ANN001
     user = make_user(db)
     raw = service.create_login_ticket(db, user.id, "/account")
     db.commit()
-    token, next_path = service.redeem_login_ticket(db, raw, "pytest", "127.0.0.1")
+    token, next_path, user_id = service.redeem_login_ticket(db, raw, "pytest", "127.0.0.1")
     db.commit()
-    assert next_path == "/account"
+    assert next_path == "/account" and user_id == user.id
     status, info = service.lookup_session(db, token)
     assert status == "ok" and info.user_id == user.id
     with pytest.raises(DomainError):

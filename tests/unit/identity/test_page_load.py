@@ -9,7 +9,7 @@ from reflex.istate.data import RouterData
 from citizen_app.core.db import session_scope
 from citizen_app.i18n.state import LangState
 from citizen_app.identity import service
-from citizen_app.identity.state import _CLEAR_COOKIE_JS, AuthState, page_on_load
+from citizen_app.identity.state import _SESSION_ENDED_JS, AuthState, page_on_load
 from citizen_app.metro.state import MetroState
 from citizen_app.payments.state import OrderState
 from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _states
@@ -48,7 +48,7 @@ def test_load_page_for_a_closed_session_clears_the_cookie_and_still_loads(app_db
     auth = sub(AuthState)
     followups = asyncio.run(AuthState.load_page.fn(auth, "/test/metro"))
     assert not auth.logged_in and auth._user_id is None
-    assert followups and _CLEAR_COOKIE_JS in str(followups[0])
+    assert followups and _SESSION_ENDED_JS in str(followups[0])
     assert sub(MetroState).stations, "public parts of the page still load"
 
 

@@ -12,15 +12,20 @@ from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _
 
 
 def test_recent_proof_skips_the_database_until_it_is_stale(app_db) -> None:  # noqa: ANN001
+    from citizen_app.core.db import engine
+
     ids = _seed(app_db)
     cookie = _login_cookie(ids["mai"])
     _, sub = _states(cookie)
     auth = sub(AuthState)
     AuthState.load_session.fn(auth)
     assert auth.logged_in and auth._user_id == ids["mai"]
+    with sql_statements(engine()) as statements:
+        AuthState.load_session.fn(auth)
+    assert statements == [], "a page load within the re-check delay asks no database"
 
-    with session_scope() as db:  # "log out all devices" from another phone
-        service.close_all_sessions(db, ids["mai"])
+    with session_scope() as db:  # closed by another program: the session's revision does not move
+        db.delete(db.get(service.LoginSession, auth._session_id))
     AuthState.load_session.fn(auth)
     assert auth.logged_in, "within the re-check delay the tab keeps its proof"
 
@@ -28,6 +33,17 @@ def test_recent_proof_skips_the_database_until_it_is_stale(app_db) -> None:  # n
     AuthState.load_session.fn(auth)
     assert not auth.logged_in and auth._user_id is None and auth._session_id is None
     assert auth.notice["en"] != ""
+
+
+def test_a_session_closed_elsewhere_ends_at_the_next_page_load(app_db) -> None:  # noqa: ANN001
+    ids = _seed(app_db)
+    _, sub = _states(_login_cookie(ids["mai"]))
+    auth = sub(AuthState)
+    AuthState.load_session.fn(auth)
+    with session_scope() as db:  # "log out all devices" from another phone
+        service.close_all_sessions(db, ids["mai"])
+    AuthState.load_session.fn(auth)
+    assert not auth.logged_in and auth._user_id is None
 
 
 def test_another_cookie_is_always_proved(app_db) -> None:  # noqa: ANN001
