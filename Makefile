@@ -35,8 +35,9 @@ migrate: setup
 demo: migrate
 	$(PY) -m citizen_app.demo
 
+# The demo enables the sandbox payment gateway (off unless PAYMENTS_SANDBOX=1; `PAYMENTS_SANDBOX=0 make run` keeps it off)
 run: demo
-	PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
+	PAYMENTS_SANDBOX=$${PAYMENTS_SANDBOX:-1} PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
 
 # --- tests ---------------------------------------------------------------------------------
 test-deps: setup
