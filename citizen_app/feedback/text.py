@@ -1,9 +1,10 @@
 """Text helpers: diacritic folding, search tokens and masking of personal data in public text.
 
-Masking works on a normalised copy of the text (compatibility folding as in NFKC, diacritics, look-alike
-dots, dashes, spaces and at signs folded, invisible characters dropped, digits of every script made ASCII)
-and keeps, for each character of the copy, the index of the original character it came from. Personal data
-found in the copy is masked in the original, so everything around it stays exactly as written.
+Masking works on a normalised copy of the text: NFKC's compatibility mappings (taken decomposed, NFKD, so the
+diacritics can be dropped too: ＠→@, ．→., full-width digits→0-9), look-alike dots, dashes and spaces folded
+(。·→., every dash→-, every space→' '), invisible characters dropped (zero-width space, soft hyphen), digits of
+every script made ASCII. For each character of the copy it keeps the index of the original character it came
+from, so personal data found in the copy is masked in the original and everything around it stays as written.
 """
 
 from __future__ import annotations
