@@ -38,8 +38,9 @@ demo: migrate
 # The development outbox (/dev/outbox: registration codes and alerts "sent" by SMS/e-mail) is on for `make run`
 # only, never by default; the target-specific export reaches the demo seeding too.
 run: export CDS_DEV_OUTBOX := 1
+# The demo enables the sandbox payment gateway (off unless PAYMENTS_SANDBOX=1; `PAYMENTS_SANDBOX=0 make run` keeps it off)
 run: demo
-	PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
+	PAYMENTS_SANDBOX=$${PAYMENTS_SANDBOX:-1} PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
 
 # --- tests ---------------------------------------------------------------------------------
 test-deps: setup

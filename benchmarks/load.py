@@ -411,7 +411,7 @@ def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
     node = subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], capture_output=True, text=True).stdout.strip()
     env = {**os.environ, "INSTANCE_DIR": str(work / "instance"), "PUBLIC_URL": base, "PORT": str(port),
            "REFLEX_ENV_MODE": "prod", "CDS_OPS_DEBUG": "1", "CDS_JOBS": "0", "LOG_LEVEL": "WARNING",
-           "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false",
+           "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "PAYMENTS_SANDBOX": "1",
            "PATH": f"{node}:{os.environ['PATH']}"}
     pg_name = None
     if config == "sqlite1":

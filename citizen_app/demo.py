@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, delete, select
 
-from citizen_app.core.config import ROOT
+from citizen_app.core.config import ROOT, UnsafeConfiguration, env_flag, settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.service import HASHER, parse_identifier
 
 DEMO_PASSWORD = "Demo@2026cds"
+DEMO_ON_HTTPS_ENV = "CDS_DEMO_ON_HTTPS_I_UNDERSTAND"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,18 @@ def seed_demo(db: Session) -> dict[str, UserAccount]:
     return users
 
 
+def check_demo_allowed() -> None:
+    """Demo accounts (an administrator among them) share a published password: never on a public site."""
+    if settings().public_site and not env_flag(DEMO_ON_HTTPS_ENV):
+        raise UnsafeConfiguration(
+            f"PUBLIC_URL={settings().public_url} is a public site: demo accounts with the published password "
+            f"would let anyone in as an administrator. Use --agencies-only, or set {DEMO_ON_HTTPS_ENV}=1 for a "
+            "public demonstration.")
+
+
 def main(argv: list[str]) -> None:
+    if "--agencies-only" not in argv:
+        check_demo_allowed()
     with session_scope() as db:
         added = seed_agencies(db)
         if "--agencies-only" in argv:

@@ -242,3 +242,9 @@ def wait_hydrated(tab) -> None:  # noqa: ANN001
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
     """Browser tests last: Playwright's sync API keeps an event loop in the main thread until the end."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
+@pytest.fixture()
+def payments_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox payment gateway is off unless ``PAYMENTS_SANDBOX=1``: tests that pay through it turn it on."""
+    monkeypatch.setenv("PAYMENTS_SANDBOX", "1")

@@ -1,7 +1,7 @@
 """identity: pending registrations (one-time code); notify: development outbox of SMS and e-mail
 
 Revision ID: bfc0bfe99176
-Revises: e6e55c624e0f
+Revises: 7a3c91d0b5e2
 Create Date: 2026-12-06 06:13:33.125798
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'bfc0bfe99176'
-down_revision: str | None = 'e6e55c624e0f'
+down_revision: str | None = '7a3c91d0b5e2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,13 +35,15 @@ def report_scam(db: Session, user_id: int | None, raw: str, details: str = "", h
     if not scam_category_ready():
         raise DomainError("city.scam.category_missing")
     from citizen_app.feedback import service as feedback
+    from citizen_app.feedback.text import shorten  # a cut never splits a phone number the masker must see
 
     what = result.ascii_form if result.kind == "url" else result.site
     reasons = ", ".join(r.code for r in result.reasons)
     description = (f"Đường dẫn/số điện thoại: {result.display} ({what}). Kết quả kiểm tra: {result.verdict}; "
                    f"lý do: {reasons}.\n{text}").strip()
-    data = feedback.ReportInput(category_code=SCAM_CATEGORY, title=f"Nghi lừa đảo trực tuyến: {result.display}"[:200],
-                                description=description[:feedback.MAX_DESCRIPTION], lat=None, lon=None,
+    data = feedback.ReportInput(category_code=SCAM_CATEGORY,
+                                title=shorten(f"Nghi lừa đảo trực tuyến: {result.display}", feedback.MAX_TITLE),
+                                description=shorten(description, feedback.MAX_DESCRIPTION), lat=None, lon=None,
                                 hide_name=hide_name, attributes={})
     checked = feedback.check_report_input(data, require_location=False)
     report = feedback.insert_report(db, checked, reporter_id=user_id, hide_name=hide_name, channel="web",

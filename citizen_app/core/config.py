@@ -53,6 +53,20 @@ class Settings:
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_client_id)
 
+    @property
+    def public_site(self) -> bool:
+        """Served over https: real people use it, so development conveniences must be off."""
+        return self.public_url.startswith("https://")
+
+
+class UnsafeConfiguration(RuntimeError):
+    """A development convenience is switched on for a public site: the app refuses to start."""
+
+
+def env_flag(name: str) -> bool:
+    """An on/off environment variable: on only when set to 1, true, yes or on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:

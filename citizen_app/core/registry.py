@@ -35,3 +35,10 @@ def import_pillar_modules(module: str) -> tuple[ModuleType, ...]:
 def import_all_models() -> None:
     """Register every SQLModel table (for Alembic and tests)."""
     import_pillar_modules("models")
+
+
+def run_startup_checks() -> None:
+    """Call ``check()`` of every ``citizen_app.<pkg>.checks``: each raises when a setting is unsafe (a development
+    convenience on a public site), so the app refuses to start instead of serving it."""
+    for module in import_pillar_modules("checks"):
+        module.check()

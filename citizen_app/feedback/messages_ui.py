@@ -67,8 +67,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "feedback.ui.report_title": ("Tiêu đề", "Title"),
     "feedback.ui.description": ("Nội dung phản ánh", "Description"),
     "feedback.ui.description_hint": (
-        "Tối đa 4.000 ký tự. Không ghi số điện thoại, số CCCD: hệ thống sẽ tự che khi công khai.",
-        "At most 4,000 characters. Phone and ID numbers are masked automatically in public.",
+        "Tối đa 4.000 ký tự. Không ghi số điện thoại, email, số CCCD: hệ thống sẽ tự che khi công khai.",
+        "At most 4,000 characters. Phone numbers, e-mails and ID numbers are masked automatically in public.",
     ),
     "feedback.ui.place": ("Vị trí", "Location"),
     "feedback.ui.place_hint": (
@@ -246,8 +246,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "feedback.ui.set_priority": ("Đặt mức ưu tiên", "Set priority"),
     "feedback.ui.public_response": ("Trả lời công khai", "Public response"),
     "feedback.ui.public_response_hint": (
-        "Hiển thị trên bảng công khai; số điện thoại, email, CCCD được che tự động.",
-        "Shown on the public board; phones, e-mails and ID numbers are masked.",
+        "Hiển thị trên bảng công khai đúng như bạn viết, kể cả số đường dây nóng của cơ quan. Số điện thoại, email, "
+        "CCCD của người phản ánh được che tự động; không ghi thông tin cá nhân của người khác.",
+        "Shown on the public board as you write it, your agency's hotline included. The reporter's own phone, "
+        "e-mail and ID numbers are masked automatically; do not write anyone else's personal data.",
     ),
     "feedback.ui.template": ("Mẫu trả lời", "Reply template"),
     "feedback.ui.post_response": ("Đăng trả lời", "Post response"),

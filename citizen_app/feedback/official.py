@@ -42,7 +42,6 @@ from citizen_app.feedback.service import (
     snapshot,
     supervisors_of,
 )
-from citizen_app.feedback.text import mask_personal
 from citizen_app.feedback.workdays import deadline_after, end_of_local_day
 from citizen_app.identity.models import Agency, UserAccount
 
@@ -166,10 +165,9 @@ def refuse_report(db: Session, user_id: int | None, report_id: int | str, reason
     before, now = snapshot(report), utcnow()
     move_stage(report, "closed", now)
     report.outcome, report.hidden = "refused", bool(hide)
-    report.public_response = mask_personal(text)
     report.first_response_at = report.first_response_at or now
     report.answered_at = now
-    add_event(db, report, "refused", actor=actor, text=text, now=now)
+    report.public_response = add_event(db, report, "refused", actor=actor, text=text, now=now).public_text
     audit(db, actor.user_id, "refuse", report.id, before, snapshot(report))
     notify_public_change(db, report, actor.user_id)
     return report
@@ -272,14 +270,14 @@ def start_work(db: Session, user_id: int | None, report_id: int | str, public_te
 
 
 def post_public_response(db: Session, user_id: int | None, report_id: int | str, text: str) -> FeedbackEvent:
-    """The agency's public response (shown on the board; PII masked automatically)."""
+    """The agency's public response, shown on the board as written except the reporter's own data quoted back."""
     actor, report = _handled(db, user_id, report_id)
     body = check_text(text, "response", max_len=MAX_RESPONSE, min_len=1)
     now = utcnow()
-    report.public_response = mask_personal(body)
     report.first_response_at = report.first_response_at or now
     report.updated_at = now
     event = add_event(db, report, "response", actor=actor, text=body, now=now)
+    report.public_response = event.public_text
     audit(db, actor.user_id, "respond", report.id, {}, {"public_response": body})
     notify_public_change(db, report, actor.user_id, kind="response_posted")
     return event
@@ -338,10 +336,11 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
         photo.report_id, photo.kind = report.id, "after"
     target = "awaiting_confirmation" if spec.needs_confirmation and report.reporter_id else "closed"
     move_stage(report, target, now)
-    report.outcome, report.public_response, report.answered_at = outcome, mask_personal(body), now
+    report.outcome, report.answered_at = outcome, now
     report.first_response_at = report.first_response_at or now
     db.flush()
-    add_event(db, report, "answered", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
+    event = add_event(db, report, "answered", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
+    report.public_response = event.public_text
     audit(db, actor.user_id, "close", report.id, before, snapshot(report))
     notify_public_change(db, report, actor.user_id)
     return report

@@ -27,7 +27,7 @@ from citizen_app.feedback.geo import bbox_around, distance_m, valid_point
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport
 from citizen_app.feedback.official import check_api_key
 from citizen_app.feedback.service import ReportInput, check_report_input, check_text, get_report, insert_report
-from citizen_app.feedback.text import mask_personal
+from citizen_app.feedback.text import MASK, mask_personal, shorten
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency
 
@@ -333,9 +333,17 @@ def _extensions(db: Session, report: FeedbackReport, lang: str) -> dict[str, Any
     answers = json.loads(report.attributes_json or "{}")
     notes = [{"datetime": iso(e.at), "description": e.text, "type": e.kind} for e in public_timeline(db, report.id)]
     values = {k: ",".join(v) if isinstance(v, list) else v for k, v in answers.items()}
-    masked = {k: mask_personal(v) if isinstance(v, str) else v for k, v in values.items()}  # free text is public here
-    return {"attributes": [{"code": k, "value": v} for k, v in masked.items()],
+    return {"attributes": [{"code": k, "value": _public_value(v)} for k, v in values.items()],
             "notes": notes, "extended_attributes": {"channel": report.channel, "me_too_count": report.me_too_count}}
+
+
+def _public_value(value: Any) -> Any:
+    """Answers are public here: free text is masked, and a number that reads as a phone or ID becomes the mask."""
+    if isinstance(value, str):
+        return mask_personal(value)
+    if isinstance(value, int | float) and mask_personal(str(value)) != str(value):
+        return MASK
+    return value
 
 
 def get_request(db: Session, raw_id: str, lang: str = "vi", extensions: bool = False) -> list[dict[str, Any]]:
@@ -396,7 +404,7 @@ def post_request(db: Session, items: list[tuple[str, str]], lang: str = "vi") ->
             raise Open311Error(404, [("404", translate("feedback.category_unknown", lang))])
         lat, lon, address = _post_location(form, lang)
         description = form.get("description", "")
-        title = check_text(description.split("\n", 1)[0], "title", max_len=10_000)[:120] or category.name("vi")
+        title = shorten(check_text(description.split("\n", 1)[0], "title", max_len=10_000), 120) or category.name("vi")
         data = ReportInput(category.code, title, description, lat, lon, address=address,
                            attributes=parse_attributes(items))
         checked = check_report_input(data, require_location=lat is not None, min_title=0)

@@ -40,7 +40,7 @@ from citizen_app.feedback.models import (
     FeedbackReport,
     FeedbackSearchToken,
 )
-from citizen_app.feedback.text import clean, fold, mask_personal, tokens
+from citizen_app.feedback.text import clean, fold, mask_personal, personal_values, tokens
 from citizen_app.feedback.workdays import deadline_after
 from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.service import roles_of
@@ -171,12 +171,45 @@ def audit(db: Session, actor_id: int | None, action: str, report_id: int | None,
     return row
 
 
+# Timeline texts the handling agency writes: published as written, so the agency's own hotline stays, except the
+# reporter's personal data quoted back. Every other text (the citizen's) is masked in full.
+AGENCY_TEXT_KINDS = frozenset({"accepted", "refused", "rerouted", "merged", "in_progress", "response", "progress",
+                               "answered", "escalated"})
+CITIZEN_TEXT_KINDS = ("info_added", "disputed")
+
+
+def citizen_texts(report: Any) -> list[str]:
+    """What the citizen side wrote on a report (a report or a row with its columns)."""
+    return [report.title, report.description, report.address, report.ward, report.attributes_json,
+            report.contact_json]
+
+
+def citizen_values(db: Session, report: FeedbackReport) -> set[str]:
+    """The personal data on the citizen side of a report: what they wrote, their contact and account."""
+    texts = citizen_texts(report)
+    reporter = db.get(UserAccount, report.reporter_id) if report.reporter_id else None
+    if reporter is not None:
+        texts += [reporter.phone or "", reporter.email or ""]
+    texts += db.exec(select(FeedbackEvent.text).where(FeedbackEvent.report_id == report.id,
+                                                      col(FeedbackEvent.kind).in_(CITIZEN_TEXT_KINDS))).all()
+    return personal_values(*texts)
+
+
+def publish_text(db: Session, report: FeedbackReport, kind: str, text: str) -> str:
+    """The public copy of a timeline text of this kind (see ``AGENCY_TEXT_KINDS``)."""
+    if not text:
+        return ""
+    if kind in AGENCY_TEXT_KINDS:
+        return mask_personal(text, only=citizen_values(db, report))
+    return mask_personal(text)
+
+
 def add_event(db: Session, report: FeedbackReport, kind: str, *, actor: Actor | None, text: str = "",
               public: bool = True, photo_ids: Iterable[int] = (), now: datetime | None = None) -> FeedbackEvent:
     event = FeedbackEvent(report_id=report.id, at=now or utcnow(), kind=kind, public=public,
                           actor_id=actor.user_id if actor else None, actor_role=actor.role_label() if actor else "",
                           stage=report.stage, outcome=report.outcome, text=text,
-                          public_text=mask_personal(text) if public else "",
+                          public_text=publish_text(db, report, kind, text) if public else "",
                           photo_ids=",".join(str(p) for p in photo_ids))
     db.add(event)
     return event

@@ -28,6 +28,7 @@ from citizen_app.core.config import Settings, settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.http import REDIRECT, DocumentedMount, Operation, client_ip, string
+from citizen_app.core.keystore import derive_key
 from citizen_app.identity.cookies import set_session_cookies
 from citizen_app.identity.service import login_with_oidc, open_session, safe_next_path
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 CLIENT_NAME = "idp"
 FLOW_COOKIE = "cds_oidc"
 FLOW_MAX_AGE = 600
+FLOW_COOKIE_KEY = "identity.oidc.flow-cookie"  # core.keystore purpose: signs the flow cookie
 NEXT_KEY = "cds_next"
 # The callback URL carries the authorization code: keep it out of caches and Referer headers.
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -128,8 +130,8 @@ def build_oidc_app(conf: Settings) -> Starlette:
 
     return Starlette(
         routes=[Route("/login", login), Route("/callback", callback)],
-        middleware=[Middleware(SessionMiddleware, secret_key=conf.secret_key, session_cookie=FLOW_COOKIE,
-                               max_age=FLOW_MAX_AGE, path="/auth/oidc", same_site="lax",
+        middleware=[Middleware(SessionMiddleware, secret_key=derive_key(FLOW_COOKIE_KEY, conf.secret_key).hex(),
+                               session_cookie=FLOW_COOKIE, max_age=FLOW_MAX_AGE, path="/auth/oidc", same_site="lax",
                                https_only=conf.cookie_secure)],
     )
 

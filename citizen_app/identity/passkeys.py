@@ -7,6 +7,7 @@ the host of PUBLIC_URL (override with WEBAUTHN_RP_ID); changing it later voids e
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -35,6 +36,7 @@ from webauthn.helpers.structs import (
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import UserAccount
@@ -45,6 +47,7 @@ from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
 CHALLENGE_TTL = timedelta(minutes=5)
 MAX_PASSKEYS = 10
 RP_NAME = "Công dân số"
+USER_HANDLE_KEY = "identity.passkey.user-handle"  # core.keystore purpose
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,9 @@ def rp_origin() -> str:
 
 
 def _user_handle(user_id: int) -> bytes:
-    """A stable opaque handle (no phone or e-mail inside the authenticator)."""
-    return hashlib.sha256(f"cds-user:{user_id}:{settings().secret_key}".encode()).digest()[:16]
+    """An opaque handle (no phone or e-mail inside the authenticator), stable while SECRET_KEY is. Sign-in never
+    reads it back (a passkey is found by its credential id), so a new handle breaks no existing passkey."""
+    return hmac.new(derive_key(USER_HANDLE_KEY), f"cds-user:{user_id}".encode(), hashlib.sha256).digest()[:16]
 
 
 def _store_challenge(db: Session, user_id: int | None, purpose: str, challenge: bytes) -> str:

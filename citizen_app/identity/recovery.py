@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
-from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotFound
+from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.desk import check_card, citizen_at_desk
@@ -73,7 +73,7 @@ def normalize_code(raw: str) -> str:
 
 def _digest(user_id: int, code: str) -> str:
     message = f"{PURPOSE}:{user_id}:{normalize_code(code)}".encode()
-    return hmac.new(settings().secret_key.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(derive_key("identity.recovery.code"), message, hashlib.sha256).hexdigest()
 
 
 def _open_codes(db: Session, user_id: int, now: datetime) -> list[WebauthnChallenge]:

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, func, select, update
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, RecordedRefusal
+from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.identity.models import LoginAttempt, PendingRegistration, UserAccount
@@ -66,7 +67,7 @@ class RegistrationStarted:
 
 def _digest(pending_id: str, code: str) -> str:
     message = f"{_HMAC_LABEL}:{pending_id}:{code}".encode()
-    return hmac.new(settings().secret_key.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(derive_key("identity.registration.code"), message, hashlib.sha256).hexdigest()
 
 
 def _sends_since(db: Session, since: datetime, *, identifier: str | None = None, ip: str | None = None) -> int:

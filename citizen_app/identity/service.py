@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
+from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import session_revision
 from citizen_app.identity.models import (
@@ -245,7 +246,7 @@ def device_owner_tag(user_id: int) -> str:
 
 
 def _keyed(purpose: str, value: str) -> str:
-    return hmac.new(settings().secret_key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(derive_key(f"identity.session.{purpose}"), value.encode(), hashlib.sha256).hexdigest()
 
 
 def safe_next_path(path: str | None) -> str:

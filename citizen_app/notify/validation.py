@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from citizen_app.core.config import UnsafeConfiguration, env_flag, settings
 from citizen_app.core.errors import DomainError
 from citizen_app.notify.models import ENDPOINT_MAX
 
@@ -45,8 +46,18 @@ class ValidSubscription:
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
+LOOPBACK_ENV = "PUSH_ALLOW_LOOPBACK"
+
+
 def loopback_allowed() -> bool:
-    return os.environ.get("PUSH_ALLOW_LOOPBACK", "").lower() in ("1", "true", "yes")
+    """Tests only: on a public (https) site it would let any account make the server call its own loopback."""
+    return env_flag(LOOPBACK_ENV) and not settings().public_site
+
+
+def check_loopback_off() -> None:
+    if env_flag(LOOPBACK_ENV) and settings().public_site:
+        raise UnsafeConfiguration(f"{LOOPBACK_ENV}=1 with PUBLIC_URL={settings().public_url}: push endpoints on "
+                                  "the server's own loopback would be accepted from any account. Unset it.")
 
 
 def push_hosts() -> tuple[str, ...]:

@@ -7,13 +7,13 @@ Gateway signing stays inside the provider (see ``signing.py`` and ``sandbox.py``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from sqlmodel import Session
 
+from citizen_app.core.config import UnsafeConfiguration, env_flag, settings
 from citizen_app.core.errors import DomainError
 from citizen_app.payments.models import PayOrder
 
@@ -105,8 +105,23 @@ class PaymentProvider:
         return self.label_en if lang == "en" else self.label_vi
 
 
+SANDBOX_ENV = "PAYMENTS_SANDBOX"
+SANDBOX_ON_HTTPS_ENV = "PAYMENTS_SANDBOX_ON_HTTPS_I_UNDERSTAND"
+
+
 def sandbox_enabled() -> bool:
-    return os.environ.get("PAYMENTS_SANDBOX", "1").lower() not in ("0", "false", "no", "")
+    """The sandbox gateway lets anyone approve their own payment: it is on only when ``PAYMENTS_SANDBOX=1``
+    (``make run``, tests), and never on an https site without ``PAYMENTS_SANDBOX_ON_HTTPS_I_UNDERSTAND=1``."""
+    return env_flag(SANDBOX_ENV) and (not settings().public_site or env_flag(SANDBOX_ON_HTTPS_ENV))
+
+
+def check_sandbox_safety() -> None:
+    """Start-up check: the sandbox on an https ``PUBLIC_URL`` (a real site) needs the explicit override."""
+    if env_flag(SANDBOX_ENV) and settings().public_site and not env_flag(SANDBOX_ON_HTTPS_ENV):
+        raise UnsafeConfiguration(
+            f"{SANDBOX_ENV}=1 with PUBLIC_URL={settings().public_url}: the sandbox payment gateway lets every "
+            f"citizen approve their own payments. Unset {SANDBOX_ENV} (and configure a real gateway), or, for a "
+            f"public demonstration where no real money is due, also set {SANDBOX_ON_HTTPS_ENV}=1.")
 
 
 class ProviderRegistry:

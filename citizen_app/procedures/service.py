@@ -6,6 +6,7 @@ server, and raises ``DomainError`` with an i18n key. The caller commits once per
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -17,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
+from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
@@ -35,6 +37,8 @@ from citizen_app.procedures.sla import ClockEvent, SlaState, compute_sla, holida
 
 SCOPE_RANK = {"draft": 0, "submit": 1, "submit_pay": 2}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ACCESS_CODE_KEY = "procedures.dossier.access-code"  # core.keystore purpose
+ACCESS_CODE_PREFIX = "k1:"
 EDITABLE = (statuses.DRAFT,)
 
 
@@ -414,8 +418,30 @@ def _new_number() -> str:
 
 
 def _code_hash(number: str, code: str) -> str:
+    """What is stored of an access code: ``k1:`` and its HMAC under the purpose's derived key (base64url)."""
+    mac = hmac.new(derive_key(ACCESS_CODE_KEY), f"{number}:{code.strip().upper()}".encode(), hashlib.sha256)
+    return ACCESS_CODE_PREFIX + base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def _legacy_code_hash(number: str, code: str) -> str:
+    """Codes given out before keys were derived per purpose: 64 hex digits, keyed with SECRET_KEY itself."""
     key = settings().secret_key.encode()
     return hmac.new(key, f"{number}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def _access_code_matches(dossier: ProcDossier | None, number: str, code: str) -> bool:
+    """A legacy hash that matches is replaced by the current form, so the legacy check serves each old code
+    once at most (count ``access_code_hash NOT LIKE 'k1:%'`` to know when it can go)."""
+    given = _code_hash(number, code)
+    expected = dossier.access_code_hash if dossier else ""
+    if not expected:
+        return False
+    if expected.startswith(ACCESS_CODE_PREFIX):
+        return hmac.compare_digest(expected, given)
+    if hmac.compare_digest(expected, _legacy_code_hash(number, code)):
+        dossier.access_code_hash = given
+        return True
+    return False
 
 
 def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None) -> SubmitReceipt:
@@ -562,9 +588,7 @@ def public_lookup(db: Session, number: str, access_code: str, now: datetime | No
     number = forms.nfc(number).upper()
     _check_lookup_not_locked(db, number, now)
     dossier = db.exec(select(ProcDossier).where(ProcDossier.number == number)).first()
-    expected = dossier.access_code_hash if dossier else ""
-    given = _code_hash(number, access_code or "")
-    if dossier is None or not expected or not hmac.compare_digest(expected, given):
+    if dossier is None or not _access_code_matches(dossier, number, access_code or ""):
         db.add(LoginAttempt(identifier=_lookup_key(number), at=now, success=False))
         raise RecordedRefusal("procedures.lookup_failed")
     proc = get_procedure(dossier.procedure_code)

@@ -31,7 +31,7 @@ def app_db(prod_app: dict[str, str]) -> Iterator[tuple[Callable, Callable]]:
     from citizen_app.identity.models import UserAccount
 
     wanted = {"DATABASE_URL": prod_app["database_url"], "INSTANCE_DIR": prod_app["instance_dir"],
-              "PUBLIC_URL": prod_app["url"]}
+              "PUBLIC_URL": prod_app["url"], "PAYMENTS_SANDBOX": "1"}
     old = {key: os.environ.get(key) for key in wanted}
     os.environ.update(wanted)
     config.settings.cache_clear()

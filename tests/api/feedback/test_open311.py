@@ -222,3 +222,30 @@ def test_map_feed_and_scorecard_csv(client, db, world):
     assert client.get("/api/feedback/map.json", params={"bbox": "1,2"}).status_code == 400
     csv = client.get("/api/feedback/scorecard.csv")
     assert csv.status_code == 200 and csv.text.startswith("agency_code,")
+
+
+def test_issue_examples_never_leave_through_open311_or_the_map(client, db, world, api_key):
+    """Issue 17: the public HTTP output (Open311 list and item with extensions, XML, map feed) carries none of the
+    issue's examples, while the agency's reply keeps its own hotline."""
+    from tests.unit.feedback.test_privacy import LEAKY, MASKED, assert_clean
+
+    resp = client.post(f"{BASE}/requests.json", data={
+        "api_key": api_key, "service_code": "road_damage", "lat": "10.7725", "long": "106.698",
+        "attribute[severity]": "high", "description": LEAKY, "address_string": "12 Lê Lợi, sđt0912345678",
+        "email": "khoa.nguyen@example.com", "phone": "0912345678", "first_name": "Khoa"})
+    rid = resp.json()[0]["service_request_id"]
+    flood = new_report(db, world.citizen, category_code="flooding", title="Ngập, zalo0912345678",
+                       attributes={"water_depth_cm": "84912345678"})
+    official.post_public_response(db, world.official, rid, "Đã tiếp nhận. Đường dây nóng: 028 3822 1234.")
+    db.commit()
+    listed = client.get(f"{BASE}/requests.json").json()
+    item = client.get(f"{BASE}/requests/{rid}.json", params={"extensions": "true"}).json()[0]
+    flood_item = client.get(f"{BASE}/requests/{flood.id}.json", params={"extensions": "true"}).json()[0]
+    xml = client.get(f"{BASE}/requests.xml").text
+    points = client.get("/api/feedback/map.json", params={"bbox": "106.6,10.7,106.8,10.8"}).json()["points"]
+    assert item["description"] == MASKED and item["address"] == "12 Lê Lợi, sđt[***]"
+    assert item["service_notice"] == "Đã tiếp nhận. Đường dây nóng: 028 3822 1234."
+    assert flood_item["attributes"] == [{"code": "water_depth_cm", "value": "[***]"}]
+    public = json.dumps([listed, item, flood_item, points], ensure_ascii=False).replace("028 3822 1234", "")
+    assert_clean(public, xml.replace("028 3822 1234", ""))
+    assert {p["title"] for p in points} >= {"Ngập, zalo[***]"}

@@ -7,6 +7,7 @@ handlers at once: reading the profile and creating a payment order must be refus
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, func, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -23,6 +24,9 @@ from tests.unit.identity.test_state_authorization import PASSWORD, _login_cookie
 from tests.unit.wallet.helpers import ID_NUMBER, make_verified_citizen, make_ward_official
 
 NEW_PASSWORD = "Phuong2026moi"
+
+# The open tab proves it is still allowed by creating a payment order, through the sandbox gateway.
+pytestmark = pytest.mark.usefixtures("payments_sandbox")
 
 
 def _open_tab(cookie: str):  # noqa: ANN202

@@ -111,7 +111,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     assert [row.en for row in flow.timeline(db, signer.mai.id, dossier_id)][-1] == "Result delivered"
 
 
-def test_fee_order_belongs_to_the_receiving_agency(db, signer) -> None:  # noqa: ANN001
+def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox) -> None:  # noqa: ANN001
     from citizen_app.payments import service as payments
     from citizen_app.payments.models import PayOrder
 

@@ -37,3 +37,43 @@ def test_a_few_typos_do_not_lock(db, world) -> None:  # noqa: ANN001
         with pytest.raises(NotFound):
             service.public_lookup(db, receipt.number.lower(), "000000", now=MORNING)
     assert service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING).number == receipt.number
+
+
+def _stored(db, number: str):  # noqa: ANN001, ANN202
+    from sqlmodel import select
+
+    from citizen_app.procedures.models import ProcDossier
+
+    return db.exec(select(ProcDossier).where(ProcDossier.number == number)).one()
+
+
+def test_access_codes_are_kept_as_an_hmac_under_their_own_derived_key(db, world) -> None:  # noqa: ANN001
+    import base64
+    import hashlib
+    import hmac
+
+    from citizen_app.core.keystore import derive_key
+
+    receipt = _submitted(db, world)
+    mac = hmac.new(derive_key("procedures.dossier.access-code"), f"{receipt.number}:{receipt.access_code}".encode(),
+                   hashlib.sha256).digest()
+    assert _stored(db, receipt.number).access_code_hash == "k1:" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def test_codes_given_out_before_derived_keys_still_work_and_are_upgraded(db, world) -> None:  # noqa: ANN001
+    import hashlib
+    import hmac
+
+    from citizen_app.core.config import settings
+
+    receipt = _submitted(db, world)
+    dossier = _stored(db, receipt.number)
+    legacy = hmac.new(settings().secret_key.encode(), f"{receipt.number}:{receipt.access_code}".encode(),
+                      hashlib.sha256).hexdigest()
+    dossier.access_code_hash = legacy  # what the previous release stored
+    with pytest.raises(NotFound):
+        service.public_lookup(db, receipt.number, "000000", now=MORNING)
+    assert dossier.access_code_hash == legacy
+    assert service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING).number == receipt.number
+    assert dossier.access_code_hash.startswith("k1:")  # upgraded on first use
+    assert service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING).number == receipt.number

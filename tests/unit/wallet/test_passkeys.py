@@ -95,3 +95,23 @@ def test_passkey_approves_signature_over_document_bound_challenge(db):
     good = device.get(challenge=signing.approval_challenge(view.doc_hash, view.id))
     signed = signing.approve_and_sign(db, view.id, citizen.id, signing.PasskeyApproval(good))
     assert signing.validate_signed_pdf(signed)[0].trusted
+
+
+def test_passkeys_keep_working_when_the_user_handle_changes(db, monkeypatch):  # noqa: ANN001
+    """The handle comes from a derived key, so it changed once with this release (and changes on a SECRET_KEY
+    rotation); sign-in finds a passkey by its credential id and never reads the handle back."""
+    from citizen_app.core import config
+
+    user = make_user(db)
+    device = _auth()
+    _register(db, user.id, device)
+    before = pk._user_handle(user.id)
+    monkeypatch.setenv("SECRET_KEY", "a-rotated-secret-key-0123456789abcdef")
+    config.settings.cache_clear()
+    try:
+        assert pk._user_handle(user.id) != before
+        options = pk.begin_authentication(db)
+        assert pk.finish_authentication(db, options.challenge_id, device.get(options.options_json)) == user.id
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()
