@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import require_role
 from citizen_app.procedures import files, forms, statuses, wallet_result
@@ -30,7 +31,7 @@ from citizen_app.procedures.service import (
     sla_state,
     transition,
 )
-from citizen_app.procedures.sla import end_of_office_day, holiday_calendar, start_day
+from citizen_app.procedures.sla import end_of_office_day, start_day
 
 APOLOGY_EXTENSION_DAYS = 2
 OPEN_STATUSES = (statuses.NEW, statuses.ACCEPTED, statuses.PROCESSING, statuses.SUPPLEMENT, statuses.FEE,
@@ -259,7 +260,7 @@ def issue_overdue_apologies(db: Session, now: datetime | None = None,
     """Scheduled job: for each overdue dossier without an apology for its current due date, issue one
     with a new appointment date and notify the citizen."""
     now = now or utcnow()
-    cal = holiday_calendar()
+    cal = work_calendar()
     issued = []
     for dossier in db.exec(select(ProcDossier).where(col(ProcDossier.due_at) < now)).all():
         if not is_overdue(dossier, now) or not sla_state(db, dossier).running:

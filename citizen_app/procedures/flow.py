@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity import signing
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.profile import get_profile
@@ -27,7 +28,7 @@ from citizen_app.procedures import backoffice, files, forms, service, statuses
 from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.result_pdf import font_path
-from citizen_app.procedures.sla import due_day, holiday_calendar, start_day
+from citizen_app.procedures.sla import due_day, start_day
 
 FEE_KIND = "procedure_fee"
 PAY_PROVIDER = "sandbox"
@@ -66,7 +67,7 @@ def steps(proc: Procedure) -> list[str]:
 
 def expected_completion(proc: Procedure, now: datetime | None = None) -> date:
     """The date the result is expected if the dossier were accepted now (the clock starts at intake)."""
-    cal = holiday_calendar()
+    cal = work_calendar()
     spec = proc.processing_time
     first = start_day(now or utcnow(), cal, bool(spec.get("cutoff_15h")))
     return due_day(first, spec["value"], spec["unit"], cal)

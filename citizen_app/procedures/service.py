@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
 from citizen_app.procedures import files, forms, statuses
@@ -31,7 +32,7 @@ from citizen_app.procedures.models import (
     ProcHelperConsent,
     ProcSupplement,
 )
-from citizen_app.procedures.sla import ClockEvent, SlaState, compute_sla, holiday_calendar
+from citizen_app.procedures.sla import ClockEvent, SlaState, compute_sla
 
 SCOPE_RANK = {"draft": 0, "submit": 1, "submit_pay": 2}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -176,7 +177,7 @@ def clock_events(events: list[ProcDossierEvent]) -> list[ClockEvent]:
 
 def sla_state(db: Session, dossier: ProcDossier) -> SlaState:
     proc = get_procedure(dossier.procedure_code)
-    return compute_sla(proc.processing_time, clock_events(_events(db, dossier.id)), holiday_calendar())
+    return compute_sla(proc.processing_time, clock_events(_events(db, dossier.id)), work_calendar())
 
 
 def append_event(db: Session, dossier: ProcDossier, *, kind: str, action: str, actor_id: int | None,
@@ -197,7 +198,7 @@ def refresh_projection(db: Session, dossier: ProcDossier) -> None:
     events = _events(db, dossier.id)
     dossier.status = derive_status(events)
     state = compute_sla(get_procedure(dossier.procedure_code).processing_time, clock_events(events),
-                        holiday_calendar())
+                        work_calendar())
     dossier.due_at, dossier.paused = state.due_at, state.paused
     dossier.updated_at = utcnow()
 
