@@ -1,4 +1,5 @@
-"""Data catalogs of the board (categories, states, templates, city outline, holidays), loaded once and validated.
+"""Data catalogs of the board (categories, states, templates, city outline; the holiday file is checked with them),
+loaded once and validated.
 
 The models below describe each file; ``CatalogError`` names the file and the field of any problem.
 """
@@ -6,7 +7,6 @@ The models below describe each file; ``CatalogError`` names the file and the fie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -99,8 +99,6 @@ class Catalog:
     default_radius_m: int
     polygons: tuple[tuple[tuple[float, float], ...], ...]
     bbox: dict[str, float]
-    holidays: frozenset[date]
-    extra_working_days: frozenset[date]
     open311: dict[str, Any]
     agencies: tuple[dict[str, Any], ...]
 
@@ -327,7 +325,7 @@ def build_catalog(data_dir: Path = DATA) -> Catalog:
     raw = {name: read_json(data_dir / name, f"{folder}/{name}") for name in FILES
            if name != "agencies.json" or (data_dir / name).exists()}
     files = validate_catalog(raw, BoardFiles, folder, per_file=True)
-    days = holidays(data_dir / "holidays" / "vn_holidays.json")
+    holidays(data_dir / "holidays" / "vn_holidays.json")  # the deadlines count on it (core/workdays.py)
     states = files.states
     return Catalog(
         categories={c.code: c.category() for c in files.categories.categories},
@@ -340,7 +338,7 @@ def build_catalog(data_dir: Path = DATA) -> Catalog:
         triage_working_days=files.categories.triage_working_days, confirm_days=files.categories.confirm_days,
         default_radius_m=files.categories.default_duplicate_radius_m,
         polygons=tuple(tuple((p[0], p[1]) for p in ring) for ring in files.area.polygons),
-        bbox=files.area.bbox.model_dump(), holidays=days.days_off(), extra_working_days=days.make_up_days(),
+        bbox=files.area.bbox.model_dump(),
         open311=files.open311.model_dump(), agencies=tuple(raw.get("agencies.json", {}).get("agencies", ())),
     )
 

@@ -754,14 +754,27 @@ def close_expired_confirmations(db: Session, now: datetime | None = None) -> int
     return len(rows)
 
 
+def _rating_refused(report: FeedbackReport) -> DomainError | None:
+    """A report is rated once, after it closed with a real outcome (not closed as a duplicate)."""
+    if report.stage != "closed" or report.outcome in (None, "duplicate"):
+        return DomainError("feedback.rate_not_closed")
+    if report.rating is not None:
+        return DomainError("feedback.rate_already")
+    return None
+
+
+def may_rate(report: FeedbackReport, user_id: int | None) -> bool:
+    """The rating rule for showing the form: the reporter, on a report ``_rating_refused`` lets through."""
+    return user_id is not None and report.reporter_id == user_id and _rating_refused(report) is None
+
+
 def rate_report(db: Session, user_id: int | None, report_id: int | str, score: int, reason: str = "") -> FeedbackReport:
     """1–5 rating once the report is closed; 1–2 flags a supervisor review."""
     actor = load_actor(db, user_id)
     report = _own_report(db, actor, report_id)
-    if report.stage != "closed" or report.outcome in (None, "duplicate"):
-        raise DomainError("feedback.rate_not_closed")
-    if report.rating is not None:
-        raise DomainError("feedback.rate_already")
+    refused = _rating_refused(report)
+    if refused is not None:
+        raise refused
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise DomainError("feedback.rate_invalid")
     before = snapshot(report)

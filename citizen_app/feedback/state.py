@@ -406,12 +406,7 @@ class ReportState(FeedbackFormState, rx.State):
         self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
         self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
         self.confirm_until = views.confirm_deadline(report)
-        self.can_rate = (
-            self.is_reporter
-            and report.stage == "closed"
-            and report.outcome not in (None, "duplicate")
-            and report.rating is None
-        )
+        self.can_rate = service.may_rate(report, user_id)
         self.rating = str(report.rating) if self.is_reporter and report.rating is not None else ""
 
     async def _act(self, action: Callable[..., Any], *args: Any, done: str) -> None:

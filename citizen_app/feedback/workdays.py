@@ -1,45 +1,17 @@
-"""Working-day arithmetic with Vietnamese public holidays (data/holidays/vn_holidays.json)."""
+"""The board's deadline rules on the shared working-day calendar (``core/workdays.py``): counting starts on
+the day a report arrived, even a day off, and a deadline ends at 23:59:59 Vietnam time."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
-from citizen_app.core.timeutil import VN_TZ, to_local
-from citizen_app.feedback.catalog import load_catalog
-
-
-def is_working_day(day: date) -> bool:
-    cat = load_catalog()
-    if day in cat.extra_working_days:
-        return True
-    return day.weekday() < 5 and day not in cat.holidays
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The ``days``-th working day after ``start`` (start itself not counted)."""
-    current = start
-    remaining = max(days, 0)
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+from citizen_app.core.workdays import END_OF_DAY, at_local_time, work_calendar
 
 
 def deadline_after(start_utc: datetime, days: int) -> datetime:
     """End of the local (UTC+7) working day ``days`` working days after ``start_utc``, as aware UTC."""
-    due_day = add_working_days(to_local(start_utc).date(), days)
-    return end_of_local_day(due_day)
+    return work_calendar().deadline(start_utc, days, closes_at=END_OF_DAY, start_on_working_day=False)
 
 
 def end_of_local_day(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), tzinfo=VN_TZ).astimezone(UTC)
-
-
-def working_days_between(start: date, end: date) -> int:
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count
+    return at_local_time(day, END_OF_DAY)

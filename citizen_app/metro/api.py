@@ -98,9 +98,9 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         cached = gate_cache.get(token or "")
         if cached and cached[0] > time.monotonic():
             return cached[1], cached[2]
-        gate = service.authenticate_gate(db, token)
-        gate_cache[token or ""] = (time.monotonic() + GATE_AUTH_CACHE_SECONDS, gate.id, gate.station)
-        return gate.id, gate.station
+        gate_id, station = service.scan_point(db, token)
+        gate_cache[token or ""] = (time.monotonic() + GATE_AUTH_CACHE_SECONDS, gate_id, station)
+        return gate_id, station
 
     def gate_validate(call: Call) -> JSONResponse:
         body = call.body

@@ -405,6 +405,21 @@ def authenticate_gate(db: Session, raw_token: str | None) -> MetroGate:
     return gate
 
 
+def scan_point(db: Session, token: str | None, *, user_id: int | None = None,
+               staff_station: str | None = None) -> tuple[str, str]:
+    """(gate id, station) a scan is recorded for. A registered gate's token binds the scan to the gate's own
+    station: what the request says cannot move it. Where staff may scan (the gate page passes the station they
+    chose as ``staff_station``), a signed-in official or admin without a token scans there as gate
+    ``staff-<user id>``. Anyone else is refused."""
+    from citizen_app.identity.service import require_role
+
+    if token or staff_station is None:
+        gate = authenticate_gate(db, token)
+        return gate.id, gate.station
+    require_role(db, user_id, *ADMIN_ROLES)
+    return f"staff-{user_id}", staff_station
+
+
 @dataclass(frozen=True)
 class GateDecision:
     admitted: bool

@@ -9,10 +9,9 @@ from __future__ import annotations
 import reflex as rx
 
 from citizen_app.core.db import read_scope, session_scope
-from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
-from citizen_app.identity.service import require_role
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
 from citizen_app.metro import pay, service
 from citizen_app.metro.claims import verified_claims
@@ -22,7 +21,6 @@ from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
 KEY_JS = "window.MetroTicket ? window.MetroTicket.devicePublicKey() : ''"
-GATE_ROLES = ("official", "admin")
 PAY_RESULT = {"paid": "metro.pay.paid", "pending": "metro.pay.pending", "failed": "metro.pay.failed",
               "expired": "metro.pay.expired"}
 
@@ -275,16 +273,6 @@ class MetroGateState(FormErrorMixin, rx.State):
     def lock(self):
         self._gate_token, self.unlocked, self.gate_label, self.result = "", False, "", {}
 
-    def _gate(self, db, user_id: int | None, station: str) -> tuple[str, str]:  # noqa: ANN001
-        """(gate id, station) this scan is recorded for; raises NotAllowed for anyone else."""
-        if self._gate_token:
-            gate = service.authenticate_gate(db, self._gate_token)
-            return gate.id, gate.station
-        if user_id is None:
-            raise NotAllowed("error.login_required")
-        require_role(db, user_id, *GATE_ROLES)
-        return f"staff-{user_id}", station
-
     @rx.event
     async def scan(self, form_data: dict):
         user_id, _ = await acting_user(self)
@@ -293,7 +281,7 @@ class MetroGateState(FormErrorMixin, rx.State):
         text = str(form_data.get("qr", "")).strip()[:1000]
         try:
             with session_scope() as db:
-                gate_id, station = self._gate(db, user_id, station)
+                gate_id, station = service.scan_point(db, self._gate_token, user_id=user_id, staff_station=station)
                 decision = service.validate_at_gate(db, text, station, self.direction, gate_id=gate_id)
         except DomainError as exc:
             self._fail(exc)

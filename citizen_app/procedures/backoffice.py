@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import require_role
 from citizen_app.procedures import files, forms, statuses, wallet_result
@@ -22,15 +23,15 @@ from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcApology, ProcDossier, ProcResult, ProcSupplement
 from citizen_app.procedures.result_pdf import ResultContent, SignPdf, render_result_pdf
 from citizen_app.procedures.service import (
-    _load,
     append_event,
     audit,
+    load_dossier,
     refresh_projection,
     resolve_actor,
     sla_state,
     transition,
 )
-from citizen_app.procedures.sla import end_of_office_day, holiday_calendar, start_day
+from citizen_app.procedures.sla import end_of_office_day, start_day
 
 APOLOGY_EXTENSION_DAYS = 2
 OPEN_STATUSES = (statuses.NEW, statuses.ACCEPTED, statuses.PROCESSING, statuses.SUPPLEMENT, statuses.FEE,
@@ -61,9 +62,10 @@ def _official_agency(db: Session, official_id: int | None) -> Agency:
     return agency
 
 
-def _scoped(db: Session, official_id: int | None, dossier_id: int) -> tuple[ProcDossier, Procedure]:
+def scoped_dossier(db: Session, official_id: int | None, dossier_id: int) -> tuple[ProcDossier, Procedure]:
+    """A submitted dossier of the official's own agency (NotFound for any other: nothing is revealed)."""
     agency = _official_agency(db, official_id)
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     proc = get_procedure(dossier.procedure_code)
     wrong_agency = dossier.agency_id != agency.id or not agency_serves(agency, proc.agency_kind)
     if wrong_agency or dossier.status == statuses.DRAFT:
@@ -97,14 +99,14 @@ def agency_queue(db: Session, official_id: int | None, now: datetime | None = No
 
 
 def view_dossier(db: Session, official_id: int | None, dossier_id: int) -> ProcDossier:
-    dossier, _ = _scoped(db, official_id, dossier_id)
+    dossier, _ = scoped_dossier(db, official_id, dossier_id)
     audit(db, official_id, "official_viewed", dossier=dossier)
     return dossier
 
 
 def _act(db: Session, official_id: int | None, dossier_id: int, action: str, *, reason: str = "",
          resume_to: int | None = None, data: dict | None = None, now: datetime | None = None) -> ProcDossier:
-    dossier, _ = _scoped(db, official_id, dossier_id)
+    dossier, _ = scoped_dossier(db, official_id, dossier_id)
     transition(db, dossier, action, actor_id=official_id, actor_kind="official", reason=reason,
                resume_to=resume_to, data=data, now=now)
     audit(db, official_id, action, dossier=dossier, reason=reason)
@@ -150,7 +152,7 @@ def _clean_items(proc: Procedure, items: list[dict[str, Any]]) -> list[dict[str,
 def request_supplement(db: Session, official_id: int | None, dossier_id: int, items: list[dict[str, Any]],
                        note: str = "", now: datetime | None = None) -> ProcSupplement:
     """List what is missing (text, optionally an attachment slot); the clock stops (status 5)."""
-    dossier, proc = _scoped(db, official_id, dossier_id)
+    dossier, proc = scoped_dossier(db, official_id, dossier_id)
     cleaned = _clean_items(proc, items)
     reason = "; ".join(i["text"] for i in cleaned)
     _act(db, official_id, dossier_id, "request_supplement", reason=reason, resume_to=dossier.status,
@@ -165,7 +167,7 @@ def request_supplement(db: Session, official_id: int | None, dossier_id: int, it
 def request_fee(db: Session, official_id: int | None, dossier_id: int, amount: int,
                 now: datetime | None = None) -> ProcDossier:
     """Ask for a fee during processing (status 6); the clock stops until ``mark_fee_paid``."""
-    dossier, _ = _scoped(db, official_id, dossier_id)
+    dossier, _ = scoped_dossier(db, official_id, dossier_id)
     if amount <= 0:
         raise DomainError("procedures.fee_amount_invalid")
     resume_to = dossier.status
@@ -209,7 +211,7 @@ def approve(db: Session, official_id: int | None, dossier_id: int, now: datetime
 def sign_result(db: Session, official_id: int | None, dossier_id: int, sign_pdf: SignPdf,
                 signer: Any) -> ProcResult:
     """Apply the identity pillar's signer to the stored PDF and keep the signed bytes."""
-    dossier, _ = _scoped(db, official_id, dossier_id)
+    dossier, _ = scoped_dossier(db, official_id, dossier_id)
     result = _result_row(db, dossier.id)
     if result.sign_state == "signed":
         raise DomainError("procedures.already_signed")
@@ -226,7 +228,7 @@ def deliver(db: Session, official_id: int | None, dossier_id: int) -> ProcDossie
     """Result handed over (status 10); only a signed result may be delivered. Invites a rating.
 
     The citizen also receives a ``result`` credential in the wallet (see ``wallet_result``)."""
-    dossier, _ = _scoped(db, official_id, dossier_id)
+    dossier, _ = scoped_dossier(db, official_id, dossier_id)
     if _result_row(db, dossier.id).sign_state != "signed":
         raise DomainError("procedures.result_unsigned")
     dossier = _act(db, official_id, dossier_id, "deliver")
@@ -243,13 +245,19 @@ def _result_row(db: Session, dossier_id: int) -> ProcResult:
     return result
 
 
-def result_pdf(db: Session, user_id: int | None, dossier_id: int) -> tuple[bytes, str]:
-    """The result bytes and sign state, for the dossier's citizen (or a helper) or its agency's official."""
-    dossier = _load(db, dossier_id)
+def readable_dossier(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
+    """A dossier whose files this user may read: its citizen, a helper under consent, or the receiving official."""
+    dossier = load_dossier(db, dossier_id)
     try:
         resolve_actor(db, user_id, dossier)
     except NotAllowed:
-        _scoped(db, user_id, dossier_id)
+        scoped_dossier(db, user_id, dossier_id)
+    return dossier
+
+
+def result_pdf(db: Session, user_id: int | None, dossier_id: int) -> tuple[bytes, str]:
+    """The result bytes and sign state, for the dossier's citizen (or a helper) or its agency's official."""
+    dossier = readable_dossier(db, user_id, dossier_id)
     result = _result_row(db, dossier.id)
     return files.read_bytes(result.storage_key), result.sign_state
 
@@ -259,7 +267,7 @@ def issue_overdue_apologies(db: Session, now: datetime | None = None,
     """Scheduled job: for each overdue dossier without an apology for its current due date, issue one
     with a new appointment date and notify the citizen."""
     now = now or utcnow()
-    cal = holiday_calendar()
+    cal = work_calendar()
     issued = []
     for dossier in db.exec(select(ProcDossier).where(col(ProcDossier.due_at) < now)).all():
         if not is_overdue(dossier, now) or not sla_state(db, dossier).running:

@@ -13,7 +13,7 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.service import require_role
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.models import ProcConsentCode, ProcDossier, ProcHelperConsent
-from citizen_app.procedures.service import SCOPE_RANK, audit
+from citizen_app.procedures.service import SCOPE_RANK, active_consents, audit
 
 MAX_HOURS = 24 * 7
 CODE_TTL = timedelta(minutes=10)
@@ -117,10 +117,7 @@ def list_consents(db: Session, subject_id: int | None) -> list[ProcHelperConsent
 def helper_consents(db: Session, helper_id: int | None) -> list[ProcHelperConsent]:
     """The volunteer's live consents (whom they may help now)."""
     require_role(db, helper_id, "volunteer")
-    query = select(ProcHelperConsent).where(ProcHelperConsent.helper_id == helper_id,
-                                            col(ProcHelperConsent.revoked_at).is_(None),
-                                            ProcHelperConsent.expires_at > utcnow())
-    return list(db.exec(query).all())
+    return active_consents(db, helper_id)
 
 
 def helped_dossiers(db: Session, helper_id: int | None, limit: int = 50) -> list[ProcDossier]:

@@ -7,8 +7,6 @@ permission on the server and raises ``DomainError``; the caller commits once per
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity import signing
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.profile import get_profile
@@ -27,11 +26,10 @@ from citizen_app.procedures import backoffice, files, forms, service, statuses
 from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.result_pdf import font_path
-from citizen_app.procedures.sla import due_day, holiday_calendar, start_day
+from citizen_app.procedures.sla import due_day, start_day
 
 FEE_KIND = "procedure_fee"
 PAY_PROVIDER = "sandbox"
-SIGNED_DOSSIER = "_signed_dossier"  # ProcAttachment.attachment_id of the citizen-signed dossier PDF
 EXTRA_STEPS = ("attachments", "check", "sign")
 _SEX_FROM_PROFILE = {"M": "nam", "F": "nu"}
 
@@ -66,7 +64,7 @@ def steps(proc: Procedure) -> list[str]:
 
 def expected_completion(proc: Procedure, now: datetime | None = None) -> date:
     """The date the result is expected if the dossier were accepted now (the clock starts at intake)."""
-    cal = holiday_calendar()
+    cal = work_calendar()
     spec = proc.processing_time
     first = start_day(now or utcnow(), cal, bool(spec.get("cutoff_15h")))
     return due_day(first, spec["value"], spec["unit"], cal)
@@ -98,13 +96,6 @@ def start(db: Session, user_id: int | None, procedure_code: str, for_citizen_id:
 
 
 # --- the citizen's signature -----------------------------------------------------------------------
-
-
-def fingerprint(db: Session, dossier: ProcDossier) -> str:
-    """Hash of the answers and attached files: a signature is only valid for what was shown."""
-    attached = sorted(a.sha256 for a in service.list_attachments(db, dossier.id) if a.attachment_id != SIGNED_DOSSIER)
-    body = json.dumps({"answers": dossier.answers, "files": attached}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 _YES_NO = {"vi": ("Có", "Không"), "en": ("Yes", "No")}
@@ -151,7 +142,7 @@ def summary_lines(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
 
 def remove_group_item(db: Session, user_id: int | None, dossier_id: int, group_id: str, index: int) -> ProcDossier:
     """Remove one person from a repeatable group of a draft (the list may become empty until Continue)."""
-    dossier = service._load(db, dossier_id)
+    dossier = service.load_dossier(db, dossier_id)
     actor = service.resolve_actor(db, user_id, dossier, "draft")
     if dossier.status != statuses.DRAFT:
         raise DomainError("procedures.not_editable")
@@ -186,14 +177,14 @@ def dossier_pdf(db: Session, dossier: ProcDossier) -> bytes:
         pdf.multi_cell(0, 5, value or "—", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for row in service.list_attachments(db, dossier.id):
-        if row.attachment_id != SIGNED_DOSSIER:
+        if row.attachment_id != service.SIGNED_DOSSIER:
             pdf.multi_cell(0, 5, f"Tệp đính kèm: {row.filename} (SHA-256 {row.sha256[:16]}…)",
                            new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
 def _own_draft(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
-    dossier = service._load(db, dossier_id)
+    dossier = service.load_dossier(db, dossier_id)
     if user_id is None or user_id != dossier.applicant_id:
         raise NotAllowed("procedures.sign_own_only")  # a helper never signs for the citizen
     if dossier.status != statuses.DRAFT:
@@ -205,12 +196,12 @@ def prepare_signature(db: Session, user_id: int | None, dossier_id: int,
                       now: datetime | None = None) -> signing.SigningRequestView:
     """Render the complete dossier and open a signing request; its reference code is shown to the citizen."""
     dossier = _own_draft(db, user_id, dossier_id)
-    errors = service._all_errors(db, dossier, now)
+    errors = service.form_errors(db, dossier, now)
     if errors:
         raise service.FormInvalid(errors)
     view = signing.prepare_signing(db, user_id, dossier_pdf(db, dossier))
     service.audit(db, user_id, "signature_prepared", dossier=dossier, on_behalf_of=user_id, request=view.id,
-                  fingerprint=fingerprint(db, dossier), code=view.reference_code)
+                  fingerprint=service.fingerprint(db, dossier), code=view.reference_code)
     return view
 
 
@@ -227,11 +218,11 @@ def approve_signature(db: Session, user_id: int | None, dossier_id: int, request
     prepared = _prepared(db, dossier.id, request_id)
     if prepared is None:
         raise NotFound("procedures.sign_request_unknown")
-    if prepared.detail.get("fingerprint") != fingerprint(db, dossier):
+    if prepared.detail.get("fingerprint") != service.fingerprint(db, dossier):
         raise DomainError("procedures.sign_stale")
     signed = signing.approve_and_sign(db, request_id, user_id, signing.PasswordApproval(password[:256]))
     key, digest = files.store_bytes(signed)
-    row = ProcAttachment(dossier_id=dossier.id, attachment_id=SIGNED_DOSSIER, filename="ho-so-da-ky.pdf",
+    row = ProcAttachment(dossier_id=dossier.id, attachment_id=service.SIGNED_DOSSIER, filename="ho-so-da-ky.pdf",
                          mime="application/pdf", size=len(signed), sha256=digest, storage_key=key,
                          uploaded_by=user_id)
     db.add(row)
@@ -241,31 +232,11 @@ def approve_signature(db: Session, user_id: int | None, dossier_id: int, request
     return row
 
 
-def signature_current(db: Session, dossier: ProcDossier) -> bool:
-    """Signed, and nothing changed since (answers and files have the fingerprint that was signed)."""
-    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier.id, ProcAudit.action == "dossier_signed")
-    last = db.exec(query.order_by(col(ProcAudit.id).desc())).first()
-    return last is not None and last.detail.get("fingerprint") == fingerprint(db, dossier)
-
-
-def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None) -> service.SubmitReceipt:
-    """Submit a signed dossier (a helper with submit scope may submit what the citizen signed)."""
-    dossier = service._load(db, dossier_id)
-    service.resolve_actor(db, user_id, dossier, "submit")
-    if dossier.status == statuses.DRAFT and not signature_current(db, dossier):
-        raise DomainError("procedures.sign_first")
-    return service.submit(db, user_id, dossier_id, now=now)
-
-
 def signed_dossier_pdf(db: Session, user_id: int | None, dossier_id: int) -> bytes:
     """The citizen-signed dossier, for its citizen, a helper under consent or the receiving official."""
-    dossier = service._load(db, dossier_id)
-    try:
-        service.resolve_actor(db, user_id, dossier)
-    except NotAllowed:
-        backoffice._scoped(db, user_id, dossier_id)
+    dossier = backoffice.readable_dossier(db, user_id, dossier_id)
     query = select(ProcAttachment).where(ProcAttachment.dossier_id == dossier.id,
-                                         ProcAttachment.attachment_id == SIGNED_DOSSIER)
+                                         ProcAttachment.attachment_id == service.SIGNED_DOSSIER)
     row = db.exec(query.order_by(col(ProcAttachment.id).desc())).first()
     if row is None:
         raise NotFound("procedures.result_missing")
@@ -280,7 +251,7 @@ def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang
     """Create the fee order and return the sandbox gateway URL (the browser leaves the app to pay)."""
     amount = service.fee_due(db, user_id, dossier_id)  # owner, or a helper with the submit_pay scope
     assert user_id is not None
-    dossier = service._load(db, dossier_id)
+    dossier = service.load_dossier(db, dossier_id)
     order = payments.create_order(db, user_id, FEE_KIND, str(dossier.id), amount,
                                   f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}",
                                   agency_id=dossier.agency_id)  # the receiving agency's money
@@ -291,7 +262,7 @@ def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang
 
 def on_fee_paid(db: Session, order: PayOrder) -> None:
     """Payments' fulfilment hook for ``procedure_fee``: runs once, inside the paid transaction."""
-    dossier = service._load(db, int(order.product_ref))
+    dossier = service.load_dossier(db, int(order.product_ref))
     if order.amount_vnd != dossier.fee_amount:
         raise DomainError("procedures.fee_amount_invalid")
     service.mark_fee_paid(db, dossier.id, order.code)
@@ -316,7 +287,7 @@ def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int,
                         now: datetime | None = None) -> ProcResult:
     """Approve (status 9), render the result, sign it with the agency's certificate, deliver (status 10)."""
     backoffice.approve(db, official_id, dossier_id, now=now)
-    dossier = service._load(db, dossier_id)
+    dossier = service.load_dossier(db, dossier_id)
     agency = db.get(Agency, dossier.agency_id)
     result = backoffice.sign_result(db, official_id, dossier_id, _sign_with_agency, agency.code)
     backoffice.deliver(db, official_id, dossier_id)
@@ -363,12 +334,12 @@ def timeline(db: Session, user_id: int | None, dossier_id: int) -> list[Timeline
 
 def office_timeline(db: Session, official_id: int | None, dossier_id: int) -> list[TimelineRow]:
     """The same history for an official of the receiving agency."""
-    dossier, _ = backoffice._scoped(db, official_id, dossier_id)
-    return _timeline(service._events(db, dossier.id))
+    dossier, _ = backoffice.scoped_dossier(db, official_id, dossier_id)
+    return _timeline(service.dossier_events(db, dossier.id))
 
 
 def office_attachments(db: Session, official_id: int | None, dossier_id: int) -> list[ProcAttachment]:
-    dossier, _ = backoffice._scoped(db, official_id, dossier_id)
+    dossier, _ = backoffice.scoped_dossier(db, official_id, dossier_id)
     return service.list_attachments(db, dossier.id)
 
 
@@ -377,11 +348,7 @@ def attachment_bytes(db: Session, user_id: int | None, row_id: int) -> tuple[byt
     row = db.get(ProcAttachment, row_id)
     if row is None:
         raise NotFound()
-    dossier = service._load(db, row.dossier_id)
-    try:
-        service.resolve_actor(db, user_id, dossier)
-    except NotAllowed:
-        backoffice._scoped(db, user_id, dossier.id)
+    backoffice.readable_dossier(db, user_id, row.dossier_id)
     return files.read_bytes(row.storage_key), row.mime, row.filename
 
 

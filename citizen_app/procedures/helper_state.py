@@ -15,7 +15,7 @@ from citizen_app.i18n.state import both
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import parse_identifier
 from citizen_app.identity.state import FormErrorMixin, acting_user
-from citizen_app.procedures import consent, flow, views, wiring  # noqa: F401 - wiring installs hooks
+from citizen_app.procedures import consent, flow, service, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.models import ProcDossier
 from citizen_app.procedures.views import OptionView, Row
@@ -102,7 +102,7 @@ class HelperState(FormErrorMixin, rx.State):
     @staticmethod
     def _row(db, row, other_id: int, now) -> ConsentRow:  # noqa: ANN001
         other = db.get(UserAccount, other_id)
-        active = row.revoked_at is None and row.expires_at > now
+        active = service.consent_is_active(row, now)
         procs = catalog()
         options = [OptionView(c, procs[c].name["vi"], procs[c].name["en"]) for c in row.procedures if c in procs]
         return ConsentRow(row.id, other.full_name if other else "", other_id, _names(row.procedures, "vi"),

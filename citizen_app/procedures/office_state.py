@@ -110,7 +110,7 @@ class OfficeDossierState(FormErrorMixin, rx.State):
         en_rows = flow.summary_lines(proc, dossier.answers, "en", names)
         self.answers = [Row(vi[0], en[0], vi[1]) for vi, en in zip(vi_rows, en_rows, strict=True)]
         labels = {a["id"]: a["label"] for a in proc.attachments}
-        labels[flow.SIGNED_DOSSIER] = {"vi": "Tờ khai đã ký số", "en": "Signed declaration"}
+        labels[service.SIGNED_DOSSIER] = {"vi": "Tờ khai đã ký số", "en": "Signed declaration"}
         self.files = [Row(labels.get(r.attachment_id, {}).get("vi", r.attachment_id),
                           labels.get(r.attachment_id, {}).get("en", r.attachment_id), r.filename,
                           f"/api/procedures/attachments/{r.id}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import to_local, utcnow
+from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
 from citizen_app.procedures import files, forms, statuses
@@ -33,9 +35,10 @@ from citizen_app.procedures.models import (
     ProcHelperConsent,
     ProcSupplement,
 )
-from citizen_app.procedures.sla import ClockEvent, SlaState, compute_sla, holiday_calendar
+from citizen_app.procedures.sla import ClockEvent, SlaState, compute_sla
 
 SCOPE_RANK = {"draft": 0, "submit": 1, "submit_pay": 2}
+SIGNED_DOSSIER = "_signed_dossier"  # ProcAttachment.attachment_id of the citizen-signed dossier PDF
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ACCESS_CODE_KEY = "procedures.dossier.access-code"  # core.keystore purpose
 ACCESS_CODE_PREFIX = "k1:"
@@ -104,7 +107,8 @@ def today_local(now: datetime | None = None) -> date:
     return to_local(now or utcnow()).date()
 
 
-def _load(db: Session, dossier_id: int) -> ProcDossier:
+def load_dossier(db: Session, dossier_id: int) -> ProcDossier:
+    """The dossier or NotFound, with no permission check: the caller authorizes (``get_dossier`` does both)."""
     dossier = db.get(ProcDossier, dossier_id)
     if dossier is None:
         raise NotFound("procedures.dossier_not_found")
@@ -123,14 +127,26 @@ def audit(db: Session, actor: int | None, action: str, *, dossier: ProcDossier |
                                      detail=detail, session=db))
 
 
+def consent_is_active(consent: ProcHelperConsent, now: datetime | None = None) -> bool:
+    """What an active consent is: not revoked and not yet expired (``active_consents`` asks the same in SQL)."""
+    return consent.revoked_at is None and consent.expires_at > (now or utcnow())
+
+
+def active_consents(db: Session, helper_id: int, *, subject_id: int | None = None,
+                    now: datetime | None = None) -> list[ProcHelperConsent]:
+    """The helper's active consents (only this citizen's when ``subject_id`` is given)."""
+    query = select(ProcHelperConsent).where(ProcHelperConsent.helper_id == helper_id,
+                                            col(ProcHelperConsent.revoked_at).is_(None),
+                                            ProcHelperConsent.expires_at > (now or utcnow()))
+    if subject_id is not None:
+        query = query.where(ProcHelperConsent.subject_id == subject_id)
+    return list(db.exec(query).all())
+
+
 def active_consent(db: Session, helper_id: int, citizen_id: int, procedure_code: str, need: str,
                    now: datetime | None = None) -> ProcHelperConsent:
-    """The helper's valid consent from this citizen covering the procedure and scope, or NotAllowed."""
-    now = now or utcnow()
-    rows = db.exec(select(ProcHelperConsent).where(
-        ProcHelperConsent.helper_id == helper_id, ProcHelperConsent.subject_id == citizen_id,
-        col(ProcHelperConsent.revoked_at).is_(None), ProcHelperConsent.expires_at > now)).all()
-    for consent in rows:
+    """The helper's active consent from this citizen covering the procedure and scope, or NotAllowed."""
+    for consent in active_consents(db, helper_id, subject_id=citizen_id, now=now):
         if procedure_code in consent.procedures and SCOPE_RANK[consent.scope] >= SCOPE_RANK[need]:
             return consent
     raise NotAllowed("procedures.consent_missing")
@@ -146,7 +162,7 @@ def resolve_actor(db: Session, user_id: int | None, dossier: ProcDossier, need: 
     return Actor(user_id, dossier.applicant_id, consent.id)
 
 
-def _events(db: Session, dossier_id: int) -> list[ProcDossierEvent]:
+def dossier_events(db: Session, dossier_id: int) -> list[ProcDossierEvent]:
     query = select(ProcDossierEvent).where(ProcDossierEvent.dossier_id == dossier_id)
     return list(db.exec(query.order_by(col(ProcDossierEvent.seq))).all())
 
@@ -180,7 +196,7 @@ def clock_events(events: list[ProcDossierEvent]) -> list[ClockEvent]:
 
 def sla_state(db: Session, dossier: ProcDossier) -> SlaState:
     proc = get_procedure(dossier.procedure_code)
-    return compute_sla(proc.processing_time, clock_events(_events(db, dossier.id)), holiday_calendar())
+    return compute_sla(proc.processing_time, clock_events(dossier_events(db, dossier.id)), work_calendar())
 
 
 def append_event(db: Session, dossier: ProcDossier, *, kind: str, action: str, actor_id: int | None,
@@ -198,10 +214,10 @@ def append_event(db: Session, dossier: ProcDossier, *, kind: str, action: str, a
 
 
 def refresh_projection(db: Session, dossier: ProcDossier) -> None:
-    events = _events(db, dossier.id)
+    events = dossier_events(db, dossier.id)
     dossier.status = derive_status(events)
     state = compute_sla(get_procedure(dossier.procedure_code).processing_time, clock_events(events),
-                        holiday_calendar())
+                        work_calendar())
     dossier.due_at, dossier.paused = state.due_at, state.paused
     dossier.updated_at = utcnow()
 
@@ -254,7 +270,7 @@ def start_draft(db: Session, user_id: int | None, procedure_code: str, *, profil
 
 
 def get_dossier(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     resolve_actor(db, user_id, dossier)
     return dossier
 
@@ -290,7 +306,7 @@ def agency_options(db: Session, kind: str) -> list[Agency]:
 def save_page(db: Session, user_id: int | None, dossier_id: int, page_id: str, raw: dict[str, Any],
               now: datetime | None = None) -> ProcDossier:
     """Validate one page and store it in the draft; on any error raise FormInvalid and change nothing."""
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     actor = resolve_actor(db, user_id, dossier, "draft")
     if dossier.status not in EDITABLE:
         raise DomainError("procedures.not_editable")
@@ -315,10 +331,11 @@ def check_answers(db: Session, user_id: int | None, dossier_id: int, now: dateti
                   ) -> list[forms.FieldError]:
     """All problems left before submit (for the "check your answers" page)."""
     dossier = get_dossier(db, user_id, dossier_id)
-    return _all_errors(db, dossier, now)
+    return form_errors(db, dossier, now)
 
 
-def _all_errors(db: Session, dossier: ProcDossier, now: datetime | None) -> list[forms.FieldError]:
+def form_errors(db: Session, dossier: ProcDossier, now: datetime | None) -> list[forms.FieldError]:
+    """Every problem left in a loaded dossier's answers and files (no permission check)."""
     proc = get_procedure(dossier.procedure_code)
     attached = {a.attachment_id for a in list_attachments(db, dossier.id)}
     errors = forms.validate_all(proc, dossier.answers, attached, today_local(now))
@@ -342,7 +359,7 @@ def _open_supplement(db: Session, dossier_id: int) -> ProcSupplement | None:
 def add_attachment(db: Session, user_id: int | None, dossier_id: int, attachment_id: str, filename: str,
                    content: bytes) -> ProcAttachment:
     """Check type by magic bytes and size, store outside the web root, record metadata."""
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     actor = resolve_actor(db, user_id, dossier, "draft")
     supplement = _open_supplement(db, dossier.id) if dossier.status == statuses.SUPPLEMENT else None
     if dossier.status not in EDITABLE and supplement is None:
@@ -367,7 +384,7 @@ def remove_attachment(db: Session, user_id: int | None, attachment_row_id: int) 
     row = db.get(ProcAttachment, attachment_row_id)
     if row is None:
         raise NotFound("procedures.attachment_unknown")
-    dossier = _load(db, row.dossier_id)
+    dossier = load_dossier(db, row.dossier_id)
     actor = resolve_actor(db, user_id, dossier, "draft")
     if dossier.status not in EDITABLE:
         raise DomainError("procedures.not_editable")
@@ -409,6 +426,23 @@ def quote_fee(proc: Procedure, answers: dict[str, Any], channel: str = "online")
     return FeeQuote(0 if exempt else rate["amount"], per, 1, exempt, text, source)
 
 
+# --- the citizen's signature ---------------------------------------------------------------------
+
+
+def fingerprint(db: Session, dossier: ProcDossier) -> str:
+    """Hash of the answers and attached files: a signature is only valid for what was shown."""
+    attached = sorted(a.sha256 for a in list_attachments(db, dossier.id) if a.attachment_id != SIGNED_DOSSIER)
+    body = json.dumps({"answers": dossier.answers, "files": attached}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def signature_current(db: Session, dossier: ProcDossier) -> bool:
+    """Signed, and nothing changed since (answers and files have the fingerprint that was signed)."""
+    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier.id, ProcAudit.action == "dossier_signed")
+    last = db.exec(query.order_by(col(ProcAudit.id).desc())).first()
+    return last is not None and last.detail.get("fingerprint") == fingerprint(db, dossier)
+
+
 # --- submission ----------------------------------------------------------------------------------
 
 
@@ -445,14 +479,18 @@ def _access_code_matches(dossier: ProcDossier | None, number: str, code: str) ->
 
 
 def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None) -> SubmitReceipt:
-    """Validate everything, route to the agency, quote the fee; fee due -> status 6 until paid, else 1."""
-    dossier = _load(db, dossier_id)
+    """Validate everything, require the citizen's signature of exactly these answers and files (a helper with
+    submit scope submits what the citizen signed), route to the agency, quote the fee; fee due -> status 6
+    until paid, else 1."""
+    dossier = load_dossier(db, dossier_id)
     actor = resolve_actor(db, user_id, dossier, "submit")
     if dossier.status != statuses.DRAFT:
         raise DomainError("procedures.transition_illegal", action="submit", status=dossier.status)
-    errors = _all_errors(db, dossier, now)
+    errors = form_errors(db, dossier, now)
     if errors:
         raise FormInvalid(errors)
+    if not signature_current(db, dossier):
+        raise DomainError("procedures.sign_first")
     proc = get_procedure(dossier.procedure_code)
     receiver = next(f for f in proc.all_fields() if f["type"] == "agency")
     agency = _find_agency(db, dossier.answers[receiver["id"]], proc.agency_kind)
@@ -473,7 +511,7 @@ def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | No
 
 def mark_fee_paid(db: Session, dossier_id: int, order_ref: str, now: datetime | None = None) -> ProcDossier:
     """Seam for the payments pillar: the fee order succeeded. Idempotent for the same order reference."""
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     if dossier.fee_order_ref == order_ref and dossier.fee_paid_at is not None:
         return dossier
     if dossier.status != statuses.FEE:
@@ -486,7 +524,7 @@ def mark_fee_paid(db: Session, dossier_id: int, order_ref: str, now: datetime | 
 
 def fee_due(db: Session, user_id: int | None, dossier_id: int) -> int:
     """Amount the payments pillar should charge; checks the caller may pay (owner or helper with pay scope)."""
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     resolve_actor(db, user_id, dossier, "submit_pay")
     if dossier.status != statuses.FEE:
         raise DomainError("procedures.fee_not_due")
@@ -494,7 +532,7 @@ def fee_due(db: Session, user_id: int | None, dossier_id: int) -> int:
 
 
 def withdraw(db: Session, user_id: int | None, dossier_id: int, reason: str = "") -> ProcDossier:
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     actor = resolve_actor(db, user_id, dossier, "submit")
     transition(db, dossier, "withdraw", actor_id=actor.user_id, actor_kind="applicant", reason=reason,
                consent_id=actor.consent_id)
@@ -511,7 +549,7 @@ def open_supplement(db: Session, user_id: int | None, dossier_id: int) -> ProcSu
 def answer_supplement(db: Session, user_id: int | None, dossier_id: int, changes: dict[str, Any] | None = None,
                       note: str = "", now: datetime | None = None) -> ProcDossier:
     """The citizen corrects answers and/or uploads the listed files in place, then sends it back."""
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     actor = resolve_actor(db, user_id, dossier, "submit")
     supplement = _open_supplement(db, dossier.id)
     if dossier.status != statuses.SUPPLEMENT or supplement is None:
@@ -520,7 +558,7 @@ def answer_supplement(db: Session, user_id: int | None, dossier_id: int, changes
     if changes:
         normalized = forms.normalize_fields(proc.all_fields(), changes)
         dossier.answers = {**dossier.answers, **normalized}
-    errors = _all_errors(db, dossier, now) + _missing_supplement_files(db, supplement)
+    errors = form_errors(db, dossier, now) + _missing_supplement_files(db, supplement)
     if errors:
         raise FormInvalid(errors)
     supplement.answered_at, supplement.answer_note = now or utcnow(), note.strip()[:2000]
@@ -539,7 +577,7 @@ def _missing_supplement_files(db: Session, supplement: ProcSupplement) -> list[f
 
 
 def rate_service(db: Session, user_id: int | None, dossier_id: int, stars: int, comment: str = "") -> ProcDossier:
-    dossier = _load(db, dossier_id)
+    dossier = load_dossier(db, dossier_id)
     if user_id != dossier.applicant_id:
         raise NotAllowed()
     if dossier.status not in (statuses.DONE, statuses.DELIVERED):
@@ -553,7 +591,7 @@ def rate_service(db: Session, user_id: int | None, dossier_id: int, stars: int, 
 
 def history(db: Session, user_id: int | None, dossier_id: int) -> list[ProcDossierEvent]:
     dossier = get_dossier(db, user_id, dossier_id)
-    return _events(db, dossier.id)
+    return dossier_events(db, dossier.id)
 
 
 def activity_log(db: Session, user_id: int | None, limit: int = 100) -> list[ProcAudit]:

@@ -1,76 +1,32 @@
-"""The deadline (SLA) engine: working days with Vietnamese holidays, the 15:00 cut-off and pauses.
+"""The deadline (SLA) rules of procedures on the shared working-day calendar (``core/workdays.py``): the
+15:00 cut-off, the 17:00 appointment, processing-time units and pauses.
 
-Pure functions over a holiday calendar and a list of clock events replayed from the dossier history,
+Pure functions over a working-day calendar and a list of clock events replayed from the dossier history,
 so the due date can always be recomputed from the append-only log.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from pathlib import Path
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from citizen_app.core.holidays import HOLIDAY_FILE, holidays
-from citizen_app.core.timeutil import VN_TZ, to_local
+from citizen_app.core.timeutil import to_local
+from citizen_app.core.workdays import WorkCalendar, at_local_time
 
 CUTOFF = time(15, 0)
 OFFICE_CLOSE = time(17, 0)
-_MAX_SCAN_DAYS = 3660
-
-
-@dataclass(frozen=True)
-class HolidayCalendar:
-    holidays: frozenset[date]
-    working_weekends: frozenset[date]
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.working_weekends:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-    def next_working_day(self, day: date) -> date:
-        """The first working day strictly after ``day``."""
-        for offset in range(1, _MAX_SCAN_DAYS):
-            candidate = day + timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        raise ValueError("no working day found")
-
-    def add_working_days(self, day: date, count: int) -> date:
-        for _ in range(count):
-            day = self.next_working_day(day)
-        return day
-
-    def working_days_between(self, start: date, end: date) -> int:
-        """Working days in the half-open interval (start, end]."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
-
-@lru_cache(maxsize=1)
-def holiday_calendar(path: Path = HOLIDAY_FILE) -> HolidayCalendar:
-    days = holidays(path)
-    return HolidayCalendar(days.days_off(), days.make_up_days())
 
 
 # --- counting ---------------------------------------------------------------------------------
 
 
-def start_day(received_utc: datetime, cal: HolidayCalendar, cutoff: bool) -> date:
+def start_day(received_utc: datetime, cal: WorkCalendar, cutoff: bool) -> date:
     """The day counting starts: the next working day if received on a day off or after 15:00 (when set)."""
-    local = to_local(received_utc)
-    day = local.date()
-    if not cal.is_working_day(day) or (cutoff and local.time() >= CUTOFF):
-        return cal.next_working_day(day)
-    return day
+    return cal.first_day(received_utc, start_on_working_day=True, cutoff=CUTOFF if cutoff else None)
 
 
-def due_day(first: date, value: int, unit: str, cal: HolidayCalendar) -> date:
+def due_day(first: date, value: int, unit: str, cal: WorkCalendar) -> date:
     if unit == "same_day":
         return first
     if unit == "working_days":
@@ -81,10 +37,10 @@ def due_day(first: date, value: int, unit: str, cal: HolidayCalendar) -> date:
 
 def end_of_office_day(day: date) -> datetime:
     """Aware UTC for 17:00 Vietnam time on ``day`` (the appointment time on the receipt)."""
-    return datetime.combine(day, OFFICE_CLOSE, tzinfo=VN_TZ).astimezone(UTC)
+    return at_local_time(day, OFFICE_CLOSE)
 
 
-def remaining_units(pause_utc: datetime, due_utc: datetime, unit: str, cal: HolidayCalendar) -> int:
+def remaining_units(pause_utc: datetime, due_utc: datetime, unit: str, cal: WorkCalendar) -> int:
     pause_day, due = to_local(pause_utc).date(), to_local(due_utc).date()
     if unit == "working_days":
         return cal.working_days_between(pause_day, due)
@@ -115,11 +71,11 @@ class SlaState:
         return self.running and self.due_at is not None and now > self.due_at
 
 
-def _due_from(at: datetime, value: int, unit: str, cutoff: bool, cal: HolidayCalendar) -> datetime:
+def _due_from(at: datetime, value: int, unit: str, cutoff: bool, cal: WorkCalendar) -> datetime:
     return end_of_office_day(due_day(start_day(at, cal, cutoff), value, unit, cal))
 
 
-def compute_sla(time_spec: dict[str, Any], events: list[ClockEvent], cal: HolidayCalendar) -> SlaState:
+def compute_sla(time_spec: dict[str, Any], events: list[ClockEvent], cal: WorkCalendar) -> SlaState:
     """Replay clock events. ``time_spec`` is the procedure's ``processing_time``."""
     value, unit = time_spec["value"], time_spec["unit"]
     cutoff, mode = bool(time_spec.get("cutoff_15h")), time_spec.get("pause_mode", "resume")

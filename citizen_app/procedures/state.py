@@ -224,27 +224,27 @@ class WizardState(FormErrorMixin, rx.State):
         self.answers = [Row(vi[1], en[1], vi[2], base + page_of[vi[0]] + "?from=check")
                         for vi, en in zip(vi_rows, en_rows, strict=True)]
         for row in service.list_attachments(db, dossier.id):
-            if row.attachment_id != flow.SIGNED_DOSSIER:
+            if row.attachment_id != service.SIGNED_DOSSIER:
                 self.answers.append(Row("Tệp đính kèm", "Attachment", row.filename, base + "attachments?from=check"))
         fee = service.quote_fee(proc, dossier.answers)
         self.fee_vi = "Miễn phí" if fee.amount == 0 else f"{format_vnd(fee.amount)} — {fee.text_vi}"
         self.fee_en = "Free" if fee.amount == 0 else f"{format_vnd(fee.amount)} (online fee)"
-        self.signed = flow.signature_current(db, dossier)
-        problems = service._all_errors(db, dossier, None)
+        self.signed = service.signature_current(db, dossier)
+        problems = service.form_errors(db, dossier, None)
         self.missing = [Row(*views.error_texts(proc, e)) for e in problems]
 
     def _show_errors(self, exc: DomainError) -> None:
         self._fail(exc)
         if isinstance(exc, service.FormInvalid):
             with session_scope() as db:
-                proc = get_procedure(service._load(db, self.dossier_id).procedure_code)
+                proc = get_procedure(service.load_dossier(db, self.dossier_id).procedure_code)
             texts = {e.path.split(".")[-1]: views.error_texts(proc, e) for e in exc.errors}
             self.errors = [{"vi": vi, "en": en} for vi, en in (views.error_texts(proc, e) for e in exc.errors)]
             self.fields = [_with_error(f, texts.get(f.id, ("", ""))) for f in self.fields]
 
     def _next(self) -> str:
         with session_scope() as db:
-            order = flow.steps(get_procedure(service._load(db, self.dossier_id).procedure_code))
+            order = flow.steps(get_procedure(service.load_dossier(db, self.dossier_id).procedure_code))
         index = order.index(self.step) if self.step in order else 0
         target = "check" if self._to_check else order[min(index + 1, len(order) - 1)]
         return f"/procedures/draft/{self.dossier_id}/{target}"
@@ -273,7 +273,7 @@ class WizardState(FormErrorMixin, rx.State):
 
     def _items(self) -> list[dict]:
         with session_scope() as db:
-            return list(service._load(db, self.dossier_id).answers.get(self.group_id) or [])
+            return list(service.load_dossier(db, self.dossier_id).answers.get(self.group_id) or [])
 
     @rx.event
     async def add_item(self, form_data: dict):
@@ -352,8 +352,8 @@ class WizardState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                receipt = flow.submit(db, user_id, self.dossier_id)
-                proc = get_procedure(service._load(db, self.dossier_id).procedure_code)
+                receipt = service.submit(db, user_id, self.dossier_id)
+                proc = get_procedure(service.load_dossier(db, self.dossier_id).procedure_code)
         except DomainError as exc:
             self._show_errors(exc)
             return None
@@ -452,7 +452,7 @@ class DossierState(FormErrorMixin, rx.State):
         self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.timeline(db, user_id, dossier.id)]
         self.fee = format_vnd(dossier.fee_amount) if dossier.fee_amount else ""
         self.fee_due = dossier.status == statuses.FEE
-        sup = service._open_supplement(db, dossier.id) if dossier.status == statuses.SUPPLEMENT else None
+        sup = service.open_supplement(db, user_id, dossier.id) if dossier.status == statuses.SUPPLEMENT else None
         labels = {a["id"]: a["label"] for a in proc.attachments}
         self.supplement = [Row(i["text"], i["text"], (labels.get(i.get("attachment_id") or "") or {}).get("vi", ""),
                                i.get("attachment_id") or "") for i in (sup.items if sup else [])]
@@ -522,7 +522,7 @@ class DossierState(FormErrorMixin, rx.State):
             self._fail(exc)
             if isinstance(exc, service.FormInvalid):
                 with session_scope() as db:
-                    proc = get_procedure(service._load(db, self.dossier_id).procedure_code)
+                    proc = get_procedure(service.load_dossier(db, self.dossier_id).procedure_code)
                 first = views.error_texts(proc, exc.errors[0])
                 self.error = {"vi": f"{self.error['vi']} {first[0]}", "en": f"{self.error['en']} {first[1]}"}
             return None

@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.procedures import api, service
-from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, world  # noqa: F401
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign, world  # noqa: F401
 
 
 @pytest.fixture()
@@ -31,6 +31,7 @@ def test_lookup_route(client, db, world):  # noqa: F811
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
     service.add_attachment(db, world.mai.id, dossier.id, "lawful_residence_proof", "a.pdf", PDF)
+    sign(db, world.mai.id, dossier.id, now=MORNING)
     receipt = service.submit(db, world.mai.id, dossier.id, now=MORNING)
     db.commit()
     ok = client.post("/api/procedures/lookup", json={"number": receipt.number, "access_code": receipt.access_code})

@@ -2,10 +2,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from citizen_app.core.workdays import work_calendar
 from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.geo import distance_m, in_polygons
 from citizen_app.feedback.text import MASK, fold, mask_personal, tokens
-from citizen_app.feedback.workdays import add_working_days, deadline_after, is_working_day
+from citizen_app.feedback.workdays import deadline_after
 
 
 def test_fold_removes_vietnamese_diacritics():
@@ -42,11 +43,12 @@ def test_distance():
 
 
 def test_working_days_skip_weekends_and_holidays():
-    assert not is_working_day(date(2026, 2, 17))  # Tết
-    assert not is_working_day(date(2025, 9, 2))
-    assert is_working_day(date(2025, 4, 26))  # make-up Saturday
-    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)  # Fri before Tết -> Mon after
-    assert add_working_days(date(2025, 11, 28), 2) == date(2025, 12, 2)  # Fri + 2 -> Tue
+    cal = work_calendar()  # the board's deadlines count on the shared calendar
+    assert not cal.is_working_day(date(2026, 2, 17))  # Tết
+    assert not cal.is_working_day(date(2025, 9, 2))
+    assert cal.is_working_day(date(2025, 4, 26))  # make-up Saturday
+    assert cal.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)  # Fri before Tết -> Mon after
+    assert cal.add_working_days(date(2025, 11, 28), 2) == date(2025, 12, 2)  # Fri + 2 -> Tue
 
 
 def test_deadline_is_end_of_local_day_in_utc():
@@ -55,5 +57,5 @@ def test_deadline_is_end_of_local_day_in_utc():
 
 
 def test_holiday_file_covers_2025_to_2027():
-    years = {d.year for d in load_catalog().holidays}
+    years = {d.year for d in work_calendar().days_off}
     assert years == {2025, 2026, 2027}

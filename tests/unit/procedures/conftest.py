@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -14,6 +15,27 @@ PDF = b"%PDF-1.4\n" + b"0" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
 # Tuesday 2 Dec 2025, 09:00 in Vietnam (02:00 UTC)
 MORNING = datetime(2025, 12, 2, 2, 0, tzinfo=UTC)
+SIGN_PASSWORD = "Ky-so-2026-xanh"
+
+
+def sign(db, citizen_id: int, dossier_id: int, now: datetime | None = None, password: str | None = None) -> None:
+    """The citizen signs the dossier as it stands, through the real signing flow: ``service.submit`` takes
+    nothing else. Without their ``password`` they are given one; a verified profile is added when missing."""
+    from citizen_app.identity.profile import get_profile
+    from citizen_app.identity.service import HASHER
+    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.procedures import flow
+
+    citizen = db.get(UserAccount, citizen_id)
+    if password is None:
+        password = SIGN_PASSWORD
+        citizen.password_hash = HASHER.hash(password)
+    if get_profile(db, citizen_id) is None:
+        db.add(IdentityProfile(user_id=citizen_id, full_name=citizen.full_name, level=2))
+        db.flush()
+    view = flow.prepare_signature(db, citizen_id, dossier_id, now=now)
+    with ThreadPoolExecutor(1) as pool:  # pyHanko calls asyncio.run, refused inside an async test's loop
+        pool.submit(flow.approve_signature, db, citizen_id, dossier_id, view.id, password).result()
 
 
 def _user(db, name: str, *roles: str, agency: Agency | None = None, phone: str | None = None) -> UserAccount:

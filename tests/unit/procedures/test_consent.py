@@ -9,7 +9,7 @@ import pytest
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import utcnow
 from citizen_app.procedures import consent, service, statuses
-from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
 def _fill(db, helper_id: int, citizen_id: int) -> int:
@@ -44,6 +44,7 @@ def test_draft_scope_cannot_submit_or_pay(db, world, hooks):
 def test_submit_pay_scope_and_revoke(db, world):
     grant = consent.grant_consent(db, world.mai.id, world.volunteer.id, ["tam_tru_danh_sach"], "submit_pay")
     dossier_id = _fill(db, world.volunteer.id, world.mai.id)
+    sign(db, world.mai.id, dossier_id, now=MORNING)  # the citizen signs what the volunteer prepared
     receipt = service.submit(db, world.volunteer.id, dossier_id, now=MORNING)
     assert receipt.status == statuses.FEE
     assert service.fee_due(db, world.volunteer.id, dossier_id) == 10_000

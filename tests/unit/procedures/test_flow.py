@@ -67,7 +67,7 @@ def _draft(db, world) -> int:  # noqa: ANN001
 def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
     dossier_id = _draft(db, signer)
     with pytest.raises(DomainError, match="procedures.sign_first"):
-        flow.submit(db, signer.mai.id, dossier_id)
+        service.submit(db, signer.mai.id, dossier_id)
     with pytest.raises(NotAllowed):
         flow.prepare_signature(db, signer.volunteer.id, dossier_id)  # nobody signs for the citizen
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
@@ -78,22 +78,22 @@ def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
     flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
     db.commit()
     dossier = db.get(service.ProcDossier, dossier_id)
-    assert flow.signature_current(db, dossier)
+    assert service.signature_current(db, dossier)
     signed = flow.signed_dossier_pdf(db, signer.mai.id, dossier_id)
     assert all(c.intact and c.valid and c.trusted for c in validate_signed_pdf(signed))
 
     service.save_page(db, signer.mai.id, dossier_id, "place", {"residence_address": "14 Nguyễn Đình Chiểu",
                                                                "stay_from": "01/12/2025"})
-    assert not flow.signature_current(db, dossier)  # changed after signing: sign again
+    assert not service.signature_current(db, dossier)  # changed after signing: sign again
     with pytest.raises(DomainError, match="procedures.sign_first"):
-        flow.submit(db, signer.mai.id, dossier_id)
+        service.submit(db, signer.mai.id, dossier_id)
 
 
 def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     dossier_id = _draft(db, signer)
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
     flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
-    receipt = flow.submit(db, signer.mai.id, dossier_id)
+    receipt = service.submit(db, signer.mai.id, dossier_id)
     assert receipt.status == statuses.FEE and receipt.fee.amount == 10_000
     with pytest.raises(DomainError, match="procedures.fee_amount_invalid"):
         flow.on_fee_paid(db, SimpleNamespace(product_ref=str(dossier_id), amount_vnd=1, code="CDSX"))
@@ -118,7 +118,7 @@ def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox)
     dossier_id = _draft(db, signer)
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
     flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
-    flow.submit(db, signer.mai.id, dossier_id)
+    service.submit(db, signer.mai.id, dossier_id)
     flow.start_fee_payment(db, signer.mai.id, dossier_id)
     db.commit()
     order = db.exec(select(PayOrder).where(PayOrder.product_ref == str(dossier_id))).one()

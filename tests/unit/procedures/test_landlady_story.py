@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from citizen_app.procedures import backoffice, service, statuses
 from citizen_app.procedures.models import ProcAudit
-from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
 def _fill(db, world) -> int:
@@ -19,6 +19,7 @@ def _fill(db, world) -> int:
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
     service.add_attachment(db, world.mai.id, dossier.id, "lawful_residence_proof", "so-hong.pdf", PDF)
+    sign(db, world.mai.id, dossier.id, now=MORNING)
     db.commit()
     return dossier.id
 

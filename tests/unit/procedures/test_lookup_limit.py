@@ -8,7 +8,7 @@ import pytest
 
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.procedures import service
-from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
 def _submitted(db, world):  # noqa: ANN001, ANN202
@@ -16,6 +16,7 @@ def _submitted(db, world):  # noqa: ANN001, ANN202
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
     service.add_attachment(db, world.mai.id, dossier.id, "lawful_residence_proof", "a.pdf", PDF)
+    sign(db, world.mai.id, dossier.id, now=MORNING)
     return service.submit(db, world.mai.id, dossier.id, now=MORNING)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.procedures import backoffice, service, statuses
-from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
+from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
 def _submitted(db, world, user) -> int:
@@ -14,6 +14,7 @@ def _submitted(db, world, user) -> int:
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, user.id, dossier.id, page_id, answers, now=MORNING)
     service.add_attachment(db, user.id, dossier.id, "lawful_residence_proof", "a.pdf", PDF)
+    sign(db, user.id, dossier.id, now=MORNING)
     service.submit(db, user.id, dossier.id, now=MORNING)
     service.mark_fee_paid(db, dossier.id, f"PAY-{dossier.id}", now=MORNING)
     return dossier.id
@@ -78,6 +79,7 @@ def test_public_lookup_reveals_nothing_personal_and_rejects_wrong_code(db, world
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
     service.add_attachment(db, world.mai.id, dossier.id, "lawful_residence_proof", "a.pdf", PDF)
+    sign(db, world.mai.id, dossier.id, now=MORNING)
     receipt = service.submit(db, world.mai.id, dossier.id, now=MORNING)
     found = service.public_lookup(db, receipt.number.lower(), receipt.access_code.lower())
     assert found.status == statuses.FEE and found.procedure_vi == "Đăng ký tạm trú theo danh sách"

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from citizen_app.core.timeutil import to_local
-from citizen_app.procedures.sla import ClockEvent, compute_sla, holiday_calendar, start_day
+from citizen_app.core.workdays import work_calendar
+from citizen_app.procedures.sla import ClockEvent, compute_sla, start_day
 
-CAL = holiday_calendar()
+CAL = work_calendar()
 
 
 def vn(y, m, d, hh=9, mm=0) -> datetime:

@@ -15,7 +15,7 @@ from citizen_app.procedures import service, statuses
 from citizen_app.procedures.models import ProcDossier, ProcSupplement
 from citizen_app.procedures.office_state import OfficeDossierState, QueueState
 from citizen_app.procedures.state import DossierState, WizardState
-from tests.unit.procedures.conftest import MAI_PAGES, PDF
+from tests.unit.procedures.conftest import MAI_PAGES, PDF, sign
 
 PASSWORD = "Phuong2026xanh"
 
@@ -59,6 +59,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
             service.save_page(db, ids["mai"], dossier.id, page_id, fixed)
         service.add_attachment(db, ids["mai"], dossier.id, "lawful_residence_proof", "so-hong.pdf", PDF)
         ids["draft"] = service.start_draft(db, ids["mai"], "tam_tru_danh_sach").id
+        sign(db, ids["mai"], dossier.id, password=PASSWORD)
         service.submit(db, ids["mai"], dossier.id)
         service.mark_fee_paid(db, dossier.id, "PAY-TEST")
         ids["dossier"] = dossier.id

@@ -51,7 +51,7 @@ def test_every_illegal_transition_is_refused(db, world):
                 service.transition(db, dossier, action, actor_id=world.officer.id, actor_kind=kind, reason="x")
             assert info.value.code == "procedures.transition_illegal", (source, action, kind)
         assert dossier.status == source
-        assert service._events(db, dossier.id) == []
+        assert service.dossier_events(db, dossier.id) == []
 
 
 @pytest.mark.parametrize(("source", "action"), LEGAL)

@@ -30,7 +30,7 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:  # noqa: ANN001
     dossier_id = _draft(db, world)
     view = flow.prepare_signature(db, world.mai.id, dossier_id)
     flow.approve_signature(db, world.mai.id, dossier_id, view.id, PASSWORD)
-    flow.submit(db, world.mai.id, dossier_id)
+    service.submit(db, world.mai.id, dossier_id)
     flow.on_fee_paid(db, SimpleNamespace(product_ref=str(dossier_id), amount_vnd=10_000, code="CDSPAID"))
     backoffice.accept(db, world.lan.id, dossier_id)
     backoffice.start_processing(db, world.lan.id, dossier_id)
