@@ -74,6 +74,10 @@ class Outcome:
     kind: str
     needs_after_photo: bool
     needs_confirmation: bool
+    categories: tuple[str, ...] = ()  # empty: any category
+
+    def allowed_for(self, category_code: str) -> bool:
+        return not self.categories or category_code in self.categories
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ def _states(raw: dict[str, Any]) -> tuple[dict[str, Stage], dict[str, Outcome], 
             if nxt not in stages:
                 raise CatalogError(f"stage {stage.code}: unknown next stage {nxt}")
     outcomes = {o["code"]: Outcome(o["code"], o["label_vi"], o["label_en"], o["kind"],
-                                   bool(o["needs_after_photo"]), bool(o["needs_confirmation"]))
+                                   bool(o["needs_after_photo"]), bool(o["needs_confirmation"]),
+                                   tuple(o.get("categories", ())))
                 for o in raw["outcomes"]}
     if raw["initial"] not in stages:
         raise CatalogError("states: unknown initial stage")
