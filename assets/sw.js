@@ -20,7 +20,7 @@
  */
 "use strict";
 
-const VERSION = "2026-11-27.2"; // bump on every release that changes the shell
+const VERSION = "2026-12-06.1"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -37,6 +37,9 @@ const PRECACHE_OPTIONAL = [
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
   "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
   "/wallet/vendor/qrcode-generator.js",
+  // Offline link checker (static page): the lists shipped with the app until the page fetches current ones.
+  "/safety-offline/", "/safety-offline/linkcheck.js", "/safety-offline/page.js", "/safety-offline/messages.js",
+  "/safety-offline/data.json",
 ];
 const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
 const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];
