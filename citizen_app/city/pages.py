@@ -457,7 +457,8 @@ def safety_page() -> rx.Component:
         error_summary(s.error),
         notice_box(s.notice, "safety-notice"),
         _verdict(),
-        rx.el.p(rx.el.a(t("city.safety.offline_link"), href="/safety-offline/", id="offline-checker-link"),
+        rx.el.p(rx.el.a(rx.icon("wifi-off", size=18, aria_hidden="true"), " ", t("city.safety.offline_link"),
+                        href="/safety-offline/", id="offline-checker-link", reload_document=True),
                 class_name="cds-hint"),
         rx.el.section(
             _h2("city.safety.lists_title"),
