@@ -179,6 +179,8 @@ def load_catalog() -> Catalog:
     agencies = tuple(_load(agencies_path).get("agencies", [])) if agencies_path.exists() else ()
     categories = {c["code"]: _category(c) for c in cats["categories"]}
     stages, outcomes, initial = _states(states)
+    if any(set(o.categories) - set(categories) for o in outcomes.values()):
+        raise CatalogError("states: an outcome names an unknown category")
     templates = {t["code"]: {"vi": t["vi"], "en": t["en"]}
                  for t in _load(DATA / "feedback" / "reply_templates.json")["templates"]}
     polygons = tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in area["polygons"])
