@@ -401,7 +401,7 @@ def _list_source(item: rx.Var) -> rx.Component:
         rx.el.strong(pick(item["name_vi"], item["name_en"])),
         rx.el.p(pick(item["publisher_vi"], item["publisher_en"]), rx.cond(item["date_vi"] != "", rx.fragment(
             " · ", pick(item["date_vi"], item["date_en"]))), class_name="cds-hint"),
-        rx.cond(item["sample"] != "", badge(t("city.safety.list_sample"), "amber")),
+        rx.cond(item["sample"] != "", badge(t("city.safety.list_sample"), "gray")),
         class_name="cds-list-row", data_list=item["code"],
     )
 

@@ -72,3 +72,15 @@ def test_offline_checker_works_without_network(browser, prod_app) -> None:  # no
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     finally:
         context.close()
+
+
+def test_safety_page_with_a_verdict_is_accessible_at_320px(page) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 320, "height": 800})
+    goto(page, "/safety")
+    page.locator("#f-link").fill("https://vietcombank-hotro.com")
+    page.locator("#check-submit").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "danger")
+    expect(page.locator("#advice")).to_contain_text("1900 545413")
+    expect(page.locator("#lists")).to_contain_text("Bộ Công Thương")
+    assert _violations(page) == []
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
