@@ -37,6 +37,9 @@ const PRECACHE_OPTIONAL = [
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
   "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
   "/wallet/vendor/qrcode-generator.js",
+  // Offline link checker (static page): the lists shipped with the app until the page fetches current ones.
+  "/safety-offline/", "/safety-offline/linkcheck.js", "/safety-offline/page.js", "/safety-offline/messages.js",
+  "/safety-offline/data.json",
 ];
 const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
 const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];

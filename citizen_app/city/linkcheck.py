@@ -1,53 +1,58 @@
-"""Safe-shopping link checker: normalise a pasted shop link or phone number and answer from data.
+"""Safe-shopping link checker: normalise a pasted link or phone number and answer from the lists.
 
-Nothing here touches the network: short links are flagged, never followed. The answer is one of
-``verified`` ("đã xác minh"), ``reported`` ("bị báo cáo lừa đảo") or ``unknown`` ("chưa rõ — cẩn thận"),
-with the reasons as message keys (``city.reason.<code>``) and parameters.
+Nothing here touches the network or the database: the caller passes the lists as ``Rules`` (built by
+``build_rules`` from the snapshot that ``citizen_app.city.trustlists`` assembles; the offline checker
+``assets/safety-offline/linkcheck.js`` is this module's twin, fed the same snapshot, and a unit test runs
+both on the same vectors). Short links are flagged, never followed.
+
+The verdict is one of ``verified`` (in a trusted list, or a ``.gov.vn`` name), ``reported`` (in a
+blacklist), ``danger`` (signs of a fake: look-alike, disguised address) or ``unknown``; the reasons and
+the advice (what to do next) are message keys ``city.reason.<code>`` / ``city.advice.<code>`` with
+parameters.
 
 Normalisation follows the WHATWG URL rules where they matter for tricks: backslashes count as slashes,
 ``user@host`` hides the real host, trailing dots and default ports are dropped, numeric hosts in any
-IPv4 notation are addresses. Host names go through UTS #46 / IDNA 2008 both ways (Unicode <-> punycode);
-look-alikes are found with a small UTS #39-style skeleton (Cyrillic/Greek letters that look Latin,
-``rn``→``m``, ``0``→``o``…) and a mixed-script test per label.
+IPv4 notation are addresses. Host names go through UTS #46 / IDNA 2008 both ways (Unicode <-> punycode).
+Look-alikes are found on a skeleton (accents stripped, confusable letters and digits from the rules'
+table: Cyrillic 'о', '0' for 'o', '1' for 'l', 'rn' for 'm'…), then on doubled letters and one-letter
+edits; the same edit distance finds phone numbers that imitate a bank's hotline.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import idna
 
 from citizen_app.city.text import fold
-from citizen_app.core.config import ROOT
 from citizen_app.core.errors import DomainError
 
-DATA = ROOT / "data" / "city"
 MAX_INPUT = 2000
-VERDICTS = ("verified", "reported", "unknown")
+VERDICTS = ("verified", "reported", "danger", "unknown")
+GOVERNMENT = "government"  # pseudo list of the government portals and the .gov.vn rule
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _PHONE_SHAPE = re.compile(r"^[+\d\s().\-]{6,24}$")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|\d+)$")
-# UTS #39 confusables that matter for shop names (subset): Cyrillic, Greek and Latin look-alikes.
-_CONFUSABLES = str.maketrans({
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
-    "ԁ": "d", "һ": "h", "ӏ": "l", "к": "k", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ȷ": "j",
-    "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "υ": "u", "χ": "x", "τ": "t", "ε": "e",
-    "0": "o", "1": "l", "|": "l",
-})
-_SEQUENCES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_SCRIPTS = (  # enough to tell a Latin name from one with Cyrillic or Greek letters in it
+    ("LATIN", re.compile(r"[a-zA-Z\u00c0-\u024f\u0250-\u02af\u1e00-\u1eff]")),
+    ("CYRILLIC", re.compile(r"[\u0400-\u052f]")),
+    ("GREEK", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
+)
+_MIN_BRAND = 4  # shorter brands (acb, mb) are protected only against exact look-alikes of the whole name
+_MIN_EDIT = 5  # one-letter edits count only for names this long ('memo' is not a fake 'momo')
+_MIN_INSIDE = 6  # a brand this long counts even inside a longer word ('vietcombankvn')
+_GUARDED = ("bank", "wallet", "gov")
 
 
 @dataclass(frozen=True)
 class Reason:
-    code: str  # message key suffix: city.reason.<code>
-    level: str  # "danger", "warn", "info" or "ok"
+    code: str  # message key suffix: city.reason.<code> (or city.advice.<code> for advice)
+    level: str  # "danger", "warn", "info", "ok" (or "advice")
     params: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,6 +65,32 @@ class CheckResult:
     site: str  # registrable domain (Unicode) or the phone number
     merchant: str = ""
     reasons: tuple[Reason, ...] = ()
+    advice: tuple[Reason, ...] = ()
+    lists: tuple[str, ...] = ()  # codes of the lists that decided the verdict
+
+
+@dataclass(frozen=True)
+class Site:
+    """A trusted domain or phone number."""
+
+    name: str
+    brand: str  # skeleton of the protected name ("" = not protected against look-alikes)
+    lists: tuple[str, ...]
+    category: str  # shop, bank, wallet, news, platform, gov…
+    hotlines: tuple[str, ...] = ()
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A blacklisted domain or phone number."""
+
+    list: str
+    note_vi: str = ""
+    note_en: str = ""
+    since: str = ""
+    report: str = ""  # feedback report number when a resident's report was confirmed
+    sample: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,18 +99,20 @@ class Rules:
     shorteners: frozenset[str]
     risky_tlds: frozenset[str]
     lure_words: tuple[str, ...]
-    merchants: dict[str, str]  # ascii registrable domain -> merchant name
-    brands: dict[str, str]  # brand keyword -> the merchant's first ascii domain
-    merchant_phones: dict[str, str]
-    reported_domains: dict[str, dict[str, str]]
-    reported_phones: dict[str, dict[str, str]]
+    confusables: dict[str, str]
+    sequences: tuple[tuple[str, str], ...]
+    gov_suffixes: tuple[str, ...]
+    sites: dict[str, Site]  # ascii domain -> entry
+    brands: dict[str, str]  # brand skeleton -> its first ascii domain
+    skeletons: dict[str, str]  # skeleton of a whole trusted domain -> that domain
+    phones: dict[str, Site]  # national number -> entry
+    blocked: dict[str, Block]
+    blocked_phones: dict[str, Block]
+    lists: dict[str, dict[str, Any]]  # list code -> names, dates, sample flag
+    version: str = ""
 
 
-# --- data -----------------------------------------------------------------------------------------
-
-
-def _load(name: str) -> dict[str, Any]:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
+# --- host names -----------------------------------------------------------------------------------
 
 
 def to_ascii(host: str) -> str:
@@ -97,34 +130,107 @@ def to_unicode(ascii_host: str) -> str:
         return ascii_host
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    """Load and validate the three data files once (a bad entry fails at start-up, not at request time)."""
-    raw = _load("linkcheck_rules.json")
-    merchants_raw, scams_raw = _load("verified_merchants.json"), _load("reported_scams.json")
-    merchants: dict[str, str] = {}
+def skeleton(text: str, data: Rules) -> str:
+    """Look-alike form: strip accents, map confusable letters, digits and sequences ('sh0pее' -> 'shopee')."""
+    base = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
+    base = "".join(data.confusables.get(ch, ch) for ch in base)
+    for seq, repl in data.sequences:
+        base = base.replace(seq, repl)
+    return base
+
+
+def squeeze(text: str) -> str:
+    """Doubled letters count once: 'shoppee' and 'shopee' -> 'shope'."""
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance: one missing, extra, changed or swapped letter is 1."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def imitates(candidate: str, protected: str) -> bool:
+    """Two skeletons that differ only by doubled letters or (for long names) by one edit."""
+    if candidate == protected:
+        return True
+    if squeeze(candidate) == squeeze(protected):
+        return True
+    return len(protected) >= _MIN_EDIT and abs(len(candidate) - len(protected)) <= 1 \
+        and distance(candidate, protected) == 1
+
+
+def registrable(ascii_host: str, suffixes: frozenset[str]) -> str:
+    """The site's own domain: one label more than the longest known public suffix."""
+    labels = ascii_host.split(".")
+    for size in range(len(labels) - 1, 0, -1):
+        if ".".join(labels[-size:]) in suffixes:
+            return ".".join(labels[-size - 1:])
+    return ".".join(labels[-2:])
+
+
+def scripts_of(label: str) -> set[str]:
+    found = set()
+    for ch in label:
+        if ch.isalpha():
+            found.add(next((name for name, pattern in _SCRIPTS if pattern.match(ch)), "OTHER"))
+    return found
+
+
+# --- the lists --------------------------------------------------------------------------------------
+
+
+def _site(raw: dict[str, Any], base: Rules) -> Site:
+    brand = raw.get("brand") or ""
+    return Site(raw.get("name", ""), skeleton(brand, base) if brand else "", tuple(raw.get("lists", ())),
+                raw.get("category", ""), tuple(raw.get("hotlines", ())), bool(raw.get("sample")))
+
+
+def _block(raw: dict[str, Any]) -> Block:
+    return Block(raw["list"], raw.get("note_vi", ""), raw.get("note_en", ""), raw.get("since", ""),
+                 str(raw.get("report", "") or ""), bool(raw.get("sample")))
+
+
+def build_rules(snapshot: dict[str, Any]) -> Rules:
+    """Rules from the snapshot dict (the same JSON the offline checker gets). Entries are already normalised:
+    ascii hosts and national phone numbers. The government portals come from the rules themselves."""
+    raw = snapshot["rules"]
+    gov = raw.get("government", {})
+    base = Rules(frozenset(raw["public_suffixes"]), frozenset(raw["shorteners"]), frozenset(raw["risky_tlds"]),
+                 tuple(raw["lure_words"]), dict(raw.get("confusables", {})),
+                 tuple((a, b) for a, b in raw.get("sequences", ())), tuple(gov.get("suffixes", ())),
+                 {}, {}, {}, {}, {}, {}, dict(snapshot.get("lists", {})), str(snapshot.get("version", "")))
+    sites = {domain: _site(entry, base) for domain, entry in snapshot["sites"].items()}
+    for portal in gov.get("portals", ()):
+        domain = to_ascii(portal["domain"])
+        sites.setdefault(domain, Site(portal["name"], skeleton(domain.split(".")[0], base), (GOVERNMENT,), "gov"))
     brands: dict[str, str] = {}
-    phones: dict[str, str] = {}
-    for item in merchants_raw["merchants"]:
-        domains = [to_ascii(d) for d in item["domains"]]
-        merchants.update({d: item["name"] for d in domains})
-        brands[fold(item["brand"])] = domains[0]
-        phones.update({_national(p): item["name"] for p in item.get("phones", [])})
-    reported = {to_ascii(d["domain"]): d for d in scams_raw["domains"]}
-    reported_phones = {_national(p["phone"]): p for p in scams_raw["phones"]}
-    return Rules(frozenset(raw["public_suffixes"]), frozenset(to_ascii(s) for s in raw["shorteners"]),
-                 frozenset(raw["risky_tlds"]), tuple(raw["lure_words"]), merchants, brands, phones, reported,
-                 reported_phones)
+    skeletons: dict[str, str] = {}
+    for domain in sorted(sites):
+        if sites[domain].brand:
+            brands.setdefault(sites[domain].brand, domain)
+        skeletons.setdefault(skeleton(to_unicode(domain), base), domain)
+    return Rules(base.suffixes, base.shorteners, base.risky_tlds, base.lure_words, base.confusables, base.sequences,
+                 base.gov_suffixes, sites, brands, skeletons,
+                 {number: _site(entry, base) for number, entry in snapshot["phones"].items()},
+                 {d: _block(e) for d, e in snapshot["blocked"].items()},
+                 {p: _block(e) for p, e in snapshot["blocked_phones"].items()}, base.lists, base.version)
+
+
+def _list_params(data: Rules, code: str) -> dict[str, str]:
+    info = data.lists.get(code, {})
+    return {"list_vi": str(info.get("name_vi", code)), "list_en": str(info.get("name_en", code))}
 
 
 # --- phone numbers --------------------------------------------------------------------------------
-
-
-def _national(raw: str) -> str:
-    value = parse_phone(raw)
-    if value is None:
-        raise ValueError(f"not a phone number in city data: {raw!r}")
-    return value
 
 
 def parse_phone(raw: str) -> str | None:
@@ -150,33 +256,61 @@ def parse_phone(raw: str) -> str | None:
     return None
 
 
-def _phone_display(national: str) -> str:
+def phone_display(national: str) -> str:
+    if re.fullmatch(r"1[89]00\d+", national):
+        return f"{national[:4]} {national[4:]}"
     if national.startswith("0") and len(national) == 10:
         return f"{national[:4]} {national[4:7]} {national[7:]}"
     return national
 
 
-def check_phone(national: str) -> CheckResult:
-    data = rules()
+def _hotline_params(site: Site | None, number: str = "") -> dict[str, str]:
+    """The official hotline to call instead: the imitated number, or the imitated site's first hotline."""
+    number = number or (site.hotlines[0] if site is not None and site.hotlines else "")
+    return {"merchant": site.name, "hotline": phone_display(number)} if site is not None and number else {}
+
+
+def _blocked_reason(entry: Block, data: Rules, code: str) -> Reason:
+    if entry.report:
+        return Reason("confirmed_report", "danger", {"report": entry.report, "since": entry.since})
+    return Reason(code, "danger", {"since": entry.since, "note_vi": entry.note_vi, "note_en": entry.note_en,
+                                   **_list_params(data, entry.list)})
+
+
+def _imitated_phone(national: str, data: Rules) -> str | None:
+    if national.startswith("+") or len(national) < 8:
+        return None
+    return next((number for number in sorted(data.phones)
+                 if abs(len(number) - len(national)) <= 1 and distance(national, number) == 1), None)
+
+
+def check_phone(national: str, data: Rules) -> CheckResult:
     intl = national if national.startswith("+") else "+84" + national[1:] if national.startswith("0") else national
     reasons: list[Reason] = []
-    verdict, merchant = "unknown", ""
-    if national in data.reported_phones:
-        entry = data.reported_phones[national]
-        verdict = "reported"
-        reasons.append(Reason("reported_phone", "danger", {"since": entry.get("since", ""),
-                                                           "note_vi": entry["note_vi"], "note_en": entry["note_en"]}))
-    elif national in data.merchant_phones:
-        verdict, merchant = "verified", data.merchant_phones[national]
-        reasons.append(Reason("verified_phone", "ok", {"merchant": merchant}))
+    verdict, merchant, hotline, lists = "unknown", "", {}, ()
+    if national in data.blocked_phones:
+        entry = data.blocked_phones[national]
+        verdict, lists = "reported", (entry.list,)
+        reasons.append(_blocked_reason(entry, data, "reported_phone"))
+        reasons += [Reason("sample_entry", "info")] if entry.sample else []
+    elif national in data.phones:
+        site = data.phones[national]
+        verdict, merchant, lists = "verified", site.name, site.lists
+        reasons.append(Reason("verified_phone", "ok", {"merchant": merchant, **_list_params(data, site.lists[0])}))
+        reasons += [Reason("sample_entry", "info")] if site.sample else []
+    elif (real := _imitated_phone(national, data)) is not None:
+        verdict, hotline = "danger", _hotline_params(data.phones[real], real)
+        reasons.append(Reason("phone_lookalike", "danger",
+                              {"merchant": hotline["merchant"], "real": hotline["hotline"]}))
     if national.startswith("+"):
         reasons.append(Reason("foreign_phone", "warn"))
-    if national.startswith("1900"):
+    if national.startswith("1900") and verdict != "verified":
         reasons.append(Reason("premium_phone", "warn"))
     if verdict == "unknown":
         reasons.append(Reason("phone_not_in_lists", "info"))
     reasons.append(Reason("never_share_otp", "info"))
-    return CheckResult("phone", verdict, _phone_display(national), intl, national, merchant, tuple(reasons))
+    return CheckResult("phone", verdict, phone_display(national), intl, national, merchant, tuple(reasons),
+                       _advice("phone", verdict, hotline), lists)
 
 
 # --- URLs -----------------------------------------------------------------------------------------
@@ -201,7 +335,10 @@ def _split_url(text: str) -> _Parsed:
         text = scheme + "://" + text.split(":", 1)[1].lstrip("/")
     if "://" not in text:
         text = "//" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # unbalanced IPv6 brackets, a full-width '／' or '＠' in the host…
+        raise DomainError("city.link.invalid_host") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("", "http", "https"):
         raise DomainError("city.link.bad_scheme", scheme=scheme[:20])
@@ -254,46 +391,6 @@ def ip_host(host: str) -> str | None:
     return str(ipaddress.IPv4Address(value))
 
 
-def registrable(ascii_host: str, suffixes: frozenset[str]) -> str:
-    """The shop's own domain: one label more than the longest known public suffix."""
-    labels = ascii_host.split(".")
-    for size in range(len(labels) - 1, 0, -1):
-        if ".".join(labels[-size:]) in suffixes:
-            return ".".join(labels[-size - 1:])
-    return ".".join(labels[-2:])
-
-
-def scripts_of(label: str) -> set[str]:
-    found = set()
-    for ch in label:
-        if ch.isalpha():
-            found.add(unicodedata.name(ch, "UNKNOWN").split(" ")[0])
-    return found
-
-
-def skeleton(text: str) -> str:
-    """Look-alike form: strip accents, map confusable letters and sequences ('shopее' -> 'shopee')."""
-    base = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
-    base = base.replace("đ", "d").translate(_CONFUSABLES)
-    for seq, repl in _SEQUENCES:
-        base = base.replace(seq, repl)
-    return base
-
-
-def _distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, for typo-squatting."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 def _clean_host(raw_host: str) -> tuple[str, list[Reason]]:
     reasons: list[Reason] = []
     host = raw_host
@@ -312,8 +409,77 @@ def _clean_host(raw_host: str) -> tuple[str, list[Reason]]:
     return host, reasons
 
 
-def _name_reasons(ascii_host: str, unicode_host: str, site: str, data: Rules) -> tuple[list[Reason], bool]:
-    """Reasons about the host name itself; the flag says whether it may still count as verified."""
+def gov_suffix(ascii_host: str, data: Rules) -> str:
+    """The government suffix the host sits under ('gov.vn'), or ''."""
+    return next((s for s in data.gov_suffixes if ascii_host.endswith("." + s)), "")
+
+
+def _embedded_gov(labels: list[str], data: Rules) -> str:
+    """'dichvucong.gov.vn' when a host that is not under gov.vn carries that name inside it."""
+    for suffix in data.gov_suffixes:
+        parts = suffix.split(".")
+        for i in range(len(labels) - len(parts)):
+            if labels[i:i + len(parts)] == parts:
+                return ".".join(labels[:i + len(parts)])
+    joined = "-".join(labels)
+    for suffix in data.gov_suffixes:
+        if re.search(r"(^|[-.])" + re.escape(suffix.replace(".", "")) + r"($|[-.])", joined) \
+                or re.search(r"(^|-)" + re.escape(suffix.replace(".", "-")) + r"($|-)", joined):
+            return suffix
+    return ""
+
+
+def _trick_reasons(ascii_host: str, site: str, data: Rules) -> tuple[list[Reason], str]:
+    """The host starts with a trusted domain ('tiki.vn.khuyenmai.xyz'). Returns the reasons and that domain."""
+    labels = ascii_host.split(".")
+    for size in range(len(labels) - 1, 1, -1):
+        prefix = ".".join(labels[:size])
+        if prefix != site and prefix in data.sites and not ascii_host.endswith("." + prefix):
+            real = to_unicode(prefix)
+            return [Reason("subdomain_trick", "danger", {"real": real, "site": to_unicode(site)})], prefix
+    return [], ""
+
+
+def _imitation_reasons(site: str, data: Rules) -> tuple[list[Reason], str]:
+    """The site's own name imitates a trusted one: look-alike letters (any trusted domain), or, for protected
+    brands, the same name under another ending, doubled or missing letters."""
+    unicode_site = to_unicode(site)
+    twin = data.skeletons.get(skeleton(unicode_site, data), site)
+    if twin != site:
+        return [Reason("lookalike", "danger", {"real": to_unicode(twin)})], twin
+    label = unicode_site.split(".")[0]
+    own = skeleton(label, data)
+    for brand, domain in sorted(data.brands.items()):
+        real_label = to_unicode(domain).split(".")[0]
+        if domain == site or not imitates(own, brand):
+            continue
+        real = to_unicode(domain)
+        if label == real_label:  # banks and state bodies: the same name elsewhere is a fake, shops often own several
+            level = "danger" if data.sites[domain].category in _GUARDED else "warn"
+            return [Reason("other_suffix", level, {"real": real})], domain
+        if own == brand:
+            return [Reason("lookalike", "danger", {"real": real})], domain
+        return [Reason("similar_name", "danger", {"real": real})], domain
+    return [], ""
+
+
+def _embedded_brand_reasons(ascii_host: str, site: str, data: Rules) -> tuple[list[Reason], str]:
+    """A protected name used inside another site's name: 'vietcombank-hotro.com', 'shopee-qua-tang.top'."""
+    suffix = site.split(".", 1)[1] if "." in site else ""
+    unicode_host = to_unicode(ascii_host)
+    name_part = unicode_host[: -len(suffix) - 1] if suffix and unicode_host.endswith("." + suffix) else unicode_host
+    tokens = [t for t in re.split(r"[.\-]", skeleton(name_part, data)) if t]
+    for brand, domain in sorted(data.brands.items()):
+        if len(brand) < _MIN_BRAND:
+            continue
+        if any(t == brand or (len(brand) >= _MIN_INSIDE and brand in t) or (len(t) >= _MIN_EDIT and imitates(t, brand))
+               for t in tokens):
+            return [Reason("brand_elsewhere", "danger", {"real": to_unicode(domain), "site": to_unicode(site)})], domain
+    return [], ""
+
+
+def _name_reasons(ascii_host: str, unicode_host: str, site: str, data: Rules) -> tuple[list[Reason], bool, str]:
+    """Reasons about the host name; whether it may still count as verified; the trusted domain it imitates."""
     reasons: list[Reason] = []
     clean = True
     for label in unicode_host.split("."):
@@ -323,27 +489,19 @@ def _name_reasons(ascii_host: str, unicode_host: str, site: str, data: Rules) ->
             clean = False
     if any(label.startswith("xn--") for label in ascii_host.split(".")):
         reasons.append(Reason("punycode", "info", {"ascii": ascii_host, "unicode": unicode_host}))
-    site_label = site.split(".")[0]
-    for domain in sorted(set(data.merchants)):
-        if domain == site:
-            continue
-        if skeleton(to_unicode(domain)) == skeleton(to_unicode(site)):
-            reasons.append(Reason("lookalike", "danger", {"real": to_unicode(domain)}))
-            clean = False
-        elif ascii_host.startswith(domain + "."):
-            reasons.append(Reason("subdomain_trick", "danger", {"real": to_unicode(domain), "site": to_unicode(site)}))
-        elif domain.split(".")[0] == site_label:
-            reasons.append(Reason("other_suffix", "warn", {"real": to_unicode(domain)}))
-        elif len(site_label) >= 4 and _distance(skeleton(to_unicode(site_label)), skeleton(domain.split(".")[0])) == 1:
-            reasons.append(Reason("similar_name", "danger", {"real": to_unicode(domain)}))
-    if site not in data.merchants and not any("real" in r.params for r in reasons):
-        folded_host = skeleton(unicode_host)
-        for brand, domain in data.brands.items():
-            if len(brand) >= 4 and brand in folded_host:
-                reasons.append(Reason("brand_elsewhere", "danger", {"real": to_unicode(domain),
-                                                                    "site": to_unicode(site)}))
-                break
-    return reasons, clean
+    if site in data.sites or gov_suffix(ascii_host, data):
+        return reasons, clean, ""
+    related = ""
+    for finder in (lambda: _trick_reasons(ascii_host, site, data), lambda: _imitation_reasons(site, data),
+                   lambda: _embedded_brand_reasons(ascii_host, site, data)):
+        found_reasons, related = finder()
+        if found_reasons:
+            reasons += found_reasons
+            break
+    embedded = _embedded_gov(ascii_host.split("."), data)
+    if embedded or (related and data.sites[related].category == "gov"):
+        reasons.append(Reason("gov_impersonation", "danger", {"real": to_unicode(related or embedded)}))
+    return reasons, clean, related
 
 
 def _heuristics(parsed: _Parsed, ascii_host: str, site: str, data: Rules) -> list[Reason]:
@@ -361,30 +519,44 @@ def _heuristics(parsed: _Parsed, ascii_host: str, site: str, data: Rules) -> lis
     return reasons
 
 
-def check_url(text: str) -> CheckResult:
-    data = rules()
-    parsed = _split_url(text)
+def _shape_reasons(parsed: _Parsed, text: str) -> tuple[list[Reason], bool]:
+    """Tricks in the link's shape; the flag says whether the shape is plain enough to verify."""
     reasons: list[Reason] = []
-    trusted_shape = "\\" not in text
-    if not trusted_shape:
+    plain = "\\" not in text
+    if not plain:
         reasons.append(Reason("backslash", "warn"))
     if parsed.userinfo:
         reasons.append(Reason("userinfo", "danger", {"shown": parsed.userinfo[:60]}))
-        trusted_shape = False
-    host, host_reasons = _clean_host(parsed.host)
-    reasons += host_reasons
-    if any(r.code == "encoded_host" for r in host_reasons):
-        trusted_shape = False
+        plain = False
     if parsed.scheme == "http":
         reasons.append(Reason("not_https", "warn"))
-        trusted_shape = False
+        plain = False
     if parsed.port and parsed.port != _DEFAULT_PORTS.get(parsed.scheme or "https"):
         reasons.append(Reason("unusual_port", "warn", {"port": parsed.port}))
-        trusted_shape = False
+        plain = False
+    return reasons, plain
+
+
+def _trusted(ascii_host: str, site: str, data: Rules) -> tuple[Site | None, str]:
+    """The trusted entry for the host (exact host first, then its site), or the .gov.vn rule."""
+    entry = data.sites.get(ascii_host) or data.sites.get(site)
+    suffix = gov_suffix(ascii_host, data)
+    if entry is None and suffix:
+        entry = Site("", "", (GOVERNMENT,), "gov")
+    return entry, suffix
+
+
+def check_url(text: str, data: Rules) -> CheckResult:
+    parsed = _split_url(text)
+    shape_reasons, plain = _shape_reasons(parsed, text)
+    host, host_reasons = _clean_host(parsed.host)
+    reasons = [*shape_reasons, *host_reasons]
+    if any(r.code == "encoded_host" for r in host_reasons):
+        plain = False
     address = ip_host(host.lower())
     if address is not None:
         reasons.append(Reason("ip_host", "danger", {"ip": address}))
-        return CheckResult("url", "unknown", address, address, address, "", tuple(reasons))
+        return _result(CheckResult("url", "unknown", address, address, address), "danger", "", reasons, None, ())
     if "." not in host:
         raise DomainError("city.link.not_a_link")
     ascii_host = to_ascii(host)
@@ -392,32 +564,74 @@ def check_url(text: str) -> CheckResult:
     site = registrable(ascii_host, data.suffixes)
     display = (parsed.scheme + "://" if parsed.scheme else "") + unicode_host
     base = CheckResult("url", "unknown", display, ascii_host, to_unicode(site))
-    if site in data.reported_domains or ascii_host in data.reported_domains:
-        entry = data.reported_domains.get(ascii_host) or data.reported_domains[site]
-        params = {"since": entry.get("since", ""), "note_vi": entry["note_vi"], "note_en": entry["note_en"]}
-        reasons.insert(0, Reason("reported_site", "danger", params))
-        return _with(base, "reported", "", reasons)
+    entry = data.blocked.get(ascii_host) or data.blocked.get(site)
+    if entry is not None:
+        reasons.insert(0, _blocked_reason(entry, data, "reported_site"))
+        reasons += [Reason("sample_entry", "info")] if entry.sample else []
+        return _result(base, "reported", "", reasons, None, (entry.list,))
     if ascii_host in data.shorteners or site in data.shorteners:
-        reasons.append(Reason("shortener", "danger"))
-        return _with(base, "unknown", "", reasons)
-    name_reasons, clean_name = _name_reasons(ascii_host, unicode_host, site, data)
+        reasons.append(Reason("shortener", "warn"))
+        return _result(base, "unknown", "", reasons, None, ())
+    name_reasons, clean_name, related = _name_reasons(ascii_host, unicode_host, site, data)
     reasons += name_reasons + _heuristics(parsed, ascii_host, site, data)
-    merchant = data.merchants.get(site, "")
-    if merchant and trusted_shape and clean_name:
-        return _with(base, "verified", merchant, [Reason("verified_site", "ok", {"merchant": merchant}), *reasons])
-    if merchant:
-        reasons.append(Reason("merchant_but_tricky", "warn", {"merchant": merchant}))
+    trusted, suffix = _trusted(ascii_host, site, data)
+    related_site = data.sites.get(related) if related else None
+    if trusted is not None and plain and clean_name:
+        return _result(base, "verified", trusted.name, [*_verified_reasons(trusted, suffix, data), *reasons],
+                       related_site, trusted.lists)
+    if trusted is not None:
+        reasons.append(Reason("merchant_but_tricky", "warn", {"merchant": trusted.name or to_unicode(site)}))
     elif not any(r.level == "danger" for r in reasons):
         reasons.append(Reason("not_in_lists", "info"))
-    return _with(base, "unknown", "", reasons)
+    verdict = "danger" if any(r.level == "danger" for r in reasons) else "unknown"
+    return _result(base, verdict, "", reasons, related_site, ())
 
 
-def _with(base: CheckResult, verdict: str, merchant: str, reasons: list[Reason]) -> CheckResult:
-    return CheckResult(base.kind, verdict, base.display, base.ascii_form, base.site, merchant, tuple(reasons))
+def _verified_reasons(trusted: Site, suffix: str, data: Rules) -> list[Reason]:
+    reasons = []
+    if trusted.name:
+        code = "verified_gov" if trusted.category == "gov" else "verified_site"
+        reasons.append(Reason(code, "ok", {"merchant": trusted.name, **_list_params(data, trusted.lists[0])}))
+    if suffix:
+        reasons.append(Reason("gov_suffix", "ok", {"suffix": "." + suffix}))
+    if trusted.sample:
+        reasons.append(Reason("sample_entry", "info"))
+    return reasons
 
 
-def check(raw: str) -> CheckResult:
-    """Check a pasted link or phone number. Bad input raises DomainError (nothing is fetched)."""
+def _result(base: CheckResult, verdict: str, merchant: str, reasons: list[Reason], related: Site | None,
+            lists: tuple[str, ...]) -> CheckResult:
+    real = next((r.params["real"] for r in reasons if "real" in r.params), "")
+    shortener = any(r.code == "shortener" for r in reasons)
+    return CheckResult(base.kind, verdict, base.display, base.ascii_form, base.site, merchant, tuple(reasons),
+                       _advice("url", verdict, _hotline_params(related), real, merchant, shortener), lists)
+
+
+def _advice(kind: str, verdict: str, hotline: dict[str, str], real: str = "", merchant: str = "",
+            shortener: bool = False) -> tuple[Reason, ...]:
+    """What to do next, in plain words a volunteer can read aloud."""
+    steps: list[Reason] = []
+    if verdict == "verified":
+        steps.append(Reason("verified_ok", "advice", {"merchant": merchant} if merchant else {}))
+    elif verdict == "reported":
+        steps += [Reason("stop_now", "advice"), Reason("if_paid", "advice")]
+    elif verdict == "danger":
+        steps.append(Reason("do_not_open" if kind == "url" else "do_not_call_back", "advice"))
+        if kind == "url" and real:
+            steps.append(Reason("type_real", "advice", {"real": real}))
+    elif shortener:
+        steps.append(Reason("ask_full_link", "advice"))
+    else:
+        steps.append(Reason("not_sure", "advice"))
+    if hotline and verdict != "verified":
+        steps.append(Reason("call_hotline", "advice", hotline))
+    if verdict in ("reported", "danger", "unknown"):
+        steps.append(Reason("report_it", "advice"))
+    return tuple(steps)
+
+
+def check(raw: str, data: Rules) -> CheckResult:
+    """Check a pasted link or phone number against ``data``. Bad input raises DomainError (nothing is fetched)."""
     text = (raw or "").strip().strip("<>\"'").strip()
     if not text:
         raise DomainError("city.link.empty")
@@ -425,7 +639,7 @@ def check(raw: str) -> CheckResult:
         raise DomainError("city.link.too_long")
     phone = parse_phone(text)
     if phone is not None:
-        return check_phone(phone)
+        return check_phone(phone, data)
     if re.fullmatch(r"[+\d\s().\-]+", text) and ("." not in text or not re.fullmatch(r"[\d.]+", text)):
         raise DomainError("city.link.phone_invalid")
-    return check_url(text)
+    return check_url(text, data)

@@ -4,11 +4,16 @@
 * ``city_help_request`` — a citizen asks a community digital-technology team for help.
 * ``city_team_member`` — which volunteer accounts belong to which team of the directory.
 * ``city_data_request`` — a Decree 13/2023 data-subject request (deletion), tracked to its end.
+* ``city_trust_list`` — one list the link checker uses (trusted sites, a blacklist): where its entries came
+  from, their date, when it was last imported or refreshed and the last refresh error.
+* ``city_trust_entry`` — one domain or phone number of a list, with its provenance (for the city's own
+  blacklist: the resident's scam report an official confirmed).
+* ``city_scam_target`` — the link or number a resident's scam report is about (filled when it is filed).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -85,3 +90,51 @@ class CityDataRequest(SQLModel, table=True):
     due_at: datetime
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+
+
+class CityTrustList(SQLModel, table=True):
+    __tablename__ = "city_trust_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    kind: str = Field(max_length=16)  # "trusted" or "blacklist"
+    origin: str = Field(default="snapshot", max_length=16)  # "snapshot" (shipped file) or "refresh" (source URL)
+    source: str = Field(default="", max_length=500)  # the snapshot file name or the URL the entries came from
+    as_of: date | None = None  # the date of the data itself
+    sample: bool = False
+    entry_count: int = 0
+    imported_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)  # any change, confirmed reports included
+    last_attempt_at: datetime | None = None
+    last_error: str = Field(default="", max_length=500)
+
+
+class CityTrustEntry(SQLModel, table=True):
+    __tablename__ = "city_trust_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_code: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=8)  # "domain" (ascii host) or "phone" (national number)
+    value: str = Field(max_length=255, index=True)
+    name: str = Field(default="", max_length=200)
+    brand: str = Field(default="", max_length=64)
+    category: str = Field(default="", max_length=16)
+    hotlines: str = Field(default="", max_length=200)  # national numbers, space separated
+    note_vi: str = Field(default="", max_length=300)
+    note_en: str = Field(default="", max_length=300)
+    since: date | None = None
+    sample: bool = False
+    detail_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # source page, verify flag…
+    report_id: int | None = Field(default=None, foreign_key="feedback_report.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CityScamTarget(SQLModel, table=True):
+    __tablename__ = "city_scam_target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="feedback_report.id", unique=True)
+    kind: str = Field(max_length=8)  # "domain" or "phone"
+    value: str = Field(max_length=255)  # ascii host or national number
+    display: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)

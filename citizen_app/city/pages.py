@@ -392,11 +392,26 @@ def _reason(r: rx.Var) -> rx.Component:
                     class_name="cds-list-row", data_level=r["level"])
 
 
+def _advice(a: rx.Var) -> rx.Component:
+    return rx.el.li(pick(a["vi"], a["en"]), class_name="cds-list-row", data_advice=a["code"])
+
+
+def _list_source(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.strong(pick(item["name_vi"], item["name_en"])),
+        rx.el.p(pick(item["publisher_vi"], item["publisher_en"]), rx.cond(item["date_vi"] != "", rx.fragment(
+            " · ", pick(item["date_vi"], item["date_en"]))), class_name="cds-hint"),
+        rx.cond(item["sample"] != "", badge(t("city.safety.list_sample"), "gray")),
+        class_name="cds-list-row", data_list=item["code"],
+    )
+
+
 def _verdict() -> rx.Component:
     res = SafetyState.result
-    tone = rx.match(res["verdict"], ("verified", "green"), ("reported", "red"), "amber")
+    tone = rx.match(res["verdict"], ("verified", "green"), ("reported", "red"), ("danger", "red"), "amber")
     icon = rx.match(res["verdict"], ("verified", rx.icon("shield-check", aria_hidden="true")),
-                    ("reported", rx.icon("shield-x", aria_hidden="true")), rx.icon("shield-alert", aria_hidden="true"))
+                    ("reported", rx.icon("shield-x", aria_hidden="true")),
+                    ("danger", rx.icon("shield-x", aria_hidden="true")), rx.icon("shield-alert", aria_hidden="true"))
     return rx.cond(res.length() > 0, rx.el.section(  # type: ignore[attr-defined]
         rx.callout.root(rx.callout.icon(icon), rx.callout.text(pick(res["verdict_vi"], res["verdict_en"]),
                                                                weight="bold", size="5"),
@@ -407,6 +422,8 @@ def _verdict() -> rx.Component:
                 rx.el.dt(t("city.safety.real_address")), rx.el.dd(rx.el.code(res["ascii"]), id="ascii-form"),
                 rx.el.dt(t("city.safety.site")), rx.el.dd(rx.el.code(res["site"]), id="site"))),
         ),
+        _h2("city.safety.advice"),
+        rx.el.ul(rx.foreach(SafetyState.advice, _advice), class_name="cds-list", id="advice"),
         _h2("city.safety.reasons"),
         rx.el.ul(rx.foreach(SafetyState.reasons, _reason), class_name="cds-list", id="reasons"),
         rx.cond(res["verdict"] != "verified", _report_form()),
@@ -440,7 +457,14 @@ def safety_page() -> rx.Component:
         error_summary(s.error),
         notice_box(s.notice, "safety-notice"),
         _verdict(),
-        rx.el.p(t("city.safety.sample"), class_name="cds-hint"),
+        rx.el.p(rx.el.a(rx.icon("wifi-off", size=18, aria_hidden="true"), " ", t("city.safety.offline_link"),
+                        href="/safety-offline/", id="offline-checker-link", reload_document=True),
+                class_name="cds-hint"),
+        rx.el.section(
+            _h2("city.safety.lists_title"),
+            rx.el.ul(rx.foreach(s.lists, _list_source), class_name="cds-list", id="lists"),
+            rx.el.p(t("city.safety.sample"), class_name="cds-hint"),
+        ),
         rx.el.section(
             _h2("city.safety.guide_title"),
             rx.image(src="/city/fake-link.svg", alt=t("city.safety.image_alt"), width="100%", max_width="420px",

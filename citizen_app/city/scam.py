@@ -2,17 +2,25 @@
 
 The category code lives in ``SCAM_CATEGORY``; it must exist in ``data/feedback/categories.json``
 (routed to the police). Without it, reporting fails with a clear message and nothing is written.
+The link or number is remembered with the report (``city_scam_target``); when the official closes the
+report with the outcome ``CONFIRMED_OUTCOME``, ``on_report_closed`` adds it to the city's blacklist.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session
 
-from citizen_app.city import linkcheck
+from citizen_app.city import trustlists
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from citizen_app.feedback.models import FeedbackReport
+
 SCAM_CATEGORY = "lua_dao_truc_tuyen"
+CONFIRMED_OUTCOME = "scam_confirmed"
 DETAILS_MAX = 2000
 
 
@@ -28,7 +36,7 @@ def report_scam(db: Session, user_id: int | None, raw: str, details: str = "", h
     """Check the link/phone again on the server, then file the report. Returns the feedback report number."""
     if user_id is None:
         raise NotAllowed("error.login_required")
-    result = linkcheck.check(raw)
+    result = trustlists.check(raw, db)
     text = (details or "").strip()
     if len(text) > DETAILS_MAX:
         raise DomainError("city.scam.details_long", max=DETAILS_MAX)
@@ -49,4 +57,11 @@ def report_scam(db: Session, user_id: int | None, raw: str, details: str = "", h
     report = feedback.insert_report(db, checked, reporter_id=user_id, hide_name=hide_name, channel="web",
                                     now=utcnow())
     feedback.follow_report(db, user_id, report.id)
+    trustlists.record_target(db, int(report.id or 0), result)
     return int(report.id or 0)
+
+
+def on_report_closed(db: Session, report: FeedbackReport, actor_id: int) -> None:  # noqa: ARG001
+    """Feedback close hook: a confirmed scam report puts its link or number on the city's blacklist."""
+    if report.category_code == SCAM_CATEGORY and report.outcome == CONFIRMED_OUTCOME:
+        trustlists.add_confirmed_report(db, int(report.id))

@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from citizen_app.city import directory, linkcheck, lookup, mydata, scam, service
-from citizen_app.core.db import session_scope
+from citizen_app.city import directory, linkcheck, lookup, mydata, scam, service, trustlists
+from citizen_app.city import wiring as _wiring  # noqa: F401 - installs the feedback close hook
+from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import translate
@@ -378,26 +379,43 @@ def _reason_row(reason: linkcheck.Reason) -> Row:
             "level_en": level_en}
 
 
+def _advice_row(step: linkcheck.Reason) -> Row:
+    vi, en = _both_text(f"city.advice.{step.code}", **step.params)
+    return {"code": step.code, "vi": vi, "en": en}
+
+
+def _list_row(item: dict[str, Any]) -> Row:
+    as_of = item["as_of"].strftime("%d/%m/%Y") if item["as_of"] else ""
+    date_vi, date_en = _both_text("city.safety.list_as_of", date=as_of) if as_of else ("", "")
+    return {"code": item["code"], "name_vi": item["name_vi"], "name_en": item["name_en"],
+            "publisher_vi": item["publisher_vi"], "publisher_en": item["publisher_en"], "date_vi": date_vi,
+            "date_en": date_en, "sample": "1" if item["sample"] else ""}
+
+
 class SafetyState(_Base, rx.State):
     checked: str = ""
     result: Row = {}
     reasons: list[Row] = []
+    advice: list[Row] = []
+    lists: list[Row] = []
     report_ready: bool = True
 
     @rx.event
     def load(self):
-        self.error, self.notice, self.result, self.reasons, self.checked = {}, {}, {}, [], ""
+        self.error, self.notice, self.result, self.reasons, self.advice, self.checked = {}, {}, {}, [], [], ""
         self.report_ready = scam.scam_category_ready()
+        with read_scope() as db:
+            self.lists = [_list_row(item) for item in trustlists.list_rows(db)]
 
     @rx.event
     def check(self, form: dict):
         self.checked = _s(form, "link", linkcheck.MAX_INPUT + 1)
         self.notice = {}
         try:
-            found = linkcheck.check(self.checked)
+            found = trustlists.check(self.checked)
         except DomainError as exc:
             self._fail(exc)
-            self.result, self.reasons = {}, []
+            self.result, self.reasons, self.advice = {}, [], []
             return
         self.error = {}
         verdict_vi, verdict_en = _both_text(f"city.verdict.{found.verdict}")
@@ -405,6 +423,7 @@ class SafetyState(_Base, rx.State):
                        "display": found.display, "ascii": found.ascii_form, "site": found.site, "kind": found.kind,
                        "merchant": found.merchant}
         self.reasons = [_reason_row(r) for r in found.reasons]
+        self.advice = [_advice_row(step) for step in found.advice]
 
     @rx.event
     async def report(self, form: dict):

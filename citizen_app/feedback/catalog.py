@@ -85,6 +85,10 @@ class Outcome:
     kind: str
     needs_after_photo: bool
     needs_confirmation: bool
+    categories: tuple[str, ...] = ()  # empty: any category
+
+    def allowed_for(self, category_code: str) -> bool:
+        return not self.categories or category_code in self.categories
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,7 @@ class OutcomeSpec(CatalogModel):
     kind: str
     needs_after_photo: bool
     needs_confirmation: bool
+    categories: list[str] = []  # the categories it may close; empty: any
 
 
 class StatesFile(CatalogModel):
@@ -315,6 +320,16 @@ class BoardFiles(CatalogModel):
                               "feedback/categories.json", "categories", index, "agency")
         return self
 
+    @model_validator(mode="after")
+    def _outcome_categories_exist(self) -> BoardFiles:
+        codes = {category.code for category in self.categories.categories}
+        for index, outcome in enumerate(self.states.outcomes):
+            for position, code in enumerate(outcome.categories):
+                if code not in codes:
+                    raise invalid(f"unknown category {code!r}", "feedback/states.json", "outcomes", index,
+                                  "categories", position)
+        return self
+
 
 FILES = tuple(info.alias for info in BoardFiles.model_fields.values() if info.alias)
 
@@ -331,7 +346,8 @@ def build_catalog(data_dir: Path = DATA) -> Catalog:
         categories={c.code: c.category() for c in files.categories.categories},
         stages={s.code: Stage(s.code, s.label_vi, s.label_en, s.group, s.open311, s.terminal, tuple(s.next))
                 for s in states.stages},
-        outcomes={o.code: Outcome(o.code, o.label_vi, o.label_en, o.kind, o.needs_after_photo, o.needs_confirmation)
+        outcomes={o.code: Outcome(o.code, o.label_vi, o.label_en, o.kind, o.needs_after_photo, o.needs_confirmation,
+                                  tuple(o.categories))
                   for o in states.outcomes},
         initial_stage=states.initial,
         templates={t.code: {"vi": t.vi, "en": t.en} for t in files.templates.templates},

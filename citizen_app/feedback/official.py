@@ -39,6 +39,7 @@ from citizen_app.feedback.service import (
     load_actor,
     move_stage,
     notify_public_change,
+    run_close_hooks,
     snapshot,
     supervisors_of,
 )
@@ -323,7 +324,7 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
     actor, report = _handled(db, user_id, report_id)
     cat = load_catalog()
     spec = cat.outcomes.get(outcome)
-    if spec is None or outcome in ("duplicate", "refused"):
+    if spec is None or outcome in ("duplicate", "refused") or not spec.allowed_for(report.category_code):
         raise DomainError("feedback.outcome_invalid")
     if report.stage not in ("triaged", "in_progress"):
         raise DomainError("feedback.bad_transition", stage=report.stage, target="awaiting_confirmation")
@@ -342,6 +343,7 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
     event = add_event(db, report, "answered", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
     report.public_response = event.public_text
     audit(db, actor.user_id, "close", report.id, before, snapshot(report))
+    run_close_hooks(db, report, actor.user_id)
     notify_public_change(db, report, actor.user_id)
     return report
 

@@ -89,6 +89,22 @@ def set_notifier(fn: Notifier | None) -> None:
     _notifier = fn or _noop_notifier
 
 
+CloseHook = Callable[[Session, FeedbackReport, int], None]
+_close_hooks: list[CloseHook] = []
+
+
+def add_close_hook(fn: CloseHook) -> None:
+    """Let another package react when an official answers and closes a report (``close_report``), in the
+    same transaction: a hook that raises undoes the close. Installed once per process, like the notifier."""
+    if fn not in _close_hooks:
+        _close_hooks.append(fn)
+
+
+def run_close_hooks(db: Session, report: FeedbackReport, actor_id: int) -> None:
+    for fn in tuple(_close_hooks):
+        fn(db, report, actor_id)
+
+
 def report_url(report_id: int) -> str:
     return f"/feedback/{report_id}"
 

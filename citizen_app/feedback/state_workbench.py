@@ -83,7 +83,7 @@ class CaseState(FeedbackFormState, rx.State):
         self.error, self.notice, self.busy = {}, {}, False
         self.report_id = int_param(self, "report_id")
         self._after_ids, self.after_photos, self.response_text = [], [], ""
-        self.outcomes, self.templates = views.outcome_options(), views.template_options()
+        self.templates = views.template_options()
         self.priorities = views.priority_options()
         await self._refresh()
 
@@ -123,6 +123,7 @@ class CaseState(FeedbackFormState, rx.State):
             }
         )
         self.case = row
+        self.outcomes = views.outcome_options(report.category_code)
         contact = {k: str(v) for k, v in view.reporter_contact.items() if isinstance(v, str | int)}
         self.reporter = {
             "name": view.reporter_name or "",

@@ -135,12 +135,13 @@ def stage_options() -> list[Row]:
     return [{"value": code, **_pair("label", s.label_vi, s.label_en)} for code, s in load_catalog().stages.items()]
 
 
-def outcome_options() -> list[Row]:
-    """Outcomes an official may pick when closing (duplicate/refused have their own actions)."""
+def outcome_options(category_code: str = "") -> list[Row]:
+    """Outcomes an official may pick when closing a report of that category (duplicate/refused have their
+    own actions)."""
     return [
         {"value": code, **_pair("label", o.label_vi, o.label_en)}
         for code, o in load_catalog().outcomes.items()
-        if code not in ("duplicate", "refused")
+        if code not in ("duplicate", "refused") and o.allowed_for(category_code)
     ]
 
 

@@ -47,6 +47,8 @@ def home_page() -> rx.Component:
         ),
         rx.el.p(t("app.tagline"), class_name="cds-lead"),
         lookup_box(),
+        rx.el.div(rx.link(rx.icon("shield-check", aria_hidden="true"), t("city.safety.home_link"), href="/safety",
+                          class_name="cds-button cds-button-outline", id="home-safety-link"), class_name="cds-actions"),
         _personal_block(),
         rx.el.div(*[card_link(href, icon, key, f"{key}.body") for href, icon, key in PILLARS], class_name="cds-cards"),
     )

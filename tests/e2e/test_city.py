@@ -74,17 +74,28 @@ def test_home_search_finds_a_fare_and_a_dossier(page: Page, prod_env) -> None:  
 
 
 def test_link_checker_catches_a_look_alike(page: Page, prod_app) -> None:  # noqa: ANN001
-    goto(page, "/safety")
+    goto(page, "/")
+    page.locator("#home-safety-link").click()
+    page.wait_for_url("**/safety")
+    expect(page.locator("#lists")).to_contain_text("bản mẫu")  # sample lists say so
     page.locator("#f-link").fill("https://sh\u043epee.vn/flash-sale")  # Cyrillic 'о'
     page.locator("#check-submit").click()
     verdict = page.locator("#verdict")
-    expect(verdict).to_have_attribute("data-verdict", "unknown")
-    expect(verdict).to_contain_text("Chưa rõ — cẩn thận")
+    expect(verdict).to_have_attribute("data-verdict", "danger")
+    expect(verdict).to_contain_text("Nguy hiểm")
+    expect(page.locator("#advice")).to_contain_text("hãy tự gõ shopee.vn")
     expect(page.locator("#reasons")).to_contain_text("shopee.vn")
     expect(page.locator("#ascii-form")).to_contain_text("xn--")
     page.locator("#f-link").fill("https://shopee.vn/")
     page.locator("#check-submit").click()
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "verified")
+    page.locator("#f-link").fill("http://dichvucong.gov.vn.login-secure.top/")
+    page.locator("#check-submit").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "danger")
+    expect(page.locator("#reasons")).to_contain_text("luôn kết thúc bằng .gov.vn")
+    page.locator("#f-link").fill("1900 545 414")
+    page.locator("#check-submit").click()
+    expect(page.locator("#advice")).to_contain_text("Vietcombank: 1900 545413")
 
 
 def test_my_data_export_downloads_my_rows(browser: Browser, prod_app) -> None:  # noqa: ANN001

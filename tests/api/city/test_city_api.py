@@ -50,7 +50,20 @@ def test_link_check_json(app_db) -> None:  # noqa: ANN001
                              headers={"accept-language": "en"})
     assert response.status_code == 200
     body = response.json()
-    assert body["verdict"] == "unknown" and body["verdict_text"] == "Unknown — be careful"
+    assert body["verdict"] == "danger" and body["verdict_text"] == "Danger — signs of a fake"
     assert any(r["code"] == "subdomain_trick" and "evil.com" in r["text"] for r in body["reasons"])
+    assert [a["code"] for a in body["advice"]] == ["do_not_open", "type_real", "report_it"]
+    assert "type shopee.vn yourself" in body["advice"][1]["text"]
     bad = _client().get("/api/city/link-check", params={"q": "javascript:alert(1)"})
     assert bad.status_code == 400 and bad.json()["error"] == "city.link.bad_scheme"
+
+
+def test_linkcheck_data_is_the_snapshot_the_offline_checker_keeps(app_db) -> None:  # noqa: ANN001
+    response = _client().get("/api/city/linkcheck-data.json")
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert response.headers["etag"] == f'"{body["version"]}"'
+    assert body["sites"]["vietcombank.com.vn"]["hotlines"] == ["1900545413"]
+    assert body["blocked"]["shopee-khuyenmai.xyz"]["list"] == "community_blacklist"
+    assert body["lists"]["moit_ecommerce"]["sample"] is True
+    assert body["rules"]["government"]["suffixes"] == ["gov.vn"]

@@ -225,7 +225,7 @@ def test_push_event_shows_a_same_origin_notification(site: Site, browser: Any) -
     cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.url + "/", "registrationId": reg_id,
                                                   "data": json.dumps({"title": "x", "url": "https://evil.example/"})})
     notes: list[dict] = []
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: the worker wakes slowly on a busy machine
         notes = page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) =>
             ns.map((n) => ({title: n.title, body: n.body, url: n.data.url, tag: n.tag})))""")
         if len(notes) == 2:
