@@ -36,6 +36,28 @@ HASHER = PasswordHasher()
 # A hash of a random password, so that unknown accounts cost the same time as known ones.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
+
+
+def password_matches(stored: str, password: str) -> bool:
+    return _matching_form(stored, password) is not None
+
+
+def _matching_form(stored: str, password: str) -> str | None:
+    """The form of ``password`` that ``stored`` was made from, if any.
+
+    Text reaches the server NFC-normalised (``core.text.clean_text``), but hashes made before that were of the
+    text as typed: a keyboard that writes Vietnamese marks as combining characters (NFD) made one that only the
+    decomposed form matches, so that form is tried too.
+    """
+    for candidate in dict.fromkeys((password, unicodedata.normalize("NFD", password))):
+        try:
+            if HASHER.verify(stored, candidate):
+                return candidate
+        except (VerificationError, InvalidHashError):
+            continue
+    return None
+
+
 ACCOUNT_LOCK_FAILURES = 5
 IP_LOCK_FAILURES = 20
 LOCK_WINDOW = timedelta(minutes=15)
@@ -190,16 +212,12 @@ def authenticate(db: Session, identifier: str, password: str, ip: str = "") -> U
     check_not_locked(db, ident.value, ip)
     user = find_by_identifier(db, ident)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    try:
-        HASHER.verify(stored, password)
-        ok = user is not None and user.password_hash is not None and user.is_active
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+    matched = _matching_form(stored, password)
+    if matched is None or user is None or user.password_hash is None or not user.is_active:
         raise DomainError("error.login_failed")
     db.add(LoginAttempt(identifier=ident.value, ip=ip, success=True))
-    if HASHER.check_needs_rehash(stored):
-        user.password_hash = HASHER.hash(password)
+    if HASHER.check_needs_rehash(stored) or matched != password:
+        user.password_hash = HASHER.hash(password)  # a newer hash, or one of the normalised text
     return user
 
 
@@ -371,11 +389,9 @@ def change_password(db: Session, user_id: int | None, session_id: str | None, cu
         raise DomainError("error.password_unchanged")
     check_password_strength(new, personal=(login_name.split("@")[0], *user.full_name.split()))
     check_not_locked(db, login_name, ip)
-    try:
-        HASHER.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(user.password_hash, current):
         db.add(LoginAttempt(identifier=login_name, ip=ip, success=False))
-        raise RecordedRefusal("error.current_password_wrong") from None
+        raise RecordedRefusal("error.current_password_wrong")
     user.password_hash = HASHER.hash(new)
     closed = _close_sessions(db, user.id, keep=session_id)
     record_activity(db, user.id, "password_changed", "identity.activity.password_changed", {"sessions": closed})

@@ -241,3 +241,19 @@ def test_oidc_first_login_creates_then_links(db) -> None:  # noqa: ANN001
     again = service.login_with_oidc(db, "https://id.example", claims)
     assert first.id == again.id
     assert count(db, UserAccount) == 1
+
+
+def test_password_hashed_from_decomposed_text_still_logs_in_and_is_rehashed(db) -> None:  # noqa: ANN001
+    """Text is NFC-normalised where it enters; a hash made earlier from combining marks (NFD) still matches."""
+    import unicodedata
+
+    typed = "Mật khẩu Phường 2026"
+    user = make_user(db, password=unicodedata.normalize("NFC", typed))
+    user.password_hash = service.HASHER.hash(unicodedata.normalize("NFD", typed))  # as an NFD keyboard made it
+    db.commit()
+    arriving = unicodedata.normalize("NFC", typed)  # what the boundary hands the service now
+    assert service.authenticate(db, "0903123456", arriving).id == user.id
+    db.commit()
+    assert service.HASHER.verify(user.password_hash, arriving)  # rehashed from the normalised text
+    with pytest.raises(DomainError):
+        service.authenticate(db, "0903123456", "Mat khau Phuong 2026")
