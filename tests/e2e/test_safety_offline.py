@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import goto, wait_controlled
 from tests.e2e.test_accessibility import _violations
 
-READY = "document.body.dataset.ready === '1'"
-PRECACHED = """caches.keys().then(async (names) => {
+READY = "() => document.body.dataset.ready === '1'"
+PRECACHED = """() => caches.keys().then(async (names) => {
   for (const n of names) {
     const cache = await caches.open(n);
     const engine = await cache.match('/safety-offline/linkcheck.js');
@@ -69,7 +69,7 @@ def test_offline_checker_works_without_network(browser, prod_app) -> None:  # no
         expect(page.locator("#verdict")).to_have_text("Reported as a scam")
         page.set_viewport_size({"width": 320, "height": 800})
         assert _violations(page) == []
-        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
     finally:
         context.close()
 
@@ -83,4 +83,4 @@ def test_safety_page_with_a_verdict_is_accessible_at_320px(page) -> None:  # noq
     expect(page.locator("#advice")).to_contain_text("1900 545413")
     expect(page.locator("#lists")).to_contain_text("Bộ Công Thương")
     assert _violations(page) == []
-    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
