@@ -230,7 +230,7 @@ def _median(loads: list[Load], field: str) -> float:
 
 def _seconds(loads: list[Load], field: str) -> str:
     values = [getattr(load, field) / 1000 for load in loads]
-    spread = f" ({min(values):.1f}–{max(values):.1f})" if len(values) > 1 else ""
+    spread = f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
     return f"{statistics.median(values):.2f}{spread}"
 
 
@@ -292,7 +292,7 @@ def targets_for(pages: list[str], empty_base: str | None, our_base: str) -> list
 
 def print_results(results: Results, runs: int) -> None:
     baseline = next((t for t in results.cold if t.app == EMPTY), None)
-    print(f"\n{results.describe('cold')}; median of {runs} run(s) (min–max)\n")
+    print(f"\n{results.describe('cold')}; " + (f"median of {runs} runs (min–max)\n" if runs > 1 else "one run\n"))
     print(cold_table(results.cold, baseline))
     print("\n" + lost_points(results.cold))
     if any(results.repeat.values()):
