@@ -10,16 +10,17 @@ load falls on all of them alike, and the medians are printed:
 
 A cold load starts from an empty profile (Lighthouse clears the origin's cache, storage and service worker). The
 "repeat visit" table loads the page again right after, in the same Chromium profile with storage kept
-(``--disable-storage-reset``): the service worker and HTTP cache are warm. It is throttled by DevTools (the same
-4G figures and 4x CPU applied for real), because Lighthouse's simulation charges network time to every request
-that is not from the disk cache, including those the service worker answers.
+(``--disable-storage-reset``): the service worker and HTTP cache are warm. It is throttled by DevTools for real
+(Lighthouse's equivalents of the same 4G: 562 ms request latency, 1.4 Mbit/s; 4x CPU), because Lighthouse's
+simulation charges network time to every request not read from the disk cache, including those the service
+worker answers.
 
 Both apps are built and served here, each with ``reflex run --env prod --single-port`` (npm, REFLEX_USE_NPM=1) on a
 free loopback port: ours on a fresh database with the demo data (as `make run`), the empty one generated with
 ``reflex init --template blank`` in a temporary folder. Pages: home, the board, a demo report, metro, the
 ticket page, procedures and login.
 
-    .venv/bin/python benchmarks/pageload.py                               # both apps, 7 pages x 3 runs (~25 min)
+    .venv/bin/python benchmarks/pageload.py                               # both apps, 7 pages x 3 runs (~30 min)
     .venv/bin/python benchmarks/pageload.py --url http://127.0.0.1:3000   # our app already running (make run)
     .venv/bin/python benchmarks/pageload.py --empty-url http://127.0.0.1:3001  # an empty app already running
     .venv/bin/python benchmarks/pageload.py --pages /,/metro --runs 5 --save /tmp/lighthouse  # keep the reports
@@ -213,8 +214,9 @@ def measure(targets: list[Target], runs: int, work: Path, save: Path | None, rep
         for i, target in enumerate(targets):
             profile = work / f"profile-{run}-{i}"
             kinds = ("cold", "repeat") if repeat else ("cold",)
+            name = ("empty" if target.app == EMPTY else "ours") + target.path.replace("/", "_")
             for kind in kinds:
-                load, report = lighthouse(target.url, profile, reports / f"{run}-{i}-{kind}.json",
+                load, report = lighthouse(target.url, profile, reports / f"{name}-{run + 1}-{kind}.json",
                                           repeat=kind == "repeat")
                 (results.cold if kind == "cold" else results.repeat)[target].append(load)
                 results.settings[kind] = report
