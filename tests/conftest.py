@@ -22,11 +22,11 @@ from citizen_app.core.registry import import_all_models  # noqa: E402
 
 
 @contextmanager
-def sql_statements(engine) -> Iterator[list[str]]:  # noqa: ANN001
+def sql_statements(engine) -> Iterator[list[str]]:
     """The SQL statements ``engine`` sends while the block runs (for query-count tests)."""
     statements: list[str] = []
 
-    def record(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement: str, *_args) -> None:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
@@ -44,7 +44,7 @@ def db_url(tmp_path: Path) -> str:
 _PG_SCHEMAS_BUILT: set[str] = set()
 
 
-def fresh_schema(eng) -> None:  # noqa: ANN001
+def fresh_schema(eng) -> None:
     """Empty tables for each test. On PostgreSQL drop_all/create_all costs about a second per test, so
     the schema is built once per run and each test starts from ``TRUNCATE … RESTART IDENTITY``."""
     import_all_models()
@@ -64,7 +64,7 @@ def fresh_schema(eng) -> None:  # noqa: ANN001
 
 
 @pytest.fixture()
-def engine(db_url: str):  # noqa: ANN201
+def engine(db_url: str):
     eng = make_engine(db_url)
     fresh_schema(eng)
     yield eng
@@ -72,14 +72,14 @@ def engine(db_url: str):  # noqa: ANN201
 
 
 @pytest.fixture()
-def db(engine) -> Iterator[Session]:  # noqa: ANN001
+def db(engine) -> Iterator[Session]:
     """A session on a fresh schema. Call ``db.commit()`` where the code under test would."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
 
 
 @pytest.fixture()
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Point the app's own engine (used by states and routes) at a fresh database."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -112,7 +112,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_http(url: str, proc, timeout: float) -> None:  # noqa: ANN001
+def _wait_http(url: str, proc, timeout: float) -> None:
     import time
     import urllib.request
 
@@ -164,7 +164,7 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         log.close()
 
 
-def _stop_group(proc) -> None:  # noqa: ANN001
+def _stop_group(proc) -> None:
     import signal
     import subprocess
 
@@ -190,7 +190,7 @@ _CSP_MARKERS = ("securitypolicyviolation:", "Content Security Policy", "Permissi
 CSP_VIOLATIONS: list[str] = []
 
 
-def _record_csp_violation(message) -> None:  # noqa: ANN001
+def _record_csp_violation(message) -> None:
     if any(marker in message.text for marker in _CSP_MARKERS):
         CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
@@ -202,8 +202,8 @@ def take_csp_violations() -> list[str]:
     return taken
 
 
-def _watch_csp(new_context):  # noqa: ANN001, ANN202
-    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+def _watch_csp(new_context):
+    def watched(*args, **kwargs):
         context = new_context(*args, **kwargs)
         context.add_init_script(_CSP_LISTENER)
         context.on("console", _record_csp_violation)
@@ -213,7 +213,7 @@ def _watch_csp(new_context):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -226,20 +226,20 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture()
-def page(browser, prod_app):  # noqa: ANN001, ANN201
+def page(browser, prod_app):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     tab = context.new_page()
     yield tab
     context.close()
 
 
-def wait_hydrated(tab) -> None:  # noqa: ANN001
+def wait_hydrated(tab) -> None:
     """The app is live once Reflex has a client token and the on_load events have run."""
     tab.wait_for_function("() => { const el = document.getElementById('cds-token'); return el && el.value !== ''; }",
                           timeout=60000)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop in the main thread until the end."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 

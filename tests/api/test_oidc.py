@@ -224,7 +224,7 @@ def _sid_cookie(response: httpx.Response) -> str | None:
     return None
 
 
-def _lookup(servers: Servers, set_cookie: str):  # noqa: ANN202
+def _lookup(servers: Servers, set_cookie: str):
     raw = set_cookie.split(";", 1)[0].split("=", 1)[1]
     with Session(servers.db_engine) as db:
         status, info = lookup_session(db, raw)
@@ -233,7 +233,7 @@ def _lookup(servers: Servers, set_cookie: str):  # noqa: ANN202
     return info
 
 
-def _count(servers: Servers, model, *where) -> int:  # noqa: ANN001
+def _count(servers: Servers, model, *where) -> int:
     with Session(servers.db_engine) as db:
         return db.exec(sql_select(func.count()).select_from(model).where(*where)).one()
 

@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n% hop dong thue nha\n" + b"0" * 400
 
 
 @pytest.fixture()
-def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):
     """Point this process's service layer at the running app's database and instance folder."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -84,7 +84,7 @@ def _upload(page: Page, root: str, path: str) -> None:
     page.locator(f"#{root}-send").click()
 
 
-def _fill_form(page: Page, tmp_path) -> None:  # noqa: ANN001
+def _fill_form(page: Page, tmp_path) -> None:
     goto(page, "/procedures")
     page.locator("#proc-q").fill("dang ky tam tru theo danh sach")  # no accents: still found
     page.locator("#proc-search").click()
@@ -174,7 +174,7 @@ def _official_requests_supplement(official: Page, number: str) -> None:
     expect(official.locator("#office-status")).to_have_text("Yêu cầu bổ sung giấy tờ")
 
 
-def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:  # noqa: ANN001
+def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:
     _ensure_verified(MAI)
     login(page, MAI, next_path="/procedures")
     _fill_form(page, tmp_path)

@@ -52,7 +52,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 if path == "/sw.js":
                     source = (ASSETS / "sw.js").read_text(encoding="utf-8")
