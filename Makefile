@@ -67,10 +67,18 @@ run: demo
 	PAYMENTS_SANDBOX=$${PAYMENTS_SANDBOX:-1} PATH="$(NODE_BIN):$$PATH" $(VENV)/bin/reflex run --env prod --single-port --frontend-port $(PORT) --backend-host 127.0.0.1
 
 # --- tests ---------------------------------------------------------------------------------
+# The suites that install every outside tool (test-deps) also require them: with CDS_REQUIRE_INTEROP=1 an
+# interoperability test fails instead of skipping when its tool is missing (tests/conftest.py).
+test test-e2e test-pg: export CDS_REQUIRE_INTEROP := 1
+
+# Debian packages: chromium (browser tests), poppler-utils (pdfsig, pdftotext) and libnss3-tools (NSS certutil,
+# the trust store pdfsig checks signatures against).
 test-deps: setup-dev
-	@command -v chromium >/dev/null || { echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
-	@command -v pdfsig >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+	@missing=""; command -v chromium >/dev/null || missing+=" chromium"; \
+	  command -v pdfsig >/dev/null && command -v pdftotext >/dev/null || missing+=" poppler-utils"; \
+	  command -v certutil >/dev/null || missing+=" libnss3-tools"; \
+	  [ -z "$$missing" ] || { echo "installing Debian$$missing for the tests"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 	@[ -d tests/oidc_provider/node_modules ] || [ ! -f tests/oidc_provider/package-lock.json ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oidc_provider
 	@[ -d tests/a11y/node_modules ] || PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/a11y
@@ -89,7 +97,7 @@ test-e2e: test-deps
 
 # PostgreSQL + Redis on loopback (Debian packages): service and API suites on PostgreSQL, then the
 # scale-out tests (two workers sharing Redis state, a worker killed mid-load, jobs once across workers).
-test-pg: setup-dev
+test-pg: test-deps
 	@trap 'scripts/pg_redis.sh stop' EXIT; eval "$$(scripts/pg_redis.sh start)"; export PATH="$(NODE_BIN):$$PATH"; \
 	  env -u DATABASE_URL -u REDIS_URL $(PY) scripts/run_pytest.py -p no:cacheprovider tests/unit tests/api; unit=$$?; \
 	  $(PY) scripts/run_pytest.py -p no:cacheprovider tests/pg; pg=$$?; exit $$(( unit || pg ))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -19,6 +24,65 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 
 from citizen_app.core.db import make_engine  # noqa: E402
 from citizen_app.core.registry import import_all_models  # noqa: E402
+
+# --- interoperability tests: outside programs and libraries ------------------------------------------
+# A test that checks our output with an outside tool (poppler's pdfsig, NSS certutil, node, Chromium, zxing,
+# unmodified Open311 clients, the test OpenID provider) skips on a developer machine that lacks the tool, but
+# FAILS when CDS_REQUIRE_INTEROP=1 (`make test`, `make test-e2e` and `make test-pg`, so CI, set it; they also
+# install every tool): a green run never hides an interoperability check that did not run.
+TOOLS_HINT = "`make test-deps` installs it"
+
+
+def interop_required() -> bool:
+    return os.environ.get("CDS_REQUIRE_INTEROP", "") not in ("", "0")
+
+
+def missing_tool(tool: str) -> NoReturn:
+    """Skip the test (or module) for lack of ``tool``, or fail it where CDS_REQUIRE_INTEROP=1."""
+    message = f"{tool} is not installed ({TOOLS_HINT})"
+    if interop_required():
+        pytest.fail(f"{message}; CDS_REQUIRE_INTEROP=1 forbids skipping an interoperability test", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require_tools(*programs: str) -> list[str]:
+    """The paths of ``programs`` on PATH; skips or fails (``missing_tool``) when one is missing."""
+    paths = [shutil.which(program) for program in programs]
+    missing = [program for program, path in zip(programs, paths, strict=True) if path is None]
+    if missing:
+        missing_tool(" and ".join(missing))
+    return [str(path) for path in paths]
+
+
+def have_tools(*programs: str) -> bool:
+    """For an extra check inside a broader test: True when ``programs`` are all on PATH. Where one is missing a
+    developer machine skips only that check (with a warning), and CDS_REQUIRE_INTEROP=1 fails the test."""
+    missing = [program for program in programs if shutil.which(program) is None]
+    if missing and interop_required():
+        missing_tool(" and ".join(missing))
+    if missing:
+        warnings.warn(f"{' and '.join(missing)} not installed: check skipped ({TOOLS_HINT})", stacklevel=2)
+    return not missing
+
+
+def require_module(name: str) -> ModuleType:
+    """``importlib.import_module(name)``; skips or fails (``missing_tool``) when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing_tool(f"the Python package {name}")
+
+
+def interop(available: bool, tool: str) -> pytest.MarkDecorator:
+    """Mark a test (or a module, as ``pytestmark``) that needs ``tool``; ``pytest_runtest_setup`` skips or fails
+    it when ``available`` is false."""
+    return pytest.mark.interop(available=available, tool=tool)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("interop"):
+        if not mark.kwargs["available"]:
+            missing_tool(mark.kwargs["tool"])
 
 
 @contextmanager

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -16,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, have_tools
 from tests.e2e.helpers import MAI, POLICE_OFFICIAL, goto, login
 
 PDF = b"%PDF-1.4\n% hop dong thue nha\n" + b"0" * 400
@@ -225,7 +224,7 @@ def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     check = checks[0]
     assert check.intact and check.valid and check.trusted and check.covers_whole_file
     assert "ca-ban-co" in check.signer
-    if shutil.which("pdfsig") and shutil.which("certutil"):
+    if have_tools("pdfsig", "certutil"):
         _check_with_pdfsig(pdf, Path(instance_dir) / "identity_ca" / "root.pem", tmp_path)
 
 
