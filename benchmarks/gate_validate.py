@@ -64,7 +64,7 @@ def setup(n_tickets: int) -> tuple[list[tuple[str, SimulatedPhone]], str]:
     return tickets, token
 
 
-def rate(fn, items: list, seconds: float) -> float:  # noqa: ANN001
+def rate(fn, items: list, seconds: float) -> float:
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for item in items:

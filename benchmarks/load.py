@@ -127,7 +127,7 @@ def _scripts(updates: list[Update]) -> list[str]:
             if e.get("name") == "_call_script"]
 
 
-def _has_script(fragment: str):  # noqa: ANN202 - an Update predicate
+def _has_script(fragment: str):  # an Update predicate
     return lambda update: any(fragment in code for code in _scripts([update]))
 
 
@@ -145,7 +145,7 @@ class Citizen:
         self.client = ReflexClient(base, session, cookie=cookie)
         self.key = device_key()
 
-    async def ws(self, action: str, step):  # noqa: ANN001, ANN201 - step: a coroutine
+    async def ws(self, action: str, step):  # step: a coroutine
         started = time.perf_counter()
         try:
             result = await step
@@ -525,7 +525,7 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true", help="also print p50/p95 of every action")
     parser.add_argument("--timeline", action="store_true", help="also print websocket p50/p95 per 10 s window")
     args = parser.parse_args()
-    global THINK_SECONDS  # noqa: PLW0603 - a run-wide setting of the simulated users
+    global THINK_SECONDS  # a run-wide setting of the simulated users
     THINK_SECONDS = args.think
     counts = [int(c) for c in args.clients.split(",")]
     iterations = [int(i) for i in args.iterations.split(",")]

@@ -12,15 +12,15 @@ from datetime import date
 os.environ["INSTANCE_DIR"] = tempfile.mkdtemp(prefix="cds-bench-")
 os.environ.setdefault("WALLET_ISSUER", "https://cds.hochiminhcity.gov.vn")
 
-import qrcode  # noqa: E402
-from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+import qrcode
+from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
+from sqlmodel import Session, SQLModel
 
-from citizen_app.core.db import make_engine  # noqa: E402
-from citizen_app.core.registry import import_all_models  # noqa: E402
-from citizen_app.identity import credentials as cr  # noqa: E402
-from citizen_app.identity.qr_transport import encode_for_qr  # noqa: E402
-from citizen_app.identity.wallet_crypto import b64u, new_p256_key, public_jwk  # noqa: E402
+from citizen_app.core.db import make_engine
+from citizen_app.core.registry import import_all_models
+from citizen_app.identity import credentials as cr
+from citizen_app.identity.qr_transport import encode_for_qr
+from citizen_app.identity.wallet_crypto import b64u, new_p256_key, public_jwk
 
 
 def qr_version(text: str, level: int) -> int:

@@ -144,7 +144,7 @@ def _ward_user_ids(db: Session, key: str) -> list[int]:
 
     rows = db.exec(select(IdentityProfile.user_id, IdentityProfile.ward, IdentityProfile.address)
                    .join(UserAccount, col(UserAccount.id) == IdentityProfile.user_id)
-                   .where(UserAccount.is_active == True)).all()  # noqa: E712
+                   .where(UserAccount.is_active == True)).all()
     return [uid for uid, ward, address in rows if _profile_ward_key(ward, address) == key]
 
 
@@ -179,7 +179,7 @@ def push_due_announcements(db: Session, now: datetime | None = None) -> int:
     """Background job: push scheduled announcements whose validity has started. Idempotent."""
     now = now or utcnow()
     rows = db.exec(select(CityAnnouncement).where(
-        CityAnnouncement.push_requested == True, col(CityAnnouncement.pushed_at).is_(None),  # noqa: E712
+        CityAnnouncement.push_requested == True, col(CityAnnouncement.pushed_at).is_(None),
         col(CityAnnouncement.withdrawn_at).is_(None), CityAnnouncement.valid_from <= now,
         or_(col(CityAnnouncement.valid_until).is_(None), col(CityAnnouncement.valid_until) > now))).all()
     for row in rows:

@@ -37,7 +37,7 @@ from citizen_app.metro.catalog import gtfs_zip_bytes
 from citizen_app.metro.models import MetroGate, MetroTicket
 
 try:  # registers the payment fulfilment hooks when the payments pillar is present
-    from citizen_app.metro import pay as _pay  # noqa: F401
+    from citizen_app.metro import pay as _pay
 except ModuleNotFoundError:  # pragma: no cover
     _pay = None
 

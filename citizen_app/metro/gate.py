@@ -23,7 +23,7 @@ IN, OUT = "in", "out"
 PHASE_UNUSED, PHASE_IDLE, PHASE_IN, PHASE_DONE = "unused", "idle", "in", "done"
 
 
-class ScanRejected(Exception):  # noqa: N818 - a decision, not a crash
+class ScanRejected(Exception):  # a decision, not a crash
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason

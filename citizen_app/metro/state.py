@@ -171,7 +171,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
         if params.get("pay_notice") == "unverified":
             self.error = both("metro.pay.unverified")
 
-    def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:  # noqa: ANN001
+    def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:
         if order_code:
             outcome = pay.purchase_result(db, user_id, order_code)
             status = "paid" if outcome.ticket_status == "active" else outcome.order_status

@@ -313,7 +313,7 @@ def status_key(code: int) -> str:
     return statuses.status_table().statuses[code].key
 
 
-def _timeline(events: list) -> list[TimelineRow]:  # noqa: ANN001
+def _timeline(events: list) -> list[TimelineRow]:
     table = statuses.status_table().statuses
     rows = []
     for event in events:

@@ -50,7 +50,7 @@ def _hours(form_data: dict) -> int:
     return int(text) if text.isdigit() and len(text) < 5 else 0
 
 
-def _user_by_login(db, login: str) -> UserAccount | None:  # noqa: ANN001
+def _user_by_login(db, login: str) -> UserAccount | None:
     try:
         ident = parse_identifier(login[:254])
     except DomainError:
@@ -59,7 +59,7 @@ def _user_by_login(db, login: str) -> UserAccount | None:  # noqa: ANN001
     return db.exec(select(UserAccount).where(column == ident.value)).first()
 
 
-def _dossier_row(db, dossier: ProcDossier) -> Row:  # noqa: ANN001
+def _dossier_row(db, dossier: ProcDossier) -> Row:
     proc = catalog().get(dossier.procedure_code)
     name_vi, name_en = (proc.name["vi"], proc.name["en"]) if proc else (dossier.procedure_code,) * 2
     return Row(f"{dossier.subject_name} — {name_vi}", f"{dossier.subject_name} — {name_en}", dossier.number,
@@ -100,7 +100,7 @@ class HelperState(FormErrorMixin, rx.State):
             self.helped = [_dossier_row(db, d) for d in helped]
 
     @staticmethod
-    def _row(db, row, other_id: int, now) -> ConsentRow:  # noqa: ANN001
+    def _row(db, row, other_id: int, now) -> ConsentRow:
         other = db.get(UserAccount, other_id)
         active = service.consent_is_active(row, now)
         procs = catalog()
@@ -108,7 +108,7 @@ class HelperState(FormErrorMixin, rx.State):
         return ConsentRow(row.id, other.full_name if other else "", other_id, _names(row.procedures, "vi"),
                           _names(row.procedures, "en"), row.scope, format_datetime(row.expires_at), active, options)
 
-    async def _do(self, action, notice_key: str) -> bool:  # noqa: ANN001
+    async def _do(self, action, notice_key: str) -> bool:
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
@@ -125,7 +125,7 @@ class HelperState(FormErrorMixin, rx.State):
         login = str(form_data.get("helper", ""))
         chosen, scope, hours = _chosen(form_data), str(form_data.get("scope", ""))[:16], _hours(form_data)
 
-        def action(db, user_id):  # noqa: ANN001, ANN202
+        def action(db, user_id):
             helper = _user_by_login(db, login)
             if helper is None:
                 raise DomainError("procedures.helper_not_volunteer")

@@ -163,7 +163,7 @@ def _upload_row(row: rx.Var) -> rx.Component:
     )
 
 
-def _uploader(upload_id: str, slots: rx.Var, value: rx.Var, on_change, on_upload) -> rx.Component:  # noqa: ANN001
+def _uploader(upload_id: str, slots: rx.Var, value: rx.Var, on_change, on_upload) -> rx.Component:
     """One file picker (static id: Reflex hoists upload hooks) with a choice of which document it is."""
     return rx.el.div(
         rx.el.label(t("procedures.ui.which_document"), html_for=f"{upload_id}-slot", class_name="cds-label"),

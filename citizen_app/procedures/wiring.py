@@ -34,7 +34,7 @@ def record_helper_action(event: ActivityEvent) -> None:
     try:
         with event.session.begin_nested():
             record_activity(event.session, event.subject_id, "helper_action", summary, params, actor_id=event.actor_id)
-    except Exception:  # noqa: BLE001 - receivers must not break the citizen's action
+    except Exception:  # receivers must not break the citizen's action
         log.exception("procedures: activity hook failed")
 
 
@@ -49,7 +49,7 @@ def send_notice(notice: Notice) -> None:
     try:
         with notice.session.begin_nested():
             notify(notice.session, notice.user_id, TOPIC, "procedures.notice_title", notice.key, params, url)
-    except Exception:  # noqa: BLE001 - a notification problem must not undo the official's action
+    except Exception:  # a notification problem must not undo the official's action
         log.exception("procedures: notify hook failed")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_simulated_citizens_buy_and_show_tickets(prod_app) -> None:  # noqa: ANN001
+def test_simulated_citizens_buy_and_show_tickets(prod_app) -> None:
     env = {**os.environ, "DATABASE_URL": prod_app["database_url"], "INSTANCE_DIR": prod_app["instance_dir"]}
     done = subprocess.run([sys.executable, "benchmarks/load.py", "--url", prod_app["url"], "--clients", "3",
                            "--iterations", "1", "--think", "0"], cwd=ROOT, env=env, capture_output=True, text=True,

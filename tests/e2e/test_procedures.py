@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -16,14 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, have_tools
 from tests.e2e.helpers import MAI, POLICE_OFFICIAL, goto, login
 
 PDF = b"%PDF-1.4\n% hop dong thue nha\n" + b"0" * 400
 
 
 @pytest.fixture()
-def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):
     """Point this process's service layer at the running app's database and instance folder."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -84,7 +83,7 @@ def _upload(page: Page, root: str, path: str) -> None:
     page.locator(f"#{root}-send").click()
 
 
-def _fill_form(page: Page, tmp_path) -> None:  # noqa: ANN001
+def _fill_form(page: Page, tmp_path) -> None:
     goto(page, "/procedures")
     page.locator("#proc-q").fill("dang ky tam tru theo danh sach")  # no accents: still found
     page.locator("#proc-search").click()
@@ -174,7 +173,7 @@ def _official_requests_supplement(official: Page, number: str) -> None:
     expect(official.locator("#office-status")).to_have_text("Yêu cầu bổ sung giấy tờ")
 
 
-def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:  # noqa: ANN001
+def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:
     _ensure_verified(MAI)
     login(page, MAI, next_path="/procedures")
     _fill_form(page, tmp_path)
@@ -225,7 +224,7 @@ def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     check = checks[0]
     assert check.intact and check.valid and check.trusted and check.covers_whole_file
     assert "ca-ban-co" in check.signer
-    if shutil.which("pdfsig") and shutil.which("certutil"):
+    if have_tools("pdfsig", "certutil"):
         _check_with_pdfsig(pdf, Path(instance_dir) / "identity_ca" / "root.pem", tmp_path)
 
 

@@ -53,7 +53,7 @@ def _issuer_caches_cleared() -> Iterator[None]:
         wallet_crypto._seal_key.cache_clear()
 
 
-def _issue_over_60(prod_app):  # noqa: ANN001, ANN202
+def _issue_over_60(prod_app):
     """A new level-2 citizen born in 1960 gets an over-60 credential bound to a Python holder key."""
     from citizen_app.identity import credentials as cr
     from citizen_app.identity.desk import verify_profile
@@ -74,7 +74,7 @@ def _issue_over_60(prod_app):  # noqa: ANN001, ANN202
     return credential, holder
 
 
-def test_offline_verifier_works_without_network(browser, prod_app) -> None:  # noqa: ANN001
+def test_offline_verifier_works_without_network(browser, prod_app) -> None:
     from citizen_app.identity import credentials as cr
     from citizen_app.identity.qr_transport import encode_for_qr
 

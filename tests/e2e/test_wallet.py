@@ -17,12 +17,12 @@ from tests.conftest import ARTIFACTS
 from tests.e2e.helpers import HA, MAI, VOLUNTEER, WARD_OFFICIAL, goto, login, outbox_messages
 
 
-def _new_page(browser, prod_app):  # noqa: ANN001, ANN202
+def _new_page(browser, prod_app):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     return context, context.new_page()
 
 
-def _decode_canvas(page, selector: str, expected: str | None = None) -> str:  # noqa: ANN001
+def _decode_canvas(page, selector: str, expected: str | None = None) -> str:
     """Decode the canvas QR; the page draws it just after the text appears, so poll briefly."""
     import zxingcpp
     from PIL import Image
@@ -40,7 +40,7 @@ def _decode_canvas(page, selector: str, expected: str | None = None) -> str:  # 
     return text
 
 
-def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) -> None:  # noqa: ANN001
+def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) -> None:
     mai_ctx, mai = _new_page(browser, prod_app)
     shop_ctx, shop = _new_page(browser, prod_app)
     try:
@@ -96,7 +96,7 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         shop_ctx.close()
 
 
-def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # noqa: ANN001
+def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:
     """An official checks Hà's ID card (level 2) and offers a student credential; Hà collects it and
     shows it with a one-minute QR; the verifier sees "is a student" and not her school."""
     desk_ctx, desk = _new_page(browser, prod_app)
@@ -149,7 +149,7 @@ def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # 
             context.close()
 
 
-def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # noqa: ANN001
+def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:
     """An official checks the ID card of a level-2 citizen and issues a one-time code; the citizen sets a
     new password on /recover and signs in with it."""
     import secrets
@@ -199,7 +199,7 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
         citizen_ctx.close()
 
 
-def test_volunteer_sees_no_id_card_or_recovery_forms(page) -> None:  # noqa: ANN001
+def test_volunteer_sees_no_id_card_or_recovery_forms(page) -> None:
     login(page, VOLUNTEER, next_path="/wallet/desk")
     expect(page.locator("#desk-note")).to_contain_text("chỉ do cán bộ phường")
     for form_button in ("#desk-search", "#desk-verify", "#recovery-issue"):

@@ -44,7 +44,7 @@ def _run(script: str, *args: str, url: str, instance: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _round_trip(url: str, tmp_path: Path, wipe) -> None:  # noqa: ANN001
+def _round_trip(url: str, tmp_path: Path, wipe) -> None:
     instance = tmp_path / "instance"
     alembic(url, "upgrade", "head", instance_dir=instance)
     _seed(url, instance)

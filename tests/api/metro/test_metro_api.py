@@ -19,7 +19,7 @@ from tests.unit.metro.helpers import make_user
 
 
 class Harness:
-    def __init__(self, engine) -> None:  # noqa: ANN001
+    def __init__(self, engine) -> None:
         self.engine = engine
         self.client = TestClient(Starlette(routes=api.build_routes(self.sessions)), base_url="http://testserver",
                                  headers={"origin": "http://testserver"})  # the rider's POST comes from our pages
@@ -36,7 +36,7 @@ class Harness:
 
 
 @pytest.fixture()
-def harness(engine) -> Harness:  # noqa: ANN001
+def harness(engine) -> Harness:
     return Harness(engine)
 
 

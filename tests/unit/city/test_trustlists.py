@@ -116,13 +116,13 @@ class _Source(http.server.BaseHTTPRequestHandler):
     body = b""
     status = 200
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(self.body)
 
-    def log_message(self, *_args) -> None:  # noqa: ANN002
+    def log_message(self, *_args) -> None:
         return
 
 
@@ -136,7 +136,7 @@ def source() -> Iterator[tuple[str, type[_Source]]]:
     server.server_close()
 
 
-def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: pytest.MonkeyPatch) -> None:
     url, handler = source
     handler.body, handler.status = _sample("chongluadao_blacklist.json"), 200
     monkeypatch.setenv("CDS_LIST_COMMUNITY_BLACKLIST_URL", url)
@@ -161,7 +161,7 @@ def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: py
     assert trustlists.check("https://mbankingvn-sample.com").verdict == "reported"  # kept after the failure
 
 
-def test_refresh_job_refuses_a_source_in_another_format(app_db, source, monkeypatch) -> None:  # noqa: ANN001
+def test_refresh_job_refuses_a_source_in_another_format(app_db, source, monkeypatch) -> None:
     url, handler = source
     handler.body, handler.status = b'{"error": "maintenance"}', 200
     monkeypatch.setenv("CDS_LIST_COMMUNITY_BLACKLIST_URL", url)

@@ -78,7 +78,7 @@ def test_set_changed_sends_only_what_changed() -> None:
     assert state.notice_key == ""
 
 
-def test_a_recorded_refusal_keeps_its_transaction(app_db) -> None:  # noqa: ANN001
+def test_a_recorded_refusal_keeps_its_transaction(app_db) -> None:
     with pytest.raises(RecordedRefusal), session_scope() as db:
         db.add(LoginAttempt(identifier="probe:kept"))
         raise RecordedRefusal("procedures.lookup_failed")

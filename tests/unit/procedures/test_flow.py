@@ -36,7 +36,7 @@ def test_shared_agency_kinds_map_to_procedure_kinds() -> None:
 
 
 @pytest.fixture()
-def signer(db, world):  # noqa: ANN001, ANN201
+def signer(db, world):
     """Mai with a verified profile and a password (to approve signatures), police of kind "police"."""
     from citizen_app.identity.service import HASHER
 
@@ -52,7 +52,7 @@ def signer(db, world):  # noqa: ANN001, ANN201
     return world
 
 
-def _draft(db, world) -> int:  # noqa: ANN001
+def _draft(db, world) -> int:
     dossier = flow.start(db, world.mai.id, "tam_tru_danh_sach")
     assert dossier.answers["personal_id"] == "079168001234" and dossier.answers["sex"] == "nu"  # prefilled
     assert dossier.answers["date_of_birth"] == "12/03/1968"
@@ -64,7 +64,7 @@ def _draft(db, world) -> int:  # noqa: ANN001
     return dossier.id
 
 
-def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
+def test_signature_is_bound_to_the_answers(db, signer) -> None:
     dossier_id = _draft(db, signer)
     with pytest.raises(DomainError, match="procedures.sign_first"):
         service.submit(db, signer.mai.id, dossier_id)
@@ -89,7 +89,7 @@ def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
         service.submit(db, signer.mai.id, dossier_id)
 
 
-def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
+def test_fee_hook_and_agency_signed_result(db, signer) -> None:
     dossier_id = _draft(db, signer)
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
     flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
@@ -111,7 +111,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     assert [row.en for row in flow.timeline(db, signer.mai.id, dossier_id)][-1] == "Result delivered"
 
 
-def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox) -> None:  # noqa: ANN001
+def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox) -> None:
     from citizen_app.payments import service as payments
     from citizen_app.payments.models import PayOrder
 

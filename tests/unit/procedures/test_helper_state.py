@@ -15,7 +15,7 @@ from citizen_app.procedures.state import WizardState
 from tests.unit.procedures.test_state_authorization import PASSWORD, _cookie, _states
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
         db.add(Agency(code="ca-ban-co", name_vi="Công an phường Bàn Cờ", name_en="Ban Co Police", kind="police",
                       ward="Bàn Cờ"))
@@ -26,7 +26,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
         return {"mai": mai.id, "huy": huy.id}
 
 
-async def test_code_consent_helper_draft_and_revoke(app_db) -> None:  # noqa: ANN001
+async def test_code_consent_helper_draft_and_revoke(app_db) -> None:
     ids = _seed(app_db)
     huy_cookie, mai_cookie = _cookie(ids["huy"]), _cookie(ids["mai"])
     volunteer = _states(huy_cookie, {})(HelperState)
@@ -59,7 +59,7 @@ async def test_code_consent_helper_draft_and_revoke(app_db) -> None:  # noqa: AN
     assert not wizard.loaded and wizard.error["vi"].startswith("Bạn chưa được công dân đồng ý")
 
 
-async def test_citizen_cannot_create_volunteer_code(app_db) -> None:  # noqa: ANN001
+async def test_citizen_cannot_create_volunteer_code(app_db) -> None:
     ids = _seed(app_db)
     citizen = _states(_cookie(ids["mai"]), {})(HelperState)
     await HelperState.create_code.fn(citizen, {"proc_tam_tru": "on", "scope": "submit_pay", "hours": "24"})

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from citizen_app.procedures import backoffice, service, statuses
 from citizen_app.procedures.models import ProcAudit
+from tests.conftest import have_tools
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
@@ -99,9 +100,8 @@ def test_result_pdf_has_vietnamese_text(db, world):
     from fpdf import FPDF  # noqa: F401  (the dependency is present)
 
     assert b"DejaVu" in pdf  # embedded Unicode font, so diacritics render
-    import shutil
     import subprocess
 
-    if shutil.which("pdftotext"):
+    if have_tools("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         assert "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ" in text and "Đặng Văn Khôi" in text

@@ -17,11 +17,11 @@ from tests.unit.procedures.test_flow import PASSWORD, _draft, signer  # noqa: F4
 from tests.unit.procedures.test_state_authorization import _cookie, _seed, _states, _status
 
 
-def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:  # noqa: ANN001
+def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:
     issued: list[str] = []
     original = cr.issue_credential
 
-    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def spy(*args, **kwargs):
         out = original(*args, **kwargs)
         issued.append(out.credential)
         return out
@@ -39,7 +39,7 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:  # noqa: ANN001
     return dossier_id, issued
 
 
-def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, monkeypatch) -> None:  # noqa: F811
     dossier_id, issued = _deliver(db, signer, monkeypatch)
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
     rows = [r for r in wallet_views.credential_rows(db, signer.mai.id) if r.kind == "result"]
@@ -62,7 +62,7 @@ def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, m
     assert any("Credential received: procedure result" in t for t in texts)
 
 
-async def test_withdraw_button_authorizes_on_the_server(app_db) -> None:  # noqa: ANN001
+async def test_withdraw_button_authorizes_on_the_server(app_db) -> None:
     ids = _seed(app_db)
     other = _states(_cookie(ids["ha"]), {"dossier_id": str(ids["dossier"])})(DossierState)
     other.dossier_id = ids["dossier"]

@@ -14,6 +14,7 @@ from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.identity import ca, signing
 from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.service import HASHER
+from tests.conftest import have_tools, require_tools
 from tests.unit.wallet.helpers import make_user, make_verified_citizen
 
 PASSWORD = "mat-khau-dai-2026"
@@ -105,8 +106,7 @@ def test_citizen_then_agency_signature_validates(db, citizen, tmp_path):
     assert [c.trusted and c.intact for c in checks] == [True, True]
     assert checks[1].covers_whole_file and checks[0].modification in ("NONE", "LTA_UPDATES", "FORM_FILLING")
 
-    if not (Path(PDFSIG).exists() and CERTUTIL):
-        pytest.skip("poppler pdfsig / NSS certutil not installed")
+    require_tools("pdfsig", "certutil")
     report = _pdfsig(both, tmp_path)
     assert report.count("Signature is Valid") == 2, report
     assert report.count("Certificate is Trusted") == 2, report
@@ -120,7 +120,7 @@ def test_tampered_pdf_detected(db, citizen, tmp_path):
     signed[pos + 1:pos + 9] = b"MEDIABOX"  # flip bytes inside the signed range
     checks = signing.validate_signed_pdf(bytes(signed))
     assert not checks[0].intact
-    if Path(PDFSIG).exists() and CERTUTIL:
+    if have_tools("pdfsig", "certutil"):
         assert "Signature is Valid" not in _pdfsig(bytes(signed), tmp_path)
 
 

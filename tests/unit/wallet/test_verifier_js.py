@@ -13,14 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import credentials as cr
 from citizen_app.identity.issuer import issuer_id, issuer_kid
 from citizen_app.identity.qr_transport import encode_for_qr
 from citizen_app.identity.status_list import build_status_list_jwt
 from citizen_app.identity.wallet_crypto import b64u, epoch, jws_encode, jws_parse, new_p256_key, public_jwk
+from tests.conftest import interop
 from tests.unit.wallet.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -126,7 +125,7 @@ def _vectors(db) -> tuple[list[dict[str, Any]], int]:  # noqa: ANN001
     return [{"name": n, "presentation": p, "aud": a, "nonce": x} for n, p, a, x in cases], epoch(now)
 
 
-@pytest.mark.skipif(not Path(NODE).exists(), reason="node not installed")
+@interop(Path(NODE).exists(), "node")
 def test_js_and_python_verifiers_agree(db):
     cases, now = _vectors(db)
     list_id = "1"
@@ -159,7 +158,7 @@ def test_js_and_python_verifiers_agree(db):
     assert cr.parse_verifier_request(result["req"]["qr"]) == (result["req"]["nonce"], "cds:v:offline")
 
 
-@pytest.mark.skipif(not Path(NODE).exists(), reason="node not installed")
+@interop(Path(NODE).exists(), "node")
 def test_js_verifier_refuses_status_list_from_wrong_key(db):
     cases, now = _vectors(db)
     uri = f"{issuer_id()}/api/identity/status/1"

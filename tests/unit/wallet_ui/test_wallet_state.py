@@ -26,18 +26,18 @@ from citizen_app.identity.wallet_state import (
 from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
-def _states(cookie: str = ""):  # noqa: ANN202
+def _states(cookie: str = ""):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/", "query": {}, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return sub
 
 
-def _logged_in(user_id: int):  # noqa: ANN202
+def _logged_in(user_id: int):
     with session_scope() as db:
         token = service.open_session(db, user_id)
     sub = _states(f"cds_sid={token}")
@@ -45,7 +45,7 @@ def _logged_in(user_id: int):  # noqa: ANN202
     return sub
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
         mai = make_verified_citizen(db)
         mai.phone = "0903123456"
@@ -56,7 +56,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
         return {"mai": mai.id, "other": other.id, "official": official.id, "cred": record.id or 0}
 
 
-async def test_citizen_cannot_use_the_verification_desk(app_db) -> None:  # noqa: ANN001
+async def test_citizen_cannot_use_the_verification_desk(app_db) -> None:
     ids = _seed(app_db)
     desk = _logged_in(ids["other"])(DeskState)
     await DeskState.search.fn(desk, {"phone": "0903123456"})
@@ -66,7 +66,7 @@ async def test_citizen_cannot_use_the_verification_desk(app_db) -> None:  # noqa
     assert desk.error["en"] == "You are not allowed to do this."
 
 
-async def test_official_searches_then_verifies(app_db) -> None:  # noqa: ANN001
+async def test_official_searches_then_verifies(app_db) -> None:
     ids = _seed(app_db)
     with session_scope() as db:
         get_profile(db, ids["mai"]).level = 1
@@ -79,7 +79,7 @@ async def test_official_searches_then_verifies(app_db) -> None:  # noqa: ANN001
     assert desk.citizen["level"] == "2" and desk.error == {}
 
 
-async def test_desk_search_shows_no_id_digits(app_db) -> None:  # noqa: ANN001
+async def test_desk_search_shows_no_id_digits(app_db) -> None:
     ids = _seed(app_db)
     desk = _logged_in(ids["official"])(DeskState)
     await DeskState.search.fn(desk, {"phone": "0903123456"})
@@ -89,7 +89,7 @@ async def test_desk_search_shows_no_id_digits(app_db) -> None:  # noqa: ANN001
     assert "Lê Lợi" not in shown and "17/05" not in shown  # nor the street address or full birth date
 
 
-async def test_desk_forms_only_for_ward_officials(app_db) -> None:  # noqa: ANN001
+async def test_desk_forms_only_for_ward_officials(app_db) -> None:
     ids = _seed(app_db)
     with session_scope() as db:
         volunteer = make_user(db, "Đỗ Quang Huy", ("volunteer",)).id
@@ -104,7 +104,7 @@ async def test_desk_forms_only_for_ward_officials(app_db) -> None:  # noqa: ANN0
     assert volunteer_desk.recovery_code == "" and volunteer_desk.error["en"] == "You are not allowed to do this."
 
 
-async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:  # noqa: ANN001
+async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:
     ids = _seed(app_db)
     for attacker in ("other", "official"):
         wallet = _logged_in(ids[attacker])(WalletState)
@@ -114,7 +114,7 @@ async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:  # 
         assert db.get(cr.IssuedCredential, ids["cred"]).revoked_at is None
 
 
-async def test_anonymous_wallet_events_are_refused(app_db) -> None:  # noqa: ANN001
+async def test_anonymous_wallet_events_are_refused(app_db) -> None:
     ids = _seed(app_db)
     sub = _states("")
     wallet = sub(WalletState)
@@ -127,7 +127,7 @@ async def test_anonymous_wallet_events_are_refused(app_db) -> None:  # noqa: ANN
     assert PresentState.make.fn(present) is None and present.error
 
 
-async def test_public_verifier_keeps_its_nonce_server_side(app_db) -> None:  # noqa: ANN001
+async def test_public_verifier_keeps_its_nonce_server_side(app_db) -> None:
     _seed(app_db)
     verifier = _states("")(VerifierState)
     await VerifierState.new_request.fn(verifier)
@@ -138,7 +138,7 @@ async def test_public_verifier_keeps_its_nonce_server_side(app_db) -> None:  # n
     assert verifier.checked and not verifier.valid and verifier.reason["en"]
 
 
-async def test_profile_edit_of_verified_field_drops_to_level_1(app_db) -> None:  # noqa: ANN001
+async def test_profile_edit_of_verified_field_drops_to_level_1(app_db) -> None:
     ids = _seed(app_db)
     state = _logged_in(ids["mai"])(ProfileState)
     await ProfileState.load.fn(state)
@@ -150,7 +150,7 @@ async def test_profile_edit_of_verified_field_drops_to_level_1(app_db) -> None: 
     assert state.error["en"] == "The personal ID number must have exactly 12 digits."
 
 
-async def test_signing_certificate_needs_level_2_then_enrols(app_db) -> None:  # noqa: ANN001
+async def test_signing_certificate_needs_level_2_then_enrols(app_db) -> None:
     ids = _seed(app_db)
     other = _logged_in(ids["other"])(SigningCertState)
     await SigningCertState.enrol.fn(other)
@@ -160,7 +160,7 @@ async def test_signing_certificate_needs_level_2_then_enrols(app_db) -> None:  #
     assert mai.error == {} and "Nguyễn Văn An" in mai.cert["subject"]
 
 
-async def test_activity_page_lists_newest_first_and_checks_the_chain(app_db) -> None:  # noqa: ANN001
+async def test_activity_page_lists_newest_first_and_checks_the_chain(app_db) -> None:
     ids = _seed(app_db)
     state = _logged_in(ids["mai"])(ActivityState)
     await ActivityState.load.fn(state)

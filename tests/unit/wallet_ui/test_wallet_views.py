@@ -15,7 +15,7 @@ from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
 from tests.unit.wallet.helpers import make_user, make_verified_citizen
 
 
-def _mai_with_age60(engine) -> tuple[int, object, str]:  # noqa: ANN001
+def _mai_with_age60(engine) -> tuple[int, object, str]:
     with Session(engine, expire_on_commit=False) as db:
         citizen = make_verified_citizen(db)
         holder = new_p256_key()
@@ -29,7 +29,7 @@ def _request() -> cr.VerifierRequest:
         return views.new_verifier_request(db, None)
 
 
-def test_nonce_presentation_valid_then_replay_rejected(app_db) -> None:  # noqa: ANN001
+def test_nonce_presentation_valid_then_replay_rejected(app_db) -> None:
     user_id, holder, credential = _mai_with_age60(app_db)
     req = _request()
     vp = encode_for_qr(cr.build_presentation(credential, [], holder, req.aud, req.nonce))
@@ -44,7 +44,7 @@ def test_nonce_presentation_valid_then_replay_rejected(app_db) -> None:  # noqa:
     assert any(text.startswith("Showed over-60 attestation to cds:v:web") for text in texts)
 
 
-def test_wrong_nonce_and_garbage_are_rejected_in_plain_language(app_db) -> None:  # noqa: ANN001
+def test_wrong_nonce_and_garbage_are_rejected_in_plain_language(app_db) -> None:
     _, holder, credential = _mai_with_age60(app_db)
     first, second = _request(), _request()
     vp = cr.build_presentation(credential, [], holder, first.aud, first.nonce)
@@ -54,14 +54,14 @@ def test_wrong_nonce_and_garbage_are_rejected_in_plain_language(app_db) -> None:
     assert not views.verify_at_counter("hello", None).ok
 
 
-def test_one_time_mode_needs_no_nonce_but_only_once(app_db) -> None:  # noqa: ANN001
+def test_one_time_mode_needs_no_nonce_but_only_once(app_db) -> None:
     _, holder, credential = _mai_with_age60(app_db)
     vp = cr.build_presentation(credential, [], holder, cr.ONE_TIME_AUD, "one-time-nonce-123")
     assert views.verify_at_counter(vp, None).mode == "one_time"
     assert views.verify_at_counter(vp, "whatever-nonce12").reason["en"].startswith("This code was already used")
 
 
-def test_holder_revokes_only_own_credentials(db) -> None:  # noqa: ANN001
+def test_holder_revokes_only_own_credentials(db) -> None:
     citizen = make_verified_citizen(db)
     other = make_user(db, "Người Khác", ("official",))
     record = cr.issue_credential(db, citizen.id, "age18", public_jwk(new_p256_key())).record
@@ -72,7 +72,7 @@ def test_holder_revokes_only_own_credentials(db) -> None:  # noqa: ANN001
     assert record.revoked_at is not None
 
 
-def test_student_offer_made_by_official_redeemed_once_by_that_student(db) -> None:  # noqa: ANN001
+def test_student_offer_made_by_official_redeemed_once_by_that_student(db) -> None:
     student = make_user(db, "Nguyễn Minh Khoa")
     student.phone = "0912000001"
     intruder = make_user(db, "Kẻ Gian")
