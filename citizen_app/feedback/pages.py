@@ -1,11 +1,11 @@
 """Pages of the feedback board, citizen side: the public board (list + map), a new report, one report,
-my reports and watched areas, the public scorecard. The officials' workbench is in ``pages_workbench``."""
+my reports and watched areas, the public scorecard. The officials' workbench is in ``backoffice_pages``."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.feedback import pages_workbench  # noqa: F401 - registers the workbench pages
+from citizen_app.feedback import backoffice_pages  # noqa: F401 - registers the workbench pages
 from citizen_app.feedback.components import (
     ERROR_STYLE,
     badge,
