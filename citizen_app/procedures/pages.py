@@ -7,7 +7,7 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
-from citizen_app.procedures import pages_office, statuses  # noqa: F401 - pages_office registers office pages
+from citizen_app.procedures import backoffice_pages, statuses  # noqa: F401 - backoffice_pages registers its pages
 from citizen_app.procedures.components import (
     back_link,
     error_list,

@@ -6,15 +6,15 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
-from citizen_app.procedures.components import back_link, notice, pick, summary_row
-from citizen_app.procedures.helper_state import SCOPES, HelperState
-from citizen_app.procedures.office_state import (
+from citizen_app.procedures.backoffice_state import (
     ACTIONS_BY_STATUS,
     MAX_ITEMS,
     OfficeDossierState,
     QueueState,
     status_is,
 )
+from citizen_app.procedures.components import back_link, notice, pick, summary_row
+from citizen_app.procedures.helper_state import SCOPES, HelperState
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.ui.layout import app_page, heading
 
