@@ -7,7 +7,7 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
-from citizen_app.procedures import backoffice_pages, statuses  # noqa: F401 - backoffice_pages registers its pages
+from citizen_app.procedures import backoffice_pages, helper_pages, statuses  # noqa: F401 - they register their pages
 from citizen_app.procedures.components import (
     back_link,
     error_list,
