@@ -359,14 +359,14 @@ def _drop_pg(base_url: str, name: str) -> None:
 SEED_CODE = """
 import json, sys
 from citizen_app.core.db import session_scope
-from citizen_app.feedback import official
+from citizen_app.feedback import backoffice
 from citizen_app.identity.models import UserAccount, UserRole
 from citizen_app.identity.service import open_session
 run, count = sys.argv[1], int(sys.argv[2])
 with session_scope() as db:
     admin = UserAccount(full_name="Bench Admin", email=f"bench-{run}@congdanso.example")
     db.add(admin); db.flush(); db.add(UserRole(user_id=admin.id, role="admin")); db.flush()
-    key = official.issue_api_key(db, admin.id, "Benchmark")[1]
+    key = backoffice.issue_api_key(db, admin.id, "Benchmark")[1]
     cookies = []
     for i in range(count):
         user = UserAccount(full_name=f"Công Dân {i}", email=f"citizen-{run}-{i}@congdanso.example")

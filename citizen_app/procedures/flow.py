@@ -332,13 +332,13 @@ def timeline(db: Session, user_id: int | None, dossier_id: int) -> list[Timeline
     return _timeline(service.history(db, user_id, dossier_id))
 
 
-def office_timeline(db: Session, official_id: int | None, dossier_id: int) -> list[TimelineRow]:
+def backoffice_timeline(db: Session, official_id: int | None, dossier_id: int) -> list[TimelineRow]:
     """The same history for an official of the receiving agency."""
     dossier, _ = backoffice.scoped_dossier(db, official_id, dossier_id)
     return _timeline(service.dossier_events(db, dossier.id))
 
 
-def office_attachments(db: Session, official_id: int | None, dossier_id: int) -> list[ProcAttachment]:
+def backoffice_attachments(db: Session, official_id: int | None, dossier_id: int) -> list[ProcAttachment]:
     dossier, _ = backoffice.scoped_dossier(db, official_id, dossier_id)
     return service.list_attachments(db, dossier.id)
 

@@ -232,6 +232,6 @@ MESSAGES = {
     },
 }
 
-from citizen_app.procedures.messages_ui import UI_MESSAGES  # noqa: E402
+from citizen_app.procedures.ui_messages import UI_MESSAGES  # noqa: E402
 
 MESSAGES.update(UI_MESSAGES)

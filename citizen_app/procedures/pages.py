@@ -1,5 +1,6 @@
 """Pages of online procedures, citizen side: catalogue, "what you need", question pages, check your
-answers, sign, confirmation, my dossiers, a dossier's timeline, and the public lookup."""
+answers, sign, confirmation, my dossiers, a dossier's timeline, and the public lookup. The officials' side
+is in ``backoffice_pages``, helper mode in ``helper_pages``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
-from citizen_app.procedures import pages_office, statuses  # noqa: F401 - pages_office registers office pages
+from citizen_app.procedures import statuses
 from citizen_app.procedures.components import (
     back_link,
     error_list,

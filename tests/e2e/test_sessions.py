@@ -93,13 +93,13 @@ def _user_id(phone: str) -> int:
 def _paid_ticket_for_this_phone(page: Page, phone: str) -> None:
     """A paid single ticket of ``phone``'s rider, bound to this browser's device key (as after a purchase)."""
     from citizen_app.core.db import session_scope
-    from citizen_app.metro import service as metro
+    from citizen_app.metro import purchase
 
     page.wait_for_function("() => window.MetroTicket")
     device_key = page.evaluate("() => MetroTicket.devicePublicKey()")
     with session_scope() as db:
-        ticket = metro.create_order(db, _user_id(phone), "single", device_key, origin="L1-01", destination="L1-11")
-        metro.fulfil_paid_order(db, ticket.order_ref)
+        ticket = purchase.create_order(db, _user_id(phone), "single", device_key, origin="L1-01", destination="L1-11")
+        purchase.fulfil_paid_order(db, ticket.order_ref)
 
 
 def _expect_ticket_qr(page: Page) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from citizen_app.feedback import official
+from citizen_app.feedback import backoffice
 from citizen_app.feedback.models import FeedbackReport
 from tests.conftest import require_module
 from tests.unit.feedback.fixtures import new_report
@@ -77,7 +77,7 @@ def test_georeport_client_json_and_xml(server, db, world):
 
 
 def test_civicbot_post_and_token_round_trip(server, db, world):
-    _, raw_key = official.issue_api_key(db, world.admin, "civicbot")
+    _, raw_key = backoffice.issue_api_key(db, world.admin, "civicbot")
     db.commit()
     endpoint = civicbot_registry.Endpoint(id="hcmc", name="Công dân số", base_url=server, write=True)
     client = civicbot_open311.Open311Client(endpoint)

@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.feedback import service
+from citizen_app.feedback.backoffice_state import CaseState, WorkbenchState
 from citizen_app.feedback.models import FeedbackAudit, FeedbackEvent, FeedbackReport
 from citizen_app.feedback.state import NewReportState, ReportState
-from citizen_app.feedback.state_workbench import CaseState, WorkbenchState
 from citizen_app.identity import service as identity
 from citizen_app.identity.state import AuthState
 from tests.unit.feedback.fixtures import make_user, report_input, seed_agencies

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from citizen_app.feedback import demo_data, jobs, official, service, summary, wiring
+from citizen_app.feedback import backoffice, demo_data, jobs, service, summary, wiring
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency, UserAccount, UserRole
@@ -30,7 +30,7 @@ def test_status_change_notifies_reporter_and_followers(db: Session, world: World
     report = new_report(db, world.citizen)
     service.follow_report(db, world.neighbour, report.id)
     db.commit()
-    official.accept_report(db, world.official, report.id)
+    backoffice.accept_report(db, world.official, report.id)
     db.commit()
     for user_id in (world.citizen, world.neighbour):
         notes = [n for n in _notes(db, user_id) if n.body_key == "feedback.notice_status_changed"]
@@ -47,7 +47,7 @@ def test_status_change_notifies_reporter_and_followers(db: Session, world: World
 def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:
     report = new_report(db, world.citizen)
     before = len(_notes(db, world.citizen))
-    official.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
+    backoffice.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
     db.commit()
     assert len(_notes(db, world.citizen)) == before
 
@@ -56,7 +56,7 @@ def test_summary_lists_open_reports_only(db: Session, world: World) -> None:
     report = new_report(db, world.citizen)
     items = summary.open_items(db, world.citizen, "en")
     assert [(i.kind, i.href, i.status) for i in items] == [("feedback", f"/feedback/{report.id}", "Received")]
-    official.refuse_report(db, world.official, report.id, "Không đủ thông tin để xử lý")
+    backoffice.refuse_report(db, world.official, report.id, "Không đủ thông tin để xử lý")
     db.commit()
     assert summary.open_items(db, world.citizen, "vi") == []
 

@@ -15,7 +15,7 @@ from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.state import AuthState
 from citizen_app.identity.wallet_models import IssuedCredential
-from citizen_app.metro import service
+from citizen_app.metro import gate_service, purchase
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.models import MetroTap, MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
@@ -67,8 +67,8 @@ def _credential(user_id: int, kind: str, *, revoked: bool = False) -> None:
 def _paid_ticket(user_id: int) -> tuple[MetroTicket, SimulatedPhone]:
     phone = SimulatedPhone()
     with session_scope() as db:
-        ticket = service.create_order(db, user_id, "single", phone.device_key, origin="L1-01", destination="L1-11")
-        service.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd)
+        ticket = purchase.create_order(db, user_id, "single", phone.device_key, origin="L1-01", destination="L1-11")
+        purchase.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd)
     return ticket, phone
 
 
@@ -143,7 +143,7 @@ async def test_gate_token_binds_the_station(app_db) -> None:
     with session_scope() as db:
         db.add(UserRole(user_id=ids["binh"], role="admin"))
     with session_scope() as db:
-        token = service.register_gate(db, ids["binh"], "BT-01", "L1-01")
+        token = gate_service.register_gate(db, ids["binh"], "BT-01", "L1-01")
     ticket, phone = _paid_ticket(ids["khoa"])
     gate = _as(None)(MetroGateState)
     MetroGateState.unlock.fn(gate, {"token": "wrong"})

@@ -12,8 +12,8 @@ from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.state import AuthState
 from citizen_app.payments.models import PayOrder
 from citizen_app.procedures import service, statuses
+from citizen_app.procedures.backoffice_state import OfficeDossierState, QueueState
 from citizen_app.procedures.models import ProcDossier, ProcSupplement
-from citizen_app.procedures.office_state import OfficeDossierState, QueueState
 from citizen_app.procedures.state import DossierState, WizardState
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, sign
 

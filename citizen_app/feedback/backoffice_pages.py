@@ -1,10 +1,12 @@
-"""The officials' workbench: a queue scoped to the agency (overdue first) and one case with triage,
-internal notes, the public response (reply templates), progress updates and closing."""
+"""Back-office pages, the officials' workbench (``/feedback/workbench``): a queue scoped to the agency
+(overdue first) and one case with triage, internal notes, the public response (reply templates), progress
+updates and closing."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.feedback.backoffice_state import CaseState, WorkbenchState
 from citizen_app.feedback.components import (
     ERROR_STYLE,
     badge,
@@ -23,7 +25,6 @@ from citizen_app.feedback.components import (
     timeline,
     uploader,
 )
-from citizen_app.feedback.state_workbench import CaseState, WorkbenchState
 from citizen_app.i18n.state import t
 from citizen_app.ui.components import error_summary
 from citizen_app.ui.layout import app_page, heading

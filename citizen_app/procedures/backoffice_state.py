@@ -114,8 +114,8 @@ class OfficeDossierState(FormErrorMixin, rx.State):
         self.files = [Row(labels.get(r.attachment_id, {}).get("vi", r.attachment_id),
                           labels.get(r.attachment_id, {}).get("en", r.attachment_id), r.filename,
                           f"/api/procedures/attachments/{r.id}")
-                      for r in flow.office_attachments(db, user_id, dossier.id)]
-        self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.office_timeline(db, user_id, dossier.id)]
+                      for r in flow.backoffice_attachments(db, user_id, dossier.id)]
+        self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.backoffice_timeline(db, user_id, dossier.id)]
         self.slots = [OptionView(a["id"], a["label"]["vi"], a["label"]["en"]) for a in proc.attachments]
 
     async def _act(self, action, notice_key: str, *args) -> None:  # noqa: ANN001, ANN002

@@ -1,6 +1,6 @@
-"""Officials' use cases: queue, triage (accept, refuse, reroute, merge, priority), work, answers,
-deadlines and escalation; admins' API keys. Scoping: an official sees and acts only on reports
-routed to their own agency; an admin on all. Every action writes the audit log."""
+"""The board's back office, the officials' use cases: queue, triage (accept, refuse, reroute, merge,
+priority), work, answers, deadlines and escalation; admins' API keys. Scoping: an official sees and acts
+only on reports routed to their own agency; an admin on all. Every action writes the audit log."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Thin Reflex states of the officials' workbench. Scoping (own agency only, admins all) and every rule
-live in ``citizen_app.feedback.official``; handlers only pass the acting user's id from the session."""
+"""Thin Reflex states of the back office (the officials' workbench). Scoping (own agency only, admins all)
+and every rule live in ``citizen_app.feedback.backoffice``; handlers only pass the acting user's id from the
+session."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import reflex as rx
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
-from citizen_app.feedback import official, views
+from citizen_app.feedback import backoffice, views
 from citizen_app.feedback.state import (
     MAX_UPLOAD_FILES,
     FeedbackFormState,
@@ -42,7 +43,7 @@ class WorkbenchState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                rows = official.official_queue(
+                rows = backoffice.official_queue(
                     db, user_id, stage=self.stage or None, overdue_only=self.overdue_only, limit=100
                 )
                 self.queue = views.queue_rows(rows)
@@ -91,7 +92,7 @@ class CaseState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                view = official.get_report_for_official(db, user_id, self.report_id)
+                view = backoffice.get_report_for_official(db, user_id, self.report_id)
                 self._fill(db, view)
                 self.agencies = views.agency_options(db)
         except DomainError as exc:
@@ -100,7 +101,7 @@ class CaseState(FeedbackFormState, rx.State):
             return
         self.found = True
 
-    def _fill(self, db: Any, view: official.OfficialReportView) -> None:  # noqa: ANN401
+    def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:  # noqa: ANN401
         report = view.report
         row = views.report_row(report, official=True)
         row.update(
@@ -146,7 +147,7 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def accept(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.accept_report(
+            lambda db, uid, rid: backoffice.accept_report(
                 db, uid, rid, priority=to_int(form.get("priority"), 1), public_text=text(form, "public_text")
             ),
             done="feedback.ui.done_accepted",
@@ -155,7 +156,7 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def refuse(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.refuse_report(
+            lambda db, uid, rid: backoffice.refuse_report(
                 db, uid, rid, text(form, "reason"), hide=bool(form.get("hide"))
             ),
             done="feedback.ui.done_refused",
@@ -164,27 +165,27 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def reroute(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.reroute_report(db, uid, rid, text(form, "agency", 64), text(form, "note")),
+            lambda db, uid, rid: backoffice.reroute_report(db, uid, rid, text(form, "agency", 64), text(form, "note")),
             done="feedback.ui.done_rerouted",
         )
 
     @rx.event
     async def merge(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.merge_reports(db, uid, rid, text(form, "into", 20).lstrip("#")),
+            lambda db, uid, rid: backoffice.merge_reports(db, uid, rid, text(form, "into", 20).lstrip("#")),
             done="feedback.ui.done_merged",
         )
 
     @rx.event
     async def set_priority(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.set_priority(db, uid, rid, to_int(form.get("priority"), -1)),
+            lambda db, uid, rid: backoffice.set_priority(db, uid, rid, to_int(form.get("priority"), -1)),
             done="feedback.ui.done_priority",
         )
 
     @rx.event
     async def start_work(self):
-        await self._act(lambda db, uid, rid: official.start_work(db, uid, rid), done="feedback.ui.done_started")
+        await self._act(lambda db, uid, rid: backoffice.start_work(db, uid, rid), done="feedback.ui.done_started")
 
     @rx.event
     async def use_template(self, code: str):
@@ -193,8 +194,8 @@ class CaseState(FeedbackFormState, rx.State):
         lang = await lang_of(self)
         try:
             with session_scope() as db:
-                official.get_report_for_official(db, user_id, self.report_id)  # same scoping as every action
-                self.response_text = official.render_reply(db, self.report_id, str(code)[:40], lang)
+                backoffice.get_report_for_official(db, user_id, self.report_id)  # same scoping as every action
+                self.response_text = backoffice.render_reply(db, self.report_id, str(code)[:40], lang)
         except DomainError as exc:
             self._fail(exc)
             return
@@ -203,7 +204,7 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def respond(self, form: dict):
         if await self._act(
-            lambda db, uid, rid: official.post_public_response(db, uid, rid, text(form, "response")),
+            lambda db, uid, rid: backoffice.post_public_response(db, uid, rid, text(form, "response")),
             done="feedback.ui.done_responded",
         ):
             self.response_text = ""
@@ -212,7 +213,7 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def add_note(self, form: dict):
         await self._act(
-            lambda db, uid, rid: official.add_internal_note(db, uid, rid, text(form, "note")),
+            lambda db, uid, rid: backoffice.add_internal_note(db, uid, rid, text(form, "note")),
             done="feedback.ui.done_note",
         )
 
@@ -223,7 +224,7 @@ class CaseState(FeedbackFormState, rx.State):
         except ValueError:
             day = None
         await self._act(
-            lambda db, uid, rid: official.post_progress_update(db, uid, rid, text(form, "progress"), day),
+            lambda db, uid, rid: backoffice.post_progress_update(db, uid, rid, text(form, "progress"), day),
             done="feedback.ui.done_progress",
         )
 
@@ -232,7 +233,7 @@ class CaseState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                official.get_report_for_official(db, user_id, self.report_id)  # only for reports they handle
+                backoffice.get_report_for_official(db, user_id, self.report_id)  # only for reports they handle
             ids = await store_photos(user_id, files, "after", MAX_UPLOAD_FILES - len(self._after_ids))
         except DomainError as exc:
             self._fail(exc)
@@ -246,7 +247,7 @@ class CaseState(FeedbackFormState, rx.State):
     async def close(self, form: dict):
         after = list(self._after_ids)
         if await self._act(
-            lambda db, uid, rid: official.close_report(
+            lambda db, uid, rid: backoffice.close_report(
                 db, uid, rid, text(form, "outcome", 32), text(form, "close_text"), after
             ),
             done="feedback.ui.done_closed",
