@@ -7,7 +7,6 @@ import reflex as rx
 
 from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t, t_var
-from citizen_app.identity import credentials as cr
 from citizen_app.identity.state import AuthState
 from citizen_app.identity.wallet_state import (
     WALLET_UI_JS,
@@ -22,10 +21,11 @@ from citizen_app.identity.wallet_state import (
     VerifierState,
     WalletState,
 )
-from citizen_app.identity.wallet_views import SELF_SERVICE_KINDS
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.ui.layout import app_page, heading
 from citizen_app.ui.routes import PAGES
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.service import SELF_SERVICE_KINDS
 
 CLAIM_NAMES = sorted({c for ctype in cr.TYPES.values() for c in (*ctype.sd_claims, *ctype.plain_claims)})
 VERIFIERS = ("official", "volunteer", "admin")

@@ -16,11 +16,13 @@ from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import format_date, format_datetime
 from citizen_app.i18n.state import LangState
-from citizen_app.identity import activity, desk, passkeys, profile, recovery, signing
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_views as views
+from citizen_app.identity import activity, desk, passkeys, profile, recovery
+from citizen_app.identity import views as identity_views
 from citizen_app.identity.state import acting_user
+from citizen_app.signing import service as signing
 from citizen_app.ui.delta import set_changed
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import service as views
 
 WALLET_UI_JS = "/wallet/wallet_ui.js"
 
@@ -38,7 +40,7 @@ def _js(value: Any) -> str:
 
 
 def _result_code(result: Any) -> str:
-    return views.safe_error_key(result.get("code") if isinstance(result, dict) else None)
+    return identity_views.safe_error_key(result.get("code") if isinstance(result, dict) else None)
 
 
 class WalletBase(rx.State, mixin=True):
@@ -48,13 +50,13 @@ class WalletBase(rx.State, mixin=True):
     info: dict[str, str] = {}
 
     def _fail(self, exc: DomainError) -> None:
-        self.error, self.info = views.msg(exc.code, **exc.params), {}
+        self.error, self.info = identity_views.msg(exc.code, **exc.params), {}
 
     def _fail_key(self, key: str) -> None:
-        self.error, self.info = views.msg(views.safe_error_key(key)), {}
+        self.error, self.info = identity_views.msg(identity_views.safe_error_key(key)), {}
 
     def _ok(self, key: str, **params: object) -> None:
-        self.error, self.info = {}, views.msg(key, **params)
+        self.error, self.info = {}, identity_views.msg(key, **params)
 
     async def _user(self) -> int:
         user_id, _ = await acting_user(self)
@@ -103,7 +105,7 @@ class WalletState(WalletBase, rx.State):
         except DomainError as exc:
             self._fail(exc)
             return None
-        self.error, self.info = {}, views.msg("identity.ui.working")
+        self.error, self.info = {}, identity_views.msg("identity.ui.working")
         return rx.call_script(ui_call(f"request({_js(kind)})"), callback=WalletState.issued)
 
     @rx.event
@@ -112,7 +114,7 @@ class WalletState(WalletBase, rx.State):
             self._fail_key(_result_code(result))
             return None
         kind = str(result.get("kind", ""))
-        self._ok("identity.ui.issued", kind=views.msg(views.safe_error_key(f"identity.kind.{kind}")))
+        self._ok("identity.ui.issued", kind=identity_views.msg(identity_views.safe_error_key(f"identity.kind.{kind}")))
         return WalletState.load_keep
 
     @rx.event
@@ -175,7 +177,7 @@ class ProfileState(WalletBase, rx.State):
             self.values = {}
             return
         with session_scope() as db:
-            self.values = views.profile_form(db, user_id)
+            self.values = identity_views.profile_form(db, user_id)
 
     @rx.event
     async def save(self, form: dict):
@@ -184,11 +186,11 @@ class ProfileState(WalletBase, rx.State):
 
         try:
             user_id = await self._user()
-            data = profile.ProfileInput(full_name=text("full_name", 120), birth_date=views.parse_birth_date(
+            data = profile.ProfileInput(full_name=text("full_name", 120), birth_date=identity_views.parse_birth_date(
                 text("birth_date", 20)), sex=text("sex", 1), id_number=text("id_number", 20), address=text("address"),
                 ward=text("ward", 100), phone=text("phone", 20), email=text("email", 254))
             with session_scope() as db:
-                before = views.profile_form(db, user_id)["level"]
+                before = identity_views.profile_form(db, user_id)["level"]
                 saved = profile.save_profile(db, user_id, data)
                 dropped = before == "2" and saved.level < 2
         except DomainError as exc:
@@ -196,7 +198,7 @@ class ProfileState(WalletBase, rx.State):
             return
         self._ok("identity.ui.profile_dropped" if dropped else "common.saved")
         with session_scope() as db:
-            self.values = views.profile_form(db, user_id)
+            self.values = identity_views.profile_form(db, user_id)
 
 
 # --- /wallet/desk: an official of the citizen's ward checks the ID card (desk.py has the rules) ----------------
@@ -379,7 +381,7 @@ class PresentState(WalletBase, rx.State):
             return None
         opts = {"id": self.selected, "disclose": views.clean_disclosure(self.kind, self.chosen), "mode": self.mode,
                 "request": self.request_text if self.mode == "nonce" else ""}
-        self.error, self.info = {}, views.msg("identity.ui.working")
+        self.error, self.info = {}, identity_views.msg("identity.ui.working")
         return rx.call_script(ui_call(f"present({_js(opts)})"), callback=PresentState.presented)
 
     @rx.event
@@ -482,7 +484,7 @@ class PasskeyState(WalletBase, rx.State):
             self._fail(exc)
             return None
         name = str(form.get("name", "")).strip()[:60]
-        self.error, self.info = {}, views.msg("identity.ui.passkey_follow")
+        self.error, self.info = {}, identity_views.msg("identity.ui.passkey_follow")
         return rx.call_script(ui_call(f"passkeyRegister({_js(name)})"), callback=PasskeyState.registered)
 
     @rx.event
@@ -554,9 +556,9 @@ class ActivityState(WalletBase, rx.State):
         with session_scope() as db:
             report = activity.verify_chain(db, user_id)
         if report.ok:
-            self.chain = views.msg("identity.ui.chain_ok", count=report.count)
+            self.chain = identity_views.msg("identity.ui.chain_ok", count=report.count)
         else:
-            self.chain = views.msg("identity.ui.chain_broken", seq=report.first_bad_seq)
+            self.chain = identity_views.msg("identity.ui.chain_broken", seq=report.first_bad_seq)
         self.chain["ok"] = "1" if report.ok else ""
 
 

@@ -9,11 +9,10 @@ from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
-from citizen_app.identity import credentials as cr
 from citizen_app.identity import service
+from citizen_app.identity.crypto import new_p256_key, public_jwk
 from citizen_app.identity.profile import get_profile
 from citizen_app.identity.state import AuthState
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
 from citizen_app.identity.wallet_state import (
     ActivityState,
     DeskState,
@@ -23,6 +22,7 @@ from citizen_app.identity.wallet_state import (
     VerifierState,
     WalletState,
 )
+from citizen_app.wallet import credentials as cr
 from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
