@@ -1,4 +1,4 @@
-"""HTTP-level tests of the wallet routes on a Starlette app built from wallet_api.ROUTES."""
+"""HTTP-level tests of the wallet routes on a Starlette app built from wallet/api.py ROUTES."""
 
 from __future__ import annotations
 

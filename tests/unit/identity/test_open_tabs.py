@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from citizen_app.core.db import engine, session_scope
 from citizen_app.identity import recovery, service
 from citizen_app.identity.api import ROUTES
+from citizen_app.identity.profile_state import ProfileState
 from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AccountState, AuthState
-from citizen_app.identity.wallet_state import ProfileState
 from citizen_app.payments.models import PayOrder
 from citizen_app.payments.state import PaymentsState
 from tests.conftest import sql_statements

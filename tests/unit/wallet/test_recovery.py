@@ -149,9 +149,9 @@ async def test_desk_and_recover_handlers_authorize_on_the_server(app_db) -> None
     from sqlmodel import Session
 
     from citizen_app.core.db import session_scope
+    from citizen_app.identity.desk_state import DeskState, RecoverState
     from citizen_app.identity.models import ActivityEntry
     from citizen_app.identity.state import AuthState
-    from citizen_app.identity.wallet_state import DeskState, RecoverState
     from tests.unit.identity.test_state_authorization import _login_cookie, _states
 
     with Session(app_db, expire_on_commit=False) as db:

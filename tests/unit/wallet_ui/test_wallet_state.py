@@ -11,18 +11,13 @@ from sqlmodel import Session
 from citizen_app.core.db import session_scope
 from citizen_app.identity import service
 from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.identity.desk_state import DeskState
 from citizen_app.identity.profile import get_profile
+from citizen_app.identity.profile_state import ActivityState, ProfileState
 from citizen_app.identity.state import AuthState
-from citizen_app.identity.wallet_state import (
-    ActivityState,
-    DeskState,
-    PresentState,
-    ProfileState,
-    SigningCertState,
-    VerifierState,
-    WalletState,
-)
+from citizen_app.signing.state import SigningCertState
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.state import PresentState, VerifierState, WalletState
 from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
