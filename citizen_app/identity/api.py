@@ -27,7 +27,6 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.identity import cookies, oidc, passkeys, service
-from citizen_app.identity.state import COOKIE_NAME
 
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}  # the URL carries a login ticket
 MAX_BODY = 16 * 1024
@@ -75,7 +74,7 @@ async def logout(call: Call) -> Response:
     stores that hold the user's data (``assets/session.js``), keeping the app shell and the offline verifier."""
     if call.query("ended") == "1" and call.user_id is not None:
         return JSONResponse({"ok": True, "ended": False}, headers={"Cache-Control": "no-store"})
-    raw = call.cookies.get(COOKIE_NAME)
+    raw = call.cookies.get(cookies.SESSION_COOKIE)
     if raw:
         with session_scope() as db:
             service.close_session(db, service.token_hash(raw))
@@ -88,7 +87,7 @@ async def logout(call: Call) -> Response:
 async def whoami(call: Call) -> Response:
     """GET /api/me — the logged-in user's own summary (used by client scripts and tests)."""
     with session_scope() as db:
-        status, info = service.lookup_session(db, call.cookies.get(COOKIE_NAME))
+        status, info = service.lookup_session(db, call.cookies.get(cookies.SESSION_COOKIE))
     if info is None:
         raise Unauthenticated()
     body = {"status": status, "user_id": info.user_id, "name": info.full_name, "roles": sorted(info.roles)}

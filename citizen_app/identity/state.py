@@ -20,12 +20,12 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import registration, service, session_revision
+from citizen_app.identity.cookies import SESSION_COOKIE
 from citizen_app.identity.models import ROLES
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
-COOKIE_NAME = service.SESSION_COOKIE
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
 SESSION_RECHECK_SECONDS = 15
 # The page's scripts (assets/session.js) end the session in this browser and clear what the device holds for
@@ -43,7 +43,7 @@ _PAGE_LOADS: dict[str, tuple[rx.event.EventHandler, ...]] = {}
 _PAGE_LOAD_TAILS: set[str] = set()
 
 
-def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
+def cookie_value(header: str | None, name: str = SESSION_COOKIE) -> str | None:
     return cookie_values(header).get(name)
 
 
