@@ -31,7 +31,7 @@ def qr_version(text: str, level: int) -> int:
 
 
 def measure() -> list[tuple[str, int, int, int]]:
-    from tests.unit.wallet.helpers import make_verified_citizen
+    from tests.unit.identity.helpers import make_verified_citizen
 
     import_all_models()
     engine = make_engine("sqlite://")

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from citizen_app.core.config import settings
 from citizen_app.identity import api as identity_api
 from citizen_app.identity.service import open_session, ticket_binding
-from tests.unit.wallet.helpers import make_verified_citizen
-from tests.unit.wallet.softauthn import SoftAuthenticator
+from tests.unit.identity.helpers import make_verified_citizen
+from tests.unit.identity.softauthn import SoftAuthenticator
 
 ORIGIN = settings().public_url
 

@@ -18,7 +18,7 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.wallet.status_list import check_status
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 ORIGIN = settings().public_url
 

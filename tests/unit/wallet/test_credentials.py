@@ -13,7 +13,7 @@ from citizen_app.identity.crypto import b64u, b64u_decode, epoch, json_b64, jws_
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.status_list import build_status_list_jwt, encode_bits, read_bit
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 AUD = "cds:verifier:ward-bc"
 

@@ -21,7 +21,7 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id, issuer_kid
 from citizen_app.wallet.qr_transport import encode_for_qr
 from citizen_app.wallet.status_list import build_status_list_jwt
-from tests.unit.wallet.helpers import make_verified_citizen
+from tests.unit.identity.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER_JS = ROOT / "assets" / "verify-offline" / "verifier.js"

@@ -9,9 +9,9 @@ from citizen_app.identity import passkeys as pk
 from citizen_app.identity.activity import verify_chain
 from citizen_app.signing import pades
 from citizen_app.signing import service as signing
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
-from tests.unit.wallet.softauthn import SoftAuthenticator
-from tests.unit.wallet.test_signing import sample_pdf
+from tests.unit.identity.helpers import make_user, make_verified_citizen
+from tests.unit.identity.softauthn import SoftAuthenticator
+from tests.unit.signing.test_signing import sample_pdf
 
 
 def _auth(fmt: str = "none", **kw) -> SoftAuthenticator:

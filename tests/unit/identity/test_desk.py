@@ -25,7 +25,14 @@ from citizen_app.identity.models import (
 )
 from citizen_app.identity.profile import ProfileInput, save_profile
 from citizen_app.notify.models import NotifyDevMessage, NotifyNotification, NotifyOutbox, NotifyPushSubscription
-from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official, ward_agency
+from tests.unit.identity.helpers import (
+    ID_NUMBER,
+    WARD,
+    make_user,
+    make_verified_citizen,
+    make_ward_official,
+    ward_agency,
+)
 
 PHONE = "0903555111"
 EMAIL = "an.nguyen@example.vn"

@@ -15,7 +15,7 @@ from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.service import HASHER
 from citizen_app.signing import ca, pades
 from citizen_app.signing import service as signing
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 PASSWORD = "mat-khau-dai-2026"
 PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"

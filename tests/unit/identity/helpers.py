@@ -1,4 +1,4 @@
-"""Shared test helpers for the identity wallet."""
+"""Shared test helpers for the identity, wallet and signing tests: users, ward agencies, verified citizens."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from citizen_app.identity.crypto import new_p256_key, public_jwk
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import service as views
 from citizen_app.wallet.qr_transport import encode_for_qr
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 
 def _mai_with_age60(engine) -> tuple[int, object, str]:  # noqa: ANN001

@@ -15,7 +15,14 @@ from citizen_app.identity.activity import list_activity, verify_chain
 from citizen_app.identity.models import Passkey, UserAccount, WebauthnChallenge
 from citizen_app.identity.profile import ProfileInput, save_profile
 from citizen_app.identity.service import authenticate, list_sessions, open_session
-from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official, ward_agency
+from tests.unit.identity.helpers import (
+    ID_NUMBER,
+    WARD,
+    make_user,
+    make_verified_citizen,
+    make_ward_official,
+    ward_agency,
+)
 
 PHONE = "0903555111"
 NEW_PASSWORD = "Phuong2026moi"
