@@ -1,7 +1,7 @@
 /*
  * Công dân số — strict SD-JWT VC verifier that runs in the browser (WebCrypto), with no server.
  *
- * JavaScript twin of citizen_app/identity/credentials.py strict_verify(): the same checks in the
+ * JavaScript twin of citizen_app/wallet/credentials.py strict_verify(): the same checks in the
  * same order, so both give the same answer (and the same identity.verify.* code) on the same
  * vectors (tests/unit/wallet/test_verifier_js.py runs this file under Node against Python).
  *

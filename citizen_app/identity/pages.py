@@ -255,10 +255,9 @@ def profile_page() -> rx.Component:
     )
 
 
-VERIFIERS = ("official", "volunteer", "admin")
-
-
 # --- /wallet/desk (ward officials check ID cards; volunteers see where to send citizens) ------------------------
+
+VERIFIERS = ("official", "volunteer", "admin")
 
 
 def _citizen_card() -> rx.Component:
@@ -273,7 +272,7 @@ def _citizen_card() -> rx.Component:
                 term(t("identity.desk.ward")), detail(card["ward"], id="desk-ward"),
                 term(t("identity.ui.level_title")),
                 detail(rx.cond(card["level"] == "2", t("identity.ui.level2_short"), t("identity.ui.level1_short")),
-                         id="desk-level"),
+                       id="desk-level"),
                 id="desk-card",
             ),
             rx.form(

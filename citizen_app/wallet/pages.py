@@ -346,7 +346,7 @@ def _student_offer_form() -> rx.Component:
             ),
             rx.el.canvas(id="offer-qr", style=QR_STYLE, aria_label=t("identity.desk.offer_qr_alt"), role="img"),
             rx.cond(StudentOfferState.offer != "", rx.el.code(StudentOfferState.offer, id="offer-text",
-                                                       style={"word_break": "break-all"})),
+                                                              style={"word_break": "break-all"})),
         ),
     )
 
