@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.i18n.catalog import translate
-from citizen_app.identity.wallet_models import ActivityEntry
+from citizen_app.identity.models import ActivityEntry
 
 GENESIS = "0" * 64
 KINDS = frozenset({

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
 from citizen_app.core.workdays import work_calendar
-from citizen_app.identity import signing
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.profile import get_profile
 from citizen_app.payments import service as payments
@@ -27,6 +26,8 @@ from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.result_pdf import font_path
 from citizen_app.procedures.sla import due_day, start_day
+from citizen_app.signing import pades
+from citizen_app.signing import service as signing
 
 FEE_KIND = "procedure_fee"
 PAY_PROVIDER = "sandbox"
@@ -280,7 +281,7 @@ def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order
 
 
 def _sign_with_agency(pdf: bytes, agency_code: str) -> bytes:
-    return signing.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
+    return pades.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
 
 
 def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int,

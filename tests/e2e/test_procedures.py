@@ -215,7 +215,7 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
 
 def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     """pyHanko's validator (in a worker thread: its sync API runs its own event loop) and poppler's pdfsig."""
-    from citizen_app.identity.signing import validate_signed_pdf
+    from citizen_app.signing.pades import validate_signed_pdf
 
     assert os.environ["INSTANCE_DIR"] == instance_dir  # validates against the app's own CA
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -15,13 +15,13 @@ from starlette.testclient import TestClient
 from citizen_app.core.db import engine, session_scope
 from citizen_app.identity import recovery, service
 from citizen_app.identity.api import ROUTES
+from citizen_app.identity.profile_state import ProfileState
 from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AccountState, AuthState
-from citizen_app.identity.wallet_state import ProfileState
 from citizen_app.payments.models import PayOrder
 from citizen_app.payments.state import PaymentsState
 from tests.conftest import sql_statements
+from tests.unit.identity.helpers import ID_NUMBER, make_verified_citizen, make_ward_official
 from tests.unit.identity.test_state_authorization import PASSWORD, _login_cookie, _seed, _states
-from tests.unit.wallet.helpers import ID_NUMBER, make_verified_citizen, make_ward_official
 
 NEW_PASSWORD = "Phuong2026moi"
 

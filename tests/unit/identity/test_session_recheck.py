@@ -5,7 +5,7 @@ from __future__ import annotations
 from reflex.istate.data import RouterData
 
 from citizen_app.core.db import session_scope
-from citizen_app.identity import service
+from citizen_app.identity import cookies, service
 from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AuthState
 from tests.conftest import sql_statements
 from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _states
@@ -62,12 +62,12 @@ def test_cookie_user_id_only_for_a_live_session(app_db) -> None:  # noqa: ANN001
     ids = _seed(app_db)
     raw = _login_cookie(ids["mai"]).split("=", 1)[1]
     with session_scope() as db:
-        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) == ids["mai"]
-        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw + "x"}) is None
-        assert service.cookie_user_id(db, {}) is None
+        assert cookies.cookie_user_id(db, {cookies.SESSION_COOKIE: raw}) == ids["mai"]
+        assert cookies.cookie_user_id(db, {cookies.SESSION_COOKIE: raw + "x"}) is None
+        assert cookies.cookie_user_id(db, {}) is None
         service.close_all_sessions(db, ids["mai"])
     with session_scope() as db:
-        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) is None
+        assert cookies.cookie_user_id(db, {cookies.SESSION_COOKIE: raw}) is None
 
 
 def test_cookie_user_id_is_one_query(app_db) -> None:  # noqa: ANN001
@@ -77,7 +77,7 @@ def test_cookie_user_id_is_one_query(app_db) -> None:  # noqa: ANN001
     ids = _seed(app_db)
     raw = _login_cookie(ids["mai"]).split("=", 1)[1]
     with sql_statements(engine()) as statements, session_scope() as db:
-        assert service.cookie_user_id(db, {service.SESSION_COOKIE: raw}) == ids["mai"]
+        assert cookies.cookie_user_id(db, {cookies.SESSION_COOKIE: raw}) == ids["mai"]
         one = len(statements)
         assert service.lookup_session(db, raw)[1].user_id == ids["mai"]
     assert one == 1 and len(statements) == 3  # lookup_session also reads the roles

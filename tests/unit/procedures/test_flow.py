@@ -10,11 +10,10 @@ import pytest
 from sqlmodel import select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity.models import Agency
-from citizen_app.identity.signing import validate_signed_pdf
-from citizen_app.identity.wallet_models import IdentityProfile
+from citizen_app.identity.models import Agency, IdentityProfile
 from citizen_app.procedures import backoffice, flow, service, statuses
 from citizen_app.procedures.catalog import agency_serves
+from citizen_app.signing.pades import validate_signed_pdf
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, _user
 
 PASSWORD = "Phuong2026xanh"

@@ -1,4 +1,5 @@
-"""Small, audited-by-eye crypto helpers for the wallet: base64url, JWS ES256, JWKs, sealing.
+"""Small, audited-by-eye crypto helpers for passkeys, the wallet and signing: base64url, JWS ES256, JWKs,
+sealing.
 
 Only ES256 (ECDSA P-256 + SHA-256) is produced. Signatures are raw r||s (IEEE P1363), as JWS
 requires and as WebCrypto outputs.

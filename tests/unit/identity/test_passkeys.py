@@ -6,11 +6,12 @@ import pytest
 
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.identity import passkeys as pk
-from citizen_app.identity import signing
 from citizen_app.identity.activity import verify_chain
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
-from tests.unit.wallet.softauthn import SoftAuthenticator
-from tests.unit.wallet.test_signing import sample_pdf
+from citizen_app.signing import pades
+from citizen_app.signing import service as signing
+from tests.unit.identity.helpers import make_user, make_verified_citizen
+from tests.unit.identity.softauthn import SoftAuthenticator
+from tests.unit.signing.test_signing import sample_pdf
 
 
 def _auth(fmt: str = "none", **kw) -> SoftAuthenticator:
@@ -94,7 +95,7 @@ def test_passkey_approves_signature_over_document_bound_challenge(db):
         signing.approve_and_sign(db, view.id, citizen.id, signing.PasskeyApproval(wrong))
     good = device.get(challenge=signing.approval_challenge(view.doc_hash, view.id))
     signed = signing.approve_and_sign(db, view.id, citizen.id, signing.PasskeyApproval(good))
-    assert signing.validate_signed_pdf(signed)[0].trusted
+    assert pades.validate_signed_pdf(signed)[0].trusted
 
 
 def test_passkeys_keep_working_when_the_user_handle_changes(db, monkeypatch):  # noqa: ANN001

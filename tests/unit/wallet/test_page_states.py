@@ -1,4 +1,5 @@
-"""Wallet handlers authorize on the server: crafted events from a browser change nothing."""
+"""The handlers of the /wallet pages (identity, wallet and signing states) authorize on the server: crafted events
+from a browser change nothing."""
 
 from __future__ import annotations
 
@@ -9,21 +10,18 @@ from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
-from citizen_app.identity import credentials as cr
+from citizen_app.core.registry import import_pillar_modules
+from citizen_app.i18n.catalog import translate
 from citizen_app.identity import service
+from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.identity.desk_state import DeskState
 from citizen_app.identity.profile import get_profile
+from citizen_app.identity.profile_state import ActivityState, ProfileState
 from citizen_app.identity.state import AuthState
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
-from citizen_app.identity.wallet_state import (
-    ActivityState,
-    DeskState,
-    PresentState,
-    ProfileState,
-    SigningCertState,
-    VerifierState,
-    WalletState,
-)
-from tests.unit.wallet.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
+from citizen_app.signing.state import SigningCertState
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.state import PresentState, StudentOfferState, VerifierState, WalletState
+from tests.unit.identity.helpers import ID_NUMBER, make_user, make_verified_citizen, make_ward_official
 
 
 def _states(cookie: str = ""):
@@ -102,6 +100,23 @@ async def test_desk_forms_only_for_ward_officials(app_db) -> None:
     volunteer_desk._target = ids["mai"]  # a crafted event: the service refuses
     await DeskState.issue_recovery.fn(volunteer_desk, {"id_number": ID_NUMBER})
     assert volunteer_desk.recovery_code == "" and volunteer_desk.error["en"] == "You are not allowed to do this."
+
+
+async def test_student_offer_is_a_section_of_the_desk_page(app_db) -> None:
+    """The wallet adds its student credential offer to identity's desk page (``DESK_SECTIONS``): its messages show
+    at the top of the desk page, and loading the page again clears the last offer."""
+    import_pillar_modules("pages")  # the wallet's pages add their section to the desk page
+    ids = _seed(app_db)
+    student = {"phone": "0903123456", "school": "Trường ĐH Bách khoa", "student_name": "Nguyễn Văn An"}
+    sub = _logged_in(ids["other"])
+    await StudentOfferState.make.fn(sub(StudentOfferState), student)
+    assert sub(StudentOfferState).offer == "" and sub(DeskState).error["en"] == "You are not allowed to do this."
+    sub = _logged_in(ids["official"])
+    desk, offer = sub(DeskState), sub(StudentOfferState)
+    await StudentOfferState.make.fn(offer, student)
+    assert offer.offer.startswith("cdsof1:") and desk.info["en"] == translate("identity.desk.offer_ready", "en")
+    await DeskState.reset_desk.fn(desk)
+    assert offer.offer == "" and desk.info == {}
 
 
 async def test_revoking_someone_elses_credential_is_refused(app_db) -> None:

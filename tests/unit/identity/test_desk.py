@@ -14,11 +14,25 @@ from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import desk, recovery
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.models import Agency, LoginAttempt, UserAccount, UserRole
+from citizen_app.identity.models import (
+    ActivityEntry,
+    Agency,
+    IdentityProfile,
+    LoginAttempt,
+    UserAccount,
+    UserRole,
+    WebauthnChallenge,
+)
 from citizen_app.identity.profile import ProfileInput, save_profile
-from citizen_app.identity.wallet_models import ActivityEntry, IdentityProfile, WebauthnChallenge
 from citizen_app.notify.models import NotifyDevMessage, NotifyNotification, NotifyOutbox, NotifyPushSubscription
-from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official, ward_agency
+from tests.unit.identity.helpers import (
+    ID_NUMBER,
+    WARD,
+    make_user,
+    make_verified_citizen,
+    make_ward_official,
+    ward_agency,
+)
 
 PHONE = "0903555111"
 EMAIL = "an.nguyen@example.vn"

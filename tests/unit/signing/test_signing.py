@@ -11,11 +11,12 @@ import pytest
 from PIL import Image
 
 from citizen_app.core.errors import DomainError, NotAllowed
-from citizen_app.identity import ca, signing
 from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.service import HASHER
+from citizen_app.signing import ca, pades
+from citizen_app.signing import service as signing
 from tests.conftest import have_tools, require_tools
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 PASSWORD = "mat-khau-dai-2026"
 PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"
@@ -91,7 +92,7 @@ def _pdfsig(pdf: bytes, tmp_path: Path) -> str:
 def test_citizen_then_agency_signature_validates(db, citizen, tmp_path):
     view = signing.prepare_signing(db, citizen.id, sample_pdf())
     signed = signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval(PASSWORD))
-    checks = signing.validate_signed_pdf(signed)
+    checks = pades.validate_signed_pdf(signed)
     assert len(checks) == 1
     check = checks[0]
     assert check.intact and check.valid and check.trusted and check.covers_whole_file and check.timestamped
@@ -101,8 +102,8 @@ def test_citizen_then_agency_signature_validates(db, citizen, tmp_path):
         signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval(PASSWORD))
     assert verify_chain(db, citizen.id).ok
 
-    both = signing.sign_as_agency(signed, "ubnd-ben-nghe")
-    checks = signing.validate_signed_pdf(both)
+    both = pades.sign_as_agency(signed, "ubnd-ben-nghe")
+    checks = pades.validate_signed_pdf(both)
     assert [c.trusted and c.intact for c in checks] == [True, True]
     assert checks[1].covers_whole_file and checks[0].modification in ("NONE", "LTA_UPDATES", "FORM_FILLING")
 
@@ -118,7 +119,7 @@ def test_tampered_pdf_detected(db, citizen, tmp_path):
     signed = bytearray(signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval(PASSWORD)))
     pos = signed.find(b"/MediaBox")
     signed[pos + 1:pos + 9] = b"MEDIABOX"  # flip bytes inside the signed range
-    checks = signing.validate_signed_pdf(bytes(signed))
+    checks = pades.validate_signed_pdf(bytes(signed))
     assert not checks[0].intact
     if have_tools("pdfsig", "certutil"):
         assert "Signature is Valid" not in _pdfsig(bytes(signed), tmp_path)
@@ -126,4 +127,4 @@ def test_tampered_pdf_detected(db, citizen, tmp_path):
 
 def test_bad_agency_code(db):
     with pytest.raises(DomainError):
-        signing.sign_as_agency(sample_pdf(), "../etc")
+        pades.sign_as_agency(sample_pdf(), "../etc")

@@ -17,8 +17,7 @@ from sqlmodel import Session, func, select
 
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity.issuer import issuer_key, issuer_kid, status_list_uri
-from citizen_app.identity.wallet_crypto import (
+from citizen_app.identity.crypto import (
     ES256,
     JoseError,
     b64u,
@@ -29,7 +28,8 @@ from citizen_app.identity.wallet_crypto import (
     jws_parse,
     verify_es256,
 )
-from citizen_app.identity.wallet_models import StatusEntry, StatusList
+from citizen_app.wallet.issuer import issuer_key, issuer_kid, status_list_uri
+from citizen_app.wallet.models import StatusEntry, StatusList
 
 LIST_SIZE = 131072  # 16 KiB of bits before compression
 FILL_LIMIT = 0.5  # open a new list when half the indices are used (keeps random draws cheap)

@@ -1,4 +1,4 @@
-"""PAdES signatures on dossier PDFs with pyHanko and the development CA.
+"""Signing certificates and signing requests: the citizen approves, the server signs (PAdES in ``pades.py``).
 
 Flow ("what you see is what you sign"): ``prepare_signing`` parks the PDF and shows a short
 reference code derived from its SHA-256; the citizen approves with their password or a passkey
@@ -14,36 +14,23 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from io import BytesIO
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity import ca
 from citizen_app.identity.activity import record_activity
+from citizen_app.identity.crypto import b64u, load_private_pem, new_p256_key, private_key_pem, seal, unseal
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.profile import get_profile
 from citizen_app.identity.service import HASHER
-from citizen_app.identity.wallet_crypto import b64u, load_private_pem, new_p256_key, private_key_pem, seal, unseal
-from citizen_app.identity.wallet_models import SigningCertificate, SigningRequest
+from citizen_app.signing import ca
+from citizen_app.signing.models import SigningCertificate, SigningRequest
+from citizen_app.signing.pades import check_pdf, sign_pdf_bytes
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
 REQUEST_TTL = timedelta(minutes=10)
 RENEW_BEFORE = timedelta(days=30)
 
@@ -67,19 +54,6 @@ class SigningRequestView:
     passkey_challenge: str  # base64url SHA-256(doc hash || request id)
 
 
-@dataclass(frozen=True)
-class SignatureCheck:
-    field: str
-    signer: str
-    intact: bool
-    valid: bool
-    trusted: bool
-    covers_whole_file: bool
-    modification: str  # pyHanko ModificationLevel name: NONE / LTA_UPDATES / FORM_FILLING / ANNOTATIONS / OTHER
-    timestamped: bool
-    signed_at: datetime | None
-
-
 def reference_code(doc_hash_hex: str) -> str:
     """Eight base32 characters from the document hash, e.g. "K7QM-4ZPA"."""
     code = base64.b32encode(bytes.fromhex(doc_hash_hex)[:5]).decode()
@@ -88,16 +62,6 @@ def reference_code(doc_hash_hex: str) -> str:
 
 def approval_challenge(doc_hash_hex: str, request_id: str) -> bytes:
     return hashlib.sha256(bytes.fromhex(doc_hash_hex) + request_id.encode()).digest()
-
-
-def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _asn1_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> asn1_keys.PrivateKeyInfo:
-    return asn1_keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
-                                                           serialization.PrivateFormat.PKCS8,
-                                                           serialization.NoEncryption()))
 
 
 # --- certificates ---------------------------------------------------------------------------------
@@ -134,22 +98,8 @@ def enrol_signing_certificate(db: Session, user_id: int) -> SigningCertificate:
 # --- prepare, approve, sign -----------------------------------------------------------------------
 
 
-def _check_pdf(pdf_bytes: bytes) -> None:
-    if not pdf_bytes or len(pdf_bytes) > MAX_PDF_BYTES:
-        raise DomainError("identity.sign.pdf_size", mb=MAX_PDF_BYTES // (1024 * 1024))
-    if not pdf_bytes.startswith(b"%PDF-"):
-        raise DomainError("identity.sign.not_pdf")
-    try:
-        reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
-        if reader.encrypted:
-            raise DomainError("identity.sign.encrypted")
-        _ = reader.root
-    except (PdfError, ValueError, KeyError) as exc:
-        raise DomainError("identity.sign.not_pdf") from exc
-
-
 def prepare_signing(db: Session, user_id: int, pdf_bytes: bytes) -> SigningRequestView:
-    _check_pdf(pdf_bytes)
+    check_pdf(pdf_bytes)
     if active_certificate(db, user_id) is None:
         enrol_signing_certificate(db, user_id)
     doc_hash = hashlib.sha256(pdf_bytes).hexdigest()
@@ -185,29 +135,6 @@ def _check_approval(db: Session, user_id: int, request: SigningRequest,
     raise DomainError("identity.sign.approval_failed")
 
 
-def _signer(cert: x509.Certificate, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> signers.SimpleSigner:
-    chain = [ca.issuing_ca().cert, ca.root_ca().cert]
-    return signers.SimpleSigner(signing_cert=_asn1_cert(cert), signing_key=_asn1_key(key),
-                                cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]))
-
-
-def _timestamper() -> DummyTimeStamper:
-    tsa = ca.tsa_pair()
-    return DummyTimeStamper(tsa_cert=_asn1_cert(tsa.cert), tsa_key=_asn1_key(tsa.key),
-                            certs_to_embed=[_asn1_cert(ca.issuing_ca().cert), _asn1_cert(ca.root_ca().cert)])
-
-
-def sign_pdf_bytes(pdf_bytes: bytes, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
-                   field_name: str,
-                   reason: str) -> bytes:
-    """Incremental PAdES signature (ETSI.CAdES.detached, SHA-256) with a signature time stamp (B-T)."""
-    meta = signers.PdfSignatureMetadata(field_name=field_name, subfilter=SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=reason, location="TP. Hồ Chí Minh")
-    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(cert, key), timestamper=_timestamper())
-    return pdf_signer.sign_pdf(writer).getvalue()
-
-
 def approve_and_sign(db: Session, request_id: str, user_id: int,
                      approval: PasswordApproval | PasskeyApproval) -> bytes:
     request = db.get(SigningRequest, request_id or "")
@@ -235,36 +162,3 @@ def cancel_signing(db: Session, request_id: str, user_id: int) -> None:
         raise NotFound()
     if request.status == "pending":
         request.status = "cancelled"
-
-
-def sign_as_agency(pdf_bytes: bytes, agency_code: str, reason: str = "Kết quả giải quyết thủ tục") -> bytes:
-    """Sign a result document with the agency's certificate (server-side, no citizen involved)."""
-    _check_pdf(pdf_bytes)
-    pair = ca.agency_pair(agency_code)
-    field = f"AGENCY-{agency_code}-{secrets.token_hex(3)}"
-    return sign_pdf_bytes(pdf_bytes, pair.cert, pair.key, field, reason)
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-def validation_context() -> ValidationContext:
-    """Trust our root only; no network fetching (the dev CA publishes no CRL/OCSP yet)."""
-    return ValidationContext(trust_roots=[_asn1_cert(ca.root_ca().cert)], allow_fetching=False,
-                             revocation_mode="soft-fail")
-
-
-def validate_signed_pdf(pdf_bytes: bytes) -> list[SignatureCheck]:
-    """Check every signature: intact, chains to our root, and whether later changes were made."""
-    reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
-    checks: list[SignatureCheck] = []
-    for sig in reader.embedded_signatures:
-        status = validate_pdf_signature(sig, validation_context(), ts_validation_context=validation_context())
-        checks.append(SignatureCheck(
-            field=sig.field_name, signer=status.signing_cert.subject.human_friendly, intact=status.intact,
-            valid=status.valid, trusted=status.trusted,
-            covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
-            modification=status.modification_level.name if status.modification_level else "UNKNOWN",
-            timestamped=status.timestamp_validity is not None,
-            signed_at=status.timestamp_validity.timestamp if status.timestamp_validity else None))
-    return checks

@@ -12,7 +12,7 @@ from citizen_app.identity import activity
 from citizen_app.identity.desk import verify_profile
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.profile import ProfileInput, apply_oidc_claims, save_profile, validate_id_number
-from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official
+from tests.unit.identity.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official
 
 
 def _log(db, user_id: int, n: int = 3) -> None:

@@ -7,12 +7,13 @@ from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_views as views
+from citizen_app.identity import views as identity_views
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.qr_transport import encode_for_qr
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import service as views
+from citizen_app.wallet.qr_transport import encode_for_qr
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 
 def _mai_with_age60(engine) -> tuple[int, object, str]:
@@ -96,6 +97,6 @@ def test_disclosure_is_limited_to_the_credential_type() -> None:
     assert views.default_disclosure("identity") == ["full_name"]
     assert views.default_disclosure("age60") == []
     assert views.clean_disclosure("identity", ["id_number", "age_over_60", "full_name"]) == ["full_name", "id_number"]
-    assert views.parse_birth_date("08/03/1966").isoformat() == "1966-03-08"
+    assert identity_views.parse_birth_date("08/03/1966").isoformat() == "1966-03-08"
     with pytest.raises(DomainError):
-        views.parse_birth_date("31/02/1966")
+        identity_views.parse_birth_date("31/02/1966")

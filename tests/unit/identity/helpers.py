@@ -1,4 +1,4 @@
-"""Shared test helpers for the identity wallet."""
+"""Shared test helpers for the identity, wallet and signing tests: users, ward agencies, verified citizens."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-import citizen_app.identity.wallet_models  # noqa: F401  (register the wallet tables)
 from citizen_app.city.text import fold
 from citizen_app.identity.desk import verify_profile
 from citizen_app.identity.models import Agency, UserAccount, UserRole

@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from citizen_app.core.config import settings
-from citizen_app.identity.wallet_crypto import jwk_thumbprint, load_or_create_p256, public_jwk
+from citizen_app.identity.crypto import jwk_thumbprint, load_or_create_p256, public_jwk
 
 ISSUER_KEY_FILE = "identity_issuer_es256.pem"
 STATUS_PATH = "/api/identity/status/"

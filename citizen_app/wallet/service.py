@@ -1,5 +1,6 @@
-"""Plain-Python helpers behind the wallet pages (no Reflex import): display rows, the counter
-verifier and official-approved student credential offers (the ward desk's rules are in ``desk.py``).
+"""The rules behind the wallet pages (no Reflex import): the holder's credential rows, revoking one's own
+credential, the counter verifier and official-approved student credential offers (the ward desk's own rules are in
+``identity/desk.py``).
 
 Every function takes the acting user id from the caller (the Reflex state reads it from the
 server-side session) and authorizes here, so a crafted event cannot skip a check.
@@ -21,13 +22,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, utcnow
 from citizen_app.i18n.catalog import LANGS, catalog
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.issuer import issuer_key
-from citizen_app.identity.models import Agency, UserAccount
-from citizen_app.identity.profile import get_profile
-from citizen_app.identity.qr_transport import decode_from_qr
-from citizen_app.identity.service import parse_identifier, require_role
-from citizen_app.identity.wallet_crypto import (
+from citizen_app.identity.crypto import (
     ES256,
     JoseError,
     b64u_decode,
@@ -36,7 +31,13 @@ from citizen_app.identity.wallet_crypto import (
     jws_parse,
     verify_es256,
 )
-from citizen_app.identity.wallet_models import IssuedCredential, PresentationNonce
+from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.service import parse_identifier, require_role
+from citizen_app.identity.views import msg, safe_error_key
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.issuer import issuer_key
+from citizen_app.wallet.models import IssuedCredential, PresentationNonce
+from citizen_app.wallet.qr_transport import decode_from_qr
 
 # Claims the citizen may tick, and the minimum shown by default (the claim that gives the credential meaning).
 DISCLOSABLE: dict[str, tuple[str, ...]] = {kind: ctype.sd_claims for kind, ctype in cr.TYPES.items()}
@@ -49,27 +50,6 @@ OFFER_TTL = 15 * 60
 # Other pillars add ``(db, user_id) -> {credential id: URL}`` here, e.g. procedures links a result
 # credential to its signed PDF (citizen_app/procedures/wallet_result.py).
 CREDENTIAL_LINKS: list[Callable[[Session, int], dict[int, str]]] = []
-
-
-def msg(key: str, **params: object) -> dict[str, str]:
-    """A message in every language, formatted (the UI shows the current one).
-
-    A parameter may itself be a ``{"vi", "en"}`` dict (e.g. a translated credential kind).
-    """
-    texts = catalog().get(key) or {"vi": key, "en": key}
-
-    def pick(value: object, lang: str) -> object:
-        return value.get(lang, "") if isinstance(value, dict) else value
-
-    return {lang: texts.get(lang, key).format(**{k: pick(v, lang) for k, v in params.items()}) if params
-            else texts.get(lang, key) for lang in LANGS}
-
-
-def safe_error_key(code: object) -> str:
-    """Only known ``identity.*``/``error.*`` keys are shown; anything else becomes a generic error."""
-    if isinstance(code, str) and code in catalog() and code.startswith(("identity.", "error.")):
-        return code
-    return "identity.ui.unexpected"
 
 
 # --- the citizen's credentials ----------------------------------------------------------------------
@@ -125,40 +105,6 @@ def clean_disclosure(kind: str, chosen: list[str]) -> list[str]:
     """Keep only claims this credential type can disclose (never trust the browser's list)."""
     allowed = DISCLOSABLE.get(kind, ())
     return [name for name in allowed if name in set(chosen)]
-
-
-# --- profile view -------------------------------------------------------------------------------------
-
-
-def profile_form(db: Session, user_id: int) -> dict[str, str]:
-    """The citizen's own profile as form values (their own data only)."""
-    profile = get_profile(db, user_id)
-    user = db.get(UserAccount, user_id)
-    if profile is None:
-        return {"full_name": user.full_name if user else "", "birth_date": "", "sex": "", "id_number": "",
-                "address": "", "ward": "", "phone": (user.phone or "") if user else "",
-                "email": (user.email or "") if user else "", "level": "1", "verified": ""}
-    verified = ""
-    if profile.level >= 2 and profile.verified_at is not None:
-        verified = format_date(profile.verified_at)
-    return {"full_name": profile.full_name, "birth_date": profile.birth_date.isoformat() if profile.birth_date else "",
-            "sex": profile.sex, "id_number": profile.id_number or "", "address": profile.address,
-            "ward": profile.ward, "phone": profile.phone, "email": profile.email, "level": str(profile.level),
-            "verified": verified}
-
-
-def parse_birth_date(raw: str) -> date | None:
-    """Accept yyyy-mm-dd (date input) or dd/mm/yyyy (typed)."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
-            day, month, year = (int(x) for x in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise DomainError("identity.profile.birth_invalid") from exc
 
 
 # --- the counter verifier ----------------------------------------------------------------------------

@@ -1,13 +1,12 @@
-"""HTTP routes of the identity wallet (merged into ``identity/api.py`` ROUTES by the lead).
+"""HTTP routes of the identity wallet.
 
 Public: issuer metadata, JWKS, status lists, verifier requests and online verification.
-Cookie-authenticated (same-origin POST only): issuing/revoking own credentials, server-key fallback
-presentations and passkey registration. Passkey login returns a one-minute ticket for /auth/session.
+Cookie-authenticated (same-origin POST only): issuing/revoking own credentials and server-key fallback
+presentations. (Passkeys, which log in and approve signatures, are identity's: ``identity/api.py``.)
 """
 
 from __future__ import annotations
 
-import json
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -30,15 +29,12 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.i18n.catalog import translate
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import passkeys
-from citizen_app.identity.cookies import bind_ticket
-from citizen_app.identity.issuer import issuer_jwks, issuer_metadata
-from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.service import create_login_ticket
-from citizen_app.identity.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
-from citizen_app.identity.wallet_crypto import public_jwk
-from citizen_app.identity.wallet_views import revoke_own_credential
+from citizen_app.identity.crypto import public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.issuer import issuer_jwks, issuer_metadata
+from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
+from citizen_app.wallet.service import revoke_own_credential
+from citizen_app.wallet.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
 
 MAX_BODY = 16 * 1024
 PUBLIC_LIST = {"Cache-Control": f"public, max-age={TTL_SECONDS}", "Access-Control-Allow-Origin": "*"}
@@ -128,49 +124,9 @@ async def present_server(call: Call) -> dict:
     return {"ok": True, "presentation": vp, "qr": encode_for_qr(vp)}
 
 
-async def passkey_register_options(call: Call) -> dict:
-    with session_scope() as db:
-        options = passkeys.begin_registration(db, call.user_id)
-    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
-
-
-async def passkey_register_verify(call: Call) -> dict:
-    body = call.body
-    with session_scope() as db:
-        row = passkeys.finish_registration(db, call.user_id, str(body.get("challenge_id") or ""),
-                                           _object(body.get("credential")), str(body.get("name") or ""))
-        return {"ok": True, "id": row.id, "name": row.name}
-
-
-# --- passkey login (public) -----------------------------------------------------------------------
-
-
-async def passkey_login_options(_: Call) -> dict:
-    with session_scope() as db:
-        options = passkeys.begin_authentication(db)
-    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
-
-
-async def passkey_login_verify(call: Call) -> Response:
-    """POST {challenge_id, credential, next?} -> {ticket_url}; the browser then opens /auth/session."""
-    body = call.body
-    with session_scope() as db:
-        user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
-                                                 _object(body.get("credential")))
-        ticket = create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
-    response = JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"})
-    bind_ticket(response, ticket)  # only this browser can open the ticket URL
-    return response
-
-
-def _object(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 _CACHED = {"cache": "public, max-age=3600"}
 _WALLET: dict[str, Any] = {"methods": ("POST",), "auth": "cookie", "sessions": _sessions, "max_body": MAX_BODY}
 _PUBLIC_POST: dict[str, Any] = {"methods": ("POST",), "max_body": MAX_BODY}
-_OPTIONS = json_content(obj(("challenge_id", "options"), challenge_id=string(), options=ANY_OBJECT))
 _OK = obj(("ok",), ok=BOOLEAN)
 _CREDENTIAL = obj(("kind",), kind=string(40), holder_jwk=ANY_OBJECT, key_mode=string(enum=["browser", "server"]))
 _PRESENT = obj(("credential",), credential=string(8000), disclose=array(string(60)), aud=string(120),
@@ -178,8 +134,6 @@ _PRESENT = obj(("credential",), credential=string(8000), disclose=array(string(6
 _VERIFY = obj(("presentation",), presentation=string(12000), nonce=string(64), vct=array(string(200)))
 _VERIFIED = obj(("ok", "kind", "claims", "mode"), ok=BOOLEAN, message=string(), kind=string(), vct=string(),
                 claims=ANY_OBJECT, mode=string(), expires=INTEGER)
-_WEBAUTHN = obj(("challenge_id", "credential"), challenge_id=string(100), credential=ANY_OBJECT, name=string(60),
-                next=string(200))
 
 ROUTES: list[BaseRoute] = [
     Endpoint("/.well-known/jwt-vc-issuer", jwt_vc_issuer, summary="SD-JWT VC issuer metadata",
@@ -207,15 +161,4 @@ ROUTES: list[BaseRoute] = [
              body=_PRESENT, responses={200: json_content(obj(("ok", "presentation", "qr"), ok=BOOLEAN,
                                                              presentation=string(), qr=string()))},
              errors=(404, 422), **_WALLET),
-    Endpoint("/api/identity/passkeys/register/options", passkey_register_options,
-             summary="WebAuthn options to register a passkey", responses={200: _OPTIONS}, **_WALLET),
-    Endpoint("/api/identity/passkeys/register/verify", passkey_register_verify, summary="Register a passkey",
-             body=_WEBAUTHN, responses={200: json_content(obj(("ok", "id"), ok=BOOLEAN, id=INTEGER, name=string()))},
-             errors=(404,), **_WALLET),
-    Endpoint("/api/identity/passkeys/login/options", passkey_login_options,
-             summary="WebAuthn options to log in with a passkey", responses={200: _OPTIONS}, **_PUBLIC_POST),
-    Endpoint("/api/identity/passkeys/login/verify", passkey_login_verify, methods=("POST",), auth="session",
-             summary="Log in with a passkey: a one-minute ticket for /auth/session", body=_WEBAUTHN,
-             responses={200: json_content(obj(("ok", "ticket_url"), ok=BOOLEAN, ticket_url=string()))},
-             errors=(404,), sessions=_sessions, max_body=MAX_BODY),
 ]

@@ -26,7 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from citizen_app.core.config import instance_dir
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity.wallet_crypto import new_p256_key
+from citizen_app.identity.crypto import new_p256_key
 
 CA_DIR = "identity_ca"
 ORG = "Công dân số (thử nghiệm)"

@@ -25,11 +25,7 @@ from sqlmodel import Session, col, delete, select
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
-from citizen_app.identity.issuer import VCT_PREFIX, issuer_id, issuer_key, issuer_kid
-from citizen_app.identity.profile import age_on, get_profile
-from citizen_app.identity.service import require_role
-from citizen_app.identity.status_list import INVALID, StatusRef, allocate_index, check_status, find_key, set_status
-from citizen_app.identity.wallet_crypto import (
+from citizen_app.identity.crypto import (
     ES256,
     JoseError,
     b64u,
@@ -49,7 +45,11 @@ from citizen_app.identity.wallet_crypto import (
     unseal,
     verify_es256,
 )
-from citizen_app.identity.wallet_models import IssuedCredential, PresentationNonce, SeenPresentation, ServerHolderKey
+from citizen_app.identity.profile import age_on, get_profile
+from citizen_app.identity.service import require_role
+from citizen_app.wallet.issuer import VCT_PREFIX, issuer_id, issuer_key, issuer_kid
+from citizen_app.wallet.models import IssuedCredential, PresentationNonce, SeenPresentation, ServerHolderKey
+from citizen_app.wallet.status_list import INVALID, StatusRef, allocate_index, check_status, find_key, set_status
 
 SD_JWT_TYP = "dc+sd-jwt"
 KB_JWT_TYP = "kb+jwt"
@@ -612,15 +612,15 @@ def _strict_verify(presentation: str, expected_aud: str, expected_nonce: str | N
 
 
 def local_trusted_jwks() -> dict[str, dict[str, Any]]:
-    from citizen_app.identity.issuer import issuer_jwks
+    from citizen_app.wallet.issuer import issuer_jwks
 
     return {issuer_id(): issuer_jwks()}
 
 
 def local_status_fetcher(db: Session) -> Callable[[str], str]:
     """Read our own status lists straight from the database (same JWT the route serves)."""
-    from citizen_app.identity.issuer import status_list_uri
-    from citizen_app.identity.status_list import build_status_list_jwt
+    from citizen_app.wallet.issuer import status_list_uri
+    from citizen_app.wallet.status_list import build_status_list_jwt
 
     def fetch(uri: str) -> str:
         list_id = uri.rsplit("/", 1)[-1]

@@ -12,11 +12,17 @@ from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import recovery
 from citizen_app.identity.activity import list_activity, verify_chain
-from citizen_app.identity.models import UserAccount
+from citizen_app.identity.models import Passkey, UserAccount, WebauthnChallenge
 from citizen_app.identity.profile import ProfileInput, save_profile
 from citizen_app.identity.service import authenticate, list_sessions, open_session
-from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
-from tests.unit.wallet.helpers import ID_NUMBER, WARD, make_user, make_verified_citizen, make_ward_official, ward_agency
+from tests.unit.identity.helpers import (
+    ID_NUMBER,
+    WARD,
+    make_user,
+    make_verified_citizen,
+    make_ward_official,
+    ward_agency,
+)
 
 PHONE = "0903555111"
 NEW_PASSWORD = "Phuong2026moi"
@@ -150,9 +156,9 @@ async def test_desk_and_recover_handlers_authorize_on_the_server(app_db) -> None
     from sqlmodel import Session
 
     from citizen_app.core.db import session_scope
+    from citizen_app.identity.desk_state import DeskState, RecoverState
+    from citizen_app.identity.models import ActivityEntry
     from citizen_app.identity.state import AuthState
-    from citizen_app.identity.wallet_models import ActivityEntry
-    from citizen_app.identity.wallet_state import DeskState, RecoverState
     from tests.unit.identity.test_state_authorization import _login_cookie, _states
 
     with Session(app_db, expire_on_commit=False) as db:
