@@ -181,10 +181,10 @@ def register(db: Session, identifier: str, password: str, full_name: str, lang: 
     return create_account(db, ident, name, HASHER.hash(password), lang)
 
 
-def _recent_failures(db: Session, column, value: str, now: datetime) -> int:  # noqa: ANN001
+def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
     since = now - LOCK_WINDOW
     query = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.at >= since, LoginAttempt.success == False  # noqa: E712
+        column == value, LoginAttempt.at >= since, LoginAttempt.success == False
     )
     return db.exec(query).one()
 

@@ -453,7 +453,7 @@ class AdminState(FormErrorMixin, rx.State):
             self._fail(exc)
 
     @staticmethod
-    def _user_row(db, user) -> dict[str, str]:  # noqa: ANN001
+    def _user_row(db, user) -> dict[str, str]:
         agency = db.get(service.Agency, user.agency_id) if user.agency_id else None
         return {"id": str(user.id), "name": user.full_name, "login": user.phone or user.email or "",
                 "roles": ",".join(sorted(service.roles_of(db, user.id))), "agency": agency.code if agency else ""}

@@ -45,7 +45,7 @@ def queue_page() -> rx.Component:
     )
 
 
-def _reason_form(action, label_key: str, button_key: str, form_id: str) -> rx.Component:  # noqa: ANN001
+def _reason_form(action, label_key: str, button_key: str, form_id: str) -> rx.Component:
     return rx.form(
         rx.el.label(t(label_key), html_for=f"{form_id}-reason", class_name="cds-label"),
         rx.el.textarea(id=f"{form_id}-reason", name="reason", class_name="cds-input", rows=2),

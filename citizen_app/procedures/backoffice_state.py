@@ -95,7 +95,7 @@ class OfficeDossierState(FormErrorMixin, rx.State):
             self.found = False
             self._fail(exc)
 
-    def _build(self, db, user_id: int | None) -> None:  # noqa: ANN001
+    def _build(self, db, user_id: int | None) -> None:
         dossier = backoffice.view_dossier(db, user_id, self.dossier_id)
         proc = get_procedure(dossier.procedure_code)
         people = flow.people_of(db, dossier)
@@ -118,7 +118,7 @@ class OfficeDossierState(FormErrorMixin, rx.State):
         self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.backoffice_timeline(db, user_id, dossier.id)]
         self.slots = [OptionView(a["id"], a["label"]["vi"], a["label"]["en"]) for a in proc.attachments]
 
-    async def _act(self, action, notice_key: str, *args) -> None:  # noqa: ANN001, ANN002
+    async def _act(self, action, notice_key: str, *args) -> None:
         user_id, _ = await acting_user(self)
         try:
             await in_thread(action, user_id, self.dossier_id, *args)

@@ -127,7 +127,7 @@ def test_lookup_shows_no_id_digits_and_only_what_recognises_the_person(db: Sessi
     assert list_activity(db, citizen.id, "en")[0].by_other  # the look-up is in the citizen's log
 
 
-def _try(official_id: int, citizen_id: int, typed: str, now=None) -> str:  # noqa: ANN001
+def _try(official_id: int, citizen_id: int, typed: str, now=None) -> str:
     """One desk action in its own transaction, as the page runs it; the error code, or "" on success."""
     try:
         with session_scope() as db:
@@ -137,7 +137,7 @@ def _try(official_id: int, citizen_id: int, typed: str, now=None) -> str:  # noq
     return ""
 
 
-def _seed(engine, citizens: int = 1) -> tuple[int, list[int]]:  # noqa: ANN001
+def _seed(engine, citizens: int = 1) -> tuple[int, list[int]]:
     with Session(engine, expire_on_commit=False) as db:
         ids = [_citizen(db, id_number=f"079060{i:06d}", phone=f"0903555{i:03d}").id for i in range(1, citizens + 1)]
         official = make_ward_official(db, "Phạm Văn Bình")
@@ -145,7 +145,7 @@ def _seed(engine, citizens: int = 1) -> tuple[int, list[int]]:  # noqa: ANN001
         return official.id, ids
 
 
-def test_three_wrong_numbers_stop_the_desk_for_that_citizen_and_alert_them(app_db) -> None:  # noqa: ANN001
+def test_three_wrong_numbers_stop_the_desk_for_that_citizen_and_alert_them(app_db) -> None:
     official, (citizen,) = _seed(app_db)
     assert [_try(official, citizen, typed) for typed in (WRONG, "０７９０６０ số", WRONG)] == [
         "identity.profile.id_card_mismatch", "identity.profile.id_card_mismatch", "identity.desk.locked"]
@@ -163,7 +163,7 @@ def test_three_wrong_numbers_stop_the_desk_for_that_citizen_and_alert_them(app_d
     assert _try(official, citizen, "079060000001", now=later) == ""  # the window has passed
 
 
-def test_ten_wrong_numbers_stop_the_official_across_citizens(app_db) -> None:  # noqa: ANN001
+def test_ten_wrong_numbers_stop_the_official_across_citizens(app_db) -> None:
     official, citizens = _seed(app_db, citizens=6)
     results = [_try(official, citizen, WRONG) for citizen in citizens[:5] for _ in range(2)]
     assert results[:9] == ["identity.profile.id_card_mismatch"] * 9 and results[9] == "identity.desk.locked"
@@ -180,7 +180,7 @@ def test_ten_wrong_numbers_stop_the_official_across_citizens(app_db) -> None:  #
     assert _try(other_id, citizens[5], "079060000006") == ""  # another official is not stopped
 
 
-def test_verification_counts_wrong_numbers_too(app_db) -> None:  # noqa: ANN001
+def test_verification_counts_wrong_numbers_too(app_db) -> None:
     official, (citizen,) = _seed(app_db)
     with session_scope() as db:
         db.exec(select(IdentityProfile).where(IdentityProfile.user_id == citizen)).one().level = 1

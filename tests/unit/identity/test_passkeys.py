@@ -98,7 +98,7 @@ def test_passkey_approves_signature_over_document_bound_challenge(db):
     assert pades.validate_signed_pdf(signed)[0].trusted
 
 
-def test_passkeys_keep_working_when_the_user_handle_changes(db, monkeypatch):  # noqa: ANN001
+def test_passkeys_keep_working_when_the_user_handle_changes(db, monkeypatch):
     """The handle comes from a derived key, so it changed once with this release (and changes on a SECRET_KEY
     rotation); sign-in finds a passkey by its credential id and never reads the handle back."""
     from citizen_app.core import config

@@ -41,11 +41,11 @@ def official(db):
     return make_ward_official(db, "Phạm Văn Bình")
 
 
-def _redeem(db, code: str, password: str = NEW_PASSWORD, **kw):  # noqa: ANN001, ANN202
+def _redeem(db, code: str, password: str = NEW_PASSWORD, **kw):
     return recovery.redeem_recovery_code(db, PHONE, code, password, password, **kw)
 
 
-def _codes(db, user_id: int) -> list[WebauthnChallenge]:  # noqa: ANN001
+def _codes(db, user_id: int) -> list[WebauthnChallenge]:
     return list(db.exec(select(WebauthnChallenge).where(WebauthnChallenge.user_id == user_id,
                                                         WebauthnChallenge.purpose == "recovery")).all())
 
@@ -151,7 +151,7 @@ def test_unknown_account_is_refused_like_a_wrong_code(db):
     recovery.record_recovery_failure(db, "0909999999")  # counted, no log owner
 
 
-async def test_desk_and_recover_handlers_authorize_on_the_server(app_db) -> None:  # noqa: ANN001
+async def test_desk_and_recover_handlers_authorize_on_the_server(app_db) -> None:
     """A citizen crafting the desk event gets nothing; /recover refuses a wrong code and counts it."""
     from sqlmodel import Session
 

@@ -69,7 +69,7 @@ def _python_codes(cases: list[dict[str, Any]], now: int, trusted: dict, lists: d
     return out
 
 
-def _forged(credential: str, *, iss: str | None = None, key=None) -> str:  # noqa: ANN001
+def _forged(credential: str, *, iss: str | None = None, key=None) -> str:
     """Re-sign the issuer JWT with another key and/or another ``iss`` (disclosures kept)."""
     issuer_jwt, _, rest = credential.partition("~")
     header, payload, _, _ = jws_parse(issuer_jwt)
@@ -85,7 +85,7 @@ def _tamper(presentation: str) -> str:
     return "~".join([parts[0], forged, *parts[2:]])
 
 
-def _vectors(db) -> tuple[list[dict[str, Any]], int]:  # noqa: ANN001
+def _vectors(db) -> tuple[list[dict[str, Any]], int]:
     citizen = make_verified_citizen(db)
     holder = new_p256_key()
     jwk = public_jwk(holder)
