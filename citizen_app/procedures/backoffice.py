@@ -200,7 +200,7 @@ def time_left(due_at: datetime | None, now: datetime, paused: bool, overdue: boo
     if overdue:
         days = cal.working_days_between(due_day, today)
         if days == 0:
-            return "Quá hạn hôm nay", "Overdue since today"
+            return "Quá hạn chưa đến 1 ngày làm việc", "Overdue by less than a working day"
         return f"Quá hạn {days} ngày làm việc", f"Overdue by {days} working day{'s' if days > 1 else ''}"
     if due_day == today:
         hours = max(1, math.ceil((due_at - now).total_seconds() / 3600))

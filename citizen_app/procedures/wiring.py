@@ -89,10 +89,10 @@ def record_citizen_activity(event: ActivityEvent) -> None:
     db = event.session
     try:
         with db.begin_nested():
-            key, params = _summary_key(event.action), activity_params(db, event)
-            if not _repeats_last(db, event.subject_id, key, params, event.actor_id):
-                record_activity(db, event.subject_id, KINDS.get(event.action, "helper_action"), key, params,
-                                actor_id=event.actor_id)
+            key, params, kind = _summary_key(event.action), activity_params(db, event), KINDS.get(event.action)
+            if kind is None and _repeats_last(db, event.subject_id, key, params, event.actor_id):
+                return  # officials' views are thinned out by the back office itself (``VIEW_WINDOW``)
+            record_activity(db, event.subject_id, kind or "helper_action", key, params, actor_id=event.actor_id)
     except Exception:  # receivers must not break the citizen's action
         log.exception("procedures: activity hook failed")
 
