@@ -48,7 +48,7 @@ OPEN_STATUSES = (statuses.NEW, statuses.ACCEPTED, statuses.PROCESSING, statuses.
                  statuses.DONE)
 NO_OVERDUE = {statuses.REFUSED, statuses.WITHDRAWN, statuses.STOPPED, statuses.DONE, statuses.DELIVERED}
 SUBMITTED_STATUSES = tuple(range(statuses.NEW, statuses.DELIVERED + 1))
-PAGE_SIZE = 10
+PAGE_SIZE = 8  # rows that fit a 1366×768 screen with the filters above them
 DUE_FILTERS = ("overdue", "today", "soon", "none")
 SOON_WORKING_DAYS = 2
 VIEW_WINDOW = timedelta(minutes=30)  # repeated views of one dossier by one official are one entry in her log
