@@ -70,6 +70,7 @@ class QueueItem:
     paused: bool
     assignee_id: int | None = None
     awaiting_second: bool = False
+    late: bool = False  # missed a deadline: overdue now, or given a new appointment after an apology
 
 
 @dataclass(frozen=True)
@@ -131,23 +132,39 @@ def _queue_items(db: Session, agency: Agency, wanted: tuple[int, ...], now: date
     query = select(ProcDossier).where(ProcDossier.agency_id == agency.id, col(ProcDossier.status).in_(wanted))
     dossiers = [d for d in db.exec(query).all() if agency_serves(agency, get_procedure(d.procedure_code).agency_kind)]
     proposed = _proposed_ids(db, [d.id for d in dossiers if d.status == statuses.PROCESSING])
-    items = [QueueItem(d.id, d.number, d.procedure_code, get_procedure(d.procedure_code).name["vi"], d.subject_name,
-                       d.status, d.submitted_at, d.due_at, is_overdue(d, now), d.paused, d.assignee_id,
-                       d.id in proposed) for d in dossiers]
+    apologised = _apologised_ids(db, [d.id for d in dossiers])
+    items = []
+    for d in dossiers:
+        overdue = is_overdue(d, now)
+        items.append(QueueItem(d.id, d.number, d.procedure_code, get_procedure(d.procedure_code).name["vi"],
+                               d.subject_name, d.status, d.submitted_at, d.due_at, overdue, d.paused, d.assignee_id,
+                               d.id in proposed, overdue or (d.id in apologised and d.status not in NO_OVERDUE)))
     far = datetime.max.replace(tzinfo=UTC)
-    items.sort(key=lambda i: (not i.overdue, i.due_at or far, i.submitted_at or far))
+    items.sort(key=lambda i: (not i.late, i.due_at or far, i.submitted_at or far))
     return items
 
 
+def _apologised_ids(db: Session, dossier_ids: list[int]) -> set[int]:
+    if not dossier_ids:
+        return set()
+    return set(db.exec(select(ProcApology.dossier_id).where(col(ProcApology.dossier_id).in_(dossier_ids))).all())
+
+
+def is_late(db: Session, dossier: ProcDossier, now: datetime) -> bool:
+    """Overdue now, or already apologised for (a new appointment does not make a missed deadline on time)."""
+    return is_overdue(dossier, now) or (dossier.status not in NO_OVERDUE and bool(_apologised_ids(db, [dossier.id])))
+
+
 def agency_queue(db: Session, official_id: int | None, now: datetime | None = None) -> list[QueueItem]:
-    """Open dossiers of the official's agency: overdue first, then by due date, then by submission."""
+    """Open dossiers of the official's agency: late first (overdue, or re-appointed after an apology), then by
+    due date, then by submission."""
     agency = _official_agency(db, official_id)
     return _queue_items(db, agency, OPEN_STATUSES, now or utcnow())
 
 
 def _due_matches(item: QueueItem, due: str, now: datetime) -> bool:
     if due == "overdue":
-        return item.overdue
+        return item.late
     if due == "none":
         return item.due_at is None or item.paused
     if item.due_at is None or item.paused or item.overdue:
@@ -187,11 +204,16 @@ def queue_page(db: Session, official_id: int | None, wanted: QueueFilter | None 
     pages = max(1, math.ceil(len(shown) / page_size))
     page = min(max(1, wanted.page), pages)
     return QueuePage(shown[(page - 1) * page_size:page * page_size], len(shown), page, pages, counts,
-                     sum(1 for i in narrowed if i.overdue and i.status in OPEN_STATUSES))
+                     sum(1 for i in narrowed if i.late and i.status in OPEN_STATUSES))
 
 
-def time_left(due_at: datetime | None, now: datetime, paused: bool, overdue: bool) -> tuple[str, str]:
-    """How long until the result is due, in words: working days, or hours on the last day."""
+def time_left(due_at: datetime | None, now: datetime, paused: bool, overdue: bool,
+              late: bool = False) -> tuple[str, str]:
+    """How long until the result is due, in words: working days, or hours on the last day; a dossier
+    re-appointed after an apology says so."""
+    if late and not overdue and not paused and due_at is not None:
+        vi, en = time_left(due_at, now, paused, overdue)
+        return f"Đã trễ hẹn, hẹn lại: {vi[0].lower()}{vi[1:]}", f"Late, new date: {en[0].lower()}{en[1:]}"
     if due_at is None:
         return "", ""
     if paused:

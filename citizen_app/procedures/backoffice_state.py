@@ -144,9 +144,9 @@ class QueueState(FormErrorMixin, rx.State):
     def _row(item: backoffice.QueueItem, names: dict[int, str], now) -> QueueRow:
         proc = get_procedure(item.procedure_code)
         status_vi, status_en = views.status_text(item.status)
-        left_vi, left_en = backoffice.time_left(item.due_at, now, item.paused, item.overdue)
+        left_vi, left_en = backoffice.time_left(item.due_at, now, item.paused, item.overdue, item.late)
         return QueueRow(item.dossier_id, item.number, proc.name["vi"], proc.name["en"], item.subject_name,
-                        status_vi, status_en, views.local_date(item.due_at), left_vi, left_en, item.overdue,
+                        status_vi, status_en, views.local_date(item.due_at), left_vi, left_en, item.late,
                         names.get(item.assignee_id or 0, ""), item.awaiting_second)
 
     @rx.event
@@ -199,12 +199,12 @@ def _gather(db, user_id: int | None, dossier_id: int) -> dict[str, Any]:
     proposal = backoffice.approval_proposal(db, dossier)
     proposer = db.get(UserAccount, proposal.actor_id) if proposal and proposal.actor_id else None
     now = utcnow()
-    overdue = backoffice.is_overdue(dossier, now)
+    overdue, late = backoffice.is_overdue(dossier, now), backoffice.is_late(db, dossier, now)
     return {
         "number": dossier.number, "proc_vi": proc.name["vi"], "proc_en": proc.name["en"],
         "subject": people["subject"], "helper": people["helper"], "status": dossier.status,
-        "status_text": views.status_text(dossier.status), "due": flow.due_text(dossier), "overdue": overdue,
-        "left": backoffice.time_left(dossier.due_at, now, dossier.paused, overdue),
+        "status_text": views.status_text(dossier.status), "due": flow.due_text(dossier), "overdue": late,
+        "left": backoffice.time_left(dossier.due_at, now, dossier.paused, overdue, late),
         "fee_amount": format_vnd(dossier.fee_amount) if dossier.fee_amount else "",
         "answers": [Row(vi[0], en[0], vi[1]) for vi, en in zip(vi_rows, en_rows, strict=True)],
         "files": [FileRow(labels.get(f.attachment_id, {}).get("vi", f.attachment_id),

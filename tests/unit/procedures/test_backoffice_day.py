@@ -62,6 +62,12 @@ def test_queue_due_filters_search_counts_and_paging(db, world, hooks):
     paged = backoffice.queue_page(db, world.officer.id, backoffice.QueueFilter(page=2), now=now, page_size=2)
     assert (paged.page, paged.pages, paged.total, [i.dossier_id for i in paged.items]) == (2, 2, 3, [waiting])
 
+    backoffice.issue_overdue_apologies(db, now=now)  # a new appointment does not make it on time
+    first = backoffice.queue_page(db, world.officer.id, now=now).items[0]
+    assert (first.dossier_id, first.overdue, first.late) == (late, False, True)
+    assert ids(due="overdue") == [late]
+    assert backoffice.time_left(first.due_at, now, False, False, True)[0].startswith("Đã trễ hẹn, hẹn lại: còn")
+
 
 def test_decisions_need_a_note_and_tell_the_citizen_why(db, world, hooks):
     dossier_id = _submitted(db, world.mai)
