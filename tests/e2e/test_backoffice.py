@@ -165,7 +165,8 @@ def _mai_agrees(huy: Page, mai: Page) -> None:
     screen = mai.locator("#consent-screen")
     expect(mai.locator("#consent-who")).to_contain_text("Đỗ Quang Huy — tình nguyện viên tổ công nghệ số cộng đồng")
     expect(mai.locator("#consent-for")).to_have_text("Đăng ký tạm trú")
-    expect(mai.locator("#consent-may")).to_have_text("điền tờ khai và nộp hồ sơ bạn đã ký (không được ký hay thanh toán)")
+    expect(mai.locator("#consent-may")).to_have_text(
+        "điền tờ khai và nộp hồ sơ bạn đã ký (không được ký hay thanh toán)")
     expect(mai.locator("#consent-until")).to_contain_text("(24 giờ)")
     for data in ("Số định danh cá nhân", "Ngày sinh", "Số điện thoại"):
         expect(mai.locator("#consent-sees")).to_contain_text(data)
