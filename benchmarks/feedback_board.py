@@ -225,7 +225,7 @@ def corpus_size(engine: Engine) -> int:
     try:
         with engine.connect() as conn:
             return int(conn.execute(text("SELECT max(id) FROM feedback_report")).scalar() or 0)
-    except Exception:  # noqa: BLE001 - table missing
+    except Exception:  # table missing
         return 0
 
 

@@ -38,10 +38,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from benchmarks.common import free_port  # noqa: E402
-from citizen_app.core.db import engine  # noqa: E402
+from citizen_app.core.db import engine, session_scope  # noqa: E402
 from citizen_app.core.registry import import_all_models  # noqa: E402
 from citizen_app.identity.models import UserAccount, UserRole  # noqa: E402
-from citizen_app.metro import keys, service  # noqa: E402
+from citizen_app.metro import gate_service, keys, purchase  # noqa: E402
 from citizen_app.metro.catalog import data  # noqa: E402
 from citizen_app.metro.gate import TicketVerifier  # noqa: E402
 from citizen_app.metro.phone import SimulatedPhone  # noqa: E402
@@ -56,18 +56,18 @@ def setup(n_tickets: int) -> tuple[list[tuple[str, SimulatedPhone]], str]:
         db.add_all([user, admin])
         db.commit()
         db.add(UserRole(user_id=admin.id, role="admin"))
-        token = service.register_gate(db, admin.id, "bench-gate", "L1-01")
+        token = gate_service.register_gate(db, admin.id, "bench-gate", "L1-01")
         tickets = []
         for _ in range(n_tickets):
             phone = SimulatedPhone()
-            ticket = service.create_order(db, user.id, "monthly", phone.device_key)
-            service.fulfil_paid_order(db, ticket.order_ref)
+            ticket = purchase.create_order(db, user.id, "monthly", phone.device_key)
+            purchase.fulfil_paid_order(db, ticket.order_ref)
             tickets.append((ticket.payload, phone))
         db.commit()
     return tickets, token
 
 
-def rate(fn, items: list, seconds: float) -> float:  # noqa: ANN001
+def rate(fn, items: list, seconds: float) -> float:
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for item in items:
@@ -108,8 +108,8 @@ def bench_online(tickets: list, seconds: float) -> float:
         for payload, phone in tickets:
             now = int(time.time())
             direction = directions.get(payload, "out") == "out" and "in" or "out"
-            with Session(engine(), expire_on_commit=False) as db:
-                decision = service.validate_at_gate(db, phone.qr_text(payload, now), "L1-01", direction)
+            with session_scope() as db:  # as the gate route: the scan commits when the block ends
+                decision = gate_service.validate_at_gate(db, phone.qr_text(payload, now), "L1-01", direction)
             assert decision.admitted, decision.reason
             directions[payload] = direction
             count += 1

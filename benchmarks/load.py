@@ -129,7 +129,7 @@ def _scripts(updates: list[Update]) -> list[str]:
             if e.get("name") == "_call_script"]
 
 
-def _has_script(fragment: str):  # noqa: ANN202 - an Update predicate
+def _has_script(fragment: str):  # an Update predicate
     return lambda update: any(fragment in code for code in _scripts([update]))
 
 
@@ -147,7 +147,7 @@ class Citizen:
         self.client = ReflexClient(base, session, cookie=cookie)
         self.key = device_key()
 
-    async def ws(self, action: str, step):  # noqa: ANN001, ANN201 - step: a coroutine
+    async def ws(self, action: str, step):  # step: a coroutine
         started = time.perf_counter()
         try:
             result = await step
@@ -353,14 +353,14 @@ def _drop_pg(base_url: str, name: str) -> None:
 SEED_CODE = """
 import json, sys
 from citizen_app.core.db import session_scope
-from citizen_app.feedback import official
+from citizen_app.feedback import backoffice
 from citizen_app.identity.models import UserAccount, UserRole
 from citizen_app.identity.service import open_session
 run, count = sys.argv[1], int(sys.argv[2])
 with session_scope() as db:
     admin = UserAccount(full_name="Bench Admin", email=f"bench-{run}@congdanso.example")
     db.add(admin); db.flush(); db.add(UserRole(user_id=admin.id, role="admin")); db.flush()
-    key = official.issue_api_key(db, admin.id, "Benchmark")[1]
+    key = backoffice.issue_api_key(db, admin.id, "Benchmark")[1]
     cookies = []
     for i in range(count):
         user = UserAccount(full_name=f"Công Dân {i}", email=f"citizen-{run}-{i}@congdanso.example")
@@ -517,7 +517,7 @@ def main() -> None:
     if args.smoke:
         args.clients, args.iterations, args.think = str(SMOKE_CLIENTS), "1", 0.0
         args.config = args.config or ["sqlite1"]
-    global THINK_SECONDS  # noqa: PLW0603 - a run-wide setting of the simulated users
+    global THINK_SECONDS  # a run-wide setting of the simulated users
     THINK_SECONDS = args.think
     counts = [int(c) for c in args.clients.split(",")]
     iterations = [int(i) for i in args.iterations.split(",")]

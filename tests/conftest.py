@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -20,13 +25,72 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 from citizen_app.core.db import make_engine  # noqa: E402
 from citizen_app.core.registry import import_all_models  # noqa: E402
 
+# --- interoperability tests: outside programs and libraries ------------------------------------------
+# A test that checks our output with an outside tool (poppler's pdfsig, NSS certutil, node, Chromium, zxing,
+# unmodified Open311 clients, the test OpenID provider) skips on a developer machine that lacks the tool, but
+# FAILS when CDS_REQUIRE_INTEROP=1 (`make test`, `make test-e2e` and `make test-pg`, so CI, set it; they also
+# install every tool): a green run never hides an interoperability check that did not run.
+TOOLS_HINT = "`make test-deps` installs it"
+
+
+def interop_required() -> bool:
+    return os.environ.get("CDS_REQUIRE_INTEROP", "") not in ("", "0")
+
+
+def missing_tool(tool: str) -> NoReturn:
+    """Skip the test (or module) for lack of ``tool``, or fail it where CDS_REQUIRE_INTEROP=1."""
+    message = f"{tool} is not installed ({TOOLS_HINT})"
+    if interop_required():
+        pytest.fail(f"{message}; CDS_REQUIRE_INTEROP=1 forbids skipping an interoperability test", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require_tools(*programs: str) -> list[str]:
+    """The paths of ``programs`` on PATH; skips or fails (``missing_tool``) when one is missing."""
+    paths = [shutil.which(program) for program in programs]
+    missing = [program for program, path in zip(programs, paths, strict=True) if path is None]
+    if missing:
+        missing_tool(" and ".join(missing))
+    return [str(path) for path in paths]
+
+
+def have_tools(*programs: str) -> bool:
+    """For an extra check inside a broader test: True when ``programs`` are all on PATH. Where one is missing a
+    developer machine skips only that check (with a warning), and CDS_REQUIRE_INTEROP=1 fails the test."""
+    missing = [program for program in programs if shutil.which(program) is None]
+    if missing and interop_required():
+        missing_tool(" and ".join(missing))
+    if missing:
+        warnings.warn(f"{' and '.join(missing)} not installed: check skipped ({TOOLS_HINT})", stacklevel=2)
+    return not missing
+
+
+def require_module(name: str) -> ModuleType:
+    """``importlib.import_module(name)``; skips or fails (``missing_tool``) when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing_tool(f"the Python package {name}")
+
+
+def interop(available: bool, tool: str) -> pytest.MarkDecorator:
+    """Mark a test (or a module, as ``pytestmark``) that needs ``tool``; ``pytest_runtest_setup`` skips or fails
+    it when ``available`` is false."""
+    return pytest.mark.interop(available=available, tool=tool)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("interop"):
+        if not mark.kwargs["available"]:
+            missing_tool(mark.kwargs["tool"])
+
 
 @contextmanager
-def sql_statements(engine) -> Iterator[list[str]]:  # noqa: ANN001
+def sql_statements(engine) -> Iterator[list[str]]:
     """The SQL statements ``engine`` sends while the block runs (for query-count tests)."""
     statements: list[str] = []
 
-    def record(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement: str, *_args) -> None:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
@@ -44,7 +108,7 @@ def db_url(tmp_path: Path) -> str:
 _PG_SCHEMAS_BUILT: set[str] = set()
 
 
-def fresh_schema(eng) -> None:  # noqa: ANN001
+def fresh_schema(eng) -> None:
     """Empty tables for each test. On PostgreSQL drop_all/create_all costs about a second per test, so
     the schema is built once per run and each test starts from ``TRUNCATE … RESTART IDENTITY``."""
     import_all_models()
@@ -64,7 +128,7 @@ def fresh_schema(eng) -> None:  # noqa: ANN001
 
 
 @pytest.fixture()
-def engine(db_url: str):  # noqa: ANN201
+def engine(db_url: str):
     eng = make_engine(db_url)
     fresh_schema(eng)
     yield eng
@@ -72,14 +136,14 @@ def engine(db_url: str):  # noqa: ANN201
 
 
 @pytest.fixture()
-def db(engine) -> Iterator[Session]:  # noqa: ANN001
+def db(engine) -> Iterator[Session]:
     """A session on a fresh schema. Call ``db.commit()`` where the code under test would."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
 
 
 @pytest.fixture()
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Point the app's own engine (used by states and routes) at a fresh database."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -112,7 +176,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_http(url: str, proc, timeout: float) -> None:  # noqa: ANN001
+def _wait_http(url: str, proc, timeout: float) -> None:
     import time
     import urllib.request
 
@@ -164,7 +228,7 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         log.close()
 
 
-def _stop_group(proc) -> None:  # noqa: ANN001
+def _stop_group(proc) -> None:
     import signal
     import subprocess
 
@@ -190,7 +254,7 @@ _CSP_MARKERS = ("securitypolicyviolation:", "Content Security Policy", "Permissi
 CSP_VIOLATIONS: list[str] = []
 
 
-def _record_csp_violation(message) -> None:  # noqa: ANN001
+def _record_csp_violation(message) -> None:
     if any(marker in message.text for marker in _CSP_MARKERS):
         CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
@@ -202,8 +266,8 @@ def take_csp_violations() -> list[str]:
     return taken
 
 
-def _watch_csp(new_context):  # noqa: ANN001, ANN202
-    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+def _watch_csp(new_context):
+    def watched(*args, **kwargs):
         context = new_context(*args, **kwargs)
         context.add_init_script(_CSP_LISTENER)
         context.on("console", _record_csp_violation)
@@ -213,7 +277,7 @@ def _watch_csp(new_context):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -226,20 +290,20 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture()
-def page(browser, prod_app):  # noqa: ANN001, ANN201
+def page(browser, prod_app):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     tab = context.new_page()
     yield tab
     context.close()
 
 
-def wait_hydrated(tab) -> None:  # noqa: ANN001
+def wait_hydrated(tab) -> None:
     """The app is live once Reflex has a client token and the on_load events have run."""
     tab.wait_for_function("() => { const el = document.getElementById('cds-token'); return el && el.value !== ''; }",
                           timeout=60000)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop in the main thread until the end."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 

@@ -77,7 +77,7 @@ def host_of(raw: str) -> str | None:
     return host if "." in host else None
 
 
-def parse_date(raw: Any) -> date | None:  # noqa: ANN401
+def parse_date(raw: Any) -> date | None:
     text = str(raw or "").strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
@@ -96,7 +96,7 @@ def _decode(data: bytes) -> str:
         raise ImportFailed("not UTF-8") from exc
 
 
-def _json(data: bytes) -> Any:  # noqa: ANN401
+def _json(data: bytes) -> Any:
     try:
         return json.loads(_decode(data))
     except json.JSONDecodeError as exc:

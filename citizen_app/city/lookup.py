@@ -82,7 +82,7 @@ def report_status(db: Session, number: str) -> Hit:
 
 
 def fare(origin: str, destination: str) -> FareAnswer:
-    from citizen_app.metro.service import list_stations, quote_single
+    from citizen_app.metro.fares import list_stations, quote_single
 
     quote = quote_single(origin, destination)
     names = {s.code: s for s in list_stations()}
@@ -92,7 +92,7 @@ def fare(origin: str, destination: str) -> FareAnswer:
 
 
 def stations() -> list[tuple[str, str, str]]:
-    from citizen_app.metro.service import list_stations
+    from citizen_app.metro.fares import list_stations
 
     return [(s.code, s.name_vi, s.name_en) for s in list_stations()]
 

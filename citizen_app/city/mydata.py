@@ -179,12 +179,12 @@ def _exported_columns(ut: UserTable) -> list[str]:
             and not isinstance(c.type, LargeBinary)]
 
 
-def _owner_filter(ut: UserTable, user_id: int):  # noqa: ANN202
+def _owner_filter(ut: UserTable, user_id: int):
     cols = ut.owner_columns
     return or_(*[ut.table.c[c] == user_id for c in cols]) if cols else None
 
 
-def _mention_filter(ut: UserTable, user_id: int):  # noqa: ANN202
+def _mention_filter(ut: UserTable, user_id: int):
     cols = ut.actor_columns
     if not cols:
         return None

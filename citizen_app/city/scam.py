@@ -61,7 +61,7 @@ def report_scam(db: Session, user_id: int | None, raw: str, details: str = "", h
     return int(report.id or 0)
 
 
-def on_report_closed(db: Session, report: FeedbackReport, actor_id: int) -> None:  # noqa: ARG001
+def on_report_closed(db: Session, report: FeedbackReport, actor_id: int) -> None:
     """Feedback close hook: a confirmed scam report puts its link or number on the city's blacklist."""
     if report.category_code == SCAM_CATEGORY and report.outcome == CONFIRMED_OUTCOME:
         trustlists.add_confirmed_report(db, int(report.id))

@@ -140,11 +140,11 @@ def publish_announcement(db: Session, actor_id: int | None, data: AnnouncementIn
 
 
 def _ward_user_ids(db: Session, key: str) -> list[int]:
-    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.identity.models import IdentityProfile
 
     rows = db.exec(select(IdentityProfile.user_id, IdentityProfile.ward, IdentityProfile.address)
                    .join(UserAccount, col(UserAccount.id) == IdentityProfile.user_id)
-                   .where(UserAccount.is_active == True)).all()  # noqa: E712
+                   .where(UserAccount.is_active == True)).all()
     return [uid for uid, ward, address in rows if _profile_ward_key(ward, address) == key]
 
 
@@ -179,7 +179,7 @@ def push_due_announcements(db: Session, now: datetime | None = None) -> int:
     """Background job: push scheduled announcements whose validity has started. Idempotent."""
     now = now or utcnow()
     rows = db.exec(select(CityAnnouncement).where(
-        CityAnnouncement.push_requested == True, col(CityAnnouncement.pushed_at).is_(None),  # noqa: E712
+        CityAnnouncement.push_requested == True, col(CityAnnouncement.pushed_at).is_(None),
         col(CityAnnouncement.withdrawn_at).is_(None), CityAnnouncement.valid_from <= now,
         or_(col(CityAnnouncement.valid_until).is_(None), col(CityAnnouncement.valid_until) > now))).all()
     for row in rows:
@@ -195,7 +195,7 @@ def citizen_ward(db: Session, user_id: int | None) -> str:
     """The ward in the citizen's identity profile (or found in its address); '' if unknown."""
     if user_id is None:
         return ""
-    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.identity.models import IdentityProfile
 
     profile = db.exec(select(IdentityProfile).where(IdentityProfile.user_id == user_id)).first()
     return ward_of(profile.ward, profile.address) if profile is not None else ""

@@ -143,7 +143,7 @@ def fetch(url: str) -> bytes:
     if urlsplit(url).scheme not in ("http", "https"):
         raise importers.ImportFailed("the source URL must be http or https")
     request = urllib.request.Request(url, headers={"User-Agent": "cong-dan-so-linkcheck/1"})
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310 - scheme checked above
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:  # scheme checked above
         body = response.read(importers.MAX_BYTES + 1)
     if len(body) > importers.MAX_BYTES:
         raise importers.ImportFailed("too big")
@@ -283,7 +283,7 @@ def build_snapshot(db: Session | None, own_site: bool = True) -> dict[str, Any]:
     return out
 
 
-def _merge(out: dict[str, Any], spec: ListSpec, entry: Any, sample: bool, as_of: date | None) -> None:  # noqa: ANN401
+def _merge(out: dict[str, Any], spec: ListSpec, entry: Any, sample: bool, as_of: date | None) -> None:
     if spec.kind == "trusted":
         target = out["sites" if entry.kind == "domain" else "phones"]
         if entry.value in target:

@@ -21,7 +21,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,11 +44,11 @@ def _ping_idle_connections(engine: Engine) -> None:
     that one transaction, and SQLAlchemy then discards the whole pool."""
 
     @event.listens_for(engine, "checkin")
-    def _stamp(_dbapi_conn, record) -> None:  # noqa: ANN001
+    def _stamp(_dbapi_conn, record) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
         idle_since = record.info.get("idle_since")
         if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
             return

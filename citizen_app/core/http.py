@@ -201,7 +201,7 @@ class Endpoint(Route):
             response = result if isinstance(result, Response) else JSONResponse(result)
         except DomainError as exc:
             return self.error_renderer(request, exc.http_status, exc)
-        except Exception:  # noqa: BLE001 - a bug: logged, answered in the contract's shape, nothing committed
+        except Exception:  # a bug: logged, answered in the contract's shape, nothing committed
             log.exception("unexpected error in %s %s", request.method, self.path)
             return self.error_renderer(request, 500, DomainError("error.unexpected"))
         if "cache-control" not in response.headers:
@@ -228,7 +228,7 @@ class Endpoint(Route):
         return call
 
     def _user(self, request: Request) -> int | None:
-        from citizen_app.identity.service import cookie_user_id  # identity builds on core, not the reverse
+        from citizen_app.identity.cookies import cookie_user_id  # identity builds on core, not the reverse
 
         if self.sessions is None:
             from citizen_app.core.db import session_scope

@@ -100,7 +100,7 @@ async def run_once(job: Job) -> bool:
     except asyncio.CancelledError:  # shutdown: free the lease now instead of after lease_seconds
         await asyncio.shield(asyncio.to_thread(finish, job, False, "cancelled (shutdown)"))
         raise
-    except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
+    except Exception as exc:  # a failing job must not stop the others
         log.error("job %s failed: %s", job.name, traceback.format_exc(limit=5))
         await asyncio.to_thread(finish, job, False, repr(exc))
     return True
@@ -116,7 +116,7 @@ async def job_loop(stop: asyncio.Event | None = None) -> None:
         for job in jobs:
             try:
                 await run_once(job)
-            except Exception:  # noqa: BLE001 - e.g. database briefly unavailable
+            except Exception:  # e.g. database briefly unavailable
                 log.exception("job loop error on %s", job.name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)

@@ -30,7 +30,7 @@ async def freeze_startup_heap() -> None:
         gc.callbacks.append(_pause_logger(limit_ms))
 
 
-def _pause_logger(limit_ms: float):  # noqa: ANN202 - a gc callback
+def _pause_logger(limit_ms: float):  # a gc callback
     """Log collections longer than ``limit_ms`` (operators tuning THRESHOLDS set ``CDS_GC_LOG_MS``)."""
     started = [0.0]
 

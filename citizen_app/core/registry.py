@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
 import citizen_app
@@ -30,6 +31,24 @@ def import_pillar_modules(module: str) -> tuple[ModuleType, ...]:
             if exc.name != name:
                 raise
     return tuple(found)
+
+
+@functools.cache
+def import_pillar_pages() -> tuple[ModuleType, ...]:
+    """Import every package's page modules: ``pages`` and each ``<use case>_pages`` (``board_pages``,
+    ``backoffice_pages`` …). A page module registers its routes when imported, so splitting a package's
+    pages along its use cases edits no list either."""
+    found: list[ModuleType] = []
+    for pkg in pillar_packages():
+        for name in _page_module_names(pkg):
+            found.append(importlib.import_module(f"citizen_app.{pkg}.{name}"))
+    return tuple(found)
+
+
+def _page_module_names(pkg: str) -> list[str]:
+    """``pages`` first (a use-case module may build on a page that ``pages`` registered), then the others by name."""
+    names = [info.name for info in pkgutil.iter_modules([str(Path(citizen_app.__path__[0]) / pkg)])]
+    return sorted((n for n in names if n == "pages" or n.endswith("_pages")), key=lambda n: (n != "pages", n))
 
 
 def import_all_models() -> None:

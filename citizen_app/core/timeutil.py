@@ -12,6 +12,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def to_unix(value: datetime) -> int:
+    """Whole Unix seconds (a naive value is taken as UTC)."""
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
+
+
+def from_unix(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
 def to_local(value: datetime) -> datetime:
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(VN_TZ)

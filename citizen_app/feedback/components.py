@@ -87,7 +87,7 @@ def select(
     value: rx.Var | str = "",
     on_change=None,
     element_id: str | None = None,
-) -> rx.Component:  # noqa: ANN001
+) -> rx.Component:
     field_id = element_id or f"f-{name}"
     props = {"on_change": on_change} if on_change is not None else {}
     return rx.el.div(
@@ -215,7 +215,7 @@ def uploader(upload_id: str, on_upload: rx.EventSpec, label_key: str = "feedback
     )
 
 
-def thumbs(photos: rx.Var, element_id: str, on_remove=None) -> rx.Component:  # noqa: ANN001
+def thumbs(photos: rx.Var, element_id: str, on_remove=None) -> rx.Component:
     """Uploaded photos waiting to be attached (served to their uploader only)."""
 
     def one(photo: rx.Var) -> rx.Component:

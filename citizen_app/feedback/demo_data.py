@@ -7,7 +7,7 @@ import io
 from PIL import Image
 from sqlmodel import Session, select
 
-from citizen_app.feedback import official, service
+from citizen_app.feedback import backoffice, service
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.identity.models import UserAccount
 
@@ -42,10 +42,10 @@ def _fixed_and_rated(db: Session, users: dict[str, UserAccount]) -> None:
     )
     if report is None:
         return
-    official.accept_report(db, binh.id, report.id, priority=2)
-    official.post_public_response(db, binh.id, report.id, "Phường đã liên hệ đơn vị thu gom rác để xử lý trong ngày.")
+    backoffice.accept_report(db, binh.id, report.id, priority=2)
+    backoffice.post_public_response(db, binh.id, report.id, "Phường đã liên hệ đơn vị thu gom rác để xử lý trong ngày.")
     after = service.upload_photo(db, binh.id, _photo((90, 140, 90)), kind="after")
-    official.close_report(
+    backoffice.close_report(
         db, binh.id, report.id, "fixed", "Đã thu gom toàn bộ rác và nhắc hộ dân đổ rác đúng giờ.", [after.id]
     )
     service.confirm_resolution(db, mai.id, report.id)
@@ -65,8 +65,8 @@ def seed(db: Session, users: dict[str, UserAccount]) -> None:
         address="Vườn Chuối, gần chợ Bàn Cờ",
     )
     if report is not None:
-        official.accept_report(db, users[OFFICIAL].id, report.id)
-        official.start_work(db, users[OFFICIAL].id, report.id, "Tổ trật tự đô thị phường sẽ kiểm tra trong tuần.")
+        backoffice.accept_report(db, users[OFFICIAL].id, report.id)
+        backoffice.start_work(db, users[OFFICIAL].id, report.id, "Tổ trật tự đô thị phường sẽ kiểm tra trong tuần.")
     _report(
         db,
         users["0912000001"],

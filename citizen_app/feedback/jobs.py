@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.jobs import Job
-from citizen_app.feedback import official, service, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import backoffice, service, wiring  # noqa: F401 - wiring installs the notifier
 
 
 def close_expired_confirmations() -> int:
@@ -16,7 +16,7 @@ def close_expired_confirmations() -> int:
 def escalate_overdue() -> int:
     """Flag overdue reports once per deadline and alert the agency and its supervisor."""
     with session_scope() as db:
-        return official.escalate_overdue(db)
+        return backoffice.escalate_overdue(db)
 
 
 JOBS = [

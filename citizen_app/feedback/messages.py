@@ -143,6 +143,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feedback.o311_token_unknown": {"vi": "Không tìm thấy token.", "en": "Unknown token."},
 }
 
-from citizen_app.feedback.messages_ui import UI_MESSAGES  # noqa: E402
+from citizen_app.feedback.ui_messages import UI_MESSAGES  # noqa: E402
 
 MESSAGES.update(UI_MESSAGES)

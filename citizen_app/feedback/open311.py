@@ -22,10 +22,10 @@ from sqlmodel import Session, col, select
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
+from citizen_app.feedback.backoffice import check_api_key
 from citizen_app.feedback.catalog import Category, load_catalog
 from citizen_app.feedback.geo import bbox_around, distance_m, valid_point
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport
-from citizen_app.feedback.official import check_api_key
 from citizen_app.feedback.service import ReportInput, check_report_input, check_text, get_report, insert_report
 from citizen_app.feedback.text import MASK, mask_personal, shorten
 from citizen_app.i18n.catalog import translate

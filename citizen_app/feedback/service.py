@@ -76,7 +76,7 @@ class FeedbackNotice:
 Notifier = Callable[[Session, FeedbackNotice], None]
 
 
-def _noop_notifier(db: Session, notice: FeedbackNotice) -> None:  # noqa: ARG001
+def _noop_notifier(db: Session, notice: FeedbackNotice) -> None:
     return None
 
 

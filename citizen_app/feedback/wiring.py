@@ -39,7 +39,7 @@ def send_notice(db: Session, notice: service.FeedbackNotice) -> None:
         try:
             with db.begin_nested():
                 notify(db, user_id, TOPIC, TITLE_KEY, body, params, notice.url or "/feedback")
-        except Exception:  # noqa: BLE001 - a notification problem must not undo the action
+        except Exception:  # a notification problem must not undo the action
             log.exception("feedback: notify failed for report %s", notice.report_id)
 
 

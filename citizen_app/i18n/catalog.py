@@ -19,7 +19,7 @@ DEFAULT_LANG = "vi"
 
 
 def _message_modules() -> list[str]:
-    names = ["citizen_app.i18n.messages", "citizen_app.i18n.messages_auth"]
+    names = ["citizen_app.i18n.messages", "citizen_app.i18n.auth_messages"]
     for info in pkgutil.iter_modules(citizen_app.__path__):
         if info.ispkg and info.name != "i18n":
             names.append(f"citizen_app.{info.name}.messages")

@@ -1,7 +1,7 @@
 """HTTP routes for Metro Line 1: the GTFS feed, public keys, fares, gate validation/sync, the rider's tickets.
 
 Handlers only translate HTTP <-> service calls (style P1). Gates authenticate with ``Authorization: Bearer``
-(token from ``service.register_gate``); rider routes use the ``cds_sid`` session cookie.
+(token from ``gate_service.register_gate``); rider routes use the ``cds_sid`` session cookie.
 """
 
 from __future__ import annotations
@@ -32,12 +32,16 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.metro import keys, service
-from citizen_app.metro.catalog import gtfs_zip_bytes
+from citizen_app.core.timeutil import to_unix
+from citizen_app.metro import fares, gate_service, keys
+from citizen_app.metro.catalog import data, gtfs_zip_bytes
+from citizen_app.metro.denylist import denylist_entries
 from citizen_app.metro.models import MetroGate, MetroTicket
+from citizen_app.metro.sync import SyncItem, sync_offline_taps
+from citizen_app.metro.tickets import list_my_tickets, rebind_device
 
 try:  # registers the payment fulfilment hooks when the payments pillar is present
-    from citizen_app.metro import pay as _pay  # noqa: F401
+    from citizen_app.metro import pay as _pay
 except ModuleNotFoundError:  # pragma: no cover
     _pay = None
 
@@ -48,19 +52,19 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _station_names(code: str | None) -> dict[str, str] | None:
-    station = service.data().station(code or "")
+    station = data().station(code or "")
     return {"vi": station.name_vi, "en": station.name_en} if station else None
 
 
 def _ticket_json(ticket: MetroTicket) -> dict[str, Any]:
     """What the phone stores for offline display: ids, names and validity (no personal data)."""
-    product = service.data().products[ticket.product_id]
+    product = data().products[ticket.product_id]
     return {"id": ticket.id, "product": ticket.product_id, "name_vi": product.name_vi, "name_en": product.name_en,
             "kind": product.kind, "origin": ticket.origin, "destination": ticket.destination,
             "origin_name": _station_names(ticket.origin), "destination_name": _station_names(ticket.destination),
             "rider_category": ticket.rider_category,
-            "valid_from": service.to_ts(ticket.valid_from) if ticket.valid_from else None,
-            "valid_until": service.to_ts(ticket.valid_until) if ticket.valid_until else None,
+            "valid_from": to_unix(ticket.valid_from) if ticket.valid_from else None,
+            "valid_until": to_unix(ticket.valid_until) if ticket.valid_until else None,
             "payload": ticket.payload, "device_key": ticket.device_key}
 
 
@@ -86,7 +90,7 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         return keys.jwks()
 
     async def fare(call: Call) -> dict:
-        quote = service.quote_single(call.query("from"), call.query("to"))
+        quote = fares.quote_single(call.query("from"), call.query("to"))
         return {"origin": quote.origin, "destination": quote.destination, "cash_vnd": quote.cash_vnd,
                 "cashless_vnd": quote.cashless_vnd, "is_estimate": quote.is_estimate}
 
@@ -98,28 +102,28 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         cached = gate_cache.get(token or "")
         if cached and cached[0] > time.monotonic():
             return cached[1], cached[2]
-        gate_id, station = service.scan_point(db, token)
+        gate_id, station = gate_service.scan_point(db, token)
         gate_cache[token or ""] = (time.monotonic() + GATE_AUTH_CACHE_SECONDS, gate_id, station)
         return gate_id, station
 
     def gate_validate(call: Call) -> JSONResponse:
         body = call.body
-        with sessions() as db:  # the scan is its own transaction (the service commits or rolls back)
+        with sessions() as db:  # the scan is its own transaction: it commits here, after the decision
             gate_id, station = authenticated_gate(db, call.bearer)
             # a token gate is bound to its registered station (docs/metro.md); the body cannot move it
-            decision = service.validate_at_gate(db, str(body.get("qr", ""))[:1000], station,
-                                                str(body.get("direction", "")), gate_id=gate_id,
-                                                scan_id=_scan_id(gate_id, body.get("scan_id")))
+            decision = gate_service.validate_at_gate(db, str(body.get("qr", ""))[:1000], station,
+                                                     str(body.get("direction", "")), gate_id=gate_id,
+                                                     scan_id=_scan_id(gate_id, body.get("scan_id")))
         return JSONResponse(decision.__dict__, headers=NO_STORE)
 
     async def validate(call: Call) -> JSONResponse:
         return await in_gate_thread(gate_validate, call)
 
-    def sync(token: str | None, events: list[dict]) -> tuple[list[service.SyncItem], list[str]]:
+    def sync(token: str | None, events: list[dict]) -> tuple[list[SyncItem], list[str]]:
         with sessions() as db:
-            gate: MetroGate = service.authenticate_gate(db, token)
-            results = service.sync_offline_taps(db, gate, events)
-            return results, service.denylist_entries(db)
+            gate: MetroGate = gate_service.authenticate_gate(db, token)
+            results = sync_offline_taps(db, gate, events)
+            return results, denylist_entries(db)
 
     async def gate_sync(call: Call) -> dict:
         events = call.body.get("events")
@@ -130,16 +134,16 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
 
     async def gate_denylist(call: Call) -> dict:
         with sessions() as db:
-            service.authenticate_gate(db, call.bearer)
-            return {"denylist": service.denylist_entries(db)}
+            gate_service.authenticate_gate(db, call.bearer)
+            return {"denylist": denylist_entries(db)}
 
     async def my_tickets(call: Call) -> dict:
         with sessions() as db:
-            return {"tickets": [_ticket_json(t) for t in service.list_my_tickets(db, call.user_id)]}
+            return {"tickets": [_ticket_json(t) for t in list_my_tickets(db, call.user_id)]}
 
     async def rebind(call: Call) -> dict:
         with sessions() as db:
-            ticket = service.rebind_device(db, call.user_id, call.path("tid"), str(call.body.get("device_key", "")))
+            ticket = rebind_device(db, call.user_id, call.path("tid"), str(call.body.get("device_key", "")))
             return _ticket_json(ticket)
 
     gate: dict[str, Any] = {"auth": "gate", "max_body": MAX_BODY}

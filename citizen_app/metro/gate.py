@@ -1,6 +1,6 @@
 """Gate logic that needs no database: ticket verification and the journey state machine.
 
-Used by the online service (``service.validate_at_gate``) and by :class:`OfflineGate`, so both decide the
+Used by the online service (``gate_service.validate_at_gate``) and by :class:`OfflineGate`, so both decide the
 same way. Rejections carry a stable reason code (``metro.reason.<code>`` in messages.py) — the contract
 with gate hardware.
 """
@@ -23,7 +23,7 @@ IN, OUT = "in", "out"
 PHASE_UNUSED, PHASE_IDLE, PHASE_IN, PHASE_DONE = "unused", "idle", "in", "done"
 
 
-class ScanRejected(Exception):  # noqa: N818 - a decision, not a crash
+class ScanRejected(Exception):  # a decision, not a crash
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -199,10 +199,10 @@ class GateEvent:
 
 @dataclass
 class OfflineGate:
-    """A gate that decides with cached keys and denylist and queues its taps for :func:`service.sync_offline_taps`.
+    """A gate that decides with cached keys and denylist and queues its taps for :func:`sync.sync_offline_taps`.
 
     Its journey state is its own (or the station server's) view; the central server reconciles on sync
-    with the conflict rules documented in ``service.sync_offline_taps``. Data older than
+    with the conflict rules documented in ``sync.sync_offline_taps``. Data older than
     ``denylist_max_age_offline_hours`` makes the gate refuse (``gate_data_stale``): open the gate manually.
     """
 

@@ -19,7 +19,7 @@ def _lv(row: rx.Var, base: str) -> rx.Var:
     return rx.cond(LangState.lang == "en", row[f"{base}_en"], row[f"{base}_vi"])
 
 
-def _station_select(field_id: str, label_key: str, value: rx.Var, on_change, states: rx.Var,  # noqa: ANN001
+def _station_select(field_id: str, label_key: str, value: rx.Var, on_change, states: rx.Var,
                     name: str | None = None, disabled: rx.Var | bool = False) -> rx.Component:
     return rx.el.div(
         rx.el.label(t(label_key), html_for=field_id, class_name="cds-label"),

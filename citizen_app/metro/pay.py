@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from citizen_app.core.errors import NotFound
-from citizen_app.metro import service
+from citizen_app.metro import denylist, purchase
 from citizen_app.metro.catalog import data
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.models import MetroTicket
@@ -39,11 +39,11 @@ def start_purchase(db: Session, user_id: int | None, product_id: str, device_key
                    origin: str | None = None, destination: str | None = None, claims: dict[str, bool] | None = None,
                    return_path: str = "/metro") -> tuple[MetroTicket, PayOrder | None]:
     """Create the ticket and, unless it is free, its pending payment order (same transaction)."""
-    ticket = service.create_order(db, user_id, product_id, device_key, origin=origin, destination=destination,
-                                  claims=claims)
+    ticket = purchase.create_order(db, user_id, product_id, device_key, origin=origin, destination=destination,
+                                   claims=claims)
     if ticket.status == "active":
         return ticket, None
-    amount, description_vi, _en = service.order_for_payment(db, ticket.order_ref)
+    amount, description_vi, _en = purchase.order_for_payment(db, ticket.order_ref)
     kind = SINGLE_KIND if data().products[product_id].kind == "single" else PASS_KIND
     assert user_id is not None  # create_order refused anonymous users
     order = payments.create_order(db, user_id, kind, ticket.order_ref, amount, description_vi, return_path)
@@ -75,11 +75,11 @@ def purchase_result(db: Session, user_id: int | None, order_code: str) -> Purcha
 
 
 def _on_paid(db: Session, order: PayOrder) -> None:
-    service.fulfil_paid_order(db, order.product_ref, amount_vnd=order.amount_vnd)
+    purchase.fulfil_paid_order(db, order.product_ref, amount_vnd=order.amount_vnd)
 
 
 def _on_refunded(db: Session, order: PayOrder, _amount_vnd: int) -> None:
-    service.withdraw_ticket(db, order.product_ref, reason="refunded")
+    denylist.withdraw_ticket(db, order.product_ref, reason="refunded")
 
 
 for _kind in (SINGLE_KIND, PASS_KIND):

@@ -13,7 +13,8 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
-from citizen_app.metro import pay, service
+from citizen_app.metro import fares, gate_service, pay, tickets
+from citizen_app.metro.catalog import data
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
 from citizen_app.metro.models import MetroTicket
@@ -32,14 +33,14 @@ def _texts(key: str, prefix: str, **params: object) -> dict[str, str]:
 
 
 def _station_names(code: str | None, prefix: str) -> dict[str, str]:
-    station = service.data().station(code or "")
+    station = data().station(code or "")
     if station is None:
         return {f"{prefix}_vi": "—", f"{prefix}_en": "—"}
     return {f"{prefix}_vi": station.name_vi, f"{prefix}_en": station.name_en}
 
 
 def station_rows() -> list[dict[str, str]]:
-    return [{"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en} for s in service.list_stations()]
+    return [{"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en} for s in fares.list_stations()]
 
 
 def _route(origin: str | None, destination: str | None) -> dict[str, str]:
@@ -70,9 +71,9 @@ class MetroState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy, self._pending = {}, False, {}
-        metro = service.data()
+        metro = data()
         today = to_local(utcnow()).date()
-        free = service.free_day_on(today)
+        free = fares.free_day_on(today)
         user_id, _ = await acting_user(self)
         with read_scope() as db:
             claims = verified_claims(db, user_id)
@@ -80,7 +81,7 @@ class MetroState(FormErrorMixin, rx.State):
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
              "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
              "eligible": "1" if o.eligible else ""}
-            for o in service.list_products(claims, today)
+            for o in fares.list_products(claims, today)
         ]
         set_changed(self, stations=station_rows(), products=products,
                     fare_note={"vi": metro.fare_note.get("vi", ""), "en": metro.fare_note.get("en", "")},
@@ -89,7 +90,7 @@ class MetroState(FormErrorMixin, rx.State):
 
     def _requote(self) -> None:
         try:
-            quote = service.quote_single(self.origin, self.destination)
+            quote = fares.quote_single(self.origin, self.destination)
         except DomainError as exc:
             self.quote, self.quote_error = {}, both(exc.code, **exc.params)
             return
@@ -163,7 +164,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
         try:
             with session_scope() as db:
                 self._payment_result(db, user_id, str(params.get("pay_order", "")), str(params.get("ticket", "")))
-                history = service.rider_history(db, user_id)
+                history = tickets.rider_history(db, user_id)
                 set_changed(self, purchases=[self._purchase_row(p) for p in history.purchases],
                             journeys=[self._journey_row(j) for j in history.journeys])
         except DomainError as exc:
@@ -171,7 +172,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
         if params.get("pay_notice") == "unverified":
             self.error = both("metro.pay.unverified")
 
-    def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:  # noqa: ANN001
+    def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:
         if order_code:
             outcome = pay.purchase_result(db, user_id, order_code)
             status = "paid" if outcome.ticket_status == "active" else outcome.order_status
@@ -184,7 +185,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
 
     @staticmethod
     def _purchase_row(ticket: MetroTicket) -> dict[str, str]:
-        product = service.data().products[ticket.product_id]
+        product = data().products[ticket.product_id]
         return {"id": ticket.id, "name_vi": product.name_vi, "name_en": product.name_en,
                 **_route(ticket.origin, ticket.destination),
                 "price": format_vnd(ticket.price_vnd), "free": "1" if ticket.price_vnd == 0 else "",
@@ -196,8 +197,8 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 "estimate": "1" if ticket.fare_is_estimate else ""}
 
     @staticmethod
-    def _journey_row(journey: service.JourneyView) -> dict[str, str]:
-        product = service.data().products[journey.product_id]
+    def _journey_row(journey: tickets.JourneyView) -> dict[str, str]:
+        product = data().products[journey.product_id]
         return {"product_vi": product.name_vi, "product_en": product.name_en,
                 **_station_names(journey.entry_station, "entry"), **_station_names(journey.exit_station, "exit"),
                 "entry_at": format_datetime(journey.entry_at) if journey.entry_at else "—",
@@ -217,7 +218,7 @@ class MetroReceiptState(FormErrorMixin, rx.State):
         ticket_id = str(page_params(self).get("id", ""))[:24]
         try:
             with session_scope() as db:
-                r = service.get_receipt(db, user_id, ticket_id)
+                r = tickets.get_receipt(db, user_id, ticket_id)
         except DomainError as exc:
             self._fail(exc)
             return
@@ -250,7 +251,7 @@ class MetroGateState(FormErrorMixin, rx.State):
 
     @rx.event
     def set_station(self, code: str):
-        if service.data().station(str(code)) is not None and not self._gate_token:
+        if data().station(str(code)) is not None and not self._gate_token:
             self.station = str(code)
 
     @rx.event
@@ -262,7 +263,7 @@ class MetroGateState(FormErrorMixin, rx.State):
         token = str(form_data.get("token", "")).strip()[:200]
         try:
             with session_scope() as db:
-                gate = service.authenticate_gate(db, token)
+                gate = gate_service.authenticate_gate(db, token)
                 self.station, self.gate_label = gate.station, gate.id
         except DomainError as exc:
             self._fail(exc)
@@ -281,14 +282,14 @@ class MetroGateState(FormErrorMixin, rx.State):
         text = str(form_data.get("qr", "")).strip()[:1000]
         try:
             with session_scope() as db:
-                gate_id, station = service.scan_point(db, self._gate_token, user_id=user_id, staff_station=station)
-                decision = service.validate_at_gate(db, text, station, self.direction, gate_id=gate_id)
+                gate_id, station = gate_service.scan_point(db, self._gate_token, user_id=user_id, staff_station=station)
+                decision = gate_service.validate_at_gate(db, text, station, self.direction, gate_id=gate_id)
         except DomainError as exc:
             self._fail(exc)
             self.result = {}
             return
         self.error, self.station, self.scans = {}, station, self.scans + 1
-        product = service.data().products.get(decision.product_id or "")
+        product = data().products.get(decision.product_id or "")
         self.result = {
             "admitted": "1" if decision.admitted else "", "reason": decision.reason,
             "vi": decision.message_vi, "en": decision.message_en,

@@ -7,12 +7,13 @@ from sqlmodel import Session
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.home.service import OpenItem
 from citizen_app.i18n.catalog import translate
-from citizen_app.metro import service
+from citizen_app.metro.catalog import data
 from citizen_app.metro.models import MetroTicket
+from citizen_app.metro.tickets import list_my_tickets
 
 
 def _route(ticket: MetroTicket, lang: str) -> str:
-    metro = service.data()
+    metro = data()
     a, b = metro.station(ticket.origin or ""), metro.station(ticket.destination or "")
     if a is None or b is None:
         return ""
@@ -21,8 +22,8 @@ def _route(ticket: MetroTicket, lang: str) -> str:
 
 def open_items(db: Session, user_id: int, lang: str) -> list[OpenItem]:
     items = []
-    for ticket in service.list_my_tickets(db, user_id)[:5]:
-        product = service.data().products[ticket.product_id]
+    for ticket in list_my_tickets(db, user_id)[:5]:
+        product = data().products[ticket.product_id]
         title = (product.name_en if lang == "en" else product.name_vi) + _route(ticket, lang)
         until = format_datetime(ticket.valid_until) if ticket.valid_until else ""
         status = f"{translate('metro.valid_until', lang)} {until}"

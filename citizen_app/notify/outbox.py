@@ -214,7 +214,7 @@ async def _send_all(jobs: list[_Job], sender: Sender, concurrency: int) -> list[
         async with gate:
             try:
                 return job, await sender(job.info, job.payload)
-            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
+            except Exception as exc:  # one bad message must not stop the batch
                 log.exception("push send crashed for outbox %s", job.outbox_id)
                 return job, SendOutcome(None, None, f"{type(exc).__name__}: {exc}"[:300])
 
@@ -247,7 +247,7 @@ async def outbox_worker(db_factory: DbFactory, stop: asyncio.Event, interval: fl
             report = await process_outbox(db_factory)
             if report.claimed:
                 log.info("push outbox: %s", json.dumps({k: v for k, v in vars(report).items() if k != "errors"}))
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
+        except Exception:  # keep the loop alive; the next pass retries
             log.exception("push outbox pass failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -242,7 +242,7 @@ def _topic_subscriptions(db: Session, topic: str, user_id: int | None = None) ->
         query = query.where(NotifyPushSubscription.user_id == user_id)
     else:
         query = (query.join(UserAccount, col(UserAccount.id) == NotifyPushSubscription.user_id)
-                 .where(UserAccount.is_active == True))  # noqa: E712
+                 .where(UserAccount.is_active == True))
     return list(db.exec(query).all())
 
 
@@ -368,14 +368,14 @@ def _announcement_fields(topic: str, title: str | Mapping[str, str], body: str |
 
 
 def _active_user_ids(db: Session) -> list[int]:
-    return list(db.exec(select(UserAccount.id).where(UserAccount.is_active == True)).all())  # noqa: E712
+    return list(db.exec(select(UserAccount.id).where(UserAccount.is_active == True)).all())
 
 
 def _device_count(db: Session, topic: str) -> int:
     query = (select(func.count()).select_from(NotifySubscriptionTopic)
              .join(NotifyPushSubscription, col(NotifySubscriptionTopic.subscription_id) == NotifyPushSubscription.id)
              .join(UserAccount, col(UserAccount.id) == NotifyPushSubscription.user_id)
-             .where(NotifySubscriptionTopic.topic == topic, UserAccount.is_active == True))  # noqa: E712
+             .where(NotifySubscriptionTopic.topic == topic, UserAccount.is_active == True))
     return int(db.exec(query).one())
 
 
@@ -400,7 +400,7 @@ def send_announcement(db: Session, actor_id: int | None, topic: str, title: str 
         raise DomainError("notify.error.confirm_required")
     params = json.dumps({"title_vi": titles["vi"], "title_en": titles["en"],
                          "body_vi": bodies["vi"], "body_en": bodies["en"]})
-    users = db.exec(select(UserAccount.id, UserAccount.lang).where(UserAccount.is_active == True)).all()  # noqa: E712
+    users = db.exec(select(UserAccount.id, UserAccount.lang).where(UserAccount.is_active == True)).all()
     rows = [NotifyNotification(user_id=uid, topic=topic, title_key="notify.announcement.title",
                                body_key="notify.announcement.body", params_json=params, url=url) for uid, _ in users]
     db.add_all(rows)

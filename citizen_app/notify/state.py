@@ -53,7 +53,7 @@ def chosen_topics(form_data: dict) -> list[str]:
     return [topic for topic in TOPICS if form_data.get(f"topic_{topic}")]
 
 
-def notification_rows(db, user_id: int) -> list[dict[str, str]]:  # noqa: ANN001
+def notification_rows(db, user_id: int) -> list[dict[str, str]]:
     """Both languages, so switching language needs no round trip."""
     vi = service.list_notifications(db, user_id, "vi", CENTRE_LIMIT)
     en = service.list_notifications(db, user_id, "en", CENTRE_LIMIT)
@@ -62,7 +62,7 @@ def notification_rows(db, user_id: int) -> list[dict[str, str]]:  # noqa: ANN001
             for a, b in zip(vi, en, strict=True)]
 
 
-def device_rows(db, user_id: int) -> list[dict[str, str]]:  # noqa: ANN001
+def device_rows(db, user_id: int) -> list[dict[str, str]]:
     return [{"id": str(d.id), "label": d.device_label, "service": d.push_service, "topics": ",".join(d.topics),
              "created": format_datetime(d.created_at),
              "last_success": format_datetime(d.last_success_at) if d.last_success_at else ""}

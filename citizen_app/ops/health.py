@@ -48,7 +48,7 @@ def database_revisions() -> frozenset[str]:
         conn.execute(text("SELECT 1"))
         try:
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
-        except Exception:  # noqa: BLE001 - no alembic_version table = not migrated
+        except Exception:  # no alembic_version table = not migrated
             return frozenset()
     return frozenset(row[0] for row in rows)
 
@@ -57,7 +57,7 @@ def check_database() -> tuple[str, str]:
     """Returns (database status, migrations status)."""
     try:
         applied = database_revisions()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("readiness: database unreachable: %s", type(exc).__name__)
         return "fail", "unknown"
     if applied != migration_heads():
@@ -75,7 +75,7 @@ async def check_redis(url: str | None) -> str:
                                socket_timeout=CHECK_TIMEOUT_SECONDS)
     try:
         return "ok" if await client.ping() else "fail"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("readiness: redis unreachable: %s", type(exc).__name__)
         return "fail"
     finally:

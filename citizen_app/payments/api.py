@@ -147,7 +147,7 @@ def build_routes(sessions: SessionFactory = session_scope,
             if exc.code.endswith("unknown_provider"):
                 raise NotFound(exc.code) from None
             raise
-        except Exception:  # noqa: BLE001 - a fulfilment error: roll back, log, ask the gateway to retry
+        except Exception:  # a fulfilment error: roll back, log, ask the gateway to retry
             log.exception("payments: notification handling failed")
             with sessions() as db:
                 ack = service.record_notification_error(db, provider_id, params)

@@ -362,7 +362,7 @@ class IpnDispatcher:
         try:
             self.transport(url)
             self.sent.append(url)
-        except Exception:  # noqa: BLE001 - a lost notification is recovered by reconcile_pending
+        except Exception:  # a lost notification is recovered by reconcile_pending
             log.exception("sandbox IPN delivery failed")
 
 

@@ -507,7 +507,7 @@ def reconcile_pending(db: Session, now: datetime | None = None, *, limit: int = 
         try:
             with db.begin_nested():
                 what = _query_and_apply(db, order, "system:reconcile", now, registry)
-        except Exception:  # noqa: BLE001 - one bad order must not stop the job
+        except Exception:  # one bad order must not stop the job
             log.exception("payments: reconcile failed for %s", order.code)
             db.expire(order)
             report.errors += 1

@@ -107,7 +107,7 @@ class OrderState(FormErrorMixin, rx.State):
             self.history = [views.audit_row(a) for a in service.audit_trail(db, user_id, code)]
             self._read_receipt(db, user_id, code, service.is_settled(order))
 
-    def _read_receipt(self, db, user_id: int | None, code: str, settled: bool) -> None:  # noqa: ANN001
+    def _read_receipt(self, db, user_id: int | None, code: str, settled: bool) -> None:
         if not settled:
             self.receipt, self.refunds = {}, []
             return

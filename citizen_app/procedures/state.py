@@ -135,6 +135,8 @@ class WizardState(FormErrorMixin, rx.State):
     is_owner: bool = True
     loaded: bool = False
     version: int = 0
+    handed_to: str = ""  # a volunteer on the sign step: the citizen who was told the dossier waits for her
+    no_access: bool = False  # a volunteer whose consent was withdrawn or ended
     # confirmation (kept in memory only: the access code is shown once)
     receipt_number: str = ""
     receipt_code: str = ""
@@ -149,6 +151,7 @@ class WizardState(FormErrorMixin, rx.State):
         self.error, self.busy, self.errors, self.fields, self.group_items = {}, False, [], [], []
         self.uploads, self.slots, self.missing, self.answers = [], [], [], []
         self.group_id, self.reference_code, self.loaded = "", "", False
+        self.handed_to, self.no_access = "", False
 
     @rx.event
     async def load(self):
@@ -160,11 +163,12 @@ class WizardState(FormErrorMixin, rx.State):
             with session_scope() as db:
                 self._build(db, user_id)
         except DomainError as exc:
+            self.no_access = exc.code == "procedures.consent_missing"
             self._fail(exc)
             return
         self.loaded = True
 
-    def _build(self, db, user_id: int | None) -> None:  # noqa: ANN001
+    def _build(self, db, user_id: int | None) -> None:
         dossier = service.get_dossier(db, user_id, self.dossier_id)
         if dossier.status != statuses.DRAFT:
             raise DomainError("procedures.not_editable")
@@ -186,8 +190,10 @@ class WizardState(FormErrorMixin, rx.State):
             self._build_attachments(db, proc, dossier)
         else:
             self._build_check(db, proc, dossier)
+        if self.step == "sign" and not self.is_owner and flow.hand_over_for_signing(db, user_id, dossier.id):
+            self.handed_to = dossier.subject_name
 
-    def _build_page(self, db, proc, page: dict, answers: dict) -> None:  # noqa: ANN001
+    def _build_page(self, db, proc, page: dict, answers: dict) -> None:
         self.title_vi, self.title_en = page["title"]["vi"], page["title"]["en"]
         group = next((f for f in page["fields"] if f["type"] == "group"), None)
         if group is not None:
@@ -202,7 +208,7 @@ class WizardState(FormErrorMixin, rx.State):
         self.fields = [views.field_view(db, spec, answers.get(spec["id"]), f"{self.version}-{spec['id']}")
                        for spec in page["fields"] if views.visible(spec, answers, ids)]
 
-    def _build_attachments(self, db, proc, dossier) -> None:  # noqa: ANN001
+    def _build_attachments(self, db, proc, dossier) -> None:
         self.title_vi, self.title_en = "Giấy tờ kèm theo", "Supporting documents"
         wanted = [a for a in proc.attachments if forms.condition_holds(a.get("when"), dossier.answers)]
         self.slots = [OptionView(a["id"], a["label"]["vi"] + (" (bắt buộc)" if a["required"] else ""),
@@ -212,7 +218,7 @@ class WizardState(FormErrorMixin, rx.State):
         self.uploads = [Row(labels[r.attachment_id]["vi"], labels[r.attachment_id]["en"], r.filename, str(r.id))
                         for r in service.list_attachments(db, dossier.id) if r.attachment_id in labels]
 
-    def _build_check(self, db, proc, dossier) -> None:  # noqa: ANN001
+    def _build_check(self, db, proc, dossier) -> None:
         check = self.step == "check"
         self.title_vi = "Kiểm tra thông tin" if check else "Ký số và nộp hồ sơ"
         self.title_en = "Check your answers" if check else "Sign and submit"
@@ -439,7 +445,7 @@ class DossierState(FormErrorMixin, rx.State):
         with session_scope() as db:
             self._build(db, user_id)
 
-    def _build(self, db, user_id: int | None) -> None:  # noqa: ANN001
+    def _build(self, db, user_id: int | None) -> None:
         dossier = service.get_dossier(db, user_id, self.dossier_id)
         proc = get_procedure(dossier.procedure_code)
         self.found, self.number = True, dossier.number

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 
-def set_changed(state: rx.State, **values: Any) -> None:  # noqa: ANN401 - any var type
+def set_changed(state: rx.State, **values: Any) -> None:  # any var type
     """Assign only the vars whose value differs from what the tab already has.
 
     Page loads re-read catalogues (stations, categories, agencies…) that rarely change; assigning them

@@ -34,7 +34,7 @@ from citizen_app.core.http import Endpoint
 from citizen_app.core.openapi import OPENAPI_PATH, openapi_path
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import open_session
-from citizen_app.metro import service as metro
+from citizen_app.metro import purchase, tickets
 from citizen_app.metro.phone import SimulatedPhone
 from citizen_app.ops import health
 from tests.conftest import fresh_schema
@@ -123,8 +123,8 @@ def test_openapi_lists_every_route_of_the_table(client: TestClient) -> None:
 
 def _ticket(user_id: int) -> str:
     with core_db.session_scope() as db:
-        ticket = metro.create_order(db, user_id, "day_1", SimulatedPhone().device_key)
-        metro.fulfil_paid_order(db, ticket.order_ref)
+        ticket = purchase.create_order(db, user_id, "day_1", SimulatedPhone().device_key)
+        purchase.fulfil_paid_order(db, ticket.order_ref)
         return ticket.id
 
 
@@ -141,7 +141,7 @@ def test_cross_origin_text_plain_rebind_is_refused(client: TestClient, demo: dic
                                   headers={"Origin": demo["origin"], "Content-Type": "text/plain; application/json"})
     assert own_origin_text.status_code == 415
     with core_db.session_scope() as db:
-        assert metro.list_my_tickets(db, demo["mai"])[-1].device_key != phone.device_key
+        assert tickets.list_my_tickets(db, demo["mai"])[-1].device_key != phone.device_key
     moved = client.post(path, json={"device_key": phone.device_key}, cookies=cookies,
                         headers={"Origin": demo["origin"]})
     assert moved.status_code == 200 and moved.json()["device_key"] == phone.device_key

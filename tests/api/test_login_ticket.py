@@ -17,7 +17,7 @@ from citizen_app.identity.api import ROUTES
 
 
 @pytest.fixture()
-def ticket(app_db) -> tuple[str, int]:  # noqa: ANN001
+def ticket(app_db) -> tuple[str, int]:
     with session_scope() as db:
         user = service.register(db, "0903123456", "Phuong2026xanh", "Lê Thị Mai")
         return service.create_login_ticket(db, user.id, "/account"), user.id
@@ -28,7 +28,7 @@ def _browser() -> TestClient:
     return TestClient(Starlette(routes=ROUTES), base_url=origin, headers={"origin": origin}, follow_redirects=False)
 
 
-def test_ticket_url_opened_in_another_browser_does_not_log_in(ticket) -> None:  # noqa: ANN001
+def test_ticket_url_opened_in_another_browser_does_not_log_in(ticket) -> None:
     raw, user_id = ticket
     victim, mine = _browser(), _browser()
     assert mine.post("/auth/session", json={"ticket": raw}).status_code == 200  # the login's own page binds it
@@ -46,7 +46,7 @@ def test_ticket_url_opened_in_another_browser_does_not_log_in(ticket) -> None:  
     assert "cds_login=" in redeemed.headers["set-cookie"], "the binding cookie is dropped"
 
 
-def test_a_binding_fits_only_its_own_ticket_and_is_set_only_from_the_site(ticket) -> None:  # noqa: ANN001
+def test_a_binding_fits_only_its_own_ticket_and_is_set_only_from_the_site(ticket) -> None:
     raw, _ = ticket
     browser = _browser()
     browser.post("/auth/session", json={"ticket": raw + "x"})
@@ -57,7 +57,7 @@ def test_a_binding_fits_only_its_own_ticket_and_is_set_only_from_the_site(ticket
     assert browser.post("/auth/session", json={}).status_code == 400
 
 
-def test_logout_when_ended_keeps_a_live_session(ticket) -> None:  # noqa: ANN001
+def test_logout_when_ended_keeps_a_live_session(ticket) -> None:
     """A stale tab that found its old session closed must not log out whoever logged in since in this browser."""
     raw, _ = ticket
     browser = _browser()

@@ -36,7 +36,7 @@ from citizen_app.core.registry import import_all_models
 from citizen_app.identity.models import LoginSession, OidcLink, UserAccount
 from citizen_app.identity.oidc import _verified_claims, build_oidc_app
 from citizen_app.identity.service import lookup_session, register
-from tests.conftest import _stop_group
+from tests.conftest import _stop_group, missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "tests" / "oidc_provider"
@@ -114,7 +114,7 @@ class Servers:
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     node = _node()
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        pytest.skip(f"Node >= 22 and the test OpenID Provider are needed: run `{INSTALL_HINT}`")
+        missing_tool(f"Node >= 22 with the test OpenID Provider (`{INSTALL_HINT}`)")
     rp_url = f"http://127.0.0.1:{_free_port()}"
     provider_env = {**os.environ, "OIDC_TEST_CLIENT_ID": CLIENT_ID, "OIDC_TEST_CLIENT_SECRET": CLIENT_SECRET,
                     "OIDC_TEST_REDIRECT_URIS": rp_url + CALLBACK,
@@ -224,7 +224,7 @@ def _sid_cookie(response: httpx.Response) -> str | None:
     return None
 
 
-def _lookup(servers: Servers, set_cookie: str):  # noqa: ANN202
+def _lookup(servers: Servers, set_cookie: str):
     raw = set_cookie.split(";", 1)[0].split("=", 1)[1]
     with Session(servers.db_engine) as db:
         status, info = lookup_session(db, raw)
@@ -233,7 +233,7 @@ def _lookup(servers: Servers, set_cookie: str):  # noqa: ANN202
     return info
 
 
-def _count(servers: Servers, model, *where) -> int:  # noqa: ANN001
+def _count(servers: Servers, model, *where) -> int:
     with Session(servers.db_engine) as db:
         return db.exec(sql_select(func.count()).select_from(model).where(*where)).one()
 

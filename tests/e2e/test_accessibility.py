@@ -15,7 +15,7 @@ PRIVATE_PAGES = ["/account", "/wallet", "/notifications"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def _violations(page) -> list[str]:  # noqa: ANN001
+def _violations(page) -> list[str]:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make test-deps`")
     # Evaluated through DevTools: the pages' Content-Security-Policy refuses an injected inline <script>.
@@ -26,7 +26,7 @@ def _violations(page) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_public_pages_have_no_violations(page, width: int) -> None:  # noqa: ANN001
+def test_public_pages_have_no_violations(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     problems = {}
     for path in PUBLIC_PAGES:
@@ -40,7 +40,7 @@ def test_public_pages_have_no_violations(page, width: int) -> None:  # noqa: ANN
     assert not problems, problems
 
 
-def test_logged_in_pages_have_no_violations(page) -> None:  # noqa: ANN001
+def test_logged_in_pages_have_no_violations(page) -> None:
     login(page, MAI)
     problems = {}
     for path in PRIVATE_PAGES:
@@ -50,7 +50,7 @@ def test_logged_in_pages_have_no_violations(page) -> None:  # noqa: ANN001
     assert not problems, problems
 
 
-def test_registration_code_step_and_ward_desk_have_no_violations(page) -> None:  # noqa: ANN001
+def test_registration_code_step_and_ward_desk_have_no_violations(page) -> None:
     page.set_viewport_size({"width": 320, "height": 900})
     goto(page, "/register")
     page.locator("#f-full_name").fill("Người Thử Ba")

@@ -26,7 +26,7 @@ def table_rows(out: str, first_cell: str) -> list[list[str]]:
             if line.startswith(f"| {first_cell} |")]
 
 
-def test_load_simulated_citizens_buy_and_show_tickets(prod_app) -> None:  # noqa: ANN001
+def test_load_simulated_citizens_buy_and_show_tickets(prod_app) -> None:
     """Every step a browser takes (page navigations over the websocket, buying a ticket through the payment page,
     the signed ticket list) must succeed, or the load benchmark's figures would measure error pages."""
     out = run_smoke("load.py", prod_app, timeout=300)
@@ -36,7 +36,7 @@ def test_load_simulated_citizens_buy_and_show_tickets(prod_app) -> None:  # noqa
     assert (clients, tickets, errors) == ("3 x 1", "3", "0"), out
 
 
-def test_pageload_measures_a_demo_report_cold_and_repeat_with_lighthouse(prod_app) -> None:  # noqa: ANN001
+def test_pageload_measures_a_demo_report_cold_and_repeat_with_lighthouse(prod_app) -> None:
     out = run_smoke("pageload.py", prod_app, timeout=600)
     assert re.search(r"^Lighthouse 12\.2\.3, mobile, simulate throttling \(150 ms RTT, 1\.6 Mbit/s, 4x CPU\)", out,
                      re.M), out

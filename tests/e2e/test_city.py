@@ -16,7 +16,7 @@ from tests.e2e.helpers import KHOA, MAI, WARD_OFFICIAL, goto, login
 
 
 @pytest.fixture()
-def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):
     """Point this process's service layer at the running app's database and instance folder."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -57,7 +57,7 @@ def _home_search(page: Page, text: str) -> None:
     page.wait_for_url(re.compile(r"/lookup\?q="))
 
 
-def test_home_search_finds_a_fare_and_a_dossier(page: Page, prod_env) -> None:  # noqa: ANN001
+def test_home_search_finds_a_fare_and_a_dossier(page: Page, prod_env) -> None:
     _home_search(page, "gia ve Ben Thanh den Suoi Tien")
     hits = page.locator("#lookup-hits")
     expect(hits).to_contain_text("Ga Bến Thành → Ga Bến xe Suối Tiên")
@@ -73,7 +73,7 @@ def test_home_search_finds_a_fare_and_a_dossier(page: Page, prod_env) -> None:  
     expect(result).not_to_contain_text("Lê Thị Mai")  # public lookup shows no personal data
 
 
-def test_link_checker_catches_a_look_alike(page: Page, prod_app) -> None:  # noqa: ANN001
+def test_link_checker_catches_a_look_alike(page: Page, prod_app) -> None:
     goto(page, "/")
     page.locator("#home-safety-link").click()
     page.wait_for_url("**/safety")
@@ -98,7 +98,7 @@ def test_link_checker_catches_a_look_alike(page: Page, prod_app) -> None:  # noq
     expect(page.locator("#advice")).to_contain_text("Vietcombank: 1900 545413")
 
 
-def test_my_data_export_downloads_my_rows(browser: Browser, prod_app) -> None:  # noqa: ANN001
+def test_my_data_export_downloads_my_rows(browser: Browser, prod_app) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     page = context.new_page()
     login(page, KHOA, next_path="/my-data")
@@ -113,7 +113,7 @@ def test_my_data_export_downloads_my_rows(browser: Browser, prod_app) -> None:  
     context.close()
 
 
-def test_official_publishes_ward_announcement_citizen_sees_it(browser: Browser, prod_app) -> None:  # noqa: ANN001
+def test_official_publishes_ward_announcement_citizen_sees_it(browser: Browser, prod_app) -> None:
     title = f"Phun thuốc diệt muỗi khu phố 3 — {secrets.token_hex(3)}"
     official = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     page = official.new_page()

@@ -29,7 +29,7 @@ def _jpeg_with_gps(path: Path, colour: tuple[int, int, int]) -> Path:
     return path
 
 
-def _context_page(browser: Browser, base_url: str, **options) -> Page:  # noqa: ANN003
+def _context_page(browser: Browser, base_url: str, **options) -> Page:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=base_url,
                                   **options)
     return context.new_page()
@@ -104,7 +104,7 @@ def _public_sees_outcome(visitor: Page, report_id: str, title: str) -> None:
     visitor.context.close()
 
 
-def test_report_triage_close_confirm_rate(browser: Browser, prod_app, tmp_path: Path) -> None:  # noqa: ANN001
+def test_report_triage_close_confirm_rate(browser: Browser, prod_app, tmp_path: Path) -> None:
     title = f"Lấn chiếm vỉa hè Vườn Chuối {uuid.uuid4().hex[:6]}"
     citizen = _context_page(browser, prod_app["url"], geolocation=BAN_CO, permissions=["geolocation"])
     report_id = _citizen_reports(citizen, title, tmp_path)
@@ -124,7 +124,7 @@ def test_report_triage_close_confirm_rate(browser: Browser, prod_app, tmp_path: 
     citizen.context.close()
 
 
-def test_draft_survives_a_closed_tab(page: Page, browser: Browser, prod_app) -> None:  # noqa: ANN001
+def test_draft_survives_a_closed_tab(page: Page, browser: Browser, prod_app) -> None:
     login(page, KHOA, next_path="/feedback/new")
     page.locator("#f-category_code").select_option("garbage")
     page.locator("#f-title").fill("Rác đổ trộm ở góc hẻm")

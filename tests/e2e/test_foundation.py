@@ -14,12 +14,12 @@ PASSWORD = "Nhatro2026benthanh"
 HOME_URL = re.compile(r"^https?://[^/]+/?(\?.*)?$")
 
 
-def _goto(page, path: str) -> None:  # noqa: ANN001
+def _goto(page, path: str) -> None:
     page.goto(path)
     wait_hydrated(page)
 
 
-def test_home_is_vietnamese_and_screenshot(page) -> None:  # noqa: ANN001
+def test_home_is_vietnamese_and_screenshot(page) -> None:
     _goto(page, "/")
     assert page.evaluate("document.documentElement.lang") == "vi"
     expect(page.locator("#home-heading")).to_have_text("Chào mừng đến với Công dân số TP.HCM")
@@ -31,7 +31,7 @@ def test_home_is_vietnamese_and_screenshot(page) -> None:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / "home-390x844.png"))
 
 
-def test_no_dead_links_in_navigation(page) -> None:  # noqa: ANN001
+def test_no_dead_links_in_navigation(page) -> None:
     _goto(page, "/")
     hrefs = page.eval_on_selector_all("nav a", "els => [...new Set(els.map(e => e.getAttribute('href')))]")
     for href in hrefs:
@@ -39,7 +39,7 @@ def test_no_dead_links_in_navigation(page) -> None:  # noqa: ANN001
         assert response.status == 200, href
 
 
-def test_register_login_language_logout(page) -> None:  # noqa: ANN001
+def test_register_login_language_logout(page) -> None:
     """Registration proves the phone with the code sent to it (read from the development outbox)."""
     _goto(page, "/register")
     page.get_by_label("Họ, chữ đệm và tên").fill("Nguyễn Thị Hoa")
@@ -107,14 +107,14 @@ def test_register_login_language_logout(page) -> None:  # noqa: ANN001
     expect(page.locator("#home-heading")).to_have_text("Nguyễn Thị Hoa")
 
 
-def test_tampered_cookie_shows_notice(page, prod_app) -> None:  # noqa: ANN001
+def test_tampered_cookie_shows_notice(page, prod_app) -> None:
     page.context.add_cookies([{"name": "cds_sid", "value": "forged-token", "url": prod_app["url"]}])
     _goto(page, "/")
     expect(page.locator("#session-notice")).to_contain_text("Phiên đăng nhập không hợp lệ")
     expect(page.locator("#home-login")).to_be_visible()
 
 
-def _sent_answer(page, identifier: str) -> str:  # noqa: ANN001
+def _sent_answer(page, identifier: str) -> str:
     _goto(page, "/register")
     page.get_by_label("Họ, chữ đệm và tên").fill("Người Thử Số")
     page.get_by_label("Số điện thoại hoặc email").fill(identifier)
@@ -126,7 +126,7 @@ def _sent_answer(page, identifier: str) -> str:  # noqa: ANN001
     return (page.locator("#register-sent").text_content() or "").replace(identifier, "…")
 
 
-def test_existing_number_gets_the_same_answer_and_its_owner_is_told(page) -> None:  # noqa: ANN001
+def test_existing_number_gets_the_same_answer_and_its_owner_is_told(page) -> None:
     """Registration does not tell anyone which numbers have accounts: Mai (0903123456) has one."""
     assert _sent_answer(page, "0903123456") == _sent_answer(page, "0987000111")
     (told,) = [m for m in outbox_messages(page, "0903123456") if m["purpose"] == "registration_exists"]

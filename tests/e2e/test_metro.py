@@ -17,7 +17,7 @@ BEN_THANH, THU_DUC = "L1-01", "L1-11"
 SIZE = {"width": 390, "height": 844}
 
 
-def _context(browser, prod_app) -> BrowserContext:  # noqa: ANN001
+def _context(browser, prod_app) -> BrowserContext:
     return browser.new_context(viewport=SIZE, locale="vi-VN", base_url=prod_app["url"])
 
 
@@ -63,7 +63,7 @@ def _present(gate: Page, station: str, direction: str, text: str, expected: str,
     expect(box).to_contain_text(reason)
 
 
-def test_buy_ride_offline_and_gate(browser, prod_app) -> None:  # noqa: ANN001
+def test_buy_ride_offline_and_gate(browser, prod_app) -> None:
     rider_ctx, staff_ctx = _context(browser, prod_app), _context(browser, prod_app)
     try:
         rider = rider_ctx.new_page()
@@ -117,7 +117,7 @@ def test_buy_ride_offline_and_gate(browser, prod_app) -> None:  # noqa: ANN001
         staff_ctx.close()
 
 
-def test_gate_page_needs_staff_or_gate_token(browser, prod_app) -> None:  # noqa: ANN001
+def test_gate_page_needs_staff_or_gate_token(browser, prod_app) -> None:
     ctx = _context(browser, prod_app)
     try:
         page = ctx.new_page()

@@ -37,7 +37,7 @@ def app_db(prod_app: dict[str, str]) -> Iterator[tuple[Callable, Callable]]:
     config.settings.cache_clear()
     core_db.engine.cache_clear()
 
-    def users(db) -> dict[str, int]:  # noqa: ANN001
+    def users(db) -> dict[str, int]:
         return {(u.phone or u.email or ""): u.id for u in db.exec(select(UserAccount)).all()}
 
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -16,14 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, have_tools
 from tests.e2e.helpers import MAI, POLICE_OFFICIAL, goto, login
 
 PDF = b"%PDF-1.4\n% hop dong thue nha\n" + b"0" * 400
 
 
 @pytest.fixture()
-def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):
     """Point this process's service layer at the running app's database and instance folder."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -84,7 +83,7 @@ def _upload(page: Page, root: str, path: str) -> None:
     page.locator(f"#{root}-send").click()
 
 
-def _fill_form(page: Page, tmp_path) -> None:  # noqa: ANN001
+def _fill_form(page: Page, tmp_path) -> None:
     goto(page, "/procedures")
     page.locator("#proc-q").fill("dang ky tam tru theo danh sach")  # no accents: still found
     page.locator("#proc-search").click()
@@ -162,6 +161,8 @@ def _public_lookup(browser: Browser, base_url: str, number: str, code: str) -> N
 
 def _official_requests_supplement(official: Page, number: str) -> None:
     login(official, POLICE_OFFICIAL, next_path="/procedures/backoffice")
+    official.locator("#filter-q").fill(number)  # the demo queue has more than a page of dossiers
+    official.locator("#filter-apply").click()
     official.locator("#office-queue").get_by_role("link", name=number).click()
     expect(official.locator("#office-status")).to_have_text("Mới đăng ký")
     official.locator("#office-accept").click()
@@ -171,10 +172,12 @@ def _official_requests_supplement(official: Page, number: str) -> None:
     official.locator("#item-1").fill("Bổ sung hợp đồng thuê nhà có chữ ký hai bên")
     official.locator("#slot-1").select_option("lawful_residence_proof")
     official.locator("#supplement-submit").click()
+    expect(official.locator("#confirm-note")).to_contain_text("Bổ sung hợp đồng thuê nhà có chữ ký hai bên")
+    official.locator("#confirm-yes").click()
     expect(official.locator("#office-status")).to_have_text("Yêu cầu bổ sung giấy tờ")
 
 
-def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:  # noqa: ANN001
+def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> None:
     _ensure_verified(MAI)
     login(page, MAI, next_path="/procedures")
     _fill_form(page, tmp_path)
@@ -196,7 +199,9 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
 
     official.reload()
     expect(official.locator("#office-status")).to_have_text("Đang xử lý")
+    official.locator("#approve-form-note").fill("Hồ sơ đủ điều kiện, đã đối chiếu hợp đồng thuê nhà.")
     official.locator("#office-approve").click()
+    official.locator("#confirm-yes").click()
     expect(official.locator("#office-status")).to_have_text("Đã trả kết quả", timeout=30000)
     official.context.close()
 
@@ -216,7 +221,7 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
 
 def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     """pyHanko's validator (in a worker thread: its sync API runs its own event loop) and poppler's pdfsig."""
-    from citizen_app.identity.signing import validate_signed_pdf
+    from citizen_app.signing.pades import validate_signed_pdf
 
     assert os.environ["INSTANCE_DIR"] == instance_dir  # validates against the app's own CA
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -225,7 +230,7 @@ def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     check = checks[0]
     assert check.intact and check.valid and check.trusted and check.covers_whole_file
     assert "ca-ban-co" in check.signer
-    if shutil.which("pdfsig") and shutil.which("certutil"):
+    if have_tools("pdfsig", "certutil"):
         _check_with_pdfsig(pdf, Path(instance_dir) / "identity_ca" / "root.pem", tmp_path)
 
 

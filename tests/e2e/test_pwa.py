@@ -18,7 +18,7 @@ PRECACHED = """() => caches.keys().then(async (names) => {
 })"""
 
 
-def test_manifest_is_linked_and_loads(page) -> None:  # noqa: ANN001
+def test_manifest_is_linked_and_loads(page) -> None:
     goto(page, "/")
     href = page.get_attribute("link[rel=manifest]", "href")
     assert href == "/manifest.webmanifest"
@@ -31,7 +31,7 @@ def test_manifest_is_linked_and_loads(page) -> None:  # noqa: ANN001
         assert page.request.get(icon["src"]).status == 200, icon["src"]
 
 
-def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: Path) -> None:  # noqa: ANN001
+def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: Path) -> None:
     """A persistent profile (installability needs one): no installability errors, the service worker
     controls the page, and with the network off a reload shows the cached home (or the offline page)."""
     context = browser.browser_type.launch_persistent_context(
@@ -60,7 +60,7 @@ def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: P
         context.close()
 
 
-def test_bell_centre_and_settings(page, prod_app) -> None:  # noqa: ANN001
+def test_bell_centre_and_settings(page, prod_app) -> None:
     """A notification written by a pillar shows in the bell and the centre; mark read clears the count;
     the settings page explains that push is unavailable in this (automated, headless) browser."""
     from citizen_app.identity.service import register

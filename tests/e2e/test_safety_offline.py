@@ -19,12 +19,12 @@ PRECACHED = """() => caches.keys().then(async (names) => {
 })"""
 
 
-def _check(page, text: str) -> None:  # noqa: ANN001
+def _check(page, text: str) -> None:
     page.locator("#f-link").fill(text)
     page.locator("#check-submit").click()
 
 
-def test_offline_checker_works_without_network(browser, prod_app) -> None:  # noqa: ANN001
+def test_offline_checker_works_without_network(browser, prod_app) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     try:
         page = context.new_page()
@@ -74,7 +74,7 @@ def test_offline_checker_works_without_network(browser, prod_app) -> None:  # no
         context.close()
 
 
-def test_safety_page_with_a_verdict_is_accessible_at_320px(page) -> None:  # noqa: ANN001
+def test_safety_page_with_a_verdict_is_accessible_at_320px(page) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
     goto(page, "/safety")
     page.locator("#f-link").fill("https://vietcombank-hotro.com")

@@ -38,7 +38,7 @@ def directives(policy: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("path", REFLEX_PAGES + STATIC_PAGES)
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
-def test_every_html_document_has_the_policy(prod_app, path: str, encoding: str) -> None:  # noqa: ANN001
+def test_every_html_document_has_the_policy(prod_app, path: str, encoding: str) -> None:
     headers, body = fetch(prod_app["url"] + path, encoding)
     assert headers["content-type"].startswith("text/html"), path
     policy = directives(headers["content-security-policy"])
@@ -59,7 +59,7 @@ def test_every_html_document_has_the_policy(prod_app, path: str, encoding: str) 
     assert "strict-transport-security" not in headers  # PUBLIC_URL is http here
 
 
-def test_the_service_worker_script_has_a_policy(prod_app) -> None:  # noqa: ANN001
+def test_the_service_worker_script_has_a_policy(prod_app) -> None:
     headers, _ = fetch(prod_app["url"] + "/sw.js")
     assert directives(headers["content-security-policy"])["script-src"] == ["'self'"]
 
@@ -75,7 +75,7 @@ def test_injected_inline_script_is_refused(page: Page) -> None:
     assert any("script-src" in line for line in reported), reported
 
 
-def test_another_site_cannot_frame_the_app(browser: Browser, prod_app) -> None:  # noqa: ANN001
+def test_another_site_cannot_frame_the_app(browser: Browser, prod_app) -> None:
     """frame-ancestors 'none' alone: the proxy below strips X-Frame-Options, the older header that also says no."""
     context = browser.new_context(base_url=prod_app["url"])
     page = context.new_page()

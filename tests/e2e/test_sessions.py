@@ -67,7 +67,7 @@ DEVICE_DATA = """async () => {
 
 
 @pytest.fixture()
-def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def prod_env(prod_app, monkeypatch: pytest.MonkeyPatch):
     """This process's service layer on the running app's database and instance folder."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
@@ -93,13 +93,13 @@ def _user_id(phone: str) -> int:
 def _paid_ticket_for_this_phone(page: Page, phone: str) -> None:
     """A paid single ticket of ``phone``'s rider, bound to this browser's device key (as after a purchase)."""
     from citizen_app.core.db import session_scope
-    from citizen_app.metro import service as metro
+    from citizen_app.metro import purchase
 
     page.wait_for_function("() => window.MetroTicket")
     device_key = page.evaluate("() => MetroTicket.devicePublicKey()")
     with session_scope() as db:
-        ticket = metro.create_order(db, _user_id(phone), "single", device_key, origin="L1-01", destination="L1-11")
-        metro.fulfil_paid_order(db, ticket.order_ref)
+        ticket = purchase.create_order(db, _user_id(phone), "single", device_key, origin="L1-01", destination="L1-11")
+        purchase.fulfil_paid_order(db, ticket.order_ref)
 
 
 def _expect_ticket_qr(page: Page) -> None:
@@ -112,7 +112,7 @@ def _expect_no_ticket(page: Page) -> None:
     expect(page.locator("#metro-qr")).to_have_count(0)
 
 
-def test_shared_phone_next_user_gets_nothing_of_the_last_one(page: Page, prod_env) -> None:  # noqa: ANN001
+def test_shared_phone_next_user_gets_nothing_of_the_last_one(page: Page, prod_env) -> None:
     login(page, KHOA, next_path="/metro/ticket")
     wait_controlled(page)
     wait_hydrated(page)
@@ -145,7 +145,7 @@ def test_shared_phone_next_user_gets_nothing_of_the_last_one(page: Page, prod_en
     page.context.set_offline(False)
 
 
-def test_open_tab_stops_acting_after_logout_in_another_tab(page: Page, prod_env) -> None:  # noqa: ANN001
+def test_open_tab_stops_acting_after_logout_in_another_tab(page: Page, prod_env) -> None:
     from citizen_app.core.db import session_scope
     from citizen_app.payments.models import PayOrder
 

@@ -17,12 +17,12 @@ from tests.conftest import ARTIFACTS
 from tests.e2e.helpers import HA, MAI, VOLUNTEER, WARD_OFFICIAL, goto, login, outbox_messages
 
 
-def _new_page(browser, prod_app):  # noqa: ANN001, ANN202
+def _new_page(browser, prod_app):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
     return context, context.new_page()
 
 
-def _decode_canvas(page, selector: str, expected: str | None = None) -> str:  # noqa: ANN001
+def _decode_canvas(page, selector: str, expected: str | None = None) -> str:
     """Decode the canvas QR; the page draws it just after the text appears, so poll briefly."""
     import zxingcpp
     from PIL import Image
@@ -40,7 +40,7 @@ def _decode_canvas(page, selector: str, expected: str | None = None) -> str:  # 
     return text
 
 
-def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) -> None:  # noqa: ANN001
+def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) -> None:
     mai_ctx, mai = _new_page(browser, prod_app)
     shop_ctx, shop = _new_page(browser, prod_app)
     try:
@@ -62,9 +62,11 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
 
         mai.locator("#f-request").fill(request_text)
         mai.locator("#read-request").click()
-        expect(mai.locator("#requester")).to_contain_text("cds:v:web")
+        expect(mai.locator("#requester")).to_contain_text("Trang kiểm tra giấy tờ của Công dân số")
+        expect(mai.locator("#requester")).not_to_contain_text("cds:")
         mai.locator("#make-vp").click()
-        expect(mai.locator("#vp-size")).to_contain_text("QR")
+        expect(mai.locator("#vp-version")).to_have_text(re.compile(r"^\d+$"))  # under "details", not "QR 18-L"
+        expect(mai.locator("#vp-version")).not_to_be_visible()
         presentation = mai.locator("#vp-text").input_value()
         assert presentation.startswith("VP1:")
         assert _decode_canvas(mai, "#vp-qr", presentation) == presentation
@@ -77,6 +79,8 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         expect(shop.locator("#verify-verdict")).to_contain_text("HỢP LỆ")
         expect(shop.locator("#verify-verdict")).not_to_contain_text("KHÔNG")
         expect(shop.locator("#verify-headline")).to_have_text("Trên 60 tuổi")
+        expect(shop.locator("#verify-issuer")).to_contain_text("Công dân số")  # a name, not http://127.0.0.1:…
+        expect(shop.locator("#verify-issuer")).not_to_contain_text("http")
         result = shop.locator("#verify-result").inner_text()
         assert "1966" not in result and "08/03" not in result and "Ngày sinh" not in result
         shop.screenshot(path=str(ARTIFACTS / "wallet-verify-valid-390x844.png"), full_page=True)
@@ -84,11 +88,12 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         shop.locator("#f-code").fill(presentation)
         shop.locator("#verify-submit").click()
         expect(shop.locator("#verify-verdict")).to_contain_text("KHÔNG HỢP LỆ")
-        expect(shop.locator("#verify-reason")).to_contain_text("đã được dùng")
+        expect(shop.locator("#verify-reason")).to_contain_text("đã dùng cho lần kiểm tra trước")
+        expect(shop.locator("#verify-reason")).not_to_contain_text("ảnh chụp")
 
         goto(mai, "/wallet/activity")
         newest = mai.locator("#activity-list li").first
-        expect(newest).to_contain_text("Đã xuất trình xác nhận trên 60 tuổi cho cds:v:web")
+        expect(newest).to_contain_text("Đã xuất trình xác nhận trên 60 tuổi cho Trang kiểm tra giấy tờ của Công dân số")
         mai.locator("#verify-chain").click()
         expect(mai.locator("#chain-result")).to_contain_text("Nhật ký nguyên vẹn")
     finally:
@@ -96,7 +101,7 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         shop_ctx.close()
 
 
-def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # noqa: ANN001
+def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:
     """An official checks Hà's ID card (level 2) and offers a student credential; Hà collects it and
     shows it with a one-minute QR; the verifier sees "is a student" and not her school."""
     desk_ctx, desk = _new_page(browser, prod_app)
@@ -149,7 +154,7 @@ def test_ward_desk_student_offer_and_one_time_qr(browser, prod_app) -> None:  # 
             context.close()
 
 
-def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # noqa: ANN001
+def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:
     """An official checks the ID card of a level-2 citizen and issues a one-time code; the citizen sets a
     new password on /recover and signs in with it."""
     import secrets
@@ -199,7 +204,7 @@ def test_ward_recovery_code_sets_a_new_password(browser, prod_app) -> None:  # n
         citizen_ctx.close()
 
 
-def test_volunteer_sees_no_id_card_or_recovery_forms(page) -> None:  # noqa: ANN001
+def test_volunteer_sees_no_id_card_or_recovery_forms(page) -> None:
     login(page, VOLUNTEER, next_path="/wallet/desk")
     expect(page.locator("#desk-note")).to_contain_text("chỉ do cán bộ phường")
     for form_button in ("#desk-search", "#desk-verify", "#recovery-issue"):

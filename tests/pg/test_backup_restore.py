@@ -25,14 +25,14 @@ def _counts(url: str) -> dict[str, int]:
 
 def _seed(url: str, instance: Path) -> None:
     code = ("from citizen_app.core.db import session_scope\n"
-            "from citizen_app.feedback import official\n"
+            "from citizen_app.feedback import backoffice\n"
             "from citizen_app.identity import service\n"
             "from citizen_app.identity.models import UserRole\n"
             "with session_scope() as db:\n"
             "    for i in range(5):\n"
             "        u = service.register(db, f'09120{i:05d}', 'Sao-Khue@2026x', 'Người Thử ' + 'ABCDE'[i])\n"
             "    db.add(UserRole(user_id=u.id, role='admin')); db.flush()\n"
-            "    official.issue_api_key(db, u.id, 'Sao lưu')\n")
+            "    backoffice.issue_api_key(db, u.id, 'Sao lưu')\n")
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_DIR": str(instance)}
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
 
@@ -44,7 +44,7 @@ def _run(script: str, *args: str, url: str, instance: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _round_trip(url: str, tmp_path: Path, wipe) -> None:  # noqa: ANN001
+def _round_trip(url: str, tmp_path: Path, wipe) -> None:
     instance = tmp_path / "instance"
     alembic(url, "upgrade", "head", instance_dir=instance)
     _seed(url, instance)

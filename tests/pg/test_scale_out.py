@@ -94,7 +94,7 @@ def _service_layer_on(url: str, instance: Path) -> Iterator[None]:
 def _seed_api_key(url: str, instance: Path) -> str:
     """An administrator and an Open311 key, written through the services (one transaction)."""
     from citizen_app.core.db import session_scope
-    from citizen_app.feedback import official
+    from citizen_app.feedback import backoffice
     from citizen_app.identity.models import UserAccount, UserRole
 
     with _service_layer_on(url, instance), session_scope() as db:
@@ -103,7 +103,7 @@ def _seed_api_key(url: str, instance: Path) -> str:
         db.flush()
         db.add(UserRole(user_id=admin.id, role="admin"))
         db.flush()
-        _, raw = official.issue_api_key(db, admin.id, "Kiểm thử mở rộng")
+        _, raw = backoffice.issue_api_key(db, admin.id, "Kiểm thử mở rộng")
     return raw
 
 
@@ -299,8 +299,8 @@ def _signed_drafts(scale_app: dict, count: int) -> tuple[str, list[int]]:
     """A citizen's session cookie and ``count`` complete drafts the citizen has signed (the procedures flow)."""
     from citizen_app.core.db import session_scope
     from citizen_app.demo import seed_agencies
+    from citizen_app.identity.models import IdentityProfile
     from citizen_app.identity.service import open_session, register
-    from citizen_app.identity.wallet_models import IdentityProfile
     from citizen_app.procedures import flow, service
     from tests.unit.procedures.conftest import MAI_PAGES, PDF
 

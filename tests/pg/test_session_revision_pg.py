@@ -25,7 +25,7 @@ with session_scope() as db:
 """
 
 
-async def test_a_logout_on_another_worker_stops_this_workers_tab(migrated_db: str, monkeypatch) -> None:  # noqa: ANN001
+async def test_a_logout_on_another_worker_stops_this_workers_tab(migrated_db: str, monkeypatch) -> None:
     from citizen_app.core import config
     from citizen_app.identity.state import AuthState, acting_user
     from tests.unit.identity.test_state_authorization import _login_cookie, _seed, _states

@@ -16,7 +16,7 @@ def _client() -> TestClient:
     return TestClient(Starlette(routes=ROUTES))
 
 
-def test_export_requires_login(app_db) -> None:  # noqa: ANN001
+def test_export_requires_login(app_db) -> None:
     response = _client().get("/api/my-data/export.json")
     assert response.status_code == 401
     assert response.headers["cache-control"] == "no-store"
@@ -26,7 +26,7 @@ def test_export_requires_login(app_db) -> None:  # noqa: ANN001
     assert forged.status_code == 401
 
 
-def test_export_downloads_own_data(app_db) -> None:  # noqa: ANN001
+def test_export_downloads_own_data(app_db) -> None:
     with session_scope() as db:
         mai = service.register(db, "0903123456", "Phuong2026xanh", "Lê Thị Mai")
         other = service.register(db, "0912000001", "Phuong2026xanh", "Nguyễn Minh Khoa")
@@ -45,7 +45,7 @@ def test_export_downloads_own_data(app_db) -> None:  # noqa: ANN001
     assert "Nguyễn Minh Khoa" not in response.text and "argon2" not in response.text
 
 
-def test_link_check_json(app_db) -> None:  # noqa: ANN001
+def test_link_check_json(app_db) -> None:
     response = _client().get("/api/city/link-check", params={"q": "https://shopee.vn.evil.com"},
                              headers={"accept-language": "en"})
     assert response.status_code == 200
@@ -58,7 +58,7 @@ def test_link_check_json(app_db) -> None:  # noqa: ANN001
     assert bad.status_code == 400 and bad.json()["error"] == "city.link.bad_scheme"
 
 
-def test_linkcheck_data_is_the_snapshot_the_offline_checker_keeps(app_db) -> None:  # noqa: ANN001
+def test_linkcheck_data_is_the_snapshot_the_offline_checker_keeps(app_db) -> None:
     response = _client().get("/api/city/linkcheck-data.json")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     body = response.json()

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.core.timeutil import utcnow
-from citizen_app.feedback import api, official
+from citizen_app.feedback import api, backoffice
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.identity.service import open_session
 from tests.unit.feedback.fixtures import new_report, png_bytes
@@ -40,7 +40,7 @@ def client(engine):
 
 @pytest.fixture()
 def api_key(db, world) -> str:
-    _, raw = official.issue_api_key(db, world.admin, "Ứng dụng thử nghiệm")
+    _, raw = backoffice.issue_api_key(db, world.admin, "Ứng dụng thử nghiệm")
     db.commit()
     return raw
 
@@ -122,7 +122,7 @@ def test_post_creates_request_in_triage_queue_and_round_trips(client, db, world,
     created = resp.json()
     assert len(created) == 1 and isinstance(created[0]["service_request_id"], str) and "token" not in created[0]
     rid = created[0]["service_request_id"]
-    queue = official.official_queue(db, world.official)
+    queue = backoffice.official_queue(db, world.official)
     assert [str(r.id) for r in queue] == [rid] and queue[0].stage == "received" and queue[0].channel == "open311"
     one = client.get(f"{BASE}/requests/{rid}.json").json()
     assert len(one) == 1
@@ -153,7 +153,7 @@ def test_get_requests_filters_windows_and_errors(client, db, world):
     b = new_report(db, world.citizen, category_code="garbage", attributes={})
     old = new_report(db, world.citizen)
     old.created_at = utcnow() - timedelta(days=100)
-    official.refuse_report(db, world.official, a.id, "Không đủ thông tin để xử lý.")
+    backoffice.refuse_report(db, world.official, a.id, "Không đủ thông tin để xử lý.")
     db.commit()
     all_ids = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
     assert all_ids == [str(b.id), str(a.id)]  # default 90-day window hides the old one
@@ -209,7 +209,7 @@ def test_photo_route_respects_visibility(client, db, world):
     report = new_report(db, world.citizen, photo_ids=[photo.id])
     thumb = client.get(f"/api/feedback/photos/{photo.id}/thumb")
     assert thumb.status_code == 200 and thumb.content[:3] == b"\xff\xd8\xff"
-    official.refuse_report(db, world.official, report.id, "Ảnh chứa thông tin cá nhân của người khác.", hide=True)
+    backoffice.refuse_report(db, world.official, report.id, "Ảnh chứa thông tin cá nhân của người khác.", hide=True)
     db.commit()
     assert client.get(f"/api/feedback/photos/{photo.id}").status_code == 404
     assert client.get(f"/api/feedback/photos/{photo.id}", cookies={"cds_sid": raw}).status_code == 200
@@ -236,7 +236,7 @@ def test_issue_examples_never_leave_through_open311_or_the_map(client, db, world
     rid = resp.json()[0]["service_request_id"]
     flood = new_report(db, world.citizen, category_code="flooding", title="Ngập, zalo0912345678",
                        attributes={"water_depth_cm": "84912345678"})
-    official.post_public_response(db, world.official, rid, "Đã tiếp nhận. Đường dây nóng: 028 3822 1234.")
+    backoffice.post_public_response(db, world.official, rid, "Đã tiếp nhận. Đường dây nóng: 028 3822 1234.")
     db.commit()
     listed = client.get(f"{BASE}/requests.json").json()
     item = client.get(f"{BASE}/requests/{rid}.json", params={"extensions": "true"}).json()[0]

@@ -1,7 +1,7 @@
 """Unmodified third-party Open311 clients against a loopback server (granian on 127.0.0.1).
 
 georeport 0.3.1 (GET methods, JSON and XML) and civicbot 0.4.0 (POST and token round-trip).
-Skipped when the client packages are not installed.
+Skipped when the client packages are not installed, failed then under CDS_REQUIRE_INTEROP=1.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from citizen_app.feedback import official
+from citizen_app.feedback import backoffice
 from citizen_app.feedback.models import FeedbackReport
+from tests.conftest import require_module
 from tests.unit.feedback.fixtures import new_report
 
-georeport = pytest.importorskip("georeport")
-civicbot_open311 = pytest.importorskip("civicbot.open311")
-civicbot_registry = pytest.importorskip("civicbot.registry")
-civicbot_http = pytest.importorskip("civicbot.http")
+georeport = require_module("georeport")
+civicbot_open311 = require_module("civicbot.open311")
+civicbot_registry = require_module("civicbot.registry")
+civicbot_http = require_module("civicbot.http")
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -76,7 +77,7 @@ def test_georeport_client_json_and_xml(server, db, world):
 
 
 def test_civicbot_post_and_token_round_trip(server, db, world):
-    _, raw_key = official.issue_api_key(db, world.admin, "civicbot")
+    _, raw_key = backoffice.issue_api_key(db, world.admin, "civicbot")
     db.commit()
     endpoint = civicbot_registry.Endpoint(id="hcmc", name="Công dân số", base_url=server, write=True)
     client = civicbot_open311.Open311Client(endpoint)

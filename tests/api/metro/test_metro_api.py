@@ -13,13 +13,13 @@ from starlette.testclient import TestClient
 
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.service import open_session
-from citizen_app.metro import api, keys, service
+from citizen_app.metro import api, gate_service, keys, purchase
 from citizen_app.metro.phone import SimulatedPhone
 from tests.unit.metro.helpers import make_user
 
 
 class Harness:
-    def __init__(self, engine) -> None:  # noqa: ANN001
+    def __init__(self, engine) -> None:
         self.engine = engine
         self.client = TestClient(Starlette(routes=api.build_routes(self.sessions)), base_url="http://testserver",
                                  headers={"origin": "http://testserver"})  # the rider's POST comes from our pages
@@ -36,7 +36,7 @@ class Harness:
 
 
 @pytest.fixture()
-def harness(engine) -> Harness:  # noqa: ANN001
+def harness(engine) -> Harness:
     return Harness(engine)
 
 
@@ -44,7 +44,7 @@ def _gate_token(db: Session, station: str = "L1-01") -> str:
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    token = service.register_gate(db, admin, f"g-{station}", station)
+    token = gate_service.register_gate(db, admin, f"g-{station}", station)
     db.commit()
     return token
 
@@ -52,8 +52,8 @@ def _gate_token(db: Session, station: str = "L1-01") -> str:
 def _ticket(db: Session, product: str = "single") -> tuple[int, object, SimulatedPhone]:
     uid = make_user(db)
     phone = SimulatedPhone()
-    ticket = service.create_order(db, uid, product, phone.device_key, origin="L1-01", destination="L1-08")
-    service.fulfil_paid_order(db, ticket.order_ref)
+    ticket = purchase.create_order(db, uid, product, phone.device_key, origin="L1-01", destination="L1-08")
+    purchase.fulfil_paid_order(db, ticket.order_ref)
     db.commit()
     return uid, ticket, phone
 
@@ -108,6 +108,8 @@ def test_gate_sync_and_denylist(harness: Harness, db: Session) -> None:
     events = [{"scan_id": "g:1", "tid": ticket.id, "direction": "in", "station": "L1-01", "at": int(time.time())}]
     body = harness.client.post("/api/metro/gate/sync", json={"events": events}, headers=auth).json()
     assert body["results"][0]["status"] == "applied" and body["keys"]["keys"]
+    resent = harness.client.post("/api/metro/gate/sync", json={"events": events}, headers=auth).json()
+    assert resent["results"][0]["status"] == "duplicate"  # the route's transaction committed the upload
     assert harness.client.get("/api/metro/gate/denylist.json", headers=auth).json() == {"denylist": []}
     assert harness.client.get("/api/metro/gate/denylist.json").status_code == 401
 

@@ -12,7 +12,7 @@ from citizen_app.notify.messaging import send_message
 
 
 @pytest.fixture()
-def client(app_db) -> TestClient:  # noqa: ANN001
+def client(app_db) -> TestClient:
     return TestClient(Starlette(routes=api.ROUTES))
 
 
@@ -22,7 +22,7 @@ def test_outbox_is_closed_unless_enabled(client: TestClient, monkeypatch: pytest
     assert client.get("/api/dev/outbox").status_code == 404
 
 
-def test_outbox_lists_messages(client: TestClient, app_db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_outbox_lists_messages(client: TestClient, app_db, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CDS_DEV_OUTBOX", "1")
     with Session(app_db) as db:
         send_message(db, "0903123456", "registration_code", "identity.register.msg_code",

@@ -17,7 +17,7 @@ EP = "http://127.0.0.1:9/push/"
 
 
 @pytest.fixture()
-def client(db_factory) -> TestClient:  # noqa: ANN001
+def client(db_factory) -> TestClient:
     app = Starlette(routes=make_routes(db_factory))
     return TestClient(app, base_url=ORIGIN)
 
@@ -30,7 +30,7 @@ def _login(db: Session, client: TestClient, lang: str = "vi") -> int:
     return uid
 
 
-def _post(client: TestClient, path: str, body: object, origin: str | None = ORIGIN, **headers: str):  # noqa: ANN202
+def _post(client: TestClient, path: str, body: object, origin: str | None = ORIGIN, **headers: str):
     if origin:
         headers["Origin"] = origin
     return client.post(path, json=body, headers=headers)
@@ -41,7 +41,7 @@ def test_public_key(client: TestClient) -> None:
     assert res.status_code == 200 and res.json() == {"publicKey": public_key_b64()}
 
 
-def test_subscribe_and_unsubscribe(db: Session, client: TestClient, loopback) -> None:  # noqa: ANN001
+def test_subscribe_and_unsubscribe(db: Session, client: TestClient, loopback) -> None:
     uid = _login(db, client)
     sub = FakeBrowser().subscription(EP + "a")
     res = _post(client, "/api/push/subscribe", {"subscription": sub, "topics": ["dossier_status"],
@@ -55,7 +55,7 @@ def test_subscribe_and_unsubscribe(db: Session, client: TestClient, loopback) ->
     assert _post(client, "/api/push/unsubscribe", {"endpoint": EP + "a"}).json()["removed"] is False
 
 
-def test_needs_login(db: Session, client: TestClient, loopback) -> None:  # noqa: ANN001
+def test_needs_login(db: Session, client: TestClient, loopback) -> None:
     res = _post(client, "/api/push/subscribe", {"subscription": FakeBrowser().subscription(EP + "a")})
     assert res.status_code == 401 and res.json()["error"] == "error.login_required"
     client.cookies.set("cds_sid", "forged")
@@ -63,14 +63,14 @@ def test_needs_login(db: Session, client: TestClient, loopback) -> None:  # noqa
 
 
 @pytest.mark.parametrize("origin", [None, "https://evil.example", "null", ORIGIN + ".evil.example"])
-def test_origin_is_checked(db: Session, client: TestClient, loopback, origin: str | None) -> None:  # noqa: ANN001
+def test_origin_is_checked(db: Session, client: TestClient, loopback, origin: str | None) -> None:
     _login(db, client)
     res = _post(client, "/api/push/subscribe", {"subscription": FakeBrowser().subscription(EP + "a")}, origin)
     assert res.status_code == 403 and res.json()["error"] == "error.origin"
     assert db.exec(select(NotifyPushSubscription)).all() == []
 
 
-def test_malformed_subscription_refused_with_translated_error(db: Session, client: TestClient, loopback) -> None:  # noqa: ANN001
+def test_malformed_subscription_refused_with_translated_error(db: Session, client: TestClient, loopback) -> None:
     _login(db, client, lang="en")
     sub = FakeBrowser().subscription(EP + "a")
     sub["keys"]["p256dh"] = sub["keys"]["p256dh"][:-4]

@@ -2,7 +2,7 @@
 
 Checks what the node tests cannot: precache on install, offline navigation fallback, that
 no-store/private pages and /api/* are never put in Cache Storage, and the user-driven update
-(banner → SKIP_WAITING → reload → old caches removed). Skipped when Chromium is missing.
+(banner → SKIP_WAITING → reload → old caches removed). Needs Debian's Chromium (``interop``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import interop, require_module
+
 ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "assets"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,7 +27,7 @@ PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{tit
 <link rel="manifest" href="/manifest.webmanifest"><script src="/idb-store.js" defer></script>
 <script src="/pwa.js" defer></script></head><body><main id="main">{title}</main></body></html>"""
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+pytestmark = interop(CHROMIUM.exists(), "Debian chromium")
 
 
 class Site:
@@ -52,7 +54,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 if path == "/sw.js":
                     source = (ASSETS / "sw.js").read_text(encoding="utf-8")
@@ -92,7 +94,7 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture()
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(**LAUNCH)
         yield instance
@@ -189,7 +191,7 @@ def test_idb_store_round_trip(site: Site, browser: Any) -> None:
 
 
 def test_chromium_reports_the_app_installable(site: Site, tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), **LAUNCH)
         page = context.new_page()

@@ -15,7 +15,7 @@ PASSWORD = "Phuong2026xanh"
 
 
 @pytest.fixture()
-def client(app_db, monkeypatch: pytest.MonkeyPatch) -> TestClient:  # noqa: ANN001
+def client(app_db, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.delenv("REDIS_URL", raising=False)
     from citizen_app.core import config
 
@@ -23,7 +23,7 @@ def client(app_db, monkeypatch: pytest.MonkeyPatch) -> TestClient:  # noqa: ANN0
     return TestClient(Starlette(routes=api.ROUTES))
 
 
-def test_live_and_ready(client: TestClient, app_db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_live_and_ready(client: TestClient, app_db, monkeypatch: pytest.MonkeyPatch) -> None:
     assert client.get("/api/health/live").json() == {"status": "ok"}
     behind = client.get("/api/health/ready")  # create_all, no alembic_version: schema not at head
     assert behind.status_code == 503 and behind.json()["checks"]["migrations"] == "behind"
@@ -45,7 +45,7 @@ def test_unreachable_redis_fails_readiness(client: TestClient, monkeypatch: pyte
     assert "127.0.0.1" not in str(body)
 
 
-def test_jobs_feed_is_for_admins_only(client: TestClient, app_db) -> None:  # noqa: ANN001
+def test_jobs_feed_is_for_admins_only(client: TestClient, app_db) -> None:
     with Session(app_db) as db:
         citizen = service.register(db, "0903123456", PASSWORD, "Lê Thị Mai")
         admin = service.register(db, "admin@congdanso.example", PASSWORD, "Quản trị")

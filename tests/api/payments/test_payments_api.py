@@ -17,7 +17,7 @@ from tests.unit.payments.helpers import make_agency, make_user, new_order, paid_
 
 
 class Harness:
-    def __init__(self, engine) -> None:  # noqa: ANN001
+    def __init__(self, engine) -> None:
         self.engine = engine
         self.jobs: list[Callable[[], None]] = []
         self.dispatcher = sandbox.IpnDispatcher(transport=self._deliver, schedule=lambda _d, job: self.jobs.append(job))
@@ -46,7 +46,7 @@ class Harness:
 
 
 @pytest.fixture()
-def harness(engine) -> Harness:  # noqa: ANN001
+def harness(engine) -> Harness:
     return Harness(engine)
 
 
@@ -58,7 +58,7 @@ def _checkout(harness: Harness, db: Session) -> tuple[PayOrder, str]:
     return order, start.redirect_url
 
 
-def _submit(harness: Harness, url: str, decision: str, ipn_mode: str = "now"):  # noqa: ANN202
+def _submit(harness: Harness, url: str, decision: str, ipn_mode: str = "now"):
     params = dict(parse_qsl(urlsplit(url).query))
     return harness.client.post(sandbox.CHECKOUT_PATH, data={**params, "decision": decision, "method": "card",
                                                             "ipn_mode": ipn_mode}, follow_redirects=False)

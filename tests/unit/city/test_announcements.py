@@ -16,7 +16,7 @@ from tests.unit.city.helpers import make_user, seed_agencies
 
 
 @pytest.fixture()
-def people(db):  # noqa: ANN001, ANN201
+def people(db):
     seed_agencies(db)
     return {
         "binh": make_user(db, "0938000001", "Phạm Văn Bình", "citizen", "official", agency="ubnd-ban-co"),
@@ -27,12 +27,12 @@ def people(db):  # noqa: ANN001, ANN201
     }
 
 
-def _ann(**kw) -> AnnouncementInput:  # noqa: ANN003
+def _ann(**kw) -> AnnouncementInput:
     base = {"title_vi": "Cúp nước", "body_vi": "Cúp nước khu phố 3 sáng thứ Bảy.", "audience": "ward", "ward": ""}
     return AnnouncementInput(**{**base, **kw})
 
 
-def test_ward_official_publishes_for_own_ward_and_citizens_there_see_it_first(db, people) -> None:  # noqa: ANN001
+def test_ward_official_publishes_for_own_ward_and_citizens_there_see_it_first(db, people) -> None:
     ward = service.publish_announcement(db, people["binh"], _ann())
     city = service.publish_announcement(db, people["admin"], _ann(title_vi="Lễ hội", audience="city"))
     db.commit()
@@ -44,7 +44,7 @@ def test_ward_official_publishes_for_own_ward_and_citizens_there_see_it_first(db
     assert [a.id for a in service.list_announcements(db, "phuong ban co")][0] == ward.id
 
 
-def test_ward_official_cannot_publish_elsewhere_or_city_wide(db, people) -> None:  # noqa: ANN001
+def test_ward_official_cannot_publish_elsewhere_or_city_wide(db, people) -> None:
     with pytest.raises(NotAllowed):
         service.publish_announcement(db, people["binh"], _ann(ward="Bến Thành"))
     with pytest.raises(NotAllowed):
@@ -54,7 +54,7 @@ def test_ward_official_cannot_publish_elsewhere_or_city_wide(db, people) -> None
     assert service.publish_announcement(db, people["city"], _ann(audience="city")).audience == "city"
 
 
-def test_expired_and_future_and_withdrawn_are_hidden(db, people) -> None:  # noqa: ANN001
+def test_expired_and_future_and_withdrawn_are_hidden(db, people) -> None:
     now = utcnow()
     old = service.publish_announcement(db, people["admin"], _ann(audience="city", valid_from=now - timedelta(days=3)),
                                        now=now - timedelta(days=3))
@@ -76,14 +76,14 @@ def test_expired_and_future_and_withdrawn_are_hidden(db, people) -> None:  # noq
     ({"audience": "planet"}, "city.announce.audience_invalid"),
     ({"valid_until": utcnow() - timedelta(hours=1)}, "city.announce.until_before_from"),
 ])
-def test_bad_input_changes_nothing(db, people, kw, code) -> None:  # noqa: ANN001
+def test_bad_input_changes_nothing(db, people, kw, code) -> None:
     with pytest.raises(DomainError) as info:
         service.publish_announcement(db, people["admin"], _ann(**{"audience": "city", **kw}))
     assert info.value.code == code
     assert service.managed_announcements(db, people["admin"]) == []
 
 
-def test_ward_push_reaches_only_that_ward_and_only_once(db, people) -> None:  # noqa: ANN001
+def test_ward_push_reaches_only_that_ward_and_only_once(db, people) -> None:
     row = service.publish_announcement(db, people["binh"], _ann(push=True))
     db.commit()
     rows = db.exec(select(NotifyNotification)).all()
@@ -92,7 +92,7 @@ def test_ward_push_reaches_only_that_ward_and_only_once(db, people) -> None:  # 
     assert service.push_announcement(db, row) == 0
 
 
-def test_scheduled_push_waits_for_the_job(db, people) -> None:  # noqa: ANN001
+def test_scheduled_push_waits_for_the_job(db, people) -> None:
     start = utcnow() + timedelta(hours=2)
     service.publish_announcement(db, people["admin"], _ann(audience="city", push=True, valid_from=start))
     db.commit()

@@ -28,7 +28,7 @@ def _broken(tmp_path: Path, source: Path, change: Callable[[dict], object]) -> P
     (lambda d: d["points"][0].update(lat="10.77"), "points[0].lat", "must be a number"),
     (lambda d: d["points"][0].pop("address"), "points[0].address", "missing"),
 ])
-def test_broken_help_points(tmp_path, change, where, problem) -> None:  # noqa: ANN001
+def test_broken_help_points(tmp_path, change, where, problem) -> None:
     path = _broken(tmp_path, directory.HELP_FILE, change)
     with pytest.raises(CatalogError) as info:
         directory.directory.__wrapped__(path)
@@ -42,7 +42,7 @@ def test_broken_help_points(tmp_path, change, where, problem) -> None:  # noqa: 
     (lambda d: d["rules"][1].update(match="user_account"), "rules[1].match", "duplicate match"),
     (lambda d: d.update(deadline_hours="72"), "deadline_hours", "whole number"),
 ])
-def test_broken_retention_rules(tmp_path, change, where, problem) -> None:  # noqa: ANN001
+def test_broken_retention_rules(tmp_path, change, where, problem) -> None:
     path = _broken(tmp_path, mydata.RETENTION_FILE, change)
     with pytest.raises(CatalogError) as info:
         mydata.retention_rules.__wrapped__(path)

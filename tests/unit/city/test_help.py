@@ -7,14 +7,14 @@ from sqlmodel import select
 
 from citizen_app.city import directory, service
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity.wallet_models import ActivityEntry
+from citizen_app.identity.models import ActivityEntry
 from citizen_app.procedures import consent
 from citizen_app.procedures.models import ProcHelperConsent
 from tests.unit.city.helpers import make_user
 
 
 @pytest.fixture()
-def people(db):  # noqa: ANN001, ANN201
+def people(db):
     ids = {
         "mai": make_user(db, "0903123456", "Lê Thị Mai", "citizen", ward="Bàn Cờ"),
         "huy": make_user(db, "0977000001", "Đỗ Quang Huy", "citizen", "volunteer"),
@@ -37,7 +37,7 @@ def test_directory_is_searchable_by_ward_without_diacritics() -> None:
     assert point is not None and point.map_url.startswith("https://www.openstreetmap.org/?mlat=10.77450")
 
 
-def test_request_taken_by_team_volunteer_then_consent(db, people) -> None:  # noqa: ANN001
+def test_request_taken_by_team_volunteer_then_consent(db, people) -> None:
     row = service.create_help_request(db, people["mai"], "cns-ban-co", "procedures", "Nhờ làm tạm trú", "tam_tru")
     db.commit()
     assert [v.id for v in service.team_requests(db, people["huy"])] == [row.id]
@@ -61,7 +61,7 @@ def test_request_taken_by_team_volunteer_then_consent(db, people) -> None:  # no
     assert service.my_help_requests(db, people["mai"])[0].consent_id == consent_id
 
 
-def test_volunteer_code_path_redeems_into_consent(db, people) -> None:  # noqa: ANN001
+def test_volunteer_code_path_redeems_into_consent(db, people) -> None:
     row = service.create_help_request(db, people["mai"], "cns-ban-co", "procedures", "", "tam_tru")
     service.take_help_request(db, people["huy"], row.id)
     code = service.consent_code_for_request(db, people["huy"], row.id, ["tam_tru"])
@@ -72,7 +72,7 @@ def test_volunteer_code_path_redeems_into_consent(db, people) -> None:  # noqa: 
         service.consent_code_for_request(db, people["admin"], row.id, ["tam_tru"])
 
 
-def test_rules_on_requests(db, people) -> None:  # noqa: ANN001
+def test_rules_on_requests(db, people) -> None:
     with pytest.raises(NotAllowed):
         service.create_help_request(db, None, "cns-ban-co", "wallet")
     with pytest.raises(DomainError):
@@ -98,7 +98,7 @@ def test_rules_on_requests(db, people) -> None:  # noqa: ANN001
         service.add_team_member(db, people["admin"], "cns-ban-co", people["mai"])
 
 
-def test_add_member_by_login_checks_the_admin_before_looking_up_the_account(db, people) -> None:  # noqa: ANN001
+def test_add_member_by_login_checks_the_admin_before_looking_up_the_account(db, people) -> None:
     with pytest.raises(NotAllowed):
         service.add_team_member_by_login(db, people["mai"], "cns-ban-co", "0999999999")  # unknown phone
     with pytest.raises(NotAllowed):

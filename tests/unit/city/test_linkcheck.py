@@ -16,7 +16,7 @@ from tests.unit.city.linkcheck_cases import BAD_INPUTS, CASES
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*_args, **_kwargs):
         raise AssertionError("the link checker must not use the network")
 
     monkeypatch.setattr(socket, "getaddrinfo", refuse)

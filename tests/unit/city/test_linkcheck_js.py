@@ -11,10 +11,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from citizen_app.city import linkcheck, trustlists
 from citizen_app.core.errors import DomainError
+from tests.conftest import interop
 from tests.unit.city.linkcheck_cases import BAD_INPUTS, CASES
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,7 +54,7 @@ def _run_js(snapshot: dict[str, Any], inputs: list[str]) -> list[dict[str, Any]]
     return json.loads(proc.stdout)
 
 
-@pytest.mark.skipif(not Path(NODE).exists(), reason="node not installed")
+@interop(Path(NODE).exists(), "node")
 def test_js_and_python_checkers_agree_on_the_table() -> None:
     snapshot = json.loads(json.dumps(trustlists.build_snapshot(None, own_site=False)))  # as the browser gets it
     rules = linkcheck.build_rules(snapshot)
@@ -67,7 +66,7 @@ def test_js_and_python_checkers_agree_on_the_table() -> None:
     assert {row.get("verdict") for row in js} >= set(linkcheck.VERDICTS)
 
 
-@pytest.mark.skipif(not Path(NODE).exists(), reason="node not installed")
+@interop(Path(NODE).exists(), "node")
 def test_js_checker_sees_a_confirmed_report() -> None:
     """The snapshot carries the city's confirmed reports; the offline checker says who confirmed them."""
     snapshot = json.loads(json.dumps(trustlists.build_snapshot(None, own_site=False)))

@@ -32,7 +32,7 @@ def _tables_referencing_users() -> set[str]:
 
 
 @pytest.fixture()
-def people(db):  # noqa: ANN001, ANN201
+def people(db):
     mai = identity.register(db, "0903123456", "Phuong2026xanh", "Lê Thị Mai")
     seed_agencies(db)
     return {"mai": mai.id, "lan": make_user(db, "0938000002", "Võ Thị Lan", "citizen", "official",
@@ -40,7 +40,7 @@ def people(db):  # noqa: ANN001, ANN201
             "admin": make_user(db, "admin@congdanso.example", "Quản trị", "citizen", "admin")}
 
 
-def test_export_has_every_referencing_table_and_no_secrets(db, people) -> None:  # noqa: ANN001
+def test_export_has_every_referencing_table_and_no_secrets(db, people) -> None:
     identity.open_session(db, people["mai"])
     save_profile(db, people["mai"], ProfileInput(full_name="Lê Thị Mai", ward="Bàn Cờ", address="12 Nguyễn Đình Chiểu"))
     service.create_help_request(db, people["mai"], "cns-ban-co", "wallet", "Cài ví giúp tôi")
@@ -69,7 +69,7 @@ def test_binary_columns_never_exported() -> None:
                 assert column.name not in mydata._exported_columns(ut)
 
 
-def test_actor_rows_are_mentions_without_other_peoples_data(db, people) -> None:  # noqa: ANN001
+def test_actor_rows_are_mentions_without_other_peoples_data(db, people) -> None:
     save_profile(db, people["mai"], ProfileInput(full_name="Lê Thị Mai", id_number="079166001234", sex="F",
                                                  birth_date=date(1966, 3, 12), ward="Bàn Cờ"))
     db.commit()
@@ -84,7 +84,7 @@ def test_actor_rows_are_mentions_without_other_peoples_data(db, people) -> None:
     assert summary["identity_profile"].mentions == 1 and summary["identity_profile"].rows == 0
 
 
-def test_deletion_request_is_tracked_with_its_plan(db, people) -> None:  # noqa: ANN001
+def test_deletion_request_is_tracked_with_its_plan(db, people) -> None:
     with pytest.raises(NotAllowed):
         mydata.request_deletion(db, None)
     row = mydata.request_deletion(db, people["mai"], "Tôi không dùng nữa")
@@ -118,7 +118,7 @@ def test_every_table_has_a_retention_rule() -> None:
     assert mydata.rule_for("some_future_table").match == "*"
 
 
-def test_a_table_not_yet_migrated_does_not_break_the_export(db, people) -> None:  # noqa: ANN001
+def test_a_table_not_yet_migrated_does_not_break_the_export(db, people) -> None:
     from sqlalchemy import text
 
     db.connection().execute(text("DROP TABLE feedback_area_sub"))

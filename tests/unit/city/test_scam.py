@@ -16,7 +16,7 @@ from tests.unit.city.helpers import make_user
 
 
 @pytest.fixture()
-def with_scam_category(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def with_scam_category(monkeypatch: pytest.MonkeyPatch):
     real = feedback_catalog.load_catalog()
     category = dataclasses.replace(real.categories["security"], code=scam.SCAM_CATEGORY, attributes=())
     patched = dataclasses.replace(real, categories={**real.categories, scam.SCAM_CATEGORY: category})
@@ -25,7 +25,7 @@ def with_scam_category(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return patched
 
 
-def test_without_category_nothing_is_written(db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_without_category_nothing_is_written(db, monkeypatch: pytest.MonkeyPatch) -> None:
     real = feedback_catalog.load_catalog()
     without = dataclasses.replace(real, categories={k: v for k, v in real.categories.items()
                                                     if k != scam.SCAM_CATEGORY})
@@ -37,7 +37,7 @@ def test_without_category_nothing_is_written(db, monkeypatch: pytest.MonkeyPatch
     assert db.exec(select(FeedbackReport)).all() == []
 
 
-def test_report_is_filed_and_followed(db, with_scam_category) -> None:  # noqa: ANN001
+def test_report_is_filed_and_followed(db, with_scam_category) -> None:
     mai = make_user(db, "0903123456", "Lê Thị Mai", "citizen")
     with pytest.raises(NotAllowed):
         scam.report_scam(db, None, "https://shopee-khuyenmai.xyz")

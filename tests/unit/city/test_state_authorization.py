@@ -17,12 +17,12 @@ from tests.unit.city.helpers import make_user
 FORBIDDEN_VI = "Bạn không có quyền thực hiện thao tác này."
 
 
-def _states(cookie: str = ""):  # noqa: ANN202
+def _states(cookie: str = ""):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/", "query": {}, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     AuthState.load_session.fn(sub(AuthState))
@@ -34,7 +34,7 @@ def _cookie(user_id: int) -> str:
         return f"cds_sid={identity.open_session(db, user_id)}"
 
 
-async def test_citizen_cannot_publish_take_or_handle_requests(app_db) -> None:  # noqa: ANN001
+async def test_citizen_cannot_publish_take_or_handle_requests(app_db) -> None:
     with Session(app_db) as db:
         mai = make_user(db, "0903123456", "Lê Thị Mai", "citizen")
         khoa = make_user(db, "0912000001", "Nguyễn Minh Khoa", "citizen")
@@ -58,7 +58,7 @@ async def test_citizen_cannot_publish_take_or_handle_requests(app_db) -> None:  
         assert db.get(CityDataRequest, data_request_id).status == "received"
 
 
-async def test_my_data_page_shows_only_own_rows(app_db) -> None:  # noqa: ANN001
+async def test_my_data_page_shows_only_own_rows(app_db) -> None:
     with Session(app_db) as db:
         mai = make_user(db, "0903123456", "Lê Thị Mai", "citizen")
         khoa = make_user(db, "0912000001", "Nguyễn Minh Khoa", "citizen")

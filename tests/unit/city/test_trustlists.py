@@ -20,7 +20,7 @@ from citizen_app.city.models import CityScamTarget, CityTrustEntry, CityTrustLis
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
-from citizen_app.feedback import official, views
+from citizen_app.feedback import backoffice, views
 from citizen_app.i18n.catalog import translate
 from tests.unit.feedback.fixtures import make_user, new_report, seed_agencies
 
@@ -116,13 +116,13 @@ class _Source(http.server.BaseHTTPRequestHandler):
     body = b""
     status = 200
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(self.body)
 
-    def log_message(self, *_args) -> None:  # noqa: ANN002
+    def log_message(self, *_args) -> None:
         return
 
 
@@ -136,7 +136,7 @@ def source() -> Iterator[tuple[str, type[_Source]]]:
     server.server_close()
 
 
-def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: pytest.MonkeyPatch) -> None:
     url, handler = source
     handler.body, handler.status = _sample("chongluadao_blacklist.json"), 200
     monkeypatch.setenv("CDS_LIST_COMMUNITY_BLACKLIST_URL", url)
@@ -161,7 +161,7 @@ def test_refresh_job_fetches_a_configured_source(app_db, source, monkeypatch: py
     assert trustlists.check("https://mbankingvn-sample.com").verdict == "reported"  # kept after the failure
 
 
-def test_refresh_job_refuses_a_source_in_another_format(app_db, source, monkeypatch) -> None:  # noqa: ANN001
+def test_refresh_job_refuses_a_source_in_another_format(app_db, source, monkeypatch) -> None:
     url, handler = source
     handler.body, handler.status = b'{"error": "maintenance"}', 200
     monkeypatch.setenv("CDS_LIST_COMMUNITY_BLACKLIST_URL", url)
@@ -185,8 +185,8 @@ def police(db: Session) -> tuple[int, int]:
 
 
 def _confirm(db: Session, officer: int, number: int, outcome: str = scam.CONFIRMED_OUTCOME) -> None:
-    official.accept_report(db, officer, number)
-    official.close_report(db, officer, number, outcome, "Đã xác minh đây là trang lừa đảo, đã đưa vào danh sách.")
+    backoffice.accept_report(db, officer, number)
+    backoffice.close_report(db, officer, number, outcome, "Đã xác minh đây là trang lừa đảo, đã đưa vào danh sách.")
     db.commit()
 
 
@@ -231,9 +231,9 @@ def test_the_scam_outcome_is_only_for_scam_reports(db: Session, police: tuple[in
     assert scam.CONFIRMED_OUTCOME not in {o["value"] for o in views.outcome_options("road_damage")}
     road = make_user(db, "Cán bộ Sở", "official", agency="so-gtvt")
     pothole = new_report(db, citizen)
-    official.accept_report(db, road, pothole.id)
+    backoffice.accept_report(db, road, pothole.id)
     with pytest.raises(DomainError) as info:
-        official.close_report(db, road, pothole.id, scam.CONFIRMED_OUTCOME, "Đây không phải lừa đảo đâu nhé.")
+        backoffice.close_report(db, road, pothole.id, scam.CONFIRMED_OUTCOME, "Đây không phải lừa đảo đâu nhé.")
     assert info.value.code == "feedback.outcome_invalid"
 
 

@@ -87,14 +87,14 @@ def test_per_file_names_the_file_inside_the_folder() -> None:
     assert (error.file, error.path, error.problem) == ("data/x/shelf.json", "size", "must be greater than 0")
 
 
-def test_render_path_and_labels(tmp_path) -> None:  # noqa: ANN001
+def test_render_path_and_labels(tmp_path) -> None:
     assert render_path(("form", "pages", 1, "fields", 0, "type")) == "form.pages[1].fields[0].type"
     assert render_path(()) == "(root)"
     assert file_label(ROOT / "data" / "agencies.json") == "data/agencies.json"
     assert file_label(tmp_path / "x.json") == "x.json"
 
 
-def test_load_file_reports_unreadable_and_invalid_json(tmp_path) -> None:  # noqa: ANN001
+def test_load_file_reports_unreadable_and_invalid_json(tmp_path) -> None:
     with pytest.raises(CatalogError, match=r"^shelf.json: \(file\): cannot be read"):
         load_file(tmp_path / "shelf.json", Shelf)
     (tmp_path / "shelf.json").write_text('{"items": [,]}', encoding="utf-8")

@@ -24,7 +24,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     pings: list[int] = []
     real_ping = engine.dialect.do_ping
 
-    def counting_ping(dbapi_connection) -> bool:  # noqa: ANN001
+    def counting_ping(dbapi_connection) -> bool:
         pings.append(1)
         return real_ping(dbapi_connection)
 

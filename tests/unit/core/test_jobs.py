@@ -12,14 +12,14 @@ from citizen_app.core.models import JobLease
 from citizen_app.core.timeutil import utcnow
 
 
-def test_only_one_of_many_workers_takes_the_lease(app_db) -> None:  # noqa: ANN001
+def test_only_one_of_many_workers_takes_the_lease(app_db) -> None:
     job = jobs.Job("demo", every_seconds=60, run=lambda: None)
     with ThreadPoolExecutor(8) as pool:
         won = list(pool.map(lambda i: jobs.try_acquire(job, holder=f"worker-{i}"), range(8)))
     assert won.count(True) == 1
 
 
-def test_job_not_due_again_until_interval(app_db) -> None:  # noqa: ANN001
+def test_job_not_due_again_until_interval(app_db) -> None:
     calls: list[int] = []
     job = jobs.Job("count", every_seconds=3600, run=lambda: calls.append(1) or 7)
     assert asyncio.run(jobs.run_once(job)) is True
@@ -30,7 +30,7 @@ def test_job_not_due_again_until_interval(app_db) -> None:  # noqa: ANN001
         assert row.last_ok is True and row.last_backlog == 7 and row.runs == 1 and row.lease_until is None
 
 
-def test_expired_lease_of_dead_worker_is_taken_over(app_db) -> None:  # noqa: ANN001
+def test_expired_lease_of_dead_worker_is_taken_over(app_db) -> None:
     job = jobs.Job("sweep", every_seconds=1, run=lambda: None, lease_seconds=60)
     assert jobs.try_acquire(job, holder="dead-worker")
     assert not jobs.try_acquire(job, holder="live-worker")
@@ -41,7 +41,7 @@ def test_expired_lease_of_dead_worker_is_taken_over(app_db) -> None:  # noqa: AN
     assert jobs.try_acquire(job, holder="live-worker")
 
 
-def test_failing_job_is_recorded_not_raised(app_db) -> None:  # noqa: ANN001
+def test_failing_job_is_recorded_not_raised(app_db) -> None:
     def boom() -> None:
         raise RuntimeError("database down")
 

@@ -21,7 +21,7 @@ def _names(code: str) -> list[str]:
         return list(db.exec(select(Agency.name_vi).where(Agency.code == code)).all())
 
 
-def test_reads_see_committed_rows_in_autocommit_mode(app_db) -> None:  # noqa: ANN001
+def test_reads_see_committed_rows_in_autocommit_mode(app_db) -> None:
     with session_scope() as db:
         db.add(_agency("ben-thanh"))
     with read_scope() as db:
@@ -29,7 +29,7 @@ def test_reads_see_committed_rows_in_autocommit_mode(app_db) -> None:  # noqa: A
         assert db.connection().get_execution_options()["isolation_level"] == "AUTOCOMMIT"
 
 
-def test_a_write_statement_is_refused_before_it_runs(app_db) -> None:  # noqa: ANN001
+def test_a_write_statement_is_refused_before_it_runs(app_db) -> None:
     with session_scope() as db:
         db.add(_agency("ben-nghe"))
     with pytest.raises(ReadOnlyViolation), read_scope() as db:
@@ -37,7 +37,7 @@ def test_a_write_statement_is_refused_before_it_runs(app_db) -> None:  # noqa: A
     assert _names("ben-nghe") == ["Phường ben-nghe"]
 
 
-def test_a_changed_or_added_object_is_refused(app_db) -> None:  # noqa: ANN001
+def test_a_changed_or_added_object_is_refused(app_db) -> None:
     with session_scope() as db:
         db.add(_agency("tan-dinh"))
     with pytest.raises(ReadOnlyViolation), read_scope() as db:
@@ -47,7 +47,7 @@ def test_a_changed_or_added_object_is_refused(app_db) -> None:  # noqa: ANN001
     assert _names("tan-dinh") == ["Phường tan-dinh"] and _names("da-kao") == []
 
 
-def test_pooled_connections_go_back_to_transactions_after_a_read(app_db) -> None:  # noqa: ANN001
+def test_pooled_connections_go_back_to_transactions_after_a_read(app_db) -> None:
     for _ in range(3):  # every pooled connection has served a read first
         with read_scope() as db:
             db.exec(select(Agency.code)).all()

@@ -5,20 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
 from sqlmodel import select
 
+import citizen_app
 from citizen_app.core import stall
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import NotFound, RecordedRefusal
-from citizen_app.core.registry import import_pillar_modules
+from citizen_app.core.registry import import_pillar_modules, import_pillar_pages
 from citizen_app.identity.models import LoginAttempt
 from citizen_app.identity.state import AuthState
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import int_param, page_params, param
+from citizen_app.ui.routes import PAGES
 
 
 def _blocking_step() -> None:
@@ -53,6 +56,19 @@ def test_pillar_modules_are_discovered_once() -> None:
     assert "citizen_app.metro.summary" in {m.__name__ for m in first}
 
 
+def test_every_page_module_is_discovered() -> None:
+    """``pages.py`` and every ``<use case>_pages.py`` of every package register their routes; no package lists
+    its page modules (``pages`` comes first in its package: a use-case module may build on its pages)."""
+    root = Path(citizen_app.__path__[0])
+    on_disk = {f"citizen_app.{path.parent.name}.{path.stem}"
+               for pattern in ("*/pages.py", "*/*_pages.py") for path in root.glob(pattern)}
+    found = [module.__name__ for module in import_pillar_pages()]
+    assert sorted(found) == sorted(on_disk)
+    assert "citizen_app.procedures.helper_pages" in found and "citizen_app.procedures.backoffice_pages" in found
+    assert found.index("citizen_app.procedures.pages") < found.index("citizen_app.procedures.backoffice_pages")
+    assert {"/procedures/helper", "/procedures/backoffice", "/feedback/workbench"} <= set(PAGES)
+
+
 def _auth_state(query: dict) -> AuthState:
     root = rx.State()
     root.router = RouterData.from_router_data({"headers": {}, "pathname": "/x", "query": query})
@@ -78,7 +94,7 @@ def test_set_changed_sends_only_what_changed() -> None:
     assert state.notice_key == ""
 
 
-def test_a_recorded_refusal_keeps_its_transaction(app_db) -> None:  # noqa: ANN001
+def test_a_recorded_refusal_keeps_its_transaction(app_db) -> None:
     with pytest.raises(RecordedRefusal), session_scope() as db:
         db.add(LoginAttempt(identifier="probe:kept"))
         raise RecordedRefusal("procedures.lookup_failed")

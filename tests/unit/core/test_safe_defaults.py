@@ -85,7 +85,7 @@ def test_push_to_loopback_is_refused_on_an_https_site(env: pytest.MonkeyPatch) -
         run_startup_checks()
 
 
-def test_demo_accounts_are_refused_on_an_https_site(env: pytest.MonkeyPatch, app_db) -> None:  # noqa: ANN001
+def test_demo_accounts_are_refused_on_an_https_site(env: pytest.MonkeyPatch, app_db) -> None:
     from sqlmodel import Session, func, select
 
     from citizen_app import demo

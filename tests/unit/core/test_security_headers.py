@@ -53,7 +53,7 @@ def static_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def client(static_dir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def client(static_dir: Path, monkeypatch: pytest.MonkeyPatch):
     """``client(public_url, served)``: the test app behind the middleware, configured as the real app is (the
     settings, Reflex's build folder = ``static_dir``); ``served`` is the folder the app serves files from."""
     monkeypatch.setattr(asgi, "frontend_static_dir", lambda: static_dir, raising=False)
@@ -69,13 +69,13 @@ def client(static_dir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 def serve(files: Path) -> TestClient:
     """The test app: a sandbox-like HTML route, JSON routes, and the frontend files as Reflex serves them."""
-    async def sandbox_page(_request) -> HTMLResponse:  # noqa: ANN001
+    async def sandbox_page(_request) -> HTMLResponse:
         return HTMLResponse("<!doctype html><form method=post><button>Pay</button></form>")
 
-    async def api(_request) -> JSONResponse:  # noqa: ANN001
+    async def api(_request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
-    async def photo(_request) -> PlainTextResponse:  # noqa: ANN001
+    async def photo(_request) -> PlainTextResponse:
         return PlainTextResponse("jpeg", headers={"content-security-policy": "default-src 'none'"})
 
     app = Starlette(routes=[

@@ -34,7 +34,7 @@ def test_clean_text() -> None:
     assert clean_value({"k\ud83d": ["\U0001f600", 1, None]}) == {"k": ["\U0001f600", 1, None]}  # pairs are kept
 
 
-async def test_a_lone_surrogate_never_reaches_a_dossier(app: Any, app_db: Any) -> None:  # noqa: ANN401
+async def test_a_lone_surrogate_never_reaches_a_dossier(app: Any, app_db: Any) -> None:
     """``"\\ud800"`` saved in an answer used to break the sign page's websocket on every load: the answer
     could not be written as UTF-8. The app's event middleware now cleans it before ``save`` runs."""
     ids = _seed(app_db)
@@ -56,7 +56,7 @@ async def test_a_lone_surrogate_never_reaches_a_dossier(app: Any, app_db: Any) -
     json_dumps(check.dict()).encode("utf-8")  # what the socket sends: a lone surrogate raised here
 
 
-def test_upload_naming_a_handler_without_files_is_refused(app: Any) -> None:  # noqa: ANN401
+def test_upload_naming_a_handler_without_files_is_refused(app: Any) -> None:
     """The app's own ASGI wrappers around Reflex's /_upload endpoint (a 500 before)."""
     inner: Any = Starlette(routes=[Route("/_upload", upload(app), methods=["POST"])])
     for wrap in app.api_transformer[1:]:

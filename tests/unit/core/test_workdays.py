@@ -51,7 +51,7 @@ def test_add_and_count_working_days() -> None:
     assert CAL.working_days_between(date(2025, 12, 2), date(2025, 12, 1)) == 0
 
 
-def test_a_calendar_is_its_holiday_file(tmp_path) -> None:  # noqa: ANN001
+def test_a_calendar_is_its_holiday_file(tmp_path) -> None:
     path = tmp_path / "vn_holidays.json"
     path.write_text(json.dumps({
         "holidays": [{"date": "2030-01-02", "name_vi": "Nghỉ", "name_en": "Day off"}],

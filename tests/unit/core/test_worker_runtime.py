@@ -47,14 +47,14 @@ def test_a_redis_lease_outlasts_a_pause_between_taps(tmp_path: Path) -> None:
 
 
 @pytest.fixture()
-def restore_gc():  # noqa: ANN201
+def restore_gc():
     thresholds = gc.get_threshold()
     yield
     gc.unfreeze()
     gc.set_threshold(*thresholds)
 
 
-def test_start_up_heap_is_frozen_and_full_collections_are_rarer(restore_gc) -> None:  # noqa: ANN001, ARG001
+def test_start_up_heap_is_frozen_and_full_collections_are_rarer(restore_gc) -> None:
     gc.unfreeze()
     built_at_start = [{"page": i} for i in range(1000)]
     asyncio.run(memory.freeze_startup_heap())

@@ -4,7 +4,7 @@ import pytest
 
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.feedback import board, official, service
+from citizen_app.feedback import backoffice, board, service
 from citizen_app.feedback.board import BoardFilters
 from tests.unit.feedback.fixtures import BEN_THANH, new_report, png_bytes
 
@@ -30,9 +30,9 @@ def test_filters_sort_and_paging(db, world):
     assert ids(board.list_reports(db, BoardFilters(category="noise"))) == [noise.id]
     assert ids(board.list_reports(db, BoardFilters(agency="ca-ban-co"))) == [noise.id]
     assert ids(board.list_reports(db, BoardFilters(ward="ban co"))) == [noise.id]
-    official.accept_report(db, world.official, reports[0].id)
+    backoffice.accept_report(db, world.official, reports[0].id)
     assert ids(board.list_reports(db, BoardFilters(stage="triaged"))) == [reports[0].id]
-    official.refuse_report(db, world.official, reports[1].id, "Không đủ thông tin để xử lý.")
+    backoffice.refuse_report(db, world.official, reports[1].id, "Không đủ thông tin để xử lý.")
     assert ids(board.list_reports(db, BoardFilters(status="closed"))) == [reports[1].id]
     page1 = board.list_reports(db, page=1, page_size=4)
     page2 = board.list_reports(db, page=2, page_size=4)
@@ -54,7 +54,7 @@ def test_filters_sort_and_paging(db, world):
 
 def test_hidden_reports_are_not_listed(db, world):
     report = new_report(db, world.citizen)
-    official.refuse_report(db, world.official, report.id, "Nội dung xúc phạm, không đăng công khai.", hide=True)
+    backoffice.refuse_report(db, world.official, report.id, "Nội dung xúc phạm, không đăng công khai.", hide=True)
     assert ids(board.list_reports(db)) == []
     assert board.map_reports(db, 10.7, 106.6, 10.8, 106.8)[0] == []
 
@@ -91,7 +91,7 @@ def test_photo_visibility(db, world):
         board.photo_for_viewer(db, loose.id, None)
     report = new_report(db, world.citizen, photo_ids=[loose.id])
     assert board.photo_for_viewer(db, loose.id, None).id == loose.id
-    official.refuse_report(db, world.official, report.id, "Ảnh có thông tin cá nhân, ẩn khỏi bảng.", hide=True)
+    backoffice.refuse_report(db, world.official, report.id, "Ảnh có thông tin cá nhân, ẩn khỏi bảng.", hide=True)
     with pytest.raises(NotFound):
         board.photo_for_viewer(db, loose.id, world.neighbour)
     assert board.photo_for_viewer(db, loose.id, world.official).id == loose.id
@@ -101,9 +101,9 @@ def test_photo_visibility(db, world):
 def test_scorecard(db, world):
     fast = new_report(db, world.citizen)
     late = new_report(db, world.citizen)
-    official.accept_report(db, world.official, fast.id)
+    backoffice.accept_report(db, world.official, fast.id)
     after = service.upload_photo(db, world.official, png_bytes())
-    official.close_report(db, world.official, fast.id, "fixed", "Đã sửa xong mặt đường.", [after.id])
+    backoffice.close_report(db, world.official, fast.id, "fixed", "Đã sửa xong mặt đường.", [after.id])
     service.confirm_resolution(db, world.citizen, fast.id)
     service.rate_report(db, world.citizen, fast.id, 5)
     late.due_at = utcnow() - timedelta(days=1)
@@ -125,7 +125,7 @@ def test_search_with_filters_paging_and_other_sorts(db, world):
     assert ids(board.list_reports(db, BoardFilters(q="le loi", ward="Bàn Cờ"))) == [noise.id]
     assert ids(board.list_reports(db, BoardFilters(q="le loi", agency="so-gtvt"), page_size=10)) == \
         [r.id for r in reversed(roads)]
-    official.refuse_report(db, world.official, roads[4].id, "Nội dung không phù hợp để đăng.", hide=True)
+    backoffice.refuse_report(db, world.official, roads[4].id, "Nội dung không phù hợp để đăng.", hide=True)
     page1 = board.list_reports(db, BoardFilters(q="duong"), page_size=2)
     page3 = board.list_reports(db, BoardFilters(q="duong"), page=3, page_size=2)
     assert ids(page1) == [noise.id, roads[3].id] and page1.has_more

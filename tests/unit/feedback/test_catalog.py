@@ -67,7 +67,7 @@ ROAD = "categories[0]"  # road_damage, one singlevaluelist attribute "severity"
     ("holidays/vn_holidays.json", lambda d: d["holidays"][0].update(date="01/01/2025"), "holidays[0].date",
      "ISO date"),
 ])
-def test_broken_file_names_file_and_field(tmp_path, name, change, where, problem) -> None:  # noqa: ANN001
+def test_broken_file_names_file_and_field(tmp_path, name, change, where, problem) -> None:
     root = _data_with(tmp_path, name, change)
     with pytest.raises(CatalogError) as info:
         build_catalog(root)
@@ -76,7 +76,7 @@ def test_broken_file_names_file_and_field(tmp_path, name, change, where, problem
     assert problem in info.value.problem
 
 
-def test_unreadable_and_invalid_json_name_the_file(tmp_path) -> None:  # noqa: ANN001
+def test_unreadable_and_invalid_json_name_the_file(tmp_path) -> None:
     root = _data_with(tmp_path, STATES, lambda d: None)
     (root / STATES).write_text('{"initial": ', encoding="utf-8")
     with pytest.raises(CatalogError, match=r"^data/feedback/states.json: line 1 column 13: invalid JSON"):
@@ -86,7 +86,7 @@ def test_unreadable_and_invalid_json_name_the_file(tmp_path) -> None:  # noqa: A
         build_catalog(root)
 
 
-def test_agencies_file_is_optional(tmp_path) -> None:  # noqa: ANN001
+def test_agencies_file_is_optional(tmp_path) -> None:
     root = _data_with(tmp_path, CATS, lambda d: d["categories"][0].update(agency="so-khong-co"))
     (root / "agencies.json").unlink()
     assert build_catalog(root).categories["road_damage"].agency == "so-khong-co"

@@ -10,7 +10,7 @@ import re
 from sqlmodel import Session, select
 
 from citizen_app.city.lookup import report_status
-from citizen_app.feedback import board, official, service
+from citizen_app.feedback import backoffice, board, service
 from citizen_app.feedback.board import BoardFilters
 from citizen_app.feedback.models import FeedbackSearchToken
 from citizen_app.feedback.text import MASK
@@ -30,7 +30,7 @@ def assert_clean(*public: str) -> None:
     assert not leaked, f"{leaked} in {shown}"
 
 
-def test_issue_examples_are_masked_in_every_public_copy(db: Session, world) -> None:  # noqa: ANN001
+def test_issue_examples_are_masked_in_every_public_copy(db: Session, world) -> None:
     report = new_report(db, world.citizen, title="Ổ gà, gọi 0912_345_678", description=LEAKY,
                         address="12 Lê Lợi, sđt0912345678", ward="Bến Thành zalo0912345678")
     assert report.public_description == MASKED
@@ -50,15 +50,15 @@ def test_issue_examples_are_masked_in_every_public_copy(db: Session, world) -> N
     assert board.list_reports(db, BoardFilters(q="0912345678")).items == []
 
 
-def test_agency_reply_keeps_its_hotline_but_masks_the_reporters_data(db: Session, world) -> None:  # noqa: ANN001
+def test_agency_reply_keeps_its_hotline_but_masks_the_reporters_data(db: Session, world) -> None:
     # the reporter's account phone is 0901234567; the fixture's description says "Gọi tôi 0901 234 567"
     report = new_report(db, world.citizen, description="Ổ gà sâu. E-mail khoa@example.com, zalo 0912345678.")
     hotline = "Đường dây nóng Sở GTVT: 028 3822 1234, hotline.sogtvt@tphcm.gov.vn, 1900 1234."
-    official.accept_report(db, world.official, report.id, priority=2, public_text=hotline)
-    official.start_work(db, world.official, report.id)
+    backoffice.accept_report(db, world.official, report.id, priority=2, public_text=hotline)
+    backoffice.start_work(db, world.official, report.id)
     reply = f"Đã gọi anh theo số +84 901.234.567 và zalo (091) 234-5678, gửi khoa＠example．com. {hotline}"
     after = service.upload_photo(db, world.official, png_bytes(), kind="after")
-    official.close_report(db, world.official, report.id, "fixed", reply, [after.id])
+    backoffice.close_report(db, world.official, report.id, "fixed", reply, [after.id])
     db.commit()
     expected = f"Đã gọi anh theo số {MASK} và zalo {MASK}, gửi {MASK}. {hotline}"
     view = board.get_public_report(db, report.id)
@@ -66,15 +66,15 @@ def test_agency_reply_keeps_its_hotline_but_masks_the_reporters_data(db: Session
     assert [e.text for e in view.timeline if e.by_agency] == [hotline, "", expected]
 
 
-def test_refusal_and_response_keep_the_agency_number(db: Session, world) -> None:  # noqa: ANN001
+def test_refusal_and_response_keep_the_agency_number(db: Session, world) -> None:
     report = new_report(db, world.citizen)
-    official.post_public_response(db, world.official, report.id, "Vui lòng gọi 0283 822 1234 (giờ hành chính).")
+    backoffice.post_public_response(db, world.official, report.id, "Vui lòng gọi 0283 822 1234 (giờ hành chính).")
     assert report.public_response == "Vui lòng gọi 0283 822 1234 (giờ hành chính)."
-    official.refuse_report(db, world.official, report.id, "Đã chuyển Công an phường, số trực ban 069 123 4567.")
+    backoffice.refuse_report(db, world.official, report.id, "Đã chuyển Công an phường, số trực ban 069 123 4567.")
     assert report.public_response == "Đã chuyển Công an phường, số trực ban 069 123 4567."
 
 
-def test_an_official_writing_as_a_reporter_is_masked(db: Session, world) -> None:  # noqa: ANN001
+def test_an_official_writing_as_a_reporter_is_masked(db: Session, world) -> None:
     """What an official writes on their own report (as a citizen) is a citizen's text."""
     report = new_report(db, world.official, description="Nhà tôi, sđt0912345678", attributes={"severity": "low"})
     service.add_info(db, world.official, report.id, "zalo0912345678")
@@ -82,7 +82,7 @@ def test_an_official_writing_as_a_reporter_is_masked(db: Session, world) -> None
     assert view.description == f"Nhà tôi, sđt{MASK}" and view.timeline[-1].text == f"zalo{MASK}"
 
 
-async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) -> None:  # noqa: ANN001
+async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) -> None:
     """What the browser receives for the public report page and the board list (Reflex state)."""
     from reflex.istate.data import RouterData
 

@@ -6,7 +6,7 @@ from citizen_app.feedback import open311, service
 from tests.unit.feedback.fixtures import new_report
 
 
-def test_open311_list_reads_only_the_public_columns(db, world) -> None:  # noqa: ANN001
+def test_open311_list_reads_only_the_public_columns(db, world) -> None:
     report = new_report(db, world.citizen, description="Ổ gà lớn, gọi 0912345678 nếu cần")
     rows = open311.find_requests(db, open311.parse_request_query({}, "vi"))
     assert [row.id for row in rows] == [report.id]
@@ -17,7 +17,7 @@ def test_open311_list_reads_only_the_public_columns(db, world) -> None:  # noqa:
     assert item["agency_responsible"] and item["agency_responsible"] != report.agency_code  # the agency's name
 
 
-def test_open311_extensions_still_read_whole_reports(db, world) -> None:  # noqa: ANN001
+def test_open311_extensions_still_read_whole_reports(db, world) -> None:
     report = new_report(db, world.citizen)
     rows = open311.find_requests(db, open311.parse_request_query({"extensions": "true"}, "vi"))
     (item,) = open311.request_dicts(db, rows, "vi", extensions=True)
@@ -25,7 +25,7 @@ def test_open311_extensions_still_read_whole_reports(db, world) -> None:  # noqa
     assert item["extended_attributes"]["me_too_count"] == report.me_too_count
 
 
-def test_follow_and_me_too_flags_are_the_viewers_own(db, world) -> None:  # noqa: ANN001
+def test_follow_and_me_too_flags_are_the_viewers_own(db, world) -> None:
     report = new_report(db, world.citizen)
     assert service.viewer_flags(db, report.id, world.neighbour) == (False, False)
     service.follow_report(db, world.neighbour, report.id)

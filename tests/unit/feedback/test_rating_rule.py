@@ -5,20 +5,20 @@ from __future__ import annotations
 import pytest
 
 from citizen_app.core.errors import DomainError, NotAllowed
-from citizen_app.feedback import official, service
+from citizen_app.feedback import backoffice, service
 from tests.unit.feedback.fixtures import new_report, png_bytes
 
 
-def _answered(db, world):  # noqa: ANN001, ANN202
+def _answered(db, world):
     report = new_report(db, world.citizen)
-    official.accept_report(db, world.official, report.id)
-    official.start_work(db, world.official, report.id)
+    backoffice.accept_report(db, world.official, report.id)
+    backoffice.start_work(db, world.official, report.id)
     after = service.upload_photo(db, world.official, png_bytes(), kind="after")
-    official.close_report(db, world.official, report.id, "fixed", "Đã vá ổ gà xong sáng nay.", [after.id])
+    backoffice.close_report(db, world.official, report.id, "fixed", "Đã vá ổ gà xong sáng nay.", [after.id])
     return report
 
 
-def _takes_rating(db, user_id, report) -> bool:  # noqa: ANN001
+def _takes_rating(db, user_id, report) -> bool:
     """Whether rate_report accepts a valid score now (rolled back either way)."""
     savepoint = db.begin_nested()
     try:
@@ -30,7 +30,7 @@ def _takes_rating(db, user_id, report) -> bool:  # noqa: ANN001
     return True
 
 
-def test_only_the_reporter_once_after_a_real_close(db, world) -> None:  # noqa: ANN001
+def test_only_the_reporter_once_after_a_real_close(db, world) -> None:
     report = _answered(db, world)
     assert report.stage == "awaiting_confirmation"
     assert not service.may_rate(report, world.citizen) and not _takes_rating(db, world.citizen, report)
@@ -45,9 +45,9 @@ def test_only_the_reporter_once_after_a_real_close(db, world) -> None:  # noqa: 
         service.rate_report(db, world.citizen, report.id, 5)
 
 
-def test_a_report_closed_as_duplicate_is_not_rated(db, world) -> None:  # noqa: ANN001
+def test_a_report_closed_as_duplicate_is_not_rated(db, world) -> None:
     target, dup = new_report(db, world.neighbour), new_report(db, world.citizen)
-    official.merge_reports(db, world.official, dup.id, target.id)
+    backoffice.merge_reports(db, world.official, dup.id, target.id)
     assert dup.stage == "closed" and dup.outcome == "duplicate"
     assert not service.may_rate(dup, world.citizen)
     with pytest.raises(DomainError, match="rate_not_closed"):

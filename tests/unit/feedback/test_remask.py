@@ -60,7 +60,7 @@ def check_masked(db: Session, report_id: int) -> None:
     assert "0912" not in report.search_folded
 
 
-def test_remask_all_hides_what_the_old_masker_let_through(engine) -> None:  # noqa: ANN001
+def test_remask_all_hides_what_the_old_masker_let_through(engine) -> None:
     with Session(engine) as db:
         report_id = seed_old_rows(db)
     with engine.begin() as conn:

@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.feedback import service
+from citizen_app.feedback.backoffice_state import CaseState, WorkbenchState
 from citizen_app.feedback.models import FeedbackAudit, FeedbackEvent, FeedbackReport
 from citizen_app.feedback.state import NewReportState, ReportState
-from citizen_app.feedback.state_workbench import CaseState, WorkbenchState
 from citizen_app.identity import service as identity
 from citizen_app.identity.state import AuthState
 from tests.unit.feedback.fixtures import make_user, report_input, seed_agencies
@@ -22,18 +22,18 @@ from tests.unit.feedback.fixtures import make_user, report_input, seed_agencies
 REFUSED_VI = "Phản ánh này không thuộc cơ quan của bạn."
 
 
-def _states(cookie: str = ""):  # noqa: ANN202
+def _states(cookie: str = ""):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/feedback", "query": {}, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return sub
 
 
-def _as(user_id: int | None):  # noqa: ANN202
+def _as(user_id: int | None):
     cookie = ""
     if user_id is not None:
         with session_scope() as db:
@@ -44,7 +44,7 @@ def _as(user_id: int | None):  # noqa: ANN202
 
 
 @pytest.fixture()
-def ids(app_db) -> dict[str, int]:  # noqa: ANN001
+def ids(app_db) -> dict[str, int]:
     with Session(app_db) as db:
         seed_agencies(db)
         out = {"citizen": make_user(db, "Trần Thu Hà", phone="0912000002"),
@@ -66,7 +66,7 @@ def _snapshot(report_id: int) -> tuple[str, str | None, str, int, int, int]:
         return report.stage, report.outcome, report.public_response, report.priority, events, audits
 
 
-async def test_other_agency_official_is_refused_everywhere(ids) -> None:  # noqa: ANN001
+async def test_other_agency_official_is_refused_everywhere(ids) -> None:
     before = _snapshot(ids["report"])
     case = _as(ids["police"])(CaseState)
     case.report_id = ids["report"]  # a crafted id: the page would not even list it
@@ -95,7 +95,7 @@ async def test_other_agency_official_is_refused_everywhere(ids) -> None:  # noqa
     assert _snapshot(ids["report"]) == before
 
 
-async def test_queue_is_scoped_to_the_agency(ids) -> None:  # noqa: ANN001
+async def test_queue_is_scoped_to_the_agency(ids) -> None:
     police = _as(ids["police"])(WorkbenchState)
     await WorkbenchState.load.fn(police)
     assert police.queue == []
@@ -104,7 +104,7 @@ async def test_queue_is_scoped_to_the_agency(ids) -> None:  # noqa: ANN001
     assert [row["id"] for row in ward.queue] == [str(ids["report"])]
 
 
-async def test_citizen_cannot_use_the_workbench(ids) -> None:  # noqa: ANN001
+async def test_citizen_cannot_use_the_workbench(ids) -> None:
     before = _snapshot(ids["report"])
     sub = _as(ids["neighbour"])
     queue, case = sub(WorkbenchState), sub(CaseState)
@@ -116,7 +116,7 @@ async def test_citizen_cannot_use_the_workbench(ids) -> None:  # noqa: ANN001
     assert _snapshot(ids["report"]) == before
 
 
-async def test_ward_official_handles_and_reporter_identity_stays_off_the_public_page(ids) -> None:  # noqa: ANN001
+async def test_ward_official_handles_and_reporter_identity_stays_off_the_public_page(ids) -> None:
     case = _as(ids["ward"])(CaseState)
     case.report_id = ids["report"]
     await CaseState.accept.fn(case, {"priority": "2", "public_text": ""})
@@ -131,7 +131,7 @@ async def test_ward_official_handles_and_reporter_identity_stays_off_the_public_
     assert public.found and "0901 234 567" not in shown and "[***]" in public.detail["description"]
 
 
-async def test_citizen_cannot_confirm_or_rate_someone_elses_report(ids) -> None:  # noqa: ANN001
+async def test_citizen_cannot_confirm_or_rate_someone_elses_report(ids) -> None:
     before = _snapshot(ids["report"])
     report = _as(ids["neighbour"])(ReportState)
     report.report_id = ids["report"]
@@ -143,7 +143,7 @@ async def test_citizen_cannot_confirm_or_rate_someone_elses_report(ids) -> None:
     assert _snapshot(ids["report"]) == before
 
 
-async def test_anonymous_cannot_report_or_save_drafts(ids) -> None:  # noqa: ANN001
+async def test_anonymous_cannot_report_or_save_drafts(ids) -> None:
     state = _as(None)(NewReportState)
     await NewReportState.submit.fn(state, {"category_code": "garbage", "title": "Rác tồn đọng", "description": "x",
                                            "lat": "10.775", "lon": "106.683"})

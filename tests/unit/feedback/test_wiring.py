@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from citizen_app.feedback import demo_data, jobs, official, service, summary, wiring
+from citizen_app.feedback import backoffice, demo_data, jobs, service, summary, wiring
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency, UserAccount, UserRole
@@ -16,7 +16,7 @@ from tests.unit.feedback.fixtures import World, new_report
 
 
 @pytest.fixture()
-def wired():  # noqa: ANN201
+def wired():
     wiring.install()
     yield
     service.set_notifier(None)
@@ -26,11 +26,11 @@ def _notes(db: Session, user_id: int) -> list[NotifyNotification]:
     return list(db.exec(select(NotifyNotification).where(NotifyNotification.user_id == user_id)).all())
 
 
-def test_status_change_notifies_reporter_and_followers(db: Session, world: World, wired) -> None:  # noqa: ANN001
+def test_status_change_notifies_reporter_and_followers(db: Session, world: World, wired) -> None:
     report = new_report(db, world.citizen)
     service.follow_report(db, world.neighbour, report.id)
     db.commit()
-    official.accept_report(db, world.official, report.id)
+    backoffice.accept_report(db, world.official, report.id)
     db.commit()
     for user_id in (world.citizen, world.neighbour):
         notes = [n for n in _notes(db, user_id) if n.body_key == "feedback.notice_status_changed"]
@@ -44,10 +44,10 @@ def test_status_change_notifies_reporter_and_followers(db: Session, world: World
     assert [n for n in _notes(db, world.official) if n.body_key == "feedback.notice_report_received"]
 
 
-def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:  # noqa: ANN001
+def test_internal_note_notifies_nobody(db: Session, world: World, wired) -> None:
     report = new_report(db, world.citizen)
     before = len(_notes(db, world.citizen))
-    official.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
+    backoffice.add_internal_note(db, world.official, report.id, "Chỉ nội bộ")
     db.commit()
     assert len(_notes(db, world.citizen)) == before
 
@@ -56,7 +56,7 @@ def test_summary_lists_open_reports_only(db: Session, world: World) -> None:
     report = new_report(db, world.citizen)
     items = summary.open_items(db, world.citizen, "en")
     assert [(i.kind, i.href, i.status) for i in items] == [("feedback", f"/feedback/{report.id}", "Received")]
-    official.refuse_report(db, world.official, report.id, "Không đủ thông tin để xử lý")
+    backoffice.refuse_report(db, world.official, report.id, "Không đủ thông tin để xử lý")
     db.commit()
     assert summary.open_items(db, world.citizen, "vi") == []
 
@@ -67,7 +67,7 @@ def test_jobs_are_declared() -> None:
     assert all(job.every_seconds >= 60 for job in jobs.JOBS)
 
 
-def test_demo_data_is_idempotent(db: Session, world: World) -> None:  # noqa: ARG001
+def test_demo_data_is_idempotent(db: Session, world: World) -> None:
     ward = db.exec(select(Agency.id).where(Agency.code == "ubnd-ban-co")).one()
     users = {}
     for login in ("0903123456", "0912000001", "0912000002", "0938000001"):

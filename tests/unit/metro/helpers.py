@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from citizen_app.identity.models import UserAccount
-from citizen_app.metro import service
+from citizen_app.metro import purchase
 from citizen_app.metro.models import MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
 
@@ -24,9 +24,9 @@ def buy(db: Session, user_id: int, product: str = "single", phone: SimulatedPhon
         origin: str | None = "L1-01", destination: str | None = "L1-08", claims: dict | None = None,
         now: datetime = NOW) -> tuple[MetroTicket, SimulatedPhone]:
     phone = phone or SimulatedPhone()
-    ticket = service.create_order(db, user_id, product, phone.device_key, origin=origin, destination=destination,
+    ticket = purchase.create_order(db, user_id, product, phone.device_key, origin=origin, destination=destination,
                                   claims=claims, now=now)
     if ticket.status == "awaiting_payment":
-        service.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd, now=now)
+        purchase.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd, now=now)
     db.commit()
     return ticket, phone

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from citizen_app.core.errors import DomainError
-from citizen_app.metro import catalog, service
+from citizen_app.metro import catalog, fares
 from citizen_app.metro.catalog import build_fallback_rows, fallback_fares_k, read_csv
 
 BEN_THANH_ROW = [7, 7, 7, 7, 7, 7, 9, 10, 12, 14, 16, 18, 20]  # reference §4.2, first row (cash, thousand VND)
@@ -51,7 +51,7 @@ def test_shipped_files_are_exactly_the_documented_rule() -> None:
     assert shipped == products
 
 
-def test_official_table_drop_in_needs_no_code(tmp_path) -> None:  # noqa: ANN001
+def test_official_table_drop_in_needs_no_code(tmp_path) -> None:
     import shutil
 
     shutil.copytree(catalog.DATA_DIR, tmp_path / "metro")
@@ -61,7 +61,7 @@ def test_official_table_drop_in_needs_no_code(tmp_path) -> None:  # noqa: ANN001
     assert not catalog.single_fare(metro, "L1-01", "L1-14", "cash").is_estimate
 
 
-def test_missing_pair_is_refused_at_load(tmp_path) -> None:  # noqa: ANN001
+def test_missing_pair_is_refused_at_load(tmp_path) -> None:
     import shutil
 
     shutil.copytree(catalog.DATA_DIR, tmp_path / "metro")
@@ -72,25 +72,25 @@ def test_missing_pair_is_refused_at_load(tmp_path) -> None:  # noqa: ANN001
 
 
 def test_pass_prices_come_from_gtfs() -> None:
-    prices = {o.product_id: o.price_vnd for o in service.list_products(today=date(2026, 3, 10))}
+    prices = {o.product_id: o.price_vnd for o in fares.list_products(today=date(2026, 3, 10))}
     assert prices == {"day_1": 40000, "day_3": 90000, "monthly": 300000, "student_monthly": 150000,
                       "senior_free": 0}
 
 
 def test_free_day_product_only_on_free_days() -> None:
-    assert "free_day" in {o.product_id for o in service.list_products(today=date(2026, 2, 16))}
-    assert service.free_day_on(date(2025, 9, 2), "paper") is None
-    assert service.free_day_on(date(2025, 9, 2), "app") is not None
+    assert "free_day" in {o.product_id for o in fares.list_products(today=date(2026, 2, 16))}
+    assert fares.free_day_on(date(2025, 9, 2), "paper") is None
+    assert fares.free_day_on(date(2025, 9, 2), "app") is not None
 
 
 def test_quote_and_bad_stations() -> None:
-    quote = service.quote_single("L1-01", "L1-14")
+    quote = fares.quote_single("L1-01", "L1-14")
     assert (quote.cash_vnd, quote.cashless_vnd, quote.is_estimate) == (20000, 19000, True)
     with pytest.raises(DomainError) as err:
-        service.quote_single("L1-01", "L2-03")
+        fares.quote_single("L1-01", "L2-03")
     assert err.value.code == "metro.error.station_unknown"
     with pytest.raises(DomainError):
-        service.quote_single("L1-01", "L1-01")
+        fares.quote_single("L1-01", "L1-01")
 
 
 def test_gtfs_zip_contains_feed() -> None:

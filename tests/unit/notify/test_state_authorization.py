@@ -20,18 +20,18 @@ from citizen_app.notify.models import NotifyNotification, NotifyPushSubscription
 from citizen_app.notify.state import AnnounceState, NotifyCentreState, PushSettingsState
 
 
-def _states(cookie: str = ""):  # noqa: ANN202
+def _states(cookie: str = ""):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/notifications", "query": {}, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return sub
 
 
-def _login(user_id: int, *, load_auth: bool = True):  # noqa: ANN202
+def _login(user_id: int, *, load_auth: bool = True):
     with session_scope() as db:
         token = identity.open_session(db, user_id)
     sub = _states(f"cds_sid={token}")
@@ -51,7 +51,7 @@ def _subscription(n: int) -> dict:
                                                                                   "auth": _b64(bytes(16))}}
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
         users = {}
         for name, role in (("mai", None), ("ha", None), ("binh", "official")):
@@ -76,7 +76,7 @@ def _note_read(note_id: int) -> bool:
         return db.get(NotifyNotification, note_id).read_at is not None
 
 
-async def test_centre_shows_only_own_items_and_ignores_foreign_ids(app_db) -> None:  # noqa: ANN001
+async def test_centre_shows_only_own_items_and_ignores_foreign_ids(app_db) -> None:
     ids = _seed(app_db)
     sub = _login(ids["ha"])
     centre = sub(NotifyCentreState)
@@ -93,7 +93,7 @@ async def test_centre_shows_only_own_items_and_ignores_foreign_ids(app_db) -> No
     assert _note_read(ids["mai_note"]) and "/procedures?mai" in str(redirect)
 
 
-async def test_bell_counts_from_the_session_cookie_even_before_on_load(app_db) -> None:  # noqa: ANN001
+async def test_bell_counts_from_the_session_cookie_even_before_on_load(app_db) -> None:
     ids = _seed(app_db)
     bell = _login(ids["mai"], load_auth=False)(BellState)
     await BellState.load.fn(bell)
@@ -103,7 +103,7 @@ async def test_bell_counts_from_the_session_cookie_even_before_on_load(app_db) -
     assert anonymous.unread == 0
 
 
-async def test_devices_of_someone_else_cannot_be_changed(app_db) -> None:  # noqa: ANN001
+async def test_devices_of_someone_else_cannot_be_changed(app_db) -> None:
     ids = _seed(app_db)
     other = _login(ids["ha"])(PushSettingsState)
     await PushSettingsState.remove_device.fn(other, str(ids["mai_device"]))
@@ -120,7 +120,7 @@ async def test_devices_of_someone_else_cannot_be_changed(app_db) -> None:  # noq
     assert mine.devices == []
 
 
-async def test_after_subscribe_explains_failures(app_db) -> None:  # noqa: ANN001
+async def test_after_subscribe_explains_failures(app_db) -> None:
     ids = _seed(app_db)
     state = _login(ids["ha"])(PushSettingsState)
     assert PushSettingsState.enable_push.fn(state, {}) is None and state.error["en"] == "Choose at least one topic."
@@ -132,7 +132,7 @@ async def test_after_subscribe_explains_failures(app_db) -> None:  # noqa: ANN00
     assert state.push_supported and state.ios_hint and state.checked
 
 
-async def test_announcement_needs_staff_preview_and_confirmation(app_db) -> None:  # noqa: ANN001
+async def test_announcement_needs_staff_preview_and_confirmation(app_db) -> None:
     ids = _seed(app_db)
     form = {"title_vi": "Cắt nước", "body_vi": "Phường Bàn Cờ cắt nước 8h–12h.", "url": "/"}
     citizen = _login(ids["mai"])(AnnounceState)

@@ -14,7 +14,7 @@ from citizen_app.ops.logging import JsonFormatter, request_logging, safe_path
 
 
 def _app() -> TestClient:
-    async def hello(_request):  # noqa: ANN001, ANN202
+    async def hello(_request):
         logging.getLogger("citizen_app.test").info("inside", extra={"answer": 42})
         return PlainTextResponse("hi")
 

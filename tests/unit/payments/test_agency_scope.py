@@ -45,7 +45,7 @@ def town(db: Session) -> SimpleNamespace:
     return ns
 
 
-def _today() -> tuple:  # noqa: ANN202
+def _today() -> tuple:
     today = to_local(utcnow()).date()
     return today - timedelta(days=1), today
 

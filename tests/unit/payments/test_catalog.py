@@ -28,7 +28,7 @@ def _broken(tmp_path: Path, name: str, change: Callable[[dict], object]) -> Path
     (lambda d: d["kinds"][0].update(label_en=""), "kinds[0].label_en", "must not be empty"),
     (lambda d: d["kinds"][1].update(kind="metro_ticket"), "kinds[1].kind", "duplicate kind 'metro_ticket'"),
 ])
-def test_broken_product_kinds(tmp_path, change, where, problem) -> None:  # noqa: ANN001
+def test_broken_product_kinds(tmp_path, change, where, problem) -> None:
     with pytest.raises(CatalogError) as info:
         catalog.load_products(_broken(tmp_path, "products.json", change))
     assert (info.value.file, info.value.path) == ("products.json", where)
@@ -44,7 +44,7 @@ def test_broken_product_kinds(tmp_path, change, where, problem) -> None:  # noqa
     (lambda d: d.update(swift="ICBVVNVX"), "swift"),
     (lambda d: d.pop("merchant_name"), "merchant_name"),
 ])
-def test_broken_merchant(tmp_path, change, where) -> None:  # noqa: ANN001
+def test_broken_merchant(tmp_path, change, where) -> None:
     with pytest.raises(CatalogError) as info:
         catalog.load_merchant(_broken(tmp_path, "merchant.json", change))
     assert (info.value.file, info.value.path) == ("merchant.json", where)

@@ -18,7 +18,7 @@ def test_sent_log_keeps_only_the_latest() -> None:
     assert len(dispatcher.sent) == 100 and dispatcher.sent[-1] == "http://127.0.0.1/ipn/149"
 
 
-def test_transaction_numbers_are_unique_twelve_digits(db) -> None:  # noqa: ANN001
+def test_transaction_numbers_are_unique_twelve_digits(db) -> None:
     from datetime import timedelta
 
     from citizen_app.core.timeutil import utcnow

@@ -57,7 +57,7 @@ def test_replayed_notification_pays_once(db: Session, _fresh_hooks: service.Fulf
     assert len(db.exec(select(PayNotification)).all()) == 10
 
 
-def test_paid_order_in_memory_matches_the_row_without_reading_it_back(db: Session, engine) -> None:  # noqa: ANN001
+def test_paid_order_in_memory_matches_the_row_without_reading_it_back(db: Session, engine) -> None:
     user = make_user(db)
     order = new_order(db, user)
     ipn = gateway_ipn(db, user, order)
@@ -255,7 +255,7 @@ def test_bad_transition_refused(db: Session) -> None:
         service._transition(db, order, OrderStatus.REFUNDED, "test", "x")
 
 
-def test_concurrent_replays_pay_once(db: Session, engine, _fresh_hooks: service.FulfilmentRegistry) -> None:  # noqa: ANN001
+def test_concurrent_replays_pay_once(db: Session, engine, _fresh_hooks: service.FulfilmentRegistry) -> None:
     import threading
 
     calls: list[str] = []

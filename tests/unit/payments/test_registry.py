@@ -56,7 +56,7 @@ def test_reconcile_survives_a_failing_gateway(db: Session) -> None:
     assert (bad.status, good.status) == ("pending", "expired")
 
 
-def test_catalog_validation(tmp_path) -> None:  # noqa: ANN001
+def test_catalog_validation(tmp_path) -> None:
     path = tmp_path / "p.json"
     path.write_text('{"kinds": [{"kind": "x1", "label_vi": "a", "label_en": "a", "refund": "sometimes",'
                     ' "ttl_minutes": 5, "max_amount_vnd": 1}]}')

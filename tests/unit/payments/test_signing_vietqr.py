@@ -6,6 +6,7 @@ import hmac
 import pytest
 
 from citizen_app.payments import signing, vietqr
+from tests.conftest import require_module
 
 # Published example (subiz/vietqr README): 120.000 đ to VietinBank (970415) account 0011001932418.
 PUBLISHED = ("00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA53037045406120000"
@@ -60,7 +61,7 @@ def test_bad_inputs_rejected(args: tuple) -> None:
 
 
 def test_qr_renders_and_decodes() -> None:
-    zxingcpp = pytest.importorskip("zxingcpp")
+    zxingcpp = require_module("zxingcpp")
     from io import BytesIO
 
     from PIL import Image

@@ -25,18 +25,18 @@ def _fresh_hooks(monkeypatch: pytest.MonkeyPatch) -> service.FulfilmentRegistry:
 
 
 
-def _states(cookie: str = "", query: dict | None = None):  # noqa: ANN202
+def _states(cookie: str = "", query: dict | None = None):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/payments", "query": query or {}, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return sub
 
 
-def _login(user_id: int, query: dict | None = None):  # noqa: ANN202
+def _login(user_id: int, query: dict | None = None):
     with session_scope() as db:
         token = identity.open_session(db, user_id)
     sub = _states(f"cds_sid={token}", query)
@@ -44,7 +44,7 @@ def _login(user_id: int, query: dict | None = None):  # noqa: ANN202
     return sub
 
 
-def _paid_order(engine) -> tuple[int, int, int, str]:  # noqa: ANN001
+def _paid_order(engine) -> tuple[int, int, int, str]:
     with Session(engine, expire_on_commit=False) as db:
         owner = make_user(db, "Lê Thị Mai")
         other = make_user(db, "Trần Thu Hà")
@@ -60,7 +60,7 @@ def _order(code: str) -> PayOrder:
         return db.exec(select(PayOrder).where(PayOrder.code == code)).one()
 
 
-async def test_someone_elses_order_is_not_shown_nor_payable(app_db) -> None:  # noqa: ANN001
+async def test_someone_elses_order_is_not_shown_nor_payable(app_db) -> None:
     with Session(app_db, expire_on_commit=False) as db:
         owner, other = make_user(db, "Lê Thị Mai"), make_user(db, "Trần Thu Hà")
         code = new_order(db, owner).code
@@ -81,7 +81,7 @@ async def test_someone_elses_order_is_not_shown_nor_payable(app_db) -> None:  # 
     assert mine.qr["reference"] == code and mine.qr["png"].startswith("data:image/png;base64,")
 
 
-async def test_paid_order_shows_receipt_and_history(app_db) -> None:  # noqa: ANN001
+async def test_paid_order_shows_receipt_and_history(app_db) -> None:
     owner, _other, _admin, code = _paid_order(app_db)
     state = _login(owner, {"pay_code": code, "pay_order": code})(OrderState)
     await OrderState.load.fn(state)
@@ -90,7 +90,7 @@ async def test_paid_order_shows_receipt_and_history(app_db) -> None:  # noqa: AN
     assert state.watching is False  # nothing to wait for
 
 
-async def test_only_staff_can_refund(app_db) -> None:  # noqa: ANN001
+async def test_only_staff_can_refund(app_db) -> None:
     owner, other, admin, code = _paid_order(app_db)
     for user_id in (owner, other):
         state = _login(user_id)(PayAdminState)
@@ -113,7 +113,7 @@ async def test_only_staff_can_refund(app_db) -> None:  # noqa: ANN001
     assert _order(code).refunded_vnd == 10000 and _order(code).status == "partially_refunded"
 
 
-async def test_reconciliation_page_shows_only_the_agency_s_money(app_db) -> None:  # noqa: ANN001
+async def test_reconciliation_page_shows_only_the_agency_s_money(app_db) -> None:
     with Session(app_db, expire_on_commit=False) as db:
         ward = make_agency(db, "ubnd-ban-co", "UBND phường Bàn Cờ", "Ban Co Ward People's Committee")
         police = make_agency(db, "ca-ban-co", "Công an phường Bàn Cờ", "Ban Co Ward Police", kind="police")
@@ -154,7 +154,7 @@ async def test_reconciliation_page_shows_only_the_agency_s_money(app_db) -> None
     assert finance.error == {} and _order(ward_fee).status == "refunded"
 
 
-async def test_test_orders_need_a_login_and_a_whole_amount(app_db) -> None:  # noqa: ANN001
+async def test_test_orders_need_a_login_and_a_whole_amount(app_db) -> None:
     state = _states()(PaymentsState)
     await PaymentsState.create_test_order.fn(state, {"amount": "10000"})
     assert state.error["en"] == "Please log in to continue."

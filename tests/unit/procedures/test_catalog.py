@@ -74,7 +74,7 @@ def test_adding_a_procedure_is_adding_a_file(tmp_path):
     assert set(load_catalog(tmp_path)) == {"tam_tru", "tam_tru_copy"}
 
 
-def _set(path: str, value):  # noqa: ANN202
+def _set(path: str, value):
     """A mutation setting ``a.b[1].c`` (dots and indexes) to ``value``; ``...`` deletes the key."""
     def mutate(data: dict) -> None:
         parts = [int(p) if p.isdigit() else p for p in path.replace("[", ".").replace("]", "").split(".")]
@@ -88,7 +88,7 @@ def _set(path: str, value):  # noqa: ANN202
     return mutate
 
 
-def _broken_copy(tmp_path: Path, source: str, mutate) -> Path:  # noqa: ANN001
+def _broken_copy(tmp_path: Path, source: str, mutate) -> Path:
     data = json.loads((CATALOG_DIR / source).read_text(encoding="utf-8"))
     mutate(data)
     (tmp_path / "broken.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -135,7 +135,7 @@ HEAD_NAME = "form.pages[2].fields[1]"  # shown when the declarant is not the hou
     ("fees.exemptions[0].source", ..., "missing"),
     ("result.title", ..., "missing"),
 ])
-def test_every_field_rule_names_file_and_field(tmp_path, path, value, problem):  # noqa: ANN001
+def test_every_field_rule_names_file_and_field(tmp_path, path, value, problem):
     with pytest.raises(CatalogError) as info:
         load_catalog(_broken_copy(tmp_path, "tam_tru.json", _set(path, value)))
     where = f"{path}.tiers" if path == "fees.online" else path
@@ -158,7 +158,7 @@ def test_every_field_rule_names_file_and_field(tmp_path, path, value, problem): 
     ("fees.paper", {"per": "person", "amount": 1, "group": "declarant"}, "fees.paper.group", "repeatable group"),
     ("result.list_group", "nope", "result.list_group", "repeatable group"),
 ])
-def test_nested_places_and_references_name_file_and_field(tmp_path, path, value, where, problem):  # noqa: ANN001
+def test_nested_places_and_references_name_file_and_field(tmp_path, path, value, where, problem):
     with pytest.raises(CatalogError) as info:
         load_catalog(_broken_copy(tmp_path, "tam_tru.json", _set(path, value)))
     assert (info.value.file, info.value.path) == ("broken.json", where)
@@ -173,14 +173,14 @@ def test_nested_places_and_references_name_file_and_field(tmp_path, path, value,
     ("rules[1].value", ..., "missing"),
     ("rules[0].unless.field", "nope", "unknown field"),
 ])
-def test_eligibility_rules_are_checked(tmp_path, path, value, problem):  # noqa: ANN001
+def test_eligibility_rules_are_checked(tmp_path, path, value, problem):
     with pytest.raises(CatalogError) as info:
         load_catalog(_broken_copy(tmp_path, "tro_cap_huu_tri_xa_hoi.json", _set(path, value)))
     assert (info.value.file, info.value.path) == ("broken.json", path)
     assert problem in info.value.problem
 
 
-def test_root_must_be_an_object_and_the_folder_not_empty(tmp_path):  # noqa: ANN001
+def test_root_must_be_an_object_and_the_folder_not_empty(tmp_path):
     with pytest.raises(CatalogError, match=r"^tmp_path: \(folder\): no procedure files found$".replace(
             "tmp_path", tmp_path.name)):
         load_catalog(tmp_path)
@@ -197,7 +197,7 @@ def test_real_files_are_named_from_the_project_root():
     assert str(info.value).startswith("data/procedures/tam_tru.json: code: missing")
 
 
-def test_every_problem_is_listed_not_only_the_first(tmp_path):  # noqa: ANN001
+def test_every_problem_is_listed_not_only_the_first(tmp_path):
     def two_problems(data: dict) -> None:
         data["level"] = "full"
         data["processing_time"]["unit"] = "weeks"
@@ -215,7 +215,7 @@ def test_every_problem_is_listed_not_only_the_first(tmp_path):  # noqa: ANN001
     (lambda d: d["ward_police"][0].pop("kind"), "ward_police[0].kind", "missing"),
     (lambda d: d.update(city=[{"kind": "city"}]), "city", "unknown key"),
 ])
-def test_agency_kind_mapping_is_checked(tmp_path, change, where, problem):  # noqa: ANN001
+def test_agency_kind_mapping_is_checked(tmp_path, change, where, problem):
     data = json.loads(AGENCY_KINDS_FILE.read_text(encoding="utf-8"))
     change(data)
     (tmp_path / "agency_kinds.json").write_text(json.dumps(data), encoding="utf-8")
@@ -234,7 +234,7 @@ def test_agency_kind_mapping_is_checked(tmp_path, change, where, problem):  # no
     (lambda d: d["statuses"][1].update({"code": 0}), "statuses[1].code", "duplicate code 0"),
     (lambda d: d["statuses"][1].update({"clock": "ticking"}), "statuses[1].clock", "must be one of"),
 ])
-def test_status_table_is_checked(change, where, problem):  # noqa: ANN001
+def test_status_table_is_checked(change, where, problem):
     data = json.loads(STATUS_FILE.read_text(encoding="utf-8"))
     change(data)
     with pytest.raises(CatalogError) as info:

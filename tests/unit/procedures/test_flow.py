@@ -10,11 +10,10 @@ import pytest
 from sqlmodel import select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity.models import Agency
-from citizen_app.identity.signing import validate_signed_pdf
-from citizen_app.identity.wallet_models import IdentityProfile
+from citizen_app.identity.models import Agency, IdentityProfile
 from citizen_app.procedures import backoffice, flow, service, statuses
 from citizen_app.procedures.catalog import agency_serves
+from citizen_app.signing.pades import validate_signed_pdf
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, _user
 
 PASSWORD = "Phuong2026xanh"
@@ -36,7 +35,7 @@ def test_shared_agency_kinds_map_to_procedure_kinds() -> None:
 
 
 @pytest.fixture()
-def signer(db, world):  # noqa: ANN001, ANN201
+def signer(db, world):
     """Mai with a verified profile and a password (to approve signatures), police of kind "police"."""
     from citizen_app.identity.service import HASHER
 
@@ -52,7 +51,7 @@ def signer(db, world):  # noqa: ANN001, ANN201
     return world
 
 
-def _draft(db, world) -> int:  # noqa: ANN001
+def _draft(db, world) -> int:
     dossier = flow.start(db, world.mai.id, "tam_tru_danh_sach")
     assert dossier.answers["personal_id"] == "079168001234" and dossier.answers["sex"] == "nu"  # prefilled
     assert dossier.answers["date_of_birth"] == "12/03/1968"
@@ -64,7 +63,7 @@ def _draft(db, world) -> int:  # noqa: ANN001
     return dossier.id
 
 
-def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
+def test_signature_is_bound_to_the_answers(db, signer) -> None:
     dossier_id = _draft(db, signer)
     with pytest.raises(DomainError, match="procedures.sign_first"):
         service.submit(db, signer.mai.id, dossier_id)
@@ -89,7 +88,7 @@ def test_signature_is_bound_to_the_answers(db, signer) -> None:  # noqa: ANN001
         service.submit(db, signer.mai.id, dossier_id)
 
 
-def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
+def test_fee_hook_and_agency_signed_result(db, signer) -> None:
     dossier_id = _draft(db, signer)
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
     flow.approve_signature(db, signer.mai.id, dossier_id, view.id, PASSWORD)
@@ -102,7 +101,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     assert [item.dossier_id for item in backoffice.agency_queue(db, signer.lan.id)] == [dossier_id]
     backoffice.accept(db, signer.lan.id, dossier_id)
     backoffice.start_processing(db, signer.lan.id, dossier_id)
-    flow.approve_and_deliver(db, signer.lan.id, dossier_id)
+    flow.approve_and_deliver(db, signer.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
     content, state = backoffice.result_pdf(db, signer.mai.id, dossier_id)
@@ -111,7 +110,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:  # noqa: ANN001
     assert [row.en for row in flow.timeline(db, signer.mai.id, dossier_id)][-1] == "Result delivered"
 
 
-def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox) -> None:  # noqa: ANN001
+def test_fee_order_belongs_to_the_receiving_agency(db, signer, payments_sandbox) -> None:
     from citizen_app.payments import service as payments
     from citizen_app.payments.models import PayOrder
 

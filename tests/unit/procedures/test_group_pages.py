@@ -18,7 +18,7 @@ def test_every_group_names_its_items() -> None:
     assert groups and all("{n}" in g["item_label"]["vi"] and "{n}" in g["item_label"]["en"] for g in groups)
 
 
-async def test_household_members_page_lists_the_added_member(app_db) -> None:  # noqa: ANN001
+async def test_household_members_page_lists_the_added_member(app_db) -> None:
     with Session(app_db, expire_on_commit=False) as db:
         mai = _user(db, "0903123456", "Lê Thị Mai")
         dossier = service.start_draft(db, mai, "tam_tru")

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from citizen_app.procedures import backoffice, service, statuses
 from citizen_app.procedures.models import ProcAudit
+from tests.conftest import have_tools
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
@@ -64,7 +65,7 @@ def test_landlady_story(db, world, hooks):
     assert service.to_local(dossier.due_at).strftime("%d/%m/%Y") == "08/12/2025"
     assert supplement.answered_at is not None
 
-    result = backoffice.approve(db, world.officer.id, dossier_id, now=MORNING + timedelta(days=2))
+    result = backoffice.approve(db, world.officer.id, dossier_id, "Đủ điều kiện", now=MORNING + timedelta(days=2))
     db.commit()
     assert result.sign_state == "to_be_signed"
     pdf, state = backoffice.result_pdf(db, world.mai.id, dossier_id)
@@ -94,14 +95,13 @@ def test_result_pdf_has_vietnamese_text(db, world):
     service.mark_fee_paid(db, dossier_id, "PAY-2")
     backoffice.accept(db, world.officer.id, dossier_id)
     backoffice.start_processing(db, world.officer.id, dossier_id)
-    backoffice.approve(db, world.officer.id, dossier_id)
+    backoffice.approve(db, world.officer.id, dossier_id, "Đủ điều kiện")
     pdf, _ = backoffice.result_pdf(db, world.officer.id, dossier_id)
     from fpdf import FPDF  # noqa: F401  (the dependency is present)
 
     assert b"DejaVu" in pdf  # embedded Unicode font, so diacritics render
-    import shutil
     import subprocess
 
-    if shutil.which("pdftotext"):
+    if have_tools("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         assert "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ" in text and "Đặng Văn Khôi" in text

@@ -11,7 +11,7 @@ from citizen_app.procedures import service
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
-def _submitted(db, world):  # noqa: ANN001, ANN202
+def _submitted(db, world):
     dossier = service.start_draft(db, world.mai.id, "tam_tru_danh_sach")
     for page_id, answers in MAI_PAGES.items():
         service.save_page(db, world.mai.id, dossier.id, page_id, answers, now=MORNING)
@@ -20,7 +20,7 @@ def _submitted(db, world):  # noqa: ANN001, ANN202
     return service.submit(db, world.mai.id, dossier.id, now=MORNING)
 
 
-def test_wrong_codes_lock_the_number_then_the_lock_expires(db, world) -> None:  # noqa: ANN001
+def test_wrong_codes_lock_the_number_then_the_lock_expires(db, world) -> None:
     receipt = _submitted(db, world)
     for _ in range(service.LOOKUP_LOCK_FAILURES):
         with pytest.raises(NotFound):
@@ -32,7 +32,7 @@ def test_wrong_codes_lock_the_number_then_the_lock_expires(db, world) -> None:  
     assert service.public_lookup(db, receipt.number, receipt.access_code, now=later).number == receipt.number
 
 
-def test_a_few_typos_do_not_lock(db, world) -> None:  # noqa: ANN001
+def test_a_few_typos_do_not_lock(db, world) -> None:
     receipt = _submitted(db, world)
     for _ in range(service.LOOKUP_LOCK_FAILURES - 1):
         with pytest.raises(NotFound):
@@ -40,7 +40,7 @@ def test_a_few_typos_do_not_lock(db, world) -> None:  # noqa: ANN001
     assert service.public_lookup(db, receipt.number, receipt.access_code, now=MORNING).number == receipt.number
 
 
-def _stored(db, number: str):  # noqa: ANN001, ANN202
+def _stored(db, number: str):
     from sqlmodel import select
 
     from citizen_app.procedures.models import ProcDossier
@@ -48,7 +48,7 @@ def _stored(db, number: str):  # noqa: ANN001, ANN202
     return db.exec(select(ProcDossier).where(ProcDossier.number == number)).one()
 
 
-def test_access_codes_are_kept_as_an_hmac_under_their_own_derived_key(db, world) -> None:  # noqa: ANN001
+def test_access_codes_are_kept_as_an_hmac_under_their_own_derived_key(db, world) -> None:
     import base64
     import hashlib
     import hmac
@@ -61,7 +61,7 @@ def test_access_codes_are_kept_as_an_hmac_under_their_own_derived_key(db, world)
     assert _stored(db, receipt.number).access_code_hash == "k1:" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
-def test_codes_given_out_before_derived_keys_still_work_and_are_upgraded(db, world) -> None:  # noqa: ANN001
+def test_codes_given_out_before_derived_keys_still_work_and_are_upgraded(db, world) -> None:
     import hashlib
     import hmac
 

@@ -14,7 +14,7 @@ from citizen_app.procedures.models import ProcHelperConsent
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign
 
 
-def _complete(db, world, user_id: int | None = None) -> int:  # noqa: ANN001
+def _complete(db, world, user_id: int | None = None) -> int:
     """Mai's complete, unsigned draft (prepared by ``user_id`` when a helper does it)."""
     actor = user_id or world.mai.id
     dossier = service.start_draft(db, actor, "tam_tru_danh_sach",
@@ -25,7 +25,7 @@ def _complete(db, world, user_id: int | None = None) -> int:  # noqa: ANN001
     return dossier.id
 
 
-def test_submit_refuses_an_unsigned_dossier(db, world) -> None:  # noqa: ANN001
+def test_submit_refuses_an_unsigned_dossier(db, world) -> None:
     dossier_id = _complete(db, world)
     assert service.form_errors(db, service.load_dossier(db, dossier_id), MORNING) == []
     with pytest.raises(DomainError, match="procedures.sign_first"):
@@ -36,7 +36,7 @@ def test_submit_refuses_an_unsigned_dossier(db, world) -> None:  # noqa: ANN001
     assert service.submit(db, world.mai.id, dossier_id, now=MORNING).status == statuses.FEE
 
 
-def test_submit_refuses_a_dossier_changed_after_signing(db, world) -> None:  # noqa: ANN001
+def test_submit_refuses_a_dossier_changed_after_signing(db, world) -> None:
     dossier_id = _complete(db, world)
     sign(db, world.mai.id, dossier_id, now=MORNING)
     assert service.signature_current(db, service.load_dossier(db, dossier_id))
@@ -47,7 +47,7 @@ def test_submit_refuses_a_dossier_changed_after_signing(db, world) -> None:  # n
     assert service.submit(db, world.mai.id, dossier_id, now=MORNING).status == statuses.FEE
 
 
-def test_a_helper_submits_only_what_the_citizen_signed(db, world) -> None:  # noqa: ANN001
+def test_a_helper_submits_only_what_the_citizen_signed(db, world) -> None:
     consent.grant_consent(db, world.mai.id, world.volunteer.id, ["tam_tru_danh_sach"], "submit")
     dossier_id = _complete(db, world, world.volunteer.id)
     with pytest.raises(DomainError, match="procedures.sign_first"):
@@ -58,24 +58,24 @@ def test_a_helper_submits_only_what_the_citizen_signed(db, world) -> None:  # no
     assert [e.actor_id for e in service.dossier_events(db, dossier_id)] == [world.volunteer.id]
 
 
-def test_an_incomplete_dossier_is_told_what_is_missing_first(db, world) -> None:  # noqa: ANN001
+def test_an_incomplete_dossier_is_told_what_is_missing_first(db, world) -> None:
     dossier = service.start_draft(db, world.mai.id, "tam_tru_danh_sach")
     with pytest.raises(service.FormInvalid) as info:  # not "sign first": it could not be signed yet
         service.submit(db, world.mai.id, dossier.id, now=MORNING)
     assert info.value.errors == service.form_errors(db, dossier, MORNING)
 
 
-def test_the_public_loader_does_not_authorize(db, world) -> None:  # noqa: ANN001
+def test_the_public_loader_does_not_authorize(db, world) -> None:
     dossier_id = _complete(db, world)
     assert service.load_dossier(db, dossier_id).applicant_id == world.mai.id
     with pytest.raises(NotFound):
         service.load_dossier(db, 10_000)
 
 
-def test_what_an_active_consent_is(db, world) -> None:  # noqa: ANN001
+def test_what_an_active_consent_is(db, world) -> None:
     now = utcnow()
 
-    def grant(subject) -> ProcHelperConsent:  # noqa: ANN001
+    def grant(subject) -> ProcHelperConsent:
         return consent.grant_consent(db, subject.id, world.volunteer.id, ["tam_tru_danh_sach"], "submit")
 
     live, revoked, expired, other = grant(world.mai), grant(world.mai), grant(world.mai), grant(world.citizen)

@@ -12,20 +12,20 @@ from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.state import AuthState
 from citizen_app.payments.models import PayOrder
 from citizen_app.procedures import service, statuses
+from citizen_app.procedures.backoffice_state import OfficeDossierState, QueueState
 from citizen_app.procedures.models import ProcDossier, ProcSupplement
-from citizen_app.procedures.office_state import OfficeDossierState, QueueState
 from citizen_app.procedures.state import DossierState, WizardState
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, sign
 
 PASSWORD = "Phuong2026xanh"
 
 
-def _states(cookie: str, query: dict[str, str]):  # noqa: ANN202
+def _states(cookie: str, query: dict[str, str]):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/", "query": query, "client_ip": "127.0.0.1"})
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     AuthState.load_session.fn(sub(AuthState))
@@ -41,7 +41,7 @@ def _user(db: Session, login: str, name: str, *roles: str, agency: Agency | None
     return user.id
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
         police = Agency(code="ca-ban-co", name_vi="Công an phường Bàn Cờ", name_en="Ban Co Police", kind="police",
                         ward="Bàn Cờ")
@@ -77,7 +77,7 @@ def _status(dossier_id: int) -> int:
         return db.get(ProcDossier, dossier_id).status
 
 
-async def test_other_agency_official_cannot_act(app_db) -> None:  # noqa: ANN001
+async def test_other_agency_official_cannot_act(app_db) -> None:
     ids = _seed(app_db)
     sub = _states(_cookie(ids["other"]), {"dossier_id": str(ids["dossier"])})
     office = sub(OfficeDossierState)
@@ -85,8 +85,11 @@ async def test_other_agency_official_cannot_act(app_db) -> None:  # noqa: ANN001
     assert not office.found and office.answers == []
     await OfficeDossierState.accept.fn(office)
     assert office.error["vi"] == "Không tìm thấy hồ sơ."
-    await OfficeDossierState.request_supplement.fn(office, {"item_1": "Bổ sung hợp đồng", "slot_1": ""})
-    await OfficeDossierState.refuse.fn(office, {"reason": "không hợp lệ"})
+    for form in ({"decision": "supplement", "item_1": "Bổ sung hợp đồng", "slot_1": ""},
+                 {"decision": "refuse", "note": "không hợp lệ"}):
+        OfficeDossierState.prepare.fn(office, form)
+        await OfficeDossierState.confirm_decision.fn(office)
+    await OfficeDossierState.assign_me.fn(office)
     assert _status(ids["dossier"]) == statuses.NEW
     with session_scope() as db:
         assert db.exec(select(ProcSupplement)).all() == []
@@ -95,17 +98,18 @@ async def test_other_agency_official_cannot_act(app_db) -> None:  # noqa: ANN001
     assert queue.rows == []
 
 
-async def test_citizen_cannot_use_back_office(app_db) -> None:  # noqa: ANN001
+async def test_citizen_cannot_use_back_office(app_db) -> None:
     ids = _seed(app_db)
     sub = _states(_cookie(ids["mai"]), {"dossier_id": str(ids["dossier"])})
     queue, office = sub(QueueState), sub(OfficeDossierState)
     await QueueState.load.fn(queue)
     assert queue.rows == [] and queue.error["en"] == "You are not allowed to do this."
-    await OfficeDossierState.approve.fn(office)
+    OfficeDossierState.prepare.fn(office, {"decision": "approve", "note": "Đủ điều kiện"})
+    await OfficeDossierState.confirm_decision.fn(office)
     assert _status(ids["dossier"]) == statuses.NEW
 
 
-async def test_right_official_accepts(app_db) -> None:  # noqa: ANN001
+async def test_right_official_accepts(app_db) -> None:
     ids = _seed(app_db)
     sub = _states(_cookie(ids["lan"]), {"dossier_id": str(ids["dossier"])})
     queue = sub(QueueState)
@@ -118,7 +122,7 @@ async def test_right_official_accepts(app_db) -> None:  # noqa: ANN001
     assert office.error == {} and _status(ids["dossier"]) == statuses.ACCEPTED
 
 
-async def test_other_citizen_cannot_edit_or_pay(app_db) -> None:  # noqa: ANN001
+async def test_other_citizen_cannot_edit_or_pay(app_db) -> None:
     ids = _seed(app_db)
     sub = _states(_cookie(ids["ha"]), {"dossier_id": str(ids["draft"]), "step": "place"})
     wizard = sub(WizardState)
@@ -137,7 +141,7 @@ async def test_other_citizen_cannot_edit_or_pay(app_db) -> None:  # noqa: ANN001
         assert db.exec(select(PayOrder)).all() == []
 
 
-async def test_bad_answer_is_refused_and_nothing_saved(app_db) -> None:  # noqa: ANN001
+async def test_bad_answer_is_refused_and_nothing_saved(app_db) -> None:
     ids = _seed(app_db)
     sub = _states(_cookie(ids["mai"]), {"dossier_id": str(ids["draft"]), "step": "owner"})
     wizard = sub(WizardState)

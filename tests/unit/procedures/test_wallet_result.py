@@ -6,22 +6,22 @@ from __future__ import annotations
 import hashlib
 from types import SimpleNamespace
 
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_views
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.wallet_models import IssuedCredential
 from citizen_app.procedures import backoffice, flow, service, statuses, wallet_result
 from citizen_app.procedures.state import DossierState
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import service as wallet_service
+from citizen_app.wallet.models import IssuedCredential
+from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from tests.unit.procedures.test_flow import PASSWORD, _draft, signer  # noqa: F401 - fixture
 from tests.unit.procedures.test_state_authorization import _cookie, _seed, _states, _status
 
 
-def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:  # noqa: ANN001
+def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:
     issued: list[str] = []
     original = cr.issue_credential
 
-    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def spy(*args, **kwargs):
         out = original(*args, **kwargs)
         issued.append(out.credential)
         return out
@@ -34,15 +34,15 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:  # noqa: ANN001
     flow.on_fee_paid(db, SimpleNamespace(product_ref=str(dossier_id), amount_vnd=10_000, code="CDSPAID"))
     backoffice.accept(db, world.lan.id, dossier_id)
     backoffice.start_processing(db, world.lan.id, dossier_id)
-    flow.approve_and_deliver(db, world.lan.id, dossier_id)
+    flow.approve_and_deliver(db, world.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     return dossier_id, issued
 
 
-def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, monkeypatch) -> None:  # noqa: F811
     dossier_id, issued = _deliver(db, signer, monkeypatch)
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
-    rows = [r for r in wallet_views.credential_rows(db, signer.mai.id) if r.kind == "result"]
+    rows = [r for r in wallet_service.credential_rows(db, signer.mai.id) if r.kind == "result"]
     assert len(rows) == 1
     row = rows[0]
     assert (row.status, row.key_mode, row.link) == ("valid", "server",
@@ -62,7 +62,7 @@ def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, m
     assert any("Credential received: procedure result" in t for t in texts)
 
 
-async def test_withdraw_button_authorizes_on_the_server(app_db) -> None:  # noqa: ANN001
+async def test_withdraw_button_authorizes_on_the_server(app_db) -> None:
     ids = _seed(app_db)
     other = _states(_cookie(ids["ha"]), {"dossier_id": str(ids["dossier"])})(DossierState)
     other.dossier_id = ids["dossier"]

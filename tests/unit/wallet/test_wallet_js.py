@@ -8,13 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives import serialization
 
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.qr_transport import b45encode, decode_from_qr
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
-from tests.unit.wallet.helpers import make_verified_citizen
+from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.qr_transport import b45encode, decode_from_qr
+from tests.conftest import interop
+from tests.unit.identity.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
 WALLET_JS = ROOT / "assets" / "wallet" / "wallet.js"
@@ -36,7 +36,7 @@ const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 """
 
 
-@pytest.mark.skipif(not Path(NODE).exists(), reason="node not installed")
+@interop(Path(NODE).exists(), "node")
 def test_wallet_js_presentation_verifies_in_python(db):
     citizen = make_verified_citizen(db)
     holder = new_p256_key()
