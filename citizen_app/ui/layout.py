@@ -66,7 +66,7 @@ def header_bar() -> rx.Component:
     account_label = rx.cond(AuthState.logged_in, AuthState.display_name, t("auth.login"))
     return rx.el.header(
         rx.link(
-            rx.image(src="/icons/icon-192.png", alt="", width="36px", height="36px"),
+            rx.el.img(src="/icons/icon-192.png", alt="", width="36", height="36"),  # sized before the CSS arrives
             rx.el.span(t("app.name"), class_name="cds-brand-text"),
             href="/",
             class_name="cds-brand",
