@@ -66,7 +66,8 @@ def header_bar() -> rx.Component:
     account_label = rx.cond(AuthState.logged_in, AuthState.display_name, t("auth.login"))
     return rx.el.header(
         rx.link(
-            rx.el.img(src="/icons/icon-192.png", alt="", width="36", height="36"),  # sized before the CSS arrives
+            # width/height as attributes (rx.el.img turns the props into CSS): the size is known before the CSS arrives
+            rx.el.img(src="/icons/icon-192.png", alt="", custom_attrs={"width": "36", "height": "36"}),
             rx.el.span(t("app.name"), class_name="cds-brand-text"),
             href="/",
             class_name="cds-brand",
