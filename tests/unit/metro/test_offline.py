@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from citizen_app.core.timeutil import to_unix
 from citizen_app.identity.models import UserRole
-from citizen_app.metro import denylist, gate_service, keys, sync
+from citizen_app.metro import denylist, devices, gate_service, keys, sync
 from citizen_app.metro.catalog import data
 from citizen_app.metro.gate import OfflineGate
 from citizen_app.metro.models import MetroGate, MetroJourney, MetroTap, MetroTicket
@@ -19,9 +19,9 @@ def _gate(db: Session, station: str = "L1-01") -> tuple[OfflineGate, object]:
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    token = gate_service.register_gate(db, admin, f"gate-{station}", station)
+    token = devices.register_gate(db, admin, f"gate-{station}", station)
     db.commit()
-    gate_row = gate_service.authenticate_gate(db, token)
+    gate_row = devices.authenticate_gate(db, token)
     published = keys.public_keys_from_jwks(keys.jwks())  # what the gate downloaded while online
     gate = OfflineGate(gate_row.id, station, data(), published)
     gate.update_denylist(denylist.denylist_entries(db), T - 3600)
