@@ -406,6 +406,6 @@ def gate_page() -> rx.Component:
         _device_panel(),
         rx.cond(AuthState.is_official, _staff(),
                 rx.cond(~AuthState.logged_in, rx.el.p(t("metro.gate.staff_login"), " ", rx.el.a(
-                    t("auth.login"), href="/login?next=/metro/gate")), id="gate-staff")),
+                    t("auth.login"), href="/login?next=/metro/gate"), id="gate-staff"))),
         *_scripts(*GATE_SCRIPTS),
     )
