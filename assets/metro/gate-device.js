@@ -47,7 +47,7 @@
 
   var texts = null, box = null, db = null, gate = null, cfg = null, counter = 0, chain = Promise.resolve();
   var serverDownUntil = 0, lastSync = null, pendingCount = 0, lastResult = null, message = null, pullTimer = null;
-  var timings = [];
+  var timings = [], syncing = null;
 
   // --- small helpers -----------------------------------------------------------------------------------
 
@@ -176,9 +176,15 @@
     render();
   }
 
-  /** Upload the queue (in batches), then pull; quietly gives up when the server does not answer. */
+  /** Upload the queue (in batches), then pull; quietly gives up when the server does not answer. One at a time. */
   function syncNow() {
+    if (!syncing) syncing = syncOnce().then(function (done) { syncing = null; return done; });
+    return syncing;
+  }
+
+  function syncOnce() {
     if (!cfg || cfg.revoked || !navigator.onLine) return Promise.resolve(false);
+    var before = pendingCount;
     return entries("queue").then(function (queued) {
       var batch = queued.slice(0, BATCH).map(function (kv) { return kv[1]; });
       if (!batch.length) return null;
@@ -200,9 +206,10 @@
     }).then(function () {
       return countQueue();
     }).then(function (n) {
+      var progressed = n < before;
       pendingCount = n;
       render();
-      return n === 0 ? true : syncNow();
+      return n === 0 ? true : progressed ? syncOnce() : false;
     }).catch(function (error) {
       if (error && error.revoked) revoked();
       else render();
@@ -272,6 +279,8 @@
     result.at = new Date();
     lastResult = result;
     render();
+    var painted = document.getElementById("gd-result-box");
+    if (painted && painted.scrollIntoView) painted.scrollIntoView({ block: "nearest" });
     await nextPaint();
     result.ms = performance.now() - started;
     timings.push({ ms: result.ms, mode: result.mode });
@@ -440,10 +449,10 @@
         el("span", { id: "gd-pending", "data-count": String(pendingCount), text: tx("metro.device.pending") + ": " + pendingCount }),
         el("span", { class: "cds-hint", id: "gd-synced", text: lastSync ? tx("metro.device.synced_at") + " " + clock(lastSync) : tx("metro.device.never_synced") }),
       ]),
-      directionButtons(),
       resultBox(),
-      cameraButtons(function (text) { check(text); }),
+      directionButtons(),
       form,
+      cameraButtons(function (text) { check(text); }),
       messageLine(),
       el("div", { class: "cds-actions" }, [
         el("button", { type: "button", class: "cds-button cds-button-outline", id: "gd-sync", text: tx("metro.device.sync_now"),

@@ -22,6 +22,7 @@ from citizen_app.metro.catalog import data
 from citizen_app.metro.models import MetroTap
 from citizen_app.metro.qr import render_qr_png
 from citizen_app.metro.state import station_rows, texts
+from citizen_app.ui.delta import set_changed
 
 ALERT_FIELDS = ("header_vi", "header_en", "description_vi", "description_en")
 
@@ -83,6 +84,8 @@ class MetroOperatorState(FormErrorMixin, rx.State):
     @rx.event
     async def load(self):
         self.error, self.notice, self.issued, self.confirm_revoke = {}, {}, {}, ""
+        set_changed(self, stations=station_rows(), causes=_options(alerts.CAUSES, "metro.alert.cause"),
+                    effects=_options(alerts.EFFECTS, "metro.alert.effect"))
         await self._refresh()
 
     async def _refresh(self) -> None:
@@ -107,10 +110,6 @@ class MetroOperatorState(FormErrorMixin, rx.State):
         self.alerts = [alert_row(a) for a in in_force]
         self.keys_info = {"signing": str(signing), "newest": str(newest),
                           "pending": format_datetime(starts) if newest != signing and starts else ""}
-        if not self.stations:
-            self.stations = station_rows()
-            self.causes, self.effects = (_options(alerts.CAUSES, "metro.alert.cause"),
-                                         _options(alerts.EFFECTS, "metro.alert.effect"))
 
     async def _act(self, action, notice_key: str, **params: object) -> bool:
         """Run ``action(db, user_id)`` in one transaction; say what happened, or why not."""

@@ -153,5 +153,5 @@ def waive_conflict(db: Session, actor_id: int | None, conflict_id: int, now: dat
         raise NotFound("metro.error.conflict_unknown")
     if row.status != "due":
         raise DomainError("metro.error.conflict_not_due")
-    row.status, row.resolved_by, row.resolved_at = "waived", actor, now or utcnow()
+    row.status, row.handled_by, row.resolved_at = "waived", actor, now or utcnow()
     db.add(row)

@@ -130,7 +130,7 @@ class MetroConflict(SQLModel, table=True):
     charge_vnd: int = Field(default=0)
     status: str = Field(default="due", max_length=8, index=True)  # due, waived, none (reported, not charged)
     detected_at: datetime = Field(default_factory=utcnow, index=True)
-    resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
+    handled_by: int | None = Field(default=None, foreign_key="user_account.id")
     resolved_at: datetime | None = None
 
 
