@@ -124,3 +124,38 @@ def test_a_device_without_a_valid_code_is_not_a_gate(browser, prod_app) -> None:
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
+
+
+def test_station_pages_console_and_gate_have_no_accessibility_violations(browser, prod_app) -> None:
+    """axe-core WCAG 2.2 A/AA on the riders' station pages (320 px and desktop), the gate's enrolment panel and the
+    operator console (1366×768), and no horizontal scrolling at 320 px."""
+    from tests.e2e.test_accessibility import _violations
+
+    problems: dict[str, list[str]] = {}
+    context = browser.new_context(viewport={"width": 320, "height": 800}, locale="vi-VN", base_url=prod_app["url"])
+    try:
+        page = context.new_page()
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in ("/metro/stations", "/metro/station?code=L1-05", "/metro/alerts", "/metro/gate"):
+                goto(page, path)
+                if path == "/metro/stations":
+                    expect(page.locator("#metro-line-map > li")).to_have_count(14)
+                if path.startswith("/metro/station?"):
+                    expect(page.locator("#metro-next-trains > li")).to_have_count(2)
+                    expect(page.locator("#metro-station-name")).to_contain_text("Ga Tân Cảng")
+                    link = page.locator("a", has_text="Chỉ đường đi bộ").first
+                    assert "travelmode=walking" in (link.get_attribute("href") or "")
+                found = _violations(page)
+                if width == 320 and page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+                    found.append("horizontal scrolling at 320 px (WCAG 1.4.10 Reflow)")
+                if found:
+                    problems[f"{path} at {width}"] = found
+        page.set_viewport_size(OFFICE)
+        login(page, METRO_OPERATOR, next_path="/metro/operator")
+        expect(page.locator("#op-register-form")).to_be_visible()
+        if found := _violations(page):
+            problems["/metro/operator"] = found
+    finally:
+        context.close()
+    assert not problems, problems
