@@ -1,7 +1,7 @@
 """metro: gate devices, offline conflicts, service alerts, followed stations
 
 Revision ID: 63420a0a3c7d
-Revises: 4335cb072845
+Revises: 5b8e2d41c7a9
 Create Date: 2026-12-06 08:26:14.402993
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '63420a0a3c7d'
-down_revision: str | None = '4335cb072845'
+down_revision: str | None = '5b8e2d41c7a9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
