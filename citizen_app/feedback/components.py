@@ -279,6 +279,8 @@ def gallery(photos: rx.Var, element_id: str = "fb-gallery") -> rx.Component:
 
 
 def timeline(events: rx.Var, element_id: str = "fb-timeline") -> rx.Component:
+    """Each step with the agency that acted (the public sees agencies only; officials' rows also name the person)."""
+
     def one(e: rx.Var) -> rx.Component:
         return rx.el.li(
             rx.el.div(
@@ -286,8 +288,16 @@ def timeline(events: rx.Var, element_id: str = "fb-timeline") -> rx.Component:
                 " · ",
                 rx.el.time(e["at"]),
                 rx.cond(e["internal"] == "1", rx.el.span(" · ", t("feedback.ui.internal"), style=ERROR_STYLE)),
-                rx.cond(e["agency"] == "1", rx.el.span(" · ", t("feedback.ui.by_agency"))),
             ),
+            rx.cond(
+                (e["agency_vi"] != "") | (e["actor"] != ""),
+                rx.el.p(
+                    rx.cond(e["agency_vi"] != "", rx.el.span(lv(e, "agency"), class_name="fb-step-agency")),
+                    rx.cond(e["actor"] != "", rx.el.span(" · ", e["actor"], class_name="fb-step-actor")),
+                    class_name="cds-hint",
+                ),
+            ),
+            rx.cond(e["detail_vi"] != "", rx.el.p(lv(e, "detail"), class_name="fb-step-detail", style={"margin": "0"})),
             rx.cond(e["stage_vi"] != "", rx.el.p(t("feedback.ui.stage"), ": ", lv(e, "stage"), class_name="cds-hint")),
             rx.cond(e["text"] != "", rx.el.p(e["text"], style={"white_space": "pre-wrap", "margin": "4px 0 0"})),
             rx.cond(

@@ -400,7 +400,7 @@ class ReportState(FeedbackFormState, rx.State):
         self.detail = views.public_detail(view)
         self.attributes = views.attribute_rows(report)
         self.photos = views.photo_rows(db, view.photo_ids)
-        self.timeline = [views.timeline_row(e) for e in view.timeline]
+        self.timeline = views.timeline_rows(db, view.timeline)
         self.is_reporter = user_id is not None and report.reporter_id == user_id
         self.following, self.did_me_too = service.viewer_flags(db, report.id, user_id)
         self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"

@@ -50,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role.citizen": {"vi": "Công dân", "en": "Citizen"},
     "role.volunteer": {"vi": "Tình nguyện viên (tổ công nghệ số)", "en": "Volunteer (digital-tech team)"},
     "role.official": {"vi": "Cán bộ", "en": "Official"},
+    "role.lead": {"vi": "Lãnh đạo cơ quan (nhận phản ánh quá hạn)", "en": "Agency lead (receives overdue reports)"},
     "role.finance": {"vi": "Kế toán (thu phí, hoàn tiền của cơ quan)", "en": "Finance (the agency's fees and refunds)"},
     "role.admin": {"vi": "Quản trị viên", "en": "Administrator"},
     "admin.title": {"vi": "Quản trị người dùng", "en": "User administration"},
