@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -91,8 +92,12 @@ def _refusal(actor: Actor, report: FeedbackReport, action: str) -> DomainError:
         return NotAllowed("feedback.not_your_agency")
     if action == "reroute" and report.pending_agency_code and (watching or can_handle(actor, report)):
         return DomainError("feedback.reroute_pending")
-    if action in ("reroute_accept", "reroute_return") and not report.pending_agency_code:
-        return DomainError("feedback.reroute_none_pending")
+    if action in ("reroute_accept", "reroute_return"):
+        if not report.pending_agency_code:
+            return DomainError("feedback.reroute_none_pending")
+        if not (actor.is_admin or actor.agency_code == report.pending_agency_code):
+            return NotAllowed("feedback.not_your_agency")
+        return DomainError("feedback.action_not_allowed")
     if can_handle(actor, report) or (action == "reroute" and watching):
         return DomainError("feedback.action_not_allowed")
     return NotAllowed("feedback.not_your_agency")
@@ -169,10 +174,12 @@ def _queue_conditions(actor: Actor, queue: str, agency_code: str | None) -> list
             mine = mine | (own & col(FeedbackReport.escalated_at).is_not(None))
         return [mine, FeedbackReport.is_open == True]
     if queue == "ward":
-        return [FeedbackReport.ward_key == (watched_ward(actor) or "\x00")]
+        ward = watched_ward(actor)
+        return [FeedbackReport.ward_key == ward] if ward else [false()]
     if queue == "incoming":
-        return [FeedbackReport.pending_agency_code == (actor.agency_code or "\x00")] if not actor.is_admin \
-            else [col(FeedbackReport.pending_agency_code).is_not(None)]
+        if actor.is_admin:
+            return [col(FeedbackReport.pending_agency_code).is_not(None)]
+        return [FeedbackReport.pending_agency_code == actor.agency_code]
     scope = [] if actor.is_admin and not actor.agency_code else [own]
     if actor.is_admin and agency_code:
         scope = [FeedbackReport.agency_code == agency_code]
