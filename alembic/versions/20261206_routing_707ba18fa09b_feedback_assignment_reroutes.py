@@ -10,7 +10,7 @@ ward keys lose their "phường"/"xã" prefix (``city.text.ward_key``), so "phư
 for routing, the ward officials' view and the board's ward filter.
 
 Revision ID: 707ba18fa09b
-Revises: 4335cb072845
+Revises: 5b8e2d41c7a9
 Create Date: 2026-12-06 08:27:15.514886
 """
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '707ba18fa09b'
-down_revision: str | None = '4335cb072845'
+down_revision: str | None = '5b8e2d41c7a9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -117,7 +117,7 @@ class CaseState(FeedbackFormState, rx.State):
             return
         self.found = True
 
-    def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:  # noqa: ANN401
+    def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:
         report = view.report
         row = views.queue_rows(db, [report], None)[0]
         self.actions = sorted(view.actions)
@@ -154,7 +154,7 @@ class CaseState(FeedbackFormState, rx.State):
         self.photos = views.photo_rows(db, view.photo_ids)
         self.events = views.timeline_rows(db, view.events, internal=True)
 
-    async def _act(self, action: Any, *args: Any, done: str) -> bool:  # noqa: ANN401
+    async def _act(self, action: Any, *args: Any, done: str) -> bool:
         ok = await self._run(action, self.report_id, *args, done=done)
         if ok:
             notice = self.notice

@@ -13,7 +13,7 @@ from citizen_app.feedback.models import FeedbackEvent, FeedbackReport
 from citizen_app.identity.models import Agency, UserAccount
 from tests.unit.feedback.test_remask import _add, _alembic
 
-BEFORE = "4335cb072845"  # the schema before this release
+BEFORE = "5b8e2d41c7a9"  # the schema before this release
 
 
 def test_existing_steps_get_their_agency_and_wards_their_key(tmp_path: Path) -> None:
