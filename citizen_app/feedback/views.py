@@ -392,8 +392,19 @@ def _osm_link(lat: float | None, lon: float | None) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
 
 
+def viewer_choices(report: FeedbackReport, user_id: int | None, did_me_too: bool) -> dict[str, bool]:
+    """What the viewer of a public report may do, from its stage's group in states.json: the reporter adds
+    information while the agency owes an answer and confirms or disputes once it answered; someone else says
+    "me too" while it is open."""
+    cat = load_catalog()
+    reporter = user_id is not None and report.reporter_id == user_id
+    return {"is_reporter": reporter, "can_add_info": reporter and cat.deadline_runs(report.stage),
+            "awaiting": reporter and cat.waits_for_reporter(report.stage),
+            "can_me_too": user_id is not None and not reporter and not did_me_too and cat.is_open(report.stage)}
+
+
 def confirm_deadline(report: FeedbackReport) -> str:
-    if report.stage != "awaiting_confirmation" or report.answered_at is None:
+    if not load_catalog().waits_for_reporter(report.stage) or report.answered_at is None:
         return ""
     return format_date(report.answered_at + timedelta(days=load_catalog().confirm_days))
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -90,3 +91,29 @@ def test_overdue_open_and_open311_follow_the_group(db: Session, ban_co, stage: d
     assert open311.request_dicts(db, [report])[0]["status"] == stage["open311"]
     wanted = open311.parse_request_query({"status": stage["open311"]}, "vi")
     assert report.id in [r.id for r in open311.find_requests(db, wanted)]
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda s: s["code"])
+def test_what_a_citizen_may_do_follows_the_group(db: Session, ban_co, stage: dict) -> None:
+    report = _in_stage(db, ban_co, stage["code"])
+    report.answered_at = utcnow()
+    owed, answered = stage["group"] == "open", stage["group"] == "answered"
+    assert views.viewer_choices(report, ban_co.citizen, False) == {
+        "is_reporter": True, "can_add_info": owed, "awaiting": answered, "can_me_too": False}
+    assert views.viewer_choices(report, ban_co.lan, False)["can_me_too"] == (stage["group"] != "closed")
+    assert not views.viewer_choices(report, ban_co.lan, True)["can_me_too"]
+    assert bool(views.confirm_deadline(report)) == answered
+
+
+def test_a_stage_moved_to_another_group_changes_the_citizens_buttons(db: Session, ban_co, monkeypatch) -> None:
+    """No stage code is written by hand: a stage the file puts in another group behaves as that group."""
+    stages = load_catalog().stages
+    monkeypatch.setitem(stages, "in_progress", replace(stages["in_progress"], group="answered"))
+    monkeypatch.setitem(stages, "awaiting_confirmation", replace(stages["awaiting_confirmation"], group="closed"))
+    working = _in_stage(db, ban_co, "in_progress")
+    working.answered_at = utcnow()
+    assert views.confirm_deadline(working)  # the reporter is asked to confirm
+    assert views.viewer_choices(working, ban_co.citizen, False)["awaiting"]
+    assert not views.viewer_choices(working, ban_co.citizen, False)["can_add_info"]
+    finished = _in_stage(db, ban_co, "awaiting_confirmation")
+    assert not views.viewer_choices(finished, ban_co.lan, False)["can_me_too"]
