@@ -175,7 +175,8 @@ def _pending_reroute() -> rx.Component:
         rx.cond(
             _can("reroute_return"),
             rx.form(
-                text_area("feedback.ui.return_reason", "reason", max_length=4000, rows=2),
+                text_area("feedback.ui.return_reason", "reason", max_length=4000, rows=2,
+                          element_id="f-return-reason"),
                 submit("feedback.ui.return_reroute", "wb-reroute-return", outline=True),
                 on_submit=CaseState.return_reroute,
                 class_name="cds-form",
@@ -236,6 +237,7 @@ def _routing() -> rx.Component:
                     max_length=4000,
                     rows=2,
                     hint_key="feedback.ui.reroute_hint",
+                    element_id="f-reroute-reason",  # the refuse form beside it has its own "reason"
                 ),
                 submit("feedback.ui.reroute", "wb-reroute", outline=True),
                 on_submit=CaseState.reroute,

@@ -148,8 +148,9 @@ def text_area(
     rows: int = 5,
     required: bool = False,
     key: rx.Var | str | None = None,
+    element_id: str | None = None,
 ) -> rx.Component:
-    field_id = f"f-{name}"
+    field_id = element_id or f"f-{name}"
     props: dict = {"aria_describedby": f"{field_id}-hint"} if hint_key else {}
     if key is not None:
         props["key"] = key

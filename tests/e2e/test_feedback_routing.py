@@ -14,6 +14,10 @@ from tests.e2e.helpers import MAI, WARD_OFFICIAL, goto, login
 ROADS_OFFICIAL = "0938000006"  # Đặng Văn Tâm, Sở Xây dựng (giao thông)
 DESK = {"width": 1366, "height": 768}
 BAN_CO = {"latitude": 10.77452, "longitude": 106.68421}
+FIELD_IDS_USED_TWICE = """() => {
+  const ids = [...document.querySelectorAll("main input[id], main textarea[id], main select[id]")].map(e => e.id);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}"""
 
 
 def _desk(browser: Browser, base_url: str, **options) -> Page:
@@ -48,8 +52,9 @@ def _ward_assigns_and_proposes(page: Page, title: str) -> None:
     expect(page.locator("#case-assignee")).to_have_text("Phạm Văn Bình")
     expect(page.locator("#case-events")).to_contain_text("Giao cho Nguyễn Thị Thu")  # officials see who
 
+    assert page.evaluate(FIELD_IDS_USED_TWICE) == []  # each label names one field
     page.locator("#f-reroute-agency").select_option("so-gtvt")
-    page.locator("#f-reason").fill("Ổ gà lan ra mặt đường Cách Mạng Tháng Tám, đường do Sở quản lý.")
+    page.locator("#f-reroute-reason").fill("Ổ gà lan ra mặt đường Cách Mạng Tháng Tám, đường do Sở quản lý.")
     page.locator("#wb-reroute").click()
     expect(page.locator("#case-pending")).to_contain_text("Sở Xây dựng (giao thông)")
     page.get_by_role("link", name="Về danh sách cần xử lý").click()
