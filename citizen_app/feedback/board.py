@@ -17,13 +17,14 @@ from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.geo import valid_point
 from citizen_app.feedback.models import FeedbackEvent, FeedbackPhoto, FeedbackReport, FeedbackSearchToken
-from citizen_app.feedback.service import can_handle, get_report, load_actor
-from citizen_app.feedback.text import fold, query_tokens
+from citizen_app.feedback.service import can_view_as_official, get_report, is_overdue, load_actor
+from citizen_app.feedback.text import query_tokens
 from citizen_app.identity.models import Agency, UserAccount
 
 MAX_PAGE_SIZE = 50
@@ -82,6 +83,9 @@ class MapPoint:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One public step: what happened and the agency that acted (``agency_code``; never the person), and the
+    agency it was about (``target_code``: routed to, taken from)."""
+
     at: datetime
     kind: str
     stage: str
@@ -89,6 +93,8 @@ class TimelineEntry:
     text: str
     by_agency: bool
     photo_ids: tuple[int, ...]
+    agency_code: str = ""
+    target_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def _conditions(f: BoardFilters) -> list[Any]:
     if f.agency:
         conds.append(R.agency_code == f.agency)
     if f.ward:
-        conds.append(R.ward_key == fold(f.ward.strip()))
+        conds.append(R.ward_key == ward_key(f.ward))
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise DomainError("feedback.filter_invalid")
     if f.date_from:
@@ -257,7 +263,7 @@ def _viewer_may_see_hidden(db: Session, viewer_id: int | None, report: FeedbackR
         return False
     if report.reporter_id == viewer_id:
         return True
-    return can_handle(load_actor(db, viewer_id), report)
+    return can_view_as_official(load_actor(db, viewer_id), report)
 
 
 def get_public_report(db: Session, report_id: int | str, viewer_id: int | None = None,
@@ -274,15 +280,13 @@ def get_public_report(db: Session, report_id: int | str, viewer_id: int | None =
         reporter_name = user.full_name if user else None
     photo_ids = tuple(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id)
                               .order_by(FeedbackPhoto.id)).all())
-    overdue = report.is_open and report.stage != "awaiting_confirmation" and report.due_at is not None \
-        and report.due_at < utcnow()
     return PublicReport(
         report.id, report.public_title, report.public_description, report.category_code,
         category.name(lang) if category else report.category_code, report.agency_code,
         (agency.name_en if lang == "en" else agency.name_vi) if agency else report.agency_code,
         report.stage, cat.stage_label(report.stage, lang), report.outcome, cat.outcome_label(report.outcome, lang),
         report.lat, report.lon, report.public_address, report.ward, reporter_name, report.me_too_count,
-        report.public_response, report.created_at, report.updated_at, report.expected_at, overdue,
+        report.public_response, report.created_at, report.updated_at, report.expected_at, is_overdue(report),
         report.duplicate_of, photo_ids, public_timeline(db, report.id))
 
 
@@ -290,7 +294,8 @@ def public_timeline(db: Session, report_id: int) -> list[TimelineEntry]:
     rows = db.exec(select(FeedbackEvent).where(FeedbackEvent.report_id == report_id, FeedbackEvent.public == True)
                    .order_by(FeedbackEvent.id)).all()
     return [TimelineEntry(e.at, e.kind, e.stage, e.outcome, e.public_text, e.actor_role in ("official", "admin"),
-                          tuple(int(p) for p in e.photo_ids.split(",") if p)) for e in rows]
+                          tuple(int(p) for p in e.photo_ids.split(",") if p), e.agency_code, e.target_code)
+            for e in rows]
 
 
 def photo_for_viewer(db: Session, photo_id: int | str, viewer_id: int | None) -> FeedbackPhoto:

@@ -25,6 +25,8 @@ class FeedbackReport(SQLModel, table=True):
         Index("ix_feedback_report_created", "created_at"),
         Index("ix_feedback_report_updated", "updated_at"),
         Index("ix_feedback_report_due", "is_open", "due_at"),
+        Index("ix_feedback_report_assignee", "assignee_id", "is_open", "id"),
+        Index("ix_feedback_report_pending", "pending_agency_code", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -70,6 +72,11 @@ class FeedbackReport(SQLModel, table=True):
     rating: int | None = None
     rating_reason: str = Field(default="", max_length=500)
     needs_review: bool = False
+    # who works on it inside ``agency_code``: a named official, or a team of the routing table (never shown publicly)
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id")
+    team_code: str = Field(default="", max_length=40)
+    # a proposed reroute waiting for that agency to accept or return it
+    pending_agency_code: str | None = Field(default=None, max_length=64)
 
 
 class FeedbackSearchToken(SQLModel, table=True):
@@ -101,7 +108,9 @@ class FeedbackPhoto(SQLModel, table=True):
 
 
 class FeedbackEvent(SQLModel, table=True):
-    """Timeline entry. public=True rows form the public status timeline; others are internal notes."""
+    """Timeline entry. public=True rows form the public status timeline; others are internal notes.
+    ``agency_code`` is the agency that acted (the public sees it, never the person); ``target_code`` /
+    ``target_user_id`` what the step was about: the agency a report was routed or proposed to, a team, an official."""
 
     __tablename__ = "feedback_event"
 
@@ -117,6 +126,9 @@ class FeedbackEvent(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     public_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     photo_ids: str = Field(default="", max_length=200)
+    agency_code: str = Field(default="", max_length=64)
+    target_code: str = Field(default="", max_length=64)
+    target_user_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class FeedbackMeToo(SQLModel, table=True):

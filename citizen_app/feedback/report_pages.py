@@ -124,7 +124,7 @@ def _public_actions() -> rx.Component:
         ),
     )
     me_too = rx.cond(
-        ~s.is_reporter & ~s.did_me_too & (s.detail["stage"] != "closed"),
+        s.can_me_too,
         rx.el.button(
             t("feedback.ui.me_too"), type="button", on_click=ReportState.me_too, class_name="cds-button", id="fb-me-too"
         ),

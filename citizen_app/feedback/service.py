@@ -24,10 +24,11 @@ from typing import Any
 from sqlalchemy import exists as sql_exists
 from sqlmodel import Session, col, func, select
 
+from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback import photos as photo_store
-from citizen_app.feedback.catalog import Category, load_catalog
+from citizen_app.feedback.catalog import ANSWERED, Category, load_catalog
 from citizen_app.feedback.geo import bbox_around, distance_m, in_polygons, valid_point
 from citizen_app.feedback.models import (
     FeedbackAreaSubscription,
@@ -109,12 +110,23 @@ def report_url(report_id: int) -> str:
     return f"/feedback/{report_id}"
 
 
-def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,
-         **params: Any) -> None:
+def workbench_url(report_id: int) -> str:
+    return f"/feedback/workbench/{report_id}"
+
+
+def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str, *,
+         url: str = "", **params: Any) -> None:
+    """Notify ``user_ids``; ``url`` is where the notice leads (default: the public report page)."""
     recipients = tuple(sorted({uid for uid in user_ids if uid is not None}))
     if recipients:
         params.setdefault("report_id", report.id)
-        _notifier(db, FeedbackNotice(kind, report.id, recipients, message_key, params, report_url(report.id)))
+        _notifier(db, FeedbackNotice(kind, report.id, recipients, message_key, params, url or report_url(report.id)))
+
+
+def emit_to_officials(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,
+                      **params: Any) -> None:
+    """Notify officials: the notice opens the report in the workbench."""
+    emit(db, kind, report, user_ids, message_key, url=workbench_url(report.id), **params)
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -129,6 +141,11 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    @property
+    def is_official(self) -> bool:
+        """An official with an agency (admins act on every agency's reports without being one)."""
+        return "official" in self.roles and self.agency_code is not None
 
     def role_label(self) -> str:
         return "admin" if self.is_admin else "official" if "official" in self.roles else "citizen"
@@ -148,7 +165,32 @@ def can_handle(actor: Actor, report: FeedbackReport) -> bool:
     """Officials act only on reports routed to their own agency; admins on all."""
     if actor.is_admin:
         return True
-    return "official" in actor.roles and actor.agency_code is not None and actor.agency_code == report.agency_code
+    return actor.is_official and actor.agency_code == report.agency_code
+
+
+def watched_ward(actor: Actor) -> str | None:
+    """The ward key whose every report this official sees: officials of a ward's People's Committee."""
+    if not actor.is_official:
+        return None
+    ward = load_catalog().routing.ward_of_committee(actor.agency_code)
+    return ward.key if ward else None
+
+
+def can_view_as_official(actor: Actor, report: FeedbackReport) -> bool:
+    """The handling agency, the ward's People's Committee (whoever is responsible) and an agency a reroute is
+    proposed to may open a report in the workbench."""
+    if can_handle(actor, report):
+        return True
+    if not actor.is_official:
+        return False
+    return report.pending_agency_code == actor.agency_code or (
+        bool(report.ward_key) and watched_ward(actor) == report.ward_key)
+
+
+def is_overdue(report: FeedbackReport, now: datetime | None = None) -> bool:
+    """The agency owes an answer (``Catalog.deadline_runs``) and its deadline has passed."""
+    return load_catalog().deadline_runs(report.stage) and report.due_at is not None \
+        and report.due_at < (now or utcnow())
 
 
 def get_report(db: Session, report_id: int | str) -> FeedbackReport:
@@ -169,7 +211,9 @@ def snapshot(report: FeedbackReport) -> dict[str, Any]:
             "duplicate_of": report.duplicate_of, "me_too_count": report.me_too_count,
             "due_at": report.due_at.isoformat() if report.due_at else None,
             "expected_at": report.expected_at.isoformat() if report.expected_at else None,
-            "escalation_level": report.escalation_level, "rating": report.rating}
+            "escalation_level": report.escalation_level, "rating": report.rating,
+            "assignee_id": report.assignee_id, "team_code": report.team_code,
+            "pending_agency_code": report.pending_agency_code}
 
 
 def audit(db: Session, actor_id: int | None, action: str, report_id: int | None,
@@ -220,13 +264,24 @@ def publish_text(db: Session, report: FeedbackReport, kind: str, text: str) -> s
     return mask_personal(text)
 
 
+def acting_agency(actor: Actor | None, report: FeedbackReport) -> str:
+    """The agency a step is credited to: the official's own, or (an admin acting for it) the report's."""
+    if actor is None or not (actor.is_admin or actor.is_official):
+        return ""
+    return actor.agency_code or report.agency_code
+
+
 def add_event(db: Session, report: FeedbackReport, kind: str, *, actor: Actor | None, text: str = "",
-              public: bool = True, photo_ids: Iterable[int] = (), now: datetime | None = None) -> FeedbackEvent:
+              public: bool = True, photo_ids: Iterable[int] = (), now: datetime | None = None,
+              target_code: str = "", target_user_id: int | None = None, agency: str | None = None) -> FeedbackEvent:
+    """One step of the timeline, credited to ``agency`` (default: ``acting_agency``)."""
     event = FeedbackEvent(report_id=report.id, at=now or utcnow(), kind=kind, public=public,
                           actor_id=actor.user_id if actor else None, actor_role=actor.role_label() if actor else "",
                           stage=report.stage, outcome=report.outcome, text=text,
                           public_text=publish_text(db, report, kind, text) if public else "",
-                          photo_ids=",".join(str(p) for p in photo_ids))
+                          photo_ids=",".join(str(p) for p in photo_ids),
+                          agency_code=acting_agency(actor, report) if agency is None else agency,
+                          target_code=target_code, target_user_id=target_user_id)
     db.add(event)
     return event
 
@@ -236,10 +291,11 @@ def move_stage(report: FeedbackReport, stage: str, now: datetime) -> None:
     if stage not in cat.stages[report.stage].next:
         raise DomainError("feedback.bad_transition", stage=report.stage, target=stage)
     report.stage = stage
-    report.is_open = cat.stages[stage].open311 == "open"
+    report.is_open = cat.is_open(stage)
     report.updated_at = now
-    if stage == "closed":
+    if not report.is_open:
         report.closed_at = now
+        report.pending_agency_code = None  # a reroute proposed for a finished report is moot
 
 
 def audience(db: Session, report: FeedbackReport, exclude: int | None = None) -> set[int]:
@@ -251,11 +307,32 @@ def audience(db: Session, report: FeedbackReport, exclude: int | None = None) ->
     return ids
 
 
-def agency_officials(db: Session, agency_code: str) -> set[int]:
+def agency_officials(db: Session, agency_code: str, role: str = "official") -> set[int]:
+    """Active accounts of the agency with ``role`` (``lead``: the officials who lead it)."""
     query = (select(UserAccount.id).join(Agency, Agency.id == UserAccount.agency_id)
              .join(UserRole, UserRole.user_id == UserAccount.id)
-             .where(Agency.code == agency_code, UserRole.role == "official", UserAccount.is_active == True))
+             .where(Agency.code == agency_code, UserRole.role == role, UserAccount.is_active == True))
     return set(db.exec(query).all())
+
+
+def staffed_agencies(db: Session, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` have at least one active official (one query)."""
+    query = (select(Agency.code).join(UserAccount, UserAccount.agency_id == Agency.id)
+             .join(UserRole, UserRole.user_id == UserAccount.id)
+             .where(col(Agency.code).in_(list(codes)), UserRole.role == "official", UserAccount.is_active == True)
+             .distinct())
+    return set(db.exec(query).all())
+
+
+def route_report(db: Session, category_code: str, ward: str, address: str, lat: float | None,
+                 lon: float | None) -> str:
+    """The agency a new report goes to (``routing.json``): the rule's, or its fallback when nobody at the rule's
+    agency can take it and someone at the fallback can."""
+    route = load_catalog().routing.route(category_code, ward, address, lat, lon)
+    staffed = staffed_agencies(db, {route.agency, route.fallback})
+    if route.agency not in staffed and route.fallback in staffed:
+        return route.fallback
+    return route.agency
 
 
 def notify_public_change(db: Session, report: FeedbackReport, actor_id: int | None,
@@ -446,12 +523,13 @@ def insert_report(db: Session, checked: CheckedReport, *, reporter_id: int | Non
                   api_key_id: int | None = None, token: str | None = None) -> FeedbackReport:
     cat = load_catalog()
     ward = mask_personal(checked.ward)  # the ward is shown on the public board as typed: no personal data
+    agency = route_report(db, checked.category.code, checked.ward, checked.address, checked.lat, checked.lon)
     report = FeedbackReport(
-        category_code=checked.category.code, agency_code=checked.category.agency, title=checked.title,
+        category_code=checked.category.code, agency_code=agency, title=checked.title,
         description=checked.description, public_title=mask_personal(checked.title),
         public_description=mask_personal(checked.description), lat=checked.lat, lon=checked.lon,
         address=checked.address, public_address=mask_personal(checked.address), ward=ward,
-        ward_key=fold(ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
+        ward_key=ward_key(ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
         reporter_id=reporter_id, hide_name=hide_name, contact_json=json.dumps(contact or {}, ensure_ascii=False),
         channel=channel, api_key_id=api_key_id, token=token, stage=cat.initial_stage, created_at=now, updated_at=now,
         due_at=deadline_after(now, cat.triage_working_days + checked.category.deadline_working_days))
@@ -459,9 +537,10 @@ def insert_report(db: Session, checked: CheckedReport, *, reporter_id: int | Non
     db.add(report)
     db.flush()
     index_report(db, report)
-    add_event(db, report, "received", actor=None, now=now)
+    add_event(db, report, "received", actor=None, now=now, target_code=agency)
     audit(db, reporter_id, "create", report.id, {}, snapshot(report))
-    emit(db, "report_received", report, agency_officials(db, report.agency_code), "feedback.notice_report_received")
+    emit_to_officials(db, "report_received", report, agency_officials(db, report.agency_code),
+                      "feedback.notice_report_received")
     notify_area_subscribers(db, report)
     return report
 
@@ -620,7 +699,7 @@ def subscribe_area(db: Session, user_id: int | None, *, ward: str = "", lat: flo
         check_category(category_code)
     ward_text = check_text(ward, "ward", max_len=MAX_WARD)
     if ward_text:
-        sub = FeedbackAreaSubscription(user_id=actor.user_id, kind="ward", ward=ward_text, ward_key=fold(ward_text),
+        sub = FeedbackAreaSubscription(user_id=actor.user_id, kind="ward", ward=ward_text, ward_key=ward_key(ward_text),
                                        category_code=category_code or None)
     else:
         flat, flon = check_location(lat, lon)
@@ -702,7 +781,7 @@ def add_info(db: Session, user_id: int | None, report_id: int | str, text: str,
     """The reporter adds details or photos while the report is still open."""
     actor = load_actor(db, user_id)
     report = _own_report(db, actor, report_id)
-    if report.stage in ("awaiting_confirmation", "closed"):
+    if not load_catalog().deadline_runs(report.stage):  # answered or closed: confirm, dispute or rate instead
         raise DomainError("feedback.report_not_open")
     body = check_text(text, "info", max_len=MAX_INFO)
     photos = claim_photos(db, actor.user_id, photo_ids, limit=MAX_PHOTOS - len(public_photo_ids(db, report.id)))
@@ -715,16 +794,23 @@ def add_info(db: Session, user_id: int | None, report_id: int | str, text: str,
     event = add_event(db, report, "info_added", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
     report.updated_at = now
     audit(db, actor.user_id, "add_info", report.id, {}, {"text": body, "photos": [p.id for p in photos]})
-    emit(db, "info_added", report, agency_officials(db, report.agency_code) | audience(db, report, actor.user_id),
+    emit_to_officials(db, "info_added", report, agency_officials(db, report.agency_code) - {actor.user_id},
+                      "feedback.notice_info_added")
+    emit(db, "info_added", report, audience(db, report, actor.user_id) - agency_officials(db, report.agency_code),
          "feedback.notice_info_added")
     return event
 
 
-def confirm_resolution(db: Session, user_id: int | None, report_id: int | str) -> FeedbackReport:
+def _awaiting_reporter(db: Session, user_id: int | None, report_id: int | str) -> tuple[Actor, FeedbackReport]:
     actor = load_actor(db, user_id)
     report = _own_report(db, actor, report_id)
-    if report.stage != "awaiting_confirmation":
+    if not load_catalog().waits_for_reporter(report.stage):
         raise DomainError("feedback.not_awaiting_confirmation")
+    return actor, report
+
+
+def confirm_resolution(db: Session, user_id: int | None, report_id: int | str) -> FeedbackReport:
+    actor, report = _awaiting_reporter(db, user_id, report_id)
     before, now = snapshot(report), utcnow()
     move_stage(report, "closed", now)
     add_event(db, report, "confirmed", actor=actor, now=now)
@@ -735,10 +821,7 @@ def confirm_resolution(db: Session, user_id: int | None, report_id: int | str) -
 
 def dispute_resolution(db: Session, user_id: int | None, report_id: int | str, reason: str) -> FeedbackReport:
     """The reporter says it is not resolved: reopens to in_progress and escalates one level."""
-    actor = load_actor(db, user_id)
-    report = _own_report(db, actor, report_id)
-    if report.stage != "awaiting_confirmation":
-        raise DomainError("feedback.not_awaiting_confirmation")
+    actor, report = _awaiting_reporter(db, user_id, report_id)
     text = check_text(reason, "dispute_reason", max_len=MAX_INFO, min_len=5)
     before, now = snapshot(report), utcnow()
     move_stage(report, "in_progress", now)
@@ -750,8 +833,7 @@ def dispute_resolution(db: Session, user_id: int | None, report_id: int | str, r
     add_event(db, report, "disputed", actor=actor, text=text, now=now)
     audit(db, actor.user_id, "dispute", report.id, before, snapshot(report))
     notify_public_change(db, report, actor.user_id)
-    emit(db, "escalated", report, supervisors_of(db, report.agency_code) | agency_officials(db, report.agency_code),
-         "feedback.notice_escalated")
+    emit_to_officials(db, "escalated", report, escalation_recipients(db, report), "feedback.notice_escalated")
     return report
 
 
@@ -759,7 +841,7 @@ def close_expired_confirmations(db: Session, now: datetime | None = None) -> int
     """Scheduled job: close reports whose reporter did not answer within the confirm period (7 days)."""
     now = now or utcnow()
     limit = now - timedelta(days=load_catalog().confirm_days)
-    rows = db.exec(select(FeedbackReport).where(FeedbackReport.stage == "awaiting_confirmation",
+    rows = db.exec(select(FeedbackReport).where(col(FeedbackReport.stage).in_(load_catalog().stages_in(ANSWERED)),
                                                 col(FeedbackReport.answered_at) <= limit)).all()
     for report in rows:
         before = snapshot(report)
@@ -772,7 +854,7 @@ def close_expired_confirmations(db: Session, now: datetime | None = None) -> int
 
 def _rating_refused(report: FeedbackReport) -> DomainError | None:
     """A report is rated once, after it closed with a real outcome (not closed as a duplicate)."""
-    if report.stage != "closed" or report.outcome in (None, "duplicate"):
+    if report.is_open or report.outcome in (None, "duplicate"):
         return DomainError("feedback.rate_not_closed")
     if report.rating is not None:
         return DomainError("feedback.rate_already")
@@ -799,8 +881,8 @@ def rate_report(db: Session, user_id: int | None, report_id: int | str, score: i
     report.needs_review = score <= 2
     audit(db, actor.user_id, "rate", report.id, before, snapshot(report))
     if report.needs_review:
-        emit(db, "low_rating", report, supervisors_of(db, report.agency_code), "feedback.notice_low_rating",
-             score=score)
+        emit_to_officials(db, "low_rating", report, supervisors_of(db, report.agency_code),
+                          "feedback.notice_low_rating", score=score)
     return report
 
 
@@ -810,3 +892,11 @@ def supervisors_of(db: Session, agency_code: str) -> set[int]:
     if agency is None or not agency.parent_code:
         return set()
     return agency_officials(db, agency.parent_code)
+
+
+def escalation_recipients(db: Session, report: FeedbackReport) -> set[int]:
+    """Who an escalation reaches: the agency's leads (role ``lead``) and the official assigned to the report;
+    an agency without a lead escalates to its parent agency's officials."""
+    leads = agency_officials(db, report.agency_code, role="lead")
+    people = leads or supervisors_of(db, report.agency_code) or agency_officials(db, report.agency_code)
+    return people | ({report.assignee_id} if report.assignee_id else set())

@@ -363,6 +363,7 @@ class ReportState(FeedbackFormState, rx.State):
     did_me_too: bool = False
     can_add_info: bool = False
     awaiting: bool = False
+    can_me_too: bool = False
     confirm_until: str = ""
     can_rate: bool = False
     rating: str = ""
@@ -400,11 +401,11 @@ class ReportState(FeedbackFormState, rx.State):
         self.detail = views.public_detail(view)
         self.attributes = views.attribute_rows(report)
         self.photos = views.photo_rows(db, view.photo_ids)
-        self.timeline = [views.timeline_row(e) for e in view.timeline]
-        self.is_reporter = user_id is not None and report.reporter_id == user_id
+        self.timeline = views.timeline_rows(db, view.timeline)
         self.following, self.did_me_too = service.viewer_flags(db, report.id, user_id)
-        self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
-        self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
+        choices = views.viewer_choices(report, user_id, self.did_me_too)
+        self.is_reporter, self.can_add_info = choices["is_reporter"], choices["can_add_info"]
+        self.awaiting, self.can_me_too = choices["awaiting"], choices["can_me_too"]
         self.confirm_until = views.confirm_deadline(report)
         self.can_rate = service.may_rate(report, user_id)
         self.rating = str(report.rating) if self.is_reporter and report.rating is not None else ""

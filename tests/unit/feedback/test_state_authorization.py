@@ -52,7 +52,8 @@ def ids(app_db) -> dict[str, int]:
                "ward": make_user(db, "Phạm Văn Bình", "official", agency="ubnd-ban-co", phone="0938000001"),
                "police": make_user(db, "Võ Thị Lan", "official", agency="ca-ban-co", phone="0938000002")}
         report = service.create_report(db, out["citizen"], report_input(
-            category_code="sidewalk", title="Lấn chiếm vỉa hè Vườn Chuối", attributes={}))
+            category_code="sidewalk", title="Lấn chiếm vỉa hè Vườn Chuối", attributes={}, ward="Bàn Cờ",
+            address="Vườn Chuối"))  # routed to UBND phường Bàn Cờ
         db.commit()
         out["report"] = report.id
     return out
@@ -73,7 +74,9 @@ async def test_other_agency_official_is_refused_everywhere(ids) -> None:
     forms = [
         (CaseState.accept, {"priority": "3", "public_text": "Đã nhận"}),
         (CaseState.refuse, {"reason": "Không thuộc thẩm quyền công an phường"}),
-        (CaseState.reroute, {"agency": "ca-ban-co", "note": "lấy về"}),
+        (CaseState.reroute, {"agency": "ca-ban-co", "reason": "Công an phường xin lấy về"}),
+        (CaseState.assign, {"assignee": f"user:{ids['police']}"}),
+        (CaseState.return_reroute, {"reason": "Không phải việc của cơ quan này"}),
         (CaseState.set_priority, {"priority": "0"}),
         (CaseState.respond, {"response": "Trả lời giả mạo"}),
         (CaseState.add_note, {"note": "Ghi chú lạ"}),
@@ -85,9 +88,10 @@ async def test_other_agency_official_is_refused_everywhere(ids) -> None:
         case.error = {}
         await handler.fn(case, form)
         assert case.error.get("vi") == REFUSED_VI, handler
-    case.error = {}
-    await CaseState.start_work.fn(case)
-    assert case.error.get("vi") == REFUSED_VI
+    for handler in (CaseState.start_work, CaseState.accept_reroute):
+        case.error = {}
+        await handler.fn(case)
+        assert case.error.get("vi") == REFUSED_VI, handler
     await CaseState.use_template.fn(case, "fixed")
     assert case.response_text == ""
     await CaseState.load.fn(case)
