@@ -43,7 +43,7 @@
     lo.value = Number(lon).toFixed(6);
     var map = FB.pickerMap;
     if (map) {
-      if (!map._fbMarker) map._fbMarker = L.marker([lat, lon]).addTo(map);
+      if (!map._fbMarker) map._fbMarker = L.marker([lat, lon], pin()).addTo(map);
       else map._fbMarker.setLatLng([lat, lon]);
       map.setView([lat, lon], Math.max(map.getZoom(), 17));
     }
@@ -97,6 +97,16 @@
     return map;
   }
 
+  /* Markers are 44 px targets (WCAG 2.5.8, Lighthouse's tap targets): a div icon, drawn by feedback.css. */
+  function pin(title) { // without a title: a mark only (not focusable, not a target)
+    var icon = L.divIcon({ className: "fb-marker", html: '<span class="fb-marker-pin" aria-hidden="true"></span>',
+                           iconSize: [44, 44], iconAnchor: [22, 44], popupAnchor: [0, -40] });
+    return title ? { icon: icon, title: title, keyboard: true } : { icon: icon, interactive: false, keyboard: false };
+  }
+  FB.pin = pin;
+
+  var FILTERS = ["category", "status", "ward", "agency", "from", "to"]; // the board's filters, as in its URL
+
   function boardMap(el) {
     var map = baseMap(el, CENTER, 15);
     var layer = L.layerGroup().addTo(map);
@@ -104,8 +114,10 @@
     function refresh() {
       var b = map.getBounds();
       var q = "bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
-      if (el.dataset.category) q += "&category=" + encodeURIComponent(el.dataset.category);
-      if (el.dataset.status) q += "&status=" + encodeURIComponent(el.dataset.status);
+      FILTERS.forEach(function (name) {
+        var value = el.getAttribute("data-" + name);
+        if (value) q += "&" + name + "=" + encodeURIComponent(value);
+      });
       var mine = ++seq;
       fetch("/api/feedback/map.json?" + q, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { points: [] }; })
@@ -113,7 +125,7 @@
           if (mine !== seq) return;
           layer.clearLayers();
           (data.points || []).forEach(function (p) {
-            L.marker([p.lat, p.lon], { title: p.title, alt: p.title }).addTo(layer)
+            L.marker([p.lat, p.lon], pin(p.title)).addTo(layer)
               .bindPopup('<a href="/feedback/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.title) + "</a>");
           });
           var note = byId(el.id + "-zoom");
@@ -122,7 +134,7 @@
         .catch(function () { /* offline: the list below still works */ });
     }
     map.on("moveend", refresh);
-    new MutationObserver(refresh).observe(el, { attributes: true, attributeFilter: ["data-category", "data-status"] });
+    new MutationObserver(refresh).observe(el, { attributes: true, attributeFilter: FILTERS.map(function (n) { return "data-" + n; }) });
     refresh();
     return map;
   }
@@ -132,7 +144,7 @@
     var has = isFinite(la) && isFinite(lo);
     var map = baseMap(el, has ? [la, lo] : CENTER, has ? 17 : 15);
     FB.pickerMap = map;
-    if (has) map._fbMarker = L.marker([la, lo]).addTo(map);
+    if (has) map._fbMarker = L.marker([la, lo], pin()).addTo(map);
     map.on("click", function (e) { FB.setPoint(e.latlng.lat, e.latlng.lng); });
     return map;
   }
@@ -141,7 +153,7 @@
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     if (!isFinite(lat) || !isFinite(lon)) { el.hidden = true; return null; }
     var map = baseMap(el, [lat, lon], 17);
-    L.marker([lat, lon]).addTo(map);
+    L.marker([lat, lon], pin()).addTo(map);
     return map;
   }
 

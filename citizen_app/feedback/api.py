@@ -36,6 +36,7 @@ from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+MAP_FILTERS = ("category", "status", "ward", "agency", "from", "to")
 _session_factory: SessionFactory = session_scope
 _read_factory: SessionFactory = read_scope  # the public GETs only read
 PREFIX = "/open311/v2"
@@ -168,14 +169,15 @@ async def photo(call: Call) -> Response:
 
 
 async def map_feed(call: Call) -> dict:
-    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=]"""
+    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=&ward=&agency=&from=&to=]:
+    the board's filters (as in its URL), without the text search."""
     try:
         parts = [float(v) for v in call.query("bbox").split(",")]
     except ValueError:
         raise DomainError("feedback.bbox_invalid") from None
     if len(parts) != 4:
         raise DomainError("feedback.bbox_invalid")
-    filters = board.BoardFilters(category=call.query("category") or None, status=call.query("status") or None)
+    filters = board.BoardQuery.from_params({name: call.query(name) for name in MAP_FILTERS}).filters
     with _session_factory() as db:
         points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
     return {"truncated": truncated, "points": [
@@ -235,7 +237,9 @@ ROUTES: list[BaseRoute] = [
              summary="A report photo's thumbnail (size=thumb) or full image", path_params={"size": string()},
              responses={200: media("image/jpeg")}),
     Endpoint("/api/feedback/map.json", map_feed, summary="Report markers in a box (newest first)",
-             query={"bbox": string(), "category": string(), "status": string(enum=["open", "closed"])},
+             query={"bbox": string(), "category": string(),
+                    "status": string(enum=[*board.STATUSES, *board.LEGACY_STATUSES]), "ward": string(),
+                    "agency": string(), "from": string(format="date"), "to": string(format="date")},
              required_query=("bbox",),
              responses={200: json_content(obj(("truncated", "points"), truncated=BOOLEAN, points=array(_POINT)))}),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
