@@ -158,11 +158,12 @@ async def photo(call: Call) -> Response:
         with _session_factory() as db:
             row = board.photo_for_viewer(db, call.path("photo_id"), call.user_id)
             name = row.thumb_name if call.request.path_params.get("size") == "thumb" else row.storage_name
-            public = row.report_id is not None
+            public, moderated = row.report_id is not None, row.update_id is not None
         data = photo_store.read_image(name)
     except (DomainError, OSError):
         raise NotFound("feedback.photo_not_found") from None
-    cache = "public, max-age=3600" if public else "private, no-store"
+    # an update's photo may be hidden by a moderator at any time: no shared copy may outlive that
+    cache = "private, no-store" if moderated or not public else "public, max-age=3600"
     return Response(data, media_type="image/jpeg",
                     headers={"cache-control": cache, "x-content-type-options": "nosniff",
                              "content-security-policy": "default-src 'none'"})
