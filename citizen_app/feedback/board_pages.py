@@ -185,8 +185,7 @@ def _board_item(item: rx.Var) -> rx.Component:
             rx.el.img(
                 src=item.thumb,
                 alt="",
-                width="96",
-                height="72",
+                custom_attrs={"width": "96", "height": "72"},  # the size before it loads: nothing moves
                 loading="lazy",
                 decoding="async",
                 class_name="fb-thumb",

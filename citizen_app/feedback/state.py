@@ -174,9 +174,13 @@ class BoardState(FeedbackFormState, rx.State):
 
     @rx.event
     def suggest(self, typed: str):
-        found = board.suggest(str(typed or "")[:100])
-        self.suggestions = [{"value": s.query, "keyword": s.keyword, **views.category_labels(s.category_code)}
-                            for s in found]
+        typed = str(typed or "")[:100]
+        if typed.strip() == self.f_q:  # what the board already shows (a late keystroke after the search)
+            set_changed(self, suggestions=[])
+            return
+        rows = [{"value": s.query, "keyword": s.keyword, **views.category_labels(s.category_code)}
+                for s in board.suggest(typed) if s.query != typed.strip()]
+        set_changed(self, suggestions=rows)
 
     @rx.event
     def pick(self, value: str):

@@ -20,13 +20,13 @@ from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.ui.components import error_summary
 
-PHOTO_STYLE = {"object_fit": "cover", "border_radius": "6px"}
+PHOTO_STYLE = {"width": "96px", "height": "72px", "object_fit": "cover", "border_radius": "6px"}
 
 
 def _photo(photo: rx.Var) -> rx.Component:
     return rx.el.a(
-        rx.el.img(src=photo["thumb"], alt=t("feedback.ui.photo_kind.update"), width="96", height="72",
-                  loading="lazy", decoding="async", style=PHOTO_STYLE),
+        rx.el.img(src=photo["thumb"], alt=t("feedback.ui.photo_kind.update"), loading="lazy", decoding="async",
+                  custom_attrs={"width": "96", "height": "72"}, style=PHOTO_STYLE),
         href=photo["full"],
         target="_blank",
         rel="noopener",

@@ -10,7 +10,8 @@ from tests.conftest import ROOT
 from tests.e2e.helpers import MAI, VOLUNTEER, WARD_OFFICIAL, goto, login, logout
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-PUBLIC_PAGES = ["/", "/login", "/register", "/help", "/procedures", "/feedback", "/metro", "/verify"]
+PUBLIC_PAGES = ["/", "/login", "/register", "/help", "/procedures", "/feedback", "/feedback/scorecard", "/metro",
+                "/verify"]
 PRIVATE_PAGES = ["/account", "/wallet", "/notifications"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

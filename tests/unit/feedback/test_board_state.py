@@ -39,6 +39,10 @@ def test_the_board_shows_its_url_and_goes_to_the_url_it_asks_for(app_db) -> None
         == "/feedback?q=flood"
     same = {"q": "pothole", "status": "new", "ward": "Bến Thành", "page": "7"}  # the form has no page: ignored
     assert BoardState.apply.fn(state, same) is None and state.page == 1  # already there: refreshed in place
+    BoardState.suggest.fn(state, "pothol")
+    assert [s["value"] for s in state.suggestions] == ["pothole"]
+    BoardState.suggest.fn(state, "pothole")  # already on the board: nothing to offer
+    assert state.suggestions == []
     BoardState.suggest.fn(state, "pothole ng")
     assert [s["value"] for s in state.suggestions] == ["pothole ngập"]
     assert state.suggestions[0]["category_en"] == "Flooding, blocked drains"
