@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,4 +68,26 @@ def test_registration_code_step_and_ward_desk_have_no_violations(page) -> None:
         login(page, login_id, next_path="/wallet/desk")
         page.locator(ready).wait_for()
         problems[f"/wallet/desk ({login_id})"] = _violations(page)
+    assert not any(problems.values()), problems
+
+
+def test_report_page_with_public_updates_has_no_violations(page) -> None:
+    """A report with a citizen's update, at 320 px: as the neighbour who wrote it (the update form) and as the ward
+    official who may hide it (the moderation form)."""
+    page.set_viewport_size({"width": 320, "height": 900})
+    login(page, MAI, next_path="/feedback")
+    goto(page, "/feedback?q=Qu%C3%A1n+l%E1%BA%A5n+chi%E1%BA%BFm+V%C6%B0%E1%BB%9Dn+Chu%E1%BB%91i")
+    page.locator("#fb-results a").first.click()
+    page.wait_for_url(re.compile(r"/feedback/\d+$"))
+    report = page.url.split("/feedback/")[1]
+    page.locator("#f-update").fill("Tối qua vẫn còn bàn ghế trên vỉa hè.")
+    page.locator("#fb-update-send").click()
+    page.locator("#fb-update-notice").wait_for()
+    problems = {"neighbour": _violations(page)}
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+        problems["neighbour"].append("horizontal scrolling at 320 px (WCAG 1.4.10 Reflow)")
+    logout(page)
+    login(page, WARD_OFFICIAL, next_path=f"/feedback/{report}")
+    page.locator("#fb-updates li summary").last.click()
+    problems["ward official"] = _violations(page)
     assert not any(problems.values()), problems
