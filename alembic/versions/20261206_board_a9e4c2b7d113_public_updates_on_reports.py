@@ -5,7 +5,7 @@ text stays for officials, ``public_text`` is the masked copy the board shows, an
 agency may hide an update (who, when, why). An update's photos point at it, so hiding the update hides them too.
 
 Revision ID: a9e4c2b7d113
-Revises: 4335cb072845
+Revises: 5b8e2d41c7a9
 Create Date: 2026-12-06 08:25:14.415548
 """
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'a9e4c2b7d113'
-down_revision: str | None = '4335cb072845'
+down_revision: str | None = '5b8e2d41c7a9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
