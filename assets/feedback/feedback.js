@@ -98,12 +98,51 @@
   }
 
   /* Markers are 44 px targets (WCAG 2.5.8, Lighthouse's tap targets): a div icon, drawn by feedback.css. */
-  function pin(title) { // without a title: a mark only (not focusable, not a target)
-    var icon = L.divIcon({ className: "fb-marker", html: '<span class="fb-marker-pin" aria-hidden="true"></span>',
-                           iconSize: [44, 44], iconAnchor: [22, 44], popupAnchor: [0, -40] });
+  var PIN = 44;
+  function pin(title, count) { // without a title: a mark only (not focusable, not a target)
+    var html = '<span class="fb-marker-pin" aria-hidden="true"></span>' +
+      (count > 1 ? '<span class="fb-marker-count" aria-hidden="true">' + count + "</span>" : "");
+    var icon = L.divIcon({ className: "fb-marker", html: html,
+                           iconSize: [PIN, PIN], iconAnchor: [PIN / 2, PIN], popupAnchor: [0, -40] });
     return title ? { icon: icon, title: title, keyboard: true } : { icon: icon, interactive: false, keyboard: false };
   }
   FB.pin = pin;
+
+  /* Reports closer than a marker's size share one marker (its popup lists them), and a marker is drawn only where
+     it is whole and clear of the map's controls: overlapping or covered targets cannot be tapped (WCAG 2.5.8). */
+  function clusters(map, el, points) {
+    var size = map.getSize(), box = el.getBoundingClientRect();
+    var blocked = Array.prototype.map.call(el.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return { left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+    });
+    function clear(x, y) {
+      var r = { left: x - PIN / 2, top: y - PIN, right: x + PIN / 2, bottom: y };
+      return r.left >= 0 && r.top >= 0 && r.right <= size.x && r.bottom <= size.y && blocked.every(function (c) {
+        return r.left >= c.right || r.right <= c.left || r.top >= c.bottom || r.bottom <= c.top;
+      });
+    }
+    var out = [];
+    points.forEach(function (p) {
+      var xy = map.latLngToContainerPoint([p.lat, p.lon]);
+      var near = out.filter(function (c) { return Math.abs(c.x - xy.x) < PIN && Math.abs(c.y - xy.y) < PIN; })[0];
+      if (near) near.points.push(p);
+      else out.push({ x: xy.x, y: xy.y, lat: p.lat, lon: p.lon, points: [p] });
+    });
+    return out.filter(function (c) { return clear(c.x, c.y); });
+  }
+
+  function reportLink(p) {
+    return '<a href="/feedback/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.title) + "</a>";
+  }
+
+  function clusterMarker(el, c) {
+    var n = c.points.length;
+    if (n === 1) return L.marker([c.lat, c.lon], pin(c.points[0].title)).bindPopup(reportLink(c.points[0]));
+    var title = (el.getAttribute("data-many") || "{n}").replace("{n}", String(n));
+    var list = "<ul class=\"fb-marker-list\">" + c.points.map(function (p) { return "<li>" + reportLink(p) + "</li>"; }).join("") + "</ul>";
+    return L.marker([c.lat, c.lon], pin(title, n)).bindPopup(list, { maxHeight: 260 });
+  }
 
   var FILTERS = ["category", "status", "ward", "agency", "from", "to"]; // the board's filters, as in its URL
 
@@ -124,10 +163,9 @@
         .then(function (data) {
           if (mine !== seq) return;
           layer.clearLayers();
-          (data.points || []).forEach(function (p) {
-            L.marker([p.lat, p.lon], pin(p.title)).addTo(layer)
-              .bindPopup('<a href="/feedback/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.title) + "</a>");
-          });
+          var drawn = clusters(map, el, data.points || []);
+          drawn.forEach(function (c) { clusterMarker(el, c).addTo(layer); });
+          el.setAttribute("data-markers", String(drawn.length)); // the markers are drawn (scripts and tests wait)
           var note = byId(el.id + "-zoom");
           if (note) note.hidden = !data.truncated;
         })

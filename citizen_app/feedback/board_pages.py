@@ -263,6 +263,7 @@ def board_page() -> rx.Component:
             status=BoardState.f_status,
             ward=BoardState.f_ward,
             agency=BoardState.f_agency,
+            many=t("feedback.ui.map_cluster"),
             **{"from": BoardState.f_from, "to": BoardState.f_to},
         ),
         rx.el.p(t("feedback.ui.map_zoom"), id="fb-map-zoom", hidden=True, class_name="cds-hint"),

@@ -49,6 +49,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Bản đồ không hiển thị được (đang ngoại tuyến). Danh sách bên dưới vẫn dùng được.",
         "The map is unavailable (offline). The list below still works.",
     ),
+    "feedback.ui.map_cluster": ("{n} phản ánh ở đây", "{n} reports here"),
     "feedback.ui.map_zoom": (
         "Có quá nhiều phản ánh trong vùng này; hãy phóng to bản đồ.",
         "Too many reports in this area; zoom in.",

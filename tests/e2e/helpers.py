@@ -20,6 +20,9 @@ POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
 WARD_FINANCE = "0938000003"  # Trương Ngọc Hân, finance officer of UBND phường Bàn Cờ
 ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
+STREETLIGHT = "Đèn đường không sáng trước chợ Bàn Cờ"  # demo reports (citizen_app/feedback/demo_data.py)
+GARBAGE = "Rác tồn đọng đầu hẻm 69 Nguyễn Đình Chiểu"
+SIDEWALK = "Quán lấn chiếm vỉa hè đường Vườn Chuối"
 
 
 # Functions, not expressions: Playwright polls an expression through eval(), which pages without
