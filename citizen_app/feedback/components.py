@@ -7,6 +7,7 @@ import reflex as rx
 from citizen_app.i18n.state import LangState, t, t_var
 
 LEAFLET_CSS = "/feedback/leaflet/leaflet.css"
+FEEDBACK_CSS = "/feedback/feedback.css"
 SCRIPTS = ("/feedback/leaflet/leaflet.js", "/feedback/feedback.js")
 ERROR_STYLE = {"color": "#b3261e", "font_weight": "700"}
 BADGE_STYLE = {
@@ -38,8 +39,13 @@ def lv(row: rx.Var, name: str) -> rx.Var:
     return pick(row[f"{name}_vi"], row[f"{name}_en"])
 
 
+def feedback_css() -> rx.Component:
+    return rx.el.link(rel="stylesheet", href=FEEDBACK_CSS)
+
+
 def map_assets() -> rx.Component:
-    return rx.fragment(rx.el.link(rel="stylesheet", href=LEAFLET_CSS), *[rx.script(src=src) for src in SCRIPTS])
+    return rx.fragment(rx.el.link(rel="stylesheet", href=LEAFLET_CSS), feedback_css(),
+                       *[rx.script(src=src) for src in SCRIPTS])
 
 
 def map_box(map_id: str, kind: str, label_key: str, **attrs: rx.Var | str) -> rx.Component:

@@ -97,7 +97,8 @@ class FeedbackPhoto(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int | None = Field(default=None, foreign_key="feedback_report.id", index=True)
     owner_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
-    kind: str = Field(default="report", max_length=16)  # report | info | after | progress
+    kind: str = Field(default="report", max_length=16)  # report | info | after | progress | update
+    update_id: int | None = Field(default=None, foreign_key="feedback_update.id", index=True)  # kind "update"
     storage_name: str = Field(max_length=80, unique=True)
     thumb_name: str = Field(max_length=80)
     mime: str = Field(default="image/jpeg", max_length=32)
@@ -105,6 +106,28 @@ class FeedbackPhoto(SQLModel, table=True):
     width: int = 0
     height: int = 0
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FeedbackUpdate(SQLModel, table=True):
+    """A public update on an open report by its reporter or another citizen (FixMyStreet's "updates").
+    ``text`` is the original (officials only); ``public_text`` the masked copy. A moderator of the handling
+    agency may hide it: ``hidden`` with who, when and why (the text stays for officials)."""
+
+    __tablename__ = "feedback_update"
+    __table_args__ = (Index("ix_feedback_update_report", "report_id", "id"),
+                      Index("ix_feedback_update_author", "author_id", "created_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="feedback_report.id")
+    author_id: int = Field(foreign_key="user_account.id")
+    hide_name: bool = False
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    public_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    hidden: bool = False
+    hidden_by: int | None = Field(default=None, foreign_key="user_account.id")
+    hidden_at: datetime | None = None
+    hidden_reason: str = Field(default="", max_length=500)
 
 
 class FeedbackEvent(SQLModel, table=True):

@@ -40,6 +40,7 @@ from citizen_app.feedback.models import (
     FeedbackPhoto,
     FeedbackReport,
     FeedbackSearchToken,
+    FeedbackUpdate,
 )
 from citizen_app.feedback.text import clean, fold, mask_personal, personal_values, tokens
 from citizen_app.feedback.workdays import deadline_after
@@ -63,7 +64,7 @@ MAX_DRAFT_BYTES = 20_000
 
 @dataclass(frozen=True)
 class FeedbackNotice:
-    """One notification to deliver. ``kind``: report_received | status_changed | info_added |
+    """One notification to deliver. ``kind``: report_received | status_changed | update_added |
     response_posted | merged | area_new_report | escalated | low_rating | progress_update."""
 
     kind: str
@@ -252,6 +253,7 @@ def citizen_values(db: Session, report: FeedbackReport) -> set[str]:
         texts += [reporter.phone or "", reporter.email or ""]
     texts += db.exec(select(FeedbackEvent.text).where(FeedbackEvent.report_id == report.id,
                                                       col(FeedbackEvent.kind).in_(CITIZEN_TEXT_KINDS))).all()
+    texts += db.exec(select(FeedbackUpdate.text).where(FeedbackUpdate.report_id == report.id)).all()
     return personal_values(*texts)
 
 
@@ -335,10 +337,40 @@ def route_report(db: Session, category_code: str, ward: str, address: str, lat: 
     return route.agency
 
 
+def change_labels(report: FeedbackReport) -> dict[str, str]:
+    """The report's stage and outcome in both languages (notification texts name them)."""
+    cat = load_catalog()
+    return {f"{name}_{lang}": label(value, lang) for lang in ("vi", "en")
+            for name, label, value in (("stage", cat.stage_label, report.stage),
+                                       ("outcome", cat.outcome_label, report.outcome))}
+
+
+def change_message(report: FeedbackReport, *, for_reporter: bool) -> str:
+    """What a status change did, in words, from the state file: an answer waiting for the reporter's confirmation
+    ("cơ quan đã khắc phục — hãy xác nhận" to the reporter), a closure with its outcome, or the new stage."""
+    cat = load_catalog()
+    group = cat.stages[report.stage].group
+    outcome = cat.outcomes.get(report.outcome or "")
+    if group == "answered" and outcome is not None:
+        key = "fixed" if outcome.kind == "fixed" else "answered"
+        return f"feedback.notice_{key}_confirm" if for_reporter else f"feedback.notice_{key}"
+    if group == "closed":
+        return "feedback.notice_closed_outcome" if outcome is not None else "feedback.notice_closed"
+    return "feedback.notice_stage"
+
+
 def notify_public_change(db: Session, report: FeedbackReport, actor_id: int | None,
-                         kind: str = "status_changed") -> None:
-    emit(db, kind, report, audience(db, report, exclude=actor_id), f"feedback.notice_{kind}",
-         stage=report.stage, outcome=report.outcome or "")
+                         kind: str = "status_changed", skip: Iterable[int] = ()) -> None:
+    """Tell the reporter and followers what changed (a status change says which, in words). ``skip``: people the
+    action already told about this change in another way (one notification per change)."""
+    people = audience(db, report, exclude=actor_id) - set(skip)
+    labels = change_labels(report)
+    if kind != "status_changed":
+        emit(db, kind, report, people, f"feedback.notice_{kind}", **labels)
+        return
+    reporter = people & {report.reporter_id}
+    emit(db, kind, report, reporter, change_message(report, for_reporter=True), **labels)
+    emit(db, kind, report, people - reporter, change_message(report, for_reporter=False), **labels)
 
 
 def _follow(db: Session, user_id: int, report_id: int) -> None:
@@ -451,7 +483,7 @@ def claim_photos(db: Session, owner_id: int | None, photo_ids: Iterable[int], *,
 def upload_photo(db: Session, user_id: int | None, data: bytes, kind: str = "report") -> FeedbackPhoto:
     """Check, strip and store one image; returns an unattached photo owned by the user."""
     load_actor(db, user_id)
-    if kind not in ("report", "info", "after", "progress"):
+    if kind not in ("report", "info", "after", "progress", "update"):
         raise DomainError("feedback.photo_kind")
     stored = photo_store.save_image(data)
     photo = FeedbackPhoto(owner_id=user_id, kind=kind, storage_name=stored.storage_name,
@@ -776,31 +808,6 @@ def _own_report(db: Session, actor: Actor, report_id: int | str) -> FeedbackRepo
     return report
 
 
-def add_info(db: Session, user_id: int | None, report_id: int | str, text: str,
-             photo_ids: Iterable[int] = ()) -> FeedbackEvent:
-    """The reporter adds details or photos while the report is still open."""
-    actor = load_actor(db, user_id)
-    report = _own_report(db, actor, report_id)
-    if not load_catalog().deadline_runs(report.stage):  # answered or closed: confirm, dispute or rate instead
-        raise DomainError("feedback.report_not_open")
-    body = check_text(text, "info", max_len=MAX_INFO)
-    photos = claim_photos(db, actor.user_id, photo_ids, limit=MAX_PHOTOS - len(public_photo_ids(db, report.id)))
-    if not body and not photos:
-        raise DomainError("feedback.info_required")
-    now = utcnow()
-    for photo in photos:
-        photo.report_id, photo.kind = report.id, "info"
-    db.flush()
-    event = add_event(db, report, "info_added", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
-    report.updated_at = now
-    audit(db, actor.user_id, "add_info", report.id, {}, {"text": body, "photos": [p.id for p in photos]})
-    emit_to_officials(db, "info_added", report, agency_officials(db, report.agency_code) - {actor.user_id},
-                      "feedback.notice_info_added")
-    emit(db, "info_added", report, audience(db, report, actor.user_id) - agency_officials(db, report.agency_code),
-         "feedback.notice_info_added")
-    return event
-
-
 def _awaiting_reporter(db: Session, user_id: int | None, report_id: int | str) -> tuple[Actor, FeedbackReport]:
     actor = load_actor(db, user_id)
     report = _own_report(db, actor, report_id)
@@ -832,8 +839,9 @@ def dispute_resolution(db: Session, user_id: int | None, report_id: int | str, r
     report.expected_at = report.due_at
     add_event(db, report, "disputed", actor=actor, text=text, now=now)
     audit(db, actor.user_id, "dispute", report.id, before, snapshot(report))
-    notify_public_change(db, report, actor.user_id)
-    emit_to_officials(db, "escalated", report, escalation_recipients(db, report), "feedback.notice_escalated")
+    staff = escalation_recipients(db, report)
+    emit_to_officials(db, "escalated", report, staff, "feedback.notice_escalated")
+    notify_public_change(db, report, actor.user_id, skip=staff)  # an official who follows it: one notification
     return report
 
 

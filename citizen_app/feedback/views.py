@@ -11,12 +11,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
-from citizen_app.feedback.board import BoardItem, PublicReport, ScoreRow, TimelineEntry
+from citizen_app.feedback.board import BoardPage, PublicReport, ScoreRow, TimelineEntry, highlight
 from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.models import FeedbackAreaSubscription, FeedbackEvent, FeedbackPhoto, FeedbackReport
 from citizen_app.feedback.routing import Assignee
 from citizen_app.feedback.service import is_overdue, staffed_agencies
 from citizen_app.feedback.text import mask_personal
+from citizen_app.feedback.updates import UpdateView
 from citizen_app.i18n.catalog import catalog as messages
 from citizen_app.identity.models import Agency, UserAccount
 
@@ -60,6 +61,10 @@ def outcome_pair(outcome: str | None) -> tuple[str, str]:
 def category_pair(code: str) -> tuple[str, str]:
     spec = load_catalog().categories.get(code)
     return (spec.name_vi, spec.name_en) if spec else (code, code)
+
+
+def category_labels(code: str) -> Row:
+    return _pair("category", *category_pair(code))
 
 
 def agency_names(db: Session) -> dict[str, tuple[str, str]]:
@@ -181,22 +186,52 @@ def priority_options() -> list[Row]:
 # --- board --------------------------------------------------------------------------------------
 
 
-def board_row(item: BoardItem) -> Row:
-    stage_vi, stage_en = stage_pair(item.stage)
-    out_vi, out_en = outcome_pair(item.outcome)
-    cat_vi, cat_en = category_pair(item.category_code)
-    return {
-        "id": str(item.report_id),
-        "href": report_href(item.report_id),
-        "title": item.title,
-        "excerpt": item.excerpt,
-        **_pair("category", cat_vi, cat_en),
-        **_pair("stage", stage_vi, stage_en),
-        **_pair("outcome", out_vi, out_en),
-        "ward": item.ward,
-        "me_too": str(item.me_too_count),
-        "created": format_date(item.created_at),
-    }
+@dataclass
+class Part:
+    """A piece of text; ``hit`` when it is a word the search found (shown highlighted)."""
+
+    text: str = ""
+    hit: bool = False
+
+
+@dataclass
+class BoardRowView:
+    """One report in the board list: its title and excerpt cut into parts around the words found."""
+
+    id: str = ""
+    href: str = ""
+    title: str = ""
+    title_parts: list[Part] = field(default_factory=list)
+    excerpt_parts: list[Part] = field(default_factory=list)
+    category_vi: str = ""
+    category_en: str = ""
+    category_hit: bool = False  # a keyword of the query named this category
+    stage_vi: str = ""
+    stage_en: str = ""
+    outcome_vi: str = ""
+    outcome_en: str = ""
+    ward: str = ""
+    me_too: str = ""
+    created: str = ""
+    thumb: str = ""
+
+
+def _parts(text: str, words: tuple[str, ...]) -> list[Part]:
+    return [Part(piece, hit) for piece, hit in highlight(text, words)]
+
+
+def board_rows(page: BoardPage) -> list[BoardRowView]:
+    rows = []
+    for item in page.items:
+        stage_vi, stage_en = stage_pair(item.stage)
+        out_vi, out_en = outcome_pair(item.outcome)
+        cat_vi, cat_en = category_pair(item.category_code)
+        rows.append(BoardRowView(
+            str(item.report_id), report_href(item.report_id), item.title, _parts(item.title, page.words),
+            _parts(item.excerpt, page.words), cat_vi, cat_en, item.category_code in page.keyword_categories,
+            stage_vi, stage_en, out_vi, out_en, item.ward, str(item.me_too_count), format_date(item.created_at),
+            f"{PHOTO_ROUTE}/{item.thumb_id}/thumb" if item.thumb_id else ""))
+    return rows
 
 
 def report_row(report: FeedbackReport, *, official: bool = False, original: bool | None = None) -> Row:
@@ -275,6 +310,25 @@ def photo_rows(db: Session, photo_ids: tuple[int, ...] | list[int]) -> list[Row]
             }
         )
     return rows
+
+
+@dataclass
+class UpdateRowView:
+    id: str = ""
+    at: str = ""
+    author: str = ""  # "" when the name is hidden from this viewer
+    name_hidden: bool = False
+    text: str = ""
+    photos: list[Row] = field(default_factory=list)
+    hidden: bool = False
+    hidden_reason: str = ""
+    mine: bool = False
+
+
+def update_rows(updates: list[UpdateView]) -> list[UpdateRowView]:
+    return [UpdateRowView(str(u.update_id), format_datetime(u.at), u.author or "", u.name_hidden, u.text,
+                          [{"id": str(p), "thumb": f"{PHOTO_ROUTE}/{p}/thumb", "full": f"{PHOTO_ROUTE}/{p}"}
+                           for p in u.photo_ids], u.hidden, u.hidden_reason, u.mine) for u in updates]
 
 
 def upload_rows(photo_ids: list[int]) -> list[Row]:
@@ -393,12 +447,11 @@ def _osm_link(lat: float | None, lon: float | None) -> str:
 
 
 def viewer_choices(report: FeedbackReport, user_id: int | None, did_me_too: bool) -> dict[str, bool]:
-    """What the viewer of a public report may do, from its stage's group in states.json: the reporter adds
-    information while the agency owes an answer and confirms or disputes once it answered; someone else says
-    "me too" while it is open."""
+    """What the viewer of a public report may do, from its stage's group in states.json: the reporter confirms or
+    disputes once the agency answered; someone else says "me too" while it is open."""
     cat = load_catalog()
     reporter = user_id is not None and report.reporter_id == user_id
-    return {"is_reporter": reporter, "can_add_info": reporter and cat.deadline_runs(report.stage),
+    return {"is_reporter": reporter,
             "awaiting": reporter and cat.waits_for_reporter(report.stage),
             "can_me_too": user_id is not None and not reporter and not did_me_too and cat.is_open(report.stage)}
 

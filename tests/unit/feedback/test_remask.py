@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from citizen_app.core.db import make_engine
-from citizen_app.feedback.models import FeedbackEvent, FeedbackReport, FeedbackSearchToken
+from citizen_app.feedback.models import FeedbackEvent, FeedbackReport, FeedbackSearchToken, FeedbackUpdate
 from citizen_app.feedback.remask import remask_all
 from citizen_app.feedback.text import MASK
 from citizen_app.identity.models import UserAccount
@@ -99,3 +99,20 @@ def test_the_migration_masks_existing_reports(tmp_path: Path) -> None:
             check_masked(db, report_id)
     finally:
         engine.dispose()
+
+
+def test_remask_covers_public_updates(engine) -> None:
+    """A citizen's update stored with a leaky public copy is masked again, and the agency's reply quoting it too."""
+    with Session(engine) as db:
+        report_id = seed_old_rows(db)
+        author = db.exec(select(UserAccount.id)).first()
+        db.add(FeedbackUpdate(report_id=report_id, author_id=author, text="Gọi 0987.654.321 nhé",
+                              public_text="Gọi 0987.654.321 nhé"))
+        report = db.get(FeedbackReport, report_id)
+        report.public_response = "Đã gọi 0987.654.321."
+        db.commit()
+    with engine.begin() as conn:
+        remask_all(conn)
+    with Session(engine) as db:
+        assert db.exec(select(FeedbackUpdate.public_text)).one() == f"Gọi {MASK} nhé"
+        assert db.get(FeedbackReport, report_id).public_response == f"Đã gọi {MASK}."

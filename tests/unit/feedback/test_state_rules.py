@@ -97,9 +97,9 @@ def test_overdue_open_and_open311_follow_the_group(db: Session, ban_co, stage: d
 def test_what_a_citizen_may_do_follows_the_group(db: Session, ban_co, stage: dict) -> None:
     report = _in_stage(db, ban_co, stage["code"])
     report.answered_at = utcnow()
-    owed, answered = stage["group"] == "open", stage["group"] == "answered"
+    answered = stage["group"] == "answered"
     assert views.viewer_choices(report, ban_co.citizen, False) == {
-        "is_reporter": True, "can_add_info": owed, "awaiting": answered, "can_me_too": False}
+        "is_reporter": True, "awaiting": answered, "can_me_too": False}
     assert views.viewer_choices(report, ban_co.lan, False)["can_me_too"] == (stage["group"] != "closed")
     assert not views.viewer_choices(report, ban_co.lan, True)["can_me_too"]
     assert bool(views.confirm_deadline(report)) == answered
@@ -114,6 +114,5 @@ def test_a_stage_moved_to_another_group_changes_the_citizens_buttons(db: Session
     working.answered_at = utcnow()
     assert views.confirm_deadline(working)  # the reporter is asked to confirm
     assert views.viewer_choices(working, ban_co.citizen, False)["awaiting"]
-    assert not views.viewer_choices(working, ban_co.citizen, False)["can_add_info"]
     finished = _in_stage(db, ban_co, "awaiting_confirmation")
     assert not views.viewer_choices(finished, ban_co.lan, False)["can_me_too"]

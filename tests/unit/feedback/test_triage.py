@@ -49,7 +49,8 @@ def test_full_lifecycle_fixed_confirmed_rated(db, world, notices):
     backoffice.close_report(db, world.official, report.id, "fixed", "Đã vá ổ gà xong sáng nay.", [after.id])
     assert report.stage == "awaiting_confirmation" and report.outcome == "fixed" and report.is_open
     status_notices = [n for n in notices if n.kind == "status_changed"]
-    assert status_notices and set(status_notices[-1].user_ids) == {world.citizen, world.neighbour}
+    told = {uid: n.message_key for n in status_notices[-2:] for uid in n.user_ids}
+    assert told == {world.citizen: "feedback.notice_fixed_confirm", world.neighbour: "feedback.notice_fixed"}
     with pytest.raises(DomainError):
         service.rate_report(db, world.citizen, report.id, 5)
     with pytest.raises(NotAllowed):
