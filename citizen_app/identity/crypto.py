@@ -7,7 +7,6 @@ requires and as WebCrypto outputs.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import json
@@ -25,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from citizen_app.core.config import instance_dir
+from citizen_app.core.encoding import b64url_decode
+from citizen_app.core.encoding import b64url_encode as b64u
 
 ES256 = "ES256"
 _P256_LEN = 32
@@ -38,16 +39,10 @@ class JoseError(ValueError):
         self.code = code
 
 
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def b64u_decode(text: str) -> bytes:
-    if not isinstance(text, str) or any(c in text for c in "=+/ \n"):
-        raise JoseError("identity.verify.malformed")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as exc:
+        return b64url_decode(text)
+    except ValueError as exc:
         raise JoseError("identity.verify.malformed") from exc
 
 

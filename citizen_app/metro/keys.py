@@ -7,7 +7,6 @@ Gates only ever receive public keys (``/api/metro/keys.json``), so a stolen gate
 
 from __future__ import annotations
 
-import base64
 import os
 import threading
 from functools import lru_cache
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from citizen_app.core.config import instance_dir
+from citizen_app.core.encoding import b64url_decode, b64url_encode
 
 _LOCK = threading.Lock()
 
@@ -80,16 +80,13 @@ def reset_cache() -> None:
     _private_keys.cache_clear()
 
 
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
 def jwks() -> dict:
     """Public keys as a JWK Set (RFC 8037 OKP/Ed25519), ``kid`` as a decimal string."""
     keys = []
     for kid, public in sorted(issuer_public_keys().items()):
         raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        keys.append({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": str(kid), "x": _b64url(raw)})
+        keys.append({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": str(kid),
+                     "x": b64url_encode(raw)})
     return {"keys": keys}
 
 
@@ -98,6 +95,6 @@ def public_keys_from_jwks(document: dict) -> dict[int, Ed25519PublicKey]:
     keys: dict[int, Ed25519PublicKey] = {}
     for jwk in document.get("keys", []):
         if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+            raw = b64url_decode(jwk["x"])
             keys[int(jwk["kid"])] = Ed25519PublicKey.from_public_bytes(raw)
     return keys

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
 from citizen_app.core.config import instance_dir, settings
-from citizen_app.notify.validation import b64url_encode
+from citizen_app.core.encoding import b64url_encode
 
 KEY_FILE = "vapid_private.pem"
 
