@@ -7,7 +7,6 @@ Gates only ever receive public keys (``/api/metro/keys.json``), so a stolen gate
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from citizen_app.core.config import instance_dir
 from citizen_app.core.encoding import b64url_decode, b64url_encode
+from citizen_app.core.keystore import load_or_create
 
 _LOCK = threading.Lock()
 
@@ -30,12 +30,7 @@ def _key_dir() -> Path:
 def _write_new_key(kid: int) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    try:
-        fd = os.open(_key_dir() / f"{kid}.pem", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process won the race; its key is as good
-        return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    load_or_create(_key_dir() / f"{kid}.pem", lambda: pem)
 
 
 def _kids() -> list[int]:
