@@ -76,12 +76,7 @@ class FeedbackFormState(FormErrorMixin, rx.State, mixin=True):
 
     async def _run(self, action: Callable[..., Any], *args: Any, done: str = "") -> bool:
         """``action(db, user_id, *args)`` in one transaction; a DomainError rolls it back and is shown."""
-        user_id, _ = await acting_user(self)
-        try:
-            with session_scope() as db:
-                action(db, user_id, *args)
-        except DomainError as exc:
-            self._fail(exc)
+        if await self._run_action(action, *args) is None:
             return False
         if done:
             self._ok(done)
