@@ -2,7 +2,8 @@
 
 * ``HOOKS.activity`` -> the citizen's hash-chained activity log (every helper action is shown to them);
 * ``HOOKS.notify`` -> in-app and push notifications on topic ``dossier_status``;
-* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction).
+* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction), the receipt's
+  lines (dossier and procedure) and the paid fees reconciliation checks against the orders.
 
 The catalogue and the agency-kind mapping are loaded here too, so a broken data file stops start-up.
 """
@@ -61,6 +62,8 @@ def install() -> None:
     HOOKS.notify = send_notice
     if flow.FEE_KIND not in fulfilments.paid:
         fulfilments.on_paid(flow.FEE_KIND)(flow.on_fee_paid)
+        fulfilments.describes(flow.FEE_KIND)(flow.fee_lines)
+        fulfilments.lists_fulfilled(flow.FEE_KIND)(flow.fees_paid)
 
 
 install()
