@@ -20,10 +20,11 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.payments import service
 from citizen_app.payments.catalog import merchant, product
 from citizen_app.payments.models import PayRefund
 from citizen_app.payments.providers import payment_providers
-from citizen_app.payments.service import LATE_ACTOR, ReceiptLine, fulfilments, get_order, is_settled
+from citizen_app.payments.service import LATE_ACTOR, ReceiptLine, get_order, is_settled
 from citizen_app.payments.views import method_text
 
 FONT_CANDIDATES = (
@@ -93,7 +94,7 @@ def receipt_for(db: Session, user_id: int | None, code: str, lang: str = "vi") -
     refunds = db.exec(select(PayRefund).where(PayRefund.order_id == order.id).order_by(col(PayRefund.id))).all()
     payer = db.get(UserAccount, order.user_id)
     provider = next((p for p in payment_providers if p.id == order.provider), None)
-    describe = fulfilments.describers.get(order.product_kind)
+    describe = service.fulfilments.describers.get(order.product_kind)
     agency = db.get(Agency, order.agency_id) if order.agency_id else None
     account = merchant()
     return Receipt(

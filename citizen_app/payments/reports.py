@@ -17,9 +17,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import VN_TZ, format_datetime, to_local
 from citizen_app.i18n.catalog import translate
+from citizen_app.payments import service
 from citizen_app.payments.models import SETTLED, OrderStatus, PayOrder, PayRefund
 from citizen_app.payments.providers import SettlementEntry, payment_providers
-from citizen_app.payments.service import MoneyScope, fulfilments, money_scope, order_by_code, purpose_of
+from citizen_app.payments.service import MoneyScope, money_scope, order_by_code, purpose_of
 
 MAX_DAYS = 366
 
@@ -246,7 +247,7 @@ def _paid_not_fulfilled(db: Session, scope: MoneyScope, low: datetime, high: dat
 def _fulfilled_not_paid(db: Session, scope: MoneyScope, low: datetime, high: datetime) -> list[ExceptionRow]:
     """What the selling pillars delivered as paid, with no settled order of ours fulfilling it."""
     found = []
-    for kind, lister in fulfilments.listers.items():
+    for kind, lister in service.fulfilments.listers.items():
         for ref, code, agency_id, at in lister(db, low, high):
             if not (scope.everything or agency_id == scope.agency_id):
                 continue
