@@ -46,6 +46,7 @@ from citizen_app.payments.providers import (
     payment_providers,
 )
 from citizen_app.payments.sandbox import _secret_at
+from citizen_app.payments.signing import same, utf8
 
 SECRET_FILE = "payments_bank_secret"
 PROVIDER_ID = "vietqr"
@@ -67,12 +68,12 @@ def _canonical(fields: Mapping[str, Any]) -> str:
 
 
 def sign(fields: Mapping[str, Any], secret: str | None = None) -> str:
-    return hmac.new((secret or feed_secret()).encode(), _canonical(fields).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(utf8(secret or feed_secret()), utf8(_canonical(fields)), hashlib.sha256).hexdigest()
 
 
 def _verified(fields: Mapping[str, Any]) -> bool:
     given = str(fields.get("signature") or "")
-    return len(given) == 64 and hmac.compare_digest(given, sign(fields))
+    return len(given) == 64 and same(given, sign(fields))
 
 
 def _parse_at(value: object) -> datetime | None:

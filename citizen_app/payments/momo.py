@@ -65,6 +65,7 @@ from citizen_app.payments.providers import (
     payment_providers,
 )
 from citizen_app.payments.sandbox import _new_transaction_no, _secret_at, gateway_report
+from citizen_app.payments.signing import same, utf8
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +143,12 @@ def _text(value: Any) -> str:
 
 def sign(fields: Mapping[str, Any], names: tuple[str, ...], cfg: MomoConfig) -> str:
     raw = raw_signature(fields, names, cfg.access_key)
-    return hmac.new(cfg.secret_key.encode(), raw.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(utf8(cfg.secret_key), utf8(raw), hashlib.sha256).hexdigest()
 
 
 def verify(fields: Mapping[str, Any], names: tuple[str, ...], cfg: MomoConfig) -> bool:
     given = _text(fields.get("signature")).lower()
-    return len(given) == 64 and hmac.compare_digest(given, sign(fields, names, cfg))
+    return len(given) == 64 and same(given, sign(fields, names, cfg))
 
 
 def _int(value: Any) -> int | None:
@@ -325,13 +326,13 @@ def _info(txn: PaySandboxTxn) -> dict[str, Any]:
 
 
 def _token(order_id: str) -> str:
-    mac = hmac.new(sandbox_config().secret_key.encode(), f"pay:{order_id}".encode(), hashlib.sha256).hexdigest()
+    mac = hmac.new(utf8(sandbox_config().secret_key), utf8(f"pay:{order_id}"), hashlib.sha256).hexdigest()
     return f"{order_id}.{mac[:24]}"
 
 
 def _order_id_of(token: str) -> str:
     order_id = token.rsplit(".", 1)[0]
-    if not hmac.compare_digest(_token(order_id), token or ""):
+    if not same(token or "", _token(order_id)):
         raise DomainError("payments.sandbox_bad_request")
     return order_id
 
