@@ -216,7 +216,10 @@ def build_routes(sessions: SessionFactory = session_scope,
                 decision = sandbox.decide(db, params, form.get("decision", ""), form.get("method", ""),
                                           form.get("ipn_mode", ""))
         except DomainError as exc:
-            return _error_page(exc)
+            if exc.code != "payments.sandbox_already_decided":
+                return _error_page(exc)
+            with sessions() as db:  # decided or cancelled meanwhile (another tab): say so, with the way back
+                return _checkout_html(sandbox.open_checkout(db, params), sandbox.back_to_merchant(db, params))
         ipn().dispatch(decision.ipn_url, decision.ipn_mode)  # after commit: the ledger is visible
         return RedirectResponse(decision.redirect_url, status_code=303, headers=NO_STORE)
 
@@ -237,7 +240,11 @@ def build_routes(sessions: SessionFactory = session_scope,
             with sessions() as db:
                 decision = momo.decide(db, form.get("t", ""), form.get("decision", ""), form.get("ipn_mode", ""))
         except DomainError as exc:
-            return _error_page(exc)
+            if exc.code != "payments.sandbox_already_decided":
+                return _error_page(exc)
+            with sessions() as db:
+                checkout = momo.open_checkout(db, form.get("t", ""))
+                return _momo_html(checkout, momo.back_to_merchant(db, checkout.token))
         ipn().dispatch(decision.ipn_url, decision.ipn_mode, decision.ipn_body)
         return RedirectResponse(decision.redirect_url, status_code=303, headers=NO_STORE)
 
@@ -329,12 +336,12 @@ def build_routes(sessions: SessionFactory = session_scope,
                  responses={200: html, 400: html}, errors=(404,), clean=False),
         Endpoint(sandbox.CHECKOUT_PATH, checkout_submit, methods=("POST",),
                  summary="Approve, decline, cancel or leave", form={**vnp, "properties": {"decision": decisions}},
-                 responses={303: REDIRECT, 400: html}, errors=(404,), clean=False),
+                 responses={303: REDIRECT, 200: html, 400: html}, errors=(404,), clean=False),
         Endpoint(momo.PAY_PATH, momo_page, summary="The MoMo-style sandbox wallet's hosted page",
                  query={"t": string(200)}, responses={200: html, 400: html}, errors=(404,)),
         Endpoint(momo.PAY_PATH, momo_submit, methods=("POST",), summary="Approve, decline, cancel or leave (MoMo)",
                  form=obj(t=string(200), decision=decisions, ipn_mode=string(enum=list(momo.IPN_MODES))),
-                 responses={303: REDIRECT, 400: html}, errors=(404,)),
+                 responses={303: REDIRECT, 200: html, 400: html}, errors=(404,)),
         *[Endpoint(f"{momo.SANDBOX_BASE}{path}", momo_api(handler), methods=("POST",), body=ANY_OBJECT,
                    summary=f"The MoMo-style sandbox gateway's API: {path.rsplit('/', 1)[1]}", clean=False,
                    responses={200: json_content(obj(("resultCode",), resultCode={"type": "integer"}))},
