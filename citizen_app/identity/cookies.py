@@ -1,4 +1,4 @@
-"""The cookies of a login, set only by HTTP routes (Reflex state cannot set cookies).
+"""The cookies of a login, set only by HTTP routes (Reflex state cannot set cookies); their names live here only.
 
 - ``cds_sid``: the HttpOnly session token (the database keeps its SHA-256).
 - ``cds_owner``: readable by the page's scripts (``assets/session.js``): a pseudonym of the logged-in user, so the
@@ -10,17 +10,24 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from citizen_app.core.config import settings
 from citizen_app.identity import service
 
-SESSION_COOKIE = service.SESSION_COOKIE
+SESSION_COOKIE = "cds_sid"  # HttpOnly, SameSite=Lax; the value is the raw token, the database keeps its SHA-256
 OWNER_COOKIE = "cds_owner"
 BINDING_COOKIE = "cds_login"
 BINDING_PATH = "/auth/session"
+
+
+def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
+    """The user behind a request's session cookie, or None (``service.token_user_id``)."""
+    return service.token_user_id(db, cookies.get(SESSION_COOKIE))
 
 
 def set_session_cookies(response: Response, token: str, user_id: int) -> None:
