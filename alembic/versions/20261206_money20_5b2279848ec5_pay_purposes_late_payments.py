@@ -11,7 +11,7 @@ pending ones stay pending without it, and expire through ``payments.reconcile_pe
 paid order of each purpose fulfils it.
 
 Revision ID: 5b2279848ec5
-Revises: 4335cb072845
+Revises: 5b8e2d41c7a9
 Create Date: 2026-12-06 08:37:21.902055
 """
 from collections.abc import Sequence
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '5b2279848ec5'
-down_revision: str | None = '4335cb072845'
+down_revision: str | None = '5b8e2d41c7a9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
