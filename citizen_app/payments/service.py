@@ -355,9 +355,11 @@ def shown_status(order: PayOrder, now: datetime | None = None) -> str:
 
 
 def latest_order(db: Session, product_kind: str, product_ref: str) -> PayOrder | None:
-    """The newest order of a purpose (what a pillar's page shows next to the fee or the ticket)."""
-    stmt = (select(PayOrder).where(PayOrder.purpose == purpose_of(product_kind, product_ref))
-            .order_by(col(PayOrder.id).desc()).limit(1))
+    """What a pillar's page shows next to the fee or the ticket: the order that paid for the purpose, else its
+    newest order (a late or duplicate payment refunded after the purpose was paid is newer, not the truth)."""
+    purpose = purpose_of(product_kind, product_ref)
+    stmt = (select(PayOrder).where(PayOrder.purpose == purpose)
+            .order_by(col(PayOrder.fulfils).is_(None), col(PayOrder.id).desc()).limit(1))
     return db.exec(stmt).first()
 
 

@@ -110,8 +110,7 @@ def fee_status(db: Session, official_id: int | None, dossier_id: int) -> Verdict
             return Verdict("free", "Được miễn lệ phí", "Exempt from the fee")
         return Verdict("free", "Không thu lệ phí", "No fee")
     orders = _fee_orders(db, official_id, dossier)
-    settled = next((o for o in orders if o.status in {s.value for s in (OrderStatus.PAID, OrderStatus.REFUNDED,
-                                                                         OrderStatus.PARTIALLY_REFUNDED)}), None)
+    settled = next((o for o in orders if o.fulfils), None)  # a late or duplicate payment refunded is not the fee
     if settled is not None and settled.status != OrderStatus.PAID.value:
         return Verdict("refunded", f"Đã nộp {amount}, đã hoàn tiền (đơn {settled.code})",
                        f"Paid {amount}, refunded (order {settled.code})")

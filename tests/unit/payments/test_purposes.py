@@ -202,6 +202,7 @@ def test_a_transfer_sent_twice_is_refunded_once(db: Session, delivered: list[str
     assert [(r.status, r.flag, r.provider_txn) for r in rows] == [
         ("paid", "", first.txn_no), ("refunded", "duplicate", second.txn_no)]
     assert delivered == [order.code]
+    assert service.latest_order(db, KIND, "fee-1").code == order.code  # pages show the charge that stands
 
 
 def test_a_transfer_for_an_order_started_at_the_card_gateway_pays_it_and_closes_the_card_payment(

@@ -8,10 +8,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlmodel import col, select
 
-from citizen_app.payments import receipts, sandbox
+from citizen_app.payments import bank, receipts, sandbox
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
-from citizen_app.procedures import flow, service, statuses, wiring  # noqa: F401 - installs the fee hook
+from citizen_app.procedures import backoffice_views, flow, service, statuses, wiring  # noqa: F401 - fee hook
 from tests.unit.procedures.test_flow import PASSWORD, _draft, signer  # noqa: F401 - the fixture
 
 
@@ -104,3 +104,19 @@ def test_fee_receipt_names_the_dossier_and_procedure(db, fee_due) -> None:
     data = vi.as_data()
     assert data["seller"]["tax_code"] == "0300000000" and data["buyer"]["name"] == world.mai.full_name
     assert data["lines"][0]["details"][0] == {"label": "Hồ sơ", "value": number}
+
+
+def test_fee_transferred_twice_reads_paid_to_the_citizen_and_the_officer(db, fee_due) -> None:
+    """The second transfer is refunded; the dossier page and the back office still show the fee as paid."""
+    world, dossier_id = fee_due
+    flow.start_fee_payment(db, world.mai.id, dossier_id)
+    qr = payments.bank_transfer_qr(db, world.mai.id, _orders(db, dossier_id)[0].code)  # replaces the card order
+    db.commit()
+    for txn in (bank.transfer(db, qr.payload), bank.transfer(db, qr.payload)):
+        assert payments.handle_notification(db, "vietqr", bank.feed_message(txn)).outcome == "accepted"
+        db.commit()
+    assert [(o.status, o.flag) for o in _orders(db, dossier_id)] == [
+        ("cancelled", ""), ("paid", ""), ("refunded", "duplicate")]
+    assert flow.fee_order(db, dossier_id).code == qr.order_code
+    fee = backoffice_views.fee_status(db, world.lan.id, dossier_id)
+    assert fee.state == "paid" and qr.order_code in fee.vi
