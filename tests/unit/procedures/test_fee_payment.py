@@ -120,3 +120,11 @@ def test_fee_transferred_twice_reads_paid_to_the_citizen_and_the_officer(db, fee
     assert flow.fee_order(db, dossier_id).code == qr.order_code
     fee = backoffice_views.fee_status(db, world.lan.id, dossier_id)
     assert fee.state == "paid" and qr.order_code in fee.vi
+
+
+def test_the_fee_is_paid_with_the_configured_provider(db, fee_due, monkeypatch) -> None:
+    monkeypatch.setenv("PAYMENTS_PROVIDER", "momo")
+    world, dossier_id = fee_due
+    url = flow.start_fee_payment(db, world.mai.id, dossier_id)
+    assert urlsplit(url).path == "/pay/sandbox/momo/pay"
+    assert _orders(db, dossier_id)[0].provider == "momo"
