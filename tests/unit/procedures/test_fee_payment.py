@@ -3,11 +3,13 @@ the receipt naming the dossier and its procedure, and the dossier page's words f
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlmodel import col, select
 
+from citizen_app.core.timeutil import utcnow
 from citizen_app.payments import bank, receipts, sandbox
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
@@ -128,3 +130,16 @@ def test_the_fee_is_paid_with_the_configured_provider(db, fee_due, monkeypatch) 
     url = flow.start_fee_payment(db, world.mai.id, dossier_id)
     assert urlsplit(url).path == "/pay/sandbox/momo/pay"
     assert _orders(db, dossier_id)[0].provider == "momo"
+
+
+def test_the_officer_reads_an_unpaid_fee_in_the_words_of_the_payment_pages(db, fee_due) -> None:
+    world, dossier_id = fee_due
+    flow.start_fee_payment(db, world.mai.id, dossier_id)
+    db.commit()
+    [order] = _orders(db, dossier_id)
+    fee = backoffice_views.fee_status(db, world.lan.id, dossier_id)
+    assert (fee.state, fee.vi.split(" — ")[1]) == ("waiting", f"đơn {order.code}: Chờ thanh toán")
+    order.expires_at = utcnow() - timedelta(minutes=1)  # past its deadline, before the job records it
+    db.commit()
+    fee = backoffice_views.fee_status(db, world.lan.id, dossier_id)
+    assert fee.vi.endswith(f"đơn {order.code}: Hết hạn") and fee.en.endswith(f"order {order.code}: Expired")
