@@ -6,7 +6,7 @@ from functools import partial
 
 import reflex as rx
 
-from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
+from citizen_app.core.asgi import build_routes_app, canonical_origin, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_pages, run_startup_checks
@@ -46,7 +46,7 @@ def build_app() -> rx.App:
         html_lang="vi",
         head_components=PWA_HEAD,
         stylesheets=["/shell.css"],
-        api_transformer=[build_routes_app(), security_headers,
+        api_transformer=[build_routes_app(), canonical_origin, security_headers,
                          partial(guard_uploads, is_upload_handler=is_upload_handler), request_logging],
     )
     application.add_middleware(CleanTextMiddleware())
