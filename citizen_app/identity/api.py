@@ -76,7 +76,7 @@ async def logout(call: Call) -> Response:
 async def whoami(call: Call) -> Response:
     """GET /api/me — the logged-in user's own summary (used by client scripts and tests)."""
     with session_scope() as db:
-        status, info = service.lookup_session(db, call.cookies.get(COOKIE_NAME))
+        status, info = service.lookup_session(db, service.session_token(call.cookies))
     if info is None:
         raise Unauthenticated()
     body = {"status": status, "user_id": info.user_id, "name": info.full_name, "roles": sorted(info.roles)}

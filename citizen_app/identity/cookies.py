@@ -1,6 +1,8 @@
 """The cookies of a login, set only by HTTP routes (Reflex state cannot set cookies).
 
 - ``cds_sid``: the HttpOnly session token (the database keeps its SHA-256).
+- ``cds_logout``: set by ``assets/session.js`` (never by the server) when the person logged out without a
+  connection: the session counts as ended for this browser (``service.session_token``) until ``/auth/logout``.
 - ``cds_owner``: readable by the page's scripts (``assets/session.js``): a pseudonym of the logged-in user, so the
   device can tell whose data its stores hold and clear them when the session ends or another user logs in.
 - ``cds_login``: HttpOnly, one minute, only sent to ``/auth/session``: binds a login ticket to the browser that
@@ -19,6 +21,7 @@ from citizen_app.identity import service
 
 SESSION_COOKIE = service.SESSION_COOKIE
 OWNER_COOKIE = "cds_owner"
+LOGOUT_COOKIE = service.LOGOUT_COOKIE  # readable, set by assets/session.js after a logout made offline
 BINDING_COOKIE = "cds_login"
 BINDING_PATH = "/auth/session"
 
@@ -32,12 +35,14 @@ def set_session_cookies(response: Response, token: str, user_id: int) -> None:
                         secure=conf.cookie_secure, samesite="lax")
     response.delete_cookie(BINDING_COOKIE, path=BINDING_PATH, httponly=True, secure=conf.cookie_secure,
                            samesite="lax")
+    response.delete_cookie(LOGOUT_COOKIE, path="/", secure=conf.cookie_secure, samesite="lax")
 
 
 def clear_session_cookies(response: Response) -> None:
     secure = settings().cookie_secure
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=secure, samesite="lax")
     response.delete_cookie(OWNER_COOKIE, path="/", secure=secure, samesite="lax")
+    response.delete_cookie(LOGOUT_COOKIE, path="/", secure=secure, samesite="lax")
 
 
 def bind_ticket(response: Response, raw_ticket: str) -> None:

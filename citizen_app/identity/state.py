@@ -38,12 +38,17 @@ _PAGE_LOAD_TAILS: set[str] = set()
 
 
 def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
-    return cookie_values(header).get(name)
+    """A cookie of a (websocket's) Cookie header; the session cookie only while the device has not logged out."""
+    cookies = cookie_values(header)
+    return service.session_token(cookies) if name == COOKIE_NAME else cookies.get(name)
 
 
 def go_to(url: str) -> rx.event.EventSpec:
     """A full page load (new websocket, so the server sees the new cookie)."""
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+LOGGED_OUT_URL = "/?notice=logged_out"
 
 
 def sign_out(next_url: str) -> rx.event.EventSpec:
@@ -345,7 +350,7 @@ class AccountState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         if session_id == current:
-            return sign_out("/?notice=logged_out")
+            return sign_out(LOGGED_OUT_URL)
         return AccountState.load
 
     @rx.event
@@ -356,9 +361,6 @@ class AccountState(FormErrorMixin, rx.State):
                 service.close_all_sessions(db, user_id)
         return sign_out("/?notice=logged_out_all")
 
-    @rx.event
-    def logout(self):
-        return sign_out("/?notice=logged_out")
 
     @rx.event
     async def change_password(self, form_data: dict):
