@@ -27,6 +27,10 @@ QR_BOX = """() => {
   const r = document.getElementById('metro-qr').getBoundingClientRect();
   return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width,
           vw: innerWidth, vh: innerHeight}; }"""
+UNCOVERED = """() => { const qr = document.getElementById('metro-qr'), r = qr.getBoundingClientRect();
+  return [[r.left + 3, r.top + 3], [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3],
+          [(r.left + r.right) / 2, (r.top + r.bottom) / 2]]
+    .every(([x, y]) => document.elementFromPoint(x, y) === qr); }"""
 COLOURS = """(el) => { const s = getComputedStyle(el); return [s.color, s.backgroundColor]; }"""
 
 
@@ -73,14 +77,12 @@ def test_three_tickets_qr_whole_centred_and_readable(browser, prod_env, size: tu
         qr = page.locator("#metro-qr")
         expect(qr).to_have_attribute("data-qr", re.compile(r"^MT1:"))
         page.wait_for_timeout(300)  # the first drawing of the canvas
-        assert qr.get_attribute("data-ticket") == single  # valid now and ends first (today 23:59)
-        expect(page.locator("#metro-ticket-route")).to_have_text("Ga Bến Thành → Ga Thủ Đức")
-        expect(page.locator("#metro-ticket-position")).to_have_text("Vé 1/3")
 
         box = page.evaluate(QR_BOX)
         assert box["top"] >= 56 and box["bottom"] <= box["vh"], box  # below the header, above the fold
         assert abs(box["left"] - (box["vw"] - box["right"])) <= 2, box  # centred
         assert box["width"] >= min(260, width - 60), box
+        assert page.evaluate(UNCOVERED), "something (the bottom bar, a banner) covers part of the QR"
         expect(page.locator(".cds-bottom-nav")).to_be_hidden()
         path = ARTIFACTS / f"ticket-gate-{width}x{height}.png"
         page.screenshot(path=str(path))  # the screen as the gate's reader sees it, as first shown
@@ -89,6 +91,9 @@ def test_three_tickets_qr_whole_centred_and_readable(browser, prod_env, size: tu
         shown = qr.get_attribute("data-qr") or ""
         assert parse_scan(decoded[0].text) is not None and decoded[0].text[:190] == shown[:190]  # same signed ticket
 
+        assert qr.get_attribute("data-ticket") == single  # valid now and ends first (today 23:59)
+        expect(page.locator("#metro-ticket-route")).to_have_text("Ga Bến Thành → Ga Thủ Đức")
+        expect(page.locator("#metro-ticket-position")).to_have_text("Vé 1/3")
         assert page.evaluate("() => window.__wakeLocks") == ["screen"]
         expect(page.locator("#metro-bright")).to_be_visible()
         route_size = float(page.locator("#metro-ticket-route").evaluate("(el) => getComputedStyle(el).fontSize")[:-2])
