@@ -18,9 +18,9 @@ from sqlmodel import Session, SQLModel
 
 from citizen_app.core.db import make_engine
 from citizen_app.core.registry import import_all_models
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.qr_transport import encode_for_qr
-from citizen_app.identity.wallet_crypto import b64u, new_p256_key, public_jwk
+from citizen_app.identity.crypto import b64u, new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.qr_transport import encode_for_qr
 
 
 def qr_version(text: str, level: int) -> int:
@@ -31,8 +31,7 @@ def qr_version(text: str, level: int) -> int:
 
 
 def measure() -> list[tuple[str, int, int, int]]:
-    import citizen_app.identity.wallet_models  # noqa: F401
-    from tests.unit.wallet.helpers import make_verified_citizen
+    from tests.unit.identity.helpers import make_verified_citizen
 
     import_all_models()
     engine = make_engine("sqlite://")
@@ -56,7 +55,7 @@ def status_list_size(revoked_share: float = 0.003) -> tuple[int, int]:
     """Compressed size of a 131,072-entry list with a share of random indices revoked."""
     import secrets
 
-    from citizen_app.identity.status_list import LIST_SIZE, encode_bits
+    from citizen_app.wallet.status_list import LIST_SIZE, encode_bits
 
     revoked = {secrets.randbelow(LIST_SIZE) for _ in range(int(LIST_SIZE * revoked_share))}
     return len(revoked), len(encode_bits(sorted(revoked), LIST_SIZE))

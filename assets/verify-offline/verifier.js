@@ -1,7 +1,7 @@
 /*
  * Công dân số — strict SD-JWT VC verifier that runs in the browser (WebCrypto), with no server.
  *
- * JavaScript twin of citizen_app/identity/credentials.py strict_verify(): the same checks in the
+ * JavaScript twin of citizen_app/wallet/credentials.py strict_verify(): the same checks in the
  * same order, so both give the same answer (and the same identity.verify.* code) on the same
  * vectors (tests/unit/wallet/test_verifier_js.py runs this file under Node against Python).
  *
@@ -59,7 +59,7 @@
     return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
-  /** Strict base64url (no padding, no +/ or spaces), like wallet_crypto.b64u_decode. */
+  /** Strict base64url (no padding, no +/ or spaces), like identity/crypto.py b64u_decode. */
   function b64uDecode(text) {
     if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw fail("malformed");
     const pad = "=".repeat((4 - (text.length % 4)) % 4);
@@ -153,7 +153,7 @@
     return { header, payload, signingInput: enc.encode(`${parts[0]}.${parts[1]}`), signature: b64uDecode(parts[2]) };
   }
 
-  /** Only a public EC P-256 JWK with 32-byte coordinates on the curve (wallet_crypto.jwk_to_public_key). */
+  /** Only a public EC P-256 JWK with 32-byte coordinates on the curve (identity/crypto.py jwk_to_public_key). */
   async function importJwk(jwk) {
     if (!isObject(jwk) || jwk.kty !== "EC" || jwk.crv !== "P-256" || has(jwk, "d")) throw fail("bad_key");
     let x;

@@ -8,7 +8,7 @@
  *   exactly what JWS expects, so no DER conversion.
  * - Fallback when WebCrypto or IndexedDB is missing: a server-held key (key_mode "server"),
  *   shown to the user as less protected.
- * - QR transport: "VP1:" + Base45(zlib(presentation)), same as citizen_app/identity/qr_transport.py.
+ * - QR transport: "VP1:" + Base45(zlib(presentation)), same as citizen_app/wallet/qr_transport.py.
  *
  * Exposes window.CdsWallet (and module.exports under Node for tests).
  */

@@ -140,7 +140,7 @@ def publish_announcement(db: Session, actor_id: int | None, data: AnnouncementIn
 
 
 def _ward_user_ids(db: Session, key: str) -> list[int]:
-    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.identity.models import IdentityProfile
 
     rows = db.exec(select(IdentityProfile.user_id, IdentityProfile.ward, IdentityProfile.address)
                    .join(UserAccount, col(UserAccount.id) == IdentityProfile.user_id)
@@ -195,7 +195,7 @@ def citizen_ward(db: Session, user_id: int | None) -> str:
     """The ward in the citizen's identity profile (or found in its address); '' if unknown."""
     if user_id is None:
         return ""
-    from citizen_app.identity.wallet_models import IdentityProfile
+    from citizen_app.identity.models import IdentityProfile
 
     profile = db.exec(select(IdentityProfile).where(IdentityProfile.user_id == user_id)).first()
     return ward_of(profile.ward, profile.address) if profile is not None else ""

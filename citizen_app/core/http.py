@@ -228,7 +228,7 @@ class Endpoint(Route):
         return call
 
     def _user(self, request: Request) -> int | None:
-        from citizen_app.identity.service import cookie_user_id  # identity builds on core, not the reverse
+        from citizen_app.identity.cookies import cookie_user_id  # identity builds on core, not the reverse
 
         if self.sessions is None:
             from citizen_app.core.db import session_scope

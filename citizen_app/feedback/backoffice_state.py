@@ -101,7 +101,7 @@ class CaseState(FeedbackFormState, rx.State):
             return
         self.found = True
 
-    def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:  # noqa: ANN401
+    def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:
         report = view.report
         row = views.report_row(report, official=True)
         row.update(
@@ -136,7 +136,7 @@ class CaseState(FeedbackFormState, rx.State):
         self.photos = views.photo_rows(db, view.photo_ids)
         self.events = [views.timeline_row(e, internal=True) for e in view.events]
 
-    async def _act(self, action: Any, *args: Any, done: str) -> bool:  # noqa: ANN401
+    async def _act(self, action: Any, *args: Any, done: str) -> bool:
         ok = await self._run(action, self.report_id, *args, done=done)
         if ok:
             notice = self.notice

@@ -1,13 +1,20 @@
-"""Auth routes: they own the HttpOnly session cookie, which Reflex state cannot set."""
+"""Auth routes: they own the HttpOnly session cookie, which Reflex state cannot set; OpenID Connect login
+(``oidc.py``) and passkeys (register while logged in; log in with a one-minute ticket for /auth/session)."""
 
 from __future__ import annotations
 
+import json
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlmodel import Session
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, Unauthenticated
 from citizen_app.core.http import (
+    ANY_OBJECT,
     BOOLEAN,
     INTEGER,
     REDIRECT,
@@ -19,10 +26,14 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.identity import cookies, service
-from citizen_app.identity.state import COOKIE_NAME
+from citizen_app.identity import cookies, oidc, passkeys, service
 
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}  # the URL carries a login ticket
+MAX_BODY = 16 * 1024
+
+
+def _sessions() -> AbstractContextManager[Session]:
+    return session_scope()  # looked up on each call: tests swap this module's session_scope
 
 
 async def redeem_ticket(call: Call) -> Response:
@@ -63,7 +74,7 @@ async def logout(call: Call) -> Response:
     stores that hold the user's data (``assets/session.js``), keeping the app shell and the offline verifier."""
     if call.query("ended") == "1" and call.user_id is not None:
         return JSONResponse({"ok": True, "ended": False}, headers={"Cache-Control": "no-store"})
-    raw = call.cookies.get(COOKIE_NAME)
+    raw = call.cookies.get(cookies.SESSION_COOKIE)
     if raw:
         with session_scope() as db:
             service.close_session(db, service.token_hash(raw))
@@ -76,27 +87,61 @@ async def logout(call: Call) -> Response:
 async def whoami(call: Call) -> Response:
     """GET /api/me — the logged-in user's own summary (used by client scripts and tests)."""
     with session_scope() as db:
-        status, info = service.lookup_session(db, service.session_token(call.cookies))
+        status, info = service.lookup_session(db, cookies.session_token(call.cookies))
     if info is None:
         raise Unauthenticated()
     body = {"status": status, "user_id": info.user_id, "name": info.full_name, "roles": sorted(info.roles)}
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
-def _optional_routes() -> list[BaseRoute]:
-    routes: list[BaseRoute] = []
-    for name in ("oidc", "wallet_api"):
-        try:
-            module = __import__(f"citizen_app.identity.{name}", fromlist=["ROUTES"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"citizen_app.identity.{name}":
-                raise
-            continue
-        routes.extend(module.ROUTES)
-    return routes
+# --- passkeys ----------------------------------------------------------------------------------------
+
+
+async def passkey_register_options(call: Call) -> dict:
+    with session_scope() as db:
+        options = passkeys.begin_registration(db, call.user_id)
+    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
+
+
+async def passkey_register_verify(call: Call) -> dict:
+    body = call.body
+    with session_scope() as db:
+        row = passkeys.finish_registration(db, call.user_id, str(body.get("challenge_id") or ""),
+                                           _object(body.get("credential")), str(body.get("name") or ""))
+        return {"ok": True, "id": row.id, "name": row.name}
+
+
+# --- passkey login (public) -----------------------------------------------------------------------
+
+
+async def passkey_login_options(_: Call) -> dict:
+    with session_scope() as db:
+        options = passkeys.begin_authentication(db)
+    return {"challenge_id": options.challenge_id, "options": json.loads(options.options_json)}
+
+
+async def passkey_login_verify(call: Call) -> Response:
+    """POST {challenge_id, credential, next?} -> {ticket_url}; the browser then opens /auth/session."""
+    body = call.body
+    with session_scope() as db:
+        user_id = passkeys.finish_authentication(db, str(body.get("challenge_id") or ""),
+                                                 _object(body.get("credential")))
+        ticket = service.create_login_ticket(db, user_id, str(body.get("next") or "/"), method="passkey")
+    response = JSONResponse({"ok": True, "ticket_url": f"/auth/session?ticket={ticket}"})
+    cookies.bind_ticket(response, ticket)  # only this browser can open the ticket URL
+    return response
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 _OK = json_content(obj(("ok",), ok=BOOLEAN))
+_PASSKEY: dict[str, Any] = {"methods": ("POST",), "auth": "cookie", "sessions": _sessions, "max_body": MAX_BODY}
+_PUBLIC_POST: dict[str, Any] = {"methods": ("POST",), "max_body": MAX_BODY}
+_OPTIONS = json_content(obj(("challenge_id", "options"), challenge_id=string(), options=ANY_OBJECT))
+_WEBAUTHN = obj(("challenge_id", "credential"), challenge_id=string(100), credential=ANY_OBJECT, name=string(60),
+                next=string(200))
 
 ROUTES: list[BaseRoute] = [
     Endpoint("/auth/session", redeem_ticket, summary="Exchange a one-minute login ticket for the session cookie",
@@ -110,5 +155,16 @@ ROUTES: list[BaseRoute] = [
     Endpoint("/api/me", whoami, auth="cookie", summary="The logged-in user's own summary",
              responses={200: json_content(obj(("user_id", "name", "roles"), status=string(), user_id=INTEGER,
                                               name=string(), roles=array(string())))}),
-    *_optional_routes(),
+    *oidc.ROUTES,
+    Endpoint("/api/identity/passkeys/register/options", passkey_register_options,
+             summary="WebAuthn options to register a passkey", responses={200: _OPTIONS}, **_PASSKEY),
+    Endpoint("/api/identity/passkeys/register/verify", passkey_register_verify, summary="Register a passkey",
+             body=_WEBAUTHN, responses={200: json_content(obj(("ok", "id"), ok=BOOLEAN, id=INTEGER, name=string()))},
+             errors=(404,), **_PASSKEY),
+    Endpoint("/api/identity/passkeys/login/options", passkey_login_options,
+             summary="WebAuthn options to log in with a passkey", responses={200: _OPTIONS}, **_PUBLIC_POST),
+    Endpoint("/api/identity/passkeys/login/verify", passkey_login_verify, methods=("POST",), auth="session",
+             summary="Log in with a passkey: a one-minute ticket for /auth/session", body=_WEBAUTHN,
+             responses={200: json_content(obj(("ok", "ticket_url"), ok=BOOLEAN, ticket_url=string()))},
+             errors=(404,), sessions=_sessions, max_body=MAX_BODY),
 ]

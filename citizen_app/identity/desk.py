@@ -30,10 +30,9 @@ from sqlmodel import Session, select
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
-from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
+from citizen_app.identity.models import Agency, IdentityProfile, LoginAttempt, UserAccount
 from citizen_app.identity.profile import get_profile, same_ward, set_level, ward_of
 from citizen_app.identity.service import LOCK_WINDOW, parse_identifier, recent_failures, require_role
-from citizen_app.identity.wallet_models import IdentityProfile
 from citizen_app.notify.service import alert_account, alerted_since
 
 DESK_ROLE = "official"

@@ -1,15 +1,10 @@
-"""Messages of the identity package (wallet keys here; the lead adds ``auth.`` keys)."""
+"""Messages of the identity pillar: accounts, registration, profile, passkeys, the activity log, the ward desk and
+account recovery (the ``auth.``/``admin.`` texts of login and administration are in ``i18n/messages_auth.py``)."""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # --- credential kinds and approval methods (used when rendering the activity log) ---
-    "identity.kind.identity": {"vi": "thẻ căn cước số", "en": "digital identity card"},
-    "identity.kind.residence": {"vi": "xác nhận cư trú", "en": "proof of residence"},
-    "identity.kind.age18": {"vi": "xác nhận trên 18 tuổi", "en": "over-18 attestation"},
-    "identity.kind.age60": {"vi": "xác nhận trên 60 tuổi", "en": "over-60 attestation"},
-    "identity.kind.student": {"vi": "thẻ học sinh, sinh viên", "en": "student status"},
-    "identity.kind.result": {"vi": "kết quả thủ tục", "en": "procedure result"},
+    # --- approval methods (used when rendering the activity log) ---
     "identity.method.password": {"vi": "mật khẩu", "en": "password"},
     "identity.method.passkey": {"vi": "khóa truy cập (passkey)", "en": "passkey"},
     "identity.method.oidc": {"vi": "đăng nhập liên kết", "en": "linked sign-in"},
@@ -76,63 +71,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.profile.address_long": {"vi": "Địa chỉ quá dài.", "en": "The address is too long."},
     "identity.profile.contact_invalid": {"vi": "Số điện thoại hoặc thư điện tử không hợp lệ.",
                                          "en": "Invalid phone number or e-mail."},
-    # --- credentials ---
-    "identity.credential.unknown_kind": {"vi": "Loại giấy tờ số không tồn tại.", "en": "Unknown credential type."},
-    "identity.credential.needs_level2": {"vi": "Cần xác thực danh tính mức 2 để nhận giấy tờ này.",
-                                         "en": "Level 2 identity verification is needed for this credential."},
-    "identity.credential.no_address": {"vi": "Hồ sơ chưa có địa chỉ cư trú.", "en": "The profile has no address."},
-    "identity.credential.no_birth_date": {"vi": "Hồ sơ chưa có ngày sinh.", "en": "The profile has no birth date."},
-    "identity.credential.age_not_reached": {"vi": "Bạn chưa đủ {age} tuổi.", "en": "You are not yet {age}."},
-    "identity.credential.bad_claims": {"vi": "Thông tin cấp giấy tờ không đầy đủ hoặc không hợp lệ.",
-                                       "en": "The credential details are missing or invalid."},
-    "identity.credential.bad_holder_key": {"vi": "Khóa của ví không hợp lệ. Hãy mở lại ví.",
-                                           "en": "The wallet key is invalid. Please reopen the wallet."},
-    "identity.credential.not_server_key": {"vi": "Giấy tờ này được giữ trên thiết bị, không phải trên máy chủ.",
-                                           "en": "This credential is held on your device, not on the server."},
-    # --- status list ---
-    "identity.status.full": {"vi": "Không cấp được chỉ số trạng thái, hãy thử lại.",
-                             "en": "Could not allocate a status index, please retry."},
-    "identity.status.unknown": {"vi": "Danh sách trạng thái không tồn tại.", "en": "Unknown status list."},
-    "identity.status.bad_value": {"vi": "Giá trị trạng thái không hợp lệ.", "en": "Invalid status value."},
-    # --- verification results ---
-    "identity.verify.ok": {"vi": "Hợp lệ", "en": "Valid"},
-    "identity.verify.malformed": {"vi": "Mã QR không đúng định dạng giấy tờ số.",
-                                  "en": "The QR code is not a valid credential."},
-    "identity.verify.bad_alg": {"vi": "Thuật toán chữ ký không được chấp nhận.",
-                                "en": "Signature algorithm not accepted."},
-    "identity.verify.bad_typ": {"vi": "Loại dữ liệu không đúng.", "en": "Wrong data type."},
-    "identity.verify.bad_key": {"vi": "Khóa không hợp lệ.", "en": "Invalid key."},
-    "identity.verify.untrusted_issuer": {"vi": "Nơi cấp không nằm trong danh sách tin cậy.",
-                                         "en": "The issuer is not trusted."},
-    "identity.verify.bad_signature": {"vi": "Chữ ký của nơi cấp không đúng: giấy tờ có thể bị giả mạo.",
-                                      "en": "Issuer signature invalid: the credential may be forged."},
-    "identity.verify.expired": {"vi": "Giấy tờ đã hết hạn.", "en": "The credential has expired."},
-    "identity.verify.not_yet_valid": {"vi": "Giấy tờ chưa có hiệu lực.", "en": "The credential is not yet valid."},
-    "identity.verify.wrong_type": {"vi": "Không phải loại giấy tờ được yêu cầu.",
-                                   "en": "Not the requested credential type."},
-    "identity.verify.bad_disclosure": {"vi": "Thông tin xuất trình đã bị sửa đổi.",
-                                       "en": "The disclosed information was altered."},
-    "identity.verify.missing_cnf": {"vi": "Giấy tờ không gắn với thiết bị của người giữ.",
-                                    "en": "The credential is not bound to a holder device."},
-    "identity.verify.missing_kb": {"vi": "Thiếu xác nhận của người giữ giấy tờ.",
-                                   "en": "The holder's confirmation is missing."},
-    "identity.verify.bad_kb_signature": {"vi": "Xác nhận không đến từ thiết bị của người giữ giấy tờ.",
-                                         "en": "The confirmation was not made by the holder's device."},
-    "identity.verify.bad_sd_hash": {"vi": "Nội dung xuất trình đã bị thay đổi sau khi xác nhận.",
-                                    "en": "The presentation was changed after it was confirmed."},
-    "identity.verify.wrong_audience": {"vi": "Mã này dành cho nơi kiểm tra khác.",
-                                       "en": "This code was made for another verifier."},
-    "identity.verify.wrong_nonce": {"vi": "Mã yêu cầu không đúng, đã dùng hoặc đã hết hạn. Hãy tạo yêu cầu mới.",
-                                    "en": "Wrong, used or expired request code. Start a new request."},
-    "identity.verify.stale_kb": {"vi": "Mã QR đã quá 1 phút. Đề nghị người dân mở lại mã mới.",
-                                 "en": "The QR code is older than one minute. Ask for a fresh code."},
-    "identity.verify.replay": {"vi": "Mã này đã được dùng rồi (có thể là ảnh chụp lại).",
-                               "en": "This code was already used (possibly a screenshot)."},
-    "identity.verify.revoked": {"vi": "Giấy tờ đã bị thu hồi.", "en": "The credential has been revoked."},
-    "identity.verify.status_unavailable": {"vi": "Không kiểm tra được trạng thái thu hồi.",
-                                           "en": "Could not check revocation status."},
-    "identity.verify.bad_audience": {"vi": "Mã nơi kiểm tra không hợp lệ.", "en": "Invalid verifier identifier."},
-    "identity.verify.bad_request_qr": {"vi": "Mã QR yêu cầu không hợp lệ.", "en": "Invalid request QR code."},
     # --- passkeys ---
     "identity.passkey.challenge_invalid": {"vi": "Yêu cầu đã hết hạn, vui lòng thử lại.",
                                            "en": "The request expired, please try again."},
@@ -145,30 +83,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.passkey.last_one": {"vi": "Không thể xóa khóa truy cập cuối cùng khi tài khoản chưa có mật khẩu.",
                                   "en": "You cannot remove the last passkey of an account without a password."},
     "identity.passkey.name_required": {"vi": "Hãy đặt tên cho khóa truy cập.", "en": "Please name the passkey."},
-    # --- signatures ---
-    "identity.sign.needs_level2": {"vi": "Cần xác thực danh tính mức 2 để ký số.",
-                                   "en": "Level 2 identity verification is needed to sign."},
-    "identity.sign.pdf_size": {"vi": "Tệp PDF trống hoặc lớn hơn {mb} MB.", "en": "The PDF is empty or over {mb} MB."},
-    "identity.sign.not_pdf": {"vi": "Tệp không phải PDF hợp lệ.", "en": "The file is not a valid PDF."},
-    "identity.sign.encrypted": {"vi": "Không ký được tệp PDF có mật khẩu.",
-                                "en": "Password-protected PDFs cannot be signed."},
-    "identity.sign.approval_failed": {"vi": "Xác nhận ký không thành công.", "en": "Signing approval failed."},
-    "identity.sign.request_closed": {"vi": "Yêu cầu ký đã được xử lý hoặc đã hết hạn.",
-                                     "en": "The signing request was already handled or has expired."},
-    "identity.sign.bad_agency": {"vi": "Mã cơ quan không hợp lệ.", "en": "Invalid agency code."},
-    "identity.sign.reference": {"vi": "Mã tài liệu: {code}. Hãy kiểm tra mã này trùng với mã trên màn hình kia.",
-                                "en": "Document code: {code}. Check it matches the code on the other screen."},
-    "identity.sign.disclaimer": {
-        "vi": "Chữ ký điện tử chuyên dùng trong hệ thống Công dân số, không phải chữ ký số công cộng.",
-        "en": "A specialised e-signature within Công dân số, not a public digital signature."},
-    "identity.wallet.server_key_notice": {
-        "vi": "Trình duyệt không hỗ trợ khóa an toàn; giấy tờ được giữ bằng khóa trên máy chủ.",
-        "en": "This browser lacks secure keys; credentials use a key held on our server."},
+    # --- sign-in ---
     "identity.error.login_required": {"vi": "Vui lòng đăng nhập.", "en": "Please sign in."},
-}
-
-# --- account alerts (in-app title + body; the body alone goes by SMS/e-mail, so it stands on its own) ---
-MESSAGES.update({
+    # --- account alerts (in-app title + body; the body alone goes by SMS/e-mail, so it stands on its own) ---
     "identity.alert.desk_locked_title": {"vi": "Cảnh báo: kiểm tra thẻ căn cước bị chặn",
                                          "en": "Warning: ID card checks stopped"},
     "identity.alert.desk_locked_body": {
@@ -230,9 +147,175 @@ MESSAGES.update({
     "identity.register.too_many_today": {
         "vi": "Đã gửi quá nhiều mã tới số điện thoại/email này hôm nay. Vui lòng thử lại vào ngày mai.",
         "en": "Too many codes were sent to this phone/e-mail today. Please try again tomorrow."},
-})
-
-# Texts of the wallet pages live in their own module to keep this file readable.
-from citizen_app.identity.wallet_messages import UI_MESSAGES  # noqa: E402
-
-MESSAGES.update(UI_MESSAGES)
+    # --- wallet home ---
+    "identity.ui.level_title": {"vi": "Mức định danh", "en": "Identity level"},
+    "identity.ui.level1_short": {"vi": "Mức 1 — tự khai báo", "en": "Level 1 — self-declared"},
+    "identity.ui.level2_short": {"vi": "Mức 2 — đã xác thực", "en": "Level 2 — verified"},
+    "identity.ui.level1_explain": {
+        "vi": "Mức 1: thông tin do bạn tự khai. Để lên mức 2, mang thẻ căn cước đến UBND hoặc Công an phường; "
+              "cán bộ hoặc tình nguyện viên sẽ đối chiếu và xác thực.",
+        "en": "Level 1: details you entered yourself. To reach level 2, bring your ID card to the ward office or "
+              "police; an official or volunteer checks it and verifies you."},
+    "identity.ui.level2_explain": {
+        "vi": "Mức 2: danh tính đã được đối chiếu với thẻ căn cước. Bạn có thể nhận giấy tờ số và ký số.",
+        "en": "Level 2: your identity was checked against your ID card. You can receive credentials and sign."},
+    # --- profile ---
+    "identity.ui.profile_title": {"vi": "Thông tin cá nhân", "en": "Personal details"},
+    "identity.ui.profile_reverify": {
+        "vi": "Sửa họ tên, ngày sinh, giới tính, số định danh hoặc địa chỉ sẽ đưa tài khoản về mức 1 cho đến khi "
+              "được xác thực lại.",
+        "en": "Changing name, date of birth, sex, ID number or address returns the account to level 1 until it is "
+              "verified again."},
+    "identity.ui.profile_dropped": {"vi": "Đã lưu. Tài khoản trở về mức 1 cho đến khi được xác thực lại.",
+                                    "en": "Saved. The account is back to level 1 until verified again."},
+    "identity.ui.full_name": {"vi": "Họ, chữ đệm và tên", "en": "Full name"},
+    "identity.ui.birth_date": {"vi": "Ngày sinh", "en": "Date of birth"},
+    "identity.ui.sex": {"vi": "Giới tính", "en": "Sex"},
+    "identity.ui.sex_none": {"vi": "Không khai", "en": "Not given"},
+    "identity.ui.sex_F": {"vi": "Nữ", "en": "Female"},
+    "identity.ui.sex_M": {"vi": "Nam", "en": "Male"},
+    "identity.ui.id_number": {"vi": "Số định danh cá nhân (12 số)", "en": "Personal ID number (12 digits)"},
+    "identity.ui.id_hint": {"vi": "In trên thẻ căn cước, ví dụ 079166001234.",
+                            "en": "Printed on your ID card, e.g. 079166001234."},
+    "identity.ui.address": {"vi": "Địa chỉ thường trú", "en": "Permanent address"},
+    "identity.ui.ward": {"vi": "Phường, xã", "en": "Ward"},
+    "identity.ui.phone": {"vi": "Số điện thoại", "en": "Phone number"},
+    "identity.ui.email": {"vi": "Thư điện tử", "en": "E-mail"},
+    # --- the browser script (wallet_ui.js) ---
+    "identity.ui.script_failed": {"vi": "Không tải được ví trên trình duyệt. Hãy tải lại trang.",
+                                  "en": "The browser wallet did not load. Please reload the page."},
+    "identity.ui.unexpected": {"vi": "Đã có lỗi. Vui lòng thử lại.", "en": "Something went wrong. Please try again."},
+    # --- passkeys ---
+    "identity.ui.passkeys_title": {"vi": "Khóa truy cập (passkey)", "en": "Passkeys"},
+    "identity.ui.passkeys_explain": {
+        "vi": "Đăng nhập bằng vân tay, khuôn mặt hoặc mã khóa màn hình thay cho mật khẩu. Bạn có thể có nhiều khóa.",
+        "en": "Sign in with your fingerprint, face or screen lock instead of a password. You can have several."},
+    "identity.ui.passkeys_recovery": {
+        "vi": "Mất hết thiết bị? Mang thẻ căn cước đến phường để khôi phục tài khoản.",
+        "en": "Lost all your devices? Bring your ID card to the ward office to recover the account."},
+    "identity.ui.passkey_name": {"vi": "Tên khóa", "en": "Passkey name"},
+    "identity.ui.passkey_name_hint": {"vi": "Ví dụ: Điện thoại của tôi", "en": "For example: My phone"},
+    "identity.ui.passkey_add": {"vi": "Thêm khóa truy cập", "en": "Add a passkey"},
+    "identity.ui.passkey_follow": {"vi": "Làm theo hướng dẫn trên thiết bị của bạn…",
+                                   "en": "Follow the instructions on your device…"},
+    "identity.ui.passkey_added": {"vi": "Đã thêm khóa “{name}”.", "en": "Passkey “{name}” added."},
+    "identity.ui.passkey_removed": {"vi": "Đã xóa khóa truy cập.", "en": "Passkey removed."},
+    "identity.ui.passkey_created": {"vi": "Tạo ngày", "en": "Created"},
+    "identity.ui.passkey_synced": {"vi": "đồng bộ giữa các thiết bị", "en": "synced across devices"},
+    "identity.ui.passkey_cancelled": {"vi": "Bạn đã hủy hoặc hết thời gian.", "en": "Cancelled or timed out."},
+    "identity.ui.passkey_unsupported": {"vi": "Thiết bị này không hỗ trợ khóa truy cập.",
+                                        "en": "This device does not support passkeys."},
+    "identity.ui.passkey_login": {"vi": "Đăng nhập bằng khóa truy cập", "en": "Sign in with a passkey"},
+    "identity.ui.rename": {"vi": "Đổi tên", "en": "Rename"},
+    "identity.ui.remove": {"vi": "Xóa", "en": "Remove"},
+    # --- activity ---
+    "identity.ui.activity_title": {"vi": "Nhật ký hoạt động", "en": "Activity log"},
+    "identity.ui.activity_explain": {
+        "vi": "Mọi lần đăng nhập, nhận, xuất trình giấy tờ, ký số; sự đồng ý bạn cho tình nguyện viên (khi cho, khi "
+              "họ dùng, khi thu hồi, khi hết hạn) và mỗi lần cán bộ xem hồ sơ của bạn, có tên người xem. Mới nhất ở "
+              "trên. Các dòng được nối bằng mã băm nên không thể sửa hay xóa mà không bị phát hiện.",
+        "en": "Every sign-in, credential received or shown, signature; the consents you give volunteers (given, "
+              "used, withdrawn, ended) and every time an official views your dossiers, by name. Newest first. "
+              "Entries are hash-chained, so edits or deletions are detectable."},
+    "identity.ui.activity_empty": {"vi": "Chưa có hoạt động nào.", "en": "No activity yet."},
+    "identity.ui.by_other": {"vi": "do người khác thực hiện", "en": "done by someone else"},
+    "identity.ui.verify_chain": {"vi": "Kiểm tra tính toàn vẹn", "en": "Check integrity"},
+    "identity.ui.chain_ok": {"vi": "Nhật ký nguyên vẹn: {count} dòng, không bị sửa đổi.",
+                             "en": "Log intact: {count} entries, nothing altered."},
+    "identity.ui.chain_broken": {"vi": "Cảnh báo: nhật ký bị sửa đổi từ dòng {seq}. Hãy báo cho tổng đài 1022.",
+                                 "en": "Warning: the log was altered from entry {seq}. Please call 1022."},
+    # --- ward desk ---
+    "identity.desk.title": {"vi": "Xác thực danh tính tại phường", "en": "Ward identity check"},
+    "identity.desk.explain": {
+        "vi": "Dành cho cán bộ phường, khi người dân có mặt cùng thẻ căn cước gốc. Tìm người dân của phường theo "
+              "số điện thoại, đối chiếu họ tên và năm sinh với thẻ, rồi gõ số in trên thẻ. Việc tra cứu được ghi "
+              "vào nhật ký của người dân; nhập sai số thẻ 3 lần thì việc kiểm tra bị dừng và người dân được báo.",
+        "en": "For ward officials, with the citizen and their original ID card present. Find a citizen of your ward "
+              "by phone, compare the name and year of birth with the card, then type the number printed on it. The "
+              "look-up is recorded in the citizen's log; after 3 wrong card numbers the checks stop and the citizen "
+              "is told."},
+    "identity.desk.volunteer_note": {
+        "vi": "Kiểm tra thẻ căn cước và khôi phục tài khoản chỉ do cán bộ phường của người dân thực hiện tại bộ phận "
+              "một cửa. Hãy giúp người dân điền hồ sơ trên điện thoại của họ và hướng dẫn họ mang thẻ căn cước đến "
+              "phường.",
+        "en": "ID card checks and account recovery are done only by an official of the citizen's own ward, at the "
+              "ward's one-stop desk. Help citizens fill in their profile on their own phone and send them to the "
+              "ward with their ID card."},
+    "identity.desk.ward_officials_only": {
+        "vi": "Chỉ cán bộ thuộc một cơ quan cấp phường mới được kiểm tra thẻ căn cước.",
+        "en": "Only an official of a ward agency may check ID cards."},
+    "identity.desk.other_ward": {
+        "vi": "Người dân này không thuộc phường {ward}: việc kiểm tra do cán bộ phường của họ thực hiện.",
+        "en": "This citizen does not live in {ward} ward: their own ward's officials do the check."},
+    "identity.desk.locked": {
+        "vi": "Nhập sai số thẻ quá nhiều lần: việc kiểm tra bị dừng {minutes} phút và người dân đã được báo.",
+        "en": "Too many wrong card numbers: checks are stopped for {minutes} minutes and the citizen has been told."},
+    "identity.desk.ward": {"vi": "Phường, xã", "en": "Ward"},
+    "identity.desk.birth_year": {"vi": "Năm sinh", "en": "Year of birth"},
+    "identity.desk.phone": {"vi": "Số điện thoại người dân", "en": "Citizen's phone number"},
+    "identity.desk.phone_hint": {"vi": "Ví dụ 0903123456", "en": "For example 0903123456"},
+    "identity.desk.phone_only": {"vi": "Hãy nhập số điện thoại.", "en": "Please enter a phone number."},
+    "identity.desk.search": {"vi": "Tìm", "en": "Search"},
+    "identity.desk.not_found": {"vi": "Không tìm thấy người dân của phường có hồ sơ với số này.",
+                                "en": "No citizen of your ward with a profile has this number."},
+    "identity.desk.search_first": {"vi": "Hãy tìm người dân trước.", "en": "Search for the citizen first."},
+    "identity.desk.card_number": {"vi": "Số định danh in trên thẻ", "en": "ID number printed on the card"},
+    "identity.desk.card_hint": {"vi": "Gõ lại từ thẻ gốc, không hỏi người dân.",
+                                "en": "Type it from the original card, do not ask the citizen."},
+    "identity.desk.verify": {"vi": "Xác nhận mức 2", "en": "Confirm level 2"},
+    "identity.desk.verified": {"vi": "{name} đã được xác thực mức 2.", "en": "{name} is now verified (level 2)."},
+    # --- account recovery at the ward ---
+    "identity.recovery.desk_title": {"vi": "Cấp mã khôi phục tài khoản", "en": "Issue an account recovery code"},
+    "identity.recovery.desk_explain": {
+        "vi": "Người dân mất thiết bị hoặc quên mật khẩu: kiểm tra thẻ căn cước, nhập số in trên thẻ, rồi đưa mã cho "
+              "người dân. Mã dùng một lần trong 15 phút.",
+        "en": "For a citizen who lost their device or password: check the ID card, type the number printed on it, "
+              "then hand over the code. It works once, within 15 minutes."},
+    "identity.recovery.card_number": {"vi": "Nhập lại số định danh từ thẻ căn cước",
+                                      "en": "Type the ID number from the card again"},
+    "identity.recovery.desk_submit": {"vi": "Cấp mã khôi phục", "en": "Issue recovery code"},
+    "identity.recovery.code_ready": {"vi": "Mã khôi phục (hết hạn lúc {until}):",
+                                     "en": "Recovery code (expires at {until}):"},
+    "identity.recovery.code_given": {"vi": "Đã cấp mã khôi phục cho {name}.", "en": "Recovery code issued for {name}."},
+    "identity.recovery.title": {"vi": "Khôi phục tài khoản", "en": "Recover your account"},
+    "identity.recovery.explain": {
+        "vi": "Mang thẻ căn cước đến bộ phận một cửa phường. Cán bộ kiểm tra thẻ và cấp mã khôi phục; nhập mã đó "
+              "ở đây để đặt mật khẩu mới. Mọi thiết bị đang đăng nhập sẽ bị đăng xuất.",
+        "en": "Bring your ID card to the ward office. The official checks it and gives you a recovery code; enter "
+              "it here to set a new password. Every signed-in device will be signed out."},
+    "identity.recovery.identifier": {"vi": "Số điện thoại hoặc email của tài khoản",
+                                     "en": "Phone number or e-mail of the account"},
+    "identity.recovery.code": {"vi": "Mã khôi phục", "en": "Recovery code"},
+    "identity.recovery.code_hint": {"vi": "10 ký tự, cán bộ phường đưa cho bạn",
+                                    "en": "10 characters, from the ward official"},
+    "identity.recovery.password": {"vi": "Mật khẩu mới", "en": "New password"},
+    "identity.recovery.password_hint": {"vi": "Ít nhất 10 ký tự, có cả chữ và số",
+                                        "en": "At least 10 characters, with letters and digits"},
+    "identity.recovery.password2": {"vi": "Nhập lại mật khẩu mới", "en": "New password again"},
+    "identity.recovery.drop_passkeys": {"vi": "Xoá cả các khoá truy cập (passkey) cũ — nên chọn nếu bị mất máy",
+                                        "en": "Also remove old passkeys — recommended if a device was lost"},
+    "identity.recovery.submit": {"vi": "Đặt mật khẩu mới", "en": "Set new password"},
+    "identity.recovery.done": {"vi": "Đã đặt mật khẩu mới và đăng xuất mọi thiết bị. Hãy đăng nhập lại.",
+                               "en": "New password set and every device signed out. Please sign in again."},
+    "identity.recovery.login": {"vi": "Đăng nhập", "en": "Sign in"},
+    "identity.recovery.link": {"vi": "Mất thiết bị hoặc quên mật khẩu? Khôi phục tại phường",
+                               "en": "Lost your device or password? Recover at the ward"},
+    "identity.recovery.invalid": {"vi": "Mã khôi phục không đúng, đã dùng hoặc đã hết hạn.",
+                                  "en": "The recovery code is wrong, used or expired."},
+    "identity.recovery.mismatch": {"vi": "Hai mật khẩu không giống nhau.", "en": "The two passwords differ."},
+    "identity.recovery.needs_level2": {
+        "vi": "Chỉ cấp mã cho người đã xác thực danh tính mức 2. Hãy xác thực thẻ căn cước trước.",
+        "en": "Codes are issued only to identity-level-2 citizens. Verify the ID card first."},
+    "identity.recovery.not_self": {"vi": "Không thể tự cấp mã khôi phục cho chính mình.",
+                                   "en": "You cannot issue a recovery code for yourself."},
+    # --- account recovery in the activity log ---
+    "identity.activity.recovery_code_issued": {
+        "vi": "Cán bộ đã kiểm tra thẻ căn cước và cấp mã khôi phục tài khoản (hạn 15 phút)",
+        "en": "An official checked your ID card and issued an account recovery code (valid 15 minutes)"},
+    "identity.activity.recovery_failed": {"vi": "Có người nhập sai mã khôi phục tài khoản của bạn",
+                                          "en": "Someone entered a wrong recovery code for your account"},
+    "identity.activity.recovery_used": {
+        "vi": "Đã đặt mật khẩu mới bằng mã khôi phục; {sessions} phiên đăng nhập bị đăng xuất, {passkeys} khoá "
+              "truy cập bị xoá",
+        "en": "New password set with a recovery code; {sessions} sessions signed out, {passkeys} passkeys removed"},
+}

@@ -1,10 +1,10 @@
-"""Accounts, roles, agencies and login sessions."""
+"""Accounts, roles, agencies and login sessions; the citizen's identity profile, passkeys and activity log."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
@@ -117,4 +117,71 @@ class OidcLink(SQLModel, table=True):
     issuer: str = Field(max_length=300)
     subject: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
-import citizen_app.identity.wallet_models  # noqa: E402,F401  (wallet tables live beside the account tables)
+
+
+class IdentityProfile(SQLModel, table=True):
+    """The citizen's identity data. ``level`` 1 = self-declared, 2 = verified."""
+
+    __tablename__ = "identity_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", unique=True, index=True)
+    full_name: str = Field(max_length=120)
+    birth_date: date | None = None
+    sex: str = Field(default="", max_length=1)  # "M", "F" or "" (not given)
+    id_number: str | None = Field(default=None, max_length=12, unique=True, index=True)
+    address: str = Field(default="", max_length=300)
+    ward: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=15)
+    email: str = Field(default="", max_length=254)
+    level: int = Field(default=1)
+    verified_by: int | None = Field(default=None, foreign_key="user_account.id")
+    verified_method: str = Field(default="", max_length=16)  # "id_card" or "oidc"
+    verified_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Passkey(SQLModel, table=True):
+    __tablename__ = "identity_passkey"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    credential_id: str = Field(max_length=1400, unique=True, index=True)  # base64url
+    public_key: str = Field(sa_column=Column(Text, nullable=False))  # base64url COSE key
+    sign_count: int = Field(default=0)
+    transports: str = Field(default="", max_length=200)
+    device_type: str = Field(default="", max_length=32)
+    backed_up: bool = Field(default=False)
+    name: str = Field(default="", max_length=60)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class WebauthnChallenge(SQLModel, table=True):
+    __tablename__ = "identity_webauthn_challenge"
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    purpose: str = Field(max_length=16)  # "register", "login", "sign"
+    challenge: str = Field(max_length=128)  # base64url
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class ActivityEntry(SQLModel, table=True):
+    """One line of the citizen's activity log, chained by hash per user."""
+
+    __tablename__ = "identity_activity"
+    __table_args__ = (UniqueConstraint("user_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    seq: int
+    kind: str = Field(max_length=32)
+    summary_key: str = Field(max_length=100)
+    params_json: str = Field(sa_column=Column(Text, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+

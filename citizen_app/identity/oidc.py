@@ -108,7 +108,7 @@ def build_oidc_app(conf: Settings) -> Starlette:
         try:
             return await oauth.create_client(CLIENT_NAME).authorize_redirect(
                 request, conf.public_url + CALLBACK_PATH)
-        except Exception as exc:  # noqa: BLE001 - provider unreachable/bad discovery: never a raw 500
+        except Exception as exc:  # provider unreachable/bad discovery: never a raw 500
             return _failed(request, type(exc).__name__)  # never the message: it may carry claims
 
     async def callback(request: Request) -> Response:
@@ -123,7 +123,7 @@ def build_oidc_app(conf: Settings) -> Starlette:
                 user = login_with_oidc(db, claims["iss"], claims)
                 raw = open_session(db, user.id, user_agent=request.headers.get("user-agent", ""),
                                    ip=client_ip(request), method="oidc")
-        except Exception as exc:  # noqa: BLE001 - denied consent, bad state, bad token...: never a raw 500
+        except Exception as exc:  # denied consent, bad state, bad token...: never a raw 500
             return _failed(request, type(exc).__name__)  # never the message: it may carry claims
         request.session.clear()
         return _session_response(raw, user.id, next_path)

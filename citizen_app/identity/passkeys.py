@@ -39,10 +39,9 @@ from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
-from citizen_app.identity.models import UserAccount
+from citizen_app.identity.crypto import b64u
+from citizen_app.identity.models import Passkey, UserAccount, WebauthnChallenge
 from citizen_app.identity.service import normalize_text
-from citizen_app.identity.wallet_crypto import b64u
-from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
 
 CHALLENGE_TTL = timedelta(minutes=5)
 MAX_PASSKEYS = 10

@@ -17,9 +17,8 @@ from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
-from citizen_app.identity.models import UserAccount
+from citizen_app.identity.models import IdentityProfile, UserAccount
 from citizen_app.identity.service import check_full_name, normalize_text, parse_identifier
-from citizen_app.identity.wallet_models import IdentityProfile
 
 # Province/city codes that open a 12-digit citizen ID (Circular 59/2021/TT-BCA, 63 provinces).
 _PROVINCES = (

@@ -28,7 +28,7 @@ from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.desk import check_card, citizen_at_desk
-from citizen_app.identity.models import LoginAttempt, UserAccount
+from citizen_app.identity.models import LoginAttempt, Passkey, UserAccount, WebauthnChallenge
 from citizen_app.identity.service import (
     HASHER,
     check_not_locked,
@@ -37,7 +37,6 @@ from citizen_app.identity.service import (
     find_by_identifier,
     parse_identifier,
 )
-from citizen_app.identity.wallet_models import Passkey, WebauthnChallenge
 from citizen_app.notify.service import alert_account
 
 PURPOSE = "recovery"

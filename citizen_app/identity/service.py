@@ -7,7 +7,6 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -71,9 +70,6 @@ COMMON_PASSWORDS = frozenset(
 )
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _PHONE_RE = re.compile(r"^0[35789]\d{8}$")
-
-SESSION_COOKIE = "cds_sid"  # HttpOnly, SameSite=Lax; the value is the raw token, the database keeps its SHA-256
-LOGOUT_COOKIE = "cds_logout"  # set by assets/session.js: this browser logged out offline (see session_token)
 
 
 @dataclass(frozen=True)
@@ -185,10 +181,10 @@ def register(db: Session, identifier: str, password: str, full_name: str, lang: 
     return create_account(db, ident, name, HASHER.hash(password), lang)
 
 
-def _recent_failures(db: Session, column, value: str, now: datetime) -> int:  # noqa: ANN001
+def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
     since = now - LOCK_WINDOW
     query = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.at >= since, LoginAttempt.success == False  # noqa: E712
+        column == value, LoginAttempt.at >= since, LoginAttempt.success == False
     )
     return db.exec(query).one()
 
@@ -333,20 +329,10 @@ def _live_session(db: Session, session_id: str | None) -> tuple[str, tuple[Login
     return "ok", (row, user)
 
 
-def session_token(cookies: Mapping[str, str]) -> str | None:
-    """The session cookie's token, unless the device logged out while offline: ``assets/session.js`` then sets
-    ``cds_logout`` (it cannot delete the HttpOnly session cookie) and the session counts as ended for every
-    request of that browser until ``POST /auth/logout`` closes it on the server and drops both cookies."""
-    if cookies.get(LOGOUT_COOKIE):
-        return None
-    return cookies.get(SESSION_COOKIE) or None
-
-
-def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
-    """The user behind a request's session cookie, or None (none, unknown, expired or closed).
+def token_user_id(db: Session, raw: str | None) -> int | None:
+    """The user of a session token, or None (none, unknown, expired or closed).
 
     Cheaper than ``lookup_session``: an HTTP route that only needs whose request it is skips the roles query."""
-    raw = session_token(cookies)
     _status, found = _live_session(db, token_hash(raw) if raw else None)
     return found[1].id if found else None
 

@@ -82,7 +82,7 @@ def bump(session_ids: Iterable[str]) -> None:
             pipe.incr(_KEY + sid)
             pipe.expire(_KEY + sid, KEEP_SECONDS)
         pipe.execute()
-    except Exception as exc:  # noqa: BLE001 - the database re-check still ends the tab within its delay
+    except Exception as exc:  # the database re-check still ends the tab within its delay
         log.warning("session revision not shared through Redis: %s", type(exc).__name__)
 
 
@@ -99,7 +99,7 @@ async def current(session_id: str | None) -> str:
         return local(session_id)
     try:
         value = await _async_client(url).get(_KEY + session_id)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("session revision unreadable in Redis: %s", type(exc).__name__)
         return "unknown-" + secrets.token_hex(8)
     return value.decode() if value else "0"

@@ -9,6 +9,7 @@ import inspect
 import json
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import reflex as rx
 
@@ -19,11 +20,12 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import registration, service, session_revision
+from citizen_app.identity.cookies import SESSION_COOKIE, session_token
 from citizen_app.identity.models import ROLES
+from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
-COOKIE_NAME = service.SESSION_COOKIE
 _NOTICE_FROM_QUERY = {"logged_out": "auth.logged_out", "logged_out_all": "auth.logged_out_all"}
 SESSION_RECHECK_SECONDS = 15
 # The page's scripts (assets/session.js) end the session in this browser and clear what the device holds for
@@ -31,16 +33,20 @@ SESSION_RECHECK_SECONDS = 15
 _LOGOUT_FALLBACK = "fetch('/auth/logout{query}', {{method: 'POST', credentials: 'same-origin'}})"
 _SESSION_ENDED_JS = f"window.cdsSession ? window.cdsSession.ended() : {_LOGOUT_FALLBACK.format(query='?ended=1')}"
 
+# The script behind the wallet, passkey and QR parts of the pages (WebCrypto holder key, WebAuthn, QR drawing and
+# scanning), loaded by the pages that use it (``identity.components.ui_script``).
+WALLET_UI_JS = "/wallet/wallet_ui.js"
+
 # route -> the page's own on_load handlers, run inside AuthState.load_page's event (see page_on_load)
 _PAGE_LOADS: dict[str, tuple[rx.event.EventHandler, ...]] = {}
 # routes whose on_load list goes on after load_page (handlers that cannot run inline)
 _PAGE_LOAD_TAILS: set[str] = set()
 
 
-def cookie_value(header: str | None, name: str = COOKIE_NAME) -> str | None:
+def cookie_value(header: str | None, name: str = SESSION_COOKIE) -> str | None:
     """A cookie of a (websocket's) Cookie header; the session cookie only while the device has not logged out."""
-    cookies = cookie_values(header)
-    return service.session_token(cookies) if name == COOKIE_NAME else cookies.get(name)
+    values = cookie_values(header)
+    return session_token(values) if name == SESSION_COOKIE else values.get(name)
 
 
 def go_to(url: str) -> rx.event.EventSpec:
@@ -66,6 +72,24 @@ def open_login_ticket(ticket: str) -> rx.event.EventSpec:
             f"{{'Content-Type': 'application/json'}}, body: JSON.stringify({{ticket: {value}}})}})")
     return rx.call_script(f"window.cdsSession ? window.cdsSession.completeLogin({value}) : {bind}.finally(() => "
                           f"window.location.replace('/auth/session?ticket=' + encodeURIComponent({value})))")
+
+
+def ui_call(call: str) -> str:
+    """JavaScript that waits for wallet_ui.js, then runs ``CdsWalletUI.<call>`` (a promise)."""
+    return ("(async () => { for (let i = 0; i < 200 && !window.CdsWalletUI; i++) "
+            "await new Promise(r => setTimeout(r, 25)); "
+            f"return window.CdsWalletUI ? window.CdsWalletUI.{call} "
+            ": {ok: false, code: 'identity.ui.script_failed'}; })()")
+
+
+def js_literal(value: Any) -> str:
+    """``value`` as a JavaScript literal for a ``ui_call`` argument."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def result_code(result: Any) -> str:
+    """The message key of a ``ui_call`` result's ``code``, if it is one the pages may show."""
+    return safe_error_key(result.get("code") if isinstance(result, dict) else None)
 
 
 class AuthState(rx.State):
@@ -245,6 +269,29 @@ class FormErrorMixin(rx.State, mixin=True):
         self.error = both(exc.code, **exc.params)
 
 
+class NoticeMixin(rx.State, mixin=True):
+    """Error and info messages of the identity, wallet and signing pages: both are ``{"vi", "en"}`` dicts shown
+    with ``t_var``."""
+
+    error: dict[str, str] = {}
+    info: dict[str, str] = {}
+
+    def _fail(self, exc: DomainError) -> None:
+        self.error, self.info = msg(exc.code, **exc.params), {}
+
+    def _fail_key(self, key: str) -> None:
+        self.error, self.info = msg(safe_error_key(key)), {}
+
+    def _ok(self, key: str, **params: object) -> None:
+        self.error, self.info = {}, msg(key, **params)
+
+    async def _user(self) -> int:
+        user_id, _ = await acting_user(self)
+        if user_id is None:
+            raise NotAllowed("error.login_required")
+        return user_id
+
+
 class LoginState(FormErrorMixin, rx.State):
     @rx.event
     def reset_form(self):
@@ -408,7 +455,7 @@ class AdminState(FormErrorMixin, rx.State):
             self._fail(exc)
 
     @staticmethod
-    def _user_row(db, user) -> dict[str, str]:  # noqa: ANN001
+    def _user_row(db, user) -> dict[str, str]:
         agency = db.get(service.Agency, user.agency_id) if user.agency_id else None
         return {"id": str(user.id), "name": user.full_name, "login": user.phone or user.email or "",
                 "roles": ",".join(sorted(service.roles_of(db, user.id))), "agency": agency.code if agency else ""}

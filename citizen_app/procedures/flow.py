@@ -17,16 +17,18 @@ from sqlmodel import Session, col, select
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
 from citizen_app.core.workdays import work_calendar
-from citizen_app.identity import signing
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.profile import get_profile
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
 from citizen_app.procedures import backoffice, files, forms, service, statuses
 from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
+from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.result_pdf import font_path
 from citizen_app.procedures.sla import due_day, start_day
+from citizen_app.signing import pades
+from citizen_app.signing import service as signing
 
 FEE_KIND = "procedure_fee"
 PAY_PROVIDER = "sandbox"
@@ -87,12 +89,46 @@ def profile_answers(db: Session, user_id: int) -> dict[str, Any]:
 
 
 def start(db: Session, user_id: int | None, procedure_code: str, for_citizen_id: int | None = None) -> ProcDossier:
-    """A new draft prefilled from the citizen's profile (the helper's consent is checked by the service)."""
+    """A new draft prefilled from the citizen's profile (the helper's consent is checked by the service). A
+    volunteer who presses "start" again for the same person and procedure gets the draft already open."""
     if user_id is None:
         raise NotAllowed("error.login_required")
     citizen_id = for_citizen_id or user_id
+    if citizen_id != user_id:
+        service.active_consent(db, user_id, citizen_id, procedure_code, "draft")
+        query = select(ProcDossier).where(ProcDossier.helper_id == user_id, ProcDossier.applicant_id == citizen_id,
+                                          ProcDossier.procedure_code == procedure_code,
+                                          ProcDossier.status == statuses.DRAFT)
+        open_draft = db.exec(query.order_by(col(ProcDossier.id).desc())).first()
+        if open_draft is not None:
+            return open_draft
     return service.start_draft(db, user_id, procedure_code, profile=profile_answers(db, citizen_id),
                                for_citizen_id=for_citizen_id if citizen_id != user_id else None)
+
+
+def hand_over_for_signing(db: Session, helper_id: int | None, dossier_id: int) -> bool:
+    """A volunteer reached the signing step of a complete draft: the citizen is notified that it waits for her
+    signature (the notification opens the signing page), once for each version of the answers and files.
+    Returns whether she has been told about this version (now or before)."""
+    dossier = service.load_dossier(db, dossier_id)
+    actor = service.resolve_actor(db, helper_id, dossier, "draft")
+    if not actor.is_helper or dossier.status != statuses.DRAFT or service.form_errors(db, dossier, None):
+        return False
+    if service.signature_current(db, dossier):
+        return False
+    version = service.fingerprint(db, dossier)
+    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier.id, ProcAudit.action == "handed_for_signing")
+    if any(row.detail.get("fingerprint") == version for row in db.exec(query).all()):
+        return True
+    helper = db.get(UserAccount, helper_id)
+    proc = get_procedure(dossier.procedure_code)
+    service.audit(db, actor.user_id, "handed_for_signing", dossier=dossier, on_behalf_of=actor.citizen_id,
+                  consent_id=actor.consent_id, fingerprint=version)
+    HOOKS.notify(Notice(actor.citizen_id, "procedures.notice.sign_waiting",
+                        {"number": dossier.number, "helper": helper.full_name if helper else "",
+                         "procedure": proc.name["vi"]}, dossier.id, session=db,
+                        url=f"/procedures/draft/{dossier.id}/sign"))
+    return True
 
 
 # --- the citizen's signature -----------------------------------------------------------------------
@@ -280,13 +316,15 @@ def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order
 
 
 def _sign_with_agency(pdf: bytes, agency_code: str) -> bytes:
-    return signing.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
+    return pades.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
 
 
-def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int,
-                        now: datetime | None = None) -> ProcResult:
-    """Approve (status 9), render the result, sign it with the agency's certificate, deliver (status 10)."""
-    backoffice.approve(db, official_id, dossier_id, now=now)
+def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int, note: str,
+                        now: datetime | None = None) -> ProcResult | None:
+    """Approve (status 9) with the official's note, render the result, sign it with the agency's certificate,
+    deliver (status 10). ``None`` when the approval is only proposed and waits for a second official."""
+    if backoffice.approve(db, official_id, dossier_id, note, now=now) is None:
+        return None
     dossier = service.load_dossier(db, dossier_id)
     agency = db.get(Agency, dossier.agency_id)
     result = backoffice.sign_result(db, official_id, dossier_id, _sign_with_agency, agency.code)

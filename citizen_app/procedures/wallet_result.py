@@ -4,7 +4,7 @@ The citizen's browser is not present when the official delivers, so the credenti
 citizen's server-held holder key (``key_mode="server"``, shown as such in the wallet). Claims: the
 procedure's code and name, the dossier number, the result date, the SHA-256 of the signed PDF, the
 outcome (the result document's title) and the deciding agency. The wallet lists it with a link to
-download the PDF (``result_links``, registered with ``wallet_views.CREDENTIAL_LINKS``).
+download the PDF (``result_links``, registered with ``wallet_service.CREDENTIAL_LINKS``).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_views
+from citizen_app.identity.crypto import public_jwk
 from citizen_app.identity.models import Agency
-from citizen_app.identity.wallet_crypto import public_jwk
 from citizen_app.procedures.catalog import get_procedure
 from citizen_app.procedures.models import ProcAudit, ProcDossier, ProcResult
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import service as wallet_service
 
 log = logging.getLogger(__name__)
 ACTION = "result_credential_issued"
@@ -74,5 +74,5 @@ def result_links(db: Session, user_id: int) -> dict[int, str]:
     return links
 
 
-if result_links not in wallet_views.CREDENTIAL_LINKS:
-    wallet_views.CREDENTIAL_LINKS.append(result_links)
+if result_links not in wallet_service.CREDENTIAL_LINKS:
+    wallet_service.CREDENTIAL_LINKS.append(result_links)

@@ -42,24 +42,25 @@ AGE_CACHE = """() => new Promise((resolve, reject) => {
 @contextmanager
 def _issuer_caches_cleared() -> Iterator[None]:
     """The issuer and sealing keys are cached per process: read the prod app's instance folder."""
-    from citizen_app.identity import issuer, wallet_crypto
+    from citizen_app.identity import crypto
+    from citizen_app.wallet import issuer
 
     issuer.issuer_key.cache_clear()
-    wallet_crypto._seal_key.cache_clear()
+    crypto._seal_key.cache_clear()
     try:
         yield
     finally:
         issuer.issuer_key.cache_clear()
-        wallet_crypto._seal_key.cache_clear()
+        crypto._seal_key.cache_clear()
 
 
 def _issue_over_60(prod_app):
     """A new level-2 citizen born in 1960 gets an over-60 credential bound to a Python holder key."""
-    from citizen_app.identity import credentials as cr
+    from citizen_app.identity.crypto import new_p256_key, public_jwk
     from citizen_app.identity.desk import verify_profile
     from citizen_app.identity.profile import ProfileInput, save_profile
     from citizen_app.identity.service import register
-    from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
+    from citizen_app.wallet import credentials as cr
     from tests.e2e.helpers import DEMO_PASSWORD, WARD_OFFICIAL
 
     phone = "09" + "".join(secrets.choice("0123456789") for _ in range(8))
@@ -75,8 +76,8 @@ def _issue_over_60(prod_app):
 
 
 def test_offline_verifier_works_without_network(browser, prod_app) -> None:
-    from citizen_app.identity import credentials as cr
-    from citizen_app.identity.qr_transport import encode_for_qr
+    from citizen_app.wallet import credentials as cr
+    from citizen_app.wallet.qr_transport import encode_for_qr
 
     credential, holder = _issue_over_60(prod_app)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])

@@ -299,8 +299,8 @@ def _signed_drafts(scale_app: dict, count: int) -> tuple[str, list[int]]:
     """A citizen's session cookie and ``count`` complete drafts the citizen has signed (the procedures flow)."""
     from citizen_app.core.db import session_scope
     from citizen_app.demo import seed_agencies
+    from citizen_app.identity.models import IdentityProfile
     from citizen_app.identity.service import open_session, register
-    from citizen_app.identity.wallet_models import IdentityProfile
     from citizen_app.procedures import flow, service
     from tests.unit.procedures.conftest import MAI_PAGES, PDF
 

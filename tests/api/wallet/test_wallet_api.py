@@ -1,4 +1,4 @@
-"""HTTP-level tests of the wallet routes on a Starlette app built from wallet_api.ROUTES."""
+"""HTTP-level tests of the wallet routes on a Starlette app built from wallet/api.py ROUTES."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.core.config import settings
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_api
 from citizen_app.identity.activity import verify_chain
-from citizen_app.identity.issuer import issuer_id
-from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.service import open_session, ticket_binding
-from citizen_app.identity.status_list import check_status
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
-from tests.unit.wallet.softauthn import SoftAuthenticator
+from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.identity.service import open_session
+from citizen_app.wallet import api as wallet_api
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.issuer import issuer_id
+from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
+from citizen_app.wallet.status_list import check_status
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 ORIGIN = settings().public_url
 
@@ -121,31 +120,6 @@ def test_cookie_routes_need_login_and_same_origin(client, citizen_cookie):
     bad = client.post("/api/identity/credentials", json={"kind": "age60", "holder_jwk": {"kty": "oct"}},
                       cookies={"cds_sid": token})
     assert bad.status_code == 400 and bad.json()["error"] == "identity.credential.bad_holder_key"
-
-
-def test_passkey_register_and_login_over_http(client, citizen_cookie):
-    from citizen_app.identity import passkeys
-
-    _, token = citizen_cookie
-    device = SoftAuthenticator(passkeys.rp_id(), passkeys.rp_origin())
-    opts = client.post("/api/identity/passkeys/register/options", cookies={"cds_sid": token}).json()
-    import json
-
-    done = client.post("/api/identity/passkeys/register/verify", cookies={"cds_sid": token},
-                       json={"challenge_id": opts["challenge_id"], "name": "Điện thoại",
-                             "credential": device.create(json.dumps(opts["options"]))})
-    assert done.json()["ok"], done.text
-    opts = client.post("/api/identity/passkeys/login/options").json()
-    verified = client.post("/api/identity/passkeys/login/verify",
-                           json={"challenge_id": opts["challenge_id"], "next": "/vi-dien-tu",
-                                 "credential": device.get(json.dumps(opts["options"]))})
-    login = verified.json()
-    assert login["ticket_url"].startswith("/auth/session?ticket=")
-    # only the browser that made the passkey login may open the ticket URL (identity.cookies.bind_ticket)
-    ticket = login["ticket_url"].split("=", 1)[1]
-    binding = verified.headers["set-cookie"].lower()
-    assert f"cds_login={ticket_binding(ticket)}" in binding and "path=/auth/session" in binding
-    assert "httponly" in binding
 
 
 def test_status_list_index_for_offline_verifiers(client, db, citizen_cookie):

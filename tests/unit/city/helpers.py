@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from citizen_app.identity.models import Agency, UserAccount, UserRole
-from citizen_app.identity.wallet_models import IdentityProfile
+from citizen_app.identity.models import Agency, IdentityProfile, UserAccount, UserRole
 
 
 def make_user(db: Session, login: str, name: str, *roles: str, agency: str | None = None, ward: str = "") -> int:

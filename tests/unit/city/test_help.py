@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from citizen_app.city import directory, service
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity.wallet_models import ActivityEntry
+from citizen_app.identity.models import ActivityEntry
 from citizen_app.procedures import consent
 from citizen_app.procedures.models import ProcHelperConsent
 from tests.unit.city.helpers import make_user

@@ -65,7 +65,7 @@ def test_every_page_module_is_discovered() -> None:
     found = [module.__name__ for module in import_pillar_pages()]
     assert sorted(found) == sorted(on_disk)
     assert "citizen_app.procedures.helper_pages" in found and "citizen_app.procedures.backoffice_pages" in found
-    assert found.index("citizen_app.identity.pages") < found.index("citizen_app.identity.wallet_pages")
+    assert found.index("citizen_app.procedures.pages") < found.index("citizen_app.procedures.backoffice_pages")
     assert {"/procedures/helper", "/procedures/backoffice", "/feedback/workbench"} <= set(PAGES)
 
 

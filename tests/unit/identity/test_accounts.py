@@ -15,13 +15,13 @@ from citizen_app.identity.models import Agency, LoginSession, LoginTicket, UserA
 GOOD_PASSWORD = "Phuong2026xanh"
 
 
-def make_user(db, login="0903123456", name="Lê Thị Mai", password=GOOD_PASSWORD) -> UserAccount:  # noqa: ANN001
+def make_user(db, login="0903123456", name="Lê Thị Mai", password=GOOD_PASSWORD) -> UserAccount:
     user = service.register(db, login, password, name)
     db.commit()
     return user
 
 
-def count(db, model) -> int:  # noqa: ANN001
+def count(db, model) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 
 
@@ -53,7 +53,7 @@ def test_weak_passwords(password: str, code: str) -> None:
     assert err.value.code == code
 
 
-def test_password_may_not_contain_personal_data(db) -> None:  # noqa: ANN001
+def test_password_may_not_contain_personal_data(db) -> None:
     with pytest.raises(DomainError) as err:
         service.register(db, "0903123456", "x0903123456y", "Lê Thị Mai")
     assert err.value.code == "error.password_personal"
@@ -64,14 +64,14 @@ def test_password_may_not_contain_personal_data(db) -> None:  # noqa: ANN001
     [({"password_confirm": "Khac2026matkhau"}, "error.password_mismatch"),
      ({"consent": False}, "error.consent_required")],
 )
-def test_register_needs_matching_passwords_and_consent(db, kwargs: dict, code: str) -> None:  # noqa: ANN001
+def test_register_needs_matching_passwords_and_consent(db, kwargs: dict, code: str) -> None:
     with pytest.raises(DomainError) as err:
         service.register(db, "0903123456", GOOD_PASSWORD, "Lê Thị Mai", **kwargs)
     assert err.value.code == code
     assert count(db, UserAccount) == 0
 
 
-def test_register_stores_argon2_hash_and_citizen_role(db) -> None:  # noqa: ANN001
+def test_register_stores_argon2_hash_and_citizen_role(db) -> None:
     user = make_user(db)
     assert user.password_hash.startswith("$argon2id$")
     assert GOOD_PASSWORD not in user.password_hash
@@ -79,13 +79,13 @@ def test_register_stores_argon2_hash_and_citizen_role(db) -> None:  # noqa: ANN0
     assert user.full_name == "Lê Thị Mai"
 
 
-def test_name_is_nfc_normalised(db) -> None:  # noqa: ANN001
+def test_name_is_nfc_normalised(db) -> None:
     decomposed = "Le\u0302 Thi\u0323 Mai"
     user = service.register(db, "0903123457", GOOD_PASSWORD, decomposed)
     assert user.full_name == "Lê Thị Mai"
 
 
-def test_duplicate_account_changes_nothing(db) -> None:  # noqa: ANN001
+def test_duplicate_account_changes_nothing(db) -> None:
     make_user(db)
     with pytest.raises(DomainError) as err:
         service.register(db, "+84 903 123 456", "Khac2026matkhau", "Người khác")
@@ -94,7 +94,7 @@ def test_duplicate_account_changes_nothing(db) -> None:  # noqa: ANN001
     assert count(db, UserAccount) == 1
 
 
-def test_login_ok_and_wrong_password(db) -> None:  # noqa: ANN001
+def test_login_ok_and_wrong_password(db) -> None:
     user = make_user(db)
     assert service.authenticate(db, "0903123456", GOOD_PASSWORD, "1.2.3.4").id == user.id
     with pytest.raises(DomainError) as err:
@@ -102,13 +102,13 @@ def test_login_ok_and_wrong_password(db) -> None:  # noqa: ANN001
     assert err.value.code == "error.login_failed"
 
 
-def test_unknown_account_same_error(db) -> None:  # noqa: ANN001
+def test_unknown_account_same_error(db) -> None:
     with pytest.raises(DomainError) as err:
         service.authenticate(db, "0999999999", GOOD_PASSWORD)
     assert err.value.code == "error.login_failed"
 
 
-def test_account_locks_after_repeated_failures(db) -> None:  # noqa: ANN001
+def test_account_locks_after_repeated_failures(db) -> None:
     make_user(db)
     for _ in range(service.ACCOUNT_LOCK_FAILURES):
         service.record_failed_login(db, "0903123456", "10.0.0.1")
@@ -118,7 +118,7 @@ def test_account_locks_after_repeated_failures(db) -> None:  # noqa: ANN001
     assert err.value.code == "error.login_locked"
 
 
-def test_source_locks_after_many_failures_across_accounts(db) -> None:  # noqa: ANN001
+def test_source_locks_after_many_failures_across_accounts(db) -> None:
     make_user(db)
     for index in range(service.IP_LOCK_FAILURES):
         service.record_failed_login(db, f"09000000{index:02d}", "10.9.9.9")
@@ -128,7 +128,7 @@ def test_source_locks_after_many_failures_across_accounts(db) -> None:  # noqa: 
     assert service.authenticate(db, "0903123456", GOOD_PASSWORD, "10.1.1.1")
 
 
-def test_lock_expires(db) -> None:  # noqa: ANN001
+def test_lock_expires(db) -> None:
     make_user(db)
     for _ in range(service.ACCOUNT_LOCK_FAILURES):
         service.record_failed_login(db, "0903123456", "")
@@ -137,7 +137,7 @@ def test_lock_expires(db) -> None:  # noqa: ANN001
     service.check_not_locked(db, "0903123456", "", now=later)
 
 
-def test_ticket_is_single_use_and_opens_session(db) -> None:  # noqa: ANN001
+def test_ticket_is_single_use_and_opens_session(db) -> None:
     user = make_user(db)
     raw = service.create_login_ticket(db, user.id, "/account")
     db.commit()
@@ -150,7 +150,7 @@ def test_ticket_is_single_use_and_opens_session(db) -> None:  # noqa: ANN001
         service.redeem_login_ticket(db, raw)
 
 
-def test_expired_ticket_refused(db) -> None:  # noqa: ANN001
+def test_expired_ticket_refused(db) -> None:
     user = make_user(db)
     raw = service.create_login_ticket(db, user.id)
     db.commit()
@@ -166,7 +166,7 @@ def test_next_path_never_leaves_the_site(path: str) -> None:
     assert service.safe_next_path(path) == "/"
 
 
-def test_tampered_and_expired_session_cookies(db) -> None:  # noqa: ANN001
+def test_tampered_and_expired_session_cookies(db) -> None:
     user = make_user(db)
     token = service.open_session(db, user.id)
     db.commit()
@@ -178,7 +178,7 @@ def test_tampered_and_expired_session_cookies(db) -> None:  # noqa: ANN001
     assert service.lookup_session(db, token) == ("expired", None)
 
 
-def test_logout_all_devices(db) -> None:  # noqa: ANN001
+def test_logout_all_devices(db) -> None:
     user = make_user(db)
     tokens = [service.open_session(db, user.id) for _ in range(3)]
     db.commit()
@@ -188,7 +188,7 @@ def test_logout_all_devices(db) -> None:  # noqa: ANN001
     assert all(service.lookup_session(db, t)[0] == "invalid" for t in tokens)
 
 
-def test_cannot_close_someone_elses_session(db) -> None:  # noqa: ANN001
+def test_cannot_close_someone_elses_session(db) -> None:
     mai = make_user(db)
     other = make_user(db, "0912000001", "Nguyễn Minh Khoa")
     token = service.open_session(db, other.id)
@@ -198,14 +198,14 @@ def test_cannot_close_someone_elses_session(db) -> None:  # noqa: ANN001
     assert service.lookup_session(db, token)[0] == "ok"
 
 
-def _agency(db) -> Agency:  # noqa: ANN001
+def _agency(db) -> Agency:
     agency = Agency(code="ca-ban-co", name_vi="Công an phường Bàn Cờ", name_en="Ban Co Ward Police", kind="police")
     db.add(agency)
     db.commit()
     return agency
 
 
-def test_admin_assigns_roles_and_agency(db) -> None:  # noqa: ANN001
+def test_admin_assigns_roles_and_agency(db) -> None:
     admin = make_user(db, "admin@congdanso.example", "Quản trị")
     db.add(UserRole(user_id=admin.id, role="admin"))
     target = make_user(db, "0938000002", "Võ Thị Lan")
@@ -216,7 +216,7 @@ def test_admin_assigns_roles_and_agency(db) -> None:  # noqa: ANN001
     assert db.get(UserAccount, target.id).agency_id == agency.id
 
 
-def test_citizen_cannot_assign_roles(db) -> None:  # noqa: ANN001
+def test_citizen_cannot_assign_roles(db) -> None:
     citizen = make_user(db)
     _agency(db)
     with pytest.raises(NotAllowed):
@@ -225,7 +225,7 @@ def test_citizen_cannot_assign_roles(db) -> None:  # noqa: ANN001
     assert service.roles_of(db, citizen.id) == {"citizen"}
 
 
-def test_official_needs_an_agency(db) -> None:  # noqa: ANN001
+def test_official_needs_an_agency(db) -> None:
     admin = make_user(db, "admin@congdanso.example", "Quản trị")
     db.add(UserRole(user_id=admin.id, role="admin"))
     target = make_user(db, "0938000002", "Võ Thị Lan")
@@ -234,7 +234,7 @@ def test_official_needs_an_agency(db) -> None:  # noqa: ANN001
     assert err.value.code == "error.official_needs_agency"
 
 
-def test_oidc_first_login_creates_then_links(db) -> None:  # noqa: ANN001
+def test_oidc_first_login_creates_then_links(db) -> None:
     claims = {"sub": "abc", "name": "Nguyễn Văn An", "email": "an@example.vn", "email_verified": True}
     first = service.login_with_oidc(db, "https://id.example", claims)
     db.commit()
@@ -243,7 +243,7 @@ def test_oidc_first_login_creates_then_links(db) -> None:  # noqa: ANN001
     assert count(db, UserAccount) == 1
 
 
-def test_password_hashed_from_decomposed_text_still_logs_in_and_is_rehashed(db) -> None:  # noqa: ANN001
+def test_password_hashed_from_decomposed_text_still_logs_in_and_is_rehashed(db) -> None:
     """Text is NFC-normalised where it enters; a hash made earlier from combining marks (NFD) still matches."""
     import unicodedata
 

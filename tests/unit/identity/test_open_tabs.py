@@ -15,13 +15,13 @@ from starlette.testclient import TestClient
 from citizen_app.core.db import engine, session_scope
 from citizen_app.identity import recovery, service
 from citizen_app.identity.api import ROUTES
+from citizen_app.identity.profile_state import ProfileState
 from citizen_app.identity.state import SESSION_RECHECK_SECONDS, AccountState, AuthState
-from citizen_app.identity.wallet_state import ProfileState
 from citizen_app.payments.models import PayOrder
 from citizen_app.payments.state import PaymentsState
 from tests.conftest import sql_statements
+from tests.unit.identity.helpers import ID_NUMBER, make_verified_citizen, make_ward_official
 from tests.unit.identity.test_state_authorization import PASSWORD, _login_cookie, _seed, _states
-from tests.unit.wallet.helpers import ID_NUMBER, make_verified_citizen, make_ward_official
 
 NEW_PASSWORD = "Phuong2026moi"
 
@@ -29,7 +29,7 @@ NEW_PASSWORD = "Phuong2026moi"
 pytestmark = pytest.mark.usefixtures("payments_sandbox")
 
 
-def _open_tab(cookie: str):  # noqa: ANN202
+def _open_tab(cookie: str):
     """A logged-in tab: its page load proved the cookie, as AuthState.load_page does."""
     _, sub = _states(cookie)
     AuthState.load_session.fn(sub(AuthState))
@@ -42,7 +42,7 @@ def _orders(user_id: int) -> int:
         return db.exec(select(func.count()).select_from(PayOrder).where(PayOrder.user_id == user_id)).one()
 
 
-async def _assert_refused(tab, user_id: int) -> None:  # noqa: ANN001
+async def _assert_refused(tab, user_id: int) -> None:
     profile, payments = tab(ProfileState), tab(PaymentsState)
     profile.values = {"full_name": "still shown"}
     await ProfileState.load.fn(profile)
@@ -54,13 +54,13 @@ async def _assert_refused(tab, user_id: int) -> None:  # noqa: ANN001
     assert not auth.logged_in and auth._user_id is None and auth.notice_key == "auth.session_ended"
 
 
-async def _assert_allowed(tab, user_id: int) -> None:  # noqa: ANN001
+async def _assert_allowed(tab, user_id: int) -> None:
     before = _orders(user_id)
     await PaymentsState.create_test_order.fn(tab(PaymentsState), {"amount": "10000"})
     assert _orders(user_id) == before + 1
 
 
-async def test_logout_in_another_tab_stops_this_tab(app_db) -> None:  # noqa: ANN001
+async def test_logout_in_another_tab_stops_this_tab(app_db) -> None:
     ids = _seed(app_db)
     cookie = _login_cookie(ids["mai"])
     tab = _open_tab(cookie)
@@ -71,7 +71,7 @@ async def test_logout_in_another_tab_stops_this_tab(app_db) -> None:  # noqa: AN
     await _assert_refused(tab, ids["mai"])
 
 
-async def test_logout_of_all_devices_stops_the_other_devices_tabs(app_db) -> None:  # noqa: ANN001
+async def test_logout_of_all_devices_stops_the_other_devices_tabs(app_db) -> None:
     ids = _seed(app_db)
     phone = _open_tab(_login_cookie(ids["mai"]))
     laptop = _open_tab(_login_cookie(ids["mai"]))
@@ -79,7 +79,7 @@ async def test_logout_of_all_devices_stops_the_other_devices_tabs(app_db) -> Non
     await _assert_refused(phone, ids["mai"])
 
 
-async def test_password_change_stops_other_sessions_but_not_this_one(app_db) -> None:  # noqa: ANN001
+async def test_password_change_stops_other_sessions_but_not_this_one(app_db) -> None:
     ids = _seed(app_db)
     phone = _open_tab(_login_cookie(ids["mai"]))
     laptop = _open_tab(_login_cookie(ids["mai"]))
@@ -93,7 +93,7 @@ async def test_password_change_stops_other_sessions_but_not_this_one(app_db) -> 
         assert service.authenticate(db, "0903123456", NEW_PASSWORD).id == ids["mai"]
 
 
-async def test_recovery_at_the_ward_stops_open_tabs(app_db) -> None:  # noqa: ANN001
+async def test_recovery_at_the_ward_stops_open_tabs(app_db) -> None:
     with Session(app_db, expire_on_commit=False) as db:
         citizen = make_verified_citizen(db)
         citizen.phone = "0903555111"
@@ -107,7 +107,7 @@ async def test_recovery_at_the_ward_stops_open_tabs(app_db) -> None:  # noqa: AN
     await _assert_refused(tab, citizen.id)
 
 
-async def test_a_live_tab_asks_no_database_until_the_recheck_delay(app_db) -> None:  # noqa: ANN001
+async def test_a_live_tab_asks_no_database_until_the_recheck_delay(app_db) -> None:
     ids = _seed(app_db)
     tab = _open_tab(_login_cookie(ids["mai"]))
     auth = tab(AuthState)
@@ -121,7 +121,7 @@ async def test_a_live_tab_asks_no_database_until_the_recheck_delay(app_db) -> No
     await _assert_refused(tab, ids["mai"])
 
 
-async def test_an_expired_session_stops_the_tab_without_waiting(app_db) -> None:  # noqa: ANN001
+async def test_an_expired_session_stops_the_tab_without_waiting(app_db) -> None:
     ids = _seed(app_db)
     tab = _open_tab(_login_cookie(ids["mai"]))
     auth = tab(AuthState)
@@ -132,7 +132,7 @@ async def test_an_expired_session_stops_the_tab_without_waiting(app_db) -> None:
     await _assert_refused(tab, ids["mai"])
 
 
-async def test_wrong_current_password_changes_nothing_and_counts_towards_the_lock(app_db) -> None:  # noqa: ANN001
+async def test_wrong_current_password_changes_nothing_and_counts_towards_the_lock(app_db) -> None:
     ids = _seed(app_db)
     phone = _open_tab(_login_cookie(ids["mai"]))
     laptop = _open_tab(_login_cookie(ids["mai"]))
@@ -149,7 +149,7 @@ async def test_wrong_current_password_changes_nothing_and_counts_towards_the_loc
         assert service.HASHER.verify(db.get(service.UserAccount, ids["mai"]).password_hash, PASSWORD)
 
 
-async def test_password_change_keeps_the_strength_rules(app_db) -> None:  # noqa: ANN001
+async def test_password_change_keeps_the_strength_rules(app_db) -> None:
     ids = _seed(app_db)
     account = _open_tab(_login_cookie(ids["mai"]))(AccountState)
     cases = [("Mai2026short", "Mai2026shor", "The two passwords do not match."),

@@ -28,7 +28,7 @@ def test_handlers_that_cannot_run_inline_keep_their_own_event() -> None:
     assert events[1:] == [background, with_argument]
 
 
-def test_load_page_proves_the_session_then_loads_the_page(app_db) -> None:  # noqa: ANN001
+def test_load_page_proves_the_session_then_loads_the_page(app_db) -> None:
     ids = _seed(app_db)
     page_on_load("/test/metro", [MetroState.load])
     _, sub = _states(_login_cookie(ids["mai"]))
@@ -38,7 +38,7 @@ def test_load_page_proves_the_session_then_loads_the_page(app_db) -> None:  # no
     assert metro.stations and metro.products, "the page's own load ran in the same event"
 
 
-def test_load_page_for_a_closed_session_clears_the_cookie_and_still_loads(app_db) -> None:  # noqa: ANN001
+def test_load_page_for_a_closed_session_clears_the_cookie_and_still_loads(app_db) -> None:
     ids = _seed(app_db)
     page_on_load("/test/metro", [MetroState.load])
     cookie = _login_cookie(ids["mai"])
@@ -52,7 +52,7 @@ def test_load_page_for_a_closed_session_clears_the_cookie_and_still_loads(app_db
     assert sub(MetroState).stations, "public parts of the page still load"
 
 
-def test_unknown_route_only_proves_the_session(app_db) -> None:  # noqa: ANN001
+def test_unknown_route_only_proves_the_session(app_db) -> None:
     ids = _seed(app_db)
     _, sub = _states(_login_cookie(ids["mai"]))
     auth = sub(AuthState)
@@ -60,21 +60,21 @@ def test_unknown_route_only_proves_the_session(app_db) -> None:  # noqa: ANN001
     assert auth.logged_in
 
 
-def test_load_page_marks_the_page_hydrated_in_its_own_update(app_db) -> None:  # noqa: ANN001
+def test_load_page_marks_the_page_hydrated_in_its_own_update(app_db) -> None:
     page_on_load("/test/metro", [MetroState.load])
     root, sub = _states()
     asyncio.run(AuthState.load_page.fn(sub(AuthState), "/test/metro"))
     assert root.is_hydrated
 
 
-def test_a_page_with_later_load_events_is_not_hydrated_yet(app_db) -> None:  # noqa: ANN001
+def test_a_page_with_later_load_events_is_not_hydrated_yet(app_db) -> None:
     page_on_load("/test/watch", [MetroState.load, OrderState.watch])
     root, sub = _states()
     asyncio.run(AuthState.load_page.fn(sub(AuthState), "/test/watch"))
     assert not root.is_hydrated, "Reflex's set_is_hydrated follows the remaining on_load events"
 
 
-def test_remembered_language_applies_when_the_tab_connects_and_not_after(app_db) -> None:  # noqa: ANN001
+def test_remembered_language_applies_when_the_tab_connects_and_not_after(app_db) -> None:
     _, sub = _states("cds_lang=en; cds_large=1")
     auth, lang = sub(AuthState), sub(LangState)
     asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))

@@ -27,7 +27,7 @@ def dev_outbox(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MESSAGING_PROVIDER", raising=False)
 
 
-def _start(db: Session, identifier: str = PHONE, ip: str = "10.0.0.1", **kw) -> registration.RegistrationStarted:  # noqa: ANN003
+def _start(db: Session, identifier: str = PHONE, ip: str = "10.0.0.1", **kw) -> registration.RegistrationStarted:
     return registration.start_registration(db, identifier, PASSWORD, NAME, "vi", password_confirm=PASSWORD,
                                            consent=True, ip=ip, **kw)
 
@@ -45,7 +45,7 @@ def _accounts(db: Session) -> int:
     return db.exec(select(func.count()).select_from(UserAccount)).one()
 
 
-def test_account_exists_only_after_the_code_and_the_code_works_once(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_account_exists_only_after_the_code_and_the_code_works_once(db: Session, dev_outbox) -> None:
     started = _start(db)
     assert _accounts(db) == 0 and started.sent_to == PHONE
     code = _code(db)
@@ -65,7 +65,7 @@ def test_account_exists_only_after_the_code_and_the_code_works_once(db: Session,
     assert err.value.code == "identity.register.code_spent"
 
 
-def test_existing_account_gets_the_same_answer_and_its_owner_a_warning(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_existing_account_gets_the_same_answer_and_its_owner_a_warning(db: Session, dev_outbox) -> None:
     owner = service.register(db, PHONE, "Khac2026matkhau", NAME)
     db.commit()
     started = _start(db)  # no "account exists" error: the same answer as for a new number
@@ -80,7 +80,7 @@ def test_existing_account_gets_the_same_answer_and_its_owner_a_warning(db: Sessi
     assert db.get(PendingRegistration, started.pending_id) is not None  # stored like any other attempt
 
 
-def test_code_expires_and_dies_after_five_wrong_tries(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_code_expires_and_dies_after_five_wrong_tries(db: Session, dev_outbox) -> None:
     old = _start(db, now=utcnow() - timedelta(minutes=11))
     with pytest.raises(DomainError) as err:
         registration.confirm_registration(db, old.pending_id, _code(db))
@@ -99,7 +99,7 @@ def test_code_expires_and_dies_after_five_wrong_tries(db: Session, dev_outbox) -
     assert _accounts(db) == 0
 
 
-def test_a_new_code_replaces_the_previous_one(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_a_new_code_replaces_the_previous_one(db: Session, dev_outbox) -> None:
     first = _start(db)
     first_code = _code(db)
     second = _start(db)
@@ -108,7 +108,7 @@ def test_a_new_code_replaces_the_previous_one(db: Session, dev_outbox) -> None: 
     assert registration.confirm_registration(db, second.pending_id, _code(db)).phone == PHONE
 
 
-def test_codes_are_limited_per_identifier_and_per_address(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_codes_are_limited_per_identifier_and_per_address(db: Session, dev_outbox) -> None:
     for _ in range(3):
         _start(db, ip="10.0.0.1")
     with pytest.raises(DomainError) as err:
@@ -124,7 +124,7 @@ def test_codes_are_limited_per_identifier_and_per_address(db: Session, dev_outbo
     assert _start(db, ip="10.0.0.4", now=later).sent_to == PHONE  # the window has passed
 
 
-def test_wrong_code_count_commits_with_the_refusal(app_db, dev_outbox) -> None:  # noqa: ANN001
+def test_wrong_code_count_commits_with_the_refusal(app_db, dev_outbox) -> None:
     with session_scope() as db:
         started = _start(db)
     with pytest.raises(registration.CodeRefused), session_scope() as db:
@@ -133,7 +133,7 @@ def test_wrong_code_count_commits_with_the_refusal(app_db, dev_outbox) -> None: 
         assert db.get(PendingRegistration, started.pending_id).attempts == 1
 
 
-def test_rules_are_checked_before_anything_is_sent(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_rules_are_checked_before_anything_is_sent(db: Session, dev_outbox) -> None:
     for kwargs, code in [({"password": "short1"}, "error.password_short"),
                          ({"consent": False}, "error.consent_required"),
                          ({"identifier": "12345"}, "error.identifier_invalid")]:
@@ -145,7 +145,7 @@ def test_rules_are_checked_before_anything_is_sent(db: Session, dev_outbox) -> N
     assert db.exec(select(NotifyDevMessage)).all() == [] and db.exec(select(LoginAttempt)).all() == []
 
 
-def test_without_a_messaging_provider_registration_fails_clearly(db: Session, monkeypatch) -> None:  # noqa: ANN001
+def test_without_a_messaging_provider_registration_fails_clearly(db: Session, monkeypatch) -> None:
     monkeypatch.delenv("CDS_DEV_OUTBOX", raising=False)
     monkeypatch.delenv("MESSAGING_PROVIDER", raising=False)
     with pytest.raises(DomainError) as err:
@@ -157,14 +157,14 @@ def test_without_a_messaging_provider_registration_fails_clearly(db: Session, mo
     assert db.exec(select(PendingRegistration)).all() == [] and _accounts(db) == 0
 
 
-def test_expired_pending_registrations_are_purged(db: Session, dev_outbox) -> None:  # noqa: ANN001
+def test_expired_pending_registrations_are_purged(db: Session, dev_outbox) -> None:
     _start(db, now=utcnow() - timedelta(minutes=11))
     fresh = _start(db, "an@example.vn")
     service.purge_old_attempts(db)
     assert [row.id for row in db.exec(select(PendingRegistration)).all()] == [fresh.pending_id]
 
 
-async def test_register_page_same_answer_then_code_creates_the_account(app_db, dev_outbox) -> None:  # noqa: ANN001
+async def test_register_page_same_answer_then_code_creates_the_account(app_db, dev_outbox) -> None:
     from citizen_app.identity.state import RegisterState
     from tests.unit.identity.test_state_authorization import _states
 

@@ -14,19 +14,19 @@ from citizen_app.identity.state import AccountState, AdminState, AuthState, Logi
 PASSWORD = "Phuong2026xanh"
 
 
-def _states(cookie: str = ""):  # noqa: ANN202
+def _states(cookie: str = ""):
     root = rx.State()
     root.router = RouterData.from_router_data(
         {"headers": {"cookie": cookie}, "pathname": "/", "query": {}, "client_ip": "127.0.0.1"}
     )
 
-    def sub(cls):  # noqa: ANN001, ANN202
+    def sub(cls):
         return root.get_substate(cls.get_full_name().split(".")[1:])
 
     return root, sub
 
 
-def _seed(engine) -> dict[str, int]:  # noqa: ANN001
+def _seed(engine) -> dict[str, int]:
     with Session(engine) as db:
         mai = service.register(db, "0903123456", PASSWORD, "Lê Thị Mai")
         lan = service.register(db, "0938000002", PASSWORD, "Võ Thị Lan")
@@ -43,7 +43,7 @@ def _login_cookie(user_id: int) -> str:
     return f"cds_sid={token}"
 
 
-async def test_citizen_crafting_admin_event_is_refused(app_db) -> None:  # noqa: ANN001
+async def test_citizen_crafting_admin_event_is_refused(app_db) -> None:
     ids = _seed(app_db)
     root, sub = _states(_login_cookie(ids["mai"]))
     auth, admin_state = sub(AuthState), sub(AdminState)
@@ -58,7 +58,7 @@ async def test_citizen_crafting_admin_event_is_refused(app_db) -> None:  # noqa:
     assert admin_state.users == []
 
 
-async def test_anonymous_event_is_refused(app_db) -> None:  # noqa: ANN001
+async def test_anonymous_event_is_refused(app_db) -> None:
     ids = _seed(app_db)
     _, sub = _states("")
     admin_state = sub(AdminState)
@@ -66,7 +66,7 @@ async def test_anonymous_event_is_refused(app_db) -> None:  # noqa: ANN001
     assert admin_state.error["en"] == "Please log in to continue."
 
 
-async def test_admin_event_is_accepted(app_db) -> None:  # noqa: ANN001
+async def test_admin_event_is_accepted(app_db) -> None:
     ids = _seed(app_db)
     _, sub = _states(_login_cookie(ids["admin"]))
     AuthState.load_session.fn(sub(AuthState))
@@ -78,7 +78,7 @@ async def test_admin_event_is_accepted(app_db) -> None:  # noqa: ANN001
         assert service.roles_of(db, ids["lan"]) == {"citizen", "official"}
 
 
-def test_tampered_cookie_gives_notice_and_no_user(app_db) -> None:  # noqa: ANN001
+def test_tampered_cookie_gives_notice_and_no_user(app_db) -> None:
     ids = _seed(app_db)
     _, sub = _states(_login_cookie(ids["mai"]) + "tampered")
     auth = sub(AuthState)
@@ -87,7 +87,7 @@ def test_tampered_cookie_gives_notice_and_no_user(app_db) -> None:  # noqa: ANN0
     assert auth.notice["vi"].startswith("Phiên đăng nhập không hợp lệ")
 
 
-async def test_wrong_password_is_translated_and_recorded(app_db) -> None:  # noqa: ANN001
+async def test_wrong_password_is_translated_and_recorded(app_db) -> None:
     _seed(app_db)
     _, sub = _states("")
     login = sub(LoginState)
@@ -96,7 +96,7 @@ async def test_wrong_password_is_translated_and_recorded(app_db) -> None:  # noq
                            "en": "The phone/e-mail or the password is wrong."}
 
 
-async def test_sign_out_other_users_device_refused(app_db) -> None:  # noqa: ANN001
+async def test_sign_out_other_users_device_refused(app_db) -> None:
     ids = _seed(app_db)
     lan_cookie = _login_cookie(ids["lan"])
     _, sub = _states(_login_cookie(ids["mai"]))

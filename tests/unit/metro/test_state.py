@@ -14,12 +14,12 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.state import AuthState
-from citizen_app.identity.wallet_models import IssuedCredential
 from citizen_app.metro import gate_service, purchase
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.models import MetroTap, MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
+from citizen_app.wallet.models import IssuedCredential
 
 PASSWORD = "Metro2026benthanh"
 

@@ -21,9 +21,9 @@ SIGN_PASSWORD = "Ky-so-2026-xanh"
 def sign(db, citizen_id: int, dossier_id: int, now: datetime | None = None, password: str | None = None) -> None:
     """The citizen signs the dossier as it stands, through the real signing flow: ``service.submit`` takes
     nothing else. Without their ``password`` they are given one; a verified profile is added when missing."""
+    from citizen_app.identity.models import IdentityProfile
     from citizen_app.identity.profile import get_profile
     from citizen_app.identity.service import HASHER
-    from citizen_app.identity.wallet_models import IdentityProfile
     from citizen_app.procedures import flow
 
     citizen = db.get(UserAccount, citizen_id)

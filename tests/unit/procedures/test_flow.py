@@ -10,11 +10,10 @@ import pytest
 from sqlmodel import select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
-from citizen_app.identity.models import Agency
-from citizen_app.identity.signing import validate_signed_pdf
-from citizen_app.identity.wallet_models import IdentityProfile
+from citizen_app.identity.models import Agency, IdentityProfile
 from citizen_app.procedures import backoffice, flow, service, statuses
 from citizen_app.procedures.catalog import agency_serves
+from citizen_app.signing.pades import validate_signed_pdf
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, _user
 
 PASSWORD = "Phuong2026xanh"
@@ -102,7 +101,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:
     assert [item.dossier_id for item in backoffice.agency_queue(db, signer.lan.id)] == [dossier_id]
     backoffice.accept(db, signer.lan.id, dossier_id)
     backoffice.start_processing(db, signer.lan.id, dossier_id)
-    flow.approve_and_deliver(db, signer.lan.id, dossier_id)
+    flow.approve_and_deliver(db, signer.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
     content, state = backoffice.result_pdf(db, signer.mai.id, dossier_id)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 from types import SimpleNamespace
 
-from citizen_app.identity import credentials as cr
-from citizen_app.identity import wallet_views
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.qr_transport import decode_from_qr, encode_for_qr
-from citizen_app.identity.wallet_models import IssuedCredential
 from citizen_app.procedures import backoffice, flow, service, statuses, wallet_result
 from citizen_app.procedures.state import DossierState
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import service as wallet_service
+from citizen_app.wallet.models import IssuedCredential
+from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from tests.unit.procedures.test_flow import PASSWORD, _draft, signer  # noqa: F401 - fixture
 from tests.unit.procedures.test_state_authorization import _cookie, _seed, _states, _status
 
@@ -34,7 +34,7 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:
     flow.on_fee_paid(db, SimpleNamespace(product_ref=str(dossier_id), amount_vnd=10_000, code="CDSPAID"))
     backoffice.accept(db, world.lan.id, dossier_id)
     backoffice.start_processing(db, world.lan.id, dossier_id)
-    flow.approve_and_deliver(db, world.lan.id, dossier_id)
+    flow.approve_and_deliver(db, world.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     return dossier_id, issued
 
@@ -42,7 +42,7 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:
 def test_delivered_result_is_a_wallet_credential_with_the_pdf_link(db, signer, monkeypatch) -> None:  # noqa: F811
     dossier_id, issued = _deliver(db, signer, monkeypatch)
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
-    rows = [r for r in wallet_views.credential_rows(db, signer.mai.id) if r.kind == "result"]
+    rows = [r for r in wallet_service.credential_rows(db, signer.mai.id) if r.kind == "result"]
     assert len(rows) == 1
     row = rows[0]
     assert (row.status, row.key_mode, row.link) == ("valid", "server",

@@ -9,11 +9,11 @@ import pytest
 
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.issuer import issuer_id
-from citizen_app.identity.status_list import build_status_list_jwt, encode_bits, read_bit
-from citizen_app.identity.wallet_crypto import b64u, b64u_decode, epoch, json_b64, jws_encode, new_p256_key, public_jwk
-from tests.unit.wallet.helpers import make_user, make_verified_citizen
+from citizen_app.identity.crypto import b64u, b64u_decode, epoch, json_b64, jws_encode, new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.issuer import issuer_id
+from citizen_app.wallet.status_list import build_status_list_jwt, encode_bits, read_bit
+from tests.unit.identity.helpers import make_user, make_verified_citizen
 
 AUD = "cds:verifier:ward-bc"
 
@@ -198,7 +198,7 @@ def test_reject_wrong_issuer(db, citizen, holder):
     iat = epoch(utcnow())
     payload = {"iss": issuer_id(), "vct": ctype.vct, "iat": iat, "nbf": iat, "exp": iat + 3600,
                "cnf": {"jwk": public_jwk(holder)}, "age_over_60": True}
-    from citizen_app.identity.issuer import issuer_kid
+    from citizen_app.wallet.issuer import issuer_kid
 
     forged = jws_encode({"alg": "ES256", "typ": "dc+sd-jwt", "kid": issuer_kid()}, payload, rogue) + "~"
     vp = cr.build_presentation(forged, [], holder, AUD, "n" * 16)

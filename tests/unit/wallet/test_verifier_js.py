@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.issuer import issuer_id, issuer_kid
-from citizen_app.identity.qr_transport import encode_for_qr
-from citizen_app.identity.status_list import build_status_list_jwt
-from citizen_app.identity.wallet_crypto import b64u, epoch, jws_encode, jws_parse, new_p256_key, public_jwk
+from citizen_app.identity.crypto import b64u, epoch, jws_encode, jws_parse, new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.issuer import issuer_id, issuer_kid
+from citizen_app.wallet.qr_transport import encode_for_qr
+from citizen_app.wallet.status_list import build_status_list_jwt
 from tests.conftest import interop
-from tests.unit.wallet.helpers import make_verified_citizen
+from tests.unit.identity.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER_JS = ROOT / "assets" / "verify-offline" / "verifier.js"
@@ -53,7 +53,7 @@ const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 
 
 def _python_codes(cases: list[dict[str, Any]], now: int, trusted: dict, lists: dict[str, str]) -> list[dict]:
-    from citizen_app.identity.qr_transport import decode_from_qr
+    from citizen_app.wallet.qr_transport import decode_from_qr
 
     cache = cr.MemoryReplayCache()
     out = []
@@ -69,7 +69,7 @@ def _python_codes(cases: list[dict[str, Any]], now: int, trusted: dict, lists: d
     return out
 
 
-def _forged(credential: str, *, iss: str | None = None, key=None) -> str:  # noqa: ANN001
+def _forged(credential: str, *, iss: str | None = None, key=None) -> str:
     """Re-sign the issuer JWT with another key and/or another ``iss`` (disclosures kept)."""
     issuer_jwt, _, rest = credential.partition("~")
     header, payload, _, _ = jws_parse(issuer_jwt)
@@ -85,7 +85,7 @@ def _tamper(presentation: str) -> str:
     return "~".join([parts[0], forged, *parts[2:]])
 
 
-def _vectors(db) -> tuple[list[dict[str, Any]], int]:  # noqa: ANN001
+def _vectors(db) -> tuple[list[dict[str, Any]], int]:
     citizen = make_verified_citizen(db)
     holder = new_p256_key()
     jwk = public_jwk(holder)
@@ -176,8 +176,8 @@ def test_js_verifier_refuses_status_list_from_wrong_key(db):
 
 
 def test_offline_page_messages_are_generated_from_the_catalog():
-    """messages.js must match the catalog; regenerate with `python -m citizen_app.identity.offline_messages`."""
-    from citizen_app.identity.offline_messages import TARGET, render, selected
+    """messages.js must match the catalog; regenerate with `python -m citizen_app.wallet.offline_messages`."""
+    from citizen_app.wallet.offline_messages import TARGET, render, selected
 
     assert TARGET.read_text(encoding="utf-8") == render()
     texts = selected()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from citizen_app.identity import credentials as cr
-from citizen_app.identity.qr_transport import b45encode, decode_from_qr
-from citizen_app.identity.wallet_crypto import new_p256_key, public_jwk
+from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.qr_transport import b45encode, decode_from_qr
 from tests.conftest import interop
-from tests.unit.wallet.helpers import make_verified_citizen
+from tests.unit.identity.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
 WALLET_JS = ROOT / "assets" / "wallet" / "wallet.js"

@@ -1,0 +1,87 @@
+"""Tables of the identity wallet: issued credentials, status lists, the server-held holder keys and the
+verifier's nonces and replay cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from citizen_app.core.timeutil import utcnow
+
+
+class StatusList(SQLModel, table=True):
+    """One Token Status List (bits=1). Indices are handed out at random for herd privacy."""
+
+    __tablename__ = "identity_status_list"
+
+    id: str = Field(primary_key=True, max_length=16)
+    size: int = Field(default=131072)
+    used: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StatusEntry(SQLModel, table=True):
+    __tablename__ = "identity_status_entry"
+    __table_args__ = (UniqueConstraint("list_id", "idx"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: str = Field(foreign_key="identity_status_list.id", max_length=16, index=True)
+    idx: int
+    status: int = Field(default=0)  # 0 valid, 1 invalid (revoked)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IssuedCredential(SQLModel, table=True):
+    """A credential we issued. The credential itself lives in the wallet; we keep metadata only."""
+
+    __tablename__ = "identity_credential"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=16, index=True)
+    vct: str = Field(max_length=120)
+    format: str = Field(default="dc+sd-jwt", max_length=16)
+    holder_thumbprint: str = Field(max_length=64, index=True)
+    key_mode: str = Field(default="browser", max_length=8)  # "browser" (WebCrypto) or "server" (fallback)
+    status_list_id: str = Field(max_length=16)
+    status_idx: int
+    issued_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    issued_by: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class ServerHolderKey(SQLModel, table=True):
+    """Fallback holder key kept by the server when the browser has no WebCrypto (marked as such)."""
+
+    __tablename__ = "identity_server_holder_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", unique=True, index=True)
+    sealed_key: str = Field(sa_column=Column(Text, nullable=False))
+    thumbprint: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PresentationNonce(SQLModel, table=True):
+    """A verifier's single-use challenge (mode B): five minutes, consumed on first use."""
+
+    __tablename__ = "identity_vp_nonce"
+
+    nonce: str = Field(primary_key=True, max_length=64)
+    aud: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    used_at: datetime | None = None
+
+
+class SeenPresentation(SQLModel, table=True):
+    """Replay cache: one-time identifiers (jti / nonce) already accepted, kept until they expire."""
+
+    __tablename__ = "identity_vp_seen"
+
+    key: str = Field(primary_key=True, max_length=100)
+    seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
