@@ -35,6 +35,7 @@
       none: "Chưa có việc nào được lưu trên máy này.", logout: "Đăng xuất khỏi máy này",
       draftLocal: "Đã lưu trên máy này lúc {t} — sẽ lưu lên hệ thống khi có mạng.",
       draftSaved: "Đã lưu lên hệ thống lúc {t}.", draftRefused: "Chưa lưu được lên hệ thống: {m}",
+      unsentLogout: "{n} phản ánh chưa gửi sẽ bị xoá khỏi điện thoại này. Vẫn đăng xuất?",
     },
     en: {
       someone: "The account on this device", here: "On this device, no network needed", ticket: "Open my metro ticket",
@@ -42,6 +43,7 @@
       none: "Nothing is kept on this device yet.", logout: "Log out of this device",
       draftLocal: "Saved on this device at {t} — it will be saved to the system when online.",
       draftSaved: "Saved to the system at {t}.", draftRefused: "Not saved to the system yet: {m}",
+      unsentLogout: "{n} report(s) not sent yet will be deleted from this phone. Log out anyway?",
     },
   };
   var state = { snapshot: null, snapshotFor: null, fetching: false, outbox: [], drawn: "" };
@@ -121,12 +123,15 @@
     var signature = JSON.stringify([lang(), snap && snap.at, state.outbox.map(function (i) { return [i.key, i.state]; })]);
     if (state.drawn === signature && box.childElementCount) return;
     state.drawn = signature;
+    var logout = { type: "button", className: "cds-button cds-button-outline", id: "offline-logout",
+                   "data-cds-logout": "/?notice=logged_out", text: tx("logout") };
+    var unsent = state.outbox.filter(function (item) { return item.state !== "sent"; }).length;
+    if (unsent) logout["data-cds-confirm"] = tx("unsentLogout").replace("{n}", String(unsent)); // the logout clears the outbox
     var children = [
       el("h2", { className: "cds-h2", text: tx("here") }),
       el("div", { className: "cds-actions" }, [
         el("a", { href: "/metro/ticket/", className: "cds-button", id: "offline-ticket-link", text: tx("ticket") }),
-        el("button", { type: "button", className: "cds-button cds-button-outline", id: "offline-logout",
-                       "data-cds-logout": "/?notice=logged_out", text: tx("logout") }),
+        el("button", logout),
       ]),
     ];
     if (state.outbox.length) children.push(el("h2", { className: "cds-h2", text: tx("waiting") }), outboxList(state.outbox));

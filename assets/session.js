@@ -32,7 +32,8 @@
  * The header's account link carries data-session="1" while the tab acts for a user; when it turns "0" without
  * a page load (the server refused a handler because the session was closed), ended() runs.
  *
- * Logout buttons carry data-cds-logout="<page to load after>": the click itself logs out, without the socket.
+ * Logout buttons carry data-cds-logout="<page to load after>": the click itself logs out, without the socket
+ * (after a yes to their data-cds-confirm question, when they have one).
  * A logout without a connection: the session cookie is HttpOnly, so this script cannot delete it. It sets the
  * readable cookie cds_logout instead (the server then treats the session as ended for this browser) and deletes
  * cds_owner, clears the device at once, and POSTs /auth/logout as soon as the network is back (at the next page
@@ -195,7 +196,10 @@
   }
 
   function signOut(url) {
-    return post("/auth/logout").then(function (response) {
+    // The browser knows it is offline: no request (a request could also leave by a path the browser's offline
+    // state does not cover, e.g. the service worker's fallback to the network).
+    var sent = root.navigator.onLine === false ? Promise.resolve(null) : post("/auth/logout");
+    return sent.then(function (response) {
       if (!response || !response.ok) { // no connection: logged out on this device now, on the server later
         setCookie(LOGOUT, "1", 400 * 86400);
         setCookie(OWNER, "", 0);
@@ -249,6 +253,8 @@
     if (!button) return;
     event.preventDefault();
     event.stopPropagation();
+    var question = button.getAttribute("data-cds-confirm"); // e.g. reports still waiting, which the logout deletes
+    if (question && !root.confirm(question)) return;
     signOut(button.getAttribute("data-cds-logout") || "/");
   }, true);
   root.addEventListener("storage", function (event) { // what another tab of this browser did

@@ -195,6 +195,16 @@ def test_logout_without_a_connection(browser, prod_env) -> None:  # noqa: F811
             open_before = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
         context.set_offline(True)
         page.goto("/?src=pwa")  # the installed app without a connection: its home offers to log out here
+        page.evaluate("""() => cdsOutbox.queue('feedback-report', 'k-' + Date.now(), cdsSession.owner(),
+          {title: 'Chưa gửi'}, [])""")  # a report still waiting: the logout would delete it from the phone
+        expect(page.locator("#offline-outbox")).to_contain_text("Chưa gửi")
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.locator("#offline-logout").click()
+        expect(page.locator("#offline-logout")).to_be_visible()  # "no": still logged in on this device
+        assert asked == ["1 phản ánh chưa gửi sẽ bị xoá khỏi điện thoại này. Vẫn đăng xuất?"]
+        assert page.evaluate(STORE, ["prefs", "home"]) is not None
+        page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#offline-logout").click()
         page.wait_for_url(re.compile(r".*notice=logged_out"))
         assert page.evaluate(STORE, ["prefs", "home"]) is None
