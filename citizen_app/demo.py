@@ -42,6 +42,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              "phó trưởng Công an phường Bàn Cờ, duyệt lần hai / ward police deputy chief, second approver"),
     DemoUser("0938000004", "Lý Quốc Bảo", ("citizen", "finance"), "hurc1",
              "kế toán HURC1, vé metro / Metro Line 1 operator's finance officer"),
+    DemoUser("0938000006", "Hồ Thanh Tùng", ("citizen", "metro_operator"), "hurc1",
+             "điều hành metro HURC1 (cổng soát vé, cảnh báo) / Metro Line 1 operations"),
     DemoUser("admin@congdanso.example", "Quản trị hệ thống", ("citizen", "admin"), None, "quản trị viên / admin"),
     DemoUser("0977000001", "Đỗ Quang Huy", ("citizen", "volunteer"), None, "tình nguyện viên tổ CNS / volunteer"),
 )

@@ -51,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role.volunteer": {"vi": "Tình nguyện viên (tổ công nghệ số)", "en": "Volunteer (digital-tech team)"},
     "role.official": {"vi": "Cán bộ", "en": "Official"},
     "role.finance": {"vi": "Kế toán (thu phí, hoàn tiền của cơ quan)", "en": "Finance (the agency's fees and refunds)"},
+    "role.metro_operator": {"vi": "Điều hành metro (cổng soát vé, cảnh báo dịch vụ của đơn vị vận hành)",
+                            "en": "Metro operator (the operating company's gates and service alerts)"},
     "role.admin": {"vi": "Quản trị viên", "en": "Administrator"},
     "admin.title": {"vi": "Quản trị người dùng", "en": "User administration"},
     "admin.search": {"vi": "Tìm theo tên, số điện thoại, email", "en": "Search by name, phone, e-mail"},

@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
 
-ROLES = ("citizen", "volunteer", "official", "finance", "admin")
+ROLES = ("citizen", "volunteer", "official", "finance", "metro_operator", "admin")
 
 
 class Agency(SQLModel, table=True):

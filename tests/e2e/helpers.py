@@ -18,6 +18,7 @@ POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
 WARD_FINANCE = "0938000003"  # Trương Ngọc Hân, finance officer of UBND phường Bàn Cờ
 ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
+METRO_OPERATOR = "0938000006"  # Hồ Thanh Tùng, HURC1 metro operations
 
 
 # Functions, not expressions: Playwright polls an expression through eval(), which pages without
