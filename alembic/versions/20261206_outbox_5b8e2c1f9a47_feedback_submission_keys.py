@@ -5,7 +5,7 @@ A report written offline is queued on the device and sent when the connection re
 the pair (reporter, key) names one report.
 
 Revision ID: 5b8e2c1f9a47
-Revises: 63420a0a3c7d
+Revises: a9e4c2b7d113
 Create Date: 2026-12-06 09:00:00
 """
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '5b8e2c1f9a47'
-down_revision: str | None = '63420a0a3c7d'
+down_revision: str | None = 'a9e4c2b7d113'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

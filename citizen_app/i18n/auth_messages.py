@@ -50,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role.citizen": {"vi": "Công dân", "en": "Citizen"},
     "role.volunteer": {"vi": "Tình nguyện viên (tổ công nghệ số)", "en": "Volunteer (digital-tech team)"},
     "role.official": {"vi": "Cán bộ", "en": "Official"},
+    "role.lead": {"vi": "Lãnh đạo cơ quan (nhận phản ánh quá hạn)", "en": "Agency lead (receives overdue reports)"},
     "role.finance": {"vi": "Kế toán (thu phí, hoàn tiền của cơ quan)", "en": "Finance (the agency's fees and refunds)"},
     "role.metro_operator": {"vi": "Điều hành metro (cổng soát vé, cảnh báo dịch vụ của đơn vị vận hành)",
                             "en": "Metro operator (the operating company's gates and service alerts)"},

@@ -21,8 +21,8 @@ from citizen_app.identity.state import (
     LoginState,
     RegisterState,
 )
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 
 def _oidc_button() -> rx.Component | None:

@@ -10,8 +10,8 @@ from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 TICKET_SCRIPTS = ("/metro/vendor/qrcode-generator.js", "/metro/ticket.js", "/metro/ticket-page.js")
 GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")

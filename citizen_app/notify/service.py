@@ -370,6 +370,19 @@ def mark_read(db: Session, user_id: int, notification_id: int) -> None:
         db.add(row)
 
 
+def open_notification(db: Session, user_id: int, notification_id: int) -> str:
+    """Mark a notification read together with its unread siblings (this user's notifications about the same page,
+    e.g. every change of one report) and return that page: the person has now seen what they were told about."""
+    row = db.get(NotifyNotification, notification_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound()
+    db.exec(update(NotifyNotification)
+            .where(col(NotifyNotification.user_id) == user_id, col(NotifyNotification.url) == row.url,
+                   col(NotifyNotification.read_at).is_(None))
+            .values(read_at=utcnow()))
+    return row.url
+
+
 def mark_all_read(db: Session, user_id: int) -> int:
     result = db.exec(update(NotifyNotification)
                      .where(col(NotifyNotification.user_id) == user_id, col(NotifyNotification.read_at).is_(None))
