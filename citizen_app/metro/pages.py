@@ -111,6 +111,7 @@ def _product_row(p: rx.Var) -> rx.Component:
         rx.el.div(
             rx.el.strong(_lv(p, "name")), rx.el.br(),
             rx.el.span(rx.cond(p["free"] == "1", t("metro.price_free"), p["price"])),
+            rx.el.p(_lv(p, "validity"), class_name="cds-hint", id="metro-validity-" + p["id"].to(str)),
             _eligibility(p),
         ),
         rx.cond(

@@ -86,10 +86,26 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     return ticket
 
 
+def _validity_days(product: Product) -> int:
+    """Calendar days a product lasts, the day bought counting as the first (``data/metro/metro.json``)."""
+    return 1 if product.validity["type"] == "purchase_day" else int(product.validity["days"])
+
+
 def _validity(product: Product, now: datetime) -> tuple[datetime, datetime]:
     today = to_local(now).date()
-    days = 1 if product.validity["type"] == "purchase_day" else int(product.validity["days"])
-    return now.replace(microsecond=0), at_local_time(today + timedelta(days=days - 1), END_OF_DAY)
+    return now.replace(microsecond=0), at_local_time(today + timedelta(days=_validity_days(product) - 1), END_OF_DAY)
+
+
+def validity_rule(product: Product) -> tuple[str, dict[str, object]]:
+    """When a product ends, as the rider reads it before buying (message key and parameters): the rule of
+    ``_validity`` in words, so a 1-day pass says it ends at 23:59 on the day bought, not 24 hours later."""
+    end = END_OF_DAY.strftime("%H:%M")
+    days = _validity_days(product)
+    if product.validity["type"] == "purchase_day":
+        return "metro.validity.purchase_day", {"end": end}
+    if days == 1:
+        return "metro.validity.one_day", {"end": end}
+    return "metro.validity.days", {"n": days, "end": end}
 
 
 def _activate(ticket: MetroTicket, product: Product, now: datetime, receipt_no: str | None = None) -> None:

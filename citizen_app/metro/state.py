@@ -13,7 +13,7 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
-from citizen_app.metro import alerts, fares, gate_service, pay, tickets
+from citizen_app.metro import alerts, fares, gate_service, pay, purchase, tickets
 from citizen_app.metro.catalog import data
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
@@ -54,6 +54,11 @@ def _route(origin: str | None, destination: str | None) -> dict[str, str]:
     return {"route_vi": f"{a['a_vi']} → {b['b_vi']}", "route_en": f"{a['a_en']} → {b['b_en']}"}
 
 
+def _validity_texts(product_id: str) -> dict[str, str]:
+    key, params = purchase.validity_rule(data().products[product_id])
+    return texts(key, "validity", **params)
+
+
 def _direction(value: str) -> str:
     return OUT if value == OUT else IN
 
@@ -86,7 +91,8 @@ class MetroState(FormErrorMixin, rx.State):
         products = [
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
              "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
-             "eligible": "1" if o.eligible else ""}
+             "eligible": "1" if o.eligible else "",
+             **_validity_texts(o.product_id)}
             for o in fares.list_products(claims, today)
         ]
         set_changed(self, stations=station_rows(), products=products,
@@ -233,7 +239,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 "price": format_vnd(ticket.price_vnd), "free": "1" if ticket.price_vnd == 0 else "",
                 "date": format_datetime(ticket.created_at),
                 "until": format_datetime(ticket.valid_until) if ticket.valid_until else "",
-                **(texts(f"metro.status.{ticket.status}", "status") if not payment else
+                **(texts(tickets.status_key(ticket), "status") if not payment else
                    {"status_vi": payment["status_vi"], "status_en": payment["status_en"]}),
                 "pay_status": payment.get("status", ""), "hint_vi": payment.get("hint_vi", ""),
                 "hint_en": payment.get("hint_en", ""), "order": order.code if order else "",

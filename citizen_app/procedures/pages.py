@@ -156,8 +156,17 @@ def _group_page() -> rx.Component:
 
 
 def _question_page() -> rx.Component:
-    return rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
-                   on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string())
+    """The page's answers are also kept on the phone as they are typed and saved here when the connection is
+    back (``assets/offline.js``, form drafts): what is typed offline is not lost."""
+    draft = "dossier-" + WizardState.dossier_id.to_string() + "-" + WizardState.step
+    url = "/api/procedures/dossiers/" + WizardState.dossier_id.to_string() + "/pages/" + WizardState.step + "/draft"
+    return rx.fragment(
+        rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
+                on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string(),
+                id="proc-step-form", custom_attrs={"data-cds-draft": draft, "data-cds-draft-url": url}),
+        rx.el.p(class_name="cds-hint", id="proc-draft-status", aria_live="polite",
+                custom_attrs={"data-cds-draft-status": draft}),
+    )
 
 
 def _upload_row(row: rx.Var) -> rx.Component:
