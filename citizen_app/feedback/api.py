@@ -11,15 +11,18 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.http import (
+    ANY_OBJECT,
     BOOLEAN,
+    INTEGER,
     NUMBER,
     Call,
     Endpoint,
@@ -30,12 +33,13 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import board, open311, outbox, views, wiring  # noqa: F401 - wiring installs the notifier
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+MAP_FILTERS = ("category", "status", "ward", "agency", "from", "to")
 _session_factory: SessionFactory = session_scope
 _read_factory: SessionFactory = read_scope  # the public GETs only read
 PREFIX = "/open311/v2"
@@ -157,30 +161,50 @@ async def photo(call: Call) -> Response:
         with _session_factory() as db:
             row = board.photo_for_viewer(db, call.path("photo_id"), call.user_id)
             name = row.thumb_name if call.request.path_params.get("size") == "thumb" else row.storage_name
-            public = row.report_id is not None
+            public, moderated = row.report_id is not None, row.update_id is not None
         data = photo_store.read_image(name)
     except (DomainError, OSError):
         raise NotFound("feedback.photo_not_found") from None
-    cache = "public, max-age=3600" if public else "private, no-store"
+    # an update's photo may be hidden by a moderator at any time: no shared copy may outlive that
+    cache = "private, no-store" if moderated or not public else "public, max-age=3600"
     return Response(data, media_type="image/jpeg",
                     headers={"cache-control": cache, "x-content-type-options": "nosniff",
                              "content-security-policy": "default-src 'none'"})
 
 
 async def map_feed(call: Call) -> dict:
-    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=]"""
+    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=&ward=&agency=&from=&to=]:
+    the board's filters (as in its URL), without the text search."""
     try:
         parts = [float(v) for v in call.query("bbox").split(",")]
     except ValueError:
         raise DomainError("feedback.bbox_invalid") from None
     if len(parts) != 4:
         raise DomainError("feedback.bbox_invalid")
-    filters = board.BoardFilters(category=call.query("category") or None, status=call.query("status") or None)
+    filters = board.BoardQuery.from_params({name: call.query(name) for name in MAP_FILTERS}).filters
     with _session_factory() as db:
         points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
     return {"truncated": truncated, "points": [
         {"id": str(p.report_id), "lat": p.lat, "lon": p.lon, "category": p.category_code, "stage": p.stage,
          "title": p.title} for p in points]}
+
+
+async def outbox_report(call: Call) -> Response:
+    """POST /api/feedback/reports — a report queued on the device (``assets/outbox.js``) with its photos, once per
+    idempotency key: 201 when this call made it, 200 with the same report when the key was sent before."""
+    key, owner = str(call.body.get("key") or ""), str(call.body.get("owner") or "")
+    data = outbox.report_from_form(call.body.get("report"))
+    photos = outbox.decode_photos(call.body.get("photos", []))
+    try:
+        with _session_factory() as db:
+            done = outbox.submit(db, call.user_id, key, owner, data, photos)
+    except IntegrityError:  # the same key at the same moment: the other request made the report
+        with _read_factory() as db:
+            done = outbox.previous(db, call.user_id or 0, key)
+        if done is None:
+            raise
+    body = {"id": done.report_id, "href": views.report_href(done.report_id), "created": done.created}
+    return JSONResponse(body, status_code=201 if done.created else 200)
 
 
 async def scorecard_csv(call: Call) -> Response:
@@ -210,6 +234,12 @@ _POST_FORM = obj(("service_code",), service_code=string(60), api_key=string(100)
                  media_url=string(500))
 _POINT = obj(("id", "lat", "lon"), id=string(), lat=NUMBER, lon=NUMBER, category=string(), stage=string(),
              title=nullable(string()))
+_OUTBOX_PHOTO = obj(("type", "data"), type=string(enum=list(outbox.PHOTO_TYPES)), data=string(format="byte"))
+_OUTBOX_BODY = obj(("key", "owner", "report"), key=string(64, pattern=outbox.KEY_PATTERN.pattern), owner=string(64),
+                   report=ANY_OBJECT, photos=array(_OUTBOX_PHOTO, maxItems=5))
+_OUTBOX_SENT = json_content(obj(("id", "href", "created"), id=INTEGER, href=string(), created=BOOLEAN))
+# Five photos resized on the phone (about 1600 px, well under 3 MiB each), base64, and the form's text.
+OUTBOX_MAX_BODY = 5 * outbox.MAX_DEVICE_PHOTO_BYTES * 4 // 3 + 64 * 1024
 _GEOREPORT_NOTE = "GeoReport v2: errors are GeoReport error lists in the requested format, not the app's shape."
 
 ROUTES: list[BaseRoute] = [
@@ -235,9 +265,16 @@ ROUTES: list[BaseRoute] = [
              summary="A report photo's thumbnail (size=thumb) or full image", path_params={"size": string()},
              responses={200: media("image/jpeg")}),
     Endpoint("/api/feedback/map.json", map_feed, summary="Report markers in a box (newest first)",
-             query={"bbox": string(), "category": string(), "status": string(enum=["open", "closed"])},
+             query={"bbox": string(), "category": string(),
+                    "status": string(enum=[*board.STATUSES, *board.LEGACY_STATUSES]), "ward": string(),
+                    "agency": string(), "from": string(format="date"), "to": string(format="date")},
              required_query=("bbox",),
              responses={200: json_content(obj(("truncated", "points"), truncated=BOOLEAN, points=array(_POINT)))}),
+    Endpoint("/api/feedback/reports", outbox_report, methods=("POST",), auth="cookie", sessions=_sessions,
+             summary="A report queued on the device while offline, with its photos (once per idempotency key)",
+             body=_OUTBOX_BODY, max_body=OUTBOX_MAX_BODY, responses={201: _OUTBOX_SENT, 200: _OUTBOX_SENT},
+             errors=(409, 413), notes="Photos are base64 JPEG/PNG/WebP; EXIF is stripped. 409: the item was queued "
+             "by another person than the session's (on a shared phone it is never filed under the next one)."),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
              query={"from": string(format="date"), "to": string(format="date")}, responses={200: media("text/csv")}),
 ]

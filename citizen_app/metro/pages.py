@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
+from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
+from citizen_app.payments.components import status_badge
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import callout_either, error_summary, icon_either
-from citizen_app.ui.layout import app_page, heading
 
-TICKET_SCRIPTS = ("/metro/vendor/qrcode-generator.js", "/metro/ticket.js", "/metro/ticket-page.js")
+TICKET_SCRIPTS = ("/qr/qrcode-generator.js", "/qr/draw.js", "/metro/ticket.js", "/metro/ticket-page.js")
+GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")
 OK_GREEN, NO_RED = "#0a6b2a", "#a3001b"
 
 
@@ -106,6 +111,7 @@ def _product_row(p: rx.Var) -> rx.Component:
         rx.el.div(
             rx.el.strong(_lv(p, "name")), rx.el.br(),
             rx.el.span(rx.cond(p["free"] == "1", t("metro.price_free"), p["price"])),
+            rx.el.p(_lv(p, "validity"), class_name="cds-hint", id="metro-validity-" + p["id"].to(str)),
             _eligibility(p),
         ),
         rx.cond(
@@ -138,8 +144,14 @@ def metro_page() -> rx.Component:
             rx.el.a(rx.icon("qr-code", size=20, aria_hidden="true"), t("metro.nav.my_ticket"), href="/metro/ticket/",
                     class_name="cds-button", id="metro-open-ticket"),
             rx.link(t("metro.nav.history"), href="/metro/tickets", class_name="cds-button cds-button-outline"),
+            rx.link(t("metro.nav.stations"), href="/metro/stations", class_name="cds-button cds-button-outline",
+                    id="metro-stations-link"),
             class_name="cds-actions",
         ),
+        rx.cond(MetroState.alert_count > 0,
+                rx.callout(rx.el.span(t("metro.alerts.in_force"), " ",
+                                      rx.el.a(t("metro.alerts.see"), href="/metro/alerts")),
+                           icon="triangle-alert", color_scheme="amber", role="status", id="metro-alerts-callout")),
         rx.cond(MetroState.free_day.length() > 0,  # type: ignore[attr-defined]
                 rx.callout(rx.el.span(t("metro.free_day"), ": ", t_var(MetroState.free_day)),
                            icon="party-popper", role="status")),
@@ -148,6 +160,8 @@ def metro_page() -> rx.Component:
         _single_section(),
         _passes_section(),
         rx.cond(AuthState.is_official, rx.el.p(rx.link(t("metro.nav.gate"), href="/metro/gate"))),
+        rx.cond(AuthState.is_admin | AuthState.roles.contains("metro_operator"),
+                rx.el.p(rx.link(t("metro.nav.operator"), href="/metro/operator", id="metro-operator-link"))),
         *_scripts("/metro/ticket.js"),
     )
 
@@ -175,11 +189,39 @@ def _payment_result() -> rx.Component:
     )
 
 
+def _notice() -> rx.Component:
+    return rx.cond(MetroTicketsState.notice.length() > 0,  # type: ignore[attr-defined]
+                   rx.callout(t_var(MetroTicketsState.notice), icon="info", role="status", id="metro-pay-notice"))
+
+
+def _payment_actions(row: rx.Var) -> rx.Component:
+    """An unpaid ticket: continue or cancel a pending payment, pay again after one that did not go through."""
+    name = _lv(row, "name").to(str)
+    return rx.fragment(
+        rx.cond(row["can_continue"] == "1", rx.el.button(
+            t("metro.pay.continue"), type="button", on_click=MetroTicketsState.pay_ticket(row["id"]),
+            class_name="cds-button", disabled=MetroTicketsState.busy, data_action="continue",
+            aria_label=t("metro.pay.continue").to(str) + " " + name)),
+        rx.cond(row["can_retry"] == "1", rx.el.button(
+            t("metro.pay.again"), type="button", on_click=MetroTicketsState.pay_ticket(row["id"]),
+            class_name="cds-button", disabled=MetroTicketsState.busy, data_action="retry",
+            aria_label=t("metro.pay.again").to(str) + " " + name)),
+        rx.cond(row["pay_status"] != "", rx.el.button(
+            t("metro.pay.cancel"), type="button", on_click=MetroTicketsState.cancel_ticket(row["id"]),
+            class_name="cds-button cds-button-outline", data_action="cancel",
+            aria_label=t("metro.pay.cancel").to(str) + " " + name)),
+        rx.cond(row["order"] != "", rx.link(t("metro.pay.order"), href="/payments/" + row["order"].to(str),
+                                            class_name="cds-button cds-button-outline")),
+    )
+
+
 def _purchase_row(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
             rx.el.strong(_lv(row, "name")), " · ", _lv(row, "route"), rx.el.br(),
-            rx.el.span(rx.cond(row["free"] == "1", t("metro.price_free"), row["price"]), " · ", _lv(row, "status")),
+            rx.el.span(rx.cond(row["free"] == "1", t("metro.price_free"), row["price"]), " · ",
+                       rx.cond(row["pay_status"] != "", status_badge(row["pay_status"]), _lv(row, "status"))),
+            rx.cond(row["hint_vi"] != "", rx.el.p(_lv(row, "hint"), class_name="cds-hint")),
             rx.el.p(t("metro.bought_at"), ": ", row["date"],
                     rx.cond(row["until"] != "", rx.fragment(" · ", t("metro.valid_until"), ": ", row["until"])),
                     class_name="cds-hint"),
@@ -189,9 +231,10 @@ def _purchase_row(row: rx.Var) -> rx.Component:
                                                   class_name="cds-button")),
             rx.cond(row["paid"] == "1", rx.link(t("metro.receipt_link"), href="/metro/receipt?id=" + row["id"],
                                                 class_name="cds-button cds-button-outline")),
+            _payment_actions(row),
             class_name="cds-actions",
         ),
-        class_name="cds-list-row",
+        class_name="cds-list-row", data_ticket=row["id"], data_pay_status=row["pay_status"],
     )
 
 
@@ -211,6 +254,7 @@ def tickets_page() -> rx.Component:
     return rx.el.section(
         heading("metro.tickets.title"),
         error_summary(MetroTicketsState.error),
+        _notice(),
         _payment_result(),
         rx.el.div(
             rx.el.a(rx.icon("qr-code", size=20, aria_hidden="true"), t("metro.nav.my_ticket"), href="/metro/ticket/",
@@ -278,6 +322,9 @@ def receipt_page() -> rx.Component:
                 rx.cond(r["estimate"] == "1", rx.el.p(t("metro.fare_estimate"), class_name="cds-hint")),
                 rx.cond(r["single"] == "1", rx.el.p(t("metro.single_day_rule"), class_name="cds-hint")),
                 rx.el.p(t("metro.receipt.seller"), class_name="cds-hint"),
+                rx.cond(r["payment"] != "", rx.el.p(rx.el.a(
+                    t("payments.ui.receipt_pdf"), href="/api/pay/receipt/" + r["payment"].to(str) + ".pdf",
+                    reload_document=True, id="metro-receipt-pdf"))),
                 rx.el.button(rx.icon("printer", size=20, aria_hidden="true"), t("metro.receipt.print"),
                              type="button", on_click=rx.call_script("window.print()"),
                              class_name="cds-button cds-button-outline"),
@@ -289,25 +336,6 @@ def receipt_page() -> rx.Component:
 
 
 # --- gate ------------------------------------------------------------------------------------------
-
-
-def _gate_access() -> rx.Component:
-    return rx.el.div(
-        rx.callout(t("metro.gate.need_access"), icon="lock", role="status"),
-        rx.cond(~AuthState.logged_in,
-                rx.el.p(rx.el.a(t("auth.login"), href="/login?next=/metro/gate", class_name="cds-button"))),
-        rx.form(
-            rx.el.div(
-                rx.el.label(t("metro.gate.token"), html_for="gate-token", class_name="cds-label"),
-                rx.el.p(t("metro.gate.token_hint"), id="gate-token-hint", class_name="cds-hint"),
-                rx.el.input(id="gate-token", name="token", type="password", auto_complete="off",
-                            class_name="cds-input", aria_describedby="gate-token-hint", required=True),
-                class_name="cds-field",
-            ),
-            rx.el.button(t("metro.gate.unlock"), type="submit", class_name="cds-button cds-button-outline"),
-            on_submit=MetroGateState.unlock, class_name="cds-form",
-        ),
-    )
 
 
 def _direction_select() -> rx.Component:
@@ -341,12 +369,8 @@ def _camera() -> rx.Component:
 
 def _scan_form() -> rx.Component:
     return rx.form(
-        rx.cond(MetroGateState.unlocked,
-                rx.el.p(t("metro.gate.gate_id"), ": ", rx.el.strong(MetroGateState.gate_label), " ",
-                        rx.el.button(t("metro.gate.lock"), type="button", on_click=MetroGateState.lock,
-                                     class_name="cds-button cds-button-outline"))),
         _station_select("gate-station", "metro.gate.station", MetroGateState.station, MetroGateState.set_station,
-                        MetroGateState.stations, name="station", disabled=MetroGateState.unlocked),
+                        MetroGateState.stations, name="station"),
         _direction_select(),
         _camera(),
         rx.el.div(
@@ -386,14 +410,37 @@ def _gate_result() -> rx.Component:
     )
 
 
+def device_texts() -> str:
+    """The words gate-device.js draws with, both languages (the device page must work with the network off)."""
+    prefixes = ("metro.device.", "metro.reason.", "metro.category.", "metro.gate.")
+    return json.dumps({key: {"vi": value["vi"], "en": value["en"]} for key, value in catalog().items()
+                       if key.startswith(prefixes)}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _device_panel() -> rx.Component:
+    """Drawn on the device by gate-device.js: enrolment with the operator's QR, then the gate itself."""
+    return rx.el.div(rx.el.noscript(t("metro.device.noscript")), id="gate-device",
+                     custom_attrs={"data-text": device_texts()})
+
+
+def _staff() -> rx.Component:
+    return rx.el.div(
+        rx.el.h2(t("metro.gate.staff_heading"), class_name="cds-h2"),
+        rx.el.p(t("metro.gate.lead"), class_name="cds-hint"),
+        _scan_form(),
+        _gate_result(),
+        id="gate-staff",
+    )
+
+
 @app_page("/metro/gate", "metro.gate.title", on_load=[MetroGateState.load])
 def gate_page() -> rx.Component:
     return rx.el.section(
         heading("metro.gate.title"),
-        rx.el.p(t("metro.gate.lead"), class_name="cds-lead"),
         error_summary(MetroGateState.error),
-        rx.cond(AuthState.is_official | MetroGateState.unlocked,
-                rx.fragment(_scan_form(), _gate_result()),
-                _gate_access()),
-        *_scripts("/metro/gate.js"),
+        _device_panel(),
+        rx.cond(AuthState.is_official, _staff(),
+                rx.cond(~AuthState.logged_in, rx.el.p(t("metro.gate.staff_login"), " ", rx.el.a(
+                    t("auth.login"), href="/login?next=/metro/gate"), id="gate-staff"))),
+        *_scripts(*GATE_SCRIPTS),
     )

@@ -6,7 +6,6 @@ server, and raises ``DomainError`` with an i18n key. The caller commits once per
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -18,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
+from citizen_app.core.encoding import b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import to_local, utcnow
@@ -330,6 +330,39 @@ def save_page(db: Session, user_id: int | None, dossier_id: int, page_id: str, r
     return dossier
 
 
+@dataclass(frozen=True)
+class KeptAnswers:
+    kept: list[str]  # field ids stored
+    refused: list[str]  # field ids whose answer is not valid (left out; "Continue" will say why)
+
+
+def keep_page_answers(db: Session, user_id: int | None, dossier_id: int, page_id: str, raw: dict[str, Any],
+                      now: datetime | None = None) -> KeptAnswers:
+    """Keep what was typed on a page of a draft without finishing the page: answers typed offline, saved when
+    the connection returns (``assets/offline.js``). Every answer valid on its own is stored; a required answer
+    still missing is no error yet; a wrong one is left out. "Continue" (``save_page``) still checks the page."""
+    dossier = load_dossier(db, dossier_id)
+    actor = resolve_actor(db, user_id, dossier, "draft")
+    if dossier.status not in EDITABLE:
+        raise DomainError("procedures.not_editable")
+    proc = get_procedure(dossier.procedure_code)
+    page = proc.page(page_id)
+    if page is None:
+        raise DomainError("procedures.err_unknown_page")
+    plain = [spec for spec in page["fields"] if spec["type"] != "group"]  # a group's items are added one by one
+    typed = forms.normalize_fields(plain, raw)
+    merged = {**dossier.answers, **typed}
+    errors = forms.validate_page(proc, page_id, merged, today_local(now))
+    errors += _check_agency_answers(db, proc, plain, merged)
+    wrong = {e.path for e in errors if e.code != "procedures.err_required"}
+    kept = {fid: value for fid, value in typed.items() if fid not in wrong}
+    dossier.answers = {**dossier.answers, **kept}
+    dossier.updated_at = utcnow()
+    audit(db, actor.user_id, "page_saved", dossier=dossier, on_behalf_of=actor.citizen_id,
+          consent_id=actor.consent_id, page=page_id)
+    return KeptAnswers(sorted(kept), sorted(wrong & typed.keys()))
+
+
 def check_answers(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None
                   ) -> list[forms.FieldError]:
     """All problems left before submit (for the "check your answers" page)."""
@@ -457,7 +490,7 @@ def _new_number() -> str:
 def _code_hash(number: str, code: str) -> str:
     """What is stored of an access code: ``k1:`` and its HMAC under the purpose's derived key (base64url)."""
     mac = hmac.new(derive_key(ACCESS_CODE_KEY), f"{number}:{code.strip().upper()}".encode(), hashlib.sha256)
-    return ACCESS_CODE_PREFIX + base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+    return ACCESS_CODE_PREFIX + b64url_encode(mac.digest())
 
 
 def _legacy_code_hash(number: str, code: str) -> str:

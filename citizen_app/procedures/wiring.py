@@ -3,7 +3,8 @@
 * ``HOOKS.activity`` -> the citizen's hash-chained activity log: her consents (given, revoked, expired), every
   helper action under them and every official's view of her dossiers, in words with names and dossier numbers;
 * ``HOOKS.notify`` -> in-app and push notifications on topic ``dossier_status``;
-* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction).
+* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction), the receipt's
+  lines (dossier and procedure) and the paid fees reconciliation checks against the orders.
 
 The catalogue and the agency-kind mapping are loaded here too, so a broken data file stops start-up.
 """
@@ -120,6 +121,8 @@ def install() -> None:
     HOOKS.notify = send_notice
     if flow.FEE_KIND not in fulfilments.paid:
         fulfilments.on_paid(flow.FEE_KIND)(flow.on_fee_paid)
+        fulfilments.describes(flow.FEE_KIND)(flow.fee_lines)
+        fulfilments.lists_fulfilled(flow.FEE_KIND)(flow.fees_paid)
 
 
 install()

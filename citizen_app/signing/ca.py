@@ -9,10 +9,7 @@ This CA makes "specialised e-signatures" inside our system only; it is NOT a lic
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import secrets
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -25,6 +22,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from citizen_app.core.config import instance_dir
 from citizen_app.core.errors import DomainError
+from citizen_app.core.keystore import create_folder_once, load_or_create
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.crypto import new_p256_key
 
@@ -78,10 +76,8 @@ def _build(subject: x509.Name, public_key: ec.EllipticCurvePublicKey | rsa.RSAPu
 
 def _write(folder: Path, name: str, pair: KeyPair) -> None:
     """Key first and exclusively, so a concurrent writer fails before touching the certificate."""
-    fd = os.open(folder / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pair.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
+    load_or_create(folder / f"{name}.key", lambda: pair.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     (folder / f"{name}.pem").write_bytes(pair.cert.public_bytes(serialization.Encoding.PEM))
 
 
@@ -109,19 +105,7 @@ def _create_hierarchy(folder: Path) -> None:
 
 def ensure_ca() -> Path:
     """Create the hierarchy once; concurrent first runs race on an atomic directory rename."""
-    folder = ca_dir()
-    if (folder / "tsa.pem").exists():
-        return folder
-    tmp = instance_dir() / f".{CA_DIR}-{secrets.token_hex(4)}"
-    tmp.mkdir(mode=0o700)
-    try:
-        _create_hierarchy(tmp)
-        with contextlib.suppress(OSError):  # another process created it first
-            os.rename(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return folder
+    return create_folder_once(ca_dir(), _create_hierarchy)
 
 
 @lru_cache(maxsize=4)

@@ -200,12 +200,13 @@ def test_open311_post_with_nan_coordinates_is_a_400(client: TestClient) -> None:
 # --- one error shape --------------------------------------------------------------------------------------
 
 # Routes with nothing to refuse to an anonymous request without parameters (public documents and redirects).
-ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json", "/gtfs.zip",
+ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json", "/gtfs.zip", "/gtfs-rt/alerts.pb",
                   "/api/procedures/catalog",
                   "/.well-known/jwt-vc-issuer", "/.well-known/jwks.json", "/api/identity/status-lists",
                   "/api/push/vapid-public-key", "/api/feedback/scorecard.csv", "/api/identity/passkeys/login/options",
                   "/auth/session", "/pay/return/{provider}", "/api/city/linkcheck-data.json", OPENAPI_PATH}
-HTML_PAGES = {"/pay/sandbox/checkout"}  # the sandbox gateway's page answers a browser in HTML, as a gateway does
+# The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
+HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
 
 
 def _every_endpoint() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from citizen_app.core.registry import import_pillar_pages
-from citizen_app.ui.layout import shell
+from citizen_app.shell.layout import shell
 from citizen_app.ui.routes import PAGES
 from citizen_app.ui.theme import COLORS
 
