@@ -36,6 +36,7 @@ class Notice:
     params: dict[str, Any]
     dossier_id: int | None = None
     session: Any = field(default=None, compare=False, repr=False)
+    url: str = ""  # where the notification leads; the dossier's page when empty
 
 
 def _ignore(_: Any) -> None:
