@@ -38,6 +38,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("0938000002", "Võ Thị Lan", ("citizen", "official"), "ca-ban-co", "cán bộ Công an phường Bàn Cờ"),
     DemoUser("0938000003", "Trương Ngọc Hân", ("citizen", "finance"), "ubnd-ban-co",
              "kế toán UBND phường Bàn Cờ (lệ phí, hoàn tiền) / ward finance officer"),
+    DemoUser("0938000005", "Trần Minh Đức", ("citizen", "official"), "ca-ban-co",
+             "phó trưởng Công an phường Bàn Cờ, duyệt lần hai / ward police deputy chief, second approver"),
     DemoUser("0938000004", "Lý Quốc Bảo", ("citizen", "finance"), "hurc1",
              "kế toán HURC1, vé metro / Metro Line 1 operator's finance officer"),
     DemoUser("admin@congdanso.example", "Quản trị hệ thống", ("citizen", "admin"), None, "quản trị viên / admin"),

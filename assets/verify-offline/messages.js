@@ -396,6 +396,10 @@ window.CDS_VERIFIER_MESSAGES = {
   "en": "This code was already used (possibly a screenshot).",
   "vi": "Mã này đã được dùng rồi (có thể là ảnh chụp lại)."
  },
+ "identity.verify.request_spent": {
+  "en": "This request was already used by the previous check, so it cannot check again. Each request works once: press “New request”, let the citizen scan it and show their code again.",
+  "vi": "Yêu cầu kiểm tra này đã dùng cho lần kiểm tra trước, nên không kiểm tra tiếp được. Mỗi yêu cầu chỉ dùng một lần: bấm “Tạo yêu cầu mới”, người dân quét yêu cầu mới rồi xuất trình lại."
+ },
  "identity.verify.revoked": {
   "en": "The credential has been revoked.",
   "vi": "Giấy tờ đã bị thu hồi."

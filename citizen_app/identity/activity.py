@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ from citizen_app.identity.models import ActivityEntry
 GENESIS = "0" * 64
 KINDS = frozenset({
     "login", "logout", "credential_issued", "credential_presented", "credential_revoked", "signature",
-    "consent_given", "consent_revoked", "helper_action", "profile_changed", "profile_verified",
+    "consent_given", "consent_revoked", "consent_expired", "helper_action", "profile_changed", "profile_verified",
     "passkey_added", "passkey_removed", "official_access", "recovery", "password_changed", "dossier",
 })
 
@@ -111,13 +112,24 @@ def verify_all_chains(db: Session) -> list[ChainReport]:
 
 
 _CODED_PARAMS = {"kind": "identity.kind.", "method": "identity.method."}
+# Other packages turn their own stored values into words here, e.g. the wallet names a verifier audience:
+# ``PARAM_WORDS["verifier"] = lambda value, lang: ...`` (citizen_app/wallet/words.py).
+PARAM_WORDS: dict[str, Callable[[str, str], str]] = {}
+
+
+def _words(name: str, value: Any, lang: str) -> Any:
+    """A parameter as people read it: a ``{"vi", "en"}`` pair in the reader's language, a coded value named."""
+    if isinstance(value, dict) and "vi" in value:
+        return value.get(lang) or value["vi"]
+    if isinstance(value, str) and name in _CODED_PARAMS:
+        return translate(_CODED_PARAMS[name] + value, lang)
+    if isinstance(value, str) and name in PARAM_WORDS:
+        return PARAM_WORDS[name](value, lang)
+    return value
 
 
 def render_entry(entry: ActivityEntry, lang: str = "vi") -> str:
-    params = json.loads(entry.params_json or "{}")
-    for name, prefix in _CODED_PARAMS.items():
-        if isinstance(params.get(name), str):
-            params[name] = translate(prefix + params[name], lang)
+    params = {name: _words(name, value, lang) for name, value in json.loads(entry.params_json or "{}").items()}
     try:
         return translate(entry.summary_key, lang, **params)
     except (KeyError, IndexError, ValueError):

@@ -211,10 +211,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- activity ---
     "identity.ui.activity_title": {"vi": "Nhật ký hoạt động", "en": "Activity log"},
     "identity.ui.activity_explain": {
-        "vi": "Mọi lần đăng nhập, nhận, xuất trình giấy tờ, ký số và việc cán bộ xem hồ sơ của bạn. Mới nhất ở trên. "
-              "Các dòng được nối bằng mã băm nên không thể sửa hay xóa mà không bị phát hiện.",
-        "en": "Every sign-in, credential received or shown, signature, and official viewing your record. Newest "
-              "first. Entries are hash-chained, so edits or deletions are detectable."},
+        "vi": "Mọi lần đăng nhập, nhận, xuất trình giấy tờ, ký số; sự đồng ý bạn cho tình nguyện viên (khi cho, khi "
+              "họ dùng, khi thu hồi, khi hết hạn) và mỗi lần cán bộ xem hồ sơ của bạn, có tên người xem. Mới nhất ở "
+              "trên. Các dòng được nối bằng mã băm nên không thể sửa hay xóa mà không bị phát hiện.",
+        "en": "Every sign-in, credential received or shown, signature; the consents you give volunteers (given, "
+              "used, withdrawn, ended) and every time an official views your dossiers, by name. Newest first. "
+              "Entries are hash-chained, so edits or deletions are detectable."},
     "identity.ui.activity_empty": {"vi": "Chưa có hoạt động nào.", "en": "No activity yet."},
     "identity.ui.by_other": {"vi": "do người khác thực hiện", "en": "done by someone else"},
     "identity.ui.verify_chain": {"vi": "Kiểm tra tính toàn vẹn", "en": "Check integrity"},

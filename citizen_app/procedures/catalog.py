@@ -300,6 +300,13 @@ class ResultDocument(CatalogModel):
                 yield loc, name
 
 
+class Approval(CatalogModel):
+    """Who approves a result: one official of the receiving agency, or (``second_approver``) a first official
+    proposes and a different official of the same agency confirms before the result is signed."""
+
+    second_approver: bool = False
+
+
 class ProcedureFile(CatalogModel):
     """One ``data/procedures/<code>.json``."""
 
@@ -320,6 +327,7 @@ class ProcedureFile(CatalogModel):
     form: Form
     rules: list[Rule] = []
     result: ResultDocument
+    approval: Approval = Approval()
     in_person_steps: list[Translated] = []
     verify_notes: list[str] = []
 
@@ -421,6 +429,11 @@ class Procedure:
     @property
     def pause_mode(self) -> str:
         return self.processing_time.get("pause_mode", "resume")
+
+    @property
+    def second_approver(self) -> bool:
+        """A second official of the agency must confirm an approval (``approval.second_approver`` in the file)."""
+        return bool((self.raw.get("approval") or {}).get("second_approver"))
 
     def label(self, lang: str) -> str:
         return self.name.get(lang) or self.name["vi"]

@@ -21,10 +21,11 @@ from citizen_app.identity.profile import get_profile
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
 from citizen_app.procedures import backoffice, declaration, documents, files, service, statuses
-from citizen_app.procedures.catalog import Procedure, catalog
+from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.declaration import dossier_pdf
 from citizen_app.procedures.documents import agency_names  # noqa: F401 - the pages read it from here
 from citizen_app.procedures.forms import summary_lines, summary_rows  # noqa: F401 - the pages read them from here
+from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.sla import due_day, start_day
 from citizen_app.signing import service as signing
@@ -88,12 +89,46 @@ def profile_answers(db: Session, user_id: int) -> dict[str, Any]:
 
 
 def start(db: Session, user_id: int | None, procedure_code: str, for_citizen_id: int | None = None) -> ProcDossier:
-    """A new draft prefilled from the citizen's profile (the helper's consent is checked by the service)."""
+    """A new draft prefilled from the citizen's profile (the helper's consent is checked by the service). A
+    volunteer who presses "start" again for the same person and procedure gets the draft already open."""
     if user_id is None:
         raise NotAllowed("error.login_required")
     citizen_id = for_citizen_id or user_id
+    if citizen_id != user_id:
+        service.active_consent(db, user_id, citizen_id, procedure_code, "draft")
+        query = select(ProcDossier).where(ProcDossier.helper_id == user_id, ProcDossier.applicant_id == citizen_id,
+                                          ProcDossier.procedure_code == procedure_code,
+                                          ProcDossier.status == statuses.DRAFT)
+        open_draft = db.exec(query.order_by(col(ProcDossier.id).desc())).first()
+        if open_draft is not None:
+            return open_draft
     return service.start_draft(db, user_id, procedure_code, profile=profile_answers(db, citizen_id),
                                for_citizen_id=for_citizen_id if citizen_id != user_id else None)
+
+
+def hand_over_for_signing(db: Session, helper_id: int | None, dossier_id: int) -> bool:
+    """A volunteer reached the signing step of a complete draft: the citizen is notified that it waits for her
+    signature (the notification opens the signing page), once for each version of the answers and files.
+    Returns whether she has been told about this version (now or before)."""
+    dossier = service.load_dossier(db, dossier_id)
+    actor = service.resolve_actor(db, helper_id, dossier, "draft")
+    if not actor.is_helper or dossier.status != statuses.DRAFT or service.form_errors(db, dossier, None):
+        return False
+    if service.signature_current(db, dossier):
+        return False
+    version = service.fingerprint(db, dossier)
+    query = select(ProcAudit).where(ProcAudit.dossier_id == dossier.id, ProcAudit.action == "handed_for_signing")
+    if any(row.detail.get("fingerprint") == version for row in db.exec(query).all()):
+        return True
+    helper = db.get(UserAccount, helper_id)
+    proc = get_procedure(dossier.procedure_code)
+    service.audit(db, actor.user_id, "handed_for_signing", dossier=dossier, on_behalf_of=actor.citizen_id,
+                  consent_id=actor.consent_id, fingerprint=version)
+    HOOKS.notify(Notice(actor.citizen_id, "procedures.notice.sign_waiting",
+                        {"number": dossier.number, "helper": helper.full_name if helper else "",
+                         "procedure": proc.name["vi"]}, dossier.id, session=db,
+                        url=f"/procedures/draft/{dossier.id}/sign"))
+    return True
 
 
 # --- the citizen's signature -----------------------------------------------------------------------
@@ -212,11 +247,13 @@ def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order
 # --- back office: approve, sign with the agency certificate, deliver -----------------------------
 
 
-def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int,
-                        now: datetime | None = None) -> ProcResult:
-    """Approve (status 9), render the result from its template, sign it with the agency's certificate into its
-    signature block, deliver (status 10). One user action, so the citizen gets one notification (on delivery)."""
-    backoffice.approve(db, official_id, dossier_id, now=now, notify=False)
+def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int, note: str,
+                        now: datetime | None = None) -> ProcResult | None:
+    """Approve (status 9) with the official's note, render the result from its template, sign it with the agency's
+    certificate into its signature block, deliver (status 10). One user action, so the citizen gets one notification
+    (on delivery). ``None`` when the approval is only proposed and waits for a second official."""
+    if backoffice.approve(db, official_id, dossier_id, note, now=now) is None:
+        return None
     dossier = service.load_dossier(db, dossier_id)
     signer = documents.agency_signer(db, dossier, official_id)
     result = backoffice.sign_result(db, official_id, dossier_id, documents.sign_with_agency, signer)

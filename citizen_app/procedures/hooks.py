@@ -15,10 +15,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ActivityEvent:
-    """"A (helper) did X for B under consent #n": shown in B's activity log."""
+    """What someone did for or to citizen B, or what happened to B's consent: shown in B's activity log
+    ("volunteer A filled in dossier N for you", "official A of agency X viewed dossier N", "consent expired")."""
 
     subject_id: int
-    actor_id: int
+    actor_id: int | None
     action: str
     at: datetime
     dossier_id: int | None = None
@@ -36,7 +37,7 @@ class Notice:
     params: dict[str, Any]
     dossier_id: int | None = None
     session: Any = field(default=None, compare=False, repr=False)
-    url: str = ""  # where the notification leads; the dossier's page when empty
+    url: str = ""  # where the notification opens; the citizen's dossier page when empty
 
 
 def _ignore(_: Any) -> None:

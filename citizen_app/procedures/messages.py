@@ -228,28 +228,56 @@ MESSAGES = {
         "en": "The fee for dossier {number} is paid; the dossier went on to {agency}.",
     },
     "procedures.notice.accept": {
-        "vi": "Hồ sơ {number} đã được tiếp nhận, hạn trả kết quả {due}.",
-        "en": "Dossier {number} was accepted; the result is due on {due}.",
+        "vi": "Hồ sơ {number} đã được tiếp nhận. Hẹn trả kết quả ngày {date}.",
+        "en": "Dossier {number} was accepted. The result is due on {date}.",
     },
     "procedures.notice.refuse": {
         "vi": "Hồ sơ {number} không được tiếp nhận. Lý do: {reason}",
         "en": "Dossier {number} was not accepted. Reason: {reason}",
     },
     "procedures.notice.start_processing": {
-        "vi": "Hồ sơ {number} đang được xử lý, hạn trả kết quả {due}.",
-        "en": "Dossier {number} is being processed; the result is due on {due}.",
+        "vi": "Cán bộ đang giải quyết hồ sơ {number}. Hẹn trả kết quả ngày {date}.",
+        "en": "An officer is working on dossier {number}. The result is due on {date}.",
     },
     "procedures.notice.request_supplement": {
-        "vi": "Hồ sơ {number} cần bổ sung: {reason}. Thời hạn tạm dừng đến khi bạn gửi bổ sung.",
-        "en": "Dossier {number} needs more: {reason}. The clock is paused until you reply.",
+        "vi": "Hồ sơ {number} cần bổ sung: {reason}. Mở hồ sơ để bổ sung ngay trên điện thoại; thời hạn tạm dừng "
+              "đến khi bạn gửi.",
+        "en": "Dossier {number} needs more: {reason}. Open the dossier to add it from your phone; the clock waits "
+              "for you.",
     },
     "procedures.notice.request_fee": {
-        "vi": "Hồ sơ {number} cần nộp lệ phí {amount}. Thời hạn tạm dừng đến khi bạn nộp.",
-        "en": "Dossier {number} needs a fee of {amount}. The clock is paused until you pay.",
+        "vi": "Hồ sơ {number} chờ bạn nộp lệ phí {amount}. Mở hồ sơ để thanh toán trực tuyến.",
+        "en": "Dossier {number} waits for the fee of {amount}. Open the dossier to pay online.",
     },
     "procedures.notice.stop": {
-        "vi": "Hồ sơ {number} bị dừng xử lý. Lý do: {reason}",
-        "en": "Processing of dossier {number} was stopped. Reason: {reason}",
+        "vi": "Cơ quan dừng xử lý hồ sơ {number}. Lý do: {reason}",
+        "en": "The office stopped processing dossier {number}. Reason: {reason}",
+    },
+    "procedures.notice.assigned": {
+        "vi": "Bạn được giao xử lý hồ sơ {number}.",
+        "en": "Dossier {number} was assigned to you.",
+    },
+    "procedures.notice.sign_waiting": {
+        "vi": "Tình nguyện viên {helper} đã chuẩn bị xong hồ sơ {number} ({procedure}). Hồ sơ chờ bạn xem lại "
+              "và ký số: mở thông báo này để ký.",
+        "en": "Volunteer {helper} finished dossier {number} ({procedure}). It waits for you to review and sign: "
+              "open this notification to sign.",
+    },
+    "procedures.note_required": {
+        "vi": "Vui lòng ghi ý kiến xử lý: công dân đọc được nội dung này.",
+        "en": "Please write a note: the citizen reads it.",
+    },
+    "procedures.second_approver_other": {
+        "vi": "Thủ tục này cần một cán bộ khác của cơ quan duyệt lần hai.",
+        "en": "This procedure needs a second approval by another official of the agency.",
+    },
+    "procedures.assign_closed": {
+        "vi": "Hồ sơ đã kết thúc, không giao xử lý được nữa.",
+        "en": "The dossier is closed and can no longer be assigned.",
+    },
+    "procedures.assignee_invalid": {
+        "vi": "Chỉ giao được cho cán bộ của cơ quan bạn.",
+        "en": "Dossiers can only be assigned to officials of your agency.",
     },
     "procedures.notice.approve": {
         "vi": "Hồ sơ {number} đã xử lý xong; kết quả đang được ký số.",

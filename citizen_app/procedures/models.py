@@ -28,6 +28,7 @@ class ProcDossier(SQLModel, table=True):
     consent_id: int | None = Field(default=None, foreign_key="proc_helper_consent.id")
     subject_name: str = Field(default="", max_length=120)
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)  # the officer on it
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     current_page: str = Field(default="", max_length=64)
     status: int = Field(default=0, index=True)
@@ -57,7 +58,7 @@ class ProcDossierEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="proc_dossier.id", index=True)
     seq: int
-    kind: str = Field(max_length=24)  # "status", "apology", "note"
+    kind: str = Field(max_length=24)  # "status", "apology", "assignment", "review" (a proposed approval)
     action: str = Field(max_length=32)
     from_status: int | None = None
     to_status: int | None = None

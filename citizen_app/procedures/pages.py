@@ -49,6 +49,8 @@ def _shortcuts() -> rx.Component:
                 id="my-dossiers-link"),
         rx.link(t("procedures.ui.lookup"), href="/procedures/lookup", class_name="cds-button cds-button-outline"),
         rx.link(t("procedures.ui.helper"), href="/procedures/helper", class_name="cds-button cds-button-outline"),
+        rx.cond(AuthState.is_volunteer, rx.link(t("procedures.volunteer.title"), href="/procedures/volunteer",
+                                                class_name="cds-button cds-button-outline", id="volunteer-link")),
         rx.cond(AuthState.is_official, rx.link(t("procedures.ui.backoffice"), href="/procedures/backoffice",
                                                class_name="cds-button", id="backoffice-link")),
         class_name="cds-actions",
@@ -119,8 +121,10 @@ def _progress() -> rx.Component:
 
 def _wizard_head() -> rx.Component:
     return rx.fragment(
-        back_link(WizardState.back_href),
-        _progress(),
+        rx.cond(WizardState.loaded, rx.fragment(back_link(WizardState.back_href), _progress())),
+        rx.cond(WizardState.no_access, rx.el.p(t("procedures.volunteer.no_access"), rx.el.br(),
+                                               rx.link(t("procedures.volunteer.back"), href="/procedures/volunteer",
+                                                       id="back-to-volunteer"), role="status")),
         rx.el.p(pick(WizardState.proc_vi, WizardState.proc_en), class_name="cds-hint"),
         rx.heading(pick(WizardState.title_vi, WizardState.title_en), as_="h1", size="7", id="step-title"),
         error_summary(WizardState.error),
@@ -227,6 +231,12 @@ def _sign_form() -> rx.Component:
     )
 
 
+def _handed() -> rx.Component:
+    said = rx.el.span(t("procedures.volunteer.handed"), " ", rx.el.strong(WizardState.handed_to),
+                      t("procedures.volunteer.handed_rest"))
+    return rx.callout(said, icon="send", role="status", id="handed-to")
+
+
 def _sign_page() -> rx.Component:
     return rx.fragment(
         rx.el.p(t("procedures.ui.sign_intro")),
@@ -240,7 +250,9 @@ def _sign_page() -> rx.Component:
                 rx.el.div(rx.el.button(t("procedures.ui.submit"), on_click=WizardState.submit, class_name="cds-button",
                                        id="dossier-submit"), class_name="cds-actions"),
             ),
-            rx.cond(WizardState.is_owner, _sign_form(), rx.el.p(t("procedures.ui.citizen_signs"))),
+            rx.cond(WizardState.is_owner, _sign_form(), rx.fragment(
+                rx.el.p(t("procedures.ui.citizen_signs")),
+                rx.cond(WizardState.handed_to != "", _handed()))),
         ),
     )
 

@@ -119,12 +119,15 @@ def load_dossier(db: Session, dossier_id: int) -> ProcDossier:
 
 
 def audit(db: Session, actor: int | None, action: str, *, dossier: ProcDossier | None = None,
-          on_behalf_of: int | None = None, consent_id: int | None = None, **detail: Any) -> None:
-    """Record an action; helper actions also go to the citizen's activity log hook."""
-    now = utcnow()
+          on_behalf_of: int | None = None, consent_id: int | None = None, at: datetime | None = None,
+          to_citizen_log: bool = False, **detail: Any) -> None:
+    """Record an action; what someone else did for or to the citizen (``on_behalf_of``), and what the caller
+    marks ``to_citizen_log`` (her own consents, their expiry), also goes to the citizen's activity log hook."""
+    now = at or utcnow()
     db.add(ProcAudit(at=now, actor_id=actor, on_behalf_of=on_behalf_of, consent_id=consent_id,
                      dossier_id=dossier.id if dossier else None, action=action, detail=detail))
-    if actor is not None and on_behalf_of is not None and actor != on_behalf_of:
+    by_other = actor is not None and actor != on_behalf_of
+    if on_behalf_of is not None and (by_other or to_citizen_log):
         HOOKS.activity(ActivityEvent(subject_id=on_behalf_of, actor_id=actor, action=action, at=now,
                                      dossier_id=dossier.id if dossier else None, consent_id=consent_id,
                                      detail=detail, session=db))

@@ -135,6 +135,8 @@ class WizardState(FormErrorMixin, rx.State):
     is_owner: bool = True
     loaded: bool = False
     version: int = 0
+    handed_to: str = ""  # a volunteer on the sign step: the citizen who was told the dossier waits for her
+    no_access: bool = False  # a volunteer whose consent was withdrawn or ended
 
     _request_id: str = ""
     _to_check: bool = False
@@ -143,6 +145,7 @@ class WizardState(FormErrorMixin, rx.State):
         self.error, self.busy, self.errors, self.fields, self.group_items = {}, False, [], [], []
         self.uploads, self.slots, self.missing, self.answers = [], [], [], []
         self.group_id, self.reference_code, self.loaded = "", "", False
+        self.handed_to, self.no_access = "", False
 
     @rx.event
     async def load(self):
@@ -154,6 +157,7 @@ class WizardState(FormErrorMixin, rx.State):
             with session_scope() as db:
                 self._build(db, user_id)
         except DomainError as exc:
+            self.no_access = exc.code == "procedures.consent_missing"
             self._fail(exc)
             return
         self.loaded = True
@@ -180,6 +184,8 @@ class WizardState(FormErrorMixin, rx.State):
             self._build_attachments(db, proc, dossier)
         else:
             self._build_check(db, proc, dossier)
+        if self.step == "sign" and not self.is_owner and flow.hand_over_for_signing(db, user_id, dossier.id):
+            self.handed_to = dossier.subject_name
 
     def _build_page(self, db, proc, page: dict, answers: dict) -> None:
         self.title_vi, self.title_en = page["title"]["vi"], page["title"]["en"]

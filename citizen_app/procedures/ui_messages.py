@@ -184,6 +184,128 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "procedures.ui.stop_reason": ("Lý do dừng xử lý", "Reason for stopping"),
     "procedures.ui.answers": ("Nội dung tờ khai", "Answers"),
     "procedures.ui.files": ("Giấy tờ", "Documents"),
+    # back office: queue
+    "procedures.office.col_number": ("Mã hồ sơ", "Number"),
+    "procedures.office.col_procedure": ("Thủ tục", "Procedure"),
+    "procedures.office.col_subject": ("Chủ hồ sơ", "Subject"),
+    "procedures.office.col_status": ("Trạng thái", "Status"),
+    "procedures.office.col_due": ("Hẹn trả", "Due"),
+    "procedures.office.col_left": ("Thời gian còn lại", "Time left"),
+    "procedures.office.col_assignee": ("Cán bộ xử lý", "Assigned to"),
+    "procedures.office.nobody": ("Chưa giao", "Unassigned"),
+    "procedures.office.mine": ("Giao cho tôi", "Assigned to me"),
+    "procedures.office.any": ("Tất cả", "All"),
+    "procedures.office.all_open": ("Tất cả đang mở", "All open"),
+    "procedures.office.counts": ("Số hồ sơ theo trạng thái", "Dossiers by status"),
+    "procedures.office.search": ("Tìm theo mã hồ sơ hoặc tên", "Search by number or name"),
+    "procedures.office.search_hint": ("Ví dụ: HS-261206 hoặc nguyen van", "e.g. HS-261206 or nguyen van"),
+    "procedures.office.filter": ("Lọc", "Filter"),
+    "procedures.office.clear": ("Xoá bộ lọc", "Clear filters"),
+    "procedures.office.due_overdue": ("Quá hạn", "Overdue"),
+    "procedures.office.due_today": ("Đến hạn hôm nay", "Due today"),
+    "procedures.office.due_soon": ("Đến hạn trong 2 ngày làm việc", "Due within 2 working days"),
+    "procedures.office.due_none": ("Chưa tính hạn hoặc tạm dừng", "No clock yet, or paused"),
+    "procedures.office.previous": ("Trang trước", "Previous page"),
+    "procedures.office.next": ("Trang sau", "Next page"),
+    "procedures.office.page": ("Trang", "Page"),
+    "procedures.office.dossiers": ("hồ sơ", "dossiers"),
+    "procedures.office.paging": ("Chuyển trang", "Pages"),
+    "procedures.office.awaits_second": ("Chờ duyệt lần hai", "Awaits second approval"),
+    # back office: one dossier
+    "procedures.office.signature": ("Chữ ký số của người nộp (hệ thống đã kiểm tra)",
+                                    "Applicant's digital signature (checked by the app)"),
+    "procedures.office.preview": ("Xem", "Preview"),
+    "procedures.office.note": ("Ý kiến", "Note"),
+    "procedures.office.note_hint": ("Công dân đọc được ý kiến này trong thông báo và trên trang hồ sơ: viết rõ, "
+                                    "dễ hiểu.",
+                                    "The citizen reads this note in the notification and on the dossier page: "
+                                    "write it plainly."),
+    "procedures.office.approve_note": ("Ý kiến xử lý (bắt buộc)", "Decision note (required)"),
+    "procedures.office.propose": ("Đề xuất duyệt", "Propose approval"),
+    "procedures.office.second_hint": ("Thủ tục này cần hai người duyệt: một cán bộ đề xuất, một cán bộ khác của cơ "
+                                      "quan duyệt thì kết quả mới được ký số và trả.",
+                                      "This procedure needs two approvers: one official proposes, another official "
+                                      "of the agency approves before the result is signed and delivered."),
+    "procedures.office.proposed_by": ("Đã đề xuất duyệt:", "Approval proposed by"),
+    "procedures.office.proposal_mine": ("Chờ một cán bộ khác duyệt lần hai.", "Awaiting another official."),
+    "procedures.office.return": ("Trả lại đề xuất", "Return the proposal"),
+    "procedures.office.return_note": ("Lý do trả lại (bắt buộc)", "Why it is returned (required)"),
+    "procedures.office.assign": ("Giao xử lý", "Assign"),
+    "procedures.office.assign_me": ("Tôi nhận xử lý", "Take it myself"),
+    "procedures.office.confirm_title": ("Xác nhận trước khi thực hiện", "Confirm before it is done"),
+    "procedures.office.confirm_approve": ("Bạn sắp duyệt hồ sơ: hệ thống lập kết quả, ký số bằng chứng thư của cơ quan "
+                                          "và trả cho công dân. Không thể hoàn tác.",
+                                          "You are about to approve: the result is drawn up, signed with the agency "
+                                          "certificate and delivered to the citizen. This cannot be undone."),
+    "procedures.office.confirm_propose": ("Bạn sắp đề xuất duyệt hồ sơ. Kết quả chỉ được ký và trả khi một cán bộ "
+                                          "khác duyệt lần hai.",
+                                          "You are about to propose approval. The result is signed and delivered "
+                                          "only after another official approves."),
+    "procedures.office.confirm_supplement": ("Bạn sắp yêu cầu công dân bổ sung. Thời hạn giải quyết tạm dừng cho đến khi "
+                                             "công dân gửi bổ sung.",
+                                             "You are about to ask the citizen for more. The deadline clock pauses "
+                                             "until they reply."),
+    "procedures.office.confirm_refuse": ("Bạn sắp từ chối tiếp nhận hồ sơ. Hồ sơ kết thúc; công dân phải nộp hồ sơ "
+                                         "mới.",
+                                         "You are about to refuse the dossier. It ends; the citizen must file again."),
+    "procedures.office.confirm_stop": ("Bạn sắp dừng xử lý hồ sơ. Hồ sơ kết thúc và không thể tiếp tục.",
+                                       "You are about to stop processing. The dossier ends and cannot go on."),
+    "procedures.office.confirm_return": ("Bạn sắp trả lại đề xuất duyệt cho cán bộ đã đề xuất.",
+                                         "You are about to return the proposal to the official who made it."),
+    "procedures.office.citizen_reads": ("Nội dung công dân sẽ đọc:", "What the citizen will read:"),
+    "procedures.office.confirm_button": ("Xác nhận", "Confirm"),
+    "procedures.office.done_assign": ("Đã giao xử lý.", "Assigned."),
+    "procedures.office.done_propose": ("Đã đề xuất duyệt. Hồ sơ chờ một cán bộ khác duyệt lần hai.",
+                                       "Approval proposed. The dossier waits for another official."),
+    "procedures.office.done_return": ("Đã trả lại đề xuất.", "Proposal returned."),
+    # the consent screen (what the citizen reads before she agrees)
+    "procedures.consent.title": ("Bạn sắp cho phép một người giúp bạn", "You are about to let someone help you"),
+    "procedures.consent.who": ("Ai sẽ làm", "Who will act"),
+    "procedures.consent.volunteer_role": ("tình nguyện viên tổ công nghệ số cộng đồng",
+                                          "community digital-tech volunteer"),
+    "procedures.consent.for": ("Cho thủ tục", "For the procedures"),
+    "procedures.consent.may": ("Được làm gì", "What they may do"),
+    "procedures.consent.until": ("Đến khi nào", "Until when"),
+    "procedures.consent.hours": ("giờ", "hours"),
+    "procedures.consent.revoke_any_time": ("Bạn thu hồi được bất cứ lúc nào trên trang này.",
+                                           "You can withdraw it on this page at any time."),
+    "procedures.consent.sees": ("Họ sẽ thấy thông tin của bạn", "Your data they will see"),
+    "procedures.consent.sees_dossier": ("được điền sẵn vào tờ khai; cùng mọi nội dung và giấy tờ của hồ sơ các thủ "
+                                        "tục trên.",
+                                        "filled in for them in the form; and everything in the dossiers of these "
+                                        "procedures."),
+    "procedures.consent.never": ("Họ không thể", "They can never"),
+    "procedures.consent.never_list": ("ký số thay bạn, mở hồ sơ khác của bạn, hay xem ví giấy tờ của bạn. Mọi việc "
+                                      "họ làm đều ghi vào nhật ký hoạt động của bạn.",
+                                      "sign for you, open your other dossiers or see your wallet. Everything they do "
+                                      "is written in your activity log."),
+    "procedures.consent.decline": ("Không đồng ý", "I do not agree"),
+    "procedures.consent.review": ("Xem lại trước khi cho phép", "Review before allowing"),
+    "procedures.consent.none_given": ("Bạn chưa cho ai phép giúp.", "You have not allowed anyone yet."),
+    # the volunteer's page
+    "procedures.volunteer.title": ("Người tôi đang giúp", "People I help"),
+    "procedures.volunteer.intro": ("Bạn chỉ giúp được người đã đồng ý, đúng thủ tục, đúng việc và trong thời hạn họ "
+                                   "chọn. Họ tự ký số tờ khai trên điện thoại của họ.",
+                                   "You can help only people who agreed, for the procedures, tasks and time they "
+                                   "chose. They sign the declaration on their own phone."),
+    "procedures.volunteer.go": ("Bạn là tình nguyện viên: mở trang những người bạn đang giúp",
+                                "You are a volunteer: open the people you help"),
+    "procedures.volunteer.you_see": ("Bạn thấy:", "You see:"),
+    "procedures.volunteer.reopens": ("Nếu đã có hồ sơ đang soạn cho thủ tục này, bạn sẽ tiếp tục hồ sơ đó.",
+                                     "If a draft for this procedure is open, you continue that draft."),
+    "procedures.volunteer.nobody": ("Chưa có ai cho phép bạn giúp lúc này. Tạo mã đồng ý bên dưới và đưa cho người "
+                                    "cần giúp.",
+                                    "Nobody has allowed you to help right now. Create a consent code below and "
+                                    "show it to the person."),
+    "procedures.volunteer.new_person": ("Giúp một người mới", "Help someone new"),
+    "procedures.volunteer.handed": ("Đã báo cho", "We have told"),
+    "procedures.volunteer.handed_rest": (": hồ sơ đang chờ họ xem lại và ký số trên điện thoại của họ.",
+                                         ": the dossier waits for them to review and sign on their own phone."),
+    "procedures.volunteer.no_access": ("Bạn không còn quyền mở hồ sơ này (người dân đã thu hồi hoặc sự đồng ý đã "
+                                       "hết hạn).",
+                                       "You can no longer open this dossier (the person withdrew or the consent "
+                                       "ended)."),
+    "procedures.volunteer.back": ("Về trang người tôi đang giúp", "Back to the people I help"),
     # helper mode
     "procedures.ui.helper_intro": ("Tình nguyện viên tổ công nghệ số có thể giúp bạn làm thủ tục khi bạn đồng ý. "
                                    "Bạn chọn thủ tục, việc được làm và thời hạn; có thể thu hồi bất cứ lúc nào.",
@@ -251,21 +373,71 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "procedures.office.done_stop": ("Đã dừng xử lý.", "Processing stopped."),
     "procedures.office.done_supplement": ("Đã gửi yêu cầu bổ sung cho công dân.", "Supplement request sent."),
     "procedures.office.done_approve": ("Đã duyệt, ký số và trả kết quả.", "Approved, signed and delivered."),
-    # activity log entries (helper actions shown to the citizen)
-    "procedures.activity.other": ("Tình nguyện viên thao tác trên hồ sơ #{dossier} (đồng ý #{consent}).",
-                                  "A volunteer acted on dossier #{dossier} (consent #{consent})."),
-    "procedures.activity.draft_started": ("Tình nguyện viên mở hồ sơ #{dossier} cho bạn (đồng ý #{consent}).",
-                                          "A volunteer started dossier #{dossier} for you (consent #{consent})."),
-    "procedures.activity.page_saved": ("Tình nguyện viên điền tờ khai hồ sơ #{dossier} (đồng ý #{consent}).",
-                                       "A volunteer filled in dossier #{dossier} (consent #{consent})."),
-    "procedures.activity.attachment_added": ("Tình nguyện viên tải giấy tờ lên hồ sơ #{dossier} (đồng ý #{consent}).",
-                                             "A volunteer uploaded a document to dossier #{dossier} "
-                                             "(consent #{consent})."),
-    "procedures.activity.submitted": ("Tình nguyện viên nộp hồ sơ #{dossier} cho bạn (đồng ý #{consent}).",
-                                      "A volunteer submitted dossier #{dossier} for you (consent #{consent})."),
-    "procedures.activity.fee_payment_started": ("Tình nguyện viên thanh toán lệ phí hồ sơ #{dossier} "
-                                                "(đồng ý #{consent}).",
-                                                "A volunteer paid the fee of dossier #{dossier} (consent #{consent})."),
+    # activity log entries written before names were stored (kept so old lines still read as words)
+    "procedures.activity.other": ("Tình nguyện viên thao tác trên một hồ sơ của bạn.",
+                                  "A volunteer acted on one of your dossiers."),
+    "procedures.activity.draft_started": ("Tình nguyện viên mở một hồ sơ cho bạn.",
+                                          "A volunteer started a dossier for you."),
+    "procedures.activity.page_saved": ("Tình nguyện viên điền tờ khai một hồ sơ của bạn.",
+                                       "A volunteer filled in one of your dossiers."),
+    "procedures.activity.attachment_added": ("Tình nguyện viên tải giấy tờ lên một hồ sơ của bạn.",
+                                             "A volunteer uploaded a document to one of your dossiers."),
+    "procedures.activity.submitted": ("Tình nguyện viên nộp một hồ sơ cho bạn.",
+                                      "A volunteer submitted a dossier for you."),
+    "procedures.activity.fee_payment_started": ("Tình nguyện viên thanh toán lệ phí một hồ sơ của bạn.",
+                                                "A volunteer paid the fee of one of your dossiers."),
+    # the citizen's activity log: names and dossier numbers, never ids
+    "procedures.log.consent_granted": ("Bạn cho phép tình nguyện viên {helper} {scope} cho thủ tục: {procedures}, "
+                                       "đến {until}.",
+                                       "You allowed volunteer {helper} to {scope} for: {procedures}, until {until}."),
+    "procedures.log.consent_revoked": ("Bạn đã thu hồi quyền giúp của tình nguyện viên {helper} ({procedures}). "
+                                       "Từ nay người này không mở được hồ sơ của bạn.",
+                                       "You withdrew volunteer {helper}'s permission ({procedures}). They can no "
+                                       "longer open your dossiers."),
+    "procedures.log.consent_expired": ("Quyền giúp của tình nguyện viên {helper} ({procedures}) đã hết hạn lúc "
+                                       "{until}. Người này không còn mở được hồ sơ của bạn.",
+                                       "Volunteer {helper}'s permission ({procedures}) ended at {until}. They can "
+                                       "no longer open your dossiers."),
+    "procedures.log.official_viewed": ("Cán bộ {actor} ({agency}) đã xem hồ sơ {number} — {procedure}.",
+                                       "Official {actor} ({agency}) viewed dossier {number} — {procedure}."),
+    "procedures.log.draft_started": ("Tình nguyện viên {actor} mở hồ sơ {number} — {procedure} cho bạn "
+                                     "(theo sự đồng ý của bạn).",
+                                     "Volunteer {actor} started dossier {number} — {procedure} for you "
+                                     "(with your consent)."),
+    "procedures.log.page_saved": ("Tình nguyện viên {actor} điền tờ khai hồ sơ {number} cho bạn.",
+                                  "Volunteer {actor} filled in dossier {number} for you."),
+    "procedures.log.item_removed": ("Tình nguyện viên {actor} xoá một người khỏi danh sách trong hồ sơ {number}.",
+                                    "Volunteer {actor} removed a person from the list in dossier {number}."),
+    "procedures.log.attachment_added": ("Tình nguyện viên {actor} tải giấy tờ lên hồ sơ {number}.",
+                                        "Volunteer {actor} uploaded a document to dossier {number}."),
+    "procedures.log.attachment_removed": ("Tình nguyện viên {actor} xoá một giấy tờ khỏi hồ sơ {number}.",
+                                          "Volunteer {actor} removed a document from dossier {number}."),
+    "procedures.log.handed_for_signing": ("Tình nguyện viên {actor} đã chuẩn bị xong hồ sơ {number} và chuyển cho "
+                                          "bạn ký.",
+                                          "Volunteer {actor} finished dossier {number} and handed it to you to sign."),
+    "procedures.log.submitted": ("Tình nguyện viên {actor} nộp hồ sơ {number} thay bạn.",
+                                 "Volunteer {actor} submitted dossier {number} for you."),
+    "procedures.log.fee_payment_started": ("Tình nguyện viên {actor} thanh toán lệ phí hồ sơ {number} thay bạn.",
+                                           "Volunteer {actor} paid the fee of dossier {number} for you."),
+    "procedures.log.supplement_answered": ("Tình nguyện viên {actor} gửi bổ sung cho hồ sơ {number}.",
+                                           "Volunteer {actor} sent the supplement of dossier {number}."),
+    "procedures.log.withdrawn": ("Tình nguyện viên {actor} rút hồ sơ {number} thay bạn.",
+                                 "Volunteer {actor} withdrew dossier {number} for you."),
+    "procedures.log.other": ("{actor} thao tác trên hồ sơ {number} của bạn.", "{actor} acted on your dossier {number}."),
+    # what a consent allows, as part of a sentence ("... allowed X to <phrase>")
+    "procedures.scope_phrase.draft": ("điền tờ khai (không được nộp, ký hay thanh toán)",
+                                      "fill in the form (not submit, sign or pay)"),
+    "procedures.scope_phrase.submit": ("điền tờ khai và nộp hồ sơ bạn đã ký (không được ký hay thanh toán)",
+                                       "fill in the form and submit what you signed (not sign or pay)"),
+    "procedures.scope_phrase.submit_pay": ("điền tờ khai, nộp hồ sơ bạn đã ký và thanh toán lệ phí (không được ký)",
+                                           "fill in the form, submit what you signed and pay the fee (not sign)"),
+    # the profile data a volunteer sees (prefilled in the form)
+    "procedures.data.full_name": ("Họ và tên", "Full name"),
+    "procedures.data.date_of_birth": ("Ngày sinh", "Date of birth"),
+    "procedures.data.sex": ("Giới tính", "Sex"),
+    "procedures.data.personal_id": ("Số định danh cá nhân (số căn cước)", "Personal ID number"),
+    "procedures.data.phone": ("Số điện thoại", "Phone number"),
+    "procedures.data.email": ("Thư điện tử", "E-mail"),
 }
 
 _STATUS_HELP: dict[str, tuple[str, str, str, str]] = {

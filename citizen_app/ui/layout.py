@@ -11,7 +11,7 @@ from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t
 from citizen_app.identity.state import AccountState, AuthState
 from citizen_app.notify.components import bell
-from citizen_app.ui.routes import MAIN_NAV, PageSpec, register
+from citizen_app.ui.routes import MAIN_NAV, STAFF_NAV, NavItem, PageSpec, register
 
 
 def app_page(path: str, title_key: str, *, roles: tuple[str, ...] = (), on_load: list[Any] | None = None):
@@ -39,11 +39,22 @@ def _nav_link(path: str, label_key: str, icon: str, css: str) -> rx.Component:
     )
 
 
+def _staff_link(item: NavItem, role: str, css: str) -> rx.Component:
+    return rx.cond(AuthState.roles.contains(role), _nav_link(item.path, item.label_key, item.icon, css))
+
+
 def side_nav() -> rx.Component:
     links = [_nav_link(item.path, item.label_key, item.icon, "cds-side-link") for item in MAIN_NAV]
+    staff = [_staff_link(item, role, "cds-side-link") for item, role in STAFF_NAV]
     account = _nav_link("/account", "nav.account", "user-round", "cds-side-link")
     admin = rx.cond(AuthState.is_admin, _nav_link("/admin", "nav.admin", "shield", "cds-side-link"))
-    return rx.el.nav(*links, account, admin, class_name="cds-side-nav", aria_label=t("nav.main"))
+    return rx.el.nav(*links, *staff, account, admin, class_name="cds-side-nav", aria_label=t("nav.main"))
+
+
+def staff_links() -> rx.Component:
+    """The officials' and volunteers' work places on phones, where the bottom bar has no room: above the help."""
+    links = [_staff_link(item, role, "cds-help") for item, role in STAFF_NAV]
+    return rx.el.nav(*links, class_name="cds-staff-links", aria_label=t("nav.work"))
 
 
 def bottom_nav() -> rx.Component:
@@ -147,6 +158,7 @@ def shell(spec: PageSpec) -> rx.Component:
             rx.el.main(
                 session_notice(),
                 _guarded(spec),
+                staff_links(),
                 help_footer(),
                 id="main",
                 tab_index=-1,

@@ -23,6 +23,13 @@ MAIN_NAV: tuple[NavItem, ...] = (
     NavItem("/wallet", "nav.wallet", "wallet"),
 )
 
+# Work places shown in the side bar to the roles that work there (after the main destinations).
+STAFF_NAV: tuple[tuple[NavItem, str], ...] = (
+    (NavItem("/procedures/backoffice", "nav.backoffice", "inbox"), "official"),
+    (NavItem("/feedback/workbench", "nav.workbench", "clipboard-list"), "official"),
+    (NavItem("/procedures/volunteer", "nav.volunteer", "hand-heart"), "volunteer"),
+)
+
 
 @dataclass
 class PageSpec:

@@ -65,11 +65,32 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "en": "The QR code is older than one minute. Ask for a fresh code."},
     "identity.verify.replay": {"vi": "Mã này đã được dùng rồi (có thể là ảnh chụp lại).",
                                "en": "This code was already used (possibly a screenshot)."},
+    "identity.verify.request_spent": {
+        "vi": "Yêu cầu kiểm tra này đã dùng cho lần kiểm tra trước, nên không kiểm tra tiếp được. Mỗi yêu cầu chỉ "
+              "dùng một lần: bấm “Tạo yêu cầu mới”, người dân quét yêu cầu mới rồi xuất trình lại.",
+        "en": "This request was already used by the previous check, so it cannot check again. Each request works "
+              "once: press “New request”, let the citizen scan it and show their code again."},
     "identity.verify.revoked": {"vi": "Giấy tờ đã bị thu hồi.", "en": "The credential has been revoked."},
     "identity.verify.status_unavailable": {"vi": "Không kiểm tra được trạng thái thu hồi.",
                                            "en": "Could not check revocation status."},
     "identity.verify.bad_audience": {"vi": "Mã nơi kiểm tra không hợp lệ.", "en": "Invalid verifier identifier."},
     "identity.verify.bad_request_qr": {"vi": "Mã QR yêu cầu không hợp lệ.", "en": "Invalid request QR code."},
+    # --- names for technical values (wallet/words.py) ---
+    "identity.words.issuer_self": {"vi": "Công dân số — ứng dụng dịch vụ công của TP.HCM",
+                                   "en": "Digital Citizen — Ho Chi Minh City's public service app"},
+    "identity.words.issuer_other": {"vi": "Nơi cấp khác ({address})", "en": "Another issuer ({address})"},
+    "identity.words.verifier_web": {"vi": "Trang kiểm tra giấy tờ của Công dân số",
+                                    "en": "Digital Citizen's credential checking page"},
+    "identity.words.verifier_in_person": {"vi": "Người kiểm tra trực tiếp (mã QR dùng một lần)",
+                                          "en": "An in-person check (one-time QR code)"},
+    "identity.words.verifier_other": {"vi": "Nơi kiểm tra khác ({address})", "en": "Another verifier ({address})"},
+    "identity.words.nothing_extra": {"vi": "không thêm thông tin nào", "en": "nothing more"},
+    "identity.words.details": {"vi": "Chi tiết kỹ thuật (cho người kiểm tra)", "en": "Technical details (for verifiers)"},
+    "identity.words.audience_code": {"vi": "Mã nơi kiểm tra", "en": "Verifier identifier"},
+    "identity.words.issuer_address": {"vi": "Địa chỉ nơi cấp", "en": "Issuer identifier"},
+    "identity.words.credential_type": {"vi": "Loại giấy tờ (mã)", "en": "Credential type"},
+    "identity.words.qr_version": {"vi": "Phiên bản mã QR (mức sửa lỗi L)", "en": "QR code version (error correction L)"},
+    "identity.words.qr_ready": {"vi": "Mã đã sẵn sàng.", "en": "The code is ready."},
     # --- the holder key ---
     "identity.wallet.server_key_notice": {
         "vi": "Trình duyệt không hỗ trợ khóa an toàn; giấy tờ được giữ bằng khóa trên máy chủ.",

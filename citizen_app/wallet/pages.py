@@ -42,6 +42,11 @@ def _label(table: rx.Var, key: rx.Var) -> rx.Var:
     return table[key][LangState.lang].to(str)
 
 
+def _details(*rows: rx.Component) -> rx.Component:
+    """Technical values (identifiers, codes, QR size) for verifiers, folded away from everyone else."""
+    return rx.el.details(rx.el.summary(t("identity.words.details")), rx.el.dl(*rows), class_name="cds-details")
+
+
 # --- /wallet ---------------------------------------------------------------------------------------------
 
 
@@ -172,8 +177,11 @@ def _nonce_request() -> rx.Component:
                 class_name="cds-form",
             ),
             rx.cond(PresentState.requester != "",
-                    rx.callout(rx.el.span(t("identity.ui.requester"), ": ", rx.el.strong(PresentState.requester)),
+                    rx.callout(rx.el.span(t("identity.ui.requester"), ": ",
+                                          rx.el.strong(t_var(PresentState.requester_name))),
                                icon="store", id="requester")),
+            rx.cond(PresentState.requester != "", _details(
+                term(t("identity.words.audience_code")), detail(rx.el.code(PresentState.requester)))),
         ),
         rx.el.p(t("identity.ui.one_time_explain"), class_name="cds-hint"),
     )
@@ -187,8 +195,8 @@ def _presentation_output() -> rx.Component:
             shown.length() > 0,  # type: ignore[attr-defined]
             rx.el.div(
                 rx.el.p(t("identity.ui.show_to_verifier"), class_name="cds-lead"),
-                rx.el.p(t("identity.ui.qr_size"), ": ", shown["chars"], " / QR ", shown["version"], "-L",
-                        class_name="cds-hint", id="vp-size"),
+                _details(term(t("identity.ui.qr_size")), detail(shown["chars"], id="vp-size"),
+                         term(t("identity.words.qr_version")), detail(shown["version"], id="vp-version")),
                 rx.cond(PresentState.mode == "one_time",
                         rx.el.p(t("identity.ui.seconds_left"), ": ", rx.el.strong("60", id="vp-countdown"),
                                 aria_live="off")),
@@ -271,7 +279,9 @@ def _result_box() -> rx.Component:
             rx.cond(VerifierState.valid, rx.el.div(
                 rx.el.ul(rx.foreach(VerifierState.claims, _claim_line), id="verify-claims"),
                 rx.el.dl(
-                    term(t("identity.verifier.issuer")), detail(res["issuer"], " ✔"),
+                    term(t("identity.verifier.issuer")),
+                    detail(rx.cond(LangState.lang == "en", res["issuer_en"], res["issuer_vi"]), " ✔",
+                           id="verify-issuer"),
                     term(t("identity.verifier.binding")),
                     detail(rx.cond(res["mode"] == "nonce", t("identity.verifier.binding_nonce"),
                                      t("identity.verifier.binding_one_time"))),
@@ -279,6 +289,8 @@ def _result_box() -> rx.Component:
                     term(t("identity.verifier.status")),
                     detail(t("identity.verifier.status_ok"), " ", res["status_checked"]),
                 ),
+                _details(term(t("identity.words.issuer_address")), detail(rx.el.code(res["issuer"])),
+                         term(t("identity.words.credential_type")), detail(rx.el.code(res["vct"]))),
             )),
             id="verify-result", tab_index=-1, role="status",
             style={"border": "6px solid", "border_radius": "12px", "padding": "1em", "margin": "1em 0",
@@ -299,12 +311,14 @@ def verify_page() -> rx.Component:
         rx.el.section(
             rx.el.h2(t("identity.verifier.step1"), class_name="cds-h2"),
             rx.el.canvas(id="vr-qr", style=QR_STYLE, role="img", aria_label=t("identity.verifier.request_qr_alt")),
-            rx.el.p(t("identity.verifier.audience"), ": ", rx.el.strong(VerifierState.audience), " · ",
+            rx.el.p(t("identity.verifier.audience"), ": ", rx.el.strong(t_var(VerifierState.audience_name),
+                                                                      id="vr-audience"), " · ",
                     t("identity.verifier.until"), " ", VerifierState.expires, class_name="cds-hint"),
             rx.cond(VerifierState.request_used, rx.el.p(t("identity.verifier.request_used"), id="request-used",
                                                    style={"font_weight": "700"})),
-            rx.el.details(rx.el.summary(t("identity.verifier.request_text")),
-                          rx.el.code(VerifierState.request_qr, id="vr-text", style={"word_break": "break-all"})),
+            _details(term(t("identity.words.audience_code")), detail(rx.el.code(VerifierState.audience)),
+                     term(t("identity.verifier.request_text")),
+                     detail(rx.el.code(VerifierState.request_qr, id="vr-text", style={"word_break": "break-all"}))),
             rx.el.button(t("identity.verifier.new_request"), type="button", on_click=VerifierState.new_request,
                          id="new-request", class_name=rx.cond(VerifierState.request_used, "cds-button",
                                                               "cds-button cds-button-outline")),

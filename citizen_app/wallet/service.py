@@ -35,6 +35,7 @@ from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import parse_identifier, require_role
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import words
 from citizen_app.wallet.issuer import issuer_key
 from citizen_app.wallet.models import IssuedCredential, PresentationNonce
 from citizen_app.wallet.qr_transport import decode_from_qr
@@ -44,6 +45,7 @@ DISCLOSABLE: dict[str, tuple[str, ...]] = {kind: ctype.sd_claims for kind, ctype
 MINIMUM: dict[str, tuple[str, ...]] = {"identity": ("full_name",), "residence": ("resident_hcmc",),
                                        "student": ("student",), "result": ("outcome",)}
 SELF_SERVICE_KINDS = ("age60", "age18", "identity", "residence")
+PER_ISSUE_KINDS = ("result",)  # each procedure result is its own credential; other kinds: the newest replaces
 WEB_AUDIENCE = "cds:v:web"
 OFFER_PREFIX = "cdsof1:"
 OFFER_TTL = 15 * 60
@@ -77,11 +79,24 @@ def credential_links(db: Session, user_id: int) -> dict[int, str]:
     return links
 
 
+def _current(records: list[IssuedCredential], now: datetime) -> list[IssuedCredential]:
+    """One entry per credential: a re-issued one replaces the older entry of its kind instead of piling up
+    beside it (each procedure result stays its own). The newest usable one is shown, else the newest.
+    ``records`` come newest first."""
+    groups: dict[tuple[str, int], list[IssuedCredential]] = {}
+    for record in records:
+        key = (record.kind, (record.id or 0) if record.kind in PER_ISSUE_KINDS else 0)
+        groups.setdefault(key, []).append(record)
+    usable = [next((r for r in group if r.revoked_at is None and r.expires_at > now), group[0])
+              for group in groups.values()]
+    return sorted(usable, key=lambda r: r.issued_at, reverse=True)
+
+
 def credential_rows(db: Session, user_id: int) -> list[CredentialRow]:
     now = utcnow()
     links = credential_links(db, user_id)
     rows = []
-    for record in cr.list_credentials(db, user_id, include_inactive=True)[:50]:
+    for record in _current(cr.list_credentials(db, user_id, include_inactive=True), now)[:50]:
         status = "revoked" if record.revoked_at else ("expired" if record.expires_at <= now else "valid")
         rows.append(CredentialRow(record.id or 0, record.kind, format_date(record.issued_at),
                                   format_date(record.expires_at), status, record.key_mode,
@@ -117,7 +132,9 @@ class CounterResult:
     kind: str = ""
     claims: list[dict[str, str]] = field(default_factory=list)
     headline: dict[str, str] = field(default_factory=dict)
-    issuer: str = ""
+    issuer: str = ""  # the technical ``iss`` (shown under "details"); ``issuer_name`` is what people read
+    issuer_name: dict[str, str] = field(default_factory=dict)
+    vct: str = ""
     expires: str = ""
     status_checked: str = ""
     mode: str = ""
@@ -189,8 +206,9 @@ def verify_at_counter(text: str, nonce: str | None) -> CounterResult:
             with session_scope() as db:
                 aud = cr.consume_nonce(db, nonce)
         except DomainError as exc:
+            # Spent by an earlier check (failed or not): say so, and what to do; it is not a sign of a copy.
             used = _nonce_was_used(nonce)
-            return _rejected("identity.verify.replay" if used else exc.code, consumed=used)
+            return _rejected("identity.verify.request_spent" if used else exc.code, consumed=used)
     try:
         with session_scope() as db:
             result = cr.verify_online(db, presentation, nonce=None if one_time else nonce, consumed_aud=aud)
@@ -198,8 +216,9 @@ def verify_at_counter(text: str, nonce: str | None) -> CounterResult:
         return _rejected(exc.code, consumed=not one_time)
     lines = [_claim_line(k, v) for k, v in result.claims.items()]
     return CounterResult(True, msg("identity.verify.ok"), result.kind or "", lines, _headline(result.kind,
-                         result.claims), result.iss, format_date(datetime.fromtimestamp(result.exp, UTC)),
-                         format_datetime(utcnow()), result.mode, consumed=not one_time)
+                         result.claims), result.iss, words.issuer_name(result.iss), result.vct,
+                         format_date(datetime.fromtimestamp(result.exp, UTC)), format_datetime(utcnow()),
+                         result.mode, consumed=not one_time)
 
 
 def new_verifier_request(db: Session, actor_id: int | None) -> cr.VerifierRequest:

@@ -18,6 +18,7 @@ from citizen_app.identity.state import NoticeMixin, acting_user, js_literal, res
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import service as views
+from citizen_app.wallet import words
 
 # --- /wallet ------------------------------------------------------------------------------------------
 
@@ -128,7 +129,8 @@ class PresentState(NoticeMixin, rx.State):
     chosen: list[str] = []
     mode: str = "nonce"
     request_text: str = ""
-    requester: str = ""
+    requester: str = ""  # the verifier's technical audience (under "details")
+    requester_name: dict[str, str] = {}  # who asked, in words
     shown: dict[str, str] = {}
     _active: list[dict[str, str]] = []
 
@@ -199,6 +201,7 @@ class PresentState(NoticeMixin, rx.State):
             self._fail(exc)
             return None
         self.request_text, self.requester, self.error = text.strip(), aud, {}
+        self.requester_name = words.verifier_name(aud)
         return None
 
     @rx.event
@@ -230,7 +233,8 @@ class PresentState(NoticeMixin, rx.State):
 
 class VerifierState(NoticeMixin, rx.State):
     request_qr: str = ""
-    audience: str = ""
+    audience: str = ""  # technical, under "details"
+    audience_name: dict[str, str] = {}
     expires: str = ""
     qr_version: str = ""
     checked: bool = False
@@ -248,6 +252,7 @@ class VerifierState(NoticeMixin, rx.State):
         with session_scope() as db:
             req = views.new_verifier_request(db, user_id)
         self._nonce, self.request_qr, self.audience = req.nonce, req.qr_text, req.aud
+        self.audience_name = words.verifier_name(req.aud)
         self.expires = format_datetime(req.expires_at)
         self.checked, self.valid, self.result, self.claims, self.error = False, False, {}, [], {}
         self.request_used = False
@@ -270,7 +275,8 @@ class VerifierState(NoticeMixin, rx.State):
         self.request_used = self.request_used or outcome.consumed
         self.headline, self.reason = outcome.headline, outcome.reason
         self.result = {"issuer": outcome.issuer, "expires": outcome.expires, "status_checked": outcome.status_checked,
-                       "mode": outcome.mode, "kind": outcome.kind}
+                       "mode": outcome.mode, "kind": outcome.kind, "vct": outcome.vct,
+                       "issuer_vi": outcome.issuer_name.get("vi", ""), "issuer_en": outcome.issuer_name.get("en", "")}
         self.claims = outcome.claims
         return rx.call_script("document.getElementById('verify-result')?.focus()")
 

@@ -161,6 +161,8 @@ def _public_lookup(browser: Browser, base_url: str, number: str, code: str) -> N
 
 def _official_requests_supplement(official: Page, number: str) -> None:
     login(official, POLICE_OFFICIAL, next_path="/procedures/backoffice")
+    official.locator("#filter-q").fill(number)  # the demo queue has more than a page of dossiers
+    official.locator("#filter-apply").click()
     official.locator("#office-queue").get_by_role("link", name=number).click()
     expect(official.locator("#office-status")).to_have_text("Mới đăng ký")
     official.locator("#office-accept").click()
@@ -170,6 +172,8 @@ def _official_requests_supplement(official: Page, number: str) -> None:
     official.locator("#item-1").fill("Bổ sung hợp đồng thuê nhà có chữ ký hai bên")
     official.locator("#slot-1").select_option("lawful_residence_proof")
     official.locator("#supplement-submit").click()
+    expect(official.locator("#confirm-note")).to_contain_text("Bổ sung hợp đồng thuê nhà có chữ ký hai bên")
+    official.locator("#confirm-yes").click()
     expect(official.locator("#office-status")).to_have_text("Yêu cầu bổ sung giấy tờ")
 
 
@@ -195,7 +199,9 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
 
     official.reload()
     expect(official.locator("#office-status")).to_have_text("Đang xử lý")
+    official.locator("#approve-form-note").fill("Hồ sơ đủ điều kiện, đã đối chiếu hợp đồng thuê nhà.")
     official.locator("#office-approve").click()
+    official.locator("#confirm-yes").click()
     expect(official.locator("#office-status")).to_have_text("Đã trả kết quả", timeout=30000)
     official.context.close()
 

@@ -62,9 +62,11 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
 
         mai.locator("#f-request").fill(request_text)
         mai.locator("#read-request").click()
-        expect(mai.locator("#requester")).to_contain_text("cds:v:web")
+        expect(mai.locator("#requester")).to_contain_text("Trang kiểm tra giấy tờ của Công dân số")
+        expect(mai.locator("#requester")).not_to_contain_text("cds:")
         mai.locator("#make-vp").click()
-        expect(mai.locator("#vp-size")).to_contain_text("QR")
+        expect(mai.locator("#vp-version")).to_have_text(re.compile(r"^\d+$"))  # under "details", not "QR 18-L"
+        expect(mai.locator("#vp-version")).not_to_be_visible()
         presentation = mai.locator("#vp-text").input_value()
         assert presentation.startswith("VP1:")
         assert _decode_canvas(mai, "#vp-qr", presentation) == presentation
@@ -77,6 +79,8 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         expect(shop.locator("#verify-verdict")).to_contain_text("HỢP LỆ")
         expect(shop.locator("#verify-verdict")).not_to_contain_text("KHÔNG")
         expect(shop.locator("#verify-headline")).to_have_text("Trên 60 tuổi")
+        expect(shop.locator("#verify-issuer")).to_contain_text("Công dân số")  # a name, not http://127.0.0.1:…
+        expect(shop.locator("#verify-issuer")).not_to_contain_text("http")
         result = shop.locator("#verify-result").inner_text()
         assert "1966" not in result and "08/03" not in result and "Ngày sinh" not in result
         shop.screenshot(path=str(ARTIFACTS / "wallet-verify-valid-390x844.png"), full_page=True)
@@ -84,11 +88,12 @@ def test_mai_presents_over_60_by_qr_and_replay_is_rejected(browser, prod_app) ->
         shop.locator("#f-code").fill(presentation)
         shop.locator("#verify-submit").click()
         expect(shop.locator("#verify-verdict")).to_contain_text("KHÔNG HỢP LỆ")
-        expect(shop.locator("#verify-reason")).to_contain_text("đã được dùng")
+        expect(shop.locator("#verify-reason")).to_contain_text("đã dùng cho lần kiểm tra trước")
+        expect(shop.locator("#verify-reason")).not_to_contain_text("ảnh chụp")
 
         goto(mai, "/wallet/activity")
         newest = mai.locator("#activity-list li").first
-        expect(newest).to_contain_text("Đã xuất trình xác nhận trên 60 tuổi cho cds:v:web")
+        expect(newest).to_contain_text("Đã xuất trình xác nhận trên 60 tuổi cho Trang kiểm tra giấy tờ của Công dân số")
         mai.locator("#verify-chain").click()
         expect(mai.locator("#chain-result")).to_contain_text("Nhật ký nguyên vẹn")
     finally:

@@ -101,7 +101,7 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:
     assert [item.dossier_id for item in backoffice.agency_queue(db, signer.lan.id)] == [dossier_id]
     backoffice.accept(db, signer.lan.id, dossier_id)
     backoffice.start_processing(db, signer.lan.id, dossier_id)
-    flow.approve_and_deliver(db, signer.lan.id, dossier_id)
+    flow.approve_and_deliver(db, signer.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
     content, state = backoffice.result_pdf(db, signer.mai.id, dossier_id)

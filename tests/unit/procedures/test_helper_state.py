@@ -9,7 +9,7 @@ from citizen_app.identity import service as identity
 from citizen_app.identity.activity import list_activity
 from citizen_app.identity.models import Agency, UserRole
 from citizen_app.procedures import summary
-from citizen_app.procedures.helper_state import HelperState
+from citizen_app.procedures.helper_state import HelperState, VolunteerState
 from citizen_app.procedures.models import ProcDossier
 from citizen_app.procedures.state import WizardState
 from tests.unit.procedures.test_state_authorization import PASSWORD, _cookie, _states
@@ -29,8 +29,8 @@ def _seed(engine) -> dict[str, int]:
 async def test_code_consent_helper_draft_and_revoke(app_db) -> None:
     ids = _seed(app_db)
     huy_cookie, mai_cookie = _cookie(ids["huy"]), _cookie(ids["mai"])
-    volunteer = _states(huy_cookie, {})(HelperState)
-    await HelperState.create_code.fn(volunteer, {"proc_tam_tru_danh_sach": "on", "scope": "submit", "hours": "2"})
+    volunteer = _states(huy_cookie, {})(VolunteerState)
+    await VolunteerState.create_code.fn(volunteer, {"proc_tam_tru_danh_sach": "on", "scope": "submit", "hours": "2"})
     assert volunteer.error == {} and len(volunteer.code) == 8
 
     citizen = _states(mai_cookie, {})(HelperState)
@@ -41,15 +41,15 @@ async def test_code_consent_helper_draft_and_revoke(app_db) -> None:
     await HelperState.confirm_code.fn(citizen)
     assert [row.person for row in citizen.given] == ["Đỗ Quang Huy"] and citizen.given[0].active
 
-    await HelperState.load.fn(volunteer)
-    assert [row.person for row in volunteer.helping] == ["Lê Thị Mai"]
-    event = await HelperState.start_for.fn(volunteer, {"citizen": str(ids["mai"]), "procedure": "tam_tru_danh_sach"})
+    await VolunteerState.load.fn(volunteer)
+    assert [person.name for person in volunteer.people] == ["Lê Thị Mai"]
+    event = await VolunteerState.start_for.fn(volunteer, {"citizen": str(ids["mai"]), "procedure": "tam_tru_danh_sach"})
     assert volunteer.error == {} and event is not None
     with session_scope() as db:
         dossier = db.exec(select(ProcDossier)).one()
         assert (dossier.applicant_id, dossier.helper_id) == (ids["mai"], ids["huy"])
         texts = [entry.text for entry in list_activity(db, ids["mai"])]
-        assert any("Tình nguyện viên mở hồ sơ" in text for text in texts)
+        assert any(f"Tình nguyện viên Đỗ Quang Huy mở hồ sơ {dossier.number}" in text for text in texts)
         assert [item.kind for item in summary.open_items(db, ids["mai"], "vi")] == ["dossier"]
 
     await HelperState.revoke.fn(citizen, citizen.given[0].id)
@@ -61,8 +61,10 @@ async def test_code_consent_helper_draft_and_revoke(app_db) -> None:
 
 async def test_citizen_cannot_create_volunteer_code(app_db) -> None:
     ids = _seed(app_db)
+    as_volunteer = _states(_cookie(ids["mai"]), {})(VolunteerState)
+    await VolunteerState.create_code.fn(as_volunteer, {"proc_tam_tru": "on", "scope": "submit_pay", "hours": "24"})
+    assert as_volunteer.code == "" and as_volunteer.error["en"] == "You are not allowed to do this."
     citizen = _states(_cookie(ids["mai"]), {})(HelperState)
-    await HelperState.create_code.fn(citizen, {"proc_tam_tru": "on", "scope": "submit_pay", "hours": "24"})
-    assert citizen.code == "" and citizen.error["en"] == "You are not allowed to do this."
-    await HelperState.grant.fn(citizen, {"helper": "0903123456", "proc_tam_tru": "on", "scope": "draft", "hours": "1"})
-    assert citizen.error and citizen.given == []
+    await HelperState.review_grant.fn(citizen, {"helper": "0903123456", "proc_tam_tru": "on", "scope": "draft",
+                                                "hours": "1"})
+    assert citizen.error and citizen.pending == {} and citizen.given == []

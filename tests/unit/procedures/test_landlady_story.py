@@ -65,7 +65,7 @@ def test_landlady_story(db, world, hooks):
     assert service.to_local(dossier.due_at).strftime("%d/%m/%Y") == "08/12/2025"
     assert supplement.answered_at is not None
 
-    result = backoffice.approve(db, world.officer.id, dossier_id, now=MORNING + timedelta(days=2))
+    result = backoffice.approve(db, world.officer.id, dossier_id, "Đủ điều kiện", now=MORNING + timedelta(days=2))
     db.commit()
     assert result.sign_state == "to_be_signed"
     pdf, state = backoffice.result_pdf(db, world.mai.id, dossier_id)
@@ -95,7 +95,7 @@ def test_result_pdf_has_vietnamese_text(db, world):
     service.mark_fee_paid(db, dossier_id, "PAY-2")
     backoffice.accept(db, world.officer.id, dossier_id)
     backoffice.start_processing(db, world.officer.id, dossier_id)
-    backoffice.approve(db, world.officer.id, dossier_id)
+    backoffice.approve(db, world.officer.id, dossier_id, "Đủ điều kiện")
     pdf, _ = backoffice.result_pdf(db, world.officer.id, dossier_id)
     from fpdf import FPDF  # noqa: F401  (the dependency is present)
 

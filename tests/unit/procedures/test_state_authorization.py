@@ -85,8 +85,11 @@ async def test_other_agency_official_cannot_act(app_db) -> None:
     assert not office.found and office.answers == []
     await OfficeDossierState.accept.fn(office)
     assert office.error["vi"] == "Không tìm thấy hồ sơ."
-    await OfficeDossierState.request_supplement.fn(office, {"item_1": "Bổ sung hợp đồng", "slot_1": ""})
-    await OfficeDossierState.refuse.fn(office, {"reason": "không hợp lệ"})
+    for form in ({"decision": "supplement", "item_1": "Bổ sung hợp đồng", "slot_1": ""},
+                 {"decision": "refuse", "note": "không hợp lệ"}):
+        OfficeDossierState.prepare.fn(office, form)
+        await OfficeDossierState.confirm_decision.fn(office)
+    await OfficeDossierState.assign_me.fn(office)
     assert _status(ids["dossier"]) == statuses.NEW
     with session_scope() as db:
         assert db.exec(select(ProcSupplement)).all() == []
@@ -101,7 +104,8 @@ async def test_citizen_cannot_use_back_office(app_db) -> None:
     queue, office = sub(QueueState), sub(OfficeDossierState)
     await QueueState.load.fn(queue)
     assert queue.rows == [] and queue.error["en"] == "You are not allowed to do this."
-    await OfficeDossierState.approve.fn(office)
+    OfficeDossierState.prepare.fn(office, {"decision": "approve", "note": "Đủ điều kiện"})
+    await OfficeDossierState.confirm_decision.fn(office)
     assert _status(ids["dossier"]) == statuses.NEW
 
 

@@ -34,7 +34,7 @@ def _deliver(db, world, monkeypatch) -> tuple[int, list[str]]:
     flow.on_fee_paid(db, SimpleNamespace(product_ref=str(dossier_id), amount_vnd=10_000, code="CDSPAID"))
     backoffice.accept(db, world.lan.id, dossier_id)
     backoffice.start_processing(db, world.lan.id, dossier_id)
-    flow.approve_and_deliver(db, world.lan.id, dossier_id)
+    flow.approve_and_deliver(db, world.lan.id, dossier_id, "Đủ điều kiện")
     db.commit()
     return dossier_id, issued
 

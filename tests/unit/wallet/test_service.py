@@ -39,10 +39,10 @@ def test_nonce_presentation_valid_then_replay_rejected(app_db) -> None:
     assert [line["label_vi"] for line in result.claims] == ["Trên 60 tuổi"]
     assert "birth" not in str(result.claims) and "1960" not in str(result.claims)
     replay = views.verify_at_counter(vp, req.nonce)
-    assert not replay.ok and replay.reason["en"].startswith("This code was already used")
+    assert not replay.ok and replay.reason["en"].startswith("This request was already used by the previous check")
     with session_scope() as db:
         texts = [row.text for row in list_activity(db, user_id, "en")]
-    assert any(text.startswith("Showed over-60 attestation to cds:v:web") for text in texts)
+    assert "Showed over-60 attestation to Digital Citizen's credential checking page (shared: Over 60)" in texts
 
 
 def test_wrong_nonce_and_garbage_are_rejected_in_plain_language(app_db) -> None:
