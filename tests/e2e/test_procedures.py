@@ -213,14 +213,14 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
     response = page.request.get(href)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     _check_signed(response.body(), prod_env["instance_dir"], tmp_path)
-    _check_with_pdfsig(page, response.body(), tmp_path)
-    _verify_on_trust_pages(page, response.body(), tmp_path)
     page.locator("input[name=stars][value='5']").check()
     page.locator("#rate-send").click()
     expect(page.locator("#proc-notice")).to_contain_text("Cảm ơn")
     page.screenshot(path=str(ARTIFACTS / "procedures-dossier-390.png"), full_page=True)
     goto(page, "/wallet")  # the signed result also landed in the wallet, with its PDF
     expect(page.locator(f"#credential-list a[id^='result-pdf-'][href='{href}']")).to_be_visible()
+    _check_with_pdfsig(page, response.body(), tmp_path)
+    _verify_on_trust_pages(page, response.body(), tmp_path)
 
 
 def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
