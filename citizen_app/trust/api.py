@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import read_scope
-from citizen_app.core.errors import DomainError
+from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.http import (
     BINARY,
     BOOLEAN,
@@ -51,7 +51,7 @@ async def crl(call: Call) -> Response:
     """The CRL a certificate names (``ca.crl_url``): signed now, valid for a day, cached for an hour."""
     issuer = call.path("issuer")
     if issuer not in ca.ISSUERS:
-        raise DomainError("identity.sign.unknown_ca")
+        raise NotFound()  # like an unknown certificate name: there is no such list
     with read_scope() as db:
         content = revocation.crl_der(db, issuer)
     return _file(content, CRL, f"cds-{issuer}.crl", 3600)
