@@ -13,8 +13,8 @@ from citizen_app.core.registry import import_pillar_pages, run_startup_checks
 from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
+from citizen_app.shell.layout import coming_soon, page_title, shell
 from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
-from citizen_app.ui.layout import coming_soon, page_title, shell
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
 PWA_HEAD = [

@@ -15,7 +15,7 @@ from citizen_app.core.config import ROOT, UnsafeConfiguration, env_flag, setting
 from citizen_app.core.db import session_scope
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.models import Agency, UserAccount, UserRole
-from citizen_app.identity.service import HASHER, parse_identifier
+from citizen_app.identity.service import HASHER, find_by_identifier, parse_identifier
 
 DEMO_PASSWORD = "Demo@2026cds"
 DEMO_ON_HTTPS_ENV = "CDS_DEMO_ON_HTTPS_I_UNDERSTAND"
@@ -34,14 +34,28 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("0903123456", "Lê Thị Mai", ("citizen",), None, "60 tuổi, chủ nhà trọ ở phường Bàn Cờ / 60, landlady"),
     DemoUser("0912000001", "Nguyễn Minh Khoa", ("citizen",), None, "sinh viên thuê trọ / student tenant"),
     DemoUser("0912000002", "Trần Thu Hà", ("citizen",), None, "sinh viên thuê trọ / student tenant"),
-    DemoUser("0938000001", "Phạm Văn Bình", ("citizen", "official"), "ubnd-ban-co", "cán bộ UBND phường Bàn Cờ"),
-    DemoUser("0938000002", "Võ Thị Lan", ("citizen", "official"), "ca-ban-co", "cán bộ Công an phường Bàn Cờ"),
+    DemoUser("0938000001", "Phạm Văn Bình", ("citizen", "official", "lead"), "ubnd-ban-co",
+             "phó chủ tịch UBND phường Bàn Cờ (lãnh đạo) / ward vice-chair, lead"),
+    DemoUser("0938000002", "Võ Thị Lan", ("citizen", "official", "lead"), "ca-ban-co",
+             "cán bộ Công an phường Bàn Cờ (lãnh đạo) / ward police, lead"),
     DemoUser("0938000003", "Trương Ngọc Hân", ("citizen", "finance"), "ubnd-ban-co",
              "kế toán UBND phường Bàn Cờ (lệ phí, hoàn tiền) / ward finance officer"),
     DemoUser("0938000005", "Trần Minh Đức", ("citizen", "official"), "ca-ban-co",
              "phó trưởng Công an phường Bàn Cờ, duyệt lần hai / ward police deputy chief, second approver"),
     DemoUser("0938000004", "Lý Quốc Bảo", ("citizen", "finance"), "hurc1",
              "kế toán HURC1, vé metro / Metro Line 1 operator's finance officer"),
+    DemoUser("0938000010", "Nguyễn Thị Thu", ("citizen", "official"), "ubnd-ban-co",
+             "cán bộ hạ tầng đô thị UBND phường Bàn Cờ / ward infrastructure officer"),
+    DemoUser("0938000006", "Đặng Văn Tâm", ("citizen", "official", "lead"), "so-gtvt",
+             "trưởng phòng quản lý đường bộ, Sở Xây dựng / roads department head"),
+    DemoUser("0938000007", "Huỳnh Minh Phúc", ("citizen", "official", "lead"), "sawaco",
+             "trưởng ban tiếp nhận, SAWACO / water company desk lead"),
+    DemoUser("0938000008", "Lâm Quốc Việt", ("citizen", "official", "lead"), "ca-tphcm",
+             "cán bộ tiếp nhận tin báo, Công an TP.HCM / city police desk lead"),
+    DemoUser("0938000009", "Mai Thanh Hương", ("citizen", "official", "lead"), "tt-1022",
+             "điều phối viên Tổng đài 1022 / 1022 hotline dispatcher"),
+    DemoUser("0938000011", "Hồ Thanh Tùng", ("citizen", "metro_operator"), "hurc1",
+             "điều hành metro HURC1 (cổng soát vé, cảnh báo) / Metro Line 1 operations"),
     DemoUser("admin@congdanso.example", "Quản trị hệ thống", ("citizen", "admin"), None, "quản trị viên / admin"),
     DemoUser("0977000001", "Đỗ Quang Huy", ("citizen", "volunteer"), None, "tình nguyện viên tổ CNS / volunteer"),
 )
@@ -64,8 +78,7 @@ def seed_agencies(db: Session) -> int:
 
 def seed_user(db: Session, demo: DemoUser) -> UserAccount:
     ident = parse_identifier(demo.login)
-    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
-    user = db.exec(select(UserAccount).where(column == ident.value)).first()
+    user = find_by_identifier(db, ident)
     if user is None:
         user = UserAccount(full_name=demo.full_name, password_hash=HASHER.hash(DEMO_PASSWORD),
                            **{ident.kind: ident.value})

@@ -8,8 +8,8 @@ from citizen_app.city.components import lookup_box
 from citizen_app.home.state import HomeState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import card_link
-from citizen_app.ui.layout import app_page, heading
 
 PILLARS = (
     ("/procedures", "file-text", "home.pillar.procedures"),

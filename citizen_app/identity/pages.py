@@ -14,8 +14,8 @@ from citizen_app.identity.models import ROLES
 from citizen_app.identity.passkey_state import PasskeyLoginState, PasskeyState
 from citizen_app.identity.profile_state import ActivityState, ProfileState
 from citizen_app.identity.state import AccountState, AdminState, AuthState, LoginState, RegisterState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 
 def _oidc_button() -> rx.Component | None:

@@ -5,10 +5,11 @@ Every handler authorizes on the server; the browser only ever sees its own displ
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
@@ -256,12 +257,42 @@ async def acting_user(state: rx.State) -> tuple[int | None, str | None]:
     return auth._user_id, auth._session_id
 
 
+def _in_transaction(action: Callable[..., Any], *args: Any) -> Any:
+    with session_scope() as db:
+        return action(db, *args)
+
+
+async def in_thread(action: Callable[..., Any], *args: Any) -> Any:
+    """Run ``action(db, *args)`` in one transaction on a worker thread. Needed for PDF signing: pyHanko's
+    synchronous API calls ``asyncio.run``, which cannot run inside the event loop of a Reflex handler."""
+    return await asyncio.to_thread(_in_transaction, action, *args)
+
+
 class FormErrorMixin(rx.State, mixin=True):
     error: dict[str, str] = {}
     busy: bool = False
 
     def _fail(self, exc: DomainError) -> None:
         self.error = both(exc.code, **exc.params)
+
+    async def _run_action(self, action: Callable[..., Any], *args: Any, done: str = "", threaded: bool = False,
+                          **params: Any) -> Any:
+        """The one way a page runs a user action: ``action(db, user_id, *args)`` for the live session's user in
+        one transaction (on a worker thread when ``threaded``). A ``DomainError`` rolls it back and becomes the
+        translated form error (returns ``None``); success clears the error, shows ``done`` as the notice (a
+        state with a ``notice`` var) and returns the action's result, or ``True`` when it returns nothing."""
+        user_id, _ = await acting_user(self)
+        try:
+            result = await in_thread(action, user_id, *args) if threaded else _in_transaction(action, user_id, *args)
+        except DomainError as exc:
+            self._fail(exc)
+            if hasattr(self, "notice"):
+                self.notice = {}
+            return None
+        self.error = {}
+        if done:
+            self.notice = both(done, **params)
+        return True if result is None else result
 
 
 class NoticeMixin(rx.State, mixin=True):

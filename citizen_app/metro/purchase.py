@@ -7,12 +7,12 @@ The payments seam (``pay.py``) calls these functions; they take a ``db`` session
 
 from __future__ import annotations
 
-import base64
 import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from citizen_app.core.encoding import b64url_decode, b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, to_unix, utcnow
 from citizen_app.core.workdays import END_OF_DAY, at_local_time
@@ -26,16 +26,12 @@ from citizen_app.metro.qr import TicketBody, device_public_key, sign_ticket, tic
 def parse_device_key(value: str) -> bytes:
     """A base64url compressed P-256 public key from the phone's WebCrypto key."""
     try:
-        raw = base64.urlsafe_b64decode((value or "") + "=" * (-len(value or "") % 4))
-    except (ValueError, TypeError) as exc:
+        raw = b64url_decode(value, allow_padding=True)
+    except ValueError as exc:
         raise DomainError("metro.error.device_key") from exc
     if len(raw) != 33 or device_public_key(raw) is None:
         raise DomainError("metro.error.device_key")
     return raw
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _category_for(metro: MetroData, product: Product) -> str:
@@ -76,7 +72,7 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     ticket = MetroTicket(id=tid, user_id=user_id, product_id=product.id, rider_category=_category_for(metro, product),
                          origin=origin, destination=destination, medium="cashless" if price else "free",
                          price_vnd=price, fare_is_estimate=estimate, order_ref=f"MT-{tid.upper()}",
-                         device_key=_b64url(key), created_at=now,
+                         device_key=b64url_encode(key), created_at=now,
                          phase="unused" if product.kind == "single" else "idle")
     db.add(ticket)
     if price == 0:
@@ -111,7 +107,7 @@ def _sign(ticket: MetroTicket, metro: MetroData, product: Product) -> None:
 def bind_to_device(ticket: MetroTicket, device_key: bytes) -> None:
     """Bind an active ticket to another phone's key: its QR payload is signed again for that key."""
     metro = data()
-    ticket.device_key = _b64url(device_key)
+    ticket.device_key = b64url_encode(device_key)
     _sign(ticket, metro, metro.products[ticket.product_id])
 
 

@@ -9,8 +9,8 @@ from citizen_app.identity.state import AuthState
 from citizen_app.payments.models import OrderStatus
 from citizen_app.payments.service import READ_ROLES
 from citizen_app.payments.state import OrderState, PayAdminState, PaymentsState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 STATUS_ICONS = {"pending": "clock", "paid": "circle-check", "failed": "circle-x", "expired": "timer-off",
                 "partially_refunded": "undo-2", "refunded": "undo-2"}

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from citizen_app.core.config import instance_dir, settings
 from citizen_app.core.errors import DomainError
+from citizen_app.core.keystore import load_or_create
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.payments import signing
 from citizen_app.payments.catalog import merchant
@@ -82,14 +83,7 @@ def gateway_secret() -> str:
 @functools.lru_cache(maxsize=8)
 def _secret_at(path: Path) -> str:
     """Read once per process (every signed request and notification needs it); written once, never rotated."""
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return load_or_create(path, lambda: secrets.token_hex(32).encode()).decode().strip()
 
 
 def _vn_time(value: datetime) -> str:

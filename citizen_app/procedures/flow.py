@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.text import fold
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
 from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import UserAccount
@@ -37,15 +38,6 @@ _SEX_FROM_PROFILE = {"M": "nam", "F": "nu"}
 
 
 # --- catalogue and search --------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Diacritic-insensitive search key: NFD, drop combining marks, đ -> d, lower case."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", text or "")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.replace("đ", "d").replace("Đ", "D").lower().split())
 
 
 def search_procedures(query: str) -> list[Procedure]:

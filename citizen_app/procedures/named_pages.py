@@ -8,8 +8,8 @@ import reflex as rx
 from citizen_app.i18n.state import t, t_var
 from citizen_app.procedures.components import back_link, summary_row
 from citizen_app.procedures.named_state import NamedRecordState as S
+from citizen_app.shell.layout import app_page
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page
 
 
 def _record() -> rx.Component:

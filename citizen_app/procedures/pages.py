@@ -26,8 +26,8 @@ from citizen_app.procedures.state import (
     MyDossiersState,
     WizardState,
 )
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 STATUS_KEYS = ("draft", "new", "accepted", "refused", "processing", "supplement", "fee", "withdrawn", "stopped",
                "done", "delivered")

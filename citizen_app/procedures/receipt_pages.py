@@ -10,8 +10,8 @@ from citizen_app.i18n.state import t, t_var
 from citizen_app.procedures.components import back_link, notice, summary_row
 from citizen_app.procedures.receipt_state import ReceiptState
 from citizen_app.procedures.state import DossierState
+from citizen_app.shell.layout import app_page
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page
 
 CODE_STYLE = {"font_size": "1.5rem", "font_weight": "700", "letter_spacing": "0.08em"}
 

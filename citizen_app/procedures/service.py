@@ -6,7 +6,6 @@ server, and raises ``DomainError`` with an i18n key. The caller commits once per
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -18,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
+from citizen_app.core.encoding import b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import to_local, utcnow
@@ -471,7 +471,7 @@ def _new_number() -> str:
 def _code_hash(number: str, code: str) -> str:
     """What is stored of an access code: ``k1:`` and its HMAC under the purpose's derived key (base64url)."""
     mac = hmac.new(derive_key(ACCESS_CODE_KEY), f"{number}:{code.strip().upper()}".encode(), hashlib.sha256)
-    return ACCESS_CODE_PREFIX + base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+    return ACCESS_CODE_PREFIX + b64url_encode(mac.digest())
 
 
 def _legacy_code_hash(number: str, code: str) -> str:

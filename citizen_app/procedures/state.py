@@ -7,33 +7,17 @@ may do what: the service layer does.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
 import reflex as rx
 
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.state import LangState, both
-from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
+from citizen_app.identity.state import FormErrorMixin, acting_user, go_to, in_thread
 from citizen_app.procedures import flow, forms, named, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
 from citizen_app.ui.params import int_param, param
-
-
-def _in_transaction(action: Callable[..., Any], *args: Any) -> Any:
-    with session_scope() as db:
-        return action(db, *args)
-
-
-async def in_thread(action: Callable[..., Any], *args: Any) -> Any:
-    """Run ``action(db, *args)`` in one transaction on a worker thread. Needed for PDF signing: pyHanko's
-    synchronous API calls ``asyncio.run``, which cannot run inside the event loop of a Reflex handler."""
-    return await asyncio.to_thread(_in_transaction, action, *args)
-
 
 # --- catalogue ----------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ import contextlib
 import os
 import re
 import secrets
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -29,6 +28,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from citizen_app.core.config import instance_dir, settings
 from citizen_app.core.errors import DomainError
+from citizen_app.core.keystore import create_folder_once, load_or_create
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.crypto import new_p256_key
 
@@ -111,10 +111,8 @@ def _build(subject: x509.Name, public_key: ec.EllipticCurvePublicKey | rsa.RSAPu
 
 def _write(folder: Path, name: str, pair: KeyPair) -> None:
     """Key first and exclusively, so a concurrent writer fails before touching the certificate."""
-    fd = os.open(folder / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pair.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
+    load_or_create(folder / f"{name}.key", lambda: pair.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     _write_cert(folder, name, pair.cert)
 
 
@@ -174,17 +172,7 @@ def _refresh_pointers(folder: str, public_url: str) -> None:
 
 def ensure_ca() -> Path:
     """Create the hierarchy once; concurrent first runs race on an atomic directory rename."""
-    folder = ca_dir()
-    if not (folder / "tsa.pem").exists():
-        tmp = instance_dir() / f".{CA_DIR}-{secrets.token_hex(4)}"
-        tmp.mkdir(mode=0o700)
-        try:
-            _create_hierarchy(tmp)
-            with contextlib.suppress(OSError):  # another process created it first
-                os.rename(tmp, folder)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
+    folder = create_folder_once(ca_dir(), _create_hierarchy)
     _refresh_pointers(str(folder), settings().public_url)
     return folder
 

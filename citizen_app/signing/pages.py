@@ -6,9 +6,9 @@ import reflex as rx
 
 from citizen_app.i18n.state import t
 from citizen_app.identity.components import detail, info_callout, term
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.signing.state import SigningCertState
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 
 @app_page("/wallet/signing", "identity.ui.signing_title", roles=("citizen",), on_load=[SigningCertState.load])

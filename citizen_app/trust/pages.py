@@ -7,9 +7,9 @@ import reflex as rx
 
 from citizen_app.i18n.state import t, t_var
 from citizen_app.identity.components import detail, term
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.trust.state import CodeEntryState, DocumentState, TrustPageState, VerifyState
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 MONO = {"font_family": "monospace", "overflow_wrap": "anywhere", "font_size": "0.9rem"}
 PRE = {"white_space": "pre-wrap", "overflow_wrap": "anywhere", "background": "#f3f5f7", "padding": "12px",
