@@ -3,7 +3,7 @@
 (proc_dossier.access_code_sealed)
 
 Revision ID: a18d0c5e7f31
-Revises: a9e4c2b7d113
+Revises: 5b8e2c1f9a47
 Create Date: 2026-12-06 08:48:23.936090
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'a18d0c5e7f31'
-down_revision: str | None = 'a9e4c2b7d113'
+down_revision: str | None = '5b8e2c1f9a47'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -214,8 +214,14 @@
     var ticket = (await storedTickets()).find(function (t) { return t.id === ticketId; });
     if (!ticket) throw new Error("ticket not on this phone");
     var pair = await deviceKey();
-    var lock = null, timer = null, clockTimer = null;
-    try { if (navigator.wakeLock) lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
+    var lock = null, timer = null, clockTimer = null, stopped = false;
+    // Keep the screen on at the gate. The browser drops the lock when the page is hidden: take it again on return.
+    async function keepAwake() {
+      if (stopped || !navigator.wakeLock || (lock && !lock.released) || document.visibilityState !== "visible") return;
+      try { lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
+    }
+    await keepAwake();
+    document.addEventListener("visibilitychange", keepAwake);
     async function refresh() {
       var text = await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000));
       drawQr(canvas, text);
@@ -230,8 +236,10 @@
     timer = setInterval(refresh, REFRESH_MS);
     clockTimer = setInterval(tick, 1000);
     return function stop() {
+      stopped = true;
       clearInterval(timer); clearInterval(clockTimer);
-      if (lock) lock.release();
+      document.removeEventListener("visibilitychange", keepAwake);
+      if (lock && !lock.released) lock.release();
     };
   }
 

@@ -113,6 +113,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "JPEG, PNG hoặc WebP, tối đa 8 MB mỗi ảnh. Thông tin vị trí trong ảnh được xóa.",
         "JPEG, PNG or WebP, up to 8 MB each. Location data in the file is removed.",
     ),
+    "feedback.ui.photo_device_rules": (
+        "JPEG, PNG hoặc WebP. Ảnh được thu nhỏ và xóa thông tin vị trí ngay trên điện thoại, rồi gửi cùng phản ánh "
+        "(kể cả khi đang mất mạng).",
+        "JPEG, PNG or WebP. Photos are made smaller and their location data removed on the phone, then sent with the "
+        "report (even when you are offline now).",
+    ),
     "feedback.ui.upload": ("Tải ảnh lên", "Upload"),
     "feedback.ui.photo_added": ("Đã tải lên {n} ảnh.", "{n} photo(s) uploaded."),
     "feedback.ui.photo_uploaded": ("Ảnh đã tải lên", "Uploaded photo"),

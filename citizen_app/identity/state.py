@@ -21,7 +21,7 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import registration, service, session_revision
-from citizen_app.identity.cookies import SESSION_COOKIE
+from citizen_app.identity.cookies import SESSION_COOKIE, session_token
 from citizen_app.identity.models import ROLES
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.ui.delta import set_changed
@@ -45,12 +45,17 @@ _PAGE_LOAD_TAILS: set[str] = set()
 
 
 def cookie_value(header: str | None, name: str = SESSION_COOKIE) -> str | None:
-    return cookie_values(header).get(name)
+    """A cookie of a (websocket's) Cookie header; the session cookie only while the device has not logged out."""
+    values = cookie_values(header)
+    return session_token(values) if name == SESSION_COOKIE else values.get(name)
 
 
 def go_to(url: str) -> rx.event.EventSpec:
     """A full page load (new websocket, so the server sees the new cookie)."""
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+LOGGED_OUT_URL = "/?notice=logged_out"
 
 
 def sign_out(next_url: str) -> rx.event.EventSpec:
@@ -423,7 +428,7 @@ class AccountState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         if session_id == current:
-            return sign_out("/?notice=logged_out")
+            return sign_out(LOGGED_OUT_URL)
         return AccountState.load
 
     @rx.event
@@ -434,9 +439,6 @@ class AccountState(FormErrorMixin, rx.State):
                 service.close_all_sessions(db, user_id)
         return sign_out("/?notice=logged_out_all")
 
-    @rx.event
-    def logout(self):
-        return sign_out("/?notice=logged_out")
 
     @rx.event
     async def change_password(self, form_data: dict):

@@ -21,6 +21,7 @@ from citizen_app.identity.models import UserAccount
 from citizen_app.identity.profile import get_profile
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
+from citizen_app.payments.service import PurposeGone, ReceiptLine
 from citizen_app.procedures import backoffice, declaration, documents, files, service, statuses
 from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.declaration import dossier_pdf
@@ -32,7 +33,6 @@ from citizen_app.procedures.sla import due_day, start_day
 from citizen_app.signing import service as signing
 
 FEE_KIND = "procedure_fee"
-PAY_PROVIDER = "sandbox"
 EXTRA_STEPS = ("attachments", "check", "sign")
 _SEX_FROM_PROFILE = {"M": "nam", "F": "nu"}
 
@@ -208,32 +208,71 @@ def signed_dossier_pdf(db: Session, user_id: int | None, dossier_id: int) -> byt
 
 def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang: str = "vi",
                       client_ip: str = "") -> str:
-    """Create the fee order and return the sandbox gateway URL (the browser leaves the app to pay)."""
+    """The dossier's one open fee order (resumed, or a new one replacing a closed or stale one), then the
+    configured gateway's URL (the browser leaves the app to pay)."""
     amount = service.fee_due(db, user_id, dossier_id)  # owner, or a helper with the submit_pay scope
     assert user_id is not None
     dossier = service.load_dossier(db, dossier_id)
-    order = payments.create_order(db, user_id, FEE_KIND, str(dossier.id), amount,
-                                  f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}",
-                                  agency_id=dossier.agency_id)  # the receiving agency's money
+    proc = get_procedure(dossier.procedure_code)
+    order = payments.open_order(db, user_id, FEE_KIND, str(dossier.id), amount,
+                                f"Lệ phí hồ sơ {dossier.number} – {proc.name['vi']}",
+                                f"/procedures/dossiers/{dossier.id}",
+                                description_en=f"Fee of dossier {dossier.number} – {proc.name['en']}",
+                                agency_id=dossier.agency_id)  # the receiving agency's money
+    start = payments.start_payment(db, user_id, order.code, lang=lang, client_ip=client_ip)
     service.audit(db, user_id, "fee_payment_started", dossier=dossier, on_behalf_of=dossier.applicant_id,
-                  order=order.code, amount=amount)
-    return payments.start_payment(db, user_id, order.code, PAY_PROVIDER, lang=lang, client_ip=client_ip).redirect_url
+                  order=start.order_code, amount=amount)
+    return start.redirect_url
+
+
+def fee_order(db: Session, dossier_id: int) -> PayOrder | None:
+    """The dossier's newest fee order (what the dossier page shows of the payment)."""
+    return payments.latest_order(db, FEE_KIND, str(dossier_id))
+
+
+def cancel_fee_payment(db: Session, user_id: int | None, dossier_id: int) -> None:
+    """The payer gives up the open fee order (the fee stays due; "pay" starts a new order)."""
+    service.get_dossier(db, user_id, dossier_id)
+    order = fee_order(db, dossier_id)
+    if order is None or order.status != "pending":
+        raise DomainError("payments.order_not_payable")
+    payments.cancel_order(db, user_id, order.code)
 
 
 def on_fee_paid(db: Session, order: PayOrder) -> None:
-    """Payments' fulfilment hook for ``procedure_fee``: runs once, inside the paid transaction."""
+    """Payments' fulfilment hook for ``procedure_fee``: runs once per dossier, inside the paid transaction.
+    A fee that is no longer due (withdrawn, paid otherwise) or whose amount changed is refunded by payments."""
     dossier = service.load_dossier(db, int(order.product_ref))
     if order.amount_vnd != dossier.fee_amount:
-        raise DomainError("procedures.fee_amount_invalid")
+        raise PurposeGone("procedures.fee_amount_invalid")
+    if dossier.status != statuses.FEE and dossier.fee_order_ref != order.code:
+        raise PurposeGone("procedures.fee_not_due")
     service.mark_fee_paid(db, dossier.id, order.code)
 
 
+def fee_lines(db: Session, order: PayOrder) -> list[ReceiptLine]:
+    """The receipt names the fee exactly: the dossier's number and its procedure."""
+    dossier = db.get(ProcDossier, int(order.product_ref)) if order.product_ref.isdigit() else None
+    if dossier is None:
+        return []
+    proc = get_procedure(dossier.procedure_code)
+    return [ReceiptLine("payments.receipt.dossier", dossier.number, dossier.number),
+            ReceiptLine("payments.receipt.procedure", proc.name["vi"], proc.name["en"])]
+
+
+def fees_paid(db: Session, start: datetime, end: datetime) -> list[tuple[str, str, int | None, datetime]]:
+    """Dossiers whose fee was recorded as paid between ``start`` and ``end`` (for reconciliation)."""
+    rows = db.exec(select(ProcDossier).where(col(ProcDossier.fee_paid_at) >= start,
+                                             col(ProcDossier.fee_paid_at) < end)).all()
+    return [(str(d.id), d.fee_order_ref or "", d.agency_id, d.fee_paid_at) for d in rows if d.fee_paid_at]
+
+
 def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order_code: str) -> str:
-    """After the browser returns: ask the gateway (verified query) and report the order state."""
+    """After the browser returns: ask the gateway (verified query) and report the state every page shows."""
     order = payments.get_order(db, user_id, order_code)
     if order.product_kind != FEE_KIND or order.product_ref != str(dossier_id):
         raise NotFound("payments.order_not_found")
-    return payments.refresh_order(db, user_id, order_code).status
+    return payments.shown_status(payments.refresh_order(db, user_id, order_code))
 
 
 # --- back office: approve, sign with the agency certificate, deliver -----------------------------

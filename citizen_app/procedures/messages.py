@@ -77,6 +77,10 @@ MESSAGES = {
         "vi": "Trang không tồn tại.",
         "en": "This page does not exist.",
     },
+    "procedures.err_draft_answers": {
+        "vi": "Các câu trả lời gửi lên không hợp lệ.",
+        "en": "The answers sent are not valid.",
+    },
     "procedures.err_agency": {
         "vi": "Vui lòng chọn cơ quan tiếp nhận trong danh sách.",
         "en": "Please choose a receiving office from the list.",

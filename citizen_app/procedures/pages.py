@@ -8,6 +8,7 @@ import reflex as rx
 
 from citizen_app.i18n.state import t, t_var
 from citizen_app.identity.state import AuthState
+from citizen_app.payments.components import status_badge, status_note
 from citizen_app.procedures import statuses
 from citizen_app.procedures.components import (
     back_link,
@@ -156,8 +157,17 @@ def _group_page() -> rx.Component:
 
 
 def _question_page() -> rx.Component:
-    return rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
-                   on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string())
+    """The page's answers are also kept on the phone as they are typed and saved here when the connection is
+    back (``assets/offline.js``, form drafts): what is typed offline is not lost."""
+    draft = "dossier-" + WizardState.dossier_id.to_string() + "-" + WizardState.step
+    url = "/api/procedures/dossiers/" + WizardState.dossier_id.to_string() + "/pages/" + WizardState.step + "/draft"
+    return rx.fragment(
+        rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
+                on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string(),
+                id="proc-step-form", custom_attrs={"data-cds-draft": draft, "data-cds-draft-url": url}),
+        rx.el.p(class_name="cds-hint", id="proc-draft-status", aria_live="polite",
+                custom_attrs={"data-cds-draft-status": draft}),
+    )
 
 
 def _upload_row(row: rx.Var) -> rx.Component:
@@ -382,6 +392,37 @@ def _documents() -> rx.Component:
     ))
 
 
+def _fee_payment() -> rx.Component:
+    """The fee and its payment, in the payments vocabulary: pay, continue or cancel an open order, pay again
+    after one that did not go through, the receipt once paid."""
+    order = DossierState.fee_order
+    has_order = order.length() > 0  # type: ignore[attr-defined]
+    pending = has_order & (order["pending"] != "")
+    return rx.cond(DossierState.fee_due | has_order, rx.el.section(
+        rx.el.h2(t("procedures.ui.fee_payment"), class_name="cds-h2"),
+        rx.cond(has_order, rx.el.div(
+            rx.el.p(order["code"], " · ", order["amount"], " ",
+                    rx.el.span(status_badge(order["status"]), id="fee-order-status", data_status=order["status"])),
+            status_note(order, id="fee-order-hint"),
+        )),
+        rx.el.div(
+            rx.cond(DossierState.fee_due, rx.el.button(
+                rx.cond(pending, t("procedures.ui.pay_continue"),
+                        rx.cond(has_order, t("procedures.ui.pay_again"), t("procedures.ui.pay_online"))),
+                on_click=DossierState.pay, class_name="cds-button", id="pay-online")),
+            rx.cond(pending, rx.el.button(t("procedures.ui.pay_cancel"), on_click=DossierState.cancel_payment,
+                                          class_name="cds-button cds-button-outline", id="pay-cancel")),
+            rx.cond(has_order, rx.link(
+                rx.cond(order["settled"] != "", t("procedures.ui.pay_receipt"), t("procedures.ui.pay_order")),
+                href="/payments/" + order["code"].to(str), class_name="cds-button cds-button-outline",
+                id="fee-order-link")),
+            rx.cond(DossierState.fee_due, rx.el.button(t("procedures.ui.check_again"), on_click=DossierState.load,
+                                                       class_name="cds-button cds-button-outline", id="pay-refresh")),
+            class_name="cds-actions"),
+        aria_label=t("procedures.ui.fee_payment"),
+    ))
+
+
 def _dossier_body() -> rx.Component:
     return rx.fragment(
         rx.el.p(pick(DossierState.proc_vi, DossierState.proc_en), class_name="cds-hint"),
@@ -390,12 +431,7 @@ def _dossier_body() -> rx.Component:
                 rx.el.strong(pick(DossierState.status_vi, DossierState.status_en), id="dossier-status"),
                 rx.cond(DossierState.overdue, rx.el.span(" — ", t("procedures.ui.overdue")))),
         _status_help(),
-        rx.cond(DossierState.fee_due, rx.el.div(
-            rx.el.button(t("procedures.ui.pay_online"), on_click=DossierState.pay, class_name="cds-button",
-                         id="pay-online"),
-            rx.el.button(t("procedures.ui.check_again"), on_click=DossierState.load,
-                         class_name="cds-button cds-button-outline", id="pay-refresh"),
-            class_name="cds-actions")),
+        _fee_payment(),
         _supplement(),
         rx.cond(DossierState.result_ready, rx.el.div(
             rx.el.a(t("procedures.ui.download_result"),

@@ -344,6 +344,39 @@ def save_page(db: Session, user_id: int | None, dossier_id: int, page_id: str, r
     return dossier
 
 
+@dataclass(frozen=True)
+class KeptAnswers:
+    kept: list[str]  # field ids stored
+    refused: list[str]  # field ids whose answer is not valid (left out; "Continue" will say why)
+
+
+def keep_page_answers(db: Session, user_id: int | None, dossier_id: int, page_id: str, raw: dict[str, Any],
+                      now: datetime | None = None) -> KeptAnswers:
+    """Keep what was typed on a page of a draft without finishing the page: answers typed offline, saved when
+    the connection returns (``assets/offline.js``). Every answer valid on its own is stored; a required answer
+    still missing is no error yet; a wrong one is left out. "Continue" (``save_page``) still checks the page."""
+    dossier = load_dossier(db, dossier_id)
+    actor = resolve_actor(db, user_id, dossier, "draft")
+    if dossier.status not in EDITABLE:
+        raise DomainError("procedures.not_editable")
+    proc = get_procedure(dossier.procedure_code)
+    page = proc.page(page_id)
+    if page is None:
+        raise DomainError("procedures.err_unknown_page")
+    plain = [spec for spec in page["fields"] if spec["type"] != "group"]  # a group's items are added one by one
+    typed = forms.normalize_fields(plain, raw)
+    merged = {**dossier.answers, **typed}
+    errors = forms.validate_page(proc, page_id, merged, today_local(now))
+    errors += _check_agency_answers(db, proc, plain, merged)
+    wrong = {e.path for e in errors if e.code != "procedures.err_required"}
+    kept = {fid: value for fid, value in typed.items() if fid not in wrong}
+    dossier.answers = {**dossier.answers, **kept}
+    dossier.updated_at = utcnow()
+    audit(db, actor.user_id, "page_saved", dossier=dossier, on_behalf_of=actor.citizen_id,
+          consent_id=actor.consent_id, page=page_id)
+    return KeptAnswers(sorted(kept), sorted(wrong & typed.keys()))
+
+
 def check_answers(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None
                   ) -> list[forms.FieldError]:
     """All problems left before submit (for the "check your answers" page)."""

@@ -14,6 +14,8 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to, in_thread
+from citizen_app.payments import views as pay_views
+from citizen_app.payments.state import return_notice
 from citizen_app.procedures import flow, forms, named, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
@@ -386,6 +388,7 @@ class DossierState(FormErrorMixin, rx.State):
     timeline: list[Row] = []
     fee: str = ""
     fee_due: bool = False
+    fee_order: dict[str, str] = {}  # the newest fee order, in the payments vocabulary
     supplement: list[Row] = []
     supplement_note: str = ""
     slots: list[OptionView] = []
@@ -407,7 +410,8 @@ class DossierState(FormErrorMixin, rx.State):
             if order_code:
                 with session_scope() as db:
                     state = flow.refresh_fee_payment(db, user_id, self.dossier_id, order_code)
-                self.notice = both(f"procedures.pay_{'ok' if state == 'paid' else 'pending'}")
+                outcome = {"paid": "ok", "pending": "pending"}.get(state, "closed")
+                self.notice = return_notice(param(self, "pay_notice")) or both(f"procedures.pay_{outcome}")
             await self._refresh()
         except DomainError as exc:
             self.found = False
@@ -431,6 +435,8 @@ class DossierState(FormErrorMixin, rx.State):
         self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.timeline(db, user_id, dossier.id)]
         self.fee = format_vnd(dossier.fee_amount) if dossier.fee_amount else ""
         self.fee_due = dossier.status == statuses.FEE
+        order = flow.fee_order(db, dossier.id) if dossier.fee_amount else None
+        self.fee_order = pay_views.order_row(order) if order is not None and order.user_id == user_id else {}
         sup = service.open_supplement(db, user_id, dossier.id) if dossier.status == statuses.SUPPLEMENT else None
         labels = {a["id"]: a["label"] for a in proc.attachments}
         self.supplement = [Row(i["text"], i["text"], (labels.get(i.get("attachment_id") or "") or {}).get("vi", ""),
@@ -469,6 +475,18 @@ class DossierState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         return go_to(url)
+
+    @rx.event
+    async def cancel_payment(self):
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                flow.cancel_fee_payment(db, user_id, self.dossier_id)
+            await self._refresh()
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.notice = {}, both("procedures.pay_cancelled")
 
     @rx.event
     async def pay_for(self, dossier_id: int):

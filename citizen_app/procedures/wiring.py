@@ -3,7 +3,8 @@
 * ``HOOKS.activity`` -> the citizen's hash-chained activity log: her consents (given, revoked, expired), every
   helper action under them and every official's view of her dossiers, in words with names and dossier numbers;
 * ``HOOKS.notify`` -> in-app and push notifications on topic ``dossier_status``;
-* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction);
+* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction), the receipt's
+  lines (dossier and procedure) and the paid fees reconciliation checks against the orders;
 * the trust register: a receipt's public facts are read live (``documents.receipt_facts``), a revoked result revokes
   its credentials (``documents.on_document_revoked``), and a named person's credential links to their record.
 
@@ -124,6 +125,8 @@ def install() -> None:
     HOOKS.notify = send_notice
     if flow.FEE_KIND not in fulfilments.paid:
         fulfilments.on_paid(flow.FEE_KIND)(flow.on_fee_paid)
+        fulfilments.describes(flow.FEE_KIND)(flow.fee_lines)
+        fulfilments.lists_fulfilled(flow.FEE_KIND)(flow.fees_paid)
     trust.LIVE_FACTS["receipt"] = documents.receipt_facts
     if documents.on_document_revoked not in trust.ON_REVOKE:
         trust.ON_REVOKE.append(documents.on_document_revoked)

@@ -205,7 +205,8 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
                   "/.well-known/jwt-vc-issuer", "/.well-known/jwks.json", "/api/identity/status-lists",
                   "/api/push/vapid-public-key", "/api/feedback/scorecard.csv", "/api/identity/passkeys/login/options",
                   "/auth/session", "/pay/return/{provider}", "/api/city/linkcheck-data.json", OPENAPI_PATH}
-HTML_PAGES = {"/pay/sandbox/checkout"}  # the sandbox gateway's page answers a browser in HTML, as a gateway does
+# The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
+HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
 
 
 def _every_endpoint() -> list[str]:
