@@ -24,7 +24,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.1"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.2"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -38,12 +38,11 @@ const TICKET_PAGE = "/metro/ticket/";
 const PRECACHE_OPTIONAL = [
   "/shell.css", "/shell.js", "/session.js", "/outbox.js", "/offline.js", "/icons/apple-touch-icon-180.png",
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
-  TICKET_PAGE, "/metro/ticket.js", "/metro/ticket-page.js", "/metro/vendor/qrcode-generator.js",
+  TICKET_PAGE, "/metro/ticket.js", "/metro/ticket-page.js", "/qr/qrcode-generator.js", "/qr/draw.js",
   // A new report written offline (the draft and the outbox are in IndexedDB; the page is the same for everyone).
   "/feedback/new/", "/feedback/feedback.js", "/feedback/outbox-form.js",
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
   "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
-  "/wallet/vendor/qrcode-generator.js",
   // Offline link checker (static page): the lists shipped with the app until the page fetches current ones.
   "/safety-offline/", "/safety-offline/linkcheck.js", "/safety-offline/page.js", "/safety-offline/messages.js",
   "/safety-offline/data.json",

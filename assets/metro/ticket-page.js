@@ -230,7 +230,7 @@
       current = null;
     }
     document.body.classList.toggle("mt-gate", !!view);
-    if (!view || current || !root.MetroTicket || !root.qrcode) return;
+    if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
     load(view, false);

@@ -14,7 +14,7 @@ from citizen_app.payments.components import status_badge
 from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
 
-TICKET_SCRIPTS = ("/metro/vendor/qrcode-generator.js", "/metro/ticket.js", "/metro/ticket-page.js")
+TICKET_SCRIPTS = ("/qr/qrcode-generator.js", "/qr/draw.js", "/metro/ticket.js", "/metro/ticket-page.js")
 GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")
 OK_GREEN, NO_RED = "#0a6b2a", "#a3001b"
 
