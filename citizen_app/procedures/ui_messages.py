@@ -67,11 +67,64 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "procedures.ui.done_title": ("Đã nộp hồ sơ", "Dossier submitted"),
     "procedures.ui.dossier_number": ("Mã hồ sơ", "Dossier number"),
     "procedures.ui.access_code": ("Mã tra cứu", "Access code"),
-    "procedures.ui.access_code_once": ("Ghi lại mã tra cứu: mã chỉ hiện một lần. Ai có mã hồ sơ và mã tra cứu "
-                                       "có thể xem trạng thái (không có thông tin cá nhân).",
-                                       "Write the access code down: it is shown only once. Anyone with the number "
-                                       "and code can see the status (no personal data)."),
-    "procedures.ui.expected": ("Dự kiến có kết quả", "Expected result date"),
+    "procedures.ui.expected": ("Dự kiến có kết quả (tính từ khi được tiếp nhận)",
+                               "Expected result date (counted from acceptance)"),
+    # the receipt and the access code
+    "procedures.ui.done_sent": ("Hồ sơ đã được gửi tới", "Your dossier was sent to"),
+    "procedures.ui.agency": ("Cơ quan tiếp nhận", "Receiving office"),
+    "procedures.ui.received_at": ("Thời điểm nhận hồ sơ", "Received at"),
+    "procedures.ui.receipt_title": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Receipt and appointment"),
+    "procedures.ui.receipt_link": ("Giấy biên nhận và mã tra cứu", "Receipt and access code"),
+    "procedures.ui.receipt_pdf": ("Tải giấy biên nhận (PDF)", "Download the receipt (PDF)"),
+    "procedures.ui.receipt_saved": ("Giấy biên nhận luôn nằm trong hồ sơ: mở lại bất cứ lúc nào ở mục Hồ sơ của tôi, "
+                                    "trên máy nào cũng được.",
+                                    "The receipt stays with the dossier: open it again any time from My dossiers, "
+                                    "on any device."),
+    "procedures.ui.access_code_keep": ("Giữ kín mã tra cứu: ai có mã hồ sơ và mã tra cứu xem được tình trạng hồ sơ "
+                                       "(không có thông tin cá nhân). Bạn xem lại mã ở đây, hoặc cấp mã mới.",
+                                       "Keep the access code private: anyone with the number and the code can see the "
+                                       "status (no personal data). You can see it here again, or get a new one."),
+    "procedures.ui.reissue_code": ("Cấp mã tra cứu mới", "Get a new access code"),
+    "procedures.ui.reissue_explain": ("Mã cũ sẽ không dùng được nữa (ví dụ khi bạn đã đưa mã cho người khác). Việc "
+                                      "cấp lại được ghi vào nhật ký hoạt động của bạn.",
+                                      "The old code stops working (e.g. if you gave it to someone). This is recorded "
+                                      "in your activity log."),
+    "procedures.ui.code_reissued": ("Đã cấp mã tra cứu mới; mã cũ không còn dùng được.",
+                                    "A new access code is issued; the old one no longer works."),
+    "procedures.ui.code_unknown": ("Mã này được cấp trước khi hệ thống lưu mã: hãy cấp mã mới để xem.",
+                                   "This code was given before codes were kept: get a new one to see it."),
+    "procedures.ui.how_lookup": ("Cách tra cứu hồ sơ", "How to look the dossier up"),
+    "procedures.ui.how_lookup_body": ("Mở trang Tra cứu hồ sơ (không cần đăng nhập), nhập mã hồ sơ và mã tra cứu. "
+                                      "Bạn cũng nhận thông báo mỗi khi hồ sơ thay đổi:",
+                                      "Open the dossier lookup page (no login needed) and enter the number and the "
+                                      "access code. You are also notified whenever the dossier changes:"),
+    "procedures.ui.verify_code": ("Mã kiểm tra giấy tờ", "Document verification code"),
+    "procedures.ui.verify_qr_alt": ("Mã QR mở trang kiểm tra giấy tờ", "QR code of the document's check page"),
+    # the dossier's documents and their public pages
+    "procedures.ui.documents": ("Giấy tờ của hồ sơ", "Documents of this dossier"),
+    "procedures.ui.public_page": ("Trang kiểm tra công khai được hiển thị thêm", "The public check page may also show"),
+    "procedures.ui.public_explain": ("Ai quét mã QR trên giấy tờ đều thấy loại giấy tờ, số, cơ quan cấp, ngày cấp và "
+                                     "giấy tờ còn hiệu lực hay không. Thông tin cá nhân chỉ hiện khi bạn đánh dấu "
+                                     "dưới đây.",
+                                     "Anyone scanning a document's QR code sees its type, number, issuer, date and "
+                                     "whether it is still valid. Personal details show only if you tick them below."),
+    "procedures.ui.save_public": ("Lưu lựa chọn", "Save the choice"),
+    "procedures.ui.public_saved": ("Đã lưu: trang kiểm tra công khai hiển thị đúng như bạn chọn.",
+                                   "Saved: the public check page shows exactly what you chose."),
+    # a dossier that names the citizen
+    "procedures.ui.named_title": ("Hồ sơ có tên bạn", "Dossiers that name you"),
+    "procedures.ui.named_intro": ("Người khác đã nộp những hồ sơ này và ghi tên bạn (ví dụ chủ nhà đăng ký tạm trú cho "
+                                  "bạn). Bạn chỉ xem được.",
+                                  "Someone else filed these dossiers and named you (e.g. your landlord registering "
+                                  "your stay). You can only read them."),
+    "procedures.ui.named_sentence": ("Bạn có tên trong hồ sơ", "You are named in the dossier"),
+    "procedures.ui.named_by": ("do người này nộp:", "filed by"),
+    "procedures.ui.place": ("Địa chỉ", "Address"),
+    "procedures.ui.period": ("Thời hạn", "Period"),
+    "procedures.ui.named_wallet": ("Xác nhận kết quả đã có trong ví của bạn, còn hiệu lực đến hết thời hạn.",
+                                   "The confirmation is in your wallet, valid until the period ends."),
+    "procedures.ui.named_not_you": ("Nếu thông tin này không đúng hoặc bạn không biết việc này, hãy liên hệ",
+                                    "If this is wrong or you did not know about it, contact"),
     "procedures.ui.next": ("Việc tiếp theo", "What happens next"),
     "procedures.ui.next_body": ("Cơ quan kiểm tra hồ sơ và cấp phiếu hẹn. Bạn nhận thông báo mỗi khi hồ sơ "
                                 "chuyển trạng thái.",
