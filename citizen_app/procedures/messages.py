@@ -326,7 +326,3 @@ MESSAGES = {
         "en": "Apology and new appointment: dossier {number} is late. We apologise; the new result date is {date}.",
     },
 }
-
-from citizen_app.procedures.ui_messages import UI_MESSAGES  # noqa: E402
-
-MESSAGES.update(UI_MESSAGES)

@@ -1,5 +1,5 @@
 """Messages of the wallet: credentials and their claims, presenting, the verifier (online, at the counter and the
-offline page, whose texts ``offline_messages.py`` exports) and the student credential offer."""
+offline page, whose texts ``offline_export.py`` exports) and the student credential offer."""
 
 from __future__ import annotations
 
