@@ -37,6 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.media_type": {"vi": "Dữ liệu gửi lên phải có kiểu {expected}.", "en": "The request body must be {expected}."},
     "error.too_large": {"vi": "Dữ liệu gửi lên quá lớn.", "en": "The request body is too large."},
     "error.upload_handler": {"vi": "Yêu cầu tải tệp lên không hợp lệ.", "en": "This upload request is not valid."},
+    "error.bad_multipart": {"vi": "Tệp gửi lên không đúng dạng multipart/form-data.",
+                            "en": "The upload is not valid multipart/form-data."},
     "error.bad_json": {"vi": "Dữ liệu gửi lên không phải một đối tượng JSON hợp lệ (lồng nhau tối đa {depth} cấp).",
                        "en": "The request body is not a valid JSON object (at most {depth} levels deep)."},
     "common.save": {"vi": "Lưu", "en": "Save"},

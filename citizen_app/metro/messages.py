@@ -180,8 +180,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metro.gate.refuse": {"vi": "DỪNG LẠI", "en": "STOP"},
     "metro.gate.scan_no": {"vi": "Lượt quét", "en": "Scan"},
 }
-
-# The line's operations (operator console, gate devices, conflicts, service alerts, stations) in their own module.
-from citizen_app.metro.operations_messages import OPERATIONS_MESSAGES  # noqa: E402
-
-MESSAGES.update(OPERATIONS_MESSAGES)

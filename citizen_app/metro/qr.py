@@ -176,16 +176,9 @@ def scan_text(signed_ticket: bytes, private_key: ec.EllipticCurvePrivateKey, pro
 
 def render_qr_png(text: str, box_size: int = 6) -> bytes:
     """PNG of the QR at ECC M with the 4-module quiet zone (server-side rendering, used in tests)."""
-    import io
+    from citizen_app.core.qr import qr_png
 
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
+    return qr_png(text, box_size)
 
 
 def qr_version(text: str) -> int:

@@ -23,7 +23,7 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.core.timeutil import format_datetime, utcnow
-from citizen_app.procedures import flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
+from citizen_app.procedures import documents, flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
 from citizen_app.procedures.backoffice import result_pdf
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.service import keep_page_answers, public_lookup
@@ -73,6 +73,13 @@ async def signed_dossier(call: Call) -> Response:
     return _pdf(content, "to-khai-da-ky.pdf")
 
 
+async def receipt(call: Call) -> Response:
+    """The receipt with the access code, for the dossier's owner; generated from the dossier, so always current."""
+    with session_scope() as db:
+        content = documents.receipt_pdf(db, call.user_id, call.path("dossier_id"))
+    return _pdf(content, "giay-bien-nhan.pdf")
+
+
 async def keep_draft_page(call: Call) -> dict:
     """POST /api/procedures/dossiers/{id}/pages/{page}/draft {"answers": {field: text}} — what was typed on a page
     of a draft, kept on the phone while offline and saved here when the connection returns."""
@@ -106,6 +113,8 @@ ROUTES: list[BaseRoute] = [
              summary="The declaration as it will be signed (citizen or consenting helper)", **_PRIVATE),
     Endpoint("/api/procedures/dossiers/{dossier_id:int}/signed.pdf", signed_dossier, responses=_PDF,
              summary="The citizen-signed dossier", **_PRIVATE),
+    Endpoint("/api/procedures/dossiers/{dossier_id:int}/receipt.pdf", receipt, responses=_PDF,
+             summary="The receipt and appointment, with the access code (the dossier's owner)", **_PRIVATE),
     Endpoint("/api/procedures/attachments/{row_id:int}", attachment,
              responses={200: media("application/pdf", "image/jpeg", "image/png")},
              summary="An attached document (its citizen, a consenting helper or the receiving official)", **_PRIVATE),

@@ -16,7 +16,7 @@ from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to, in_thread
 from citizen_app.payments import views as pay_views
 from citizen_app.payments.state import return_notice
-from citizen_app.procedures import flow, forms, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
+from citizen_app.procedures import flow, forms, named, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
 from citizen_app.ui.params import int_param, param
@@ -123,12 +123,6 @@ class WizardState(FormErrorMixin, rx.State):
     version: int = 0
     handed_to: str = ""  # a volunteer on the sign step: the citizen who was told the dossier waits for her
     no_access: bool = False  # a volunteer whose consent was withdrawn or ended
-    # confirmation (kept in memory only: the access code is shown once)
-    receipt_number: str = ""
-    receipt_code: str = ""
-    receipt_due: str = ""
-    receipt_fee: str = ""
-    receipt_fee_due: bool = False
 
     _request_id: str = ""
     _to_check: bool = False
@@ -344,16 +338,11 @@ class WizardState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                receipt = service.submit(db, user_id, self.dossier_id)
-                proc = get_procedure(service.load_dossier(db, self.dossier_id).procedure_code)
+                service.submit(db, user_id, self.dossier_id)
         except DomainError as exc:
             self._show_errors(exc)
             return None
-        self.receipt_number, self.receipt_code = receipt.number, receipt.access_code
-        self.receipt_due = flow.expected_completion(proc).strftime("%d/%m/%Y")
-        self.receipt_fee = format_vnd(receipt.fee.amount) if receipt.fee.amount else ""
-        self.receipt_fee_due = receipt.status == statuses.FEE
-        return rx.redirect(f"/procedures/done/{self.dossier_id}")
+        return rx.redirect(f"/procedures/done/{self.dossier_id}")  # the receipt, read back from the dossier
 
 
 async def _store_files(user_id: int | None, dossier_id: int, slot: str, files: list[rx.UploadFile]) -> None:
@@ -556,13 +545,18 @@ class DossierState(FormErrorMixin, rx.State):
 
 class MyDossiersState(rx.State):
     rows: list[Row] = []
+    named: list[Row] = []  # dossiers someone else filed that name this citizen (read-only records)
 
     @rx.event
     async def load(self):
         user_id, _ = await acting_user(self)
         if user_id is None:
-            self.rows = []
+            self.rows, self.named = [], []
             return
+        with read_scope() as db:
+            self.named = [Row(f"{r.procedure['vi']} — {r.status['vi']}", f"{r.procedure['en']} — {r.status['en']}",
+                              f"{r.number} · {r.applicant}", f"/procedures/named/{r.id}")
+                          for r in named.my_records(db, user_id)]
         with read_scope() as db:
             dossiers = service.list_my_dossiers(db, user_id)
             rows = []

@@ -176,8 +176,8 @@ def test_js_verifier_refuses_status_list_from_wrong_key(db):
 
 
 def test_offline_page_messages_are_generated_from_the_catalog():
-    """messages.js must match the catalog; regenerate with `python -m citizen_app.wallet.offline_messages`."""
-    from citizen_app.wallet.offline_messages import TARGET, render, selected
+    """messages.js must match the catalog; regenerate with `python -m citizen_app.wallet.offline_export`."""
+    from citizen_app.wallet.offline_export import TARGET, render, selected
 
     assert TARGET.read_text(encoding="utf-8") == render()
     texts = selected()
