@@ -82,6 +82,8 @@ test-deps: setup-dev
 	@[ -d tests/oidc_provider/node_modules ] || [ ! -f tests/oidc_provider/package-lock.json ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oidc_provider
 	@[ -d tests/a11y/node_modules ] || PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/a11y
+	@[ -d benchmarks/lighthouse/node_modules ] || \
+	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix benchmarks/lighthouse
 
 lint: setup-dev
 	$(VENV)/bin/ruff check citizen_app tests benchmarks scripts rxconfig.py
