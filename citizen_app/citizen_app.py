@@ -10,7 +10,7 @@ import reflex as rx
 from citizen_app.core.asgi import build_routes_app, canonical_origin, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
-from citizen_app.core.registry import import_pillar_pages, run_startup_checks
+from citizen_app.core.registry import import_pillar_pages, install_wiring, run_startup_checks
 from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
@@ -47,6 +47,7 @@ def _register_placeholders() -> None:
 
 
 def build_app() -> rx.App:
+    install_wiring()
     run_startup_checks()  # unsafe settings (a development convenience on an https site) stop the start here
     import_pillar_pages()
     _register_placeholders()
