@@ -71,6 +71,7 @@ def _queue_at_1366(page: Page) -> None:
     for status in page.locator("#office-queue td[data-label='Trạng thái']").all_inner_texts():
         assert status == "Được tiếp nhận"
     page.locator("#filter-clear").click()
+    expect(page.locator("#page-info")).to_contain_text("Trang 1/2")  # cleared: the form is drawn anew, then search
     _search(page, "nguyen van tam")  # accents ignored
     expect(page.locator("#office-queue")).to_contain_text("Nguyễn Văn Tâm")
 

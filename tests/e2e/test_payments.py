@@ -28,6 +28,7 @@ def app_db(prod_app: dict[str, str]) -> Iterator[tuple[Callable, Callable]]:
     """The service layer pointed at the prod app's database and instance folder (restored afterwards)."""
     from citizen_app.core import config
     from citizen_app.core import db as core_db
+    from citizen_app.identity import crypto
     from citizen_app.identity.models import UserAccount
 
     wanted = {"DATABASE_URL": prod_app["database_url"], "INSTANCE_DIR": prod_app["instance_dir"],
@@ -36,6 +37,7 @@ def app_db(prod_app: dict[str, str]) -> Iterator[tuple[Callable, Callable]]:
     os.environ.update(wanted)
     config.settings.cache_clear()
     core_db.engine.cache_clear()
+    crypto._seal_key.cache_clear()  # the app's seal key, not the one an earlier test's instance folder held
 
     def users(db) -> dict[str, int]:
         return {(u.phone or u.email or ""): u.id for u in db.exec(select(UserAccount)).all()}
@@ -51,6 +53,7 @@ def app_db(prod_app: dict[str, str]) -> Iterator[tuple[Callable, Callable]]:
                 os.environ[key] = value
         config.settings.cache_clear()
         core_db.engine.cache_clear()
+        crypto._seal_key.cache_clear()
 
 
 def _new_test_order(page: Page, amount: str) -> str:
