@@ -326,4 +326,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "The nonce is wrong, used or expired. Get a fresh nonce."},
     "identity.oid4vci.batch_size": {"vi": "Số bản giấy tờ yêu cầu không hợp lệ (1 đến 5).",
                                     "en": "Invalid number of credential copies (1 to 5)."},
+    "identity.oid4vci.offer_title": {"vi": "Gửi giấy tờ sang ví khác (OpenID4VCI)",
+                                     "en": "Send credentials to another wallet (OpenID4VCI)"},
+    "identity.oid4vci.offer_explain": {
+        "vi": "Ví khác (ví châu Âu, ví của ngân hàng…) quét mã QR này hoặc mở liên kết, rồi hỏi mã 6 số. Lời mời "
+              "chỉ dùng một lần, trong 10 phút, và chỉ cấp giấy tờ của chính bạn.",
+        "en": "Another wallet (an EU wallet, a bank's wallet…) scans this QR code or opens the link, then asks for "
+              "the 6-digit code. The offer works once, for 10 minutes, and only issues your own credentials."},
+    "identity.oid4vci.offer_which": {"vi": "Gửi giấy tờ nào?", "en": "Which credentials?"},
+    "identity.oid4vci.offer_submit": {"vi": "Tạo lời mời", "en": "Make the offer"},
+    "identity.oid4vci.offer_made": {"vi": "Đã tạo lời mời. Chỉ nhập mã 6 số vào ví của chính bạn.",
+                                    "en": "Offer made. Type the 6-digit code only into your own wallet."},
+    "identity.oid4vci.offer_qr_alt": {"vi": "Mã QR lời mời nhận giấy tờ cho ví khác",
+                                      "en": "QR code of the credential offer for another wallet"},
+    "identity.oid4vci.tx_code_label": {"vi": "Mã xác nhận", "en": "Transaction code"},
+    "identity.oid4vci.offer_until": {"vi": "Hết hạn lúc", "en": "Expires at"},
+    "identity.oid4vci.offer_link": {"vi": "Mở bằng ví trên máy này", "en": "Open with a wallet on this device"},
 }

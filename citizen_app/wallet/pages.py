@@ -21,6 +21,7 @@ from citizen_app.identity.state import AuthState
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.ui.layout import app_page, heading
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.oid4vci import OFFERABLE
 from citizen_app.wallet.service import SELF_SERVICE_KINDS
 from citizen_app.wallet.state import PresentState, StudentOfferState, VerifierState, WalletState
 
@@ -113,6 +114,28 @@ def _request_buttons() -> rx.Component:
     )
 
 
+def _offer_to_wallet() -> rx.Component:
+    """OpenID4VCI: the citizen sends their own credentials to a wallet of their choice (QR, link, one-time code)."""
+    boxes = [rx.el.label(rx.el.input(type="checkbox", name=f"vci_{kind}", id=f"vci-{kind}", class_name="cds-check"),
+                         t(f"identity.ui.title_{kind}"), class_name="cds-check-label") for kind in OFFERABLE]
+    return rx.el.details(
+        rx.el.summary(t("identity.oid4vci.offer_title")),
+        rx.el.p(t("identity.oid4vci.offer_explain"), class_name="cds-hint"),
+        rx.form(rx.el.fieldset(rx.el.legend(t("identity.oid4vci.offer_which")), *boxes),
+                primary_button("identity.oid4vci.offer_submit", id="vci-offer-submit"),
+                on_submit=WalletState.offer_to_wallet, class_name="cds-form"),
+        rx.el.canvas(id="vci-offer-qr", style=QR_STYLE, role="img", aria_label=t("identity.oid4vci.offer_qr_alt")),
+        rx.cond(WalletState.vci_offer != "", rx.el.div(
+            rx.el.p(t("identity.oid4vci.tx_code_label"), ": ",
+                    rx.el.strong(WalletState.vci_tx_code, id="vci-tx-code", class_name="cds-lead")),
+            rx.el.p(t("identity.oid4vci.offer_until"), ": ", WalletState.vci_expires, class_name="cds-hint"),
+            rx.el.a(t("identity.oid4vci.offer_link"), href=WalletState.vci_offer, id="vci-offer-link",
+                    class_name="cds-button cds-button-outline"),
+        )),
+        id="vci-offer",
+    )
+
+
 def _wallet_links() -> rx.Component:
     links = [("/wallet/present", "identity.ui.present_title"), ("/verify", "identity.verifier.title"),
              ("/wallet/passkeys", "identity.ui.passkeys_title"), ("/wallet/activity", "identity.ui.activity_title"),
@@ -140,6 +163,7 @@ def wallet_page() -> rx.Component:
                     rx.el.p(t("identity.ui.no_credentials"))),
         ),
         _request_buttons(),
+        _offer_to_wallet(),
         rx.el.p(t("identity.ui.key_notice"), class_name="cds-hint"),
         _wallet_links(),
     )
