@@ -342,4 +342,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.oid4vci.tx_code_label": {"vi": "Mã xác nhận", "en": "Transaction code"},
     "identity.oid4vci.offer_until": {"vi": "Hết hạn lúc", "en": "Expires at"},
     "identity.oid4vci.offer_link": {"vi": "Mở bằng ví trên máy này", "en": "Open with a wallet on this device"},
+    # --- OpenID4VP: registered relying parties ask, the citizen's wallet answers (wallet/oid4vp.py) ---
+    "identity.oid4vp.unknown_verifier": {"vi": "Bên yêu cầu chưa đăng ký với thành phố",
+                                         "en": "A verifier not registered with the city"},
+    "identity.oid4vp.not_registered": {"vi": "Bạn không được hỏi giấy tờ thay cho bên này.",
+                                       "en": "You may not ask for credentials on behalf of this party."},
+    "identity.oid4vp.unknown_query": {"vi": "Câu hỏi này không có trong đăng ký của bên yêu cầu.",
+                                      "en": "This question is not part of the party's registration."},
+    "identity.oid4vp.request_gone": {"vi": "Yêu cầu không tồn tại, đã được trả lời hoặc đã hết hạn.",
+                                     "en": "The request does not exist, was already answered or has expired."},
+    "identity.oid4vp.wrong_state": {"vi": "Câu trả lời không thuộc yêu cầu này.",
+                                    "en": "The answer does not belong to this request."},
+    "identity.oid4vp.claims_missing": {"vi": "Câu trả lời thiếu thông tin được hỏi.",
+                                       "en": "The answer lacks the information asked for."},
+    "identity.oid4vp.foreign_request": {
+        "vi": "Ví này chỉ trả lời yêu cầu của các bên đã đăng ký với Công dân số.",
+        "en": "This wallet only answers requests of parties registered with Công dân số."},
+    "identity.oid4vp.bad_request": {"vi": "Yêu cầu không hợp lệ hoặc chữ ký không đúng.",
+                                    "en": "The request is invalid or its signature is wrong."},
 }

@@ -206,9 +206,10 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
                   "/api/push/vapid-public-key", "/api/feedback/scorecard.csv", "/api/identity/passkeys/login/options",
                   "/auth/session", "/pay/return/{provider}", "/api/city/linkcheck-data.json", OPENAPI_PATH,
                   "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
-                  "/api/identity/oid4vci/nonce"}
+                  "/api/identity/oid4vci/nonce", "/api/identity/oid4vp/verifier-jwks"}
 # OAuth protocol endpoints (OpenID4VCI/VP): the same shape plus the ``error_description`` their clients read.
-OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential"}
+OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential",
+                "/api/identity/oid4vp/request/{request_id:str}", "/api/identity/oid4vp/response/{request_id:str}"}
 HTML_PAGES = {"/pay/sandbox/checkout"}  # the sandbox gateway's page answers a browser in HTML, as a gateway does
 
 
