@@ -137,7 +137,8 @@ def _offer_to_wallet() -> rx.Component:
 
 
 def _wallet_links() -> rx.Component:
-    links = [("/wallet/present", "identity.ui.present_title"), ("/verify", "identity.verifier.title"),
+    links = [("/wallet/present", "identity.ui.present_title"), ("/wallet/openid", "identity.oid4vp.answer_title"),
+             ("/verify", "identity.verifier.title"),
              ("/wallet/passkeys", "identity.ui.passkeys_title"), ("/wallet/activity", "identity.ui.activity_title"),
              ("/wallet/signing", "identity.ui.signing_title")]
     items = [rx.el.li(rx.link(t(key), href=href)) for href, key in links]
@@ -282,7 +283,7 @@ def present_page() -> rx.Component:
 # --- /verify ---------------------------------------------------------------------------------------------------
 
 
-def _claim_line(line: rx.Var) -> rx.Component:
+def claim_item(line: rx.Var) -> rx.Component:
     english = LangState.lang == "en"
     return rx.el.li(rx.el.span(rx.cond(english, line["label_en"], line["label_vi"])), ": ",
                     rx.el.strong(rx.cond(english, line["value_en"], line["value_vi"])))
@@ -301,7 +302,7 @@ def _result_box() -> rx.Component:
                             id="verify-headline"),
                     rx.el.p(t_var(VerifierState.reason), style={"font_size": "1.3em"}, id="verify-reason")),
             rx.cond(VerifierState.valid, rx.el.div(
-                rx.el.ul(rx.foreach(VerifierState.claims, _claim_line), id="verify-claims"),
+                rx.el.ul(rx.foreach(VerifierState.claims, claim_item), id="verify-claims"),
                 rx.el.dl(
                     term(t("identity.verifier.issuer")),
                     detail(rx.cond(LangState.lang == "en", res["issuer_en"], res["issuer_vi"]), " ✔",

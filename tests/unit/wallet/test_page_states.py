@@ -203,3 +203,30 @@ async def test_offer_to_another_wallet_is_the_signed_in_citizens_own(app_db) -> 
     with Session(app_db) as db:
         offers = db.exec(select(VciOffer)).all()
     assert [(o.user_id, o.kinds) for o in offers] == [(ids["mai"], "identity,age18")]
+
+
+async def test_openid_console_and_answer_pages_authorize_and_show_words(app_db) -> None:
+    """Only a registered party's roles get questions; the citizen reads the party's name, purpose and claims."""
+    from citizen_app.wallet.oid4vp_state import OpenidAnswerState, OpenidConsoleState
+
+    ids = _seed(app_db)
+    citizen_console = _logged_in(ids["mai"])(OpenidConsoleState)
+    await OpenidConsoleState.load.fn(citizen_console)
+    assert citizen_console.parties == []
+    await OpenidConsoleState.make.fn(citizen_console, {"question": "cds-rp-metro-youth|age18"})
+    assert citizen_console.link == "" and citizen_console.error
+    console = _logged_in(ids["official"])(OpenidConsoleState)
+    await OpenidConsoleState.load.fn(console)
+    assert {"value": "cds-rp-metro-youth|age18", "vi": "Đường sắt đô thị số 1 — vé ưu đãi: Trên 18 tuổi",
+            "en": "Metro Line 1 — reduced fares: Over 18"} in console.parties
+    await OpenidConsoleState.make.fn(console, {"question": "cds-rp-metro-youth|age18"})
+    assert console.link.startswith("openid4vp://?client_id=cds-rp-metro-youth&request_uri=")
+    await OpenidConsoleState.check.fn(console)
+    assert console.outcome == "waiting"
+    answer = _logged_in(ids["mai"])(OpenidAnswerState)
+    await OpenidAnswerState.read.fn(answer, {"request": console.link})
+    assert answer.known and answer.asker["en"] == "Metro Line 1 — reduced fares"
+    assert answer.claims == [{"vi": "Trên 18 tuổi", "en": "Over 18"}] and answer.purpose["vi"]
+    anonymous = _states()(OpenidAnswerState)
+    await OpenidAnswerState.read.fn(anonymous, {"request": console.link})
+    assert anonymous.claims == [] and anonymous.error
