@@ -95,6 +95,7 @@ def _report_rows(start: int, count: int, total: int, now: datetime, rng: random.
                "Địa điểm: đường phường"]
     folded = {p: fold(p) for p in phrases}
     words = {p: set(tokens(p)) for p in phrases}
+    routes: dict[tuple[str, str, str], str] = {}  # (category, ward, street) -> agency, as routing.json decides
     span = timedelta(days=365).total_seconds()
     for rid in range(start, start + count):
         code = rng.choice(codes)
@@ -122,8 +123,11 @@ def _report_rows(start: int, count: int, total: int, now: datetime, rng: random.
         lon = rng.uniform(106.60, 106.80) if core else rng.uniform(106.45, 107.00)
         due = created + timedelta(days=7)
         answered = created + timedelta(hours=rng.uniform(2, 240)) if outcome else None
+        route = (code, ward, street)
+        if route not in routes:
+            routes[route] = cat.routing.route(code, ward, address).agency
         row = {
-            "id": rid, "category_code": code, "agency_code": cat.categories[code].agency, "title": title,
+            "id": rid, "category_code": code, "agency_code": routes[route], "title": title,
             "description": description, "public_title": title, "public_description": description,
             "search_folded": search, "lat": round(lat, 6), "lon": round(lon, 6), "address": address,
             "public_address": address, "ward": ward, "ward_key": folded[ward], "attributes_json": "{}",
@@ -133,7 +137,7 @@ def _report_rows(start: int, count: int, total: int, now: datetime, rng: random.
             "updated_at": _fmt_dt(answered or created, sqlite), "due_at": _fmt_dt(due, sqlite),
             "expected_at": _fmt_dt(due, sqlite), "answered_at": _fmt_dt(answered, sqlite) if answered else None,
             "closed_at": _fmt_dt(answered, sqlite) if stage == "closed" and answered else None,
-            "escalation_level": 0, "rating_reason": "", "needs_review": False,
+            "escalation_level": 0, "rating_reason": "", "needs_review": False, "team_code": "",
             "rating": rng.randint(1, 5) if stage == "closed" and rng.random() < 0.3 else None,
         }
         yield row, report_words
@@ -240,7 +244,7 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, object]:
 def scenarios(session: Session, rng: random.Random) -> dict[str, Callable[[], object]]:
     cat = load_catalog()
     codes = [c.code for c in cat.categories.values() if not c.emergency]
-    agencies = sorted({c.agency for c in cat.categories.values()})
+    agencies = sorted(cat.routing.targets())
     today = to_local(datetime.now(UTC)).date()
 
     def list_filtered() -> object:

@@ -38,7 +38,7 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 from citizen_app.core.db import engine, session_scope  # noqa: E402
 from citizen_app.core.registry import import_all_models  # noqa: E402
 from citizen_app.identity.models import UserAccount, UserRole  # noqa: E402
-from citizen_app.metro import gate_service, keys, purchase  # noqa: E402
+from citizen_app.metro import devices, gate_service, keys, purchase  # noqa: E402
 from citizen_app.metro.catalog import data  # noqa: E402
 from citizen_app.metro.gate import TicketVerifier  # noqa: E402
 from citizen_app.metro.phone import SimulatedPhone  # noqa: E402
@@ -53,7 +53,7 @@ def setup(n_tickets: int) -> tuple[list[tuple[str, SimulatedPhone]], str]:
         db.add_all([user, admin])
         db.commit()
         db.add(UserRole(user_id=admin.id, role="admin"))
-        token = gate_service.register_gate(db, admin.id, "bench-gate", "L1-01")
+        token = devices.register_gate(db, admin.id, "bench-gate", "L1-01")
         tickets = []
         for _ in range(n_tickets):
             phone = SimulatedPhone()

@@ -43,7 +43,7 @@
     lo.value = Number(lon).toFixed(6);
     var map = FB.pickerMap;
     if (map) {
-      if (!map._fbMarker) map._fbMarker = L.marker([lat, lon]).addTo(map);
+      if (!map._fbMarker) map._fbMarker = L.marker([lat, lon], pin()).addTo(map);
       else map._fbMarker.setLatLng([lat, lon]);
       map.setView([lat, lon], Math.max(map.getZoom(), 17));
     }
@@ -97,6 +97,55 @@
     return map;
   }
 
+  /* Markers are 44 px targets (WCAG 2.5.8, Lighthouse's tap targets): a div icon, drawn by feedback.css. */
+  var PIN = 44;
+  function pin(title, count) { // without a title: a mark only (not focusable, not a target)
+    var html = '<span class="fb-marker-pin" aria-hidden="true"></span>' +
+      (count > 1 ? '<span class="fb-marker-count" aria-hidden="true">' + count + "</span>" : "");
+    var icon = L.divIcon({ className: "fb-marker", html: html,
+                           iconSize: [PIN, PIN], iconAnchor: [PIN / 2, PIN], popupAnchor: [0, -40] });
+    return title ? { icon: icon, title: title, keyboard: true } : { icon: icon, interactive: false, keyboard: false };
+  }
+  FB.pin = pin;
+
+  /* Reports closer than a marker's size share one marker (its popup lists them), and a marker is drawn only where
+     it is whole and clear of the map's controls: overlapping or covered targets cannot be tapped (WCAG 2.5.8). */
+  function clusters(map, el, points) {
+    var size = map.getSize(), box = el.getBoundingClientRect();
+    var blocked = Array.prototype.map.call(el.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return { left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+    });
+    function clear(x, y) {
+      var r = { left: x - PIN / 2, top: y - PIN, right: x + PIN / 2, bottom: y };
+      return r.left >= 0 && r.top >= 0 && r.right <= size.x && r.bottom <= size.y && blocked.every(function (c) {
+        return r.left >= c.right || r.right <= c.left || r.top >= c.bottom || r.bottom <= c.top;
+      });
+    }
+    var out = [];
+    points.forEach(function (p) {
+      var xy = map.latLngToContainerPoint([p.lat, p.lon]);
+      var near = out.filter(function (c) { return Math.abs(c.x - xy.x) < PIN && Math.abs(c.y - xy.y) < PIN; })[0];
+      if (near) near.points.push(p);
+      else out.push({ x: xy.x, y: xy.y, lat: p.lat, lon: p.lon, points: [p] });
+    });
+    return out.filter(function (c) { return clear(c.x, c.y); });
+  }
+
+  function reportLink(p) {
+    return '<a href="/feedback/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.title) + "</a>";
+  }
+
+  function clusterMarker(el, c) {
+    var n = c.points.length;
+    if (n === 1) return L.marker([c.lat, c.lon], pin(c.points[0].title)).bindPopup(reportLink(c.points[0]));
+    var title = (el.getAttribute("data-many") || "{n}").replace("{n}", String(n));
+    var list = "<ul class=\"fb-marker-list\">" + c.points.map(function (p) { return "<li>" + reportLink(p) + "</li>"; }).join("") + "</ul>";
+    return L.marker([c.lat, c.lon], pin(title, n)).bindPopup(list, { maxHeight: 260 });
+  }
+
+  var FILTERS = ["category", "status", "ward", "agency", "from", "to"]; // the board's filters, as in its URL
+
   function boardMap(el) {
     var map = baseMap(el, CENTER, 15);
     var layer = L.layerGroup().addTo(map);
@@ -104,25 +153,26 @@
     function refresh() {
       var b = map.getBounds();
       var q = "bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
-      if (el.dataset.category) q += "&category=" + encodeURIComponent(el.dataset.category);
-      if (el.dataset.status) q += "&status=" + encodeURIComponent(el.dataset.status);
+      FILTERS.forEach(function (name) {
+        var value = el.getAttribute("data-" + name);
+        if (value) q += "&" + name + "=" + encodeURIComponent(value);
+      });
       var mine = ++seq;
       fetch("/api/feedback/map.json?" + q, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { points: [] }; })
         .then(function (data) {
           if (mine !== seq) return;
           layer.clearLayers();
-          (data.points || []).forEach(function (p) {
-            L.marker([p.lat, p.lon], { title: p.title, alt: p.title }).addTo(layer)
-              .bindPopup('<a href="/feedback/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.title) + "</a>");
-          });
+          var drawn = clusters(map, el, data.points || []);
+          drawn.forEach(function (c) { clusterMarker(el, c).addTo(layer); });
+          el.setAttribute("data-markers", String(drawn.length)); // the markers are drawn (scripts and tests wait)
           var note = byId(el.id + "-zoom");
           if (note) note.hidden = !data.truncated;
         })
         .catch(function () { /* offline: the list below still works */ });
     }
     map.on("moveend", refresh);
-    new MutationObserver(refresh).observe(el, { attributes: true, attributeFilter: ["data-category", "data-status"] });
+    new MutationObserver(refresh).observe(el, { attributes: true, attributeFilter: FILTERS.map(function (n) { return "data-" + n; }) });
     refresh();
     return map;
   }
@@ -132,7 +182,7 @@
     var has = isFinite(la) && isFinite(lo);
     var map = baseMap(el, has ? [la, lo] : CENTER, has ? 17 : 15);
     FB.pickerMap = map;
-    if (has) map._fbMarker = L.marker([la, lo]).addTo(map);
+    if (has) map._fbMarker = L.marker([la, lo], pin()).addTo(map);
     map.on("click", function (e) { FB.setPoint(e.latlng.lat, e.latlng.lng); });
     return map;
   }
@@ -141,7 +191,7 @@
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     if (!isFinite(lat) || !isFinite(lon)) { el.hidden = true; return null; }
     var map = baseMap(el, [lat, lon], 17);
-    L.marker([lat, lon]).addTo(map);
+    L.marker([lat, lon], pin()).addTo(map);
     return map;
   }
 

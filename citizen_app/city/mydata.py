@@ -36,7 +36,8 @@ USER_TARGET = "user_account.id"
 EXPORT_FORMAT = "cong-dan-so/my-data/1"
 # Never exported: secrets and key material, whatever table they sit in.
 SECRET_COLUMNS = frozenset({
-    "password_hash", "key_hash", "code_hash", "access_code_hash", "token", "token_hash", "secret", "private_key",
+    "password_hash", "key_hash", "code_hash", "access_code_hash", "token", "token_hash", "enrol_hash", "secret",
+    "private_key",
     "sealed_key", "challenge", "p256dh", "auth", "endpoint", "payload", "device_key", "storage_key", "storage_name",
     "thumb_name",
 })

@@ -36,6 +36,7 @@ from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+MAP_FILTERS = ("category", "status", "ward", "agency", "from", "to")
 _session_factory: SessionFactory = session_scope
 _read_factory: SessionFactory = read_scope  # the public GETs only read
 PREFIX = "/open311/v2"
@@ -157,25 +158,27 @@ async def photo(call: Call) -> Response:
         with _session_factory() as db:
             row = board.photo_for_viewer(db, call.path("photo_id"), call.user_id)
             name = row.thumb_name if call.request.path_params.get("size") == "thumb" else row.storage_name
-            public = row.report_id is not None
+            public, moderated = row.report_id is not None, row.update_id is not None
         data = photo_store.read_image(name)
     except (DomainError, OSError):
         raise NotFound("feedback.photo_not_found") from None
-    cache = "public, max-age=3600" if public else "private, no-store"
+    # an update's photo may be hidden by a moderator at any time: no shared copy may outlive that
+    cache = "private, no-store" if moderated or not public else "public, max-age=3600"
     return Response(data, media_type="image/jpeg",
                     headers={"cache-control": cache, "x-content-type-options": "nosniff",
                              "content-security-policy": "default-src 'none'"})
 
 
 async def map_feed(call: Call) -> dict:
-    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=]"""
+    """GET /api/feedback/map.json?bbox=min_lon,min_lat,max_lon,max_lat[&category=&status=&ward=&agency=&from=&to=]:
+    the board's filters (as in its URL), without the text search."""
     try:
         parts = [float(v) for v in call.query("bbox").split(",")]
     except ValueError:
         raise DomainError("feedback.bbox_invalid") from None
     if len(parts) != 4:
         raise DomainError("feedback.bbox_invalid")
-    filters = board.BoardFilters(category=call.query("category") or None, status=call.query("status") or None)
+    filters = board.BoardQuery.from_params({name: call.query(name) for name in MAP_FILTERS}).filters
     with _session_factory() as db:
         points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
     return {"truncated": truncated, "points": [
@@ -235,7 +238,9 @@ ROUTES: list[BaseRoute] = [
              summary="A report photo's thumbnail (size=thumb) or full image", path_params={"size": string()},
              responses={200: media("image/jpeg")}),
     Endpoint("/api/feedback/map.json", map_feed, summary="Report markers in a box (newest first)",
-             query={"bbox": string(), "category": string(), "status": string(enum=["open", "closed"])},
+             query={"bbox": string(), "category": string(),
+                    "status": string(enum=[*board.STATUSES, *board.LEGACY_STATUSES]), "ward": string(),
+                    "agency": string(), "from": string(format="date"), "to": string(format="date")},
              required_query=("bbox",),
              responses={200: json_content(obj(("truncated", "points"), truncated=BOOLEAN, points=array(_POINT)))}),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",

@@ -1,6 +1,8 @@
-"""The board's back office, the officials' use cases: queue, triage (accept, refuse, reroute, merge,
-priority), work, answers, deadlines and escalation; admins' API keys. Scoping: an official sees and acts
-only on reports routed to their own agency; an admin on all. Every action writes the audit log."""
+"""The board's back office, the officials' use cases: queues, triage (accept, refuse, merge, priority), work,
+answers and deadlines; admins' API keys (reroutes, assignment and escalation: ``routing.py``). Scoping: an
+official acts on reports routed to their own agency, and only as ``official_actions`` allows (the stage's
+actions from ``states.json``); the ward's People's Committee sees every report of its ward; an admin acts on
+all. Every action writes the audit log."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import format_date, to_local, utcnow
-from citizen_app.feedback.catalog import load_catalog
+from citizen_app.feedback.catalog import OWED, load_catalog
 from citizen_app.feedback.models import (
     FeedbackApiKey,
     FeedbackEvent,
@@ -28,20 +31,21 @@ from citizen_app.feedback.models import (
 from citizen_app.feedback.service import (
     Actor,
     add_event,
-    agency_officials,
     audience,
     audit,
     can_handle,
+    can_view_as_official,
     check_text,
     claim_photos,
     emit,
     get_report,
+    is_overdue,
     load_actor,
     move_stage,
     notify_public_change,
     run_close_hooks,
     snapshot,
-    supervisors_of,
+    watched_ward,
 )
 from citizen_app.feedback.workdays import deadline_after, end_of_local_day
 from citizen_app.identity.models import Agency, UserAccount
@@ -52,22 +56,59 @@ PRIORITIES = (0, 1, 2, 3)  # low, normal, high, urgent
 
 def _official(db: Session, user_id: int | None) -> Actor:
     actor = load_actor(db, user_id)
-    if not (actor.is_admin or ("official" in actor.roles and actor.agency_code)):
+    if not (actor.is_admin or actor.is_official):
         raise NotAllowed("feedback.official_only")
     return actor
 
 
-def _handled(db: Session, user_id: int | None, report_id: int | str) -> tuple[Actor, FeedbackReport]:
+def official_actions(actor: Actor, report: FeedbackReport) -> frozenset[str]:
+    """What this official may do to this report now, the one rule behind the workbench's buttons and every
+    action below: the handling agency has its stage's actions (``states.json``); the ward's People's Committee
+    may propose a reroute whoever handles it; the agency a reroute is proposed to accepts or returns it."""
+    stage_actions = frozenset(load_catalog().actions(report.stage))
+    allowed = set(stage_actions) if can_handle(actor, report) else set()
+    if "reroute" in stage_actions and report.ward_key and watched_ward(actor) == report.ward_key:
+        allowed.add("reroute")
+    if report.pending_agency_code:
+        allowed.discard("reroute")
+        if actor.is_admin or (actor.is_official and actor.agency_code == report.pending_agency_code):
+            allowed |= {"reroute_accept", "reroute_return"} if "reroute" in stage_actions else {"reroute_return"}
+    return frozenset(allowed)
+
+
+def acting(db: Session, user_id: int | None, report_id: int | str, action: str) -> tuple[Actor, FeedbackReport]:
+    """The acting official and the report, if ``official_actions`` allows ``action``."""
     actor = _official(db, user_id)
     report = get_report(db, report_id)
-    if not can_handle(actor, report):
-        raise NotAllowed("feedback.not_your_agency")
+    if action not in official_actions(actor, report):
+        raise _refusal(actor, report, action)
     return actor, report
 
 
-def _open_report(report: FeedbackReport) -> None:
-    if report.stage == "closed":
-        raise DomainError("feedback.report_closed")
+def _refusal(actor: Actor, report: FeedbackReport, action: str) -> DomainError:
+    """Why ``action`` is not allowed: not this official's report at all, or not in the report's present state."""
+    watching = bool(report.ward_key) and watched_ward(actor) == report.ward_key
+    if not can_view_as_official(actor, report):
+        return NotAllowed("feedback.not_your_agency")
+    if action == "reroute" and report.pending_agency_code and (watching or can_handle(actor, report)):
+        return DomainError("feedback.reroute_pending")
+    if action in ("reroute_accept", "reroute_return"):
+        if not report.pending_agency_code:
+            return DomainError("feedback.reroute_none_pending")
+        if not (actor.is_admin or actor.agency_code == report.pending_agency_code):
+            return NotAllowed("feedback.not_your_agency")
+        return DomainError("feedback.action_not_allowed")
+    if can_handle(actor, report) or (action == "reroute" and watching):
+        return DomainError("feedback.action_not_allowed")
+    return NotAllowed("feedback.not_your_agency")
+
+
+def _viewed(db: Session, user_id: int | None, report_id: int | str) -> tuple[Actor, FeedbackReport]:
+    actor = _official(db, user_id)
+    report = get_report(db, report_id)
+    if not can_view_as_official(actor, report):
+        raise NotAllowed("feedback.not_your_agency")
+    return actor, report
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -75,20 +116,19 @@ def _open_report(report: FeedbackReport) -> None:
 
 @dataclass(frozen=True)
 class OfficialReportView:
-    """What a handling official sees: originals, the reporter's identity and contact, internal notes."""
+    """What an official sees. The handling agency: originals, the reporter's identity and contact, internal notes.
+    Another agency that may look (the ward's committee, an agency a reroute is proposed to): the public text, no
+    reporter, no internal notes, until the report is theirs."""
 
     report: FeedbackReport
+    handling: bool
+    actions: frozenset[str]
     reporter_name: str | None
     reporter_contact: dict[str, str]
     overdue: bool
     needs_progress_update: bool
     events: list[FeedbackEvent]
     photo_ids: list[int]
-
-
-def is_overdue(report: FeedbackReport, now: datetime | None = None) -> bool:
-    return report.stage not in ("awaiting_confirmation", "closed") and report.due_at is not None \
-        and report.due_at < (now or utcnow())
 
 
 def needs_progress_update(report: FeedbackReport, now: datetime | None = None) -> bool:
@@ -98,34 +138,76 @@ def needs_progress_update(report: FeedbackReport, now: datetime | None = None) -
     return report.last_progress_at is None or report.last_progress_at < report.due_at  # type: ignore[operator]
 
 
-def official_queue(db: Session, user_id: int | None, *, stage: str | None = None, overdue_only: bool = False,
-                   agency_code: str | None = None, limit: int = 50, offset: int = 0) -> list[FeedbackReport]:
+QUEUES = ("agency", "mine", "unassigned", "ward", "incoming")
+
+
+def queues_of(db: Session, user_id: int | None) -> tuple[str, ...]:
+    """The queues this official has: "ward" only for a ward's People's Committee."""
     actor = _official(db, user_id)
-    query = select(FeedbackReport)
-    if not actor.is_admin:
-        query = query.where(FeedbackReport.agency_code == actor.agency_code)
-    elif agency_code:
-        query = query.where(FeedbackReport.agency_code == agency_code)
+    return tuple(q for q in QUEUES if q != "ward" or watched_ward(actor))
+
+
+def official_queue(db: Session, user_id: int | None, *, stage: str | None = None, overdue_only: bool = False,
+                   agency_code: str | None = None, queue: str = "agency", limit: int = 50,
+                   offset: int = 0) -> list[FeedbackReport]:
+    """One of the official's queues: ``agency`` (reports their agency handles; an admin: all, or ``agency_code``),
+    ``mine`` (assigned to them, and for a lead the escalated ones), ``unassigned`` (their agency's, nobody on it),
+    ``ward`` (every report of the ward whose committee they belong to), ``incoming`` (reroutes proposed to them)."""
+    actor = _official(db, user_id)
+    if queue not in QUEUES:
+        raise DomainError("feedback.filter_invalid")
+    query = select(FeedbackReport).where(*_queue_conditions(actor, queue, agency_code))
     if stage:
         query = query.where(FeedbackReport.stage == stage)
     if overdue_only:
         query = query.where(col(FeedbackReport.due_at) < utcnow(),
-                            col(FeedbackReport.stage).in_(["received", "triaged", "in_progress"]))
+                            col(FeedbackReport.stage).in_(load_catalog().stages_in(OWED)))
     query = query.order_by(col(FeedbackReport.priority).desc(), col(FeedbackReport.due_at).asc())
     return list(db.exec(query.offset(max(offset, 0)).limit(min(max(limit, 1), 200))).all())
 
 
+def _queue_conditions(actor: Actor, queue: str, agency_code: str | None) -> list[Any]:
+    own = FeedbackReport.agency_code == actor.agency_code
+    if queue == "mine":
+        mine = FeedbackReport.assignee_id == actor.user_id
+        if "lead" in actor.roles and actor.agency_code:
+            mine = mine | (own & col(FeedbackReport.escalated_at).is_not(None))
+        return [mine, FeedbackReport.is_open == True]
+    if queue == "ward":
+        ward = watched_ward(actor)
+        return [FeedbackReport.ward_key == ward] if ward else [false()]
+    if queue == "incoming":
+        if actor.is_admin:
+            return [col(FeedbackReport.pending_agency_code).is_not(None)]
+        return [FeedbackReport.pending_agency_code == actor.agency_code]
+    scope = [] if actor.is_admin and not actor.agency_code else [own]
+    if actor.is_admin and agency_code:
+        scope = [FeedbackReport.agency_code == agency_code]
+    if queue == "unassigned":
+        scope += [col(FeedbackReport.assignee_id).is_(None), FeedbackReport.team_code == "",
+                  FeedbackReport.is_open == True]
+    return scope
+
+
 def get_report_for_official(db: Session, user_id: int | None, report_id: int | str) -> OfficialReportView:
-    _, report = _handled(db, user_id, report_id)
+    actor, report = _viewed(db, user_id, report_id)
+    handling = can_handle(actor, report)
+    events = list(db.exec(select(FeedbackEvent).where(FeedbackEvent.report_id == report.id)
+                          .order_by(FeedbackEvent.id)).all())
+    photo_ids = list(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id)).all())
+    name, contact = _reporter(db, report) if handling else (None, {})
+    if not handling:
+        events = [e for e in events if e.kind != "note"]
+    return OfficialReportView(report, handling, official_actions(actor, report), name, contact, is_overdue(report),
+                              needs_progress_update(report), events, photo_ids)
+
+
+def _reporter(db: Session, report: FeedbackReport) -> tuple[str | None, dict[str, str]]:
     reporter = db.get(UserAccount, report.reporter_id) if report.reporter_id else None
     contact = json.loads(report.contact_json or "{}")
     if reporter is not None:
         contact = {"phone": reporter.phone or "", "email": reporter.email or "", **contact}
-    events = list(db.exec(select(FeedbackEvent).where(FeedbackEvent.report_id == report.id)
-                          .order_by(FeedbackEvent.id)).all())
-    photo_ids = list(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id)).all())
-    return OfficialReportView(report, reporter.full_name if reporter else contact.get("name"), contact,
-                              is_overdue(report), needs_progress_update(report), events, photo_ids)
+    return (reporter.full_name if reporter else contact.get("name")), contact
 
 
 # --- triage -------------------------------------------------------------------------------------
@@ -138,9 +220,7 @@ def _due_from_triage(report: FeedbackReport, now: datetime) -> datetime:
 
 def accept_report(db: Session, user_id: int | None, report_id: int | str, *, priority: int | None = None,
                   public_text: str = "") -> FeedbackReport:
-    actor, report = _handled(db, user_id, report_id)
-    if report.stage != "received":
-        raise DomainError("feedback.bad_transition", stage=report.stage, target="triaged")
+    actor, report = acting(db, user_id, report_id, "accept")
     text = check_text(public_text, "response", max_len=MAX_RESPONSE)
     before, now = snapshot(report), utcnow()
     if priority is not None:
@@ -159,9 +239,7 @@ def accept_report(db: Session, user_id: int | None, report_id: int | str, *, pri
 def refuse_report(db: Session, user_id: int | None, report_id: int | str, reason: str, *,
                   hide: bool = False) -> FeedbackReport:
     """Refuse with a public reason (required). ``hide`` removes it from the public board (abuse, spam)."""
-    actor, report = _handled(db, user_id, report_id)
-    if report.stage not in ("received", "triaged"):
-        raise DomainError("feedback.bad_transition", stage=report.stage, target="closed")
+    actor, report = acting(db, user_id, report_id, "refuse")
     text = check_text(reason, "refuse_reason", max_len=MAX_RESPONSE, min_len=10)
     before, now = snapshot(report), utcnow()
     move_stage(report, "closed", now)
@@ -174,41 +252,14 @@ def refuse_report(db: Session, user_id: int | None, report_id: int | str, reason
     return report
 
 
-def reroute_report(db: Session, user_id: int | None, report_id: int | str, agency_code: str,
-                   note: str = "") -> FeedbackReport:
-    """Send to another agency: back to 'received' in that agency's queue; internal note optional."""
-    actor, report = _handled(db, user_id, report_id)
-    _open_report(report)
-    target = db.exec(select(Agency).where(Agency.code == (agency_code or "").strip())).first()
-    if target is None:
-        raise DomainError("feedback.agency_unknown")
-    if target.code == report.agency_code:
-        raise DomainError("feedback.reroute_same")
-    text = check_text(note, "note", max_len=MAX_RESPONSE)
-    before, now = snapshot(report), utcnow()
-    if report.stage != "received":
-        move_stage(report, "received", now)
-    report.agency_code = target.code
-    report.due_at = report.expected_at = deadline_after(now, load_catalog().triage_working_days + load_catalog()
-                                                        .categories[report.category_code].deadline_working_days)
-    add_event(db, report, "rerouted", actor=actor, text=target.name_vi, now=now)
-    if text:
-        add_event(db, report, "note", actor=actor, text=text, public=False, now=now)
-    audit(db, actor.user_id, "reroute", report.id, before, snapshot(report))
-    notify_public_change(db, report, actor.user_id)
-    emit(db, "report_received", report, agency_officials(db, target.code), "feedback.notice_report_received")
-    return report
-
-
 def merge_reports(db: Session, user_id: int | None, report_id: int | str, into_id: int | str) -> FeedbackReport:
     """Close ``report_id`` as a duplicate of ``into_id``; its reporter and me-too users join the target."""
-    actor, report = _handled(db, user_id, report_id)
+    actor, report = acting(db, user_id, report_id, "merge")
     target = get_report(db, into_id)
     if not can_handle(actor, target):
         raise NotAllowed("feedback.not_your_agency")
-    if target.id == report.id or target.duplicate_of is not None or target.stage == "closed":
+    if target.id == report.id or target.duplicate_of is not None or not target.is_open:
         raise DomainError("feedback.merge_invalid")
-    _open_report(report)
     before, now = snapshot(report), utcnow()
     target_before = snapshot(target)
     move_stage(report, "closed", now)
@@ -247,8 +298,7 @@ def _check_priority(priority: Any) -> int:
 
 
 def set_priority(db: Session, user_id: int | None, report_id: int | str, priority: int) -> FeedbackReport:
-    actor, report = _handled(db, user_id, report_id)
-    _open_report(report)
+    actor, report = acting(db, user_id, report_id, "priority")
     before = snapshot(report)
     report.priority = _check_priority(priority)
     audit(db, actor.user_id, "priority", report.id, before, snapshot(report))
@@ -259,7 +309,7 @@ def set_priority(db: Session, user_id: int | None, report_id: int | str, priorit
 
 
 def start_work(db: Session, user_id: int | None, report_id: int | str, public_text: str = "") -> FeedbackReport:
-    actor, report = _handled(db, user_id, report_id)
+    actor, report = acting(db, user_id, report_id, "start_work")
     text = check_text(public_text, "response", max_len=MAX_RESPONSE)
     before, now = snapshot(report), utcnow()
     move_stage(report, "in_progress", now)
@@ -272,7 +322,7 @@ def start_work(db: Session, user_id: int | None, report_id: int | str, public_te
 
 def post_public_response(db: Session, user_id: int | None, report_id: int | str, text: str) -> FeedbackEvent:
     """The agency's public response, shown on the board as written except the reporter's own data quoted back."""
-    actor, report = _handled(db, user_id, report_id)
+    actor, report = acting(db, user_id, report_id, "respond")
     body = check_text(text, "response", max_len=MAX_RESPONSE, min_len=1)
     now = utcnow()
     report.first_response_at = report.first_response_at or now
@@ -286,7 +336,7 @@ def post_public_response(db: Session, user_id: int | None, report_id: int | str,
 
 def add_internal_note(db: Session, user_id: int | None, report_id: int | str, text: str) -> FeedbackEvent:
     """A note for officials only: never on the public board, never notified to citizens."""
-    actor, report = _handled(db, user_id, report_id)
+    actor, report = acting(db, user_id, report_id, "note")
     body = check_text(text, "note", max_len=MAX_RESPONSE, min_len=1)
     event = add_event(db, report, "note", actor=actor, text=body, public=False)
     audit(db, actor.user_id, "note", report.id, {}, {"note": body})
@@ -296,9 +346,7 @@ def add_internal_note(db: Session, user_id: int | None, report_id: int | str, te
 def post_progress_update(db: Session, user_id: int | None, report_id: int | str, text: str, new_date: date,
                          photo_ids: Iterable[int] = ()) -> FeedbackReport:
     """Progress report with a committed completion date (required once a report is late)."""
-    actor, report = _handled(db, user_id, report_id)
-    if report.stage not in ("triaged", "in_progress"):
-        raise DomainError("feedback.report_not_open")
+    actor, report = acting(db, user_id, report_id, "progress")
     body = check_text(text, "progress", max_len=MAX_RESPONSE, min_len=10)
     today = to_local(utcnow()).date()
     if not isinstance(new_date, date) or new_date <= today or new_date > today + timedelta(days=180):
@@ -321,13 +369,10 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
                  after_photo_ids: Iterable[int] = ()) -> FeedbackReport:
     """Answer and close. 'fixed' needs an after photo. Outcomes needing confirmation wait 7 days for
     the reporter (confirm/dispute); reports without a web reporter close at once."""
-    actor, report = _handled(db, user_id, report_id)
-    cat = load_catalog()
-    spec = cat.outcomes.get(outcome)
+    actor, report = acting(db, user_id, report_id, "answer")
+    spec = load_catalog().outcomes.get(outcome)
     if spec is None or outcome in ("duplicate", "refused") or not spec.allowed_for(report.category_code):
         raise DomainError("feedback.outcome_invalid")
-    if report.stage not in ("triaged", "in_progress"):
-        raise DomainError("feedback.bad_transition", stage=report.stage, target="awaiting_confirmation")
     body = check_text(public_text, "response", max_len=MAX_RESPONSE, min_len=10)
     photos = claim_photos(db, actor.user_id, after_photo_ids, report_id=report.id)
     if spec.needs_after_photo and not photos:
@@ -346,24 +391,6 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
     run_close_hooks(db, report, actor.user_id)
     notify_public_change(db, report, actor.user_id)
     return report
-
-
-def escalate_overdue(db: Session, now: datetime | None = None) -> int:
-    """Scheduled job: flag overdue open reports once per deadline and alert the parent agency."""
-    now = now or utcnow()
-    rows = db.exec(select(FeedbackReport).where(
-        col(FeedbackReport.stage).in_(["received", "triaged", "in_progress"]), col(FeedbackReport.due_at) < now,
-        (col(FeedbackReport.escalated_at).is_(None)) | (col(FeedbackReport.escalated_at) < FeedbackReport.due_at)
-    )).all()
-    for report in rows:
-        before = snapshot(report)
-        report.escalation_level += 1
-        report.escalated_at = now
-        add_event(db, report, "escalated", actor=None, text="", public=False, now=now)
-        audit(db, None, "escalate", report.id, before, snapshot(report))
-        emit(db, "escalated", report, supervisors_of(db, report.agency_code) | agency_officials(db, report.agency_code),
-             "feedback.notice_escalated")
-    return len(rows)
 
 
 # --- reply templates ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Thin Reflex states of the back office (the officials' workbench). Scoping (own agency only, admins all)
-and every rule live in ``citizen_app.feedback.backoffice``; handlers only pass the acting user's id from the
-session."""
+"""Thin Reflex states of the back office (the officials' workbench). Scoping (own agency, the ward's committee,
+admins all) and every rule live in ``citizen_app.feedback.backoffice`` and ``routing``; handlers only pass the
+acting user's id from the session. Which buttons show comes from ``backoffice.official_actions``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import reflex as rx
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
-from citizen_app.feedback import backoffice, views
+from citizen_app.feedback import backoffice, routing, service, views
+from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.state import (
     MAX_UPLOAD_FILES,
     FeedbackFormState,
@@ -24,11 +25,11 @@ from citizen_app.feedback.views import Row
 from citizen_app.identity.state import acting_user
 from citizen_app.ui.params import int_param
 
-QUEUE_FILTERS = ("", "received", "triaged", "in_progress", "awaiting_confirmation", "closed")
-
 
 class WorkbenchState(FeedbackFormState, rx.State):
     queue: list[Row] = []
+    queues: list[Row] = []
+    kind: str = "agency"
     stages: list[Row] = []
     stage: str = ""
     overdue_only: bool = False
@@ -43,18 +44,25 @@ class WorkbenchState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
+                self.queues = views.queue_options(backoffice.queues_of(db, user_id))
                 rows = backoffice.official_queue(
-                    db, user_id, stage=self.stage or None, overdue_only=self.overdue_only, limit=100
+                    db, user_id, queue=self.kind, stage=self.stage or None, overdue_only=self.overdue_only, limit=100
                 )
-                self.queue = views.queue_rows(rows)
+                actor = service.load_actor(db, user_id)
+                self.queue = views.queue_rows(db, rows, None if actor.is_admin else actor.agency_code)
         except DomainError as exc:
             self.queue = []
             self._fail(exc)
 
     @rx.event
+    async def show(self, kind: str):
+        self.kind = kind if kind in backoffice.QUEUES else "agency"
+        await self._query()
+
+    @rx.event
     async def apply(self, form: dict):
         stage = text(form, "stage", 40)
-        self.stage = stage if stage in QUEUE_FILTERS else ""
+        self.stage = stage if stage in load_catalog().stages else ""
         self.overdue_only = bool(form.get("overdue"))
         await self._query()
 
@@ -65,11 +73,13 @@ class CaseState(FeedbackFormState, rx.State):
     report_id: int = 0
     found: bool = False
     case: Row = {}
+    actions: list[str] = []
     reporter: Row = {}
     attributes: list[Row] = []
     photos: list[Row] = []
     events: list[Row] = []
     agencies: list[Row] = []
+    assignees: list[Row] = []
     outcomes: list[Row] = []
     templates: list[Row] = []
     priorities: list[Row] = []
@@ -94,23 +104,31 @@ class CaseState(FeedbackFormState, rx.State):
             with session_scope() as db:
                 view = backoffice.get_report_for_official(db, user_id, self.report_id)
                 self._fill(db, view)
-                self.agencies = views.agency_options(db)
+                self.agencies = views.reroute_options(db, view.report) if "reroute" in view.actions else []
+                self.assignees = (
+                    views.assignee_options(routing.assignees(db, view.report.agency_code))
+                    if "assign" in view.actions
+                    else []
+                )
         except DomainError as exc:
             self.found, self.case, self.reporter, self.events, self.photos = False, {}, {}, [], []
+            self.actions = []
             self._fail(exc)
             return
         self.found = True
 
     def _fill(self, db: Any, view: backoffice.OfficialReportView) -> None:
         report = view.report
-        row = views.report_row(report, official=True)
+        row = views.queue_rows(db, [report], None)[0]
+        self.actions = sorted(view.actions)
         row.update(
             {
-                "description": report.description,
-                "address": report.address,
+                "title": report.title if view.handling else report.public_title,
+                "description": report.description if view.handling else report.public_description,
+                "address": report.address if view.handling else report.public_address,
+                "handling": "1" if view.handling else "",
                 "lat": f"{report.lat:.5f}" if report.lat is not None else "",
                 "lon": f"{report.lon:.5f}" if report.lon is not None else "",
-                "agency": report.agency_code,
                 "stage": report.stage,
                 "me_too": str(report.me_too_count),
                 "response": report.public_response,
@@ -132,9 +150,9 @@ class CaseState(FeedbackFormState, rx.State):
             "email": contact.get("email", ""),
             "extra": json.dumps(contact, ensure_ascii=False),
         }
-        self.attributes = views.attribute_rows(report, public=False)
+        self.attributes = views.attribute_rows(report, public=not view.handling)
         self.photos = views.photo_rows(db, view.photo_ids)
-        self.events = [views.timeline_row(e, internal=True) for e in view.events]
+        self.events = views.timeline_rows(db, view.events, internal=True)
 
     async def _act(self, action: Any, *args: Any, done: str) -> bool:
         ok = await self._run(action, self.report_id, *args, done=done)
@@ -165,8 +183,26 @@ class CaseState(FeedbackFormState, rx.State):
     @rx.event
     async def reroute(self, form: dict):
         await self._act(
-            lambda db, uid, rid: backoffice.reroute_report(db, uid, rid, text(form, "agency", 64), text(form, "note")),
-            done="feedback.ui.done_rerouted",
+            lambda db, uid, rid: routing.propose_reroute(db, uid, rid, text(form, "agency", 64), text(form, "reason")),
+            done="feedback.ui.done_reroute_proposed",
+        )
+
+    @rx.event
+    async def accept_reroute(self):
+        await self._act(routing.accept_reroute, done="feedback.ui.done_rerouted")
+
+    @rx.event
+    async def return_reroute(self, form: dict):
+        await self._act(
+            lambda db, uid, rid: routing.return_reroute(db, uid, rid, text(form, "reason")),
+            done="feedback.ui.done_reroute_returned",
+        )
+
+    @rx.event
+    async def assign(self, form: dict):
+        await self._act(
+            lambda db, uid, rid: routing.assign_report(db, uid, rid, text(form, "assignee", 60)),
+            done="feedback.ui.done_assigned",
         )
 
     @rx.event

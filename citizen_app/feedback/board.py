@@ -4,40 +4,61 @@ Only public columns are read here: masked text, never the reporter's identity un
 show their name. Queries are shaped for the indexes in ``models.py``: every list is ordered by id
 (which follows creation time), filters use ``(column, id)`` indexes, and search walks the token
 table's primary key ``(token, report_id)`` backwards, so the first page is found without sorting.
+
+Search also understands the categories' keywords (``data/feedback/categories.json``): a keyword in the query
+("pothole", "ổ gà") matches the reports of its categories as well as reports whose text has its words. Each
+way of satisfying the keywords is one index-ordered query ("branch"); their first rows are merged.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 import statistics
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
-from citizen_app.feedback.catalog import load_catalog
+from citizen_app.feedback.catalog import Catalog, load_catalog
 from citizen_app.feedback.geo import valid_point
-from citizen_app.feedback.models import FeedbackEvent, FeedbackPhoto, FeedbackReport, FeedbackSearchToken
-from citizen_app.feedback.service import can_handle, get_report, load_actor
-from citizen_app.feedback.text import fold, query_tokens
+from citizen_app.feedback.models import (
+    FeedbackEvent,
+    FeedbackPhoto,
+    FeedbackReport,
+    FeedbackSearchToken,
+    FeedbackUpdate,
+)
+from citizen_app.feedback.service import can_handle, can_view_as_official, get_report, is_overdue, load_actor
+from citizen_app.feedback.text import MAX_TOKEN_LEN, fold, query_tokens
 from citizen_app.identity.models import Agency, UserAccount
 
 MAX_PAGE_SIZE = 50
 MAX_MAP_POINTS = 500
 MAX_MAP_SPAN_DEG = 1.5
 SEARCH_COUNT_CAP = 20_000
+MAX_BRANCHES = 8
+MAX_SUGGESTIONS = 6
 SORTS = ("newest", "oldest", "updated", "me_too")
+# What a citizen filters by (the board's status menu); "open"/"closed" stay for the map feed and old links.
+STATUSES = ("new", "in_progress", "awaiting", "fixed", "not_fixed", "overdue")
+LEGACY_STATUSES = ("open", "closed")
 R = FeedbackReport
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
 class BoardFilters:
     category: str | None = None
-    status: str | None = None  # open | closed
+    status: str | None = None  # one of STATUSES or LEGACY_STATUSES
     stage: str | None = None
     agency: str | None = None
     ward: str | None = None
@@ -60,6 +81,7 @@ class BoardItem:
     created_at: datetime
     lat: float | None
     lon: float | None
+    thumb_id: int | None = None  # the report's first photo (a thumbnail for the list)
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,8 @@ class BoardPage:
     page: int
     page_size: int
     has_more: bool
+    words: tuple[str, ...] = ()  # the folded query words, for highlighting
+    keyword_categories: frozenset[str] = frozenset()  # categories a keyword of the query named
 
 
 @dataclass(frozen=True)
@@ -82,6 +106,9 @@ class MapPoint:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One public step: what happened and the agency that acted (``agency_code``; never the person), and the
+    agency it was about (``target_code``: routed to, taken from)."""
+
     at: datetime
     kind: str
     stage: str
@@ -89,6 +116,8 @@ class TimelineEntry:
     text: str
     by_agency: bool
     photo_ids: tuple[int, ...]
+    agency_code: str = ""
+    target_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,65 @@ class PublicReport:
     timeline: list[TimelineEntry] = field(default_factory=list)
 
 
+# --- the board's address: every filter in the URL --------------------------------------------------
+
+_PARAM_LIMITS = {"q": 100, "category": 40, "status": 12, "ward": 100, "agency": 64, "from": 10, "to": 10,
+                 "sort": 10, "page": 6}
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """Filters, sort and page of the board as its URL carries them, so a filtered board can be shared."""
+
+    filters: BoardFilters = field(default_factory=BoardFilters)
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> BoardQuery:
+        """From the URL's query (or the filter form, whose fields have the same names). Unknown values raise
+        ``DomainError('feedback.filter_invalid')``; empty ones mean "any"."""
+        raw = {name: _param(params, name)[:limit] for name, limit in _PARAM_LIMITS.items()}
+        try:
+            start, end = _iso_day(raw["from"]), _iso_day(raw["to"])
+        except ValueError:
+            raise DomainError("feedback.filter_invalid") from None
+        status, sort = raw["status"] or None, raw["sort"] or "newest"
+        if status and status not in STATUSES + LEGACY_STATUSES or sort not in SORTS:
+            raise DomainError("feedback.filter_invalid")
+        page = int(raw["page"]) if raw["page"].isdigit() else 1
+        filters = BoardFilters(category=raw["category"] or None, status=status, agency=raw["agency"] or None,
+                               ward=raw["ward"] or None, date_from=start, date_to=end, q=raw["q"])
+        return cls(filters, sort, max(page, 1))
+
+    def params(self) -> dict[str, str]:
+        """The non-default values, in a fixed order (the same board always has the same URL)."""
+        f = self.filters
+        values = {"q": f.q, "category": f.category or "", "status": f.status or "", "ward": f.ward or "",
+                  "agency": f.agency or "", "from": f.date_from.isoformat() if f.date_from else "",
+                  "to": f.date_to.isoformat() if f.date_to else "",
+                  "sort": "" if self.sort == "newest" else self.sort, "page": "" if self.page == 1 else str(self.page)}
+        return {name: value for name, value in values.items() if value}
+
+    def url(self, path: str = "/feedback") -> str:
+        query = urlencode(self.params())
+        return f"{path}?{query}" if query else path
+
+    def at_page(self, page: int) -> BoardQuery:
+        return replace(self, page=max(page, 1))
+
+
+def _param(params: Mapping[str, Any], name: str) -> str:
+    value = params.get(name, "")
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def _iso_day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 # --- filters ------------------------------------------------------------------------------------
 
 
@@ -127,15 +215,37 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VN_TZ).astimezone(UTC)
 
 
-def _conditions(f: BoardFilters) -> list[Any]:
+def _stages_in(cat: Catalog, group: str) -> list[str]:
+    return [code for code, stage in cat.stages.items() if stage.group == group]
+
+
+def _status_conditions(status: str, cat: Catalog, now: datetime) -> list[Any]:
+    """The board's statuses, read from the state file: stage groups (open, answered, closed), the initial
+    stage, and the outcomes' kinds (fixed or closed)."""
+    if status in LEGACY_STATUSES:
+        return [R.is_open == (status == "open")]
+    working = _stages_in(cat, "open")
+    fixed = [code for code, outcome in cat.outcomes.items() if outcome.kind == "fixed"]
+    closed = col(R.stage).in_(_stages_in(cat, "closed"))
+    return {
+        "new": [R.stage == cat.initial_stage],
+        "in_progress": [col(R.stage).in_([code for code in working if code != cat.initial_stage])],
+        "awaiting": [col(R.stage).in_(_stages_in(cat, "answered"))],
+        "fixed": [closed, col(R.outcome).in_(fixed)],
+        "not_fixed": [closed, or_(col(R.outcome).is_(None), col(R.outcome).not_in(fixed))],
+        "overdue": [R.is_open == True, col(R.stage).in_(working), col(R.due_at) < now],
+    }[status]
+
+
+def _conditions(f: BoardFilters, now: datetime | None = None) -> list[Any]:
     cat = load_catalog()
     conds: list[Any] = [R.hidden == False]
     if f.category:
         conds.append(R.category_code == f.category)
     if f.status:
-        if f.status not in ("open", "closed"):
+        if f.status not in STATUSES + LEGACY_STATUSES:
             raise DomainError("feedback.filter_invalid")
-        conds.append(R.is_open == (f.status == "open"))
+        conds.extend(_status_conditions(f.status, cat, now or utcnow()))
     if f.stage:
         if f.stage not in cat.stages:
             raise DomainError("feedback.filter_invalid")
@@ -143,7 +253,7 @@ def _conditions(f: BoardFilters) -> list[Any]:
     if f.agency:
         conds.append(R.agency_code == f.agency)
     if f.ward:
-        conds.append(R.ward_key == fold(f.ward.strip()))
+        conds.append(R.ward_key == ward_key(f.ward))
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise DomainError("feedback.filter_invalid")
     if f.date_from:
@@ -178,11 +288,18 @@ def _order(sort: str) -> list[Any]:
             "me_too": [col(R.me_too_count).desc(), col(R.id).desc()]}[sort]
 
 
+def _sort_key(sort: str, row: Any) -> tuple[Any, ...]:
+    """The merge order of rows from several branches: the SQL order of ``_order``."""
+    return {"newest": lambda: (-row.id,), "oldest": lambda: (row.id,),
+            "updated": lambda: (-row.updated_at.timestamp(), -row.id),
+            "me_too": lambda: (-row.me_too_count, -row.id)}[sort]()
+
+
 _LIST_COLUMNS = (R.id, R.public_title, func.substr(R.public_description, 1, 200), R.category_code, R.agency_code,
-                 R.stage, R.outcome, R.ward, R.me_too_count, R.created_at, R.lat, R.lon)
+                 R.stage, R.outcome, R.ward, R.me_too_count, R.created_at, R.lat, R.lon, R.updated_at)
 
 
-def _rarest(db: Session, words: list[str], category: str | None) -> str:
+def _rarest(db: Session, words: tuple[str, ...], category: str | None) -> str:
     """The word with the fewest postings (in the filtered category, if any), counted up to a cap so the
     estimate itself stays cheap (index-only range scans)."""
     if len(words) == 1:
@@ -198,35 +315,197 @@ def _rarest(db: Session, words: list[str], category: str | None) -> str:
     return min(words, key=lambda w: (counts[w], -len(w)))
 
 
-def list_reports(db: Session, filters: BoardFilters | None = None, *, sort: str = "newest", page: int = 1,
-                 page_size: int = 20) -> BoardPage:
-    """One page of the public board; ``filters.q`` searches folded words (diacritics ignored)."""
-    f = filters or BoardFilters()
-    page = max(int(page), 1)
-    page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
-    order = _order(sort)
-    low, high = _id_range(db, f)
-    conds = _conditions(f) + [col(R.id).between(low, high)]
-    words = query_tokens(f.q)
+# --- search: words and the categories' keywords -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One way a report can match the query: in this category (None: any) and having these words."""
+
+    category: str | None
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    branches: tuple[Branch, ...]
+    words: tuple[str, ...]  # every searchable word of the query (to highlight)
+    keyword_categories: frozenset[str]
+
+
+def _keyword_index(cat: Catalog) -> dict[tuple[str, ...], set[str]]:
+    """Folded keyword (as a word sequence) -> the categories listing it."""
+    index: dict[tuple[str, ...], set[str]] = {}
+    for category in cat.categories.values():
+        for keyword in category.keywords.split(","):
+            words = tuple(_WORDS.findall(fold(keyword)))
+            if words:
+                index.setdefault(words, set()).add(category.code)
+    return index
+
+
+def _find_keywords(words: list[str], index: dict[tuple[str, ...], set[str]]) -> list[tuple[int, int, set[str]]]:
+    """Non-overlapping keyword phrases in ``words`` (longest first): (start, end, categories)."""
+    found: list[tuple[int, int, set[str]]] = []
+    taken: set[int] = set()
+    for phrase in sorted(index, key=len, reverse=True):
+        size = len(phrase)
+        for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
+            if tuple(words[start:start + size]) == phrase and not span & taken:
+                found.append((start, start + size, index[phrase]))
+                taken |= span
+    return sorted(found)
+
+
+def _searchable(words: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w[:MAX_TOKEN_LEN] for w in words if len(w) >= 2))
+
+
+def plan_search(q: str, category: str | None = None) -> SearchPlan:
+    """The branches of a query: each keyword phrase is satisfied either by one of its categories or by its
+    words in the text; the other words must be in the text. Without keywords: one branch, as before."""
+    all_words = _WORDS.findall(fold(q))[:16]
+    words = query_tokens(q)
+    phrases = _find_keywords(all_words, _keyword_index(load_catalog()))[:2]  # at most 2 phrases: <= 9 branches
+    if not phrases:
+        return SearchPlan((Branch(category, tuple(words)),) if words else (), tuple(words), frozenset())
+    covered = {i for start, end, _ in phrases for i in range(start, end)}
+    rest = _searchable([w for i, w in enumerate(all_words) if i not in covered])
+    options = []
+    for start, end, categories in phrases:
+        text = _searchable(all_words[start:end])
+        options.append([(code, ()) for code in sorted(categories)] + ([(None, text)] if text else []))
+    branches: list[Branch] = []
+    for combo in itertools.product(*options):
+        chosen = {code for code, _ in combo if code}
+        if len(chosen) > 1 or (category and chosen - {category}):
+            continue  # a report has one category
+        needed = _searchable([*rest, *(w for _, text in combo for w in text)])
+        branch = Branch(category or next(iter(chosen), None), needed[:8])
+        if branch not in branches:
+            branches.append(branch)
+    keyword_categories = frozenset(code for *_, codes in phrases for code in codes)
+    return SearchPlan(tuple(branches[:MAX_BRANCHES]), _searchable(all_words)[:8], keyword_categories)
+
+
+def _branch_query(db: Session, branch: Branch, conds: list[Any], sort: str) -> Any:
     query = select(*_LIST_COLUMNS)
-    if words:
+    order = _order(sort)
+    conds = list(conds)
+    if branch.category:
+        conds.append(R.category_code == branch.category)
+    if branch.words:
         # Walk the rarest word's postings newest first (primary key (token, report_id), backwards) and
         # probe the others with EXISTS: the first page stops after page_size + 1 hits, no sort needed.
-        driver = _rarest(db, words, f.category)
+        driver = _rarest(db, branch.words, branch.category)
         tok = aliased(FeedbackSearchToken)
         query = query.select_from(tok).join(R, R.id == tok.report_id).where(tok.token == driver)
-        if f.category:
-            query = query.where(tok.category_code == f.category)  # (token, category_code, report_id) index
-        for word in words:
+        if branch.category:
+            query = query.where(tok.category_code == branch.category)  # (token, category_code, report_id) index
+        for word in branch.words:
             if word != driver:
                 other = aliased(FeedbackSearchToken)
                 # probe on the posting itself (index-only) before the report row is read
                 conds.append(exists().where(and_(other.token == word, other.report_id == tok.report_id)))
         if sort == "newest":
             order = [col(tok.report_id).desc()]
-    rows = db.exec(query.where(*conds).order_by(*order).offset((page - 1) * page_size).limit(page_size + 1)).all()
-    items = [BoardItem(*row) for row in rows[:page_size]]
-    return BoardPage(items, page, page_size, len(rows) > page_size)
+    return query.where(*conds).order_by(*order)
+
+
+def list_reports(db: Session, filters: BoardFilters | None = None, *, sort: str = "newest", page: int = 1,
+                 page_size: int = 20) -> BoardPage:
+    """One page of the public board; ``filters.q`` searches folded words (diacritics ignored) and the
+    categories' keywords."""
+    f = filters or BoardFilters()
+    page = max(int(page), 1)
+    page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
+    _order(sort)
+    low, high = _id_range(db, f)
+    conds = _conditions(f) + [col(R.id).between(low, high)]
+    plan = plan_search(f.q, f.category)
+    branches = plan.branches or (Branch(f.category, ()),)
+    skip = (page - 1) * page_size
+    if len(branches) == 1:
+        rows = list(db.exec(_branch_query(db, branches[0], conds, sort).offset(skip).limit(page_size + 1)).all())
+    else:
+        merged: dict[int, Any] = {}
+        for branch in branches:
+            for row in db.exec(_branch_query(db, branch, conds, sort).limit(skip + page_size + 1)).all():
+                merged.setdefault(row.id, row)
+        rows = sorted(merged.values(), key=lambda row: _sort_key(sort, row))[skip:skip + page_size + 1]
+    thumbs = _first_photos(db, [row.id for row in rows[:page_size]])
+    items = [BoardItem(*row[:12], thumb_id=thumbs.get(row.id)) for row in rows[:page_size]]
+    return BoardPage(items, page, page_size, len(rows) > page_size, plan.words, plan.keyword_categories)
+
+
+def _first_photos(db: Session, report_ids: list[int]) -> dict[int, int]:
+    """Each report's first own photo (not an update's), for the list's thumbnails: one indexed query."""
+    if not report_ids:
+        return {}
+    query = (select(FeedbackPhoto.report_id, func.min(FeedbackPhoto.id))
+             .where(col(FeedbackPhoto.report_id).in_(report_ids), col(FeedbackPhoto.update_id).is_(None))
+             .group_by(FeedbackPhoto.report_id))
+    return {int(report_id): int(photo_id) for report_id, photo_id in db.exec(query).all()}
+
+
+def highlight(text: str, words: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, found) parts: the words whose folded form is a searched word are found
+    (diacritics and case ignored, as in the search); found words with only spaces between are one part."""
+    wanted = set(words)
+    if not text or not wanted:
+        return [(text, False)] if text else []
+    spans: list[list[int]] = []
+    for m in re.finditer(r"\w+", text):
+        if not wanted.intersection(_WORDS.findall(fold(m.group()))):
+            continue
+        if spans and not text[spans[-1][1]:m.start()].strip():
+            spans[-1][1] = m.end()
+        else:
+            spans.append([m.start(), m.end()])
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in spans:
+        if start > last:
+            parts.append((text[last:start], False))
+        parts.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A search to offer while the citizen types: the query text and the category its keyword names."""
+
+    query: str
+    keyword: str
+    category_code: str
+
+
+def suggest(typed: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+    """Keywords of the categories that complete what is being typed ("poth" -> "pothole"), the last one to
+    three words counted; the words before stay. From the catalogue only: nothing another citizen wrote."""
+    if not typed.strip() or typed[-1:].isspace():
+        return []
+    parts = typed.split()
+    found: list[Suggestion] = []
+    for size in (3, 2, 1):
+        if size > len(parts):
+            continue
+        tail = " ".join(_WORDS.findall(fold(" ".join(parts[-size:]))))
+        if len(tail.replace(" ", "")) < 2:
+            continue
+        for category in load_catalog().categories.values():
+            if category.emergency:
+                continue
+            for keyword in (k.strip() for k in category.keywords.split(",")):
+                if " ".join(_WORDS.findall(fold(keyword))).startswith(tail):
+                    query = " ".join([*parts[:-size], keyword])
+                    if all(s.query != query for s in found):
+                        found.append(Suggestion(query, keyword, category.code))
+    return found[:limit]
 
 
 def map_reports(db: Session, min_lat: float, min_lon: float, max_lat: float, max_lon: float,
@@ -257,13 +536,18 @@ def _viewer_may_see_hidden(db: Session, viewer_id: int | None, report: FeedbackR
         return False
     if report.reporter_id == viewer_id:
         return True
-    return can_handle(load_actor(db, viewer_id), report)
+    return can_view_as_official(load_actor(db, viewer_id), report)
+
+
+def viewer_may_see(db: Session, viewer_id: int | None, report: FeedbackReport) -> bool:
+    """A report is on the board, or hidden and the viewer is its reporter or handles it."""
+    return not report.hidden or _viewer_may_see_hidden(db, viewer_id, report)
 
 
 def get_public_report(db: Session, report_id: int | str, viewer_id: int | None = None,
                       lang: str = "vi") -> PublicReport:
     report = get_report(db, report_id)
-    if report.hidden and not _viewer_may_see_hidden(db, viewer_id, report):
+    if not viewer_may_see(db, viewer_id, report):
         raise NotFound("feedback.report_not_found")
     cat = load_catalog()
     category = cat.categories.get(report.category_code)
@@ -272,17 +556,16 @@ def get_public_report(db: Session, report_id: int | str, viewer_id: int | None =
     if report.reporter_id and not report.hide_name:
         user = db.get(UserAccount, report.reporter_id)
         reporter_name = user.full_name if user else None
-    photo_ids = tuple(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id)
-                              .order_by(FeedbackPhoto.id)).all())
-    overdue = report.is_open and report.stage != "awaiting_confirmation" and report.due_at is not None \
-        and report.due_at < utcnow()
+    photo_ids = tuple(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id,
+                                                             col(FeedbackPhoto.update_id).is_(None))
+                              .order_by(FeedbackPhoto.id)).all())  # an update's photos are shown with it
     return PublicReport(
         report.id, report.public_title, report.public_description, report.category_code,
         category.name(lang) if category else report.category_code, report.agency_code,
         (agency.name_en if lang == "en" else agency.name_vi) if agency else report.agency_code,
         report.stage, cat.stage_label(report.stage, lang), report.outcome, cat.outcome_label(report.outcome, lang),
         report.lat, report.lon, report.public_address, report.ward, reporter_name, report.me_too_count,
-        report.public_response, report.created_at, report.updated_at, report.expected_at, overdue,
+        report.public_response, report.created_at, report.updated_at, report.expected_at, is_overdue(report),
         report.duplicate_of, photo_ids, public_timeline(db, report.id))
 
 
@@ -290,11 +573,13 @@ def public_timeline(db: Session, report_id: int) -> list[TimelineEntry]:
     rows = db.exec(select(FeedbackEvent).where(FeedbackEvent.report_id == report_id, FeedbackEvent.public == True)
                    .order_by(FeedbackEvent.id)).all()
     return [TimelineEntry(e.at, e.kind, e.stage, e.outcome, e.public_text, e.actor_role in ("official", "admin"),
-                          tuple(int(p) for p in e.photo_ids.split(",") if p)) for e in rows]
+                          tuple(int(p) for p in e.photo_ids.split(",") if p), e.agency_code, e.target_code)
+            for e in rows]
 
 
 def photo_for_viewer(db: Session, photo_id: int | str, viewer_id: int | None) -> FeedbackPhoto:
-    """A photo is visible when its report is; unattached photos only to their uploader."""
+    """A photo is visible when its report is (and its update, for an update's photo: a hidden update's photos
+    only to their author and the report's moderators); unattached photos only to their uploader."""
     try:
         photo = db.get(FeedbackPhoto, int(str(photo_id)))
     except ValueError:
@@ -307,6 +592,10 @@ def photo_for_viewer(db: Session, photo_id: int | str, viewer_id: int | None) ->
         return photo
     report = db.get(FeedbackReport, photo.report_id)
     if report is None or (report.hidden and not _viewer_may_see_hidden(db, viewer_id, report)):
+        raise NotFound("feedback.photo_not_found")
+    update = db.get(FeedbackUpdate, photo.update_id) if photo.update_id else None
+    if update is not None and update.hidden and viewer_id != update.author_id \
+            and not (viewer_id is not None and can_handle(load_actor(db, viewer_id), report)):
         raise NotFound("feedback.photo_not_found")
     return photo
 

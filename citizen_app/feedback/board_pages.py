@@ -1,10 +1,22 @@
-"""The public board: search and filters, the map and the list of reports, a page at a time."""
+"""The public board: search (with suggestions from the categories' keywords) and filters, all in the URL; the map
+and the list of reports with their first photo and the words found highlighted, a page at a time."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.feedback.components import badge, lv, map_assets, map_box, notice, select, submit, text_input
+from citizen_app.feedback.board import STATUSES
+from citizen_app.feedback.components import (
+    badge,
+    lv,
+    map_assets,
+    map_box,
+    notice,
+    pick,
+    select,
+    submit,
+    text_input,
+)
 from citizen_app.feedback.state import BoardState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
@@ -13,6 +25,7 @@ from citizen_app.ui.layout import app_page, heading
 
 STATUS_OPTIONS = (
     ("", "feedback.ui.any_status"),
+    *[(code, f"feedback.ui.status.{code}") for code in STATUSES],
     ("open", "feedback.ui.status_open"),
     ("closed", "feedback.ui.status_closed"),
 )
@@ -76,10 +89,51 @@ def _shortcuts() -> rx.Component:
     )
 
 
+def _suggestion(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.button(
+            rx.el.strong(item["value"]),
+            rx.el.span(" · ", lv(item, "category"), class_name="cds-hint"),
+            type="button",
+            on_click=BoardState.pick(item["value"]),
+            class_name="cds-button cds-button-outline fb-suggestion",
+        )
+    )
+
+
+def _search_box() -> rx.Component:
+    """The search field; keywords that complete what is typed are offered below it as buttons."""
+    return rx.el.div(
+        rx.el.label(t("feedback.ui.search"), html_for="f-q", class_name="cds-label"),
+        rx.el.p(t("feedback.ui.search_hint"), id="f-q-hint", class_name="cds-hint"),
+        rx.el.input(
+            id="f-q",
+            name="q",
+            type="search",
+            default_value=BoardState.f_q,
+            max_length=100,
+            auto_complete="off",
+            class_name="cds-input",
+            aria_describedby="f-q-hint",
+            aria_controls="fb-suggestions",
+            on_change=BoardState.suggest.debounce(250),
+        ),
+        rx.el.div(
+            rx.cond(
+                BoardState.suggestions.length() > 0,
+                rx.el.p(t("feedback.ui.suggestions"), id="fb-suggestions-label", class_name="cds-hint"),
+            ),
+            rx.el.ul(rx.foreach(BoardState.suggestions, _suggestion), id="fb-suggestions", class_name="fb-suggestions"),
+            aria_live="polite",
+        ),
+        class_name="cds-field",
+    )
+
+
 def _filters() -> rx.Component:
     s = BoardState
     return rx.form(
-        text_input("feedback.ui.search", "q", value=s.f_q, hint_key="feedback.ui.search_hint", type_="search"),
+        _search_box(),
         rx.el.details(
             rx.el.summary(t("feedback.ui.more_filters"), style={"min_height": "44px", "cursor": "pointer"}),
             select(
@@ -92,9 +146,11 @@ def _filters() -> rx.Component:
             _static_select("feedback.ui.status", "status", STATUS_OPTIONS, s.f_status),
             select("feedback.ui.agency", "agency", s.agencies, empty_key="feedback.ui.all_agencies", value=s.f_agency),
             text_input("feedback.ui.ward", "ward", value=s.f_ward),
-            text_input("feedback.ui.date_from", "date_from", value=s.f_from, type_="date"),
-            text_input("feedback.ui.date_to", "date_to", value=s.f_to, type_="date"),
+            text_input("feedback.ui.date_from", "from", value=s.f_from, type_="date"),
+            text_input("feedback.ui.date_to", "to", value=s.f_to, type_="date"),
             _static_select("feedback.ui.sort", "sort", SORT_OPTIONS, s.f_sort),
+            open=(s.f_category != "") | (s.f_status != "") | (s.f_agency != "") | (s.f_ward != "") | (s.f_from != "")
+            | (s.f_to != "") | (s.f_sort != "newest"),
             style={"display": "flex", "flex_direction": "column", "gap": "12px"},
         ),
         rx.el.div(
@@ -116,23 +172,47 @@ def _filters() -> rx.Component:
     )
 
 
+def _found(parts: rx.Var) -> rx.Component:
+    """Text with the words the search found marked."""
+    return rx.foreach(parts, lambda part: rx.cond(part.hit, rx.el.mark(part.text), rx.el.span(part.text)))
+
+
 def _board_item(item: rx.Var) -> rx.Component:
+    category = pick(item.category_vi, item.category_en)
     return rx.el.li(
+        rx.cond(
+            item.thumb != "",
+            rx.el.img(
+                src=item.thumb,
+                alt="",
+                custom_attrs={"width": "96", "height": "72"},  # the size before it loads: nothing moves
+                loading="lazy",
+                decoding="async",
+                class_name="fb-thumb",
+            ),
+        ),
         rx.el.div(
-            rx.link(item["title"], href=item["href"], style={"font_weight": "700"}),
-            rx.el.p(item["excerpt"], class_name="cds-hint"),
-            rx.el.p(lv(item, "category"), " · ", item["ward"], " · ", item["created"], class_name="cds-hint"),
+            rx.link(_found(item.title_parts), href=item.href, style={"font_weight": "700"}),
+            rx.el.p(_found(item.excerpt_parts), class_name="cds-hint"),
             rx.el.p(
-                badge(lv(item, "stage")),
-                rx.cond(item["outcome_vi"] != "", rx.el.span(" ", badge(lv(item, "outcome")))),
+                rx.cond(item.category_hit, rx.el.mark(category), category),
+                " · ",
+                item.ward,
+                " · ",
+                item.created,
+                class_name="cds-hint",
+            ),
+            rx.el.p(
+                badge(pick(item.stage_vi, item.stage_en)),
+                rx.cond(item.outcome_vi != "", rx.el.span(" ", badge(pick(item.outcome_vi, item.outcome_en)))),
                 " ",
                 t("feedback.ui.me_too_count"),
                 ": ",
-                item["me_too"],
+                item.me_too,
             ),
-            style={"flex": "1 1 240px", "min_width": "0"},
+            style={"flex": "1 1 200px", "min_width": "0"},
         ),
-        class_name="cds-list-row",
+        class_name="cds-list-row fb-board-row",
     )
 
 
@@ -175,7 +255,17 @@ def board_page() -> rx.Component:
         error_summary(BoardState.error),
         _filters(),
         rx.el.h2(t("feedback.ui.map"), class_name="cds-h2"),
-        map_box("fb-map", "board", "feedback.ui.map", category=BoardState.f_category, status=BoardState.f_status),
+        map_box(
+            "fb-map",
+            "board",
+            "feedback.ui.map",
+            category=BoardState.f_category,
+            status=BoardState.f_status,
+            ward=BoardState.f_ward,
+            agency=BoardState.f_agency,
+            many=t("feedback.ui.map_cluster"),
+            **{"from": BoardState.f_from, "to": BoardState.f_to},
+        ),
         rx.el.p(t("feedback.ui.map_zoom"), id="fb-map-zoom", hidden=True, class_name="cds-hint"),
         rx.el.h2(t("feedback.ui.list"), class_name="cds-h2"),
         rx.cond(

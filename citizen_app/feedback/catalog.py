@@ -1,7 +1,9 @@
-"""Data catalogs of the board (categories, states, templates, city outline; the holiday file is checked with them),
-loaded once and validated.
+"""Data catalogs of the board (categories, states, routing, templates, city outline; the holiday file is checked
+with them), loaded once and validated.
 
-The models below describe each file; ``CatalogError`` names the file and the field of any problem.
+The models below describe each file; ``CatalogError`` names the file and the field of any problem. The rules
+that depend on a report's stage (is it open, does its deadline run, which actions an official has) are derived
+here from ``states.json`` and nowhere else: ``Catalog.is_open``, ``Catalog.deadline_runs``, ``Catalog.actions``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from citizen_app.city.text import ward_key
 from citizen_app.core.catalog import (
     CatalogError,
     CatalogModel,
@@ -25,6 +28,8 @@ from citizen_app.core.catalog import (
 )
 from citizen_app.core.config import ROOT
 from citizen_app.core.holidays import holidays
+from citizen_app.feedback.geo import Point
+from citizen_app.feedback.routing_table import RoutingFile, RoutingTable
 
 __all__ = ["CatalogError", "Catalog", "Category", "build_catalog", "load_catalog"]
 
@@ -55,7 +60,6 @@ class Category:
     group_vi: str
     group_en: str
     keywords: str
-    agency: str
     deadline_working_days: int
     duplicate_radius_m: int
     open311_type: str
@@ -75,6 +79,7 @@ class Stage:
     open311: str
     terminal: bool
     next: tuple[str, ...]
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class Catalog:
     bbox: dict[str, float]
     open311: dict[str, Any]
     agencies: tuple[dict[str, Any], ...]
+    routing: RoutingTable
 
     def category(self, code: str) -> Category | None:
         return self.categories.get(code)
@@ -119,11 +125,27 @@ class Catalog:
         outcome = self.outcomes[code]
         return outcome.label_en if lang == "en" else outcome.label_vi
 
-    def open_stages(self) -> tuple[str, ...]:
-        return tuple(s.code for s in self.stages.values() if s.open311 == "open")
+    def stages_in(self, *groups: str) -> tuple[str, ...]:
+        return tuple(s.code for s in self.stages.values() if s.group in groups)
 
-    def closed_stages(self) -> tuple[str, ...]:
-        return tuple(s.code for s in self.stages.values() if s.open311 == "closed")
+    def is_open(self, stage: str) -> bool:
+        """Not finished: shown as open on the board and in Open311, a citizen may say "me too"."""
+        return self.stages[stage].group != CLOSED
+
+    def deadline_runs(self, stage: str) -> bool:
+        """The agency owes an answer: the report can be overdue and is escalated when it is."""
+        return self.stages[stage].group == OWED
+
+    def waits_for_reporter(self, stage: str) -> bool:
+        """Answered: the reporter may confirm or dispute."""
+        return self.stages[stage].group == ANSWERED
+
+    def actions(self, stage: str) -> tuple[str, ...]:
+        """What an official of the handling agency may do in this stage."""
+        return self.stages[stage].actions
+
+    def open311_status(self, stage: str) -> str:
+        return self.stages[stage].open311
 
 
 class AttributeValue(CatalogModel):
@@ -157,7 +179,6 @@ class CategorySpec(CatalogModel):
     description_vi: Text
     description_en: Text
     keywords: str = ""
-    agency: str
     deadline_working_days: int = Field(ge=0)
     duplicate_radius_m: int = Field(250, ge=0)  # 0: the default radius
     open311_type: Literal["realtime", "batch", "blackbox"] = "realtime"
@@ -175,7 +196,7 @@ class CategorySpec(CatalogModel):
                                      tuple((v.key, v.name_vi, v.name_en) for v in a.values))
                            for a in self.attributes)
         return Category(self.code, self.name_vi, self.name_en, self.description_vi, self.description_en,
-                        self.group_vi, self.group_en, self.keywords, self.agency, self.deadline_working_days,
+                        self.group_vi, self.group_en, self.keywords, self.deadline_working_days,
                         self.duplicate_radius_m, self.open311_type, self.emergency, attributes)
 
 
@@ -191,14 +212,37 @@ class CategoriesFile(CatalogModel):
         return self
 
 
+OWED, ANSWERED, CLOSED = "open", "answered", "closed"
+ACTION_TARGETS: dict[str, tuple[str, ...]] = {
+    # the officials' actions the services implement, with the stages each may move a report to
+    "accept": ("triaged",), "start_work": ("in_progress",), "answer": ("awaiting_confirmation", "closed"),
+    "refuse": ("closed",), "merge": ("closed",), "reroute": ("received",), "progress": (), "priority": (),
+    "assign": (), "respond": (), "note": (),
+}
+Action = Literal[tuple(ACTION_TARGETS)]  # type: ignore[valid-type]
+
+
 class StageSpec(CatalogModel):
     code: str
     label_vi: Text
     label_en: Text
-    group: str
+    group: Literal["open", "answered", "closed"]
     open311: Literal["open", "closed"]
     terminal: bool
     next: list[str]
+    actions: list[Action] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StageSpec:
+        closed = self.group == CLOSED
+        if (self.open311 == "closed") != closed:
+            raise invalid(f"must be {'closed' if closed else 'open'} for a stage of the {self.group!r} group",
+                          "open311")
+        if self.terminal != closed:
+            raise invalid(f"must be {str(closed).lower()} for a stage of the {self.group!r} group", "terminal")
+        if closed and self.next:
+            raise invalid("a closed stage leads nowhere", "next")
+        return self
 
 
 class OutcomeSpec(CatalogModel):
@@ -229,6 +273,19 @@ class StatesFile(CatalogModel):
                     raise invalid(f"unknown next stage {nxt!r}", "stages", index, "next", position)
         if self.initial not in codes:
             raise invalid(f"unknown stage {self.initial!r}", "initial")
+        if next(s for s in self.stages if s.code == self.initial).group != OWED:
+            raise invalid(f"a new report must wait for the agency: {self.initial!r} is not in the 'open' group",
+                          "initial")
+        return self
+
+    @model_validator(mode="after")
+    def _actions_reach_next(self) -> StatesFile:
+        for index, stage in enumerate(self.stages):
+            for position, action in enumerate(stage.actions):
+                for target in ACTION_TARGETS[action]:
+                    if target != stage.code and target not in stage.next:
+                        raise invalid(f"{action!r} moves a report to {target!r}, which is not in next", "stages",
+                                      index, "actions", position)
         return self
 
 
@@ -245,9 +302,6 @@ class TemplatesFile(CatalogModel):
     def _unique_codes(self) -> TemplatesFile:
         require_unique(self.templates, "code", "templates")
         return self
-
-
-Point = Annotated[list[float], Field(min_length=2, max_length=2)]  # [lon, lat]
 
 
 class BBox(CatalogModel):
@@ -307,17 +361,36 @@ class BoardFiles(CatalogModel):
     area: AreaFile = Field(alias="feedback/hcmc_area.json")
     templates: TemplatesFile = Field(alias="feedback/reply_templates.json")
     open311: Open311File = Field(alias="feedback/open311.json")
+    routing: RoutingFile = Field(alias="feedback/routing.json")
     agencies: AgenciesFile | None = Field(None, alias="agencies.json")
 
     @model_validator(mode="after")
-    def _agencies_exist(self) -> BoardFiles:
+    def _routing_categories_exist(self) -> BoardFiles:
+        codes = {category.code for category in self.categories.categories}
+        for index, rule in enumerate(self.routing.rules):
+            for position, code in enumerate(rule.categories):
+                if code not in codes:
+                    raise invalid(f"unknown category {code!r}", "feedback/routing.json", "rules", index,
+                                  "categories", position)
+        return self
+
+    @model_validator(mode="after")
+    def _routing_agencies_exist(self) -> BoardFiles:
         if self.agencies is None:
             return self
-        codes = {agency.code for agency in self.agencies.agencies}
-        for index, category in enumerate(self.categories.categories):
-            if category.agency not in codes:
-                raise invalid(f"unknown agency {category.agency!r} (not in agencies.json)",
-                              "feedback/categories.json", "categories", index, "agency")
+        known = {agency.code: agency for agency in self.agencies.agencies}
+        places: list[tuple[str, tuple[str | int, ...]]] = [(self.routing.intake, ("intake",))]
+        places += [(rule.agency, ("rules", i, "agency")) for i, rule in enumerate(self.routing.rules)]
+        places += [(team.agency, ("teams", i, "agency")) for i, team in enumerate(self.routing.teams)]
+        places += [(ward.committee, ("wards", i, "committee")) for i, ward in enumerate(self.routing.wards)]
+        for code, place in places:
+            if code not in known:
+                raise invalid(f"unknown agency {code!r} (not in agencies.json)", "feedback/routing.json", *place)
+        for index, ward in enumerate(self.routing.wards):
+            committee = known[ward.committee]
+            if committee.kind != "ward" or ward_key(committee.ward) != ward.key:
+                raise invalid(f"{ward.committee!r} is not the People's Committee of {ward.name!r} in agencies.json "
+                              "(kind 'ward' and the same ward)", "feedback/routing.json", "wards", index, "committee")
         return self
 
     @model_validator(mode="after")
@@ -344,8 +417,8 @@ def build_catalog(data_dir: Path = DATA) -> Catalog:
     states = files.states
     return Catalog(
         categories={c.code: c.category() for c in files.categories.categories},
-        stages={s.code: Stage(s.code, s.label_vi, s.label_en, s.group, s.open311, s.terminal, tuple(s.next))
-                for s in states.stages},
+        stages={s.code: Stage(s.code, s.label_vi, s.label_en, s.group, s.open311, s.terminal, tuple(s.next),
+                              tuple(s.actions)) for s in states.stages},
         outcomes={o.code: Outcome(o.code, o.label_vi, o.label_en, o.kind, o.needs_after_photo, o.needs_confirmation,
                                   tuple(o.categories))
                   for o in states.outcomes},
@@ -356,6 +429,7 @@ def build_catalog(data_dir: Path = DATA) -> Catalog:
         polygons=tuple(tuple((p[0], p[1]) for p in ring) for ring in files.area.polygons),
         bbox=files.area.bbox.model_dump(),
         open311=files.open311.model_dump(), agencies=tuple(raw.get("agencies.json", {}).get("agencies", ())),
+        routing=RoutingTable.from_file(files.routing),
     )
 
 

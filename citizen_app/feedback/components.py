@@ -7,6 +7,7 @@ import reflex as rx
 from citizen_app.i18n.state import LangState, t, t_var
 
 LEAFLET_CSS = "/feedback/leaflet/leaflet.css"
+FEEDBACK_CSS = "/feedback/feedback.css"
 SCRIPTS = ("/feedback/leaflet/leaflet.js", "/feedback/feedback.js")
 ERROR_STYLE = {"color": "#b3261e", "font_weight": "700"}
 BADGE_STYLE = {
@@ -38,8 +39,13 @@ def lv(row: rx.Var, name: str) -> rx.Var:
     return pick(row[f"{name}_vi"], row[f"{name}_en"])
 
 
+def feedback_css() -> rx.Component:
+    return rx.el.link(rel="stylesheet", href=FEEDBACK_CSS)
+
+
 def map_assets() -> rx.Component:
-    return rx.fragment(rx.el.link(rel="stylesheet", href=LEAFLET_CSS), *[rx.script(src=src) for src in SCRIPTS])
+    return rx.fragment(rx.el.link(rel="stylesheet", href=LEAFLET_CSS), feedback_css(),
+                       *[rx.script(src=src) for src in SCRIPTS])
 
 
 def map_box(map_id: str, kind: str, label_key: str, **attrs: rx.Var | str) -> rx.Component:
@@ -148,8 +154,9 @@ def text_area(
     rows: int = 5,
     required: bool = False,
     key: rx.Var | str | None = None,
+    element_id: str | None = None,
 ) -> rx.Component:
-    field_id = f"f-{name}"
+    field_id = element_id or f"f-{name}"
     props: dict = {"aria_describedby": f"{field_id}-hint"} if hint_key else {}
     if key is not None:
         props["key"] = key
@@ -279,6 +286,8 @@ def gallery(photos: rx.Var, element_id: str = "fb-gallery") -> rx.Component:
 
 
 def timeline(events: rx.Var, element_id: str = "fb-timeline") -> rx.Component:
+    """Each step with the agency that acted (the public sees agencies only; officials' rows also name the person)."""
+
     def one(e: rx.Var) -> rx.Component:
         return rx.el.li(
             rx.el.div(
@@ -286,8 +295,16 @@ def timeline(events: rx.Var, element_id: str = "fb-timeline") -> rx.Component:
                 " · ",
                 rx.el.time(e["at"]),
                 rx.cond(e["internal"] == "1", rx.el.span(" · ", t("feedback.ui.internal"), style=ERROR_STYLE)),
-                rx.cond(e["agency"] == "1", rx.el.span(" · ", t("feedback.ui.by_agency"))),
             ),
+            rx.cond(
+                (e["agency_vi"] != "") | (e["actor"] != ""),
+                rx.el.p(
+                    rx.cond(e["agency_vi"] != "", rx.el.span(lv(e, "agency"), class_name="fb-step-agency")),
+                    rx.cond(e["actor"] != "", rx.el.span(" · ", e["actor"], class_name="fb-step-actor")),
+                    class_name="cds-hint",
+                ),
+            ),
+            rx.cond(e["detail_vi"] != "", rx.el.p(lv(e, "detail"), class_name="fb-step-detail", style={"margin": "0"})),
             rx.cond(e["stage_vi"] != "", rx.el.p(t("feedback.ui.stage"), ": ", lv(e, "stage"), class_name="cds-hint")),
             rx.cond(e["text"] != "", rx.el.p(e["text"], style={"white_space": "pre-wrap", "margin": "4px 0 0"})),
             rx.cond(

@@ -1,4 +1,5 @@
-"""A few published sample reports in phường Bàn Cờ for `make run` (idempotent: keyed by title)."""
+"""A few published sample reports in phường Bàn Cờ for `make run` (idempotent: keyed by title). They are routed by
+``data/feedback/routing.json`` like any report: the ward's, since none is on a main road."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 from PIL import Image
 from sqlmodel import Session, select
 
-from citizen_app.feedback import backoffice, service
+from citizen_app.feedback import backoffice, routing, service
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.identity.models import UserAccount
 
@@ -66,6 +67,7 @@ def seed(db: Session, users: dict[str, UserAccount]) -> None:
     )
     if report is not None:
         backoffice.accept_report(db, users[OFFICIAL].id, report.id)
+        routing.assign_report(db, users[OFFICIAL].id, report.id, "team:trat-tu-do-thi")
         backoffice.start_work(db, users[OFFICIAL].id, report.id, "Tổ trật tự đô thị phường sẽ kiểm tra trong tuần.")
     _report(
         db,

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
+from pydantic import Field
+
+Point = Annotated[list[float], Field(min_length=2, max_length=2)]
+"""A ``[lon, lat]`` point in a data file (GeoJSON order)."""
 EARTH_RADIUS_M = 6_371_000.0
 
 

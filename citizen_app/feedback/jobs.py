@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.jobs import Job
-from citizen_app.feedback import backoffice, service, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import routing, service, wiring  # noqa: F401 - wiring installs the notifier
 
 
 def close_expired_confirmations() -> int:
@@ -14,9 +14,9 @@ def close_expired_confirmations() -> int:
 
 
 def escalate_overdue() -> int:
-    """Flag overdue reports once per deadline and alert the agency and its supervisor."""
+    """Once per deadline, send overdue reports to the agency's leads (or its parent agency) and their assignee."""
     with session_scope() as db:
-        return backoffice.escalate_overdue(db)
+        return routing.escalate_overdue(db)
 
 
 JOBS = [

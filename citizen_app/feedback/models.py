@@ -25,6 +25,8 @@ class FeedbackReport(SQLModel, table=True):
         Index("ix_feedback_report_created", "created_at"),
         Index("ix_feedback_report_updated", "updated_at"),
         Index("ix_feedback_report_due", "is_open", "due_at"),
+        Index("ix_feedback_report_assignee", "assignee_id", "is_open", "id"),
+        Index("ix_feedback_report_pending", "pending_agency_code", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -70,6 +72,11 @@ class FeedbackReport(SQLModel, table=True):
     rating: int | None = None
     rating_reason: str = Field(default="", max_length=500)
     needs_review: bool = False
+    # who works on it inside ``agency_code``: a named official, or a team of the routing table (never shown publicly)
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id")
+    team_code: str = Field(default="", max_length=40)
+    # a proposed reroute waiting for that agency to accept or return it
+    pending_agency_code: str | None = Field(default=None, max_length=64)
 
 
 class FeedbackSearchToken(SQLModel, table=True):
@@ -90,7 +97,8 @@ class FeedbackPhoto(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int | None = Field(default=None, foreign_key="feedback_report.id", index=True)
     owner_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
-    kind: str = Field(default="report", max_length=16)  # report | info | after | progress
+    kind: str = Field(default="report", max_length=16)  # report | info | after | progress | update
+    update_id: int | None = Field(default=None, foreign_key="feedback_update.id", index=True)  # kind "update"
     storage_name: str = Field(max_length=80, unique=True)
     thumb_name: str = Field(max_length=80)
     mime: str = Field(default="image/jpeg", max_length=32)
@@ -100,8 +108,32 @@ class FeedbackPhoto(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class FeedbackUpdate(SQLModel, table=True):
+    """A public update on an open report by its reporter or another citizen (FixMyStreet's "updates").
+    ``text`` is the original (officials only); ``public_text`` the masked copy. A moderator of the handling
+    agency may hide it: ``hidden`` with who, when and why (the text stays for officials)."""
+
+    __tablename__ = "feedback_update"
+    __table_args__ = (Index("ix_feedback_update_report", "report_id", "id"),
+                      Index("ix_feedback_update_author", "author_id", "created_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="feedback_report.id")
+    author_id: int = Field(foreign_key="user_account.id")
+    hide_name: bool = False
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    public_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    hidden: bool = False
+    hidden_by: int | None = Field(default=None, foreign_key="user_account.id")
+    hidden_at: datetime | None = None
+    hidden_reason: str = Field(default="", max_length=500)
+
+
 class FeedbackEvent(SQLModel, table=True):
-    """Timeline entry. public=True rows form the public status timeline; others are internal notes."""
+    """Timeline entry. public=True rows form the public status timeline; others are internal notes.
+    ``agency_code`` is the agency that acted (the public sees it, never the person); ``target_code`` /
+    ``target_user_id`` what the step was about: the agency a report was routed or proposed to, a team, an official."""
 
     __tablename__ = "feedback_event"
 
@@ -117,6 +149,9 @@ class FeedbackEvent(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     public_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     photo_ids: str = Field(default="", max_length=200)
+    agency_code: str = Field(default="", max_length=64)
+    target_code: str = Field(default="", max_length=64)
+    target_user_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class FeedbackMeToo(SQLModel, table=True):

@@ -172,8 +172,7 @@ def _param_status(value: str, lang: str) -> Any:
     if not wanted or wanted - {"open", "closed"}:
         raise bad_request("feedback.o311_bad_status", lang)
     cat = load_catalog()
-    stages = [s for s in cat.stages.values() if s.open311 in wanted]
-    return col(R.stage).in_([s.code for s in stages])
+    return col(R.stage).in_([code for code in cat.stages if cat.open311_status(code) in wanted])
 
 
 # Parameter table (FixMyStreet style): name -> builder of a SQL condition.
@@ -304,7 +303,7 @@ def request_dicts(db: Session, reports: Iterable[FeedbackReport], lang: str = "v
         category = cat.categories.get(r.category_code)
         item: dict[str, Any] = {
             "service_request_id": str(r.id),
-            "status": cat.stages[r.stage].open311,
+            "status": cat.open311_status(r.stage),
             "status_notes": _status_notes(r, lang),
             "service_name": category.name(lang) if category else r.category_code,
             "service_code": r.category_code,
@@ -312,7 +311,7 @@ def request_dicts(db: Session, reports: Iterable[FeedbackReport], lang: str = "v
             "agency_responsible": agencies.get(r.agency_code, r.agency_code),
             "service_notice": r.public_response,
             "requested_datetime": iso(r.created_at),
-            "updated_datetime": iso(r.closed_at if r.stage == "closed" and r.closed_at else r.updated_at),
+            "updated_datetime": iso(r.closed_at if not cat.is_open(r.stage) and r.closed_at else r.updated_at),
             "expected_datetime": iso(r.expected_at),
             "address": r.public_address,
             "address_id": "",

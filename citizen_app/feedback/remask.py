@@ -13,6 +13,7 @@ Plain SQL on the columns it needs (no ORM models), so the migration keeps workin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ _EVENT = sa.table("feedback_event", *(sa.column(n) for n in ("id", "report_id", 
                                                               "public_text")))
 _TOKEN = sa.table("feedback_search_token", sa.column("token"), sa.column("report_id"), sa.column("category_code"))
 _USER = sa.table("user_account", sa.column("id"), sa.column("phone"), sa.column("email"))
+_UPDATE = sa.table("feedback_update", *(sa.column(n) for n in ("id", "report_id", "text", "public_text")))
 
 
 def _public_title(row: Any) -> str:
@@ -40,8 +42,8 @@ def _public_title(row: Any) -> str:
     return mask_personal(row.title)
 
 
-def _citizen_values(conn: Connection, row: Any, events: list[Any]) -> set[str]:
-    texts = citizen_texts(row) + [e.text for e in events if e.kind in CITIZEN_TEXT_KINDS]
+def _citizen_values(conn: Connection, row: Any, events: list[Any], updates: Sequence[Any]) -> set[str]:
+    texts = citizen_texts(row) + [e.text for e in events if e.kind in CITIZEN_TEXT_KINDS] + [u.text for u in updates]
     if row.reporter_id is not None:
         account = conn.execute(sa.select(_USER.c.phone, _USER.c.email).where(_USER.c.id == row.reporter_id)).first()
         texts += [account.phone or "", account.email or ""] if account else []
@@ -68,14 +70,22 @@ def _remask_events(conn: Connection, events: list[Any], values: set[str]) -> Non
             conn.execute(sa.update(_EVENT).where(_EVENT.c.id == event.id).values(public_text=public_text))
 
 
-def remask_report(conn: Connection, row: Any, events: list[Any]) -> bool:
-    """Mask one report's public copies again; True when something changed."""
+def _remask_updates(conn: Connection, updates: Sequence[Any]) -> None:
+    for update in updates:
+        public_text = mask_personal(update.text)
+        if public_text != update.public_text:
+            conn.execute(sa.update(_UPDATE).where(_UPDATE.c.id == update.id).values(public_text=public_text))
+
+
+def remask_report(conn: Connection, row: Any, events: list[Any], updates: Sequence[Any] = ()) -> bool:
+    """Mask one report's public copies (and its citizens' updates) again; True when the report changed."""
     ward = mask_personal(row.ward)
     public = {"public_title": _public_title(row), "public_description": mask_personal(row.description),
               "public_address": mask_personal(row.address), "ward": ward, "ward_key": fold(ward)}
-    values = _citizen_values(conn, row, events)
+    values = _citizen_values(conn, row, events, updates)
     public["public_response"] = mask_personal(row.public_response, only=values)
     _remask_events(conn, events, values)
+    _remask_updates(conn, updates)
     if all(getattr(row, key) == value for key, value in public.items()):
         return False
     _reindex(conn, row, public)
@@ -84,7 +94,9 @@ def remask_report(conn: Connection, row: Any, events: list[Any]) -> bool:
 
 
 def remask_all(conn: Connection, batch: int = BATCH) -> int:
-    """Every report, in batches by id; returns how many reports changed."""
+    """Every report, in batches by id; returns how many reports changed. Public updates too, once the schema has
+    them (this runs in the migration of a release older than the updates)."""
+    with_updates = sa.inspect(conn).has_table("feedback_update")
     changed, last = 0, 0
     while True:
         rows = conn.execute(sa.select(_REPORT).where(_REPORT.c.id > last).order_by(_REPORT.c.id).limit(batch)).all()
@@ -95,7 +107,11 @@ def remask_all(conn: Connection, batch: int = BATCH) -> int:
         for event in conn.execute(sa.select(_EVENT).where(_EVENT.c.report_id.in_(ids), _EVENT.c.public == sa.true(),
                                                           _EVENT.c.text != "")):
             events[event.report_id].append(event)
-        changed += sum(remask_report(conn, row, events[row.id]) for row in rows)
+        updates: dict[int, list[Any]] = {i: [] for i in ids}
+        if with_updates:
+            for update in conn.execute(sa.select(_UPDATE).where(_UPDATE.c.report_id.in_(ids))):
+                updates[update.report_id].append(update)
+        changed += sum(remask_report(conn, row, events[row.id], updates[row.id]) for row in rows)
         last = ids[-1]
 
 

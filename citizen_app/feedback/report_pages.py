@@ -1,5 +1,5 @@
-"""One report: details, photos, the agency's response and the timeline; me too and follow for everyone,
-add information, confirm or dispute the fix and rate the answer for its reporter."""
+"""One report: details, photos, the agency's response and the timeline; me too, follow and public updates for
+everyone, confirm or dispute the fix and rate the answer for its reporter."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from citizen_app.feedback.components import (
     notice,
     submit,
     text_area,
-    thumbs,
     timeline,
-    uploader,
 )
 from citizen_app.feedback.state import ReportState
+from citizen_app.feedback.updates_pages import updates_section
+from citizen_app.feedback.updates_state import UpdatesState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.ui.components import error_summary
@@ -31,22 +31,6 @@ SCORES = (1, 2, 3, 4, 5)
 
 def _reporter_actions() -> rx.Component:
     s = ReportState
-    add_info = rx.cond(
-        s.can_add_info,
-        rx.el.section(
-            rx.el.h2(t("feedback.ui.add_info"), class_name="cds-h2"),
-            thumbs(s.info_photos, "fb-info-photo-list"),
-            uploader("fb-info-photos", ReportState.upload_info(rx.upload_files(upload_id="fb-info-photos"))),
-            rx.form(
-                text_area("feedback.ui.info", "info", max_length=2000, rows=3),
-                submit("feedback.ui.send_info", "fb-info-send"),
-                on_submit=ReportState.add_info,
-                class_name="cds-form",
-                id="fb-add-info",
-                reset_on_submit=True,
-            ),
-        ),
-    )
     confirm = rx.cond(
         s.awaiting,
         rx.el.section(
@@ -101,7 +85,7 @@ def _reporter_actions() -> rx.Component:
         ),
     )
     rated = rx.cond(s.rating != "", rx.el.p(t("feedback.ui.your_rating"), ": ", s.rating, "/5", id="fb-rating"))
-    return rx.fragment(add_info, confirm, rate, rated)
+    return rx.fragment(confirm, rate, rated)
 
 
 def _public_actions() -> rx.Component:
@@ -124,7 +108,7 @@ def _public_actions() -> rx.Component:
         ),
     )
     me_too = rx.cond(
-        ~s.is_reporter & ~s.did_me_too & (s.detail["stage"] != "closed"),
+        s.can_me_too,
         rx.el.button(
             t("feedback.ui.me_too"), type="button", on_click=ReportState.me_too, class_name="cds-button", id="fb-me-too"
         ),
@@ -219,13 +203,14 @@ def _report_body() -> rx.Component:
         ),
         _public_actions(),
         _reporter_actions(),
+        updates_section(),
         _location(),
         rx.el.h2(t("feedback.ui.timeline"), class_name="cds-h2"),
         timeline(ReportState.timeline),
     )
 
 
-@app_page("/feedback/[report_id]", "feedback.ui.report_title_page", on_load=[ReportState.load])
+@app_page("/feedback/[report_id]", "feedback.ui.report_title_page", on_load=[ReportState.load, UpdatesState.load])
 def report_page() -> rx.Component:
     return rx.el.section(
         map_assets(),

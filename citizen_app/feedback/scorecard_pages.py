@@ -4,39 +4,32 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.feedback.components import lv, submit, text_input
+from citizen_app.feedback.components import feedback_css, lv, submit, text_input
 from citizen_app.feedback.state import ScorecardState
 from citizen_app.i18n.state import t
 from citizen_app.ui.components import error_summary
 from citizen_app.ui.layout import app_page, heading
 
-SCORE_COLUMNS = (
-    ("agency", True),
-    ("category", True),
-    ("received", False),
-    ("answered", False),
-    ("on_time", False),
-    ("median", False),
-    ("satisfaction", False),
-    ("overdue", False),
-)
+NUMBER_COLUMNS = ("received", "answered", "on_time", "median", "satisfaction", "overdue")
 
 
 def _score_row(row: rx.Var) -> rx.Component:
-    cells = [rx.el.td(lv(row, name) if bilingual else row[name]) for name, bilingual in SCORE_COLUMNS]
-    return rx.el.tr(*cells)
+    """The agency and category head the row (kept in view while the numbers scroll sideways on a phone)."""
+    return rx.el.tr(
+        rx.el.th(rx.el.strong(lv(row, "agency")), rx.el.br(), lv(row, "category"), scope="row"),
+        *[rx.el.td(row[name]) for name in NUMBER_COLUMNS],
+    )
 
 
 @app_page("/feedback/scorecard", "feedback.ui.scorecard", on_load=[ScorecardState.load])
 def scorecard_page() -> rx.Component:
     s = ScorecardState
     header = rx.el.tr(
-        *[
-            rx.el.th(t(f"feedback.ui.col_{name}"), scope="col", style={"text_align": "left"})
-            for name, _ in SCORE_COLUMNS
-        ]
+        rx.el.th(t("feedback.ui.col_agency"), " · ", t("feedback.ui.col_category"), scope="col"),
+        *[rx.el.th(t(f"feedback.ui.col_{name}"), scope="col") for name in NUMBER_COLUMNS],
     )
     return rx.el.section(
+        feedback_css(),
         heading("feedback.ui.scorecard"),
         rx.el.p(t("feedback.ui.scorecard_lead"), class_name="cds-lead"),
         error_summary(s.error),
@@ -47,15 +40,16 @@ def scorecard_page() -> rx.Component:
             on_submit=ScorecardState.apply,
             class_name="cds-form cds-inline-form",
         ),
+        rx.el.p(t("feedback.ui.scorecard_scroll"), class_name="cds-hint"),
         rx.el.div(
             rx.el.table(
-                rx.el.caption(t("feedback.ui.scorecard_caption"), class_name="cds-hint"),
+                rx.el.caption(t("feedback.ui.scorecard_caption"), class_name="cds-hint", style={"text_align": "left"}),
                 rx.el.thead(header),
                 rx.el.tbody(rx.foreach(s.rows, _score_row)),
                 id="fb-scorecard",
-                style={"border_collapse": "collapse", "width": "100%", "min_width": "640px"},
+                class_name="fb-score",
             ),
-            style={"overflow_x": "auto"},
+            class_name="fb-score-wrap",
             tab_index=0,
             role="region",
             aria_label=t("feedback.ui.scorecard"),

@@ -24,10 +24,11 @@ from typing import Any
 from sqlalchemy import exists as sql_exists
 from sqlmodel import Session, col, func, select
 
+from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback import photos as photo_store
-from citizen_app.feedback.catalog import Category, load_catalog
+from citizen_app.feedback.catalog import ANSWERED, Category, load_catalog
 from citizen_app.feedback.geo import bbox_around, distance_m, in_polygons, valid_point
 from citizen_app.feedback.models import (
     FeedbackAreaSubscription,
@@ -39,6 +40,7 @@ from citizen_app.feedback.models import (
     FeedbackPhoto,
     FeedbackReport,
     FeedbackSearchToken,
+    FeedbackUpdate,
 )
 from citizen_app.feedback.text import clean, fold, mask_personal, personal_values, tokens
 from citizen_app.feedback.workdays import deadline_after
@@ -62,7 +64,7 @@ MAX_DRAFT_BYTES = 20_000
 
 @dataclass(frozen=True)
 class FeedbackNotice:
-    """One notification to deliver. ``kind``: report_received | status_changed | info_added |
+    """One notification to deliver. ``kind``: report_received | status_changed | update_added |
     response_posted | merged | area_new_report | escalated | low_rating | progress_update."""
 
     kind: str
@@ -109,12 +111,23 @@ def report_url(report_id: int) -> str:
     return f"/feedback/{report_id}"
 
 
-def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,
-         **params: Any) -> None:
+def workbench_url(report_id: int) -> str:
+    return f"/feedback/workbench/{report_id}"
+
+
+def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str, *,
+         url: str = "", **params: Any) -> None:
+    """Notify ``user_ids``; ``url`` is where the notice leads (default: the public report page)."""
     recipients = tuple(sorted({uid for uid in user_ids if uid is not None}))
     if recipients:
         params.setdefault("report_id", report.id)
-        _notifier(db, FeedbackNotice(kind, report.id, recipients, message_key, params, report_url(report.id)))
+        _notifier(db, FeedbackNotice(kind, report.id, recipients, message_key, params, url or report_url(report.id)))
+
+
+def emit_to_officials(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,
+                      **params: Any) -> None:
+    """Notify officials: the notice opens the report in the workbench."""
+    emit(db, kind, report, user_ids, message_key, url=workbench_url(report.id), **params)
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -129,6 +142,11 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    @property
+    def is_official(self) -> bool:
+        """An official with an agency (admins act on every agency's reports without being one)."""
+        return "official" in self.roles and self.agency_code is not None
 
     def role_label(self) -> str:
         return "admin" if self.is_admin else "official" if "official" in self.roles else "citizen"
@@ -148,7 +166,32 @@ def can_handle(actor: Actor, report: FeedbackReport) -> bool:
     """Officials act only on reports routed to their own agency; admins on all."""
     if actor.is_admin:
         return True
-    return "official" in actor.roles and actor.agency_code is not None and actor.agency_code == report.agency_code
+    return actor.is_official and actor.agency_code == report.agency_code
+
+
+def watched_ward(actor: Actor) -> str | None:
+    """The ward key whose every report this official sees: officials of a ward's People's Committee."""
+    if not actor.is_official:
+        return None
+    ward = load_catalog().routing.ward_of_committee(actor.agency_code)
+    return ward.key if ward else None
+
+
+def can_view_as_official(actor: Actor, report: FeedbackReport) -> bool:
+    """The handling agency, the ward's People's Committee (whoever is responsible) and an agency a reroute is
+    proposed to may open a report in the workbench."""
+    if can_handle(actor, report):
+        return True
+    if not actor.is_official:
+        return False
+    return report.pending_agency_code == actor.agency_code or (
+        bool(report.ward_key) and watched_ward(actor) == report.ward_key)
+
+
+def is_overdue(report: FeedbackReport, now: datetime | None = None) -> bool:
+    """The agency owes an answer (``Catalog.deadline_runs``) and its deadline has passed."""
+    return load_catalog().deadline_runs(report.stage) and report.due_at is not None \
+        and report.due_at < (now or utcnow())
 
 
 def get_report(db: Session, report_id: int | str) -> FeedbackReport:
@@ -169,7 +212,9 @@ def snapshot(report: FeedbackReport) -> dict[str, Any]:
             "duplicate_of": report.duplicate_of, "me_too_count": report.me_too_count,
             "due_at": report.due_at.isoformat() if report.due_at else None,
             "expected_at": report.expected_at.isoformat() if report.expected_at else None,
-            "escalation_level": report.escalation_level, "rating": report.rating}
+            "escalation_level": report.escalation_level, "rating": report.rating,
+            "assignee_id": report.assignee_id, "team_code": report.team_code,
+            "pending_agency_code": report.pending_agency_code}
 
 
 def audit(db: Session, actor_id: int | None, action: str, report_id: int | None,
@@ -208,6 +253,7 @@ def citizen_values(db: Session, report: FeedbackReport) -> set[str]:
         texts += [reporter.phone or "", reporter.email or ""]
     texts += db.exec(select(FeedbackEvent.text).where(FeedbackEvent.report_id == report.id,
                                                       col(FeedbackEvent.kind).in_(CITIZEN_TEXT_KINDS))).all()
+    texts += db.exec(select(FeedbackUpdate.text).where(FeedbackUpdate.report_id == report.id)).all()
     return personal_values(*texts)
 
 
@@ -220,13 +266,24 @@ def publish_text(db: Session, report: FeedbackReport, kind: str, text: str) -> s
     return mask_personal(text)
 
 
+def acting_agency(actor: Actor | None, report: FeedbackReport) -> str:
+    """The agency a step is credited to: the official's own, or (an admin acting for it) the report's."""
+    if actor is None or not (actor.is_admin or actor.is_official):
+        return ""
+    return actor.agency_code or report.agency_code
+
+
 def add_event(db: Session, report: FeedbackReport, kind: str, *, actor: Actor | None, text: str = "",
-              public: bool = True, photo_ids: Iterable[int] = (), now: datetime | None = None) -> FeedbackEvent:
+              public: bool = True, photo_ids: Iterable[int] = (), now: datetime | None = None,
+              target_code: str = "", target_user_id: int | None = None, agency: str | None = None) -> FeedbackEvent:
+    """One step of the timeline, credited to ``agency`` (default: ``acting_agency``)."""
     event = FeedbackEvent(report_id=report.id, at=now or utcnow(), kind=kind, public=public,
                           actor_id=actor.user_id if actor else None, actor_role=actor.role_label() if actor else "",
                           stage=report.stage, outcome=report.outcome, text=text,
                           public_text=publish_text(db, report, kind, text) if public else "",
-                          photo_ids=",".join(str(p) for p in photo_ids))
+                          photo_ids=",".join(str(p) for p in photo_ids),
+                          agency_code=acting_agency(actor, report) if agency is None else agency,
+                          target_code=target_code, target_user_id=target_user_id)
     db.add(event)
     return event
 
@@ -236,10 +293,11 @@ def move_stage(report: FeedbackReport, stage: str, now: datetime) -> None:
     if stage not in cat.stages[report.stage].next:
         raise DomainError("feedback.bad_transition", stage=report.stage, target=stage)
     report.stage = stage
-    report.is_open = cat.stages[stage].open311 == "open"
+    report.is_open = cat.is_open(stage)
     report.updated_at = now
-    if stage == "closed":
+    if not report.is_open:
         report.closed_at = now
+        report.pending_agency_code = None  # a reroute proposed for a finished report is moot
 
 
 def audience(db: Session, report: FeedbackReport, exclude: int | None = None) -> set[int]:
@@ -251,17 +309,68 @@ def audience(db: Session, report: FeedbackReport, exclude: int | None = None) ->
     return ids
 
 
-def agency_officials(db: Session, agency_code: str) -> set[int]:
+def agency_officials(db: Session, agency_code: str, role: str = "official") -> set[int]:
+    """Active accounts of the agency with ``role`` (``lead``: the officials who lead it)."""
     query = (select(UserAccount.id).join(Agency, Agency.id == UserAccount.agency_id)
              .join(UserRole, UserRole.user_id == UserAccount.id)
-             .where(Agency.code == agency_code, UserRole.role == "official", UserAccount.is_active == True))
+             .where(Agency.code == agency_code, UserRole.role == role, UserAccount.is_active == True))
     return set(db.exec(query).all())
 
 
+def staffed_agencies(db: Session, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` have at least one active official (one query)."""
+    query = (select(Agency.code).join(UserAccount, UserAccount.agency_id == Agency.id)
+             .join(UserRole, UserRole.user_id == UserAccount.id)
+             .where(col(Agency.code).in_(list(codes)), UserRole.role == "official", UserAccount.is_active == True)
+             .distinct())
+    return set(db.exec(query).all())
+
+
+def route_report(db: Session, category_code: str, ward: str, address: str, lat: float | None,
+                 lon: float | None) -> str:
+    """The agency a new report goes to (``routing.json``): the rule's, or its fallback when nobody at the rule's
+    agency can take it and someone at the fallback can."""
+    route = load_catalog().routing.route(category_code, ward, address, lat, lon)
+    staffed = staffed_agencies(db, {route.agency, route.fallback})
+    if route.agency not in staffed and route.fallback in staffed:
+        return route.fallback
+    return route.agency
+
+
+def change_labels(report: FeedbackReport) -> dict[str, str]:
+    """The report's stage and outcome in both languages (notification texts name them)."""
+    cat = load_catalog()
+    return {f"{name}_{lang}": label(value, lang) for lang in ("vi", "en")
+            for name, label, value in (("stage", cat.stage_label, report.stage),
+                                       ("outcome", cat.outcome_label, report.outcome))}
+
+
+def change_message(report: FeedbackReport, *, for_reporter: bool) -> str:
+    """What a status change did, in words, from the state file: an answer waiting for the reporter's confirmation
+    ("cơ quan đã khắc phục — hãy xác nhận" to the reporter), a closure with its outcome, or the new stage."""
+    cat = load_catalog()
+    group = cat.stages[report.stage].group
+    outcome = cat.outcomes.get(report.outcome or "")
+    if group == "answered" and outcome is not None:
+        key = "fixed" if outcome.kind == "fixed" else "answered"
+        return f"feedback.notice_{key}_confirm" if for_reporter else f"feedback.notice_{key}"
+    if group == "closed":
+        return "feedback.notice_closed_outcome" if outcome is not None else "feedback.notice_closed"
+    return "feedback.notice_stage"
+
+
 def notify_public_change(db: Session, report: FeedbackReport, actor_id: int | None,
-                         kind: str = "status_changed") -> None:
-    emit(db, kind, report, audience(db, report, exclude=actor_id), f"feedback.notice_{kind}",
-         stage=report.stage, outcome=report.outcome or "")
+                         kind: str = "status_changed", skip: Iterable[int] = ()) -> None:
+    """Tell the reporter and followers what changed (a status change says which, in words). ``skip``: people the
+    action already told about this change in another way (one notification per change)."""
+    people = audience(db, report, exclude=actor_id) - set(skip)
+    labels = change_labels(report)
+    if kind != "status_changed":
+        emit(db, kind, report, people, f"feedback.notice_{kind}", **labels)
+        return
+    reporter = people & {report.reporter_id}
+    emit(db, kind, report, reporter, change_message(report, for_reporter=True), **labels)
+    emit(db, kind, report, people - reporter, change_message(report, for_reporter=False), **labels)
 
 
 def _follow(db: Session, user_id: int, report_id: int) -> None:
@@ -374,7 +483,7 @@ def claim_photos(db: Session, owner_id: int | None, photo_ids: Iterable[int], *,
 def upload_photo(db: Session, user_id: int | None, data: bytes, kind: str = "report") -> FeedbackPhoto:
     """Check, strip and store one image; returns an unattached photo owned by the user."""
     load_actor(db, user_id)
-    if kind not in ("report", "info", "after", "progress"):
+    if kind not in ("report", "info", "after", "progress", "update"):
         raise DomainError("feedback.photo_kind")
     stored = photo_store.save_image(data)
     photo = FeedbackPhoto(owner_id=user_id, kind=kind, storage_name=stored.storage_name,
@@ -446,12 +555,13 @@ def insert_report(db: Session, checked: CheckedReport, *, reporter_id: int | Non
                   api_key_id: int | None = None, token: str | None = None) -> FeedbackReport:
     cat = load_catalog()
     ward = mask_personal(checked.ward)  # the ward is shown on the public board as typed: no personal data
+    agency = route_report(db, checked.category.code, checked.ward, checked.address, checked.lat, checked.lon)
     report = FeedbackReport(
-        category_code=checked.category.code, agency_code=checked.category.agency, title=checked.title,
+        category_code=checked.category.code, agency_code=agency, title=checked.title,
         description=checked.description, public_title=mask_personal(checked.title),
         public_description=mask_personal(checked.description), lat=checked.lat, lon=checked.lon,
         address=checked.address, public_address=mask_personal(checked.address), ward=ward,
-        ward_key=fold(ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
+        ward_key=ward_key(ward), attributes_json=json.dumps(checked.attributes, ensure_ascii=False),
         reporter_id=reporter_id, hide_name=hide_name, contact_json=json.dumps(contact or {}, ensure_ascii=False),
         channel=channel, api_key_id=api_key_id, token=token, stage=cat.initial_stage, created_at=now, updated_at=now,
         due_at=deadline_after(now, cat.triage_working_days + checked.category.deadline_working_days))
@@ -459,9 +569,10 @@ def insert_report(db: Session, checked: CheckedReport, *, reporter_id: int | Non
     db.add(report)
     db.flush()
     index_report(db, report)
-    add_event(db, report, "received", actor=None, now=now)
+    add_event(db, report, "received", actor=None, now=now, target_code=agency)
     audit(db, reporter_id, "create", report.id, {}, snapshot(report))
-    emit(db, "report_received", report, agency_officials(db, report.agency_code), "feedback.notice_report_received")
+    emit_to_officials(db, "report_received", report, agency_officials(db, report.agency_code),
+                      "feedback.notice_report_received")
     notify_area_subscribers(db, report)
     return report
 
@@ -620,7 +731,7 @@ def subscribe_area(db: Session, user_id: int | None, *, ward: str = "", lat: flo
         check_category(category_code)
     ward_text = check_text(ward, "ward", max_len=MAX_WARD)
     if ward_text:
-        sub = FeedbackAreaSubscription(user_id=actor.user_id, kind="ward", ward=ward_text, ward_key=fold(ward_text),
+        sub = FeedbackAreaSubscription(user_id=actor.user_id, kind="ward", ward=ward_text, ward_key=ward_key(ward_text),
                                        category_code=category_code or None)
     else:
         flat, flon = check_location(lat, lon)
@@ -697,34 +808,16 @@ def _own_report(db: Session, actor: Actor, report_id: int | str) -> FeedbackRepo
     return report
 
 
-def add_info(db: Session, user_id: int | None, report_id: int | str, text: str,
-             photo_ids: Iterable[int] = ()) -> FeedbackEvent:
-    """The reporter adds details or photos while the report is still open."""
+def _awaiting_reporter(db: Session, user_id: int | None, report_id: int | str) -> tuple[Actor, FeedbackReport]:
     actor = load_actor(db, user_id)
     report = _own_report(db, actor, report_id)
-    if report.stage in ("awaiting_confirmation", "closed"):
-        raise DomainError("feedback.report_not_open")
-    body = check_text(text, "info", max_len=MAX_INFO)
-    photos = claim_photos(db, actor.user_id, photo_ids, limit=MAX_PHOTOS - len(public_photo_ids(db, report.id)))
-    if not body and not photos:
-        raise DomainError("feedback.info_required")
-    now = utcnow()
-    for photo in photos:
-        photo.report_id, photo.kind = report.id, "info"
-    db.flush()
-    event = add_event(db, report, "info_added", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
-    report.updated_at = now
-    audit(db, actor.user_id, "add_info", report.id, {}, {"text": body, "photos": [p.id for p in photos]})
-    emit(db, "info_added", report, agency_officials(db, report.agency_code) | audience(db, report, actor.user_id),
-         "feedback.notice_info_added")
-    return event
+    if not load_catalog().waits_for_reporter(report.stage):
+        raise DomainError("feedback.not_awaiting_confirmation")
+    return actor, report
 
 
 def confirm_resolution(db: Session, user_id: int | None, report_id: int | str) -> FeedbackReport:
-    actor = load_actor(db, user_id)
-    report = _own_report(db, actor, report_id)
-    if report.stage != "awaiting_confirmation":
-        raise DomainError("feedback.not_awaiting_confirmation")
+    actor, report = _awaiting_reporter(db, user_id, report_id)
     before, now = snapshot(report), utcnow()
     move_stage(report, "closed", now)
     add_event(db, report, "confirmed", actor=actor, now=now)
@@ -735,10 +828,7 @@ def confirm_resolution(db: Session, user_id: int | None, report_id: int | str) -
 
 def dispute_resolution(db: Session, user_id: int | None, report_id: int | str, reason: str) -> FeedbackReport:
     """The reporter says it is not resolved: reopens to in_progress and escalates one level."""
-    actor = load_actor(db, user_id)
-    report = _own_report(db, actor, report_id)
-    if report.stage != "awaiting_confirmation":
-        raise DomainError("feedback.not_awaiting_confirmation")
+    actor, report = _awaiting_reporter(db, user_id, report_id)
     text = check_text(reason, "dispute_reason", max_len=MAX_INFO, min_len=5)
     before, now = snapshot(report), utcnow()
     move_stage(report, "in_progress", now)
@@ -749,9 +839,9 @@ def dispute_resolution(db: Session, user_id: int | None, report_id: int | str, r
     report.expected_at = report.due_at
     add_event(db, report, "disputed", actor=actor, text=text, now=now)
     audit(db, actor.user_id, "dispute", report.id, before, snapshot(report))
-    notify_public_change(db, report, actor.user_id)
-    emit(db, "escalated", report, supervisors_of(db, report.agency_code) | agency_officials(db, report.agency_code),
-         "feedback.notice_escalated")
+    staff = escalation_recipients(db, report)
+    emit_to_officials(db, "escalated", report, staff, "feedback.notice_escalated")
+    notify_public_change(db, report, actor.user_id, skip=staff)  # an official who follows it: one notification
     return report
 
 
@@ -759,7 +849,7 @@ def close_expired_confirmations(db: Session, now: datetime | None = None) -> int
     """Scheduled job: close reports whose reporter did not answer within the confirm period (7 days)."""
     now = now or utcnow()
     limit = now - timedelta(days=load_catalog().confirm_days)
-    rows = db.exec(select(FeedbackReport).where(FeedbackReport.stage == "awaiting_confirmation",
+    rows = db.exec(select(FeedbackReport).where(col(FeedbackReport.stage).in_(load_catalog().stages_in(ANSWERED)),
                                                 col(FeedbackReport.answered_at) <= limit)).all()
     for report in rows:
         before = snapshot(report)
@@ -772,7 +862,7 @@ def close_expired_confirmations(db: Session, now: datetime | None = None) -> int
 
 def _rating_refused(report: FeedbackReport) -> DomainError | None:
     """A report is rated once, after it closed with a real outcome (not closed as a duplicate)."""
-    if report.stage != "closed" or report.outcome in (None, "duplicate"):
+    if report.is_open or report.outcome in (None, "duplicate"):
         return DomainError("feedback.rate_not_closed")
     if report.rating is not None:
         return DomainError("feedback.rate_already")
@@ -799,8 +889,8 @@ def rate_report(db: Session, user_id: int | None, report_id: int | str, score: i
     report.needs_review = score <= 2
     audit(db, actor.user_id, "rate", report.id, before, snapshot(report))
     if report.needs_review:
-        emit(db, "low_rating", report, supervisors_of(db, report.agency_code), "feedback.notice_low_rating",
-             score=score)
+        emit_to_officials(db, "low_rating", report, supervisors_of(db, report.agency_code),
+                          "feedback.notice_low_rating", score=score)
     return report
 
 
@@ -810,3 +900,11 @@ def supervisors_of(db: Session, agency_code: str) -> set[int]:
     if agency is None or not agency.parent_code:
         return set()
     return agency_officials(db, agency.parent_code)
+
+
+def escalation_recipients(db: Session, report: FeedbackReport) -> set[int]:
+    """Who an escalation reaches: the agency's leads (role ``lead``) and the official assigned to the report;
+    an agency without a lead escalates to its parent agency's officials."""
+    leads = agency_officials(db, report.agency_code, role="lead")
+    people = leads or supervisors_of(db, report.agency_code) or agency_officials(db, report.agency_code)
+    return people | ({report.assignee_id} if report.assignee_id else set())

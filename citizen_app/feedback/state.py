@@ -8,6 +8,7 @@ do what is decided by ``service``/``board``, not here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import reflex as rx
@@ -22,7 +23,7 @@ from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user
 from citizen_app.ui.delta import set_changed
-from citizen_app.ui.params import int_param, param
+from citizen_app.ui.params import int_param, page_params, param
 
 MAX_UPLOAD_FILES = 5
 _DRAFT_KEYS = ("category_code", "title", "description", "lat", "lon", "address", "ward")
@@ -91,12 +92,16 @@ class FeedbackFormState(FormErrorMixin, rx.State, mixin=True):
 
 
 class BoardState(FeedbackFormState, rx.State):
-    items: list[Row] = []
+    """The board shows what its URL says (``/feedback?q=…&category=…&status=…``): the filter form, the pager and
+    the suggestions navigate to the URL of what they ask for, and loading that URL runs the query. So a filtered
+    board can be bookmarked and shared, and the browser's back button steps through searches."""
+
+    items: list[views.BoardRowView] = []
+    suggestions: list[Row] = []
     page: int = 1
     has_more: bool = False
     categories: list[Row] = []
     agencies: list[Row] = []
-    stages: list[Row] = []
     f_category: str = ""
     f_status: str = ""
     f_agency: str = ""
@@ -107,72 +112,101 @@ class BoardState(FeedbackFormState, rx.State):
     f_sort: str = "newest"
     version: int = 0
 
+    _url: str = ""
+
     @rx.event
     def load(self):
-        self.error, self.notice = {}, {}
-        self.f_q = param(self, "q")[:100]
-        self.f_category = param(self, "category")[:40]
-        self.f_ward = param(self, "ward")[:100]
-        self.page = max(int_param(self, "page"), 1)
+        self.error, self.notice, self.suggestions = {}, {}, []
         categories = views.category_options(include_emergency=False)
         with read_scope() as db:
             agencies = views.agency_options(db)
         set_changed(self, categories=categories, agencies=agencies)
         self.version += 1
-        self._query()
-
-    def _filters(self) -> board.BoardFilters:
         try:
-            start, end = views.parse_day(self.f_from), views.parse_day(self.f_to)
-        except ValueError:
-            raise DomainError("feedback.filter_invalid") from None
-        return board.BoardFilters(
-            category=self.f_category or None,
-            status=self.f_status or None,
-            agency=self.f_agency or None,
-            ward=self.f_ward or None,
-            date_from=start,
-            date_to=end,
-            q=self.f_q,
-        )
+            query = board.BoardQuery.from_params(page_params(self))
+        except DomainError as exc:
+            self._fail(exc)
+            self.items, self.has_more, self._url = [], False, ""
+            return
+        self._show(query)
+        self._query(query)
 
-    def _query(self) -> None:
+    def _show(self, query: board.BoardQuery) -> None:
+        """The form's values from the query (the form is re-rendered with them when ``version`` moves)."""
+        values = query.params()
+        self.f_q, self.f_category = values.get("q", ""), values.get("category", "")
+        self.f_status, self.f_agency = values.get("status", ""), values.get("agency", "")
+        self.f_ward, self.f_from, self.f_to = values.get("ward", ""), values.get("from", ""), values.get("to", "")
+        self.f_sort, self.page, self._url = query.sort, query.page, query.url()
+
+    def _current(self) -> board.BoardQuery:
+        form = {"q": self.f_q, "category": self.f_category, "status": self.f_status, "agency": self.f_agency,
+                "ward": self.f_ward, "from": self.f_from, "to": self.f_to, "sort": self.f_sort, "page": str(self.page)}
+        return board.BoardQuery.from_params(form)
+
+    def _query(self, query: board.BoardQuery) -> None:
         try:
             with read_scope() as db:
-                result = board.list_reports(db, self._filters(), sort=self.f_sort or "newest", page=self.page)
+                result = board.list_reports(db, query.filters, sort=query.sort, page=query.page)
         except DomainError as exc:
             self._fail(exc)
             self.items, self.has_more = [], False
             return
-        set_changed(self, error={}, items=[views.board_row(item) for item in result.items], has_more=result.has_more)
+        set_changed(self, error={}, items=views.board_rows(result), has_more=result.has_more)
+
+    def _go(self, query: board.BoardQuery):
+        """Navigate to the query's URL (its page load runs the query); the same URL again only refreshes."""
+        self.suggestions = []
+        if query.url() == self._url:
+            self._show(query)
+            self._query(query)
+            return None
+        return rx.redirect(query.url())
 
     @rx.event
     def apply(self, form: dict):
-        self.f_category, self.f_status = text(form, "category", 40), text(form, "status", 10)
-        self.f_agency, self.f_ward = text(form, "agency", 64), text(form, "ward", 100).strip()
-        self.f_from, self.f_to = text(form, "date_from", 10), text(form, "date_to", 10)
-        self.f_q, self.f_sort = text(form, "q", 100).strip(), text(form, "sort", 10) or "newest"
-        self.page = 1
-        self._query()
+        try:
+            query = board.BoardQuery.from_params({k: v for k, v in form.items() if k != "page"})
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        return self._go(query)
+
+    @rx.event
+    def suggest(self, typed: str):
+        typed = str(typed or "")[:100]
+        if typed.strip() == self.f_q:  # what the board already shows (a late keystroke after the search)
+            set_changed(self, suggestions=[])
+            return
+        rows = [{"value": s.query, "keyword": s.keyword, **views.category_labels(s.category_code)}
+                for s in board.suggest(typed) if s.query != typed.strip()]
+        set_changed(self, suggestions=rows)
+
+    @rx.event
+    def pick(self, value: str):
+        """A suggestion chosen: search for it with the board's current filters."""
+        try:
+            query = self._current()
+        except DomainError:
+            query = board.BoardQuery()
+        return self._go(board.BoardQuery(replace(query.filters, q=str(value or "")[:100]), query.sort))
 
     @rx.event
     def clear(self):
-        self.f_category = self.f_status = self.f_agency = self.f_ward = self.f_from = self.f_to = self.f_q = ""
-        self.f_sort, self.page = "newest", 1
         self.version += 1
-        self._query()
+        return self._go(board.BoardQuery())
 
     @rx.event
     def next_page(self):
         if self.has_more:
-            self.page += 1
-            self._query()
+            return self._go(self._current().at_page(self.page + 1))
+        return None
 
     @rx.event
     def prev_page(self):
         if self.page > 1:
-            self.page -= 1
-            self._query()
+            return self._go(self._current().at_page(self.page - 1))
+        return None
 
 
 # --- a new report -------------------------------------------------------------------------------
@@ -361,14 +395,11 @@ class ReportState(FeedbackFormState, rx.State):
     is_reporter: bool = False
     following: bool = False
     did_me_too: bool = False
-    can_add_info: bool = False
     awaiting: bool = False
+    can_me_too: bool = False
     confirm_until: str = ""
     can_rate: bool = False
     rating: str = ""
-    info_photos: list[Row] = []
-
-    _info_photo_ids: list[int] = []
 
     @rx.event
     async def load(self):
@@ -378,7 +409,6 @@ class ReportState(FeedbackFormState, rx.State):
         elif param(self, "joined") == "1":
             self.notice = both("feedback.ui.joined")
         self.report_id = int_param(self, "report_id")
-        self._info_photo_ids, self.info_photos = [], []
         await self._refresh()
 
     async def _refresh(self) -> None:
@@ -400,11 +430,11 @@ class ReportState(FeedbackFormState, rx.State):
         self.detail = views.public_detail(view)
         self.attributes = views.attribute_rows(report)
         self.photos = views.photo_rows(db, view.photo_ids)
-        self.timeline = [views.timeline_row(e) for e in view.timeline]
-        self.is_reporter = user_id is not None and report.reporter_id == user_id
+        self.timeline = views.timeline_rows(db, view.timeline)
         self.following, self.did_me_too = service.viewer_flags(db, report.id, user_id)
-        self.can_add_info = self.is_reporter and report.is_open and report.stage != "awaiting_confirmation"
-        self.awaiting = self.is_reporter and report.stage == "awaiting_confirmation"
+        choices = views.viewer_choices(report, user_id, self.did_me_too)
+        self.is_reporter, self.awaiting = choices["is_reporter"], choices["awaiting"]
+        self.can_me_too = choices["can_me_too"]
         self.confirm_until = views.confirm_deadline(report)
         self.can_rate = service.may_rate(report, user_id)
         self.rating = str(report.rating) if self.is_reporter and report.rating is not None else ""
@@ -426,26 +456,6 @@ class ReportState(FeedbackFormState, rx.State):
     @rx.event
     async def me_too(self):
         await self._act(service.me_too, self.report_id, done="feedback.ui.me_too_done")
-
-    @rx.event
-    async def upload_info(self, files: list[rx.UploadFile]):
-        user_id, _ = await acting_user(self)
-        try:
-            ids = await store_photos(user_id, files, "info", MAX_UPLOAD_FILES - len(self._info_photo_ids))
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.clear_selected_files("fb-info-photos")
-        self._info_photo_ids = [*self._info_photo_ids, *ids]
-        self.info_photos = views.upload_rows(self._info_photo_ids)
-        self._ok("feedback.ui.photo_added", n=len(ids))
-        return rx.clear_selected_files("fb-info-photos")
-
-    @rx.event
-    async def add_info(self, form: dict):
-        photo_ids = list(self._info_photo_ids)
-        await self._act(service.add_info, self.report_id, text(form, "info"), photo_ids, done="feedback.ui.info_added")
-        if not self.error:
-            self._info_photo_ids, self.info_photos = [], []
 
     @rx.event
     async def confirm(self):

@@ -11,12 +11,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
-from citizen_app.feedback.board import BoardItem, PublicReport, ScoreRow, TimelineEntry
+from citizen_app.feedback.board import BoardPage, PublicReport, ScoreRow, TimelineEntry, highlight
 from citizen_app.feedback.catalog import load_catalog
 from citizen_app.feedback.models import FeedbackAreaSubscription, FeedbackEvent, FeedbackPhoto, FeedbackReport
+from citizen_app.feedback.routing import Assignee
+from citizen_app.feedback.service import is_overdue, staffed_agencies
 from citizen_app.feedback.text import mask_personal
+from citizen_app.feedback.updates import UpdateView
 from citizen_app.i18n.catalog import catalog as messages
-from citizen_app.identity.models import Agency
+from citizen_app.identity.models import Agency, UserAccount
 
 Row = dict[str, str]
 PHOTO_ROUTE = "/api/feedback/photos"
@@ -58,6 +61,10 @@ def outcome_pair(outcome: str | None) -> tuple[str, str]:
 def category_pair(code: str) -> tuple[str, str]:
     spec = load_catalog().categories.get(code)
     return (spec.name_vi, spec.name_en) if spec else (code, code)
+
+
+def category_labels(code: str) -> Row:
+    return _pair("category", *category_pair(code))
 
 
 def agency_names(db: Session) -> dict[str, tuple[str, str]]:
@@ -120,14 +127,7 @@ def category_options(include_emergency: bool = True) -> list[Row]:
     for cat in load_catalog().categories.values():
         if cat.emergency and not include_emergency:
             continue
-        rows.append(
-            {
-                "value": cat.code,
-                **_pair("label", cat.name_vi, cat.name_en),
-                "agency": cat.agency,
-                "emergency": cat.emergency or "",
-            }
-        )
+        rows.append({"value": cat.code, **_pair("label", cat.name_vi, cat.name_en), "emergency": cat.emergency or ""})
     return rows
 
 
@@ -149,6 +149,30 @@ def agency_options(db: Session) -> list[Row]:
     return [{"value": code, **_pair("label", vi, en)} for code, (vi, en) in agency_names(db).items()]
 
 
+def reroute_options(db: Session, report: FeedbackReport) -> list[Row]:
+    """Agencies a report can be proposed to: another agency with someone to accept it."""
+    names = agency_names(db)
+    staffed = staffed_agencies(db, names) - {report.agency_code}
+    return [{"value": code, **_pair("label", vi, en)} for code, (vi, en) in names.items() if code in staffed]
+
+
+def assignee_options(people: list[Assignee]) -> list[Row]:
+    return [{"value": a.value, **_pair("label", a.name_vi, a.name_en)} for a in people]
+
+
+QUEUE_KEYS = {
+    "agency": "feedback.ui.queue.agency",
+    "mine": "feedback.ui.queue.mine",
+    "unassigned": "feedback.ui.queue.unassigned",
+    "ward": "feedback.ui.queue.ward",
+    "incoming": "feedback.ui.queue.incoming",
+}
+
+
+def queue_options(queues: tuple[str, ...]) -> list[Row]:
+    return [{"value": q, **_pair("label", *_msg(QUEUE_KEYS[q]))} for q in queues]
+
+
 def template_options() -> list[Row]:
     return [
         {"value": code, **_pair("label", *_msg(f"feedback.ui.template.{code}"))} for code in load_catalog().templates
@@ -162,56 +186,106 @@ def priority_options() -> list[Row]:
 # --- board --------------------------------------------------------------------------------------
 
 
-def board_row(item: BoardItem) -> Row:
-    stage_vi, stage_en = stage_pair(item.stage)
-    out_vi, out_en = outcome_pair(item.outcome)
-    cat_vi, cat_en = category_pair(item.category_code)
-    return {
-        "id": str(item.report_id),
-        "href": report_href(item.report_id),
-        "title": item.title,
-        "excerpt": item.excerpt,
-        **_pair("category", cat_vi, cat_en),
-        **_pair("stage", stage_vi, stage_en),
-        **_pair("outcome", out_vi, out_en),
-        "ward": item.ward,
-        "me_too": str(item.me_too_count),
-        "created": format_date(item.created_at),
-    }
+@dataclass
+class Part:
+    """A piece of text; ``hit`` when it is a word the search found (shown highlighted)."""
+
+    text: str = ""
+    hit: bool = False
 
 
-def report_row(report: FeedbackReport, *, official: bool = False) -> Row:
-    """A compact row for 'my reports', 'followed' and the officials' queue."""
+@dataclass
+class BoardRowView:
+    """One report in the board list: its title and excerpt cut into parts around the words found."""
+
+    id: str = ""
+    href: str = ""
+    title: str = ""
+    title_parts: list[Part] = field(default_factory=list)
+    excerpt_parts: list[Part] = field(default_factory=list)
+    category_vi: str = ""
+    category_en: str = ""
+    category_hit: bool = False  # a keyword of the query named this category
+    stage_vi: str = ""
+    stage_en: str = ""
+    outcome_vi: str = ""
+    outcome_en: str = ""
+    ward: str = ""
+    me_too: str = ""
+    created: str = ""
+    thumb: str = ""
+
+
+def _parts(text: str, words: tuple[str, ...]) -> list[Part]:
+    return [Part(piece, hit) for piece, hit in highlight(text, words)]
+
+
+def board_rows(page: BoardPage) -> list[BoardRowView]:
+    rows = []
+    for item in page.items:
+        stage_vi, stage_en = stage_pair(item.stage)
+        out_vi, out_en = outcome_pair(item.outcome)
+        cat_vi, cat_en = category_pair(item.category_code)
+        rows.append(BoardRowView(
+            str(item.report_id), report_href(item.report_id), item.title, _parts(item.title, page.words),
+            _parts(item.excerpt, page.words), cat_vi, cat_en, item.category_code in page.keyword_categories,
+            stage_vi, stage_en, out_vi, out_en, item.ward, str(item.me_too_count), format_date(item.created_at),
+            f"{PHOTO_ROUTE}/{item.thumb_id}/thumb" if item.thumb_id else ""))
+    return rows
+
+
+def report_row(report: FeedbackReport, *, official: bool = False, original: bool | None = None) -> Row:
+    """A compact row for 'my reports', 'followed' and the officials' queues (``original``: the unmasked title, for
+    the handling agency; by default for every official row)."""
     stage_vi, stage_en = stage_pair(report.stage)
     out_vi, out_en = outcome_pair(report.outcome)
     cat_vi, cat_en = category_pair(report.category_code)
-    overdue = (
-        report.is_open
-        and report.stage != "awaiting_confirmation"
-        and report.due_at is not None
-        and report.due_at < utcnow()
-    )
     row = {
         "id": str(report.id),
         "href": workbench_href(report.id) if official else report_href(report.id),
-        "title": report.title if official else report.public_title,
+        "title": report.title if (official if original is None else original) else report.public_title,
         **_pair("category", cat_vi, cat_en),
         **_pair("stage", stage_vi, stage_en),
         **_pair("outcome", out_vi, out_en),
         "ward": report.ward,
         "created": format_date(report.created_at),
         "due": format_date(report.due_at) if report.due_at else "",
-        "overdue": "1" if overdue else "",
+        "overdue": "1" if is_overdue(report) else "",
         "priority": str(report.priority),
     }
     row.update(_pair("priority", *_msg(PRIORITY_KEYS.get(report.priority, "feedback.ui.priority_normal"))))
     return row
 
 
-def queue_rows(reports: list[FeedbackReport]) -> list[Row]:
-    """Overdue first, then the service's order (priority, then nearest deadline)."""
-    rows = [report_row(r, official=True) for r in reports]
+def queue_rows(db: Session, reports: list[FeedbackReport], own_agency: str | None) -> list[Row]:
+    """Overdue first, then the service's order (priority, then nearest deadline). Each row says which agency
+    handles it, who works on it and whether a reroute waits; the title is the original only for the viewer's own
+    agency's reports (``own_agency`` None: an admin, every report)."""
+    agencies = agency_names(db)
+    people = user_names(db, {r.assignee_id for r in reports if r.assignee_id})
+    rows = []
+    for report in reports:
+        row = report_row(report, official=True, original=own_agency is None or report.agency_code == own_agency)
+        row.update(_pair("agency", *agencies.get(report.agency_code, (report.agency_code,) * 2)))
+        row.update(_pair("assignee", *assignee_pair(report, people)))
+        row.update(_pair("pending", *agencies.get(report.pending_agency_code or "", ("", ""))))
+        rows.append(row)
     return sorted(rows, key=lambda r: r["overdue"] != "1")
+
+
+def user_names(db: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.exec(select(UserAccount.id, UserAccount.full_name).where(col(UserAccount.id).in_(list(ids)))).all())
+
+
+def assignee_pair(report: FeedbackReport, people: dict[int, str]) -> tuple[str, str]:
+    """Who works on the report inside its agency: an official's name or a team's, or nobody yet."""
+    if report.assignee_id:
+        name = people.get(report.assignee_id, "")
+        return name, name
+    team = load_catalog().routing.team(report.agency_code, report.team_code) if report.team_code else None
+    return (team.name_vi, team.name_en) if team else ("", "")
 
 
 # --- one report ---------------------------------------------------------------------------------
@@ -238,28 +312,101 @@ def photo_rows(db: Session, photo_ids: tuple[int, ...] | list[int]) -> list[Row]
     return rows
 
 
+@dataclass
+class UpdateRowView:
+    id: str = ""
+    at: str = ""
+    author: str = ""  # "" when the name is hidden from this viewer
+    name_hidden: bool = False
+    text: str = ""
+    photos: list[Row] = field(default_factory=list)
+    hidden: bool = False
+    hidden_reason: str = ""
+    mine: bool = False
+
+
+def update_rows(updates: list[UpdateView]) -> list[UpdateRowView]:
+    return [UpdateRowView(str(u.update_id), format_datetime(u.at), u.author or "", u.name_hidden, u.text,
+                          [{"id": str(p), "thumb": f"{PHOTO_ROUTE}/{p}/thumb", "full": f"{PHOTO_ROUTE}/{p}"}
+                           for p in u.photo_ids], u.hidden, u.hidden_reason, u.mine) for u in updates]
+
+
 def upload_rows(photo_ids: list[int]) -> list[Row]:
     """Photos uploaded but not yet attached (served only to their uploader)."""
     return [{"id": str(pid), "thumb": f"{PHOTO_ROUTE}/{pid}/thumb"} for pid in photo_ids]
 
 
-def timeline_row(entry: TimelineEntry | FeedbackEvent, *, internal: bool = False) -> Row:
+@dataclass(frozen=True)
+class Names:
+    """Names a timeline shows: agencies (both languages) and, for officials only, people."""
+
+    agencies: dict[str, tuple[str, str]]
+    people: dict[int, str] = field(default_factory=dict)
+
+
+def timeline_rows(db: Session, entries: list[TimelineEntry] | list[FeedbackEvent], *,
+                  internal: bool = False) -> list[Row]:
+    """The public timeline (``TimelineEntry``: agencies only) or the officials' (``FeedbackEvent``: who, too)."""
+    people: set[int] = set()
+    if internal:
+        for e in entries:
+            if isinstance(e, FeedbackEvent):
+                people |= {uid for uid in (e.actor_id, e.target_user_id) if uid}
+    names = Names(agency_names(db), user_names(db, people))
+    return [timeline_row(e, names, internal=internal) for e in entries]
+
+
+_DETAIL_KEYS = {
+    "received": "feedback.ui.detail.sent_to",
+    "rerouted": "feedback.ui.detail.taken_from",
+    "reroute_proposed": "feedback.ui.detail.proposed_to",
+    "reroute_returned": "feedback.ui.detail.returned_to",
+    "assigned": "feedback.ui.detail.assigned_to",
+    "reassigned": "feedback.ui.detail.assigned_to",
+    "escalated": "feedback.ui.detail.leads_of",
+}
+
+
+def timeline_row(entry: TimelineEntry | FeedbackEvent, names: Names, *, internal: bool = False) -> Row:
     kind_vi, kind_en = _msg(f"feedback.ui.event.{entry.kind}")
     stage_vi, stage_en = stage_pair(entry.stage) if entry.stage else ("", "")
+    actor = ""
     if isinstance(entry, FeedbackEvent):
-        text, by_agency, public = entry.text, entry.actor_role in ("official", "admin"), entry.public
+        text, public = entry.text, entry.public
         photos = len([p for p in entry.photo_ids.split(",") if p])
+        actor = names.people.get(entry.actor_id or 0, "") if internal else ""
     else:
-        text, by_agency, public, photos = entry.text, entry.by_agency, True, len(entry.photo_ids)
+        text, public, photos = entry.text, True, len(entry.photo_ids)
+    agency = names.agencies.get(entry.agency_code, ("", "")) if entry.agency_code else ("", "")
     return {
         "at": format_datetime(entry.at),
         **_pair("kind", kind_vi, kind_en),
         **_pair("stage", stage_vi, stage_en),
         "text": text,
-        "agency": "1" if by_agency else "",
+        **_pair("agency", *agency),
+        **_pair("detail", *_detail(entry, names)),
+        "actor": actor,
         "internal": "" if public or not internal else "1",
         "photos": str(photos) if photos else "",
     }
+
+
+def _detail(entry: TimelineEntry | FeedbackEvent, names: Names) -> tuple[str, str]:
+    """What a step was about, e.g. "Chuyển đến UBND phường Bàn Cờ" / "Giao cho Nguyễn Thị Thu"."""
+    key = _DETAIL_KEYS.get(entry.kind)
+    target_user = entry.target_user_id if isinstance(entry, FeedbackEvent) else None
+    if key is None or not (entry.target_code or target_user):
+        return "", ""
+    if target_user:
+        vi = en = names.people.get(target_user, "")
+    elif entry.kind in ("assigned", "reassigned"):
+        agency = entry.agency_code if isinstance(entry, FeedbackEvent) else ""
+        team = load_catalog().routing.team(agency, entry.target_code)
+        vi, en = (team.name_vi, team.name_en) if team else (entry.target_code, entry.target_code)
+    else:
+        vi, en = names.agencies.get(entry.target_code, (entry.target_code, entry.target_code))
+    template_vi, template_en = _msg(key)
+    return template_vi.format(name=vi), template_en.format(name=en)
 
 
 def public_detail(view: PublicReport) -> Row:
@@ -299,8 +446,18 @@ def _osm_link(lat: float | None, lon: float | None) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
 
 
+def viewer_choices(report: FeedbackReport, user_id: int | None, did_me_too: bool) -> dict[str, bool]:
+    """What the viewer of a public report may do, from its stage's group in states.json: the reporter confirms or
+    disputes once the agency answered; someone else says "me too" while it is open."""
+    cat = load_catalog()
+    reporter = user_id is not None and report.reporter_id == user_id
+    return {"is_reporter": reporter,
+            "awaiting": reporter and cat.waits_for_reporter(report.stage),
+            "can_me_too": user_id is not None and not reporter and not did_me_too and cat.is_open(report.stage)}
+
+
 def confirm_deadline(report: FeedbackReport) -> str:
-    if report.stage != "awaiting_confirmation" or report.answered_at is None:
+    if not load_catalog().waits_for_reporter(report.stage) or report.answered_at is None:
         return ""
     return format_date(report.answered_at + timedelta(days=load_catalog().confirm_days))
 

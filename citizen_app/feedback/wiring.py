@@ -23,11 +23,8 @@ TITLE_KEY = "feedback.notice_title"
 
 
 def _params(notice: service.FeedbackNotice) -> dict[str, str | int]:
-    """Only plain values; ``stage``/``outcome`` codes become short labels (both are public data)."""
+    """Only plain values (labels come in both languages: ``stage_vi``/``stage_en``, rendered in the reader's)."""
     params: dict[str, str | int] = {k: v for k, v in notice.params.items() if isinstance(v, str | int)}
-    cat = load_catalog()
-    if notice.params.get("stage") in cat.stages:
-        params["stage"] = cat.stages[str(notice.params["stage"])].label_vi
     params.setdefault("report_id", notice.report_id)
     return params
 

@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
 
-ROLES = ("citizen", "volunteer", "official", "finance", "admin")
+# lead: heads their agency (escalations); metro_operator: runs the operating agency's gates and alerts
+ROLES = ("citizen", "volunteer", "official", "lead", "finance", "metro_operator", "admin")
 
 
 class Agency(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """HTTP routes for Metro Line 1: the GTFS feed, public keys, fares, gate validation/sync, the rider's tickets.
 
 Handlers only translate HTTP <-> service calls (style P1). Gates authenticate with ``Authorization: Bearer``
-(token from ``gate_service.register_gate``); rider routes use the ``cds_sid`` session cookie.
+(token from ``devices.register_gate``); rider routes use the ``cds_sid`` session cookie.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.http import (
+    ANY_OBJECT,
     BOOLEAN,
     INTEGER,
     Call,
@@ -33,7 +34,7 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.core.timeutil import to_unix
-from citizen_app.metro import fares, gate_service, keys
+from citizen_app.metro import alerts, devices, fares, gate_service, keys
 from citizen_app.metro.catalog import data, gtfs_zip_bytes
 from citizen_app.metro.denylist import denylist_entries
 from citizen_app.metro.models import MetroGate, MetroTicket
@@ -46,6 +47,8 @@ except ModuleNotFoundError:  # pragma: no cover
     _pay = None
 
 Sessions = Callable[[], AbstractContextManager[Session]]
+PROTOBUF = "application/x-protobuf"
+ALERTS_CACHE = "public, max-age=30"
 GATE_AUTH_CACHE_SECONDS = 10
 MAX_BODY = 2_000_000
 NO_STORE = {"Cache-Control": "no-store"}
@@ -83,8 +86,15 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
         return await anyio.to_thread.run_sync(fn, *args, limiter=limiter[0])
 
     async def gtfs_zip(_call: Call) -> Response:
-        return Response(gtfs_zip_bytes(), media_type="application/zip",
+        return Response(gtfs_zip_bytes(f"{settings().public_url}{alerts.FEED_PATH}"), media_type="application/zip",
                         headers={"Content-Disposition": 'attachment; filename="gtfs.zip"'})
+
+    async def alerts_feed(call: Call) -> Response:
+        with sessions() as db:
+            message = alerts.feed(db)
+        if call.query("format") == "json":
+            return JSONResponse(alerts.feed_json(message))
+        return Response(message.SerializeToString(), media_type=PROTOBUF)
 
     async def keys_json(_call: Call) -> dict:
         return keys.jwks()
@@ -119,23 +129,35 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
     async def validate(call: Call) -> JSONResponse:
         return await in_gate_thread(gate_validate, call)
 
-    def sync(token: str | None, events: list[dict]) -> tuple[list[SyncItem], list[str]]:
+    def sync(token: str | None, events: list[dict], report: devices.DeviceReport) -> tuple[list[SyncItem], list[str]]:
         with sessions() as db:
-            gate: MetroGate = gate_service.authenticate_gate(db, token)
+            gate: MetroGate = devices.authenticate_gate(db, token)
             results = sync_offline_taps(db, gate, events)
+            devices.record_contact(db, gate, report)
             return results, denylist_entries(db)
 
     async def gate_sync(call: Call) -> dict:
         events = call.body.get("events")
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise DomainError("metro.error.bad_request")
-        results, denylist = await in_gate_thread(sync, call.bearer, events)
+        report = devices.DeviceReport.from_body(call.body)
+        results, denylist = await in_gate_thread(sync, call.bearer, events, report)
         return {"results": [r.__dict__ for r in results], "denylist": denylist, "keys": keys.jwks()}
 
     async def gate_denylist(call: Call) -> dict:
         with sessions() as db:
-            gate_service.authenticate_gate(db, call.bearer)
+            devices.authenticate_gate(db, call.bearer)
             return {"denylist": denylist_entries(db)}
+
+    async def gate_enrol(call: Call) -> dict:
+        with sessions() as db:
+            gate, token = devices.enrol(db, str(call.body.get("code", "")))
+            return {"token": token, **devices.pull(db, gate, devices.DeviceReport(0, None, ""))}
+
+    async def gate_pull(call: Call) -> dict:
+        with sessions() as db:
+            gate = devices.authenticate_gate(db, call.bearer)
+            return devices.pull(db, gate, devices.DeviceReport.from_body(call.body))
 
     async def my_tickets(call: Call) -> dict:
         with sessions() as db:
@@ -151,6 +173,9 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
     return [
         Endpoint("/gtfs.zip", gtfs_zip, summary="GTFS + GTFS-Fares v2 feed of Metro Line 1",
                  responses={200: media("application/zip")}, cache="public, max-age=3600"),
+        Endpoint(alerts.FEED_PATH, alerts_feed, summary="Service alerts of Metro Line 1 (GTFS-Realtime ServiceAlerts)",
+                 query={"format": string(enum=["pb", "json"])},
+                 responses={200: {**media(PROTOBUF), **json_content(ANY_OBJECT)}}, cache=ALERTS_CACHE),
         Endpoint("/api/metro/keys.json", keys_json, summary="Ticket-signing public keys (JWKS)",
                  responses={200: json_content(_JWKS)}, cache="public, max-age=300"),
         Endpoint("/api/metro/fare", fare, summary="Single-journey fare between two stations",
@@ -160,8 +185,15 @@ def build_routes(sessions: Sessions = session_scope) -> list[BaseRoute]:
                           scan_id=string(30)),
                  responses={200: json_content(_DECISION)}, errors=(401,), **gate),
         Endpoint("/api/metro/gate/sync", gate_sync, methods=("POST",), summary="Upload offline taps, get the denylist",
-                 body=obj(("events",), events=array(_TAP)), responses={200: json_content(_SYNC)}, errors=(401,),
+                 body=obj(("events",), events=array(_TAP), **_REPORT["properties"]),
+                 responses={200: json_content(_SYNC)}, errors=(401,),
                  **gate),
+        Endpoint("/api/metro/gate/enrol", gate_enrol, methods=("POST",),
+                 summary="Enrol a gate or handheld validator with the operator's one-time QR: its token, once",
+                 body=obj(("code",), code=string(300)), responses={200: json_content(_ENROLLED)}, errors=(401,)),
+        Endpoint("/api/metro/gate/pull", gate_pull, methods=("POST",),
+                 summary="A gate's regular pull: report queue and versions, get keys, denylist and rules",
+                 body=_REPORT, responses={200: json_content(_PULL)}, errors=(401,), **gate),
         Endpoint("/api/metro/gate/denylist.json", gate_denylist, summary="Tickets and devices a gate must refuse",
                  responses={200: json_content(obj(("denylist",), denylist=array(string())))}, errors=(401,), **gate),
         Endpoint("/api/metro/my/tickets", my_tickets, summary="My tickets (for offline display)",
@@ -190,6 +222,13 @@ _DECISION = obj(("admitted", "reason"), admitted=BOOLEAN, reason=string(), messa
                 replay=BOOLEAN)
 _TAP = obj(("scan_id", "tid", "direction", "at"), scan_id=string(60), tid=string(24),
            direction=string(enum=["in", "out"]), station=string(10), at=INTEGER)
+_REPORT = obj((), queue=INTEGER, key_version=nullable(INTEGER), denylist_version=string(16))
+_GATE = obj(("id", "station", "kind"), id=string(), station=string(), kind=string(), label=string(),
+            station_vi=string(), station_en=string())
+_PULL_FIELDS = {"gate": _GATE, "keys": _JWKS, "key_version": INTEGER, "denylist": array(string()),
+                "denylist_version": string(), "rules": ANY_OBJECT, "server_time": INTEGER}
+_PULL = obj(tuple(_PULL_FIELDS), **_PULL_FIELDS)
+_ENROLLED = obj(("token", *_PULL_FIELDS), token=string(), **_PULL_FIELDS)
 _SYNC = obj(("results", "denylist", "keys"), results=array(obj(("scan_id", "status"), scan_id=string(),
                                                               status=string(), conflict=string())),
             denylist=array(string()), keys=_JWKS)

@@ -48,6 +48,8 @@ class Station:
     name_vi: str
     name_en: str
     km: Decimal  # shape_dist_traveled from the first station, approximate
+    lat: Decimal = Decimal(0)  # stops.txt, approximate
+    lon: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ class MetroData:
     concessions: tuple[dict[str, str], ...]
     rules: dict[str, Any]
     fare_note: dict[str, str] = field(default_factory=dict)
+    route_id: str = ""  # the line's GTFS route
+    operator_agency: str = ""  # agency code of the operator (its metro_operator staff run the line's back office)
+    gtfs_agency_id: str = ""
+    devices: dict[str, int] = field(default_factory=dict)  # gate_devices: enrolment, pull and timeout settings
+    conflict_charges: dict[str, str] = field(default_factory=dict)  # offline conflict -> charge rule
+    conflict_medium: str = "cashless"
 
     def station(self, code: str) -> Station | None:
         return next((s for s in self.stations if s.code == code), None)
@@ -257,6 +265,25 @@ class JourneyRules(CatalogModel):
     unfinished_journey_rule_en: Text
 
 
+class OperatorSpec(CatalogModel):
+    agency: Text  # data/agencies.json code
+    gtfs_agency_id: Text  # gtfs/agency.txt
+
+
+class GateDevices(CatalogModel):
+    enrolment_minutes: int = Field(gt=0, le=24 * 60)
+    pull_seconds: int = Field(gt=0, le=3600)
+    online_timeout_ms: int = Field(gt=0, le=60_000)
+
+
+ChargeRule = Literal["max_single_fare", "ticket_price", "none"]
+
+
+class OfflineConflicts(CatalogModel):
+    charge_medium: Literal["cash", "cashless"]
+    charges: dict[Literal["ticket_used", "passback", "revoked"], ChargeRule]
+
+
 class MetroConfig(CatalogModel):
     """``metro.json``: what GTFS cannot say."""
 
@@ -268,6 +295,9 @@ class MetroConfig(CatalogModel):
     free_ride_days: list[FreeRideDay]
     concessions: list[Concession]
     journey_rules: JourneyRules
+    operator: OperatorSpec
+    gate_devices: GateDevices
+    offline_conflicts: OfflineConflicts
 
     @model_validator(mode="after")
     def _references(self) -> MetroConfig:
@@ -296,10 +326,30 @@ class RouteRow(GtfsRow):
     route_id: Text
 
 
+class AgencyRow(GtfsRow):
+    agency_id: Text
+
+
+def _latitude(value: Any) -> Decimal:
+    number = _decimal(value)
+    if not -90 <= number <= 90:
+        raise ValueError("latitude must be between -90 and 90")
+    return number
+
+
+def _longitude(value: Any) -> Decimal:
+    number = _decimal(value)
+    if not -180 <= number <= 180:
+        raise ValueError("longitude must be between -180 and 180")
+    return number
+
+
 class StopRow(GtfsRow):
     stop_id: Text
     stop_name: Text
     tts_stop_name: str = ""
+    stop_lat: Annotated[Decimal, BeforeValidator(_latitude)]
+    stop_lon: Annotated[Decimal, BeforeValidator(_longitude)]
 
 
 class StopTimeRow(GtfsRow):
@@ -376,13 +426,14 @@ class LineFiles(CatalogModel):
         names = {row.stop_id: row for row in self.stops.values()}
         return tuple(Station(row.stop_id, index, names[row.stop_id].stop_name,
                              names[row.stop_id].tts_stop_name or names[row.stop_id].stop_name,
-                             row.shape_dist_traveled)
+                             row.shape_dist_traveled, names[row.stop_id].stop_lat, names[row.stop_id].stop_lon)
                      for index, (_, row) in enumerate(self._first_trip(), start=1))
 
 
 class MetroFiles(LineFiles):
     """Everything ``load`` reads, checked together: categories, media, prices and every station pair's fare."""
 
+    agencies: dict[str, AgencyRow] = Field(alias="gtfs/agency.txt")
     fare_media: dict[str, FareMediaRow] = Field(alias="gtfs/fare_media.txt")
     rider_categories: dict[str, RiderCategoryRow] = Field(alias="gtfs/rider_categories.txt")
     fare_products: dict[str, FareProductRow] = Field(alias=FARE_PRODUCTS)
@@ -391,6 +442,8 @@ class MetroFiles(LineFiles):
 
     @model_validator(mode="after")
     def _fares(self) -> MetroFiles:
+        if self.config.operator.gtfs_agency_id not in {row.agency_id for row in self.agencies.values()}:
+            raise invalid("unknown agency (not in gtfs/agency.txt)", "metro.json", "operator", "gtfs_agency_id")
         categories = {row.rider_category_id for row in self.rider_categories.values()}
         for name in self.config.rider_categories:
             if name not in categories:
@@ -450,16 +503,28 @@ class MetroFiles(LineFiles):
                             for d in config.free_ride_days),
             concessions=tuple(raw_config["concessions"]), rules=dict(raw_config["journey_rules"]),
             fare_note={"vi": table.note_vi, "en": table.note_en, "status": table.status},
+            route_id=config.line.route_id, operator_agency=config.operator.agency,
+            gtfs_agency_id=config.operator.gtfs_agency_id,
+            devices=config.gate_devices.model_dump(),
+            conflict_charges=dict(config.offline_conflicts.charges),
+            conflict_medium=config.offline_conflicts.charge_medium,
         )
+
+
+def read_tables(data_dir: Path, model: type[CatalogModel]) -> dict[str, Any]:
+    """The CSV files ``model`` declares (its ``.txt`` field aliases), read from ``data_dir``, rows keyed by line."""
+    raw: dict[str, Any] = {}
+    for info in model.model_fields.values():
+        if info.alias and info.alias.endswith(".txt"):
+            raw[info.alias] = {f"line {n}": row for n, row in enumerate(read_csv(data_dir / info.alias), start=2)}
+    return raw
 
 
 def _read(data_dir: Path, model: type[F]) -> tuple[F, dict[str, Any]]:
     """The files ``model`` declares, read from ``data_dir`` and validated together; and metro.json as read."""
     folder = file_label(data_dir)
-    raw: dict[str, Any] = {"metro.json": read_json(data_dir / "metro.json", f"{folder}/metro.json")}
-    for info in model.model_fields.values():
-        if info.alias and info.alias.endswith(".txt"):
-            raw[info.alias] = {f"line {n}": row for n, row in enumerate(read_csv(data_dir / info.alias), start=2)}
+    raw: dict[str, Any] = {"metro.json": read_json(data_dir / "metro.json", f"{folder}/metro.json"),
+                           **read_tables(data_dir, model)}
     return validate_catalog(raw, model, folder, per_file=True), raw["metro.json"]
 
 
@@ -533,13 +598,31 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-@lru_cache(maxsize=1)
-def gtfs_zip_bytes() -> bytes:
-    """The feed as served at ``/gtfs.zip`` (deterministic: sorted names, fixed timestamps)."""
+FEED_INFO = "feed_info.txt"
+REALTIME_ALERTS_COLUMN = "feed_realtime_alerts_url"  # not a GTFS field: GTFS allows extra columns, readers skip them
+
+
+def _feed_info(path: Path, alerts_url: str) -> bytes:
+    """``feed_info.txt`` with the link to the GTFS-Realtime alerts feed of this deployment (GTFS has no field for a
+    realtime feed's address, so it is an extra column; the MobilityData validator reports it as an unknown column,
+    a notice, not an error)."""
+    rows = read_csv(path)
+    header = [*rows[0].keys(), REALTIME_ALERTS_COLUMN] if rows else [REALTIME_ALERTS_COLUMN]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, REALTIME_ALERTS_COLUMN: alerts_url} for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+@lru_cache(maxsize=4)
+def gtfs_zip_bytes(alerts_url: str) -> bytes:
+    """The feed as served at ``/gtfs.zip`` (deterministic: sorted names, fixed timestamps); ``feed_info.txt`` links
+    the GTFS-Realtime alerts feed at ``alerts_url``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(GTFS_DIR.glob("*.txt")):
             info = zipfile.ZipInfo(path.name, date_time=(2025, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, _feed_info(path, alerts_url) if path.name == FEED_INFO else path.read_bytes())
     return buffer.getvalue()

@@ -229,7 +229,7 @@ class OfflineGate:
             return False, "gate_data_stale"
         try:
             ticket = self._verifier.verify(text, self.station, direction, now)
-            state = self.states.get(ticket.tid) or initial_state(ticket.product)
+            state = self.states.get(ticket.tid) or self._unseen(ticket, direction)
             outcome = decide_tap(self.metro, ticket, state, self.station, direction, now)
         except ScanRejected as rejected:
             return False, rejected.reason
@@ -237,6 +237,12 @@ class OfflineGate:
         self.pending.append(GateEvent(f"{self.gate_id}:{secrets.token_hex(8)}", ticket.tid, direction, self.station,
                                       now, hashlib.sha256(ticket.device_key).hexdigest()[:16]))
         return True, "ok"
+
+    @staticmethod
+    def _unseen(ticket: VerifiedTicket, direction: str) -> JourneyState:
+        """A ticket this gate never saw. Going out, it entered at another gate: it leaves (where is checked, when is
+        not known), and sync reconciles; refusing it would keep every rider who came in elsewhere inside."""
+        return JourneyState(PHASE_IN) if direction == OUT else initial_state(ticket.product)
 
     def take_pending(self) -> list[dict]:
         events, self.pending = [asdict(e) for e in self.pending], []

@@ -1,5 +1,6 @@
-"""The gates' side of the server: registering and authenticating gates, where a scan is recorded (a gate's own
-station, or the station staff chose), and the online decision that turns a scan into a tap.
+"""The gates' side of the server: where a scan is recorded (a registered gate's own station, or the station staff
+chose), and the online decision that turns a scan into a tap. Registering and authenticating gates is
+``devices.py``'s.
 
 The decision itself is ``gate.py``'s (pure, shared with offline gates); this module adds what only the server
 knows: the ticket's row, its current phone, the denylist and the journey state, and it records the tap.
@@ -7,22 +8,20 @@ knows: the ticket's row, its current phone, the denylist and the journey state, 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from citizen_app.core.errors import DomainError, NotFound, Unauthenticated
+from citizen_app.core.errors import NotFound
 from citizen_app.core.timeutil import to_unix, utcnow
 from citizen_app.i18n.catalog import translate
 from citizen_app.metro import keys as issuer_keys
 from citizen_app.metro.catalog import data
 from citizen_app.metro.denylist import STAFF_ROLES, is_denied
-from citizen_app.metro.fares import station_or_error
+from citizen_app.metro.devices import authenticate_gate
 from citizen_app.metro.gate import (
     PHASE_DONE,
     PHASE_IDLE,
@@ -32,32 +31,9 @@ from citizen_app.metro.gate import (
     VerifiedTicket,
     decide_tap,
 )
-from citizen_app.metro.models import MetroGate, MetroTicket
+from citizen_app.metro.models import MetroTicket
 from citizen_app.metro.purchase import parse_device_key
 from citizen_app.metro.taps import MAX_TRIES, apply_tap, journey_state, scan_seen
-
-
-def register_gate(db: Session, actor_id: int | None, gate_id: str, station: str) -> str:
-    """Register a gate; returns its bearer token once (only the hash is stored)."""
-    from citizen_app.identity.service import require_role
-
-    require_role(db, actor_id, "admin")
-    station_or_error(data(), station)
-    if not gate_id or len(gate_id) > 64 or db.get(MetroGate, gate_id) is not None:
-        raise DomainError("metro.error.gate_id")
-    raw = secrets.token_urlsafe(32)
-    db.add(MetroGate(id=gate_id, station=station, token_hash=hashlib.sha256(raw.encode()).hexdigest()))
-    return raw
-
-
-def authenticate_gate(db: Session, raw_token: str | None) -> MetroGate:
-    if not raw_token:
-        raise Unauthenticated("metro.error.gate_auth")
-    gate = db.exec(select(MetroGate).where(MetroGate.token_hash == hashlib.sha256(raw_token.encode()).hexdigest(),
-                                           MetroGate.is_active == True)).first()
-    if gate is None:
-        raise Unauthenticated("metro.error.gate_auth")
-    return gate
 
 
 def scan_point(db: Session, token: str | None, *, user_id: int | None = None,
@@ -94,9 +70,14 @@ def _decision(admitted: bool, reason: str, ticket: VerifiedTicket | None = None,
                         ticket.category if ticket else None, replay)
 
 
-@lru_cache(maxsize=1)
 def gate_verifier() -> TicketVerifier:
-    """Process-wide verifier (keeps the verified-issuer-signature cache warm). Denylist is checked in the DB."""
+    """Process-wide verifier (keeps the verified-issuer-signature cache warm), rebuilt when a key is published.
+    Denylist is checked in the DB."""
+    return _verifier(issuer_keys.published_kids())
+
+
+@lru_cache(maxsize=1)
+def _verifier(_kids: tuple[int, ...]) -> TicketVerifier:
     return TicketVerifier(data(), issuer_keys.issuer_public_keys())
 
 

@@ -146,16 +146,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metro.ticket.loading": {"vi": "Đang mở vé…", "en": "Opening the ticket…"},
     "metro.ticket.noscript": {"vi": "Cần bật JavaScript để hiển thị vé.", "en": "JavaScript is needed to show the ticket."},
     "metro.gate.title": {"vi": "Cổng soát vé", "en": "Ticket gate"},
-    "metro.gate.lead": {"vi": "Cho nhân viên nhà ga và trình diễn: chọn ga và chiều, rồi quét hoặc dán mã QR của vé.",
-                        "en": "For station staff and demos: choose the station and direction, then scan or paste the ticket QR."},
-    "metro.gate.need_access": {
-        "vi": "Trang này dành cho cán bộ, quản trị viên (đăng nhập) hoặc cổng đã đăng ký (mã cổng).",
-        "en": "This page is for officials and administrators (log in) or a registered gate (gate token)."},
-    "metro.gate.token": {"vi": "Mã cổng", "en": "Gate token"},
-    "metro.gate.token_hint": {"vi": "Mã bí mật được cấp khi đăng ký cổng.", "en": "The secret issued when the gate was registered."},
-    "metro.gate.unlock": {"vi": "Dùng mã cổng", "en": "Use gate token"},
-    "metro.gate.lock": {"vi": "Thoát chế độ cổng", "en": "Leave gate mode"},
-    "metro.gate.gate_id": {"vi": "Cổng", "en": "Gate"},
+    "metro.gate.lead": {"vi": "Chọn ga và chiều, rồi quét hoặc dán mã QR của vé.",
+                        "en": "Choose the station and direction, then scan or paste the ticket QR."},
     "metro.gate.station": {"vi": "Ga", "en": "Station"},
     "metro.gate.direction": {"vi": "Chiều", "en": "Direction"},
     "metro.gate.in": {"vi": "Vào ga", "en": "Entry"},
@@ -170,3 +162,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metro.gate.refuse": {"vi": "DỪNG LẠI", "en": "STOP"},
     "metro.gate.scan_no": {"vi": "Lượt quét", "en": "Scan"},
 }
+
+# The line's operations (operator console, gate devices, conflicts, service alerts, stations) in their own module.
+from citizen_app.metro.operations_messages import OPERATIONS_MESSAGES  # noqa: E402
+
+MESSAGES.update(OPERATIONS_MESSAGES)

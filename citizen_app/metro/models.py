@@ -1,4 +1,5 @@
-"""Metro Line 1 tables: tickets (with their journey state), journeys, taps, denylist, gates."""
+"""Metro Line 1 tables: tickets (with their journey state), journeys, taps, denylist, gates and handheld validators,
+offline conflicts, service alerts and the stations riders follow."""
 
 from __future__ import annotations
 
@@ -88,13 +89,78 @@ class MetroDenyEntry(SQLModel, table=True):
 
 
 class MetroGate(SQLModel, table=True):
-    """A registered gate; it authenticates with a bearer token whose SHA-256 is stored."""
+    """A station's gate or handheld validator. It authenticates with a bearer token of which only the SHA-256 is
+    stored; the device gets the token once, in exchange for a one-time enrolment code (the QR the operator shows,
+    also stored as a hash). What the device last reported (contact, queued offline taps, key and denylist versions)
+    is kept for the operator's console."""
 
     __tablename__ = "metro_gate"
 
     id: str = Field(primary_key=True, max_length=64)
     station: str = Field(max_length=16)
-    token_hash: str = Field(max_length=64, unique=True)
-    is_active: bool = Field(default=True)
+    kind: str = Field(default="gate", max_length=16)  # gate, handheld
+    label: str = Field(default="", max_length=80)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    is_active: bool = Field(default=True)  # False once revoked
     created_at: datetime = Field(default_factory=utcnow)
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    credential_at: datetime | None = None  # when the current token was handed to the device
+    enrol_hash: str | None = Field(default=None, max_length=64, unique=True)
+    enrol_expires_at: datetime | None = None
+    revoked_at: datetime | None = None
     last_sync_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    queue_depth: int = Field(default=0)
+    key_version: int | None = None
+    denylist_version: str = Field(default="", max_length=16)
+
+
+class MetroConflict(SQLModel, table=True):
+    """A ticket used twice while gates were offline, found at sync: the tap the online rules would have refused
+    (``tap_id``), the earlier one it clashes with, and what the fare rules charge (``data/metro/metro.json``)."""
+
+    __tablename__ = "metro_conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: str = Field(foreign_key="metro_ticket.id", index=True, max_length=24)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=16)  # ticket_used, passback, revoked
+    tap_id: int = Field(foreign_key="metro_tap.id", unique=True)
+    earlier_tap_id: int | None = Field(default=None, foreign_key="metro_tap.id")
+    charge_vnd: int = Field(default=0)
+    status: str = Field(default="due", max_length=8, index=True)  # due, waived, none (reported, not charged)
+    detected_at: datetime = Field(default_factory=utcnow, index=True)
+    handled_by: int | None = Field(default=None, foreign_key="user_account.id")
+    resolved_at: datetime | None = None
+
+
+class MetroAlert(SQLModel, table=True):
+    """A service disruption posted by the operator, published as GTFS-Realtime ServiceAlerts."""
+
+    __tablename__ = "metro_alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cause: str = Field(max_length=24)  # GTFS-Realtime Alert.Cause name, e.g. TECHNICAL_PROBLEM
+    effect: str = Field(max_length=24)  # GTFS-Realtime Alert.Effect name, e.g. SIGNIFICANT_DELAYS
+    stations: str = Field(default="", max_length=400)  # stop ids, comma separated; empty = the whole line
+    header_vi: str = Field(max_length=120)
+    header_en: str = Field(max_length=120)
+    description_vi: str = Field(default="", max_length=1000)
+    description_en: str = Field(default="", max_length=1000)
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime | None = Field(default=None, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    notified: int = Field(default=0)  # riders told when it was posted
+
+
+class MetroStationFollow(SQLModel, table=True):
+    """A rider follows a station: its service alerts reach them (in-app and on the metro alerts push topic)."""
+
+    __tablename__ = "metro_station_follow"
+    __table_args__ = (UniqueConstraint("user_id", "station"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    station: str = Field(max_length=16, index=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
+from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
@@ -11,6 +14,7 @@ from citizen_app.ui.components import error_summary
 from citizen_app.ui.layout import app_page, heading
 
 TICKET_SCRIPTS = ("/metro/vendor/qrcode-generator.js", "/metro/ticket.js", "/metro/ticket-page.js")
+GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")
 OK_GREEN, NO_RED = "#0a6b2a", "#a3001b"
 
 
@@ -138,8 +142,14 @@ def metro_page() -> rx.Component:
             rx.el.a(rx.icon("qr-code", size=20, aria_hidden="true"), t("metro.nav.my_ticket"), href="/metro/ticket/",
                     class_name="cds-button", id="metro-open-ticket"),
             rx.link(t("metro.nav.history"), href="/metro/tickets", class_name="cds-button cds-button-outline"),
+            rx.link(t("metro.nav.stations"), href="/metro/stations", class_name="cds-button cds-button-outline",
+                    id="metro-stations-link"),
             class_name="cds-actions",
         ),
+        rx.cond(MetroState.alert_count > 0,
+                rx.callout(rx.el.span(t("metro.alerts.in_force"), " ",
+                                      rx.el.a(t("metro.alerts.see"), href="/metro/alerts")),
+                           icon="triangle-alert", color_scheme="amber", role="status", id="metro-alerts-callout")),
         rx.cond(MetroState.free_day.length() > 0,  # type: ignore[attr-defined]
                 rx.callout(rx.el.span(t("metro.free_day"), ": ", t_var(MetroState.free_day)),
                            icon="party-popper", role="status")),
@@ -148,6 +158,8 @@ def metro_page() -> rx.Component:
         _single_section(),
         _passes_section(),
         rx.cond(AuthState.is_official, rx.el.p(rx.link(t("metro.nav.gate"), href="/metro/gate"))),
+        rx.cond(AuthState.is_admin | AuthState.roles.contains("metro_operator"),
+                rx.el.p(rx.link(t("metro.nav.operator"), href="/metro/operator", id="metro-operator-link"))),
         *_scripts("/metro/ticket.js"),
     )
 
@@ -291,25 +303,6 @@ def receipt_page() -> rx.Component:
 # --- gate ------------------------------------------------------------------------------------------
 
 
-def _gate_access() -> rx.Component:
-    return rx.el.div(
-        rx.callout(t("metro.gate.need_access"), icon="lock", role="status"),
-        rx.cond(~AuthState.logged_in,
-                rx.el.p(rx.el.a(t("auth.login"), href="/login?next=/metro/gate", class_name="cds-button"))),
-        rx.form(
-            rx.el.div(
-                rx.el.label(t("metro.gate.token"), html_for="gate-token", class_name="cds-label"),
-                rx.el.p(t("metro.gate.token_hint"), id="gate-token-hint", class_name="cds-hint"),
-                rx.el.input(id="gate-token", name="token", type="password", auto_complete="off",
-                            class_name="cds-input", aria_describedby="gate-token-hint", required=True),
-                class_name="cds-field",
-            ),
-            rx.el.button(t("metro.gate.unlock"), type="submit", class_name="cds-button cds-button-outline"),
-            on_submit=MetroGateState.unlock, class_name="cds-form",
-        ),
-    )
-
-
 def _direction_select() -> rx.Component:
     return rx.el.div(
         rx.el.label(t("metro.gate.direction"), html_for="gate-direction", class_name="cds-label"),
@@ -341,12 +334,8 @@ def _camera() -> rx.Component:
 
 def _scan_form() -> rx.Component:
     return rx.form(
-        rx.cond(MetroGateState.unlocked,
-                rx.el.p(t("metro.gate.gate_id"), ": ", rx.el.strong(MetroGateState.gate_label), " ",
-                        rx.el.button(t("metro.gate.lock"), type="button", on_click=MetroGateState.lock,
-                                     class_name="cds-button cds-button-outline"))),
         _station_select("gate-station", "metro.gate.station", MetroGateState.station, MetroGateState.set_station,
-                        MetroGateState.stations, name="station", disabled=MetroGateState.unlocked),
+                        MetroGateState.stations, name="station"),
         _direction_select(),
         _camera(),
         rx.el.div(
@@ -386,14 +375,37 @@ def _gate_result() -> rx.Component:
     )
 
 
+def device_texts() -> str:
+    """The words gate-device.js draws with, both languages (the device page must work with the network off)."""
+    prefixes = ("metro.device.", "metro.reason.", "metro.category.", "metro.gate.")
+    return json.dumps({key: {"vi": value["vi"], "en": value["en"]} for key, value in catalog().items()
+                       if key.startswith(prefixes)}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _device_panel() -> rx.Component:
+    """Drawn on the device by gate-device.js: enrolment with the operator's QR, then the gate itself."""
+    return rx.el.div(rx.el.noscript(t("metro.device.noscript")), id="gate-device",
+                     custom_attrs={"data-text": device_texts()})
+
+
+def _staff() -> rx.Component:
+    return rx.el.div(
+        rx.el.h2(t("metro.gate.staff_heading"), class_name="cds-h2"),
+        rx.el.p(t("metro.gate.lead"), class_name="cds-hint"),
+        _scan_form(),
+        _gate_result(),
+        id="gate-staff",
+    )
+
+
 @app_page("/metro/gate", "metro.gate.title", on_load=[MetroGateState.load])
 def gate_page() -> rx.Component:
     return rx.el.section(
         heading("metro.gate.title"),
-        rx.el.p(t("metro.gate.lead"), class_name="cds-lead"),
         error_summary(MetroGateState.error),
-        rx.cond(AuthState.is_official | MetroGateState.unlocked,
-                rx.fragment(_scan_form(), _gate_result()),
-                _gate_access()),
-        *_scripts("/metro/gate.js"),
+        _device_panel(),
+        rx.cond(AuthState.is_official, _staff(),
+                rx.cond(~AuthState.logged_in, rx.el.p(t("metro.gate.staff_login"), " ", rx.el.a(
+                    t("auth.login"), href="/login?next=/metro/gate"), id="gate-staff"))),
+        *_scripts(*GATE_SCRIPTS),
     )

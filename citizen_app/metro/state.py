@@ -13,7 +13,7 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
-from citizen_app.metro import fares, gate_service, pay, tickets
+from citizen_app.metro import alerts, fares, gate_service, pay, tickets
 from citizen_app.metro.catalog import data
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
@@ -26,7 +26,7 @@ PAY_RESULT = {"paid": "metro.pay.paid", "pending": "metro.pay.pending", "failed"
               "expired": "metro.pay.expired"}
 
 
-def _texts(key: str, prefix: str, **params: object) -> dict[str, str]:
+def texts(key: str, prefix: str, **params: object) -> dict[str, str]:
     """A message flattened to ``{prefix_vi, prefix_en}`` for rows of a foreach list."""
     texts = both(key, **params)
     return {f"{prefix}_vi": texts["vi"], f"{prefix}_en": texts["en"]}
@@ -45,7 +45,7 @@ def station_rows() -> list[dict[str, str]]:
 
 def _route(origin: str | None, destination: str | None) -> dict[str, str]:
     if not origin or not destination:
-        return _texts("metro.route.any", "route")
+        return texts("metro.route.any", "route")
     a, b = _station_names(origin, "a"), _station_names(destination, "b")
     return {"route_vi": f"{a['a_vi']} → {b['b_vi']}", "route_en": f"{a['a_en']} → {b['b_en']}"}
 
@@ -65,6 +65,7 @@ class MetroState(FormErrorMixin, rx.State):
     products: list[dict[str, str]] = []
     free_day: dict[str, str] = {}
     fare_note: dict[str, str] = {}
+    alert_count: int = 0  # service alerts in force (/metro/alerts)
 
     _pending: dict[str, str] = {}
 
@@ -77,6 +78,7 @@ class MetroState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         with read_scope() as db:
             claims = verified_claims(db, user_id)
+            alert_count = len(alerts.active_alerts(db))
         products = [
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
              "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
@@ -85,7 +87,7 @@ class MetroState(FormErrorMixin, rx.State):
         ]
         set_changed(self, stations=station_rows(), products=products,
                     fare_note={"vi": metro.fare_note.get("vi", ""), "en": metro.fare_note.get("en", "")},
-                    free_day={"vi": free.label_vi, "en": free.label_en} if free else {})
+                    free_day={"vi": free.label_vi, "en": free.label_en} if free else {}, alert_count=alert_count)
         self._requote()
 
     def _requote(self) -> None:
@@ -191,7 +193,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 "price": format_vnd(ticket.price_vnd), "free": "1" if ticket.price_vnd == 0 else "",
                 "date": format_datetime(ticket.created_at),
                 "until": format_datetime(ticket.valid_until) if ticket.valid_until else "",
-                **_texts(f"metro.status.{ticket.status}", "status"),
+                **texts(f"metro.status.{ticket.status}", "status"),
                 "active": "1" if ticket.status == "active" and ticket.phase != "done" else "",
                 "paid": "1" if ticket.paid_at is not None and ticket.status in ("active", "revoked") else "",
                 "estimate": "1" if ticket.fare_is_estimate else ""}
@@ -203,7 +205,7 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 **_station_names(journey.entry_station, "entry"), **_station_names(journey.exit_station, "exit"),
                 "entry_at": format_datetime(journey.entry_at) if journey.entry_at else "—",
                 "exit_at": format_datetime(journey.exit_at) if journey.exit_at else "—",
-                **_texts(f"metro.journey.{journey.status}", "status")}
+                **texts(f"metro.journey.{journey.status}", "status")}
 
 
 class MetroReceiptState(FormErrorMixin, rx.State):
@@ -225,24 +227,21 @@ class MetroReceiptState(FormErrorMixin, rx.State):
         self.receipt = {
             "no": r.receipt_no, "ticket": r.ticket_id, "issued": format_datetime(r.issued_at),
             "product_vi": r.product_vi, "product_en": r.product_en, **_route(r.origin, r.destination),
-            "amount": format_vnd(r.amount_vnd), **_texts(f"metro.medium.{r.medium}", "medium"),
+            "amount": format_vnd(r.amount_vnd), **texts(f"metro.medium.{r.medium}", "medium"),
             "estimate": "1" if r.fare_is_estimate else "", "from": format_datetime(r.valid_from),
             "until": format_datetime(r.valid_until), "single": "1" if r.single_day_rule else "",
         }
 
 
 class MetroGateState(FormErrorMixin, rx.State):
-    """/metro/gate: staff (official/admin) or a registered gate token validate scanned tickets."""
+    """/metro/gate for staff (official/admin): validate scanned tickets at the station they choose. A registered
+    gate or handheld validator uses the same page as a device (gate-device.js and the gate API), not this state."""
 
     stations: list[dict[str, str]] = []
     station: str = "L1-01"
     direction: str = IN
-    unlocked: bool = False  # a gate token was accepted in this tab
-    gate_label: str = ""
     result: dict[str, str] = {}
     scans: int = 0
-
-    _gate_token: str = ""
 
     @rx.event
     def load(self):
@@ -251,28 +250,12 @@ class MetroGateState(FormErrorMixin, rx.State):
 
     @rx.event
     def set_station(self, code: str):
-        if data().station(str(code)) is not None and not self._gate_token:
+        if data().station(str(code)) is not None:
             self.station = str(code)
 
     @rx.event
     def set_direction(self, direction: str):
         self.direction = _direction(direction)
-
-    @rx.event
-    def unlock(self, form_data: dict):
-        token = str(form_data.get("token", "")).strip()[:200]
-        try:
-            with session_scope() as db:
-                gate = gate_service.authenticate_gate(db, token)
-                self.station, self.gate_label = gate.station, gate.id
-        except DomainError as exc:
-            self._fail(exc)
-            return
-        self._gate_token, self.unlocked, self.error = token, True, {}
-
-    @rx.event
-    def lock(self):
-        self._gate_token, self.unlocked, self.gate_label, self.result = "", False, "", {}
 
     @rx.event
     async def scan(self, form_data: dict):
@@ -282,7 +265,7 @@ class MetroGateState(FormErrorMixin, rx.State):
         text = str(form_data.get("qr", "")).strip()[:1000]
         try:
             with session_scope() as db:
-                gate_id, station = gate_service.scan_point(db, self._gate_token, user_id=user_id, staff_station=station)
+                gate_id, station = gate_service.scan_point(db, None, user_id=user_id, staff_station=station)
                 decision = gate_service.validate_at_gate(db, text, station, self.direction, gate_id=gate_id)
         except DomainError as exc:
             self._fail(exc)
@@ -294,7 +277,7 @@ class MetroGateState(FormErrorMixin, rx.State):
             "admitted": "1" if decision.admitted else "", "reason": decision.reason,
             "vi": decision.message_vi, "en": decision.message_en,
             "product_vi": product.name_vi if product else "", "product_en": product.name_en if product else "",
-            **_texts(f"metro.category.{decision.rider_category or 'adult'}", "category"),
+            **texts(f"metro.category.{decision.rider_category or 'adult'}", "category"),
             "at": to_local(utcnow()).strftime("%H:%M:%S"), "n": str(self.scans),
         }
         return [rx.set_value("gate-qr", ""), rx.scroll_to("gate-result-box")]

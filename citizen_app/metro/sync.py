@@ -11,6 +11,7 @@ from sqlmodel import Session
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import from_unix, utcnow
 from citizen_app.metro.catalog import MetroData, data
+from citizen_app.metro.conflicts import record_conflicts
 from citizen_app.metro.gate import IN, OUT, PHASE_DONE, PHASE_IDLE, PHASE_IN, JourneyState, TapOutcome
 from citizen_app.metro.models import MetroGate, MetroTap, MetroTicket
 from citizen_app.metro.taps import MAX_TRIES, apply_tap, journey_state, scan_seen
@@ -39,6 +40,11 @@ def _sync_outcome(metro: MetroData, row: MetroTicket, state: JourneyState, direc
     return TapOutcome(new), conflict
 
 
+def _own_scan_id(gate: MetroGate, raw: str) -> str:
+    """Scan ids are namespaced per gate (as the validate route does), so one gate cannot pre-empt another's."""
+    return raw if raw.startswith(f"{gate.id}:") else f"{gate.id}:{raw}"[:96]
+
+
 def _sync_one(db: Session, gate: MetroGate, event: dict) -> SyncItem:
     metro = data()
     scan_id = str(event.get("scan_id") or "")[:96]
@@ -49,7 +55,7 @@ def _sync_one(db: Session, gate: MetroGate, event: dict) -> SyncItem:
         return SyncItem(scan_id, "invalid")
     if station != gate.station:  # a gate's token vouches only for taps at its own station
         return SyncItem(scan_id, "invalid", "wrong_station")
-    if scan_seen(db, scan_id):
+    if scan_seen(db, _own_scan_id(gate, scan_id)):
         return SyncItem(scan_id, "duplicate")
     at = from_unix(at_raw)
     for _try in range(MAX_TRIES):
@@ -59,11 +65,13 @@ def _sync_one(db: Session, gate: MetroGate, event: dict) -> SyncItem:
         conflict = "revoked" if row.status != "active" else ""
         if row.last_tap_at is not None and at < row.last_tap_at:
             db.add(MetroTap(ticket_id=row.id, seq=None, direction=direction, station=station, gate_id=gate.id, at=at,
-                            scan_id=scan_id, source="offline", conflict="late"))
+                            scan_id=_own_scan_id(gate, scan_id), source="offline", conflict="late"))
+            record_conflicts(db, row)
             return SyncItem(scan_id, "late", "late")
         outcome, rule_conflict = _sync_outcome(metro, row, journey_state(row), direction, str(station), at_raw)
-        if apply_tap(db, row, outcome, direction, str(station), at, gate_id=gate.id, scan_id=scan_id,
-                     source="offline", conflict=conflict or rule_conflict):
+        if apply_tap(db, row, outcome, direction, str(station), at, gate_id=gate.id,
+                     scan_id=_own_scan_id(gate, scan_id), source="offline", conflict=conflict or rule_conflict):
+            record_conflicts(db, row)
             return SyncItem(scan_id, "applied", conflict or rule_conflict)
     raise DomainError("metro.error.busy")
 
@@ -78,6 +86,9 @@ def sync_offline_taps(db: Session, gate: MetroGate, events: list[dict], now: dat
        rules would have refused is flagged on the tap (``passback``, ``ticket_used``, ``no_entry``,
        ``revoked``) for revenue-protection review. An open journey overtaken by a new entry is closed
        "incomplete"; an exit without entry becomes an "incomplete" journey.
+    4. The ticket's history is replayed with the journey rules (``conflicts.record_conflicts``): a second use
+       (the same ticket through two offline gates) or a tap after a revocation becomes a conflict for the
+       operator, charged by ``metro.json → offline_conflicts``.
     """
     if len(events) > MAX_EVENTS:
         raise DomainError("metro.error.sync_too_large")

@@ -5,6 +5,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.topic.dossier_status": {"vi": "Tình trạng hồ sơ", "en": "Application status"},
     "notify.topic.feedback_updates": {"vi": "Cập nhật phản ánh", "en": "Feedback updates"},
     "notify.topic.ticket_expiry": {"vi": "Vé sắp hết hạn", "en": "Ticket expiry"},
+    "notify.topic.metro_alerts": {"vi": "Sự cố, thay đổi chạy tàu metro", "en": "Metro disruptions and service changes"},
     "notify.topic.payments": {"vi": "Thanh toán và hoàn tiền", "en": "Payments and refunds"},
     "notify.topic.city_announcements": {"vi": "Thông báo của Thành phố", "en": "City announcements"},
     # text messages and e-mail (messaging.py) and the development outbox page

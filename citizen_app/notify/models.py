@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
 
-TOPICS = ("dossier_status", "feedback_updates", "ticket_expiry", "payments", "city_announcements")
+TOPICS = ("dossier_status", "feedback_updates", "ticket_expiry", "metro_alerts", "payments", "city_announcements")
 BROADCAST_TOPICS = frozenset({"city_announcements"})
 # Account security alerts (recovery codes, identity checks at the ward): in-app, and pushed to every device of
 # the user whatever topics it chose, so it is deliberately not in TOPICS (nobody can opt out of it).

@@ -288,6 +288,28 @@ def notify(db: Session, user_id: int, topic: str, title_key: str, body_key: str,
     return row
 
 
+def notify_many(db: Session, user_ids: Iterable[int], topic: str, title_key: str, body_key: str,
+                params: Mapping[str, Any] | None = None, url: str = "/") -> int:
+    """``notify`` for many users at once (a metro service alert to every rider concerned): one in-app notification
+    per active user, pushes to their devices subscribed to ``topic``, in a few statements. Returns how many users
+    were told. Does not commit."""
+    topic, url = check_topic(topic), check_url(url)
+    wanted = set(user_ids)
+    if not wanted:
+        return 0
+    users = db.exec(select(UserAccount.id, UserAccount.lang)
+                    .where(col(UserAccount.id).in_(wanted), UserAccount.is_active == True)).all()
+    params_json = json.dumps(dict(params or {}))
+    rows = [NotifyNotification(user_id=uid, topic=topic, title_key=_check_key(title_key),
+                               body_key=_check_key(body_key), params_json=params_json, url=url) for uid, _ in users]
+    db.add_all(rows)
+    db.flush()
+    langs = {uid: lang if lang in LANGS else "vi" for uid, lang in users}
+    subs = [sub for sub in _topic_subscriptions(db, topic) if sub.user_id in langs]
+    _queue_pushes(db, rows, langs, subs)
+    return len(rows)
+
+
 def alert_account(db: Session, user_id: int, title_key: str, body_key: str,
                   params: Mapping[str, Any] | None = None, url: str = "/wallet/activity") -> NotifyNotification:
     """Tell the account holder about something done to their account, on every channel they have: the in-app
@@ -346,6 +368,19 @@ def mark_read(db: Session, user_id: int, notification_id: int) -> None:
     if row.read_at is None:
         row.read_at = utcnow()
         db.add(row)
+
+
+def open_notification(db: Session, user_id: int, notification_id: int) -> str:
+    """Mark a notification read together with its unread siblings (this user's notifications about the same page,
+    e.g. every change of one report) and return that page: the person has now seen what they were told about."""
+    row = db.get(NotifyNotification, notification_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound()
+    db.exec(update(NotifyNotification)
+            .where(col(NotifyNotification.user_id) == user_id, col(NotifyNotification.url) == row.url,
+                   col(NotifyNotification.read_at).is_(None))
+            .values(read_at=utcnow()))
+    return row.url
 
 
 def mark_all_read(db: Session, user_id: int) -> int:

@@ -19,7 +19,7 @@ from citizen_app.i18n.state import both
 from citizen_app.identity.state import FormErrorMixin, acting_user
 from citizen_app.notify import service
 from citizen_app.notify.components import BellState
-from citizen_app.notify.models import TOPICS, NotifyNotification
+from citizen_app.notify.models import TOPICS
 from citizen_app.notify.vapid import public_key_b64
 
 CENTRE_LIMIT = 100
@@ -118,15 +118,14 @@ class NotifyCentreState(FormErrorMixin, rx.State):
 
     @rx.event
     async def open_item(self, notification_id: str):
-        """Mark read and go to the target page (the URL comes from the database, not the browser)."""
+        """Mark read (with its siblings about the same page) and go to the target page (the URL comes from the
+        database, not the browser)."""
         user_id, _ = await acting_user(self)
         try:
             if user_id is None:
                 raise DomainError("error.login_required")
-            wanted = as_id(notification_id)
             with session_scope() as db:
-                service.mark_read(db, user_id, wanted)  # raises NotFound unless it is this user's
-                url = db.get(NotifyNotification, wanted).url
+                url = service.open_notification(db, user_id, as_id(notification_id))  # NotFound unless theirs
         except DomainError as exc:
             self._fail(exc)
             return None

@@ -3,6 +3,10 @@
 Readiness = the database answers, its schema is at the Alembic head, and Redis answers when the app is
 configured to use it. Failures are logged with their cause; the HTTP answer only says which check failed,
 so nothing about the infrastructure (URLs, passwords, versions) leaks to the public.
+
+Pillars add checks of their own data once the schema is at head: ``readiness()`` in ``citizen_app.<pkg>.checks``
+returns ``{name: "ok" | "warn" | "fail"}``. A ``warn`` is reported (and logged by the pillar) but keeps the worker
+in rotation: it needs a person (e.g. an agency with nobody to take its reports), not a restart.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from sqlalchemy import text
 
 from citizen_app.core.config import ROOT, settings
 from citizen_app.core.db import engine
+from citizen_app.core.registry import import_pillar_modules
 
 log = logging.getLogger("citizen_app.ops")
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -27,7 +32,7 @@ class Readiness:
 
     @property
     def ok(self) -> bool:
-        return all(value in ("ok", "skipped") for value in self.checks.values())
+        return all(value in ("ok", "skipped", "warn") for value in self.checks.values())
 
 
 @lru_cache(maxsize=1)
@@ -82,10 +87,31 @@ async def check_redis(url: str | None) -> str:
         await client.aclose()
 
 
+def pillar_checks() -> dict[str, str]:
+    """Every pillar's ``checks.readiness()``; one that raises is a ``fail`` under its package's name."""
+    found: dict[str, str] = {}
+    for module in import_pillar_modules("checks"):
+        check = getattr(module, "readiness", None)
+        if check is None:
+            continue
+        try:
+            found.update(check())
+        except Exception as exc:
+            log.warning("readiness: %s failed: %s", module.__name__, type(exc).__name__)
+            found[module.__name__.split(".")[1]] = "fail"
+    return found
+
+
 async def readiness() -> Readiness:
     redis_task = asyncio.create_task(check_redis(settings().redis_url))
     try:
         database, migrations = await asyncio.wait_for(asyncio.to_thread(check_database), CHECK_TIMEOUT_SECONDS * 2)
     except TimeoutError:
         database, migrations = "fail", "unknown"
-    return Readiness({"database": database, "migrations": migrations, "redis": await redis_task})
+    checks = {"database": database, "migrations": migrations}
+    if migrations == "ok":
+        try:
+            checks.update(await asyncio.wait_for(asyncio.to_thread(pillar_checks), CHECK_TIMEOUT_SECONDS * 2))
+        except TimeoutError:
+            checks["pillars"] = "fail"
+    return Readiness({**checks, "redis": await redis_task})

@@ -200,7 +200,7 @@ def test_open311_post_with_nan_coordinates_is_a_400(client: TestClient) -> None:
 # --- one error shape --------------------------------------------------------------------------------------
 
 # Routes with nothing to refuse to an anonymous request without parameters (public documents and redirects).
-ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json", "/gtfs.zip",
+ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json", "/gtfs.zip", "/gtfs-rt/alerts.pb",
                   "/api/procedures/catalog",
                   "/.well-known/jwt-vc-issuer", "/.well-known/jwks.json", "/api/identity/status-lists",
                   "/api/push/vapid-public-key", "/api/feedback/scorecard.csv", "/api/identity/passkeys/login/options",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import wait_hydrated
@@ -18,6 +20,10 @@ POLICE_OFFICIAL = "0938000002"  # Võ Thị Lan, Công an phường Bàn Cờ
 WARD_FINANCE = "0938000003"  # Trương Ngọc Hân, finance officer of UBND phường Bàn Cờ
 ADMIN = "admin@congdanso.example"
 VOLUNTEER = "0977000001"  # Đỗ Quang Huy
+METRO_OPERATOR = "0938000011"  # Hồ Thanh Tùng, HURC1 metro operations
+STREETLIGHT = "Đèn đường không sáng trước chợ Bàn Cờ"  # demo reports (citizen_app/feedback/demo_data.py)
+GARBAGE = "Rác tồn đọng đầu hẻm 69 Nguyễn Đình Chiểu"
+SIDEWALK = "Quán lấn chiếm vỉa hè đường Vườn Chuối"
 
 
 # Functions, not expressions: Playwright polls an expression through eval(), which pages without
@@ -63,6 +69,32 @@ def outbox_code(page: Page, recipient: str) -> str:
         if message["purpose"] == "registration_code":
             return re.findall(r"\b\d{6}\b", message["body"])[0]
     raise AssertionError(f"no registration code was sent to {recipient}")
+
+
+def jpeg_with_gps(path: Path, colour: tuple[int, int, int]) -> Path:
+    """A phone photo: a JPEG whose EXIF names the camera and the place it was taken."""
+    image = Image.new("RGB", (800, 600), colour)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (10.0, 46.0, 31.0), "E", (106.0, 40.0, 59.0)
+    image.save(path, "JPEG", exif=exif)
+    return path
+
+
+def context_page(browser: Browser, base_url: str, **options) -> Page:
+    """A new phone (390 × 844, Vietnamese): its own cookies, as another person's browser."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=base_url,
+                                  **options)
+    return context.new_page()
+
+
+def upload_photo(page: Page, box: str, path: Path, listing: str, count: int) -> None:
+    """Choose ``path`` in the uploader ``box``, upload it and wait until ``listing`` holds ``count`` photos."""
+    page.locator(f"#{box}-box input[type=file]").set_input_files(str(path))
+    expect(page.locator(f"#{box}-selected")).to_contain_text(path.name)
+    page.locator(f"#{box}-send").click()
+    expect(page.locator(f"#{listing} li")).to_have_count(count)
 
 
 def goto(page: Page, path: str) -> None:

@@ -13,38 +13,15 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import HA, KHOA, WARD_OFFICIAL, goto, login
+from tests.e2e.helpers import HA, KHOA, WARD_OFFICIAL, context_page, goto, jpeg_with_gps, login, upload_photo
 
 BAN_CO = {"latitude": 10.77525, "longitude": 106.68310}  # near chợ Bàn Cờ
 TYPED_PHONE = "0909 123 456"
 
 
-def _jpeg_with_gps(path: Path, colour: tuple[int, int, int]) -> Path:
-    image = Image.new("RGB", (800, 600), colour)
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (10.0, 46.0, 31.0), "E", (106.0, 40.0, 59.0)
-    image.save(path, "JPEG", exif=exif)
-    return path
-
-
-def _context_page(browser: Browser, base_url: str, **options) -> Page:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=base_url,
-                                  **options)
-    return context.new_page()
-
-
-def _upload(page: Page, box: str, path: Path, listing: str, count: int) -> None:
-    page.locator(f"#{box}-box input[type=file]").set_input_files(str(path))
-    expect(page.locator(f"#{box}-selected")).to_contain_text(path.name)
-    page.locator(f"#{box}-send").click()
-    expect(page.locator(f"#{listing} li")).to_have_count(count)
-
-
 def _citizen_reports(page: Page, title: str, tmp_path: Path) -> str:
     login(page, HA, next_path="/feedback/new")
-    _upload(page, "fb-photos", _jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40)), "fb-photo-list", 1)
+    upload_photo(page, "fb-photos", jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40)), "fb-photo-list", 1)
     page.locator("#f-category_code").select_option("sidewalk")  # routed to UBND phường Bàn Cờ
     page.locator("#f-title").fill(title)
     page.locator("#f-description").fill(
@@ -77,7 +54,7 @@ def _official_closes(official: Page, title: str, tmp_path: Path) -> None:
     official.locator("#f-close_text").fill("Đã nhắc nhở chủ quán và dọn trả lại vỉa hè cho người đi bộ.")
     official.locator("#wb-close").click()
     expect(official.get_by_role("alert")).to_contain_text("ảnh sau khi khắc phục")  # fixed needs an after photo
-    _upload(official, "wb-after", _jpeg_with_gps(tmp_path / "sau.jpg", (60, 160, 60)), "wb-after-list", 1)
+    upload_photo(official, "wb-after", jpeg_with_gps(tmp_path / "sau.jpg", (60, 160, 60)), "wb-after-list", 1)
     official.locator("#wb-close").click()
     expect(official.locator("#case-stage")).to_contain_text("Chờ người phản ánh xác nhận")
     official.context.close()
@@ -106,11 +83,11 @@ def _public_sees_outcome(visitor: Page, report_id: str, title: str) -> None:
 
 def test_report_triage_close_confirm_rate(browser: Browser, prod_app, tmp_path: Path) -> None:
     title = f"Lấn chiếm vỉa hè Vườn Chuối {uuid.uuid4().hex[:6]}"
-    citizen = _context_page(browser, prod_app["url"], geolocation=BAN_CO, permissions=["geolocation"])
+    citizen = context_page(browser, prod_app["url"], geolocation=BAN_CO, permissions=["geolocation"])
     report_id = _citizen_reports(citizen, title, tmp_path)
 
-    _official_closes(_context_page(browser, prod_app["url"]), title, tmp_path)
-    _public_sees_outcome(_context_page(browser, prod_app["url"]), report_id, title)
+    _official_closes(context_page(browser, prod_app["url"]), title, tmp_path)
+    _public_sees_outcome(context_page(browser, prod_app["url"]), report_id, title)
 
     goto(citizen, f"/feedback/{report_id}")
     expect(citizen.locator("#fb-confirm-until")).to_have_text(re.compile(r"^\d{2}/\d{2}/\d{4}$"))
@@ -133,7 +110,7 @@ def test_draft_survives_a_closed_tab(page: Page, browser: Browser, prod_app) -> 
     cookies = page.context.cookies()
     page.context.close()  # the tab (and the browser context) is gone
 
-    again = _context_page(browser, prod_app["url"])
+    again = context_page(browser, prod_app["url"])
     again.context.add_cookies(cookies)
     goto(again, "/feedback/new")
     expect(again.locator("#f-title")).to_have_value("Rác đổ trộm ở góc hẻm")

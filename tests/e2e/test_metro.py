@@ -117,16 +117,17 @@ def test_buy_ride_offline_and_gate(browser, prod_app) -> None:
         staff_ctx.close()
 
 
-def test_gate_page_needs_staff_or_gate_token(browser, prod_app) -> None:
+def test_gate_page_needs_staff_or_an_enrolled_device(browser, prod_app) -> None:
     ctx = _context(browser, prod_app)
     try:
         page = ctx.new_page()
         login(page, KHOA, next_path="/metro/gate")
-        expect(page.get_by_text("Trang này dành cho cán bộ")).to_be_visible()
+        expect(page.locator("#gd-enrol")).to_be_visible()  # a rider's browser is no gate until enrolled
         expect(page.locator("#gate-qr")).to_have_count(0)
-        page.locator("#gate-token").fill("not-a-gate-token")
-        page.get_by_role("button", name="Dùng mã cổng").click()
-        expect(page.get_by_role("alert")).to_contain_text("Cổng soát vé chưa được xác thực")
+        page.locator("#gd-enrol-code").fill("not-an-enrolment-code")
+        page.locator("#gd-enrol-submit").click()
+        expect(page.get_by_role("alert")).to_contain_text("Mã ghép không đúng")
         expect(page.locator("#gate-qr")).to_have_count(0)
+        expect(page.locator("#gd-qr")).to_have_count(0)
     finally:
         ctx.close()

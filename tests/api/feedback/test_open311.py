@@ -224,6 +224,39 @@ def test_map_feed_and_scorecard_csv(client, db, world):
     assert csv.status_code == 200 and csv.text.startswith("agency_code,")
 
 
+def test_map_feed_takes_the_boards_filters(client, db, world):
+    late = new_report(db, world.citizen)
+    fresh = new_report(db, world.citizen, ward="Bàn Cờ")
+    late.due_at = utcnow() - timedelta(hours=1)
+    db.commit()
+    box = {"bbox": "106.68,10.76,106.71,10.78"}
+
+    def shown(**filters: str) -> list[str]:
+        response = client.get("/api/feedback/map.json", params={**box, **filters})
+        assert response.status_code == 200, response.text
+        return [p["id"] for p in response.json()["points"]]
+
+    assert shown(status="overdue") == [str(late.id)]
+    assert shown(ward="ban co") == [str(fresh.id)]
+    assert sorted(shown(status="new", agency="so-gtvt")) == sorted([str(late.id), str(fresh.id)])
+    assert shown(category="noise") == [] and shown(to="2000-01-01") == []
+    assert client.get("/api/feedback/map.json", params={**box, "status": "maybe"}).status_code == 400
+
+
+def test_an_update_photo_is_never_cached_publicly_and_goes_with_its_update(client, db, world):
+    from citizen_app.feedback import service, updates
+
+    report = new_report(db, world.citizen)
+    photo = service.upload_photo(db, world.neighbour, png_bytes(), kind="update")
+    update = updates.add_update(db, world.neighbour, report.id, "", [photo.id])
+    db.commit()
+    seen = client.get(f"/api/feedback/photos/{photo.id}/thumb")
+    assert seen.status_code == 200 and seen.headers["cache-control"] == "private, no-store"
+    updates.hide_update(db, world.official, update.id, "Ảnh không liên quan")
+    db.commit()
+    assert client.get(f"/api/feedback/photos/{photo.id}").status_code == 404
+
+
 def test_issue_examples_never_leave_through_open311_or_the_map(client, db, world, api_key):
     """Issue 17: the public HTTP output (Open311 list and item with extensions, XML, map feed) carries none of the
     issue's examples, while the agency's reply keeps its own hotline."""

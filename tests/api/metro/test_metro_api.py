@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.service import open_session
-from citizen_app.metro import api, gate_service, keys, purchase
+from citizen_app.metro import api, devices, keys, purchase
 from citizen_app.metro.phone import SimulatedPhone
 from tests.unit.metro.helpers import make_user
 
@@ -44,7 +44,7 @@ def _gate_token(db: Session, station: str = "L1-01") -> str:
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    token = gate_service.register_gate(db, admin, f"g-{station}", station)
+    token = devices.register_gate(db, admin, f"g-{station}", station)
     db.commit()
     return token
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, update
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.identity import service
-from citizen_app.identity.models import UserRole
+from citizen_app.identity.models import UserAccount, UserRole
 from citizen_app.ops import api, health
 
 PASSWORD = "Phuong2026xanh"
@@ -29,9 +29,30 @@ def test_live_and_ready(client: TestClient, app_db, monkeypatch: pytest.MonkeyPa
     assert behind.status_code == 503 and behind.json()["checks"]["migrations"] == "behind"
     monkeypatch.setattr(health, "database_revisions", lambda: health.migration_heads())
     ready = client.get("/api/health/ready")
-    assert ready.status_code == 200 and ready.json() == {
-        "status": "ok", "checks": {"database": "ok", "migrations": "ok", "redis": "skipped"}}
+    assert ready.status_code == 200 and ready.json() == {  # no agency, no official yet: a warning, still ready
+        "status": "ok",
+        "checks": {"database": "ok", "migrations": "ok", "feedback_routing": "warn", "redis": "skipped"}}
     assert ready.headers["cache-control"] == "no-store"
+
+
+def test_readiness_tells_when_routed_reports_would_reach_nobody(client: TestClient, app_db, monkeypatch,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    from citizen_app.demo import DEMO_USERS, seed_agencies, seed_user
+
+    monkeypatch.setattr(health, "database_revisions", lambda: health.migration_heads())
+    with Session(app_db) as db:
+        seed_agencies(db)
+        for demo in DEMO_USERS:
+            seed_user(db, demo)
+        db.commit()
+    assert client.get("/api/health/ready").json()["checks"]["feedback_routing"] == "ok"
+    with Session(app_db) as db:  # the 1022 intake's only official leaves: reports of unlisted wards reach nobody
+        db.exec(update(UserAccount).where(UserAccount.phone == "0938000009").values(is_active=False))
+        db.commit()
+    with caplog.at_level("WARNING", logger="citizen_app.feedback.checks"):
+        body = client.get("/api/health/ready")
+    assert body.status_code == 200 and body.json()["checks"]["feedback_routing"] == "warn"
+    assert "tt-1022" in caplog.text and "tt-1022" not in body.text  # the log names it, the public answer does not
 
 
 def test_unreachable_redis_fails_readiness(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

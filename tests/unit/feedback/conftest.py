@@ -1,1 +1,1 @@
-from tests.unit.feedback.fixtures import notices, world  # noqa: F401
+from tests.unit.feedback.fixtures import ban_co, notices, world  # noqa: F401

@@ -102,3 +102,40 @@ def new_report(db: Session, user_id: int, **overrides):
     report = service.create_report(db, user_id, report_input(**overrides))
     db.commit()
     return report
+
+
+@dataclass
+class BanCo:
+    """phường Bàn Cờ staffed like the demo: the ward committee (a lead and an officer), ward police, the roads
+    department and the 1022 intake."""
+
+    citizen: int
+    binh: int  # UBND phường Bàn Cờ, lead
+    thu: int  # UBND phường Bàn Cờ
+    lan: int  # Công an phường Bàn Cờ
+    tam: int  # Sở Xây dựng (giao thông)
+    huong: int  # Tổng đài 1022 (intake)
+    admin: int
+
+
+@pytest.fixture()
+def ban_co(db: Session) -> BanCo:
+    seed_agencies(db)
+    w = BanCo(
+        citizen=make_user(db, "Lê Thị Mai", phone="0903123456"),
+        binh=make_user(db, "Phạm Văn Bình", "official", "lead", agency="ubnd-ban-co"),
+        thu=make_user(db, "Nguyễn Thị Thu", "official", agency="ubnd-ban-co"),
+        lan=make_user(db, "Võ Thị Lan", "official", agency="ca-ban-co"),
+        tam=make_user(db, "Đặng Văn Tâm", "official", agency="so-gtvt"),
+        huong=make_user(db, "Mai Thanh Hương", "official", agency="tt-1022"),
+        admin=make_user(db, "Quản trị", "admin"),
+    )
+    db.commit()
+    return w
+
+
+def pothole(db: Session, user_id: int, address: str = "Hẻm 185 Cách Mạng Tháng Tám", ward: str = "phường Bàn Cờ",
+            **overrides):
+    """A pothole reported in phường Bàn Cờ (in an alley: the ward's; on Cách Mạng Tháng Tám: the roads dept's)."""
+    return new_report(db, user_id, title="Ổ gà sâu giữa hẻm", address=address, ward=ward, lat=10.7745,
+                      lon=106.6842, **overrides)

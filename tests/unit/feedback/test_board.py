@@ -1,11 +1,12 @@
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.feedback import backoffice, board, service
-from citizen_app.feedback.board import BoardFilters
+from citizen_app.feedback import backoffice, board, service, views
+from citizen_app.feedback.board import BoardFilters, BoardQuery
 from tests.unit.feedback.fixtures import BEN_THANH, new_report, png_bytes
 
 
@@ -133,3 +134,89 @@ def test_search_with_filters_paging_and_other_sorts(db, world):
     assert ids(board.list_reports(db, BoardFilters(q="duong", status="open"), sort="oldest", page_size=1)) == \
         [roads[0].id]
     assert ids(board.list_reports(db, BoardFilters(q="karaoke xyz"))) == []
+
+
+def test_english_keywords_find_their_categorys_reports(db, world):
+    road = new_report(db, world.citizen)  # road_damage: "Ổ gà lớn trên đường Lê Lợi"
+    flood = new_report(db, world.citizen, category_code="flooding", attributes={}, title="Nước ngập tới gối",
+                       description="Mưa xong là ngập cả con hẻm", address="Hẻm 5 Võ Văn Tần")
+    said = new_report(db, world.citizen, category_code="garbage", attributes={}, title="Rác lấp pothole",
+                      description="Rác đổ đầy một pothole cũ", address="Hẻm 9")
+    assert ids(board.list_reports(db, BoardFilters(q="pothole"))) == [said.id, road.id]  # category, or the word
+    assert ids(board.list_reports(db, BoardFilters(q="Flood"))) == [flood.id]
+    assert ids(board.list_reports(db, BoardFilters(q="pothole le loi"))) == [road.id]
+    assert ids(board.list_reports(db, BoardFilters(q="pothole", category="flooding"))) == []
+    assert ids(board.list_reports(db, BoardFilters(q="pothole", category="road_damage"))) == [road.id]
+    assert ids(board.list_reports(db, BoardFilters(q="ổ gà"))) == [road.id]
+    assert ids(board.list_reports(db, BoardFilters(q="pothole flood"))) == []  # one report, one category
+    page = board.list_reports(db, BoardFilters(q="pothole le loi"))
+    assert page.keyword_categories == frozenset({"road_damage"}) and page.words == ("pothole", "le", "loi")
+    paged = [ids(board.list_reports(db, BoardFilters(q="pothole"), page=n, page_size=1)) for n in (1, 2, 3)]
+    assert paged == [[said.id], [road.id], []]
+
+
+def test_results_highlight_the_words_found(db, world):
+    new_report(db, world.citizen, title="Ổ gà lớn trên đường Lê Lợi")
+    assert board.highlight("Ổ gà lớn trên đường Lê Lợi", ("le", "loi")) == [
+        ("Ổ gà lớn trên đường ", False), ("Lê Lợi", True)]
+    assert board.highlight("ĐƯỜNG hư, đường-sắt", ("duong",)) == [
+        ("ĐƯỜNG", True), (" hư, ", False), ("đường", True), ("-sắt", False)]
+    assert board.highlight("Không có gì", ()) == [("Không có gì", False)]
+    row = views.board_rows(board.list_reports(db, BoardFilters(q="pothole LOI")))[0]
+    assert [(p.text, p.hit) for p in row.title_parts] == [("Ổ gà lớn trên đường Lê ", False), ("Lợi", True)]
+    assert row.category_hit and row.category_en == "Damaged road, potholes"
+    plain = views.board_rows(board.list_reports(db))[0]
+    assert not plain.category_hit and [p.hit for p in plain.title_parts] == [False]
+
+
+def test_the_board_query_round_trips_through_its_url():
+    query = BoardQuery.from_params({"q": " pothole Lê Lợi ", "category": "road_damage", "status": "overdue",
+                                    "ward": "Bàn Cờ", "agency": "so-gtvt", "from": "2026-01-01", "to": "2026-01-31",
+                                    "sort": "oldest", "page": "3", "unknown": "x"})
+    url = query.url()
+    assert url == ("/feedback?q=pothole+L%C3%AA+L%E1%BB%A3i&category=road_damage&status=overdue"
+                   "&ward=B%C3%A0n+C%E1%BB%9D&agency=so-gtvt&from=2026-01-01&to=2026-01-31&sort=oldest&page=3")
+    again = BoardQuery.from_params({k: v for k, v in parse_qs(urlsplit(url).query).items()})  # lists, as Reflex's
+    assert again == query and again.url() == url
+    assert query.filters.date_from.isoformat() == "2026-01-01" and query.page == 3
+    assert BoardQuery().url() == "/feedback" and BoardQuery.from_params({}).url() == "/feedback"
+    assert query.at_page(1).url().endswith("sort=oldest")
+    for bad in ({"status": "maybe"}, {"sort": "random"}, {"from": "31/12/2026"}, {"to": "2026-13-01"}):
+        with pytest.raises(DomainError):
+            BoardQuery.from_params(bad)
+    assert BoardQuery.from_params({"page": "-2"}).page == 1 and BoardQuery.from_params({"page": "0"}).page == 1
+
+
+def test_statuses_come_from_the_state_file(db, world):
+    new, working, answered, fixed, refused, late = (new_report(db, world.citizen) for _ in range(6))
+    backoffice.accept_report(db, world.official, working.id)
+    for report in (answered, fixed):
+        backoffice.accept_report(db, world.official, report.id)
+        after = service.upload_photo(db, world.official, png_bytes(), kind="after")
+        backoffice.close_report(db, world.official, report.id, "fixed", "Đã vá xong mặt đường.", [after.id])
+    service.confirm_resolution(db, world.citizen, fixed.id)
+    backoffice.refuse_report(db, world.official, refused.id, "Trùng với phản ánh đã có trước đó.")
+    late.due_at = utcnow() - timedelta(hours=1)
+    answered.due_at = utcnow() - timedelta(hours=1)  # waiting for the reporter: not the agency's delay
+    db.commit()
+
+    def found(status: str) -> set[int]:
+        return set(ids(board.list_reports(db, BoardFilters(status=status))))
+
+    assert found("new") == {new.id, late.id}
+    assert found("in_progress") == {working.id}
+    assert found("awaiting") == {answered.id}
+    assert found("fixed") == {fixed.id}
+    assert found("not_fixed") == {refused.id}
+    assert found("overdue") == {late.id}
+    assert found("open") == {new.id, working.id, answered.id, late.id}
+    assert found("closed") == {fixed.id, refused.id}
+
+
+def test_suggestions_complete_keywords_from_the_catalogue():
+    assert board.suggest("poth") == [board.Suggestion("pothole", "pothole", "road_damage")]
+    assert [s.query for s in board.suggest("Lê Lợi poth")] == ["Lê Lợi pothole"]
+    assert "ổ gà" in [s.query for s in board.suggest("o g")]
+    assert [s.category_code for s in board.suggest("ngap")] == ["flooding"]
+    assert board.suggest("fir") == []  # emergencies are not reported here
+    assert board.suggest("pothole ") == [] and board.suggest("p") == [] and board.suggest("") == []

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 
 from sqlmodel import Session, select
 
 from citizen_app.city.lookup import report_status
-from citizen_app.feedback import backoffice, board, service
+from citizen_app.feedback import backoffice, board, service, updates
 from citizen_app.feedback.board import BoardFilters
 from citizen_app.feedback.models import FeedbackSearchToken
 from citizen_app.feedback.text import MASK
@@ -36,15 +37,16 @@ def test_issue_examples_are_masked_in_every_public_copy(db: Session, world) -> N
     assert report.public_description == MASKED
     assert (report.public_title, report.public_address, report.ward) == (
         f"Ổ gà, gọi {MASK}", f"12 Lê Lợi, sđt{MASK}", f"Bến Thành zalo{MASK}")
-    service.add_info(db, world.citizen, report.id, "Bổ sung: (091) 234 5678 hoặc khoa.nguyen＠example.com")
+    updates.add_update(db, world.citizen, report.id, "Bổ sung: (091) 234 5678 hoặc khoa.nguyen＠example.com")
     db.commit()
     view = board.get_public_report(db, report.id)
     assert view.description == MASKED
     item = board.list_reports(db, BoardFilters()).items[0]
     hit = report_status(db, f"#{report.id}")
+    shown = updates.report_updates(db, report, None)
     assert_clean(view.title, view.description, view.address, view.ward, *(e.text for e in view.timeline),
-                 item.title, item.excerpt, item.ward, hit.title_vi, hit.title_en)
-    assert view.timeline[-1].text == f"Bổ sung: {MASK} hoặc {MASK}"
+                 *(u.text for u in shown), item.title, item.excerpt, item.ward, hit.title_vi, hit.title_en)
+    assert shown[-1].text == f"Bổ sung: {MASK} hoặc {MASK}"
     tokens = db.exec(select(FeedbackSearchToken.token).where(FeedbackSearchToken.report_id == report.id)).all()
     assert not [t for t in tokens if re.search(r"[0-9]{3}|khoa|example", t) and t != "2024"]
     assert board.list_reports(db, BoardFilters(q="0912345678")).items == []
@@ -77,9 +79,10 @@ def test_refusal_and_response_keep_the_agency_number(db: Session, world) -> None
 def test_an_official_writing_as_a_reporter_is_masked(db: Session, world) -> None:
     """What an official writes on their own report (as a citizen) is a citizen's text."""
     report = new_report(db, world.official, description="Nhà tôi, sđt0912345678", attributes={"severity": "low"})
-    service.add_info(db, world.official, report.id, "zalo0912345678")
+    updates.add_update(db, world.official, report.id, "zalo0912345678")
     view = board.get_public_report(db, report.id)
-    assert view.description == f"Nhà tôi, sđt{MASK}" and view.timeline[-1].text == f"zalo{MASK}"
+    assert view.description == f"Nhà tôi, sđt{MASK}" and updates.report_updates(db, report, None)[-1].text == \
+        f"zalo{MASK}"
 
 
 async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) -> None:
@@ -87,6 +90,7 @@ async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) 
     from reflex.istate.data import RouterData
 
     from citizen_app.feedback.state import BoardState, ReportState
+    from citizen_app.feedback.updates_state import UpdatesState
     from tests.unit.feedback.fixtures import make_user, report_input, seed_agencies
     from tests.unit.feedback.test_state_authorization import _states
 
@@ -95,7 +99,7 @@ async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) 
         citizen = make_user(db, "Nguyễn Minh Khoa", phone="0912000001")
         report = service.create_report(db, citizen, report_input(title="Ổ gà, sđt0912345678", description=LEAKY,
                                                                  attributes={"severity": "high"}))
-        service.add_info(db, citizen, report.id, "Thêm: zalo0912345678")
+        updates.add_update(db, citizen, report.id, "Thêm: zalo0912345678", hide_name=True)
         db.commit()
         report_id = report.id
     page = _states("")(ReportState)
@@ -105,5 +109,11 @@ async def test_public_report_page_and_board_data_carry_no_personal_data(app_db) 
     await page._refresh()
     listing = _states("")(BoardState)
     BoardState.load.fn(listing)
-    assert page.detail["description"] == MASKED and listing.items[0]["title"] == f"Ổ gà, sđt{MASK}"
-    assert_clean(json.dumps([page.detail, page.timeline, page.attributes, listing.items], ensure_ascii=False))
+    shown = _states("")(UpdatesState)
+    shown.router = page.router
+    await UpdatesState.load.fn(shown)
+    assert page.detail["description"] == MASKED and listing.items[0].title == f"Ổ gà, sđt{MASK}"
+    assert shown.updates[0].text == f"Thêm: zalo{MASK}" and shown.updates[0].author == ""
+    public = [page.detail, page.timeline, page.attributes, *map(asdict, listing.items), *map(asdict, shown.updates)]
+    assert_clean(json.dumps(public, ensure_ascii=False))
+    assert "Nguyễn Minh Khoa" not in json.dumps([asdict(u) for u in shown.updates], ensure_ascii=False)

@@ -137,17 +137,6 @@ def test_area_subscriptions_notify_on_new_reports(db, world, notices):
     assert len(service.list_area_subscriptions(db, world.stranger)) == 1
 
 
-def test_reporter_adds_info_only_while_open_and_only_own(db, world, notices):
-    report = new_report(db, world.citizen)
-    service.add_info(db, world.citizen, report.id, "Thêm: ổ gà rộng hơn, email a@b.vn")
-    event = db.exec(select(FeedbackEvent).where(FeedbackEvent.kind == "info_added")).one()
-    assert "a@b.vn" not in event.public_text and "a@b.vn" in event.text
-    with pytest.raises(NotAllowed):
-        service.add_info(db, world.neighbour, report.id, "không phải của tôi")
-    with pytest.raises(DomainError):
-        service.add_info(db, world.citizen, report.id, "")
-
-
 def test_ward_typed_with_a_phone_number_is_masked_on_the_board(db, world):
     report = new_report(db, world.citizen, ward="Bến Thành, gọi 0901 234 567")
     assert "0901" not in report.ward and "0901" not in report.ward_key

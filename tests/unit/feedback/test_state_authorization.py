@@ -15,6 +15,7 @@ from citizen_app.feedback import service
 from citizen_app.feedback.backoffice_state import CaseState, WorkbenchState
 from citizen_app.feedback.models import FeedbackAudit, FeedbackEvent, FeedbackReport
 from citizen_app.feedback.state import NewReportState, ReportState
+from citizen_app.feedback.updates_state import UpdatesState
 from citizen_app.identity import service as identity
 from citizen_app.identity.state import AuthState
 from tests.unit.feedback.fixtures import make_user, report_input, seed_agencies
@@ -52,7 +53,8 @@ def ids(app_db) -> dict[str, int]:
                "ward": make_user(db, "Phạm Văn Bình", "official", agency="ubnd-ban-co", phone="0938000001"),
                "police": make_user(db, "Võ Thị Lan", "official", agency="ca-ban-co", phone="0938000002")}
         report = service.create_report(db, out["citizen"], report_input(
-            category_code="sidewalk", title="Lấn chiếm vỉa hè Vườn Chuối", attributes={}))
+            category_code="sidewalk", title="Lấn chiếm vỉa hè Vườn Chuối", attributes={}, ward="Bàn Cờ",
+            address="Vườn Chuối"))  # routed to UBND phường Bàn Cờ
         db.commit()
         out["report"] = report.id
     return out
@@ -73,7 +75,9 @@ async def test_other_agency_official_is_refused_everywhere(ids) -> None:
     forms = [
         (CaseState.accept, {"priority": "3", "public_text": "Đã nhận"}),
         (CaseState.refuse, {"reason": "Không thuộc thẩm quyền công an phường"}),
-        (CaseState.reroute, {"agency": "ca-ban-co", "note": "lấy về"}),
+        (CaseState.reroute, {"agency": "ca-ban-co", "reason": "Công an phường xin lấy về"}),
+        (CaseState.assign, {"assignee": f"user:{ids['police']}"}),
+        (CaseState.return_reroute, {"reason": "Không phải việc của cơ quan này"}),
         (CaseState.set_priority, {"priority": "0"}),
         (CaseState.respond, {"response": "Trả lời giả mạo"}),
         (CaseState.add_note, {"note": "Ghi chú lạ"}),
@@ -85,9 +89,10 @@ async def test_other_agency_official_is_refused_everywhere(ids) -> None:
         case.error = {}
         await handler.fn(case, form)
         assert case.error.get("vi") == REFUSED_VI, handler
-    case.error = {}
-    await CaseState.start_work.fn(case)
-    assert case.error.get("vi") == REFUSED_VI
+    for handler in (CaseState.start_work, CaseState.accept_reroute):
+        case.error = {}
+        await handler.fn(case)
+        assert case.error.get("vi") == REFUSED_VI, handler
     await CaseState.use_template.fn(case, "fixed")
     assert case.response_text == ""
     await CaseState.load.fn(case)
@@ -138,9 +143,37 @@ async def test_citizen_cannot_confirm_or_rate_someone_elses_report(ids) -> None:
     await ReportState.confirm.fn(report)
     assert report.error["en"] == "Only the person who filed the report may do this."
     await ReportState.rate.fn(report, {"score": "1"})
-    await ReportState.add_info.fn(report, {"info": "Thêm thông tin"})
     assert report.error["en"] == "Only the person who filed the report may do this."
     assert _snapshot(ids["report"]) == before
+
+
+def _updates(sub, report_id: int) -> UpdatesState:
+    state = sub(UpdatesState)
+    state.report_id = report_id
+    return state
+
+
+async def test_updates_need_a_login_and_only_the_agency_moderates(ids) -> None:
+    anonymous = _updates(_as(None), ids["report"])
+    await UpdatesState.add.fn(anonymous, {"update": "Vẫn còn lấn chiếm"})
+    assert anonymous.error["en"] == "Please log in to continue."
+    neighbour = _updates(_as(ids["neighbour"]), ids["report"])
+    await UpdatesState.add.fn(neighbour, {"update": "Vẫn còn lấn chiếm, gọi 0909 111 222", "update_hide_name": "on"})
+    assert neighbour.error == {} and neighbour.updates[0].text == "Vẫn còn lấn chiếm, gọi [***]"
+    assert neighbour.updates[0].mine and neighbour.updates[0].author == "Nguyễn Minh Khoa"
+    update_id = neighbour.updates[0].id
+    for user in ("neighbour", "police"):
+        other = _updates(_as(ids[user]), ids["report"])
+        await UpdatesState.hide.fn(other, {"update_id": update_id, "hide_reason": "Không liên quan"})
+        assert other.error["vi"] == REFUSED_VI
+    ward = _updates(_as(ids["ward"]), ids["report"])
+    await ward._refresh()
+    assert ward.can_moderate and ward.updates[0].author == "Nguyễn Minh Khoa" and ward.updates[0].name_hidden
+    await UpdatesState.hide.fn(ward, {"update_id": update_id, "hide_reason": "Không liên quan"})
+    assert ward.error == {} and ward.updates[0].hidden
+    public = _updates(_as(None), ids["report"])
+    await public._refresh()
+    assert public.updates == [] and not public.can_add and not public.can_moderate
 
 
 async def test_anonymous_cannot_report_or_save_drafts(ids) -> None:

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import to_local, utcnow
-from citizen_app.feedback import backoffice, board, service
+from citizen_app.feedback import backoffice, board, routing, service
 from citizen_app.feedback.models import FeedbackAudit, FeedbackEvent, FeedbackMeToo
 from tests.unit.feedback.fixtures import new_report, png_bytes
 
@@ -49,7 +49,8 @@ def test_full_lifecycle_fixed_confirmed_rated(db, world, notices):
     backoffice.close_report(db, world.official, report.id, "fixed", "Đã vá ổ gà xong sáng nay.", [after.id])
     assert report.stage == "awaiting_confirmation" and report.outcome == "fixed" and report.is_open
     status_notices = [n for n in notices if n.kind == "status_changed"]
-    assert status_notices and set(status_notices[-1].user_ids) == {world.citizen, world.neighbour}
+    told = {uid: n.message_key for n in status_notices[-2:] for uid in n.user_ids}
+    assert told == {world.citizen: "feedback.notice_fixed_confirm", world.neighbour: "feedback.notice_fixed"}
     with pytest.raises(DomainError):
         service.rate_report(db, world.citizen, report.id, 5)
     with pytest.raises(NotAllowed):
@@ -99,18 +100,6 @@ def test_refuse_needs_public_reason_and_can_hide(db, world):
     assert board.get_public_report(db, report.id, viewer_id=world.citizen).public_response
 
 
-def test_reroute_moves_report_out_of_the_officials_reach(db, world, notices):
-    report = new_report(db, world.citizen)
-    backoffice.reroute_report(db, world.official, report.id, "sawaco", note="Vỡ ống nước, không phải mặt đường")
-    assert report.agency_code == "sawaco" and report.stage == "received"
-    with pytest.raises(NotAllowed):
-        backoffice.accept_report(db, world.official, report.id)
-    with pytest.raises(DomainError):
-        backoffice.reroute_report(db, world.admin, report.id, "no-such-agency")
-    public_kinds = [e.kind for e in board.get_public_report(db, report.id).timeline]
-    assert "note" not in public_kinds and "rerouted" in public_kinds
-
-
 def test_merge_duplicates_moves_people(db, world, notices):
     target = new_report(db, world.citizen)
     dup = new_report(db, world.neighbour)
@@ -152,8 +141,8 @@ def test_overdue_escalation_and_progress_update(db, world, notices):
     backoffice.accept_report(db, world.official, report.id)
     report.due_at = utcnow() - timedelta(hours=1)
     db.commit()
-    assert backoffice.is_overdue(report) and backoffice.needs_progress_update(report)
-    assert backoffice.escalate_overdue(db) == 1 and backoffice.escalate_overdue(db) == 0
+    assert service.is_overdue(report) and backoffice.needs_progress_update(report)
+    assert routing.escalate_overdue(db) == 1 and routing.escalate_overdue(db) == 0  # so-gtvt has no lead
     assert report.escalation_level == 1
     assert any(n.kind == "escalated" and world.supervisor in n.user_ids for n in notices)
     today = to_local(utcnow()).date()

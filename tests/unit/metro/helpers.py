@@ -30,3 +30,24 @@ def buy(db: Session, user_id: int, product: str = "single", phone: SimulatedPhon
         purchase.fulfil_paid_order(db, ticket.order_ref, amount_vnd=ticket.price_vnd, now=now)
     db.commit()
     return ticket, phone
+
+
+def make_staff(db: Session, role: str, agency_code: str | None = None, name: str = "Nhân viên") -> int:
+    """A user with ``role``, belonging to the agency ``agency_code`` (created when missing)."""
+    from sqlmodel import select
+
+    from citizen_app.identity.models import Agency, UserRole
+
+    user_id = make_user(db, name)
+    if agency_code:
+        agency = db.exec(select(Agency).where(Agency.code == agency_code)).first()
+        if agency is None:
+            agency = Agency(code=agency_code, name_vi=agency_code, name_en=agency_code, kind="transport")
+            db.add(agency)
+            db.flush()
+        user = db.get(UserAccount, user_id)
+        assert user is not None
+        user.agency_id = agency.id
+    db.add(UserRole(user_id=user_id, role=role))
+    db.commit()
+    return user_id

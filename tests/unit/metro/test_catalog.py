@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -94,7 +95,21 @@ def test_quote_and_bad_stations() -> None:
 
 
 def test_gtfs_zip_contains_feed() -> None:
-    archive = zipfile.ZipFile(io.BytesIO(catalog.gtfs_zip_bytes()))
+    archive = zipfile.ZipFile(io.BytesIO(catalog.gtfs_zip_bytes("https://example.test/gtfs-rt/alerts.pb")))
     names = set(archive.namelist())
     assert set(catalog.REQUIRED_GTFS) <= names
     assert b"L1-14" in archive.read("stops.txt")
+    # feed_info.txt links the realtime alerts of this deployment (an extra column: GTFS has no field for it)
+    feed_info = list(csv.DictReader(io.StringIO(archive.read("feed_info.txt").decode("utf-8"))))
+    assert feed_info[0]["feed_realtime_alerts_url"] == "https://example.test/gtfs-rt/alerts.pb"
+    assert feed_info[0]["feed_publisher_name"].startswith("Công dân số")
+
+
+def test_the_fare_note_speaks_to_passengers() -> None:
+    """The note next to every estimated price once told passengers to replace a data file; it must say only what
+    concerns them (no file names, no code)."""
+    note = catalog.data().fare_note
+    for lang in ("vi", "en"):
+        text = note[lang].lower()
+        assert text and ".txt" not in text and "fare_leg" not in text
+        assert not any(word in text for word in ("mã", "code", "json", "gtfs")), text

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from citizen_app.core.timeutil import to_unix
 from citizen_app.identity.models import UserRole
-from citizen_app.metro import denylist, gate_service, keys, sync
+from citizen_app.metro import denylist, devices, gate_service, keys, sync
 from citizen_app.metro.catalog import data
 from citizen_app.metro.gate import OfflineGate
 from citizen_app.metro.models import MetroGate, MetroJourney, MetroTap, MetroTicket
@@ -19,9 +19,9 @@ def _gate(db: Session, station: str = "L1-01") -> tuple[OfflineGate, object]:
     admin = make_user(db, "Admin")
     db.add(UserRole(user_id=admin, role="admin"))
     db.commit()
-    token = gate_service.register_gate(db, admin, f"gate-{station}", station)
+    token = devices.register_gate(db, admin, f"gate-{station}", station)
     db.commit()
-    gate_row = gate_service.authenticate_gate(db, token)
+    gate_row = devices.authenticate_gate(db, token)
     published = keys.public_keys_from_jwks(keys.jwks())  # what the gate downloaded while online
     gate = OfflineGate(gate_row.id, station, data(), published)
     gate.update_denylist(denylist.denylist_entries(db), T - 3600)
@@ -108,3 +108,20 @@ def test_sync_conflict_rules(db: Session) -> None:
     results = sync.sync_offline_taps(db, row_a, out_event)
     assert [(r.status, r.conflict) for r in results] == [("applied", ""), ("applied", "no_entry"),
                                                          ("invalid", "wrong_station")]
+
+
+def test_an_offline_exit_lets_out_a_rider_who_entered_at_another_gate(db: Session) -> None:
+    """An offline gate knows only its own taps: it used to refuse every exit of a rider who came in elsewhere
+    ("no_entry"), keeping them inside. It lets them out (where it is checked) and sync reconciles."""
+    uid = make_user(db)
+    ticket, phone = buy(db, uid, origin="L1-01", destination="L1-08")
+    assert gate_service.validate_at_gate(db, phone.qr_text(ticket.payload, T), "L1-01", "in", now=NOW).admitted
+    exit_gate, row = _gate(db, "L1-08")
+    later = T + 1200
+    assert exit_gate.scan(phone.qr_text(ticket.payload, later), "out", later) == (True, "ok")
+    assert exit_gate.scan(phone.qr_text(ticket.payload, later + 5), "out", later + 5) == (False, "ticket_used")
+    beyond, beyond_phone = buy(db, uid, origin="L1-01", destination="L1-05")
+    assert exit_gate.scan(beyond_phone.qr_text(beyond.payload, later), "out", later) == (False, "fare_adjustment")
+    assert [r.status for r in sync.sync_offline_taps(db, row, exit_gate.take_pending())] == ["applied"]
+    journey = db.exec(select(MetroJourney).where(MetroJourney.ticket_id == ticket.id)).one()
+    assert (journey.entry_station, journey.exit_station, journey.status) == ("L1-01", "L1-08", "completed")

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from citizen_app.core.errors import NotAllowed
 from citizen_app.identity.models import UserRole
-from citizen_app.metro import gate_service
+from citizen_app.metro import devices, gate_service
 from tests.unit.metro.helpers import make_user
 
 
@@ -21,7 +21,7 @@ def _with_role(db: Session, name: str, role: str) -> int:
 
 def test_a_gate_token_scans_at_its_own_station(db: Session) -> None:
     admin = _with_role(db, "Quản trị", "admin")
-    token = gate_service.register_gate(db, admin, "BT-01", "L1-01")
+    token = devices.register_gate(db, admin, "BT-01", "L1-01")
     db.commit()
     assert gate_service.scan_point(db, token) == ("BT-01", "L1-01")
     # the page's chosen station and the signed-in user do not move a token gate

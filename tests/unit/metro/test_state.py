@@ -14,7 +14,7 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserRole
 from citizen_app.identity.state import AuthState
-from citizen_app.metro import gate_service, purchase
+from citizen_app.metro import purchase
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.models import MetroTap, MetroTicket
 from citizen_app.metro.phone import SimulatedPhone
@@ -136,27 +136,6 @@ async def test_gate_scan_needs_staff_role(app_db) -> None:
     assert gate.result["admitted"] == "" and gate.result["reason"] == "passback"
     with session_scope() as db:
         assert len(db.exec(select(MetroTap)).all()) == 1
-
-
-async def test_gate_token_binds_the_station(app_db) -> None:
-    ids = _seed(app_db)
-    with session_scope() as db:
-        db.add(UserRole(user_id=ids["binh"], role="admin"))
-    with session_scope() as db:
-        token = gate_service.register_gate(db, ids["binh"], "BT-01", "L1-01")
-    ticket, phone = _paid_ticket(ids["khoa"])
-    gate = _as(None)(MetroGateState)
-    MetroGateState.unlock.fn(gate, {"token": "wrong"})
-    assert not gate.unlocked and gate.error
-    MetroGateState.unlock.fn(gate, {"token": token})
-    assert gate.unlocked and gate.station == "L1-01"
-    # the browser cannot move a token gate to another station
-    await MetroGateState.scan.fn(gate, {"station": "L1-11", "direction": "in",
-                                        "qr": phone.qr_text(ticket.payload or "", int(time.time()))})
-    assert gate.result["admitted"] == "1" and gate.station == "L1-01"
-    with session_scope() as db:
-        tap = db.exec(select(MetroTap)).one()
-        assert tap.station == "L1-01" and tap.gate_id == "BT-01"
 
 
 async def test_other_riders_orders_and_receipts_stay_private(app_db) -> None:
