@@ -87,6 +87,7 @@ test-deps: setup-dev
 
 lint: setup-dev
 	$(VENV)/bin/ruff check citizen_app tests benchmarks scripts rxconfig.py
+	$(VENV)/bin/lint-imports
 
 test: test-deps lint
 	PATH="$(NODE_BIN):$$PATH" $(PY) scripts/run_pytest.py tests

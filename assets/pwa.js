@@ -20,7 +20,11 @@
  *                           Rejects with Error(code): "unsupported", "denied", or the server's
  *                           error key (err.message holds the translated text).
  *   unsubscribePush()    -> Promise<boolean> (false if there was no subscription)
+ *   noteSuccess()        a first success (a ticket bought, a report sent): the home page then offers, once,
+ *                        to install the app (#cds-install-offer; on iOS the "Add to Home Screen" steps)
  * }
+ * The offer's state is localStorage "cds_install": "offer" (after a success), "done" (installed or dismissed);
+ * it is the device's, not the person's, so the logout keeps it (session.js).
  */
 (function () {
   "use strict";
@@ -29,13 +33,22 @@
     vi: {
       update: "Có bản cập nhật", reload: "Tải lại", later: "Để sau", close: "Đóng",
       ios: "Để cài ứng dụng: bấm nút Chia sẻ rồi chọn “Thêm vào MH chính”.",
+      offer: "Cài Công dân số lên màn hình chính: mở vé metro bằng một chạm, kể cả khi mất mạng.",
+      install: "Cài ứng dụng", notNow: "Không, cảm ơn",
+      iosSteps: ["Bấm nút Chia sẻ (hình vuông có mũi tên lên) ở thanh dưới của Safari.",
+                 "Chọn “Thêm vào MH chính”.", "Bấm “Thêm”: biểu tượng Công dân số hiện trên màn hình chính."],
     },
     en: {
       update: "Update available", reload: "Reload", later: "Later", close: "Close",
       ios: "To install the app: tap the Share button, then “Add to Home Screen”.",
+      offer: "Add HCMC Digital Citizen to your home screen: open your metro ticket in one tap, even offline.",
+      install: "Install the app", notNow: "No, thanks",
+      iosSteps: ["Tap the Share button (a square with an arrow up) in Safari's bottom bar.",
+                 "Choose “Add to Home Screen”.", "Tap “Add”: the app's icon appears on your home screen."],
     },
   };
   var IOS_HINT_KEY = "cds_ios_hint_dismissed";
+  var OFFER_KEY = "cds_install";
   var userAskedReload = false;
 
   function t(key) {
@@ -159,6 +172,74 @@
     return Promise.resolve("unavailable");
   }
 
+  /* ------------------------------------------------------------------ the offer on the home page --- */
+
+  function offerState() {
+    try { return window.localStorage.getItem(OFFER_KEY) || ""; } catch (e) { return "done"; }
+  }
+
+  function setOffer(value) {
+    try { window.localStorage.setItem(OFFER_KEY, value); } catch (e) { /* private mode: no offer */ }
+  }
+
+  function noteSuccess() {
+    if (!offerState()) setOffer("offer");
+  }
+
+  function offerButton(label, primary, run) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.className = primary ? "cds-button" : "cds-button cds-button-outline";
+    button.addEventListener("click", run);
+    return button;
+  }
+
+  function drawOffer() {
+    var box = document.getElementById("cds-install-offer");
+    if (!box) return;
+    var wanted = offerState() === "offer" && !isStandalone() && (!!window.__installEvt || isIos());
+    var lang = document.documentElement.lang === "en" ? "en" : "vi";
+    if (!wanted) {
+      if (box.firstChild) box.replaceChildren();
+      return;
+    }
+    if (box.getAttribute("data-lang") === lang && box.firstChild) return;
+    box.setAttribute("data-lang", lang);
+    var done = function () { setOffer("done"); box.replaceChildren(); };
+    var panel = document.createElement("section");
+    panel.className = "cds-install-offer";
+    panel.setAttribute("aria-labelledby", "cds-install-title");
+    var title = document.createElement("p");
+    title.id = "cds-install-title";
+    title.textContent = t("offer");
+    panel.appendChild(title);
+    if (isIos()) {
+      var steps = document.createElement("ol");
+      steps.id = "cds-install-ios-steps";
+      TEXT[lang].iosSteps.forEach(function (step) {
+        var item = document.createElement("li");
+        item.textContent = step;
+        steps.appendChild(item);
+      });
+      panel.appendChild(steps);
+    }
+    var actions = document.createElement("div");
+    actions.className = "cds-actions";
+    if (!isIos()) {
+      actions.appendChild(offerButton(t("install"), true, function () {
+        install().then(function (outcome) { if (outcome === "accepted") done(); });
+      }));
+    }
+    actions.appendChild(offerButton(isIos() ? t("close") : t("notNow"), false, done));
+    panel.appendChild(actions);
+    box.replaceChildren(panel);
+  }
+
+  window.addEventListener("cds:installable", drawOffer);
+  window.addEventListener("cds:installed", function () { setOffer("done"); drawOffer(); });
+  setInterval(drawOffer, 1000);
+
   /* ------------------------------------------------------------------ push ------------- */
 
   function base64UrlToBytes(text) {
@@ -263,6 +344,7 @@
     showIosHint: showIosHint,
     subscribePush: subscribePush,
     unsubscribePush: unsubscribePush,
+    noteSuccess: noteSuccess,
   };
 
   if (document.readyState === "complete") register();

@@ -18,25 +18,35 @@
  *   - the user's notifications in the tray and the device's push subscription.
  *
  *   cdsSession.ready                 Promise: settled when no clearing is under way (await it before reading)
- *   cdsSession.signOut(url)          log out here (POST /auth/logout), clear the device, then load url
+ *   cdsSession.signOut(url)          log out here (POST /auth/logout), clear the device, then load url; without a
+ *                                    connection the device is cleared at once and the server told when back online
  *   cdsSession.ended()               this tab found its session closed: drop the cookies if the session they
  *                                    hold is closed too (another tab may have logged in since), then check()
  *   cdsSession.completeLogin(ticket) bind a login ticket to this browser (POST /auth/session), then redeem it
  *   cdsSession.openTicket(url)       redeem a ticket URL already bound (passkey login)
  *   cdsSession.check()               compare the owner cookie with the stores now
+ *   cdsSession.owner()               the pseudonym of the user this device acts for ("" when nobody)
  *   window "cds:device-cleared"      fired after a clearing (in this tab or another): pages drop what they
  *                                    show from the stores
  *
  * The header's account link carries data-session="1" while the tab acts for a user; when it turns "0" without
  * a page load (the server refused a handler because the session was closed), ended() runs.
+ *
+ * Logout buttons carry data-cds-logout="<page to load after>": the click itself logs out, without the socket
+ * (after a yes to their data-cds-confirm question, when they have one).
+ * A logout without a connection: the session cookie is HttpOnly, so this script cannot delete it. It sets the
+ * readable cookie cds_logout instead (the server then treats the session as ended for this browser) and deletes
+ * cds_owner, clears the device at once, and POSTs /auth/logout as soon as the network is back (at the next page
+ * start, on the "online" event, and before any new login), which closes the session and drops the cookies.
  */
 (function (root) {
   "use strict";
   if (root.cdsSession) return;
 
   var OWNER = "cds_owner";
+  var LOGOUT = "cds_logout"; // this browser logged out offline; the server honours it until /auth/logout
   var CLEARED = "cds_device_cleared"; // time of the last clearing: tells the other tabs, which drop what they show
-  var KEEP_LOCAL = ["cds_lang", "cds_large", OWNER, CLEARED];
+  var KEEP_LOCAL = ["cds_lang", "cds_large", OWNER, CLEARED, "cds_install"]; // cds_install: pwa.js, the device's
   var REFLEX_TOKEN = "token";
   var RUNTIME_CACHE_PREFIX = "cds-runtime-";
   var BUILD_PREFIXES = ["/assets/", "/_next/static/"];
@@ -172,9 +182,29 @@
     return root.fetch(url, init).catch(function () { return null; });
   }
 
+  function setCookie(name, value, maxAge) {
+    document.cookie = name + "=" + value + "; path=/; max-age=" + maxAge + "; samesite=lax" +
+      (root.location.protocol === "https:" ? "; secure" : "");
+  }
+
+  function logoutPending() { return cookie(LOGOUT) !== ""; }
+
+  /** Tell the server about a logout made offline: it closes the session and drops the cookies. */
+  function flushLogout() {
+    if (!logoutPending()) return Promise.resolve(true);
+    return post("/auth/logout").then(function (response) { return !!(response && response.ok); });
+  }
+
   function signOut(url) {
-    return post("/auth/logout").then(function () {
-      remember(cookie(OWNER)); // normally gone; still there only if the request failed
+    // The browser knows it is offline: no request (a request could also leave by a path the browser's offline
+    // state does not cover, e.g. the service worker's fallback to the network).
+    var sent = root.navigator.onLine === false ? Promise.resolve(null) : post("/auth/logout");
+    return sent.then(function (response) {
+      if (!response || !response.ok) { // no connection: logged out on this device now, on the server later
+        setCookie(LOGOUT, "1", 400 * 86400);
+        setCookie(OWNER, "", 0);
+      }
+      remember(cookie(OWNER));
       return clearDevice(true);
     }).then(function () { root.location.replace(url); });
   }
@@ -189,7 +219,7 @@
   }
 
   function completeLogin(ticket) {
-    return post("/auth/session", { ticket: ticket }).then(function () {
+    return flushLogout().then(function () { return post("/auth/session", { ticket: ticket }); }).then(function () {
       openTicket("/auth/session?ticket=" + encodeURIComponent(ticket));
     });
   }
@@ -212,8 +242,21 @@
     get ready() { return ready; },
     signOut: signOut, ended: ended, completeLogin: completeLogin, openTicket: openTicket,
     check: function () { return check(false); },
+    owner: function () { return logoutPending() ? "" : cookie(OWNER); },
   };
   check(true); // before the app reads its token or any script reads the stores
+  if (root.navigator.onLine !== false) flushLogout();
+  root.addEventListener("online", function () { flushLogout(); });
+  // Logout buttons (data-cds-logout="<page to load after>") work on the click itself: no socket needed, so offline too.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-cds-logout]");
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    var question = button.getAttribute("data-cds-confirm"); // e.g. reports still waiting, which the logout deletes
+    if (question && !root.confirm(question)) return;
+    signOut(button.getAttribute("data-cds-logout") || "/");
+  }, true);
   root.addEventListener("storage", function (event) { // what another tab of this browser did
     if (event.key === CLEARED) root.dispatchEvent(new Event("cds:device-cleared"));
     else if (event.key === OWNER || event.key === null) check(false);

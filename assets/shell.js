@@ -1,5 +1,5 @@
 /* Applies the remembered language and large-text choice before the app hydrates (no flash, and <html lang>
-   matches the language the server renders), and keeps the cookie copy the server reads when a tab connects
+   matches the language the server renders) and after it (hydration resets them), and keeps the cookie copy the server reads when a tab connects
    in step with localStorage (older versions kept only localStorage; the offline verifier writes only
    localStorage). */
 (function () {
@@ -31,8 +31,15 @@
     var fromCookie = cookie(name);
     return ALLOWED[name].indexOf(fromCookie) >= 0 ? fromCookie : null;
   }
-  var lang = remembered("cds_lang");
-  var large = remembered("cds_large");
-  document.documentElement.lang = lang === "en" ? "en" : "vi";
-  if (large === "1") document.documentElement.classList.add("cds-large");
+  var root = document.documentElement;
+  function apply() {
+    var lang = remembered("cds_lang") === "en" ? "en" : "vi";
+    var large = remembered("cds_large") === "1";
+    if (root.lang !== lang) root.lang = lang;
+    if (root.classList.contains("cds-large") !== large) root.classList.toggle("cds-large", large);
+  }
+  apply();
+  // React's hydration of the document puts back the <html> attributes it rendered (lang="vi", the colour theme's
+  // class): apply the remembered choices again whenever they are replaced. The switches write localStorage first.
+  new MutationObserver(apply).observe(root, { attributes: true, attributeFilter: ["lang", "class"] });
 })();

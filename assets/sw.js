@@ -5,7 +5,8 @@
  *   - never touched (network only, never cached): non-GET, cross-origin, /_event, /_upload, /auth/*,
  *     /api/*, /open311/*, /pay/*, /ping, /_health, /sw.js — the path is percent-decoded and its
  *     repeated slashes collapsed first, so "/%61pi/x" or "//api/x" cannot sneak past the list;
- *   - navigations: network first -> cached page -> /offline.html;
+ *   - navigations: network first -> cached page -> /offline.html; without a connection /metro, /metro/tickets
+ *     (and the "Vé metro" shortcut) lead to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first;
  *   - the precached shell files (/pwa.js, /idb-store.js, icons, manifest…): stale-while-revalidate;
  *   - everything else: network only.
@@ -16,11 +17,14 @@
  * posts {type: "SKIP_WAITING"} only when the user taps it, so nobody is interrupted mid-task.
  * activate deletes every "cds-" cache of other versions.
  *
+ * Background Sync ("cds-outbox", where the browser has it): the reports queued offline (/outbox.js) are sent
+ * when the connection returns, even with the app closed; elsewhere the page sends them at its next open.
+ *
  * The decision functions are pure and exported for node tests (tests/unit/notify/test_pwa_assets.py).
  */
 "use strict";
 
-const VERSION = "2026-12-06.1"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.2"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -30,13 +34,15 @@ const PRECACHE = [
   "/", OFFLINE_URL, "/manifest.webmanifest", "/pwa.js", "/idb-store.js",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-512-maskable.png",
 ];
+const TICKET_PAGE = "/metro/ticket/";
 const PRECACHE_OPTIONAL = [
-  "/shell.css", "/shell.js", "/session.js", "/icons/apple-touch-icon-180.png",
+  "/shell.css", "/shell.js", "/session.js", "/outbox.js", "/offline.js", "/icons/apple-touch-icon-180.png",
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
-  "/metro/ticket/", "/metro/ticket.js", "/metro/ticket-page.js", "/metro/vendor/qrcode-generator.js",
+  TICKET_PAGE, "/metro/ticket.js", "/metro/ticket-page.js", "/qr/qrcode-generator.js", "/qr/draw.js",
+  // A new report written offline (the draft and the outbox are in IndexedDB; the page is the same for everyone).
+  "/feedback/new/", "/feedback/feedback.js", "/feedback/outbox-form.js",
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
   "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
-  "/wallet/vendor/qrcode-generator.js",
   // Offline link checker (static page): the lists shipped with the app until the page fetches current ones.
   "/safety-offline/", "/safety-offline/linkcheck.js", "/safety-offline/page.js", "/safety-offline/messages.js",
   "/safety-offline/data.json",
@@ -44,6 +50,9 @@ const PRECACHE_OPTIONAL = [
 const NEVER_PREFIXES = ["/_event", "/_upload", "/auth", "/api", "/open311", "/pay", "/ping", "/_health", "/sw.js"];
 const CACHE_FIRST_PREFIXES = ["/assets", "/_next/static"];
 const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
+// Offline, these lead to the ticket screen: at the gate the rider needs the ticket, not the shop or the history.
+const OFFLINE_TO_TICKET = ["/metro", "/metro/tickets"];
+const OUTBOX_SYNC_TAG = "cds-outbox";
 const DEFAULT_TEXT = {
   vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
   en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
@@ -82,6 +91,24 @@ function decide(rawUrl, method, mode, origin) {
   if (CACHE_FIRST_PREFIXES.some((p) => matchesPrefix(path, p))) return "cache-first";
   if (SHELL_PATHS.includes(path)) return "stale-while-revalidate";
   return "network";
+}
+
+/**
+ * What a navigation that could not reach the network gets: {redirect} (the ticket screen for the metro pages)
+ * or {candidates}: the cached pages to try in order (with and without the trailing slash), before /offline.html.
+ */
+function offlinePlan(rawUrl, origin) {
+  let url;
+  try {
+    url = new URL(rawUrl, origin);
+  } catch (e) {
+    return {candidates: []};
+  }
+  const path = normalisePath(url.pathname) || "/";
+  const bare = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  if (OFFLINE_TO_TICKET.includes(bare)) return {redirect: TICKET_PAGE};
+  const candidates = [url.pathname + url.search, path, bare, bare === "/" ? "/" : bare + "/"];
+  return {candidates: candidates.filter((c, i) => candidates.indexOf(c) === i)};
 }
 
 /** True when the SW answers the request itself (false = the browser goes to the network untouched). */
@@ -129,8 +156,8 @@ function notificationFromPayload(data, origin) {
 }
 
 const api = {
-  VERSION, PRECACHE, NEVER_PREFIXES, CACHE_FIRST_PREFIXES,
-  normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload,
+  VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE,
+  normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -157,9 +184,18 @@ async function networkFirstNavigation(event) {
     event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
     return response;
   } catch (e) {
-    const cached = (await caches.match(event.request)) || (await caches.match(event.request, {ignoreSearch: true}));
-    return cached || (await caches.match(OFFLINE_URL)) || new Response("Offline", {status: 503});
+    return offlineNavigation(event.request);
   }
+}
+
+async function offlineNavigation(request) {
+  const plan = offlinePlan(request.url, self.location.origin);
+  if (plan.redirect) return Response.redirect(new URL(plan.redirect, self.location.origin).href, 302);
+  for (const candidate of plan.candidates) {
+    const cached = (await caches.match(candidate)) || (await caches.match(candidate, {ignoreSearch: true}));
+    if (cached) return cached;
+  }
+  return (await caches.match(OFFLINE_URL)) || new Response("Offline", {status: 503});
 }
 
 async function cacheFirst(event) {
@@ -270,8 +306,16 @@ function installHandlers(scope) {
   scope.addEventListener("pushsubscriptionchange", (event) => {
     event.waitUntil(resubscribe(event).catch(() => undefined));
   });
+  scope.addEventListener("sync", (event) => {
+    if (event.tag === OUTBOX_SYNC_TAG && scope.cdsOutbox) event.waitUntil(scope.cdsOutbox.flush());
+  });
 }
 
 if (typeof ServiceWorkerGlobalScope !== "undefined" && self instanceof ServiceWorkerGlobalScope) {
+  try {
+    importScripts("/idb-store.js", "/outbox.js"); // the store and the sender the pages use (Background Sync)
+  } catch (e) {
+    /* without them the pages send the outbox themselves at their next open */
+  }
   installHandlers(self);
 }

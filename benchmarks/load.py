@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import gc
 import json
 import os
@@ -70,6 +69,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from citizen_app.core.encoding import b64url_encode  # noqa: E402
 from citizen_app.ops.probe import ReflexClient, Update, handler, substate_key  # noqa: E402
 
 METRO_STATE = "citizen_app.metro.state.MetroState"
@@ -119,7 +119,7 @@ def device_key() -> str:
     """What the phone's WebCrypto ticket key exports: a base64url compressed P-256 public key."""
     raw = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(Encoding.X962,
                                                                             PublicFormat.CompressedPoint)
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return b64url_encode(raw)
 
 
 def _scripts(updates: list[Update]) -> list[str]:

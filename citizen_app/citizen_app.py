@@ -6,15 +6,16 @@ from functools import partial
 
 import reflex as rx
 
-from citizen_app.core.asgi import build_routes_app, guard_uploads, security_headers
+from citizen_app.core.asgi import build_routes_app, canonical_origin, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_pages, run_startup_checks
 from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
+from citizen_app.shell.layout import coming_soon, page_title, shell
 from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
-from citizen_app.ui.layout import coming_soon, page_title, shell
+from citizen_app.ui.offline import install_connection_overlay
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
 PWA_HEAD = [
@@ -28,6 +29,8 @@ PWA_HEAD = [
     rx.el.script(src="/session.js"),  # before the app and the stores' readers: clears another user's data
     rx.el.script(src="/idb-store.js", defer=True),
     rx.el.script(src="/pwa.js", defer=True),
+    rx.el.script(src="/outbox.js", defer=True),  # after idb-store.js: the reports waiting for the network
+    rx.el.script(src="/offline.js", defer=True),  # the signed-in shell without a connection, drafts, outbox status
 ]
 
 
@@ -46,10 +49,11 @@ def build_app() -> rx.App:
         html_lang="vi",
         head_components=PWA_HEAD,
         stylesheets=["/shell.css"],
-        api_transformer=[build_routes_app(), security_headers,
+        api_transformer=[build_routes_app(), canonical_origin, security_headers,
                          partial(guard_uploads, is_upload_handler=is_upload_handler), request_logging],
     )
     application.add_middleware(CleanTextMiddleware())
+    install_connection_overlay(application)  # a translated offline line instead of Reflex's English toast
     for spec in PAGES.values():
         application.add_page(
             lambda spec=spec: shell(spec),

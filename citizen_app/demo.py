@@ -15,7 +15,7 @@ from citizen_app.core.config import ROOT, UnsafeConfiguration, env_flag, setting
 from citizen_app.core.db import session_scope
 from citizen_app.core.registry import import_pillar_modules
 from citizen_app.identity.models import Agency, UserAccount, UserRole
-from citizen_app.identity.service import HASHER, parse_identifier
+from citizen_app.identity.service import HASHER, find_by_identifier, parse_identifier
 
 DEMO_PASSWORD = "Demo@2026cds"
 DEMO_ON_HTTPS_ENV = "CDS_DEMO_ON_HTTPS_I_UNDERSTAND"
@@ -78,8 +78,7 @@ def seed_agencies(db: Session) -> int:
 
 def seed_user(db: Session, demo: DemoUser) -> UserAccount:
     ident = parse_identifier(demo.login)
-    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
-    user = db.exec(select(UserAccount).where(column == ident.value)).first()
+    user = find_by_identifier(db, ident)
     if user is None:
         user = UserAccount(full_name=demo.full_name, password_hash=HASHER.hash(DEMO_PASSWORD),
                            **{ident.kind: ident.value})

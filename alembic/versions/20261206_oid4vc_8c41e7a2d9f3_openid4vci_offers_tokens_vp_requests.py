@@ -4,7 +4,7 @@ identity_vci_offer (pre-authorized code offers, hashes only), identity_vci_token
 endpoint, hashes only) and identity_vp_request (a relying party's presentation requests and their results).
 
 Revision ID: 8c41e7a2d9f3
-Revises: a9e4c2b7d113
+Revises: a18d0c5e7f31
 Create Date: 2026-12-06 10:00:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '8c41e7a2d9f3'
-down_revision: str | None = 'a9e4c2b7d113'
+down_revision: str | None = 'a18d0c5e7f31'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

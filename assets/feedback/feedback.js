@@ -29,9 +29,15 @@
     return out;
   };
 
-  FB.touch = function () { // auto-save a moment after the last change
+  FB.touch = function () { // auto-save a moment after the last change (the server's copy of the draft)
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(function () { var b = byId("fb-autosave"); if (b) b.click(); }, 1200);
+    saveTimer = setTimeout(function () {
+      // Offline the socket would queue the save and replay it on reconnect, maybe after the outbox sent the
+      // report: the phone keeps the draft meanwhile (outbox-form.js).
+      if (window.cdsOffline && !window.cdsOffline.connected()) return;
+      var b = byId("fb-autosave");
+      if (b) b.click();
+    }, 1200);
   };
 
   function checkDuplicates() { var b = byId("fb-dupes-check"); if (b) b.click(); }

@@ -1,14 +1,17 @@
 /*
- * Công dân số — the ticket screen (/metro/ticket), drawn on the device from IndexedDB.
+ * Công dân số — the ticket screen (/metro/ticket), drawn on the device from IndexedDB: the gate screen.
  *
  * No server round trip is needed: the page shell is cached by the service worker, the tickets by
  * ticket.js in IndexedDB. When online it first refreshes the stored tickets (/api/metro/my/tickets).
  * It watches for #metro-ticket-view (the Reflex page renders it empty), so it also works after
  * client-side navigation, and stops its timers when the element goes away.
  *
- * Shows: product and validity in words, the route, a large high-contrast QR re-signed every ~10 s
- * (canvas[data-qr] holds the exact QR text), a live clock and moving bar for visual checks, a
- * brightness hint and the offline state. ?id=<ticket id> selects a ticket.
+ * Gate mode (body.mt-gate while the view is shown): the bottom navigation, footer and page heading step aside,
+ * the QR is sized to the screen so it is whole and centred above the fold (320x568 and up, the offline line
+ * at the bottom included), the route and validity are large, the screen is kept awake (Wake Lock, taken again
+ * when the page becomes visible), and a brightness hint sits under the code. The ticket valid now is chosen
+ * (the one that ends first); the others are one swipe (or one tap on the list below) away.
+ * canvas[data-qr] holds the exact QR text. ?id=<ticket id> selects a ticket.
  */
 (function (root) {
   "use strict";
@@ -21,8 +24,9 @@
       until: "Có giá trị đến", today: "Chỉ dùng trong ngày mua, đến", any: "Mọi ga trên tuyến số 1",
       category: { adult: "Người lớn", student: "Học sinh, sinh viên", senior: "Người từ 60 tuổi" },
       qr: "Mã QR vé", bright: "Tăng độ sáng màn hình lên tối đa và đưa mã vào đầu đọc của cổng.",
-      offline: "Đang ngoại tuyến — vé vẫn dùng được.", choose: "Chọn vé", error: "Không mở được vé trên máy này.",
+      choose: "Vé khác trên máy này (vuốt ngang để đổi)", error: "Không mở được vé trên máy này.",
       refresh: "Mã tự đổi mỗi 10 giây; ảnh chụp màn hình sẽ không qua được cổng.",
+      position: "Vé {n}/{total}", previous: "Vé trước", next: "Vé sau",
     },
     en: {
       none: "No tickets on this phone yet.", buy: "Buy a ticket", restore: "Download my tickets to this phone",
@@ -30,24 +34,34 @@
       until: "Valid until", today: "Valid on the day bought only, until", any: "Any station on Line 1",
       category: { adult: "Adult", student: "Student", senior: "Aged 60+" },
       qr: "Ticket QR code", bright: "Turn the screen brightness up and hold the code to the gate reader.",
-      offline: "Offline — the ticket still works.", choose: "Choose a ticket", error: "The ticket cannot be opened on this phone.",
+      choose: "Other tickets on this phone (swipe sideways to change)", error: "The ticket cannot be opened on this phone.",
       refresh: "The code changes every 10 seconds; a screenshot will not pass the gate.",
+      position: "Ticket {n} of {total}", previous: "Previous ticket", next: "Next ticket",
     },
   };
+  var QR_MAX = 420;
+  var QR_MIN = 200;
+  var BOTTOM_RESERVE = 44; // the offline line (ui/offline.py) sits at the bottom in gate mode
   var CSS = [
-    "#metro-ticket-view .mt-card{background:#fff;color:#000;border:2px solid #000;border-radius:14px;padding:16px;max-width:460px}",
-    "#metro-ticket-view .mt-product{font-size:1.5rem;font-weight:800;margin:0 0 4px}",
-    "#metro-ticket-view .mt-route{font-size:1.2rem;font-weight:600;margin:0 0 4px}",
-    "#metro-ticket-view .mt-qr{display:block;width:min(86vw,420px);height:auto;aspect-ratio:1/1;margin:12px auto;background:#fff;image-rendering:pixelated}",
-    "#metro-ticket-view .mt-live{display:flex;align-items:center;gap:12px;font-size:1.4rem;font-variant-numeric:tabular-nums}",
+    // Gate mode: nothing but the ticket; the offline line moves to the very bottom.
+    "body.mt-gate .cds-bottom-nav,body.mt-gate .cds-footer{display:none}",
+    "body.mt-gate{--cds-nav-h:0px}",
+    "body.mt-gate .cds-main{padding-top:8px;padding-bottom:56px}",
+    "body.mt-gate .cds-main h1{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    "#metro-ticket-view .mt-card{background:#fff;color:#000;border:2px solid #000;border-radius:14px;padding:8px 10px;max-width:460px;margin:0 auto;touch-action:pan-y}",
+    "#metro-ticket-view .mt-product{font-size:1rem;font-weight:700;margin:0}",
+    "#metro-ticket-view .mt-route{font-size:1.3rem;font-weight:800;line-height:1.25;margin:0}",
+    "#metro-ticket-view .mt-validity{font-size:1.1rem;font-weight:700;margin:4px 0 0}",
+    "#metro-ticket-view .mt-qr{display:block;width:min(86vw,420px);height:auto;aspect-ratio:1/1;margin:6px auto;background:#fff;image-rendering:pixelated}",
+    "#metro-ticket-view .mt-live{display:flex;align-items:center;gap:12px;font-size:1.3rem;font-variant-numeric:tabular-nums}",
     "#metro-ticket-view .mt-bar{flex:1;height:10px;border-radius:5px;background:linear-gradient(90deg,#a50e22,#f5b400,#0a6b2a,#a50e22);background-size:300% 100%;animation:mt-move 3s linear infinite}",
     "@keyframes mt-move{from{background-position:0 0}to{background-position:300% 0}}",
     "@media (prefers-reduced-motion: reduce){#metro-ticket-view .mt-bar{animation-duration:12s}}",
-    "#metro-ticket-view .mt-tabs{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}",
-    "#metro-ticket-view .mt-tabs button[aria-pressed=true]{background:#000;color:#fff}",
-    // Reflex's "cannot connect to server" toast is expected here when offline: the ticket needs no server.
-    "body.mt-offline-ticket [data-sonner-toaster]{display:none}",
-    "#metro-ticket-view .mt-offline{background:#fff3cd;color:#3d2e00;border:1px solid #8a6d00;padding:8px 12px;border-radius:8px}",
+    "#metro-ticket-view .mt-pager{display:flex;align-items:center;justify-content:space-between;gap:8px;margin:8px 0 0}",
+    "#metro-ticket-view .mt-pager button{min-width:48px;min-height:48px;font-size:1.4rem;padding:0 12px}",
+    "#metro-ticket-view .mt-tabs{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}",
+    // The chosen ticket: white on black (21:1). The outline buttons' own dark red would sit on the black.
+    "#metro-ticket-view .mt-tabs button[aria-pressed=true]{background:#000;color:#fff !important;border-color:#000}",
   ].join("\n");
 
   var current = null; // {el, stop}
@@ -94,33 +108,46 @@
     view.replaceChildren.apply(view, children);
   }
 
+  function productName(ticket) { return lang() === "en" ? ticket.name_en : ticket.name_vi; }
+
+  function routeText(ticket) {
+    return ticket.origin_name && ticket.destination_name
+      ? name(ticket.origin_name) + " → " + name(ticket.destination_name) : tx("any");
+  }
+
   function ticketCard(ticket) {
     var single = ticket.kind === "single";
-    var route = ticket.origin_name && ticket.destination_name
-      ? name(ticket.origin_name) + " → " + name(ticket.destination_name) : tx("any");
     var category = ticket.rider_category && ticket.rider_category !== "adult"
-      ? el("p", { text: TEXT[lang()].category[ticket.rider_category] || ticket.rider_category }) : null;
-    var canvas = el("canvas", { className: "mt-qr", id: "metro-qr", role: "img", "aria-label": tx("qr") + ": " + name({ vi: ticket.name_vi, en: ticket.name_en }), "data-ticket": ticket.id });
+      ? " · " + (TEXT[lang()].category[ticket.rider_category] || "") : "";
+    var canvas = el("canvas", { className: "mt-qr", id: "metro-qr", role: "img", "aria-label": tx("qr") + ": " + productName(ticket), "data-ticket": ticket.id });
     var clock = el("span", { id: "metro-clock" });
     var card = el("div", { className: "mt-card", id: "metro-ticket-card" }, [
-      el("p", { className: "mt-product", id: "metro-ticket-product", text: lang() === "en" ? ticket.name_en : ticket.name_vi }),
-      el("p", { className: "mt-route", id: "metro-ticket-route", text: route }),
-      el("p", { id: "metro-ticket-validity", text: (single ? tx("today") : tx("until")) + " " + vnTime(ticket.valid_until) }),
-      category,
+      el("p", { className: "mt-product" }, [el("span", { id: "metro-ticket-product", text: productName(ticket) }),
+                                            category ? el("span", { text: category }) : null]),
+      el("p", { className: "mt-route", id: "metro-ticket-route", text: routeText(ticket) }),
       canvas,
+      el("p", { className: "mt-validity", id: "metro-ticket-validity", text: (single ? tx("today") : tx("until")) + " " + vnTime(ticket.valid_until) }),
       el("div", { className: "mt-live", "aria-hidden": "true" }, [clock, el("span", { className: "mt-bar" })]),
-      el("p", { className: "cds-hint", text: tx("bright") }),
+      el("p", { className: "cds-hint", id: "metro-bright", text: tx("bright") }),
       el("p", { className: "cds-hint", text: tx("refresh") }),
     ]);
     return { card: card, canvas: canvas, clock: clock };
+  }
+
+  /** The ticket to show: the one asked for, else the one valid now that ends first, else the next to start. */
+  function choose(tickets, wantedId, nowSec) {
+    var asked = tickets.find(function (t) { return t.id === wantedId; });
+    if (asked) return asked;
+    var byEnd = tickets.slice().sort(function (a, b) { return (a.valid_until || Infinity) - (b.valid_until || Infinity); });
+    var validNow = byEnd.filter(function (t) { return (!t.valid_from || t.valid_from <= nowSec) && (!t.valid_until || t.valid_until >= nowSec); });
+    return validNow[0] || byEnd[0];
   }
 
   function tabs(view, tickets, chosen) {
     if (tickets.length < 2) return null;
     var nav = el("div", { className: "mt-tabs", role: "group", "aria-label": tx("choose") });
     tickets.forEach(function (t) {
-      var label = (lang() === "en" ? t.name_en : t.name_vi) +
-        (t.origin_name ? " · " + name(t.origin_name) + " → " + name(t.destination_name) : "");
+      var label = productName(t) + (t.origin_name ? " · " + routeText(t) : "");
       var b = el("button", { type: "button", className: "cds-button cds-button-outline", text: label,
         "aria-pressed": String(t.id === chosen.id) });
       b.addEventListener("click", function () { render(view, tickets, t.id); });
@@ -129,15 +156,56 @@
     return nav;
   }
 
+  function pager(view, tickets, chosen) {
+    if (tickets.length < 2) return null;
+    var index = tickets.indexOf(chosen);
+    var go = function (step) {
+      return function () { render(view, tickets, tickets[(index + step + tickets.length) % tickets.length].id); };
+    };
+    var previous = el("button", { type: "button", className: "cds-button cds-button-outline", "aria-label": tx("previous"), text: "‹", id: "metro-ticket-prev" });
+    var next = el("button", { type: "button", className: "cds-button cds-button-outline", "aria-label": tx("next"), text: "›", id: "metro-ticket-next" });
+    previous.addEventListener("click", go(-1));
+    next.addEventListener("click", go(1));
+    var position = tx("position").replace("{n}", index + 1).replace("{total}", tickets.length);
+    return { node: el("div", { className: "mt-pager" }, [previous, el("span", { id: "metro-ticket-position", "aria-live": "polite", text: position }), next]),
+             go: go };
+  }
+
+  /** A horizontal swipe on the card shows the next (left) or previous (right) ticket. */
+  function swipeable(card, go) {
+    var start = null;
+    card.addEventListener("pointerdown", function (e) { start = { x: e.clientX, y: e.clientY }; });
+    card.addEventListener("pointercancel", function () { start = null; });
+    card.addEventListener("pointerup", function (e) {
+      if (!start) return;
+      var dx = e.clientX - start.x, dy = e.clientY - start.y;
+      start = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) go(dx < 0 ? 1 : -1)();
+    });
+  }
+
+  /** The QR as large as fits: the card's width, and the screen height left under its top (above the fold). */
+  function fitQr(canvas, view) {
+    var top = canvas.getBoundingClientRect().top + root.scrollY;
+    var room = root.innerHeight - top - BOTTOM_RESERVE;
+    var width = canvas.parentNode ? canvas.parentNode.clientWidth - 24 : view.clientWidth;
+    var size = Math.floor(Math.max(QR_MIN, Math.min(width, QR_MAX, room)));
+    canvas.style.width = canvas.style.height = size + "px";
+  }
+
   async function render(view, tickets, wantedId) {
     if (current && current.stop) current.stop();
     var now = Date.now() / 1000;
     var usable = tickets.filter(function (t) { return t.payload && (!t.valid_until || t.valid_until > now - 7200); });
     if (!usable.length) { emptyView(view); return; }
-    var chosen = usable.find(function (t) { return t.id === wantedId; }) || usable[0];
+    var chosen = choose(usable, wantedId, now);
+    if (root.cdsPwa) root.cdsPwa.noteSuccess(); // a ticket is on this phone: the home page offers to install
     var parts = ticketCard(chosen);
-    var offline = navigator.onLine ? null : el("p", { className: "mt-offline", role: "status", text: tx("offline") });
-    view.replaceChildren.apply(view, [offline, tabs(view, usable, chosen), parts.card].filter(Boolean));
+    var paging = pager(view, usable, chosen);
+    if (paging) { parts.card.appendChild(paging.node); swipeable(parts.card, paging.go); }
+    view.replaceChildren.apply(view, [parts.card, tabs(view, usable, chosen)].filter(Boolean));
+    fitQr(parts.canvas, view);
+    current.fit = function () { fitQr(parts.canvas, view); };
     try {
       current.stop = await root.MetroTicket.show(parts.canvas, chosen.id, { clock: parts.clock });
     } catch (e) {
@@ -161,8 +229,8 @@
       if (current.stop) current.stop();
       current = null;
     }
-    document.body.classList.toggle("mt-offline-ticket", !!view && !navigator.onLine);
-    if (!view || current || !root.MetroTicket || !root.qrcode) return;
+    document.body.classList.toggle("mt-gate", !!view);
+    if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
     load(view, false);
@@ -177,7 +245,9 @@
     load(current.el, false);
   });
 
-  root.MetroTicketPage = { check: check, vnTime: vnTime };
+  root.addEventListener("resize", function () { if (current && current.fit) current.fit(); });
+
+  root.MetroTicketPage = { check: check, vnTime: vnTime, choose: choose };
   setInterval(check, 300);
   check();
 })(window);

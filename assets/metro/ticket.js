@@ -7,10 +7,10 @@
  *   session ends or another user logs in on the phone (assets/session.js clears them; the device key stays).
  * - Every ~10 s the phone signs b"MT1P" + ticket id + Unix time and the QR shows
  *   "MT1:" + Base45(ticket || time || signature): QR version <= 10 at ECC M; a screenshot dies within ~30 s.
- * - QR rendering uses vendor/qrcode-generator.js (MIT licence, (c) 2009 Kazuhiko Arase, npm qrcode-generator 2.0.4).
+ * - QR rendering uses the app's one QR drawer, assets/qr/draw.js (over the vendored qrcode-generator).
  *
  * Page usage:
- *   <script src="/metro/vendor/qrcode-generator.js"></script><script src="/metro/ticket.js"></script>
+ *   <script src="/qr/qrcode-generator.js"></script><script src="/qr/draw.js"></script><script src="/metro/ticket.js"></script>
  *   const key = await MetroTicket.devicePublicKey();     // send with the purchase form
  *   await MetroTicket.syncTickets();                     // after purchase / when online
  *   const stop = await MetroTicket.show(canvas, ticketId, {clock: el}); // keep the screen awake, rotate the proof
@@ -138,41 +138,16 @@
   }
 
   // --- QR -------------------------------------------------------------------------------------
-  function qrFactory() {
-    var factory = root.qrcode || (typeof require === "function" ? require("./vendor/qrcode-generator.js") : null);
-    if (!factory) throw new Error("qrcode-generator not loaded");
-    return factory;
+  function cdsQr() {
+    var qr = root.CdsQr || (typeof require === "function" ? require("../qr/draw.js") : null);
+    if (!qr) throw new Error("qr/draw.js not loaded");
+    return qr;
   }
 
   /** Module matrix (true = dark) for the text at ECC M; refuses anything above version 10. */
-  function qrMatrix(text) {
-    var qr = qrFactory()(0, "M");
-    qr.addData(text, "Alphanumeric");
-    qr.make();
-    var n = qr.getModuleCount(), rows = [];
-    var version = (n - 17) / 4;
-    if (version > MAX_VERSION) throw new Error("QR version " + version + " > " + MAX_VERSION);
-    for (var r = 0; r < n; r++) {
-      var row = [];
-      for (var c = 0; c < n; c++) row.push(qr.isDark(r, c));
-      rows.push(row);
-    }
-    return { version: version, modules: rows };
-  }
+  function qrMatrix(text) { return cdsQr().matrix(text, "M", MAX_VERSION); }
 
-  function drawQr(canvas, text) {
-    var m = qrMatrix(text).modules, n = m.length, quiet = 4;
-    var size = Math.min(canvas.clientWidth || 320, 480) * (root.devicePixelRatio || 1);
-    var cell = Math.max(2, Math.floor(size / (n + 2 * quiet)));
-    canvas.width = canvas.height = cell * (n + 2 * quiet);
-    var ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.fillStyle = "#000";
-    for (var r = 0; r < n; r++) for (var c = 0; c < n; c++) {
-      if (m[r][c]) ctx.fillRect((c + quiet) * cell, (r + quiet) * cell, cell, cell);
-    }
-  }
+  function drawQr(canvas, text) { cdsQr().draw(canvas, text, { ecc: "M", maxVersion: MAX_VERSION }); }
 
   // --- tickets --------------------------------------------------------------------------------
   async function storedTickets() { return (await get("tickets")) || []; }
@@ -214,8 +189,14 @@
     var ticket = (await storedTickets()).find(function (t) { return t.id === ticketId; });
     if (!ticket) throw new Error("ticket not on this phone");
     var pair = await deviceKey();
-    var lock = null, timer = null, clockTimer = null;
-    try { if (navigator.wakeLock) lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
+    var lock = null, timer = null, clockTimer = null, stopped = false;
+    // Keep the screen on at the gate. The browser drops the lock when the page is hidden: take it again on return.
+    async function keepAwake() {
+      if (stopped || !navigator.wakeLock || (lock && !lock.released) || document.visibilityState !== "visible") return;
+      try { lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
+    }
+    await keepAwake();
+    document.addEventListener("visibilitychange", keepAwake);
     async function refresh() {
       var text = await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000));
       drawQr(canvas, text);
@@ -230,8 +211,10 @@
     timer = setInterval(refresh, REFRESH_MS);
     clockTimer = setInterval(tick, 1000);
     return function stop() {
+      stopped = true;
       clearInterval(timer); clearInterval(clockTimer);
-      if (lock) lock.release();
+      document.removeEventListener("visibilitychange", keepAwake);
+      if (lock && !lock.released) lock.release();
     };
   }
 

@@ -224,23 +224,8 @@
 
   function drawQr(text) {
     const canvas = document.getElementById("vr-qr");
-    if (!window.qrcode || !canvas) return;
-    const qr = window.qrcode(0, "M");
-    qr.addData(text, "Byte");
-    qr.make();
-    const n = qr.getModuleCount();
-    const quiet = 4;
-    const cell = Math.max(2, Math.floor(Math.min(canvas.clientWidth || 300, 480) * (window.devicePixelRatio || 1)
-      / (n + 2 * quiet)));
-    canvas.width = canvas.height = cell * (n + 2 * quiet);
-    const ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.fillStyle = "#000";
-    for (let r = 0; r < n; r += 1) {
-      for (let c = 0; c < n; c += 1) if (qr.isDark(r, c)) ctx.fillRect((c + quiet) * cell, (r + quiet) * cell, cell, cell);
-    }
-    canvas.dataset.version = String((n - 17) / 4);
+    if (!window.CdsQr || !canvas) return;
+    window.CdsQr.draw(canvas, text, { ecc: "M" });
   }
 
   async function currentRequest(forceNew) {

@@ -3,7 +3,8 @@
  *
  * Everything private stays in this browser: credentials (IndexedDB), the holder key and the
  * presentation. The pages only learn ids, sizes and QR versions. QR codes are drawn here with
- * qrcode-generator (MIT, vendor/); Base45 "VP1:" text uses QR alphanumeric mode.
+ * QR codes through the app's one drawer (/qr/draw.js over the vendored qrcode-generator); Base45 "VP1:" text
+ * uses QR alphanumeric mode.
  * Scanning uses the camera with BarcodeDetector where the browser has it; otherwise paste.
  * Passkeys use navigator.credentials with the JSON routes under /api/identity/passkeys/.
  *
@@ -27,11 +28,15 @@
 
   async function ready() {
     if (!root.CdsWallet) loadScript("/wallet/wallet.js");
-    if (!root.qrcode) loadScript("/wallet/vendor/qrcode-generator.js");
+    if (!root.qrcode) loadScript("/qr/qrcode-generator.js");
     for (let i = 0; i < 200 && !(root.CdsWallet && root.qrcode); i += 1) {
       await new Promise((r) => setTimeout(r, 25));
     }
-    if (!(root.CdsWallet && root.qrcode)) throw Object.assign(new Error("load"), { code: "identity.ui.script_failed" });
+    if (!root.CdsQr) loadScript("/qr/draw.js");  // after the generator it draws with
+    for (let i = 0; i < 200 && !root.CdsQr; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (!(root.CdsWallet && root.qrcode && root.CdsQr)) throw Object.assign(new Error("load"), { code: "identity.ui.script_failed" });
     return true;
   }
 
@@ -65,23 +70,8 @@
     return guarded(async () => {
       const canvas = await waitFor(id);
       if (!canvas) return { ok: false, code: "identity.ui.unexpected" };
-      const qr = root.qrcode(0, ecc || "L");
-      qr.addData(text, ALNUM.test(text) ? "Alphanumeric" : "Byte");
-      qr.make();
-      const n = qr.getModuleCount();
-      const quiet = 4;
-      const cell = Math.max(2, Math.floor(Math.min(canvas.clientWidth || 320, 480) * (root.devicePixelRatio || 1)
-        / (n + 2 * quiet)));
-      canvas.width = canvas.height = cell * (n + 2 * quiet);
-      const ctx = canvas.getContext("2d");
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      ctx.fillStyle = "#000";
-      for (let r = 0; r < n; r += 1) {
-        for (let c = 0; c < n; c += 1) if (qr.isDark(r, c)) ctx.fillRect((c + quiet) * cell, (r + quiet) * cell, cell, cell);
-      }
-      canvas.dataset.version = String((n - 17) / 4);
-      return { ok: true, version: (n - 17) / 4, chars: text.length };
+      const version = root.CdsQr.draw(canvas, text, { ecc: ecc || "L" });
+      return { ok: true, version, chars: text.length };
     });
   }
 

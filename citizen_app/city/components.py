@@ -6,12 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from citizen_app.i18n.state import LangState, t, t_var
-
-
-def pick(vi: rx.Var | str, en: rx.Var | str) -> rx.Var:
-    """The Vietnamese or English text of a bilingual pair of vars."""
-    return rx.cond(LangState.lang == "en", en, vi)
+from citizen_app.i18n.state import t, t_var
+from citizen_app.ui.components import pick as pick
 
 
 def lookup_box(element_id: str = "lookup-box", value: rx.Var | str = "", on_submit: Any = None) -> rx.Component:

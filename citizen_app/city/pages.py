@@ -17,8 +17,8 @@ from citizen_app.city.state import (
 )
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 OFFICIALS = ("official", "admin")
 

@@ -21,7 +21,7 @@ from citizen_app.core.timeutil import VN_TZ, format_date, utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.profile import ward_of
-from citizen_app.identity.service import parse_identifier, require_role
+from citizen_app.identity.service import find_by_identifier, parse_identifier, require_role
 
 ANNOUNCER_ROLES = ("official", "admin")
 TITLE_MAX = 120
@@ -362,8 +362,7 @@ def add_team_member_by_login(db: Session, actor_id: int | None, team_code: str, 
         ident = parse_identifier(login)
     except DomainError:
         raise DomainError("city.help.user_unknown") from None
-    column = UserAccount.phone if ident.kind == "phone" else UserAccount.email
-    user = db.exec(select(UserAccount).where(column == ident.value)).first()
+    user = find_by_identifier(db, ident)
     if user is None or user.id is None:
         raise DomainError("city.help.user_unknown")
     return add_team_member(db, actor_id, team_code, user.id)

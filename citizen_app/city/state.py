@@ -46,18 +46,9 @@ class _Base(FormErrorMixin, rx.State, mixin=True):
     notice: dict[str, str] = {}
 
     async def _run(self, action: Callable[[Session, int | None], Any], notice_key: str = "", **params: Any) -> Any:
-        """One transaction for one user action; a DomainError becomes the translated form error."""
-        user_id, _ = await acting_user(self)
-        try:
-            with session_scope() as db:
-                result = action(db, user_id)
-        except DomainError as exc:
-            self._fail(exc)
+        if not notice_key:
             self.notice = {}
-            return None
-        self.error = {}
-        self.notice = both(notice_key, **params) if notice_key else {}
-        return result if result is not None else True
+        return await self._run_action(action, done=notice_key, **params)
 
 
 # --- lookups ------------------------------------------------------------------------------------------

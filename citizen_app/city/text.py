@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from citizen_app.core.text import fold
 
 _SPACES = re.compile(r"\s+")
 _WARD_PREFIX = re.compile(r"^(phuong|xa|dac khu|ward|commune)\s+")
-
-
-def fold(text: str | None) -> str:
-    """NFD, drop combining marks, đ→d, lower-case, collapse spaces: 'Phường Bàn Cờ' -> 'phuong ban co'."""
-    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped).lower()).strip()
 
 
 def ward_key(ward: str | None) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -54,6 +57,47 @@ def guard_uploads(inner: ASGIApp, limit: int = UPLOAD_LIMIT_BYTES,
         await inner(scope, receive, send)
 
     return app
+
+
+CANONICAL_REDIRECT_ENV = "CANONICAL_HOST_REDIRECT"
+
+
+def _is_navigation(headers: dict[bytes, bytes]) -> bool:
+    """A person's browser opening a page (not a script's fetch, a gateway's notification or a gate's call)."""
+    mode = headers.get(b"sec-fetch-mode")
+    if mode is not None:
+        return mode == b"navigate"
+    return b"text/html" in headers.get(b"accept", b"")
+
+
+def canonical_origin(inner: ASGIApp, public_url: Callable[[], str] = lambda: settings().public_url) -> ASGIApp:
+    """Send a browser that opens any page on another host name than ``PUBLIC_URL`` (``127.0.0.1`` for
+    ``localhost``, an old domain) to the same path and query on the canonical origin, before anything else runs.
+
+    The session cookie belongs to one host: a login, or a return from a payment gateway (whose return URL is
+    always on ``PUBLIC_URL``), must happen there, or the person lands on a login wall although they are signed in.
+    Only page navigations move (``Sec-Fetch-Mode: navigate``); API calls, notifications and gates are answered
+    where they arrive. Behind a proxy the host is the ``X-Forwarded-Host`` it sets, or the ``Host`` it passes on.
+    ``CANONICAL_HOST_REDIRECT=0`` switches it off (a proxy that rewrites the host name)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and _redirect_enabled():
+            headers = dict(scope["headers"])
+            canonical = urlsplit(public_url())
+            host = (headers.get(b"x-forwarded-host") or headers.get(b"host") or b"").split(b",")[0].strip()
+            if host and host.decode("latin-1").lower() != canonical.netloc.lower() and _is_navigation(headers):
+                query = scope.get("query_string", b"").decode("latin-1")
+                target = f"{canonical.scheme}://{canonical.netloc}{scope['path']}{'?' + query if query else ''}"
+                await RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-store"})(
+                    scope, receive, send)
+                return
+        await inner(scope, receive, send)
+
+    return app
+
+
+def _redirect_enabled() -> bool:
+    return os.environ.get(CANONICAL_REDIRECT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def security_headers(inner: ASGIApp) -> ASGIApp:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from citizen_app.core.keystore import load_or_create
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,13 +25,7 @@ def instance_dir() -> Path:
 
 def _secret_from_file(name: str, nbytes: int = 32) -> str:
     """Return the secret kept in instance/<name>, creating it on first use."""
-    path = instance_dir() / name
-    if not path.exists():
-        value = secrets.token_urlsafe(nbytes)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(value)
-    return path.read_text().strip()
+    return load_or_create(instance_dir() / name, lambda: secrets.token_urlsafe(nbytes).encode()).decode().strip()
 
 
 def default_database_url() -> str:

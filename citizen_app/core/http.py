@@ -8,7 +8,8 @@ the OpenAPI document (``core.openapi``), so the two cannot drift. For every requ
 - finds the user from the ``cds_sid`` cookie (``auth="session"``: maybe nobody; ``"cookie"``: 401 without one);
 - refuses path ids beyond 64 bits (404) before any query sees them;
 - reads a declared body: ``application/json`` exactly (415), at most ``max_body`` bytes (413), a JSON object at
-  most ``MAX_DEPTH`` deep without NaN/Infinity (400); or form fields (``application/x-www-form-urlencoded``);
+  most ``MAX_DEPTH`` deep without NaN/Infinity (400); or form fields (``application/x-www-form-urlencoded``); or a
+  file upload (``multipart/form-data``, parsed in memory: nothing is written to disk);
 - cleans every string it hands over (``core.text``: no lone surrogates or control characters, NFC);
 - answers every refusal as ``{"error": code, "message": {"vi", "en"}}`` with the status of the error's class
   (``DomainError.http_status``), and an unexpected exception as a 500 of the same shape, logged.
@@ -28,6 +29,8 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -46,6 +49,7 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 MAX_BODY = 64 * 1024
 MAX_DEPTH = 32
 MAX_ID = 2**63 - 1  # the largest id a database column holds: anything beyond cannot exist
@@ -109,6 +113,15 @@ def _default_renderer(_request: Request, status: int, exc: DomainError) -> Respo
 # --- the request as a handler sees it ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file of a ``multipart/form-data`` body, held in memory."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Call:
     """One request after the contract's checks: the user, the cleaned body and query values."""
@@ -117,6 +130,7 @@ class Call:
     user_id: int | None = None
     body: dict[str, Any] = field(default_factory=dict)  # the JSON object, or the form fields (last value wins)
     fields: list[tuple[str, str]] = field(default_factory=list)  # form fields in order, repeats kept
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart file parts by field name (first wins)
     clean: bool = True
 
     def query(self, name: str, default: str = "") -> str:
@@ -165,6 +179,7 @@ class Operation:
     path_params: Mapping[str, Schema] = field(default_factory=dict)  # beyond what the converters say
     body: Schema | None = None  # a JSON object
     form: Schema | None = None  # form-encoded fields
+    upload: Schema | None = None  # multipart/form-data: file parts (``"format": "binary"``) and text fields
     responses: Mapping[int, Content] = field(default_factory=dict)
     errors: tuple[int, ...] = ()  # refusals beyond those the contract derives (auth, body, path ids)
     error_content: Mapping[str, Schema] | None = None  # the refusals' media types when not the one shape
@@ -178,15 +193,16 @@ class Endpoint(Route):
     def __init__(self, path: str, handler: Handler, *, summary: str, methods: tuple[str, ...] = ("GET",),
                  auth: Auth = "public", query: Mapping[str, Schema] | None = None, required_query: tuple[str, ...] = (),
                  path_params: Mapping[str, Schema] | None = None, body: Schema | None = None,
-                 form: Schema | None = None, responses: Mapping[int, Content] | None = None,
+                 form: Schema | None = None, upload: Schema | None = None,
+                 responses: Mapping[int, Content] | None = None,
                  errors: tuple[int, ...] = (), max_body: int = MAX_BODY, cache: str = NO_STORE,
                  clean: bool = True, error_renderer: ErrorRenderer | None = None,
                  error_content: Mapping[str, Schema] | None = None, sessions: SessionFactory | None = None,
                  notes: str = "") -> None:
         tag = handler.__module__.split(".")[1] if handler.__module__.startswith("citizen_app.") else ""
         self.op = Operation(path, tuple(methods), summary, auth, dict(query or {}), required_query,
-                            dict(path_params or {}), body, form, dict(responses or {200: json_content({})}),
-                            errors, error_content, tag, notes)
+                            dict(path_params or {}), body, form, upload,
+                            dict(responses or {200: json_content({})}), errors, error_content, tag, notes)
         self.handler, self.max_body, self.cache, self.clean = handler, max_body, cache, clean
         self.error_renderer = error_renderer or _default_renderer
         self.sessions = sessions
@@ -224,6 +240,10 @@ class Endpoint(Route):
                 call.body = _json_object(await _read(request, self.max_body, JSON), self.clean)
             elif self.op.form is not None:
                 call.fields = _form_fields(await _read(request, self.max_body, FORM), self.clean)
+                call.body = dict(call.fields)
+            elif self.op.upload is not None:
+                raw = await _read(request, self.max_body, MULTIPART)
+                call.fields, call.files = _multipart(raw, request.headers.get("content-type", ""), self.clean)
                 call.body = dict(call.fields)
         return call
 
@@ -308,6 +328,65 @@ def _form_fields(raw: bytes, clean: bool) -> list[tuple[str, str]]:
     return [(clean_text(k), clean_text(v)) for k, v in pairs] if clean else pairs
 
 
+class _Parts:
+    """Collects the parts of a multipart body in memory (python-multipart's callbacks)."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[dict[bytes, bytes], bytearray]] = []
+        self.headers: dict[bytes, bytes] = {}
+        self.field, self.value = b"", b""
+
+    def begin(self) -> None:
+        self.headers = {}
+        self.parts.append((self.headers, bytearray()))
+
+    def data(self, chunk: bytes, start: int, end: int) -> None:
+        self.parts[-1][1].extend(chunk[start:end])
+
+    def header_field(self, chunk: bytes, start: int, end: int) -> None:
+        self.field += chunk[start:end]
+
+    def header_value(self, chunk: bytes, start: int, end: int) -> None:
+        self.value += chunk[start:end]
+
+    def header_end(self) -> None:
+        self.headers[self.field.lower()] = self.value
+        self.field, self.value = b"", b""
+
+
+def _multipart(raw: bytes, content_type: str, clean: bool) -> tuple[list[tuple[str, str]], dict[str, Upload]]:
+    """Text fields (in order) and file parts of a ``multipart/form-data`` body; a malformed one is a 400."""
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary", b"")
+    if not boundary or len(boundary) > 200:
+        raise HttpError(400, "error.bad_multipart")
+    collected = _Parts()
+    parser = MultipartParser(boundary, {"on_part_begin": collected.begin, "on_part_data": collected.data,
+                                        "on_header_field": collected.header_field,
+                                        "on_header_value": collected.header_value,
+                                        "on_header_end": collected.header_end})
+    try:
+        parser.write(raw)
+        parser.finalize()
+    except (MultipartParseError, ValueError):
+        raise HttpError(400, "error.bad_multipart") from None
+    if len(collected.parts) > MAX_FIELDS:
+        raise HttpError(413, "error.too_large")
+    fields: list[tuple[str, str]] = []
+    files: dict[str, Upload] = {}
+    for headers, data in collected.parts:
+        _, disposition = parse_options_header(headers.get(b"content-disposition", b""))
+        name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" in disposition:
+            if name not in files:
+                files[name] = Upload(disposition[b"filename"].decode("utf-8", "replace")[:200],
+                                     headers.get(b"content-type", b"").decode("latin-1")[:100], bytes(data))
+        else:
+            text = bytes(data).decode("utf-8", "replace")
+            fields.append((clean_text(name), clean_text(text)) if clean else (name, text))
+    return fields, files
+
+
 # --- declaring responses -------------------------------------------------------------------------------
 
 
@@ -329,6 +408,9 @@ def obj(required: tuple[str, ...] = (), **properties: Schema) -> Schema:
     if required:
         schema["required"] = list(required)
     return schema
+
+
+BINARY: Schema = {"type": "string", "format": "binary"}  # a file part of a multipart upload
 
 
 def string(max_length: int | None = None, **extra: Any) -> Schema:

@@ -18,6 +18,7 @@ from citizen_app.core.http import (
     ERROR_SCHEMA,
     FORM,
     JSON,
+    MULTIPART,
     SAFE_METHODS,
     Call,
     DocumentedMount,
@@ -93,6 +94,8 @@ def _operation(op: Operation, method: str) -> dict[str, Any]:
         result["requestBody"] = {"required": True, "content": {JSON: op.body}}
     elif not safe and op.form is not None:
         result["requestBody"] = {"required": True, "content": {FORM: op.form}}
+    elif not safe and op.upload is not None:
+        result["requestBody"] = {"required": True, "content": {MULTIPART: {"schema": op.upload}}}
     return result
 
 
@@ -105,7 +108,7 @@ def _refusals(op: Operation, safe: bool) -> set[int]:
     statuses = set(op.errors)
     if op.auth in ("session", "cookie"):
         statuses |= {401, 403}
-    if not safe and (op.body is not None or op.form is not None):
+    if not safe and (op.body is not None or op.form is not None or op.upload is not None):
         statuses |= {400, 413, 415}
     if _PARAM.search(op.path):
         statuses.add(404)

@@ -40,15 +40,23 @@ def import_pillar_pages() -> tuple[ModuleType, ...]:
     pages along its use cases edits no list either."""
     found: list[ModuleType] = []
     for pkg in pillar_packages():
-        for name in _page_module_names(pkg):
+        for name in _module_names(pkg, "pages"):
             found.append(importlib.import_module(f"citizen_app.{pkg}.{name}"))
     return tuple(found)
 
 
-def _page_module_names(pkg: str) -> list[str]:
-    """``pages`` first (a use-case module may build on a page that ``pages`` registered), then the others by name."""
+def _module_names(pkg: str, kind: str) -> list[str]:
+    """``<kind>`` first (a use-case module may build on what ``<kind>`` registered), then ``<x>_<kind>`` by name."""
     names = [info.name for info in pkgutil.iter_modules([str(Path(citizen_app.__path__[0]) / pkg)])]
-    return sorted((n for n in names if n == "pages" or n.endswith("_pages")), key=lambda n: (n != "pages", n))
+    return sorted((n for n in names if n == kind or n.endswith(f"_{kind}")), key=lambda n: (n != kind, n))
+
+
+@functools.cache
+def import_message_catalogues() -> tuple[ModuleType, ...]:
+    """Every package's message catalogues: ``messages`` and each ``<topic>_messages`` (``ui_messages``,
+    ``auth_messages`` …), each defining ``MESSAGES = {key: {"vi": …, "en": …}}``."""
+    return tuple(importlib.import_module(f"citizen_app.{pkg}.{name}") for pkg in pillar_packages()
+                 for name in _module_names(pkg, "messages"))
 
 
 def import_all_models() -> None:

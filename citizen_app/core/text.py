@@ -31,3 +31,16 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_value(item) for item in value]
     return value
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """The diacritic-insensitive search key of Vietnamese text: 'Phường  Bàn Cờ' -> 'phuong ban co'.
+
+    NFD, combining marks dropped, đ -> d, lower case, runs of white space as one space, trimmed.
+    """
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped).lower()).strip()

@@ -11,15 +11,18 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.http import (
+    ANY_OBJECT,
     BOOLEAN,
+    INTEGER,
     NUMBER,
     Call,
     Endpoint,
@@ -30,7 +33,7 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.feedback import board, open311, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import board, open311, outbox, views, wiring  # noqa: F401 - wiring installs the notifier
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
@@ -186,6 +189,24 @@ async def map_feed(call: Call) -> dict:
          "title": p.title} for p in points]}
 
 
+async def outbox_report(call: Call) -> Response:
+    """POST /api/feedback/reports — a report queued on the device (``assets/outbox.js``) with its photos, once per
+    idempotency key: 201 when this call made it, 200 with the same report when the key was sent before."""
+    key, owner = str(call.body.get("key") or ""), str(call.body.get("owner") or "")
+    data = outbox.report_from_form(call.body.get("report"))
+    photos = outbox.decode_photos(call.body.get("photos", []))
+    try:
+        with _session_factory() as db:
+            done = outbox.submit(db, call.user_id, key, owner, data, photos)
+    except IntegrityError:  # the same key at the same moment: the other request made the report
+        with _read_factory() as db:
+            done = outbox.previous(db, call.user_id or 0, key)
+        if done is None:
+            raise
+    body = {"id": done.report_id, "href": views.report_href(done.report_id), "created": done.created}
+    return JSONResponse(body, status_code=201 if done.created else 200)
+
+
 async def scorecard_csv(call: Call) -> Response:
     try:
         start = date.fromisoformat(call.query("from")) if call.query("from") else None
@@ -213,6 +234,12 @@ _POST_FORM = obj(("service_code",), service_code=string(60), api_key=string(100)
                  media_url=string(500))
 _POINT = obj(("id", "lat", "lon"), id=string(), lat=NUMBER, lon=NUMBER, category=string(), stage=string(),
              title=nullable(string()))
+_OUTBOX_PHOTO = obj(("type", "data"), type=string(enum=list(outbox.PHOTO_TYPES)), data=string(format="byte"))
+_OUTBOX_BODY = obj(("key", "owner", "report"), key=string(64, pattern=outbox.KEY_PATTERN.pattern), owner=string(64),
+                   report=ANY_OBJECT, photos=array(_OUTBOX_PHOTO, maxItems=5))
+_OUTBOX_SENT = json_content(obj(("id", "href", "created"), id=INTEGER, href=string(), created=BOOLEAN))
+# Five photos resized on the phone (about 1600 px, well under 3 MiB each), base64, and the form's text.
+OUTBOX_MAX_BODY = 5 * outbox.MAX_DEVICE_PHOTO_BYTES * 4 // 3 + 64 * 1024
 _GEOREPORT_NOTE = "GeoReport v2: errors are GeoReport error lists in the requested format, not the app's shape."
 
 ROUTES: list[BaseRoute] = [
@@ -243,6 +270,11 @@ ROUTES: list[BaseRoute] = [
                     "agency": string(), "from": string(format="date"), "to": string(format="date")},
              required_query=("bbox",),
              responses={200: json_content(obj(("truncated", "points"), truncated=BOOLEAN, points=array(_POINT)))}),
+    Endpoint("/api/feedback/reports", outbox_report, methods=("POST",), auth="cookie", sessions=_sessions,
+             summary="A report queued on the device while offline, with its photos (once per idempotency key)",
+             body=_OUTBOX_BODY, max_body=OUTBOX_MAX_BODY, responses={201: _OUTBOX_SENT, 200: _OUTBOX_SENT},
+             errors=(409, 413), notes="Photos are base64 JPEG/PNG/WebP; EXIF is stripped. 409: the item was queued "
+             "by another person than the session's (on a shared phone it is never filed under the next one)."),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
              query={"from": string(format="date"), "to": string(format="date")}, responses={200: media("text/csv")}),
 ]

@@ -27,8 +27,8 @@ from citizen_app.feedback.components import (
     uploader,
 )
 from citizen_app.i18n.state import t
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 OFFICIAL_ROLES = ("official", "admin")
 

@@ -20,8 +20,8 @@ from citizen_app.feedback.components import (
 from citizen_app.feedback.state import BoardState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 STATUS_OPTIONS = (
     ("", "feedback.ui.any_status"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.i18n.state import LangState, t, t_var
+from citizen_app.i18n.state import t, t_var
+from citizen_app.ui.components import pick as pick
 
 LEAFLET_CSS = "/feedback/leaflet/leaflet.css"
 FEEDBACK_CSS = "/feedback/feedback.css"
@@ -27,11 +28,6 @@ MAP_STYLE = {
     "border": "1px solid #d5dbe1",
     "margin": "8px 0",
 }
-
-
-def pick(vi: rx.Var | str, en: rx.Var | str) -> rx.Var:
-    """The Vietnamese or English text of a bilingual pair of vars."""
-    return rx.cond(LangState.lang == "en", en, vi)
 
 
 def lv(row: rx.Var, name: str) -> rx.Var:

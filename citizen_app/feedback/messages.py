@@ -2,38 +2,72 @@
 
 from __future__ import annotations
 
-_FIELDS = {
-    "title": ("Tiêu đề", "Title"),
-    "description": ("Nội dung phản ánh", "Description"),
-    "address": ("Địa chỉ", "Address"),
-    "ward": ("Phường/xã", "Ward"),
-    "attribute_value": ("Câu trả lời", "Answer"),
-    "update": ("Nội dung cập nhật", "Update"),
-    "hide_reason": ("Lý do ẩn", "Reason for hiding"),
-    "dispute_reason": ("Lý do chưa đồng ý", "Reason for disputing"),
-    "rating_reason": ("Lý do đánh giá", "Reason for the rating"),
-    "response": ("Nội dung trả lời", "Response"),
-    "refuse_reason": ("Lý do từ chối", "Reason for refusing"),
-    "note": ("Ghi chú nội bộ", "Internal note"),
-    "progress": ("Báo cáo tiến độ", "Progress report"),
-    "reroute_reason": ("Lý do đề nghị chuyển", "Why it should move"),
-    "return_reason": ("Lý do trả lại", "Why you return it"),
-    "api_key_label": ("Tên khóa API", "API key label"),
-    "contact": ("Thông tin liên hệ", "Contact details"),
-}
-
-
-def _field_messages() -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for key, (vi, en) in _FIELDS.items():
-        out[f"feedback.{key}_required"] = {"vi": f"{vi}: vui lòng nhập ít nhất {{n}} ký tự.",
-                                           "en": f"{en}: please enter at least {{n}} characters."}
-        out[f"feedback.{key}_too_long"] = {"vi": f"{vi}: tối đa {{n}} ký tự.", "en": f"{en}: at most {{n}} characters."}
-    return out
-
-
 MESSAGES: dict[str, dict[str, str]] = {
-    **_field_messages(),
+    # the report form's fields: too short, too long
+    "feedback.title_required": {"vi": "Tiêu đề: vui lòng nhập ít nhất {n} ký tự.",
+                                "en": "Title: please enter at least {n} characters."},
+    "feedback.title_too_long": {"vi": "Tiêu đề: tối đa {n} ký tự.", "en": "Title: at most {n} characters."},
+    "feedback.description_required": {"vi": "Nội dung phản ánh: vui lòng nhập ít nhất {n} ký tự.",
+                                      "en": "Description: please enter at least {n} characters."},
+    "feedback.description_too_long": {"vi": "Nội dung phản ánh: tối đa {n} ký tự.",
+                                      "en": "Description: at most {n} characters."},
+    "feedback.address_required": {"vi": "Địa chỉ: vui lòng nhập ít nhất {n} ký tự.",
+                                  "en": "Address: please enter at least {n} characters."},
+    "feedback.address_too_long": {"vi": "Địa chỉ: tối đa {n} ký tự.", "en": "Address: at most {n} characters."},
+    "feedback.ward_required": {"vi": "Phường/xã: vui lòng nhập ít nhất {n} ký tự.",
+                               "en": "Ward: please enter at least {n} characters."},
+    "feedback.ward_too_long": {"vi": "Phường/xã: tối đa {n} ký tự.", "en": "Ward: at most {n} characters."},
+    "feedback.attribute_value_required": {"vi": "Câu trả lời: vui lòng nhập ít nhất {n} ký tự.",
+                                          "en": "Answer: please enter at least {n} characters."},
+    "feedback.attribute_value_too_long": {"vi": "Câu trả lời: tối đa {n} ký tự.",
+                                          "en": "Answer: at most {n} characters."},
+    "feedback.update_required": {"vi": "Nội dung cập nhật: vui lòng nhập ít nhất {n} ký tự.",
+                                 "en": "Update: please enter at least {n} characters."},
+    "feedback.update_too_long": {"vi": "Nội dung cập nhật: tối đa {n} ký tự.", "en": "Update: at most {n} characters."},
+    "feedback.hide_reason_required": {"vi": "Lý do ẩn: vui lòng nhập ít nhất {n} ký tự.",
+                                      "en": "Reason for hiding: please enter at least {n} characters."},
+    "feedback.hide_reason_too_long": {"vi": "Lý do ẩn: tối đa {n} ký tự.",
+                                      "en": "Reason for hiding: at most {n} characters."},
+    "feedback.dispute_reason_required": {"vi": "Lý do chưa đồng ý: vui lòng nhập ít nhất {n} ký tự.",
+                                         "en": "Reason for disputing: please enter at least {n} characters."},
+    "feedback.dispute_reason_too_long": {"vi": "Lý do chưa đồng ý: tối đa {n} ký tự.",
+                                         "en": "Reason for disputing: at most {n} characters."},
+    "feedback.rating_reason_required": {"vi": "Lý do đánh giá: vui lòng nhập ít nhất {n} ký tự.",
+                                        "en": "Reason for the rating: please enter at least {n} characters."},
+    "feedback.rating_reason_too_long": {"vi": "Lý do đánh giá: tối đa {n} ký tự.",
+                                        "en": "Reason for the rating: at most {n} characters."},
+    "feedback.response_required": {"vi": "Nội dung trả lời: vui lòng nhập ít nhất {n} ký tự.",
+                                   "en": "Response: please enter at least {n} characters."},
+    "feedback.response_too_long": {"vi": "Nội dung trả lời: tối đa {n} ký tự.",
+                                   "en": "Response: at most {n} characters."},
+    "feedback.refuse_reason_required": {"vi": "Lý do từ chối: vui lòng nhập ít nhất {n} ký tự.",
+                                        "en": "Reason for refusing: please enter at least {n} characters."},
+    "feedback.refuse_reason_too_long": {"vi": "Lý do từ chối: tối đa {n} ký tự.",
+                                        "en": "Reason for refusing: at most {n} characters."},
+    "feedback.note_required": {"vi": "Ghi chú nội bộ: vui lòng nhập ít nhất {n} ký tự.",
+                               "en": "Internal note: please enter at least {n} characters."},
+    "feedback.note_too_long": {"vi": "Ghi chú nội bộ: tối đa {n} ký tự.",
+                               "en": "Internal note: at most {n} characters."},
+    "feedback.progress_required": {"vi": "Báo cáo tiến độ: vui lòng nhập ít nhất {n} ký tự.",
+                                   "en": "Progress report: please enter at least {n} characters."},
+    "feedback.progress_too_long": {"vi": "Báo cáo tiến độ: tối đa {n} ký tự.",
+                                   "en": "Progress report: at most {n} characters."},
+    "feedback.reroute_reason_required": {"vi": "Lý do đề nghị chuyển: vui lòng nhập ít nhất {n} ký tự.",
+                                         "en": "Why it should move: please enter at least {n} characters."},
+    "feedback.reroute_reason_too_long": {"vi": "Lý do đề nghị chuyển: tối đa {n} ký tự.",
+                                         "en": "Why it should move: at most {n} characters."},
+    "feedback.return_reason_required": {"vi": "Lý do trả lại: vui lòng nhập ít nhất {n} ký tự.",
+                                        "en": "Why you return it: please enter at least {n} characters."},
+    "feedback.return_reason_too_long": {"vi": "Lý do trả lại: tối đa {n} ký tự.",
+                                        "en": "Why you return it: at most {n} characters."},
+    "feedback.api_key_label_required": {"vi": "Tên khóa API: vui lòng nhập ít nhất {n} ký tự.",
+                                        "en": "API key label: please enter at least {n} characters."},
+    "feedback.api_key_label_too_long": {"vi": "Tên khóa API: tối đa {n} ký tự.",
+                                        "en": "API key label: at most {n} characters."},
+    "feedback.contact_required": {"vi": "Thông tin liên hệ: vui lòng nhập ít nhất {n} ký tự.",
+                                  "en": "Contact details: please enter at least {n} characters."},
+    "feedback.contact_too_long": {"vi": "Thông tin liên hệ: tối đa {n} ký tự.",
+                                  "en": "Contact details: at most {n} characters."},
     "feedback.admin_only": {"vi": "Chỉ quản trị viên được thực hiện thao tác này.",
                             "en": "Only an administrator may do this."},
     "feedback.official_only": {"vi": "Chỉ cán bộ xử lý được thực hiện thao tác này.",
@@ -88,6 +122,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feedback.photo_corrupt": {"vi": "Không đọc được ảnh (tệp hỏng hoặc giả mạo định dạng).",
                                "en": "The image could not be read (corrupt or disguised file)."},
     "feedback.photo_empty": {"vi": "Tệp ảnh rỗng.", "en": "The image file is empty."},
+    "feedback.outbox_bad_key": {"vi": "Mã gửi của bản nháp không hợp lệ. Hãy tạo lại phản ánh.",
+                                "en": "The draft's sending key is not valid. Please write the report again."},
+    "feedback.outbox_bad_report": {"vi": "Nội dung phản ánh gửi lên không hợp lệ.",
+                                   "en": "The report sent is not valid."},
+    "feedback.outbox_other_user": {"vi": "Phản ánh này được soạn bởi một người khác trên máy này nên không được gửi.",
+                                   "en": "This report was written by someone else on this device, so it is not sent."},
     "feedback.photo_kind": {"vi": "Loại ảnh không hợp lệ.", "en": "Invalid photo kind."},
     "feedback.photo_not_found": {"vi": "Không tìm thấy ảnh.", "en": "Photo not found."},
     "feedback.photo_not_yours": {"vi": "Ảnh không hợp lệ hoặc đã được dùng.", "en": "Invalid or already used photo."},
@@ -185,7 +225,3 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "en": "The report was sent to the handling agency; answer due {date}."},
     "feedback.o311_token_unknown": {"vi": "Không tìm thấy token.", "en": "Unknown token."},
 }
-
-from citizen_app.feedback.ui_messages import UI_MESSAGES  # noqa: E402
-
-MESSAGES.update(UI_MESSAGES)

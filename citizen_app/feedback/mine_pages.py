@@ -7,8 +7,8 @@ import reflex as rx
 from citizen_app.feedback.components import badge, lv, notice, select, submit, text_input
 from citizen_app.feedback.state import MineState
 from citizen_app.i18n.state import t
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 
 def _mine_row(row: rx.Var) -> rx.Component:

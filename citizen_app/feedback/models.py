@@ -199,6 +199,18 @@ class FeedbackDraft(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class FeedbackSubmission(SQLModel, table=True):
+    """A report sent from a device's outbox, by its idempotency key: the same draft sent twice (a retry after a
+    lost answer, Background Sync and the page at once) makes one report."""
+
+    __tablename__ = "feedback_submission"
+
+    user_id: int = Field(primary_key=True, foreign_key="user_account.id")
+    key: str = Field(primary_key=True, max_length=64)
+    report_id: int = Field(foreign_key="feedback_report.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class FeedbackApiKey(SQLModel, table=True):
     """Open311 POST key issued by an admin; only the SHA-256 of the key is stored."""
 

@@ -15,13 +15,13 @@ from citizen_app.feedback.components import (
     pick,
     text_area,
     text_input,
-    thumbs,
-    uploader,
 )
 from citizen_app.feedback.state import NewReportState
 from citizen_app.i18n.state import t
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
+
+OUTBOX_FORM_SCRIPT = "/feedback/outbox-form.js"  # precached by sw.js with the page
 
 
 def _attribute(attr: rx.Var) -> rx.Component:
@@ -164,7 +164,9 @@ def _report_form() -> rx.Component:
         _place(),
         _duplicates(),
         checkbox("feedback.ui.hide_name", "hide_name", checked=s.d_hide, hint_key="feedback.ui.hide_name_hint"),
-        on_submit=NewReportState.submit,
+        # Sent by assets/feedback/outbox-form.js (it stops the event before React): never by the socket, which
+        # would queue it offline and send it again on reconnect besides the outbox.
+        on_submit=rx.prevent_default,
         class_name="cds-form",
         id="fb-form",
         key=s.version.to_string(),
@@ -172,13 +174,21 @@ def _report_form() -> rx.Component:
 
 
 def _photos() -> rx.Component:
+    """Photos stay on the phone with the draft (resized there, which also drops their location data) until the
+    report is sent; outbox-form.js draws the list. Outside the form: its file input is no form field."""
     return rx.el.section(
-        rx.el.h2(t("feedback.ui.photos"), class_name="cds-h2"),
-        thumbs(NewReportState.photos, "fb-photo-list", on_remove=NewReportState.remove_photo),
-        rx.cond(
-            NewReportState.photos.length() < 5,
-            uploader("fb-photos", NewReportState.upload(rx.upload_files(upload_id="fb-photos"))),
+        rx.el.h2(t("feedback.ui.photos"), class_name="cds-h2", id="fb-photos-heading"),
+        rx.el.ul(class_name="cds-list", id="fb-photo-list", aria_labelledby="fb-photos-heading"),
+        rx.el.label(
+            rx.icon("camera", size=20, aria_hidden="true"),
+            t("feedback.ui.choose_photos"),
+            rx.el.input(type="file", id="fb-device-photos", accept="image/jpeg,image/png,image/webp", multiple=True,
+                        class_name="cds-visually-hidden"),
+            class_name="cds-button cds-button-outline cds-file-button",
+            id="fb-photos-pick",
         ),
+        rx.el.p(t("feedback.ui.photo_device_rules"), class_name="cds-hint"),
+        rx.el.p(id="fb-photo-error", role="alert", class_name="cds-hint"),
     )
 
 
@@ -190,10 +200,11 @@ def _draft_bar() -> rx.Component:
                 rx.el.span(t("feedback.ui.draft_saved"), " ", NewReportState.draft_saved),
                 t("feedback.ui.draft_hint"),
             ),
-            class_name="cds-hint",
+            class_name="cds-hint cds-when-online",
             id="fb-draft-status",
             aria_live="polite",
         ),
+        rx.el.p(class_name="cds-hint", id="fb-device-status", aria_live="polite"),  # the copy on this phone
         rx.el.button(
             t("feedback.ui.discard_draft"),
             type="button",
@@ -226,15 +237,19 @@ def _draft_bar() -> rx.Component:
     )
 
 
-@app_page("/feedback/new", "feedback.ui.new_title", roles=("citizen",), on_load=[NewReportState.load])
+@app_page("/feedback/new", "feedback.ui.new_title", roles=("citizen",), on_load=[NewReportState.load], offline=True)
 def new_report_page() -> rx.Component:
     return rx.el.section(
         map_assets(),
+        rx.script(src=OUTBOX_FORM_SCRIPT),
         heading("feedback.ui.new_title"),
         rx.el.p(t("feedback.ui.new_lead"), class_name="cds-lead"),
         rx.el.p(t("feedback.ui.emergency_hint"), class_name="cds-hint"),
         notice(NewReportState.notice),
         error_summary(NewReportState.error),
+        # outbox-form.js: why the last try was refused, and the reports waiting to be sent or sent from here.
+        rx.el.div(id="fb-outbox-error", role="alert"),
+        rx.el.div(id="fb-outbox-status", aria_live="polite"),
         _report_form(),
         _photos(),
         rx.el.div(  # outside the form (the photo picker must not be part of it): submits it by id

@@ -23,8 +23,8 @@ from citizen_app.feedback.updates_pages import updates_section
 from citizen_app.feedback.updates_state import UpdatesState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 SCORES = (1, 2, 3, 4, 5)
 

@@ -7,8 +7,8 @@ import reflex as rx
 from citizen_app.feedback.components import feedback_css, lv, submit, text_input
 from citizen_app.feedback.state import ScorecardState
 from citizen_app.i18n.state import t
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 NUMBER_COLUMNS = ("received", "answered", "on_time", "median", "satisfaction", "overdue")
 

@@ -76,12 +76,7 @@ class FeedbackFormState(FormErrorMixin, rx.State, mixin=True):
 
     async def _run(self, action: Callable[..., Any], *args: Any, done: str = "") -> bool:
         """``action(db, user_id, *args)`` in one transaction; a DomainError rolls it back and is shown."""
-        user_id, _ = await acting_user(self)
-        try:
-            with session_scope() as db:
-                action(db, user_id, *args)
-        except DomainError as exc:
-            self._fail(exc)
+        if await self._run_action(action, *args) is None:
             return False
         if done:
             self._ok(done)
@@ -213,9 +208,13 @@ class BoardState(FeedbackFormState, rx.State):
 
 
 class NewReportState(FeedbackFormState, rx.State):
-    categories: list[Row] = []
+    """/feedback/new. The report itself is sent by the page's outbox (``assets/feedback/outbox-form.js`` →
+    ``POST /api/feedback/reports``), online or offline, with the photos kept on the device; this state loads
+    the form, keeps the server copy of the draft's text and looks for reports nearby that may be the same."""
+
+    # The categories are the initial value too, so the form can be filled in when the page opens offline.
+    categories: list[Row] = views.category_options()
     attributes: list[AttrView] = []
-    photos: list[Row] = []
     duplicates: list[Row] = []
     d_category: str = ""
     d_title: str = ""
@@ -229,7 +228,6 @@ class NewReportState(FeedbackFormState, rx.State):
     locate_error: bool = False
     version: int = 0
 
-    _photo_ids: list[int] = []
     _submitted: bool = False
 
     @rx.event
@@ -254,15 +252,12 @@ class NewReportState(FeedbackFormState, rx.State):
         self.d_ward = str(draft.get("ward") or "")
         self.d_lat, self.d_lon = str(draft.get("lat") or ""), str(draft.get("lon") or "")
         self.d_hide = bool(draft.get("hide_name"))
-        self._photo_ids = [to_int(p) for p in draft.get("photo_ids") or [] if to_int(p) > 0][:MAX_UPLOAD_FILES]
-        self.photos = views.upload_rows(self._photo_ids)
         self.attributes = views.attribute_fields(self.d_category, draft.get("attributes") or {})
         self.draft_saved = ""
 
     def _draft_payload(self, form: dict[str, Any]) -> dict[str, Any]:
         data: dict[str, Any] = {key: text(form, key) for key in _DRAFT_KEYS}
         data["hide_name"] = bool(form.get("hide_name"))
-        data["photo_ids"] = list(self._photo_ids)
         data["attributes"] = views.attribute_answers(data["category_code"], form)
         return data
 
@@ -330,50 +325,6 @@ class NewReportState(FeedbackFormState, rx.State):
             return None
         self._submitted = True
         return rx.redirect(f"{views.report_href(target)}?joined=1")
-
-    @rx.event
-    async def upload(self, files: list[rx.UploadFile]):
-        user_id, _ = await acting_user(self)
-        try:
-            ids = await store_photos(user_id, files, "report", MAX_UPLOAD_FILES - len(self._photo_ids))
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.clear_selected_files("fb-photos")
-        self._photo_ids = [*self._photo_ids, *ids]
-        self.photos = views.upload_rows(self._photo_ids)
-        self._ok("feedback.ui.photo_added", n=len(ids))
-        return [rx.clear_selected_files("fb-photos"), rx.call_script("window.FeedbackUI && FeedbackUI.touch()")]
-
-    @rx.event
-    def remove_photo(self, photo_id: str):
-        self._photo_ids = [p for p in self._photo_ids if p != to_int(photo_id)]
-        self.photos = views.upload_rows(self._photo_ids)
-        return rx.call_script("window.FeedbackUI && FeedbackUI.touch()")
-
-    @rx.event
-    async def submit(self, form: dict):
-        user_id, _ = await acting_user(self)
-        category = text(form, "category_code", 40)
-        data = service.ReportInput(
-            category_code=category,
-            title=text(form, "title", 300),
-            description=text(form, "description"),
-            lat=to_float(form.get("lat")),
-            lon=to_float(form.get("lon")),
-            address=text(form, "address", 400),
-            ward=text(form, "ward", 200),
-            hide_name=bool(form.get("hide_name")),
-            photo_ids=list(self._photo_ids),
-            attributes=views.attribute_answers(category, form),
-        )
-        try:
-            with session_scope() as db:
-                report_id = service.create_report(db, user_id, data).id
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.call_script("document.getElementById('form-error')?.scrollIntoView()")
-        self._photo_ids, self.photos, self.duplicates, self._submitted = [], [], [], True
-        return rx.redirect(f"{views.report_href(report_id)}?created=1")
 
     @rx.event
     async def discard_draft(self):

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from citizen_app.core.text import fold
+
 MASK = "[***]"
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_TOKENS = 200
@@ -198,13 +200,6 @@ def shorten(text: str, limit: int) -> str:
 
 
 # --- folding and search tokens --------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics: 'Đường Lê Lợi' -> 'duong le loi'."""
-    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).lower()
 
 
 def tokens(text: str) -> list[str]:

@@ -8,8 +8,8 @@ from citizen_app.city.components import lookup_box
 from citizen_app.home.state import HomeState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading, offline_name
 from citizen_app.ui.components import card_link
-from citizen_app.ui.layout import app_page, heading
 
 PILLARS = (
     ("/procedures", "file-text", "home.pillar.procedures"),
@@ -34,7 +34,12 @@ def _personal_block() -> rx.Component:
                 rx.el.p(t("home.no_open_items"), id="no-open-items"),
             ),
         ),
-        rx.el.p(t("home.login_prompt"), " ", rx.link(t("auth.login"), href="/login", id="home-login")),
+        rx.fragment(
+            rx.el.p(t("home.login_prompt"), " ", rx.link(t("auth.login"), href="/login", id="home-login"),
+                    class_name="cds-when-online"),
+            # Without a connection: what the device kept for its signed-in person (assets/offline.js draws it).
+            rx.el.section(id="cds-offline-home", class_name="cds-when-offline-user", aria_live="polite"),
+        ),
     )
 
 
@@ -42,9 +47,11 @@ def _personal_block() -> rx.Component:
 def home_page() -> rx.Component:
     return rx.el.div(
         rx.heading(
-            rx.cond(AuthState.logged_in, AuthState.display_name, t("home.hello_guest")),
+            rx.cond(AuthState.logged_in, AuthState.display_name,
+                    rx.fragment(rx.el.span(t("home.hello_guest"), class_name="cds-when-online"), offline_name())),
             as_="h1", size="7", id="home-heading",
         ),
+        rx.el.div(id="cds-install-offer", aria_live="polite"),  # assets/pwa.js: after a first success, once
         rx.el.p(t("app.tagline"), class_name="cds-lead"),
         lookup_box(),
         rx.el.div(rx.link(rx.icon("shield-check", aria_hidden="true"), t("city.safety.home_link"), href="/safety",

@@ -1,44 +1,43 @@
 """The message catalog.
 
-Every package under ``citizen_app`` may ship a ``messages.py`` with a ``MESSAGES`` dict
-``{key: {"vi": ..., "en": ...}}``; they are merged here, so adding a pillar adds its strings
-without editing a shared file. Keys must be unique across packages.
+Every package under ``citizen_app`` may ship message catalogues, ``messages.py`` and ``<topic>_messages.py``, each
+with one ``MESSAGES`` dict ``{key: {"vi": ..., "en": ...}}``. The registry finds them and they are merged here, so
+adding a pillar or splitting its texts edits no shared file and imports nothing for its side effects. Keys must be
+unique across packages.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
-import citizen_app
+from citizen_app.core.registry import import_message_catalogues
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
 
-def _message_modules() -> list[str]:
-    names = ["citizen_app.i18n.messages", "citizen_app.i18n.auth_messages"]
-    for info in pkgutil.iter_modules(citizen_app.__path__):
-        if info.ispkg and info.name != "i18n":
-            names.append(f"citizen_app.{info.name}.messages")
-    return names
+def _checked(module: ModuleType) -> dict[str, dict[str, str]]:
+    """A catalogue's ``MESSAGES``: every key a string, every value ``{"vi": text, "en": text}``."""
+    messages = getattr(module, "MESSAGES", None)
+    if not isinstance(messages, dict):
+        raise ValueError(f"{module.__name__} has no MESSAGES dict")
+    for key, texts in messages.items():
+        if not isinstance(key, str) or not isinstance(texts, dict) or set(texts) != set(LANGS) \
+                or not all(isinstance(text, str) and text for text in texts.values()):
+            raise ValueError(f"{module.__name__}: {key!r} must be {{'vi': text, 'en': text}}")
+    return messages
 
 
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
+    """Every package's catalogues (``registry.import_message_catalogues``) merged; a key may exist only once."""
     merged: dict[str, dict[str, str]] = {}
-    for name in _message_modules():
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        for key, texts in module.MESSAGES.items():
+    for module in import_message_catalogues():
+        for key, texts in _checked(module).items():
             if key in merged:
-                raise ValueError(f"duplicate message key {key!r} in {name}")
+                raise ValueError(f"duplicate message key {key!r} in {module.__name__}")
             merged[key] = texts
     return merged
 

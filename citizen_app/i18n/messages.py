@@ -2,11 +2,12 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "app.name": {"vi": "Công dân số TP.HCM", "en": "HCMC Digital Citizen"},
+    "app.short_name": {"vi": "Công dân số", "en": "Digital Citizen"},
     "app.tagline": {"vi": "Một danh tính số, một chạm tới thành phố", "en": "One digital identity, one touch to the city"},
     "nav.home": {"vi": "Trang chủ", "en": "Home"},
     "nav.procedures": {"vi": "Thủ tục", "en": "Procedures"},
     "nav.feedback": {"vi": "Phản ánh", "en": "Feedback"},
-    "nav.metro": {"vi": "Vé metro", "en": "Metro tickets"},
+    "nav.metro": {"vi": "Vé metro", "en": "Metro"},  # a bottom-bar label: one line at 320 px
     "nav.wallet": {"vi": "Ví", "en": "Wallet"},
     "nav.account": {"vi": "Tài khoản", "en": "Account"},
     "nav.admin": {"vi": "Quản trị", "en": "Administration"},
@@ -24,6 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "shell.coming_soon": {"vi": "Phần này đang được xây dựng. Bạn có thể quay lại sau.",
                           "en": "This part is being built. Please come back later."},
     "shell.back_home": {"vi": "Về trang chủ", "en": "Back to home"},
+    "shell.offline_banner": {"vi": "Đang ngoại tuyến — vé và bản nháp vẫn dùng được",
+                             "en": "Offline — tickets and drafts still work"},
     "error.forbidden": {"vi": "Bạn không có quyền thực hiện thao tác này.", "en": "You are not allowed to do this."},
     "error.not_found": {"vi": "Không tìm thấy.", "en": "Not found."},
     "error.login_required": {"vi": "Vui lòng đăng nhập để tiếp tục.", "en": "Please log in to continue."},
@@ -34,6 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.media_type": {"vi": "Dữ liệu gửi lên phải có kiểu {expected}.", "en": "The request body must be {expected}."},
     "error.too_large": {"vi": "Dữ liệu gửi lên quá lớn.", "en": "The request body is too large."},
     "error.upload_handler": {"vi": "Yêu cầu tải tệp lên không hợp lệ.", "en": "This upload request is not valid."},
+    "error.bad_multipart": {"vi": "Tệp gửi lên không đúng dạng multipart/form-data.",
+                            "en": "The upload is not valid multipart/form-data."},
     "error.bad_json": {"vi": "Dữ liệu gửi lên không phải một đối tượng JSON hợp lệ (lồng nhau tối đa {depth} cấp).",
                        "en": "The request body is not a valid JSON object (at most {depth} levels deep)."},
     "common.save": {"vi": "Lưu", "en": "Save"},

@@ -28,7 +28,7 @@ GENESIS = "0" * 64
 KINDS = frozenset({
     "login", "logout", "credential_issued", "credential_presented", "credential_revoked", "signature",
     "consent_given", "consent_revoked", "consent_expired", "helper_action", "profile_changed", "profile_verified",
-    "passkey_added", "passkey_removed", "official_access", "recovery", "password_changed",
+    "passkey_added", "passkey_removed", "official_access", "recovery", "password_changed", "dossier",
 })
 
 

@@ -87,7 +87,7 @@ async def logout(call: Call) -> Response:
 async def whoami(call: Call) -> Response:
     """GET /api/me — the logged-in user's own summary (used by client scripts and tests)."""
     with session_scope() as db:
-        status, info = service.lookup_session(db, call.cookies.get(cookies.SESSION_COOKIE))
+        status, info = service.lookup_session(db, cookies.session_token(call.cookies))
     if info is None:
         raise Unauthenticated()
     body = {"status": status, "user_id": info.user_id, "name": info.full_name, "roles": sorted(info.roles)}

@@ -1,6 +1,8 @@
 """The cookies of a login, set only by HTTP routes (Reflex state cannot set cookies); their names live here only.
 
 - ``cds_sid``: the HttpOnly session token (the database keeps its SHA-256).
+- ``cds_logout``: set by ``assets/session.js`` (never by the server) when the person logged out without a
+  connection: the session counts as ended for this browser (``session_token``) until ``/auth/logout``.
 - ``cds_owner``: readable by the page's scripts (``assets/session.js``): a pseudonym of the logged-in user, so the
   device can tell whose data its stores hold and clear them when the session ends or another user logs in.
 - ``cds_login``: HttpOnly, one minute, only sent to ``/auth/session``: binds a login ticket to the browser that
@@ -21,13 +23,23 @@ from citizen_app.identity import service
 
 SESSION_COOKIE = "cds_sid"  # HttpOnly, SameSite=Lax; the value is the raw token, the database keeps its SHA-256
 OWNER_COOKIE = "cds_owner"
+LOGOUT_COOKIE = "cds_logout"  # readable, set by assets/session.js after a logout made offline
 BINDING_COOKIE = "cds_login"
 BINDING_PATH = "/auth/session"
 
 
+def session_token(cookies: Mapping[str, str]) -> str | None:
+    """The session cookie's token, unless the device logged out while offline: ``assets/session.js`` then sets
+    ``cds_logout`` (it cannot delete the HttpOnly session cookie) and the session counts as ended for every
+    request of that browser until ``POST /auth/logout`` closes it on the server and drops both cookies."""
+    if cookies.get(LOGOUT_COOKIE):
+        return None
+    return cookies.get(SESSION_COOKIE) or None
+
+
 def cookie_user_id(db: Session, cookies: Mapping[str, str]) -> int | None:
     """The user behind a request's session cookie, or None (``service.token_user_id``)."""
-    return service.token_user_id(db, cookies.get(SESSION_COOKIE))
+    return service.token_user_id(db, session_token(cookies))
 
 
 def set_session_cookies(response: Response, token: str, user_id: int) -> None:
@@ -39,12 +51,14 @@ def set_session_cookies(response: Response, token: str, user_id: int) -> None:
                         secure=conf.cookie_secure, samesite="lax")
     response.delete_cookie(BINDING_COOKIE, path=BINDING_PATH, httponly=True, secure=conf.cookie_secure,
                            samesite="lax")
+    response.delete_cookie(LOGOUT_COOKIE, path="/", secure=conf.cookie_secure, samesite="lax")
 
 
 def clear_session_cookies(response: Response) -> None:
     secure = settings().cookie_secure
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=secure, samesite="lax")
     response.delete_cookie(OWNER_COOKIE, path="/", secure=secure, samesite="lax")
+    response.delete_cookie(LOGOUT_COOKIE, path="/", secure=secure, samesite="lax")
 
 
 def bind_ticket(response: Response, raw_ticket: str) -> None:

@@ -7,15 +7,12 @@ requires and as WebCrypto outputs.
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
 import json
 import os
 import secrets
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -25,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from citizen_app.core.config import instance_dir
+from citizen_app.core.encoding import b64url_decode
+from citizen_app.core.encoding import b64url_encode as b64u
+from citizen_app.core.keystore import load_or_create
 
 ES256 = "ES256"
 _P256_LEN = 32
@@ -38,16 +38,10 @@ class JoseError(ValueError):
         self.code = code
 
 
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def b64u_decode(text: str) -> bytes:
-    if not isinstance(text, str) or any(c in text for c in "=+/ \n"):
-        raise JoseError("identity.verify.malformed")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as exc:
+        return b64url_decode(text)
+    except ValueError as exc:
         raise JoseError("identity.verify.malformed") from exc
 
 
@@ -145,22 +139,11 @@ def jws_parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]
 # --- keys kept in the instance folder and sealed secrets ------------------------------------------
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-
-
 def load_or_create_p256(name: str) -> ec.EllipticCurvePrivateKey:
     """A P-256 key kept as PEM in instance/<name>, generated on first use."""
     path = instance_dir() / name
-    if not path.exists():
-        key = new_p256_key()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        with contextlib.suppress(FileExistsError):  # another process won the race; read its key
-            _write_private(path, pem)
-    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    loaded = serialization.load_pem_private_key(load_or_create(path, lambda: private_key_pem(new_p256_key())),
+                                                password=None)
     if not isinstance(loaded, ec.EllipticCurvePrivateKey):
         raise RuntimeError(f"{path} is not an EC key")
     return loaded
@@ -171,11 +154,7 @@ def _seal_key() -> bytes:
     env = os.environ.get("WALLET_SEAL_KEY")
     if env:
         return hashlib.sha256(env.encode()).digest()
-    path = instance_dir() / "wallet_seal_key"
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):
-            _write_private(path, secrets.token_bytes(32))
-    return path.read_bytes()
+    return load_or_create(instance_dir() / "wallet_seal_key", lambda: secrets.token_bytes(32))
 
 
 def seal(data: bytes, context: str) -> str:

@@ -25,14 +25,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import Agency, IdentityProfile, LoginAttempt, UserAccount
 from citizen_app.identity.profile import get_profile, same_ward, set_level, ward_of
-from citizen_app.identity.service import LOCK_WINDOW, parse_identifier, recent_failures, require_role
+from citizen_app.identity.service import (
+    LOCK_WINDOW,
+    find_by_identifier,
+    parse_identifier,
+    recent_failures,
+    require_role,
+)
 from citizen_app.notify.service import alert_account, alerted_since
 
 DESK_ROLE = "official"
@@ -82,7 +88,7 @@ def find_citizen(db: Session, actor_id: int | None, phone: str) -> DeskCitizen:
     ident = parse_identifier(phone)
     if ident.kind != "phone":
         raise DomainError("identity.desk.phone_only")
-    user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
+    user = find_by_identifier(db, ident)
     profile = get_profile(db, user.id) if user is not None and user.is_active else None
     if user is None or profile is None or not same_ward(ward, _citizen_ward(profile)):
         raise NotFound("identity.desk.not_found")

@@ -13,9 +13,16 @@ from citizen_app.identity.desk_state import DESK_SECTIONS, DeskState, RecoverSta
 from citizen_app.identity.models import ROLES
 from citizen_app.identity.passkey_state import PasskeyLoginState, PasskeyState
 from citizen_app.identity.profile_state import ActivityState, ProfileState
-from citizen_app.identity.state import AccountState, AdminState, AuthState, LoginState, RegisterState
+from citizen_app.identity.state import (
+    LOGGED_OUT_URL,
+    AccountState,
+    AdminState,
+    AuthState,
+    LoginState,
+    RegisterState,
+)
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 
 def _oidc_button() -> rx.Component | None:
@@ -155,7 +162,9 @@ def account_page() -> rx.Component:
         rx.el.h2(t("auth.sessions"), class_name="cds-h2"),
         rx.el.ul(rx.foreach(AccountState.sessions, _session_row), class_name="cds-list"),
         rx.el.div(
-            rx.el.button(t("auth.logout"), on_click=AccountState.logout, class_name="cds-button", id="logout"),
+            # session.js logs out on the click itself, without the socket: it works offline too.
+            rx.el.button(t("auth.logout"), type="button", class_name="cds-button", id="logout",
+                         custom_attrs={"data-cds-logout": LOGGED_OUT_URL}),
             rx.el.button(t("auth.logout_all"), on_click=AccountState.logout_all,
                          class_name="cds-button cds-button-outline", id="logout-all"),
             class_name="cds-actions",

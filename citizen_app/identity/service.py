@@ -488,7 +488,7 @@ def login_with_oidc(db: Session, issuer: str, claims: dict) -> UserAccount:
     user = None
     email = (claims.get("email") or "").lower()
     if email and claims.get("email_verified") is True:
-        user = db.exec(select(UserAccount).where(UserAccount.email == email)).first()
+        user = find_by_identifier(db, Identifier("email", email))
     if user is None:
         name = normalize_text(claims.get("name") or "") or email.split("@")[0] or "Công dân"
         user = UserAccount(full_name=name[:120], email=email if claims.get("email_verified") is True else None)

@@ -5,10 +5,11 @@ Every handler authorizes on the server; the browser only ever sees its own displ
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
@@ -20,7 +21,7 @@ from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import normalize_lang
 from citizen_app.i18n.state import LANG_COOKIE, LangState, both, remember_script, remembered_preferences
 from citizen_app.identity import registration, service, session_revision
-from citizen_app.identity.cookies import SESSION_COOKIE
+from citizen_app.identity.cookies import SESSION_COOKIE, session_token
 from citizen_app.identity.models import ROLES
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.ui.delta import set_changed
@@ -44,12 +45,17 @@ _PAGE_LOAD_TAILS: set[str] = set()
 
 
 def cookie_value(header: str | None, name: str = SESSION_COOKIE) -> str | None:
-    return cookie_values(header).get(name)
+    """A cookie of a (websocket's) Cookie header; the session cookie only while the device has not logged out."""
+    values = cookie_values(header)
+    return session_token(values) if name == SESSION_COOKIE else values.get(name)
 
 
 def go_to(url: str) -> rx.event.EventSpec:
     """A full page load (new websocket, so the server sees the new cookie)."""
     return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+LOGGED_OUT_URL = "/?notice=logged_out"
 
 
 def sign_out(next_url: str) -> rx.event.EventSpec:
@@ -256,12 +262,42 @@ async def acting_user(state: rx.State) -> tuple[int | None, str | None]:
     return auth._user_id, auth._session_id
 
 
+def _in_transaction(action: Callable[..., Any], *args: Any) -> Any:
+    with session_scope() as db:
+        return action(db, *args)
+
+
+async def in_thread(action: Callable[..., Any], *args: Any) -> Any:
+    """Run ``action(db, *args)`` in one transaction on a worker thread. Needed for PDF signing: pyHanko's
+    synchronous API calls ``asyncio.run``, which cannot run inside the event loop of a Reflex handler."""
+    return await asyncio.to_thread(_in_transaction, action, *args)
+
+
 class FormErrorMixin(rx.State, mixin=True):
     error: dict[str, str] = {}
     busy: bool = False
 
     def _fail(self, exc: DomainError) -> None:
         self.error = both(exc.code, **exc.params)
+
+    async def _run_action(self, action: Callable[..., Any], *args: Any, done: str = "", threaded: bool = False,
+                          **params: Any) -> Any:
+        """The one way a page runs a user action: ``action(db, user_id, *args)`` for the live session's user in
+        one transaction (on a worker thread when ``threaded``). A ``DomainError`` rolls it back and becomes the
+        translated form error (returns ``None``); success clears the error, shows ``done`` as the notice (a
+        state with a ``notice`` var) and returns the action's result, or ``True`` when it returns nothing."""
+        user_id, _ = await acting_user(self)
+        try:
+            result = await in_thread(action, user_id, *args) if threaded else _in_transaction(action, user_id, *args)
+        except DomainError as exc:
+            self._fail(exc)
+            if hasattr(self, "notice"):
+                self.notice = {}
+            return None
+        self.error = {}
+        if done:
+            self.notice = both(done, **params)
+        return True if result is None else result
 
 
 class NoticeMixin(rx.State, mixin=True):
@@ -392,7 +428,7 @@ class AccountState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         if session_id == current:
-            return sign_out("/?notice=logged_out")
+            return sign_out(LOGGED_OUT_URL)
         return AccountState.load
 
     @rx.event
@@ -403,9 +439,6 @@ class AccountState(FormErrorMixin, rx.State):
                 service.close_all_sessions(db, user_id)
         return sign_out("/?notice=logged_out_all")
 
-    @rx.event
-    def logout(self):
-        return sign_out("/?notice=logged_out")
 
     @rx.event
     async def change_password(self, form_data: dict):

@@ -9,8 +9,8 @@ import reflex as rx
 from citizen_app.i18n.state import t, t_var
 from citizen_app.metro.backoffice_state import MetroOperatorState as S
 from citizen_app.metro.pages import _lv as lv
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 WIDE = ".cds-main:has(#metro-operator){max-width:1320px}"
 CELL = {"padding": "6px 8px", "text_align": "left", "vertical_align": "top", "border_bottom": "1px solid #d5dbe1"}

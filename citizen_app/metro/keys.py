@@ -12,8 +12,6 @@ folder at most every ``RELIST_SECONDS``, so a key written by another worker is p
 
 from __future__ import annotations
 
-import base64
-import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,6 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from citizen_app.core.config import instance_dir
+from citizen_app.core.encoding import b64url_decode, b64url_encode
+from citizen_app.core.keystore import load_or_create
 
 _LOCK = threading.Lock()
 SIGNING_LEAD = timedelta(hours=1)
@@ -40,12 +40,7 @@ def _key_dir() -> Path:
 def _write_new_key(kid: int) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    try:
-        fd = os.open(_key_dir() / f"{kid}.pem", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process won the race; its key is as good
-        return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    load_or_create(_key_dir() / f"{kid}.pem", lambda: pem)
 
 
 def _kids() -> list[int]:
@@ -127,16 +122,13 @@ def reset_cache() -> None:
     _listing.update(at=-RELIST_SECONDS, kids=())
 
 
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
 def jwks() -> dict:
     """Public keys as a JWK Set (RFC 8037 OKP/Ed25519), ``kid`` as a decimal string."""
     keys = []
     for kid, public in sorted(issuer_public_keys().items()):
         raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        keys.append({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": str(kid), "x": _b64url(raw)})
+        keys.append({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": str(kid),
+                     "x": b64url_encode(raw)})
     return {"keys": keys}
 
 
@@ -145,6 +137,6 @@ def public_keys_from_jwks(document: dict) -> dict[int, Ed25519PublicKey]:
     keys: dict[int, Ed25519PublicKey] = {}
     for jwk in document.get("keys", []):
         if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+            raw = b64url_decode(jwk["x"])
             keys[int(jwk["kid"])] = Ed25519PublicKey.from_public_bytes(raw)
     return keys

@@ -102,8 +102,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "Payment failed. You have not been charged for this ticket."},
     "metro.pay.expired": {"vi": "Đơn mua vé đã hết hạn thanh toán. Vui lòng mua lại.",
                           "en": "The order expired before payment. Please buy again."},
-    "metro.pay.unverified": {"vi": "Không xác minh được kết quả trả về từ cổng thanh toán.",
-                             "en": "The payment gateway's answer could not be verified."},
+    "metro.pay.cancelled": {"vi": "Đơn mua vé đã hủy. Bạn chưa bị trừ tiền cho vé này.",
+                            "en": "The ticket order was cancelled. You have not been charged for it."},
+    "metro.pay.refunded": {"vi": "Khoản thanh toán cho vé này đã được hoàn lại.",
+                           "en": "The payment for this ticket was refunded."},
+    "metro.pay.continue": {"vi": "Tiếp tục thanh toán", "en": "Continue paying"},
+    "metro.pay.again": {"vi": "Thanh toán lại", "en": "Pay again"},
+    "metro.pay.cancel": {"vi": "Hủy mua vé", "en": "Cancel the purchase"},
+    "metro.pay.cancel_done": {"vi": "Đã hủy mua vé. Không có khoản tiền nào bị trừ.",
+                              "en": "The purchase is cancelled. Nothing was charged."},
+    "metro.pay.order": {"vi": "Đơn thanh toán", "en": "Payment order"},
+    "metro.notice.ticket_ready_title": {"vi": "Vé đã sẵn sàng", "en": "Your ticket is ready"},
+    "metro.notice.ticket_ready_body": {
+        "vi": "{product_vi} ({route_vi}): đã thanh toán {amount}, hiệu lực đến {until}. Mở để xem mã QR.",
+        "en": "{product_en} ({route_en}): {amount} paid, valid until {until}. Open to show the QR code."},
     "metro.pay.check_again": {"vi": "Kiểm tra lại", "en": "Check again"},
     "metro.open_ticket": {"vi": "Mở vé", "en": "Open ticket"},
     "metro.receipt_link": {"vi": "Biên lai", "en": "Receipt"},
@@ -118,6 +130,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metro.exit": {"vi": "Ra", "en": "Out"},
     "metro.status.awaiting_payment": {"vi": "Chờ thanh toán", "en": "Awaiting payment"},
     "metro.status.active": {"vi": "Còn hiệu lực", "en": "Active"},
+    "metro.status.used": {"vi": "Đã sử dụng", "en": "Used"},
+    "metro.validity.purchase_day": {"vi": "Dùng trong ngày mua, đến {end}.", "en": "Valid on the day bought, until {end}."},
+    "metro.validity.one_day": {"vi": "Hết hạn lúc {end} ngày mua (không phải 24 giờ sau khi mua).",
+                               "en": "Ends at {end} on the day bought (not 24 hours after buying)."},
+    "metro.validity.days": {"vi": "Dùng {n} ngày tính cả ngày mua, hết hạn lúc {end} ngày thứ {n}.",
+                            "en": "Valid {n} days counting the day bought; ends at {end} on day {n}."},
     "metro.status.cancelled": {"vi": "Đã hủy", "en": "Cancelled"},
     "metro.status.revoked": {"vi": "Đã thu hồi", "en": "Revoked"},
     "metro.journey.open": {"vi": "Đang đi", "en": "In progress"},
@@ -162,8 +180,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metro.gate.refuse": {"vi": "DỪNG LẠI", "en": "STOP"},
     "metro.gate.scan_no": {"vi": "Lượt quét", "en": "Scan"},
 }
-
-# The line's operations (operator console, gate devices, conflicts, service alerts, stations) in their own module.
-from citizen_app.metro.operations_messages import OPERATIONS_MESSAGES  # noqa: E402
-
-MESSAGES.update(OPERATIONS_MESSAGES)

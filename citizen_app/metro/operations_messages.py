@@ -1,7 +1,7 @@
 """Strings of the line's operations (vi first): the operator console, gate devices, conflicts, service alerts,
 the station pages. Merged into ``metro/messages.py``."""
 
-OPERATIONS_MESSAGES: dict[str, dict[str, str]] = {
+MESSAGES: dict[str, dict[str, str]] = {
     # errors
     "metro.error.operator_agency": {"vi": "Chỉ nhân viên điều hành của đơn vị vận hành tuyến (HURC1) làm được việc này.",
                                     "en": "Only operating staff of the line's operator (HURC1) can do this."},

@@ -10,10 +10,11 @@ from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
+from citizen_app.payments.components import status_badge
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
-TICKET_SCRIPTS = ("/metro/vendor/qrcode-generator.js", "/metro/ticket.js", "/metro/ticket-page.js")
+TICKET_SCRIPTS = ("/qr/qrcode-generator.js", "/qr/draw.js", "/metro/ticket.js", "/metro/ticket-page.js")
 GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")
 OK_GREEN, NO_RED = "#0a6b2a", "#a3001b"
 
@@ -110,6 +111,7 @@ def _product_row(p: rx.Var) -> rx.Component:
         rx.el.div(
             rx.el.strong(_lv(p, "name")), rx.el.br(),
             rx.el.span(rx.cond(p["free"] == "1", t("metro.price_free"), p["price"])),
+            rx.el.p(_lv(p, "validity"), class_name="cds-hint", id="metro-validity-" + p["id"].to(str)),
             _eligibility(p),
         ),
         rx.cond(
@@ -187,11 +189,39 @@ def _payment_result() -> rx.Component:
     )
 
 
+def _notice() -> rx.Component:
+    return rx.cond(MetroTicketsState.notice.length() > 0,  # type: ignore[attr-defined]
+                   rx.callout(t_var(MetroTicketsState.notice), icon="info", role="status", id="metro-pay-notice"))
+
+
+def _payment_actions(row: rx.Var) -> rx.Component:
+    """An unpaid ticket: continue or cancel a pending payment, pay again after one that did not go through."""
+    name = _lv(row, "name").to(str)
+    return rx.fragment(
+        rx.cond(row["can_continue"] == "1", rx.el.button(
+            t("metro.pay.continue"), type="button", on_click=MetroTicketsState.pay_ticket(row["id"]),
+            class_name="cds-button", disabled=MetroTicketsState.busy, data_action="continue",
+            aria_label=t("metro.pay.continue").to(str) + " " + name)),
+        rx.cond(row["can_retry"] == "1", rx.el.button(
+            t("metro.pay.again"), type="button", on_click=MetroTicketsState.pay_ticket(row["id"]),
+            class_name="cds-button", disabled=MetroTicketsState.busy, data_action="retry",
+            aria_label=t("metro.pay.again").to(str) + " " + name)),
+        rx.cond(row["pay_status"] != "", rx.el.button(
+            t("metro.pay.cancel"), type="button", on_click=MetroTicketsState.cancel_ticket(row["id"]),
+            class_name="cds-button cds-button-outline", data_action="cancel",
+            aria_label=t("metro.pay.cancel").to(str) + " " + name)),
+        rx.cond(row["order"] != "", rx.link(t("metro.pay.order"), href="/payments/" + row["order"].to(str),
+                                            class_name="cds-button cds-button-outline")),
+    )
+
+
 def _purchase_row(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
             rx.el.strong(_lv(row, "name")), " · ", _lv(row, "route"), rx.el.br(),
-            rx.el.span(rx.cond(row["free"] == "1", t("metro.price_free"), row["price"]), " · ", _lv(row, "status")),
+            rx.el.span(rx.cond(row["free"] == "1", t("metro.price_free"), row["price"]), " · ",
+                       rx.cond(row["pay_status"] != "", status_badge(row["pay_status"]), _lv(row, "status"))),
+            rx.cond(row["hint_vi"] != "", rx.el.p(_lv(row, "hint"), class_name="cds-hint")),
             rx.el.p(t("metro.bought_at"), ": ", row["date"],
                     rx.cond(row["until"] != "", rx.fragment(" · ", t("metro.valid_until"), ": ", row["until"])),
                     class_name="cds-hint"),
@@ -201,9 +231,10 @@ def _purchase_row(row: rx.Var) -> rx.Component:
                                                   class_name="cds-button")),
             rx.cond(row["paid"] == "1", rx.link(t("metro.receipt_link"), href="/metro/receipt?id=" + row["id"],
                                                 class_name="cds-button cds-button-outline")),
+            _payment_actions(row),
             class_name="cds-actions",
         ),
-        class_name="cds-list-row",
+        class_name="cds-list-row", data_ticket=row["id"], data_pay_status=row["pay_status"],
     )
 
 
@@ -223,6 +254,7 @@ def tickets_page() -> rx.Component:
     return rx.el.section(
         heading("metro.tickets.title"),
         error_summary(MetroTicketsState.error),
+        _notice(),
         _payment_result(),
         rx.el.div(
             rx.el.a(rx.icon("qr-code", size=20, aria_hidden="true"), t("metro.nav.my_ticket"), href="/metro/ticket/",
@@ -290,6 +322,9 @@ def receipt_page() -> rx.Component:
                 rx.cond(r["estimate"] == "1", rx.el.p(t("metro.fare_estimate"), class_name="cds-hint")),
                 rx.cond(r["single"] == "1", rx.el.p(t("metro.single_day_rule"), class_name="cds-hint")),
                 rx.el.p(t("metro.receipt.seller"), class_name="cds-hint"),
+                rx.cond(r["payment"] != "", rx.el.p(rx.el.a(
+                    t("payments.ui.receipt_pdf"), href="/api/pay/receipt/" + r["payment"].to(str) + ".pdf",
+                    reload_document=True, id="metro-receipt-pdf"))),
                 rx.el.button(rx.icon("printer", size=20, aria_hidden="true"), t("metro.receipt.print"),
                              type="button", on_click=rx.call_script("window.print()"),
                              class_name="cds-button cds-button-outline"),

@@ -7,12 +7,12 @@ The payments seam (``pay.py``) calls these functions; they take a ``db`` session
 
 from __future__ import annotations
 
-import base64
 import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from citizen_app.core.encoding import b64url_decode, b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, to_unix, utcnow
 from citizen_app.core.workdays import END_OF_DAY, at_local_time
@@ -26,16 +26,12 @@ from citizen_app.metro.qr import TicketBody, device_public_key, sign_ticket, tic
 def parse_device_key(value: str) -> bytes:
     """A base64url compressed P-256 public key from the phone's WebCrypto key."""
     try:
-        raw = base64.urlsafe_b64decode((value or "") + "=" * (-len(value or "") % 4))
-    except (ValueError, TypeError) as exc:
+        raw = b64url_decode(value, allow_padding=True)
+    except ValueError as exc:
         raise DomainError("metro.error.device_key") from exc
     if len(raw) != 33 or device_public_key(raw) is None:
         raise DomainError("metro.error.device_key")
     return raw
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _category_for(metro: MetroData, product: Product) -> str:
@@ -72,11 +68,16 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     if product.kind != "single":
         origin = destination = None
     price, estimate = _price(metro, product, origin, destination)
+    unpaid = awaiting_purchase(db, user_id, product.id, origin, destination, price, now) if price else None
+    if unpaid is not None:  # the same purchase again: one ticket, one open payment (on this phone now)
+        unpaid.device_key = b64url_encode(key)
+        db.add(unpaid)
+        return unpaid
     tid = secrets.token_bytes(12).hex()
     ticket = MetroTicket(id=tid, user_id=user_id, product_id=product.id, rider_category=_category_for(metro, product),
                          origin=origin, destination=destination, medium="cashless" if price else "free",
                          price_vnd=price, fare_is_estimate=estimate, order_ref=f"MT-{tid.upper()}",
-                         device_key=_b64url(key), created_at=now,
+                         device_key=b64url_encode(key), created_at=now,
                          phase="unused" if product.kind == "single" else "idle")
     db.add(ticket)
     if price == 0:
@@ -85,17 +86,34 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     return ticket
 
 
+def _validity_days(product: Product) -> int:
+    """Calendar days a product lasts, the day bought counting as the first (``data/metro/metro.json``)."""
+    return 1 if product.validity["type"] == "purchase_day" else int(product.validity["days"])
+
+
 def _validity(product: Product, now: datetime) -> tuple[datetime, datetime]:
     today = to_local(now).date()
-    days = 1 if product.validity["type"] == "purchase_day" else int(product.validity["days"])
-    return now.replace(microsecond=0), at_local_time(today + timedelta(days=days - 1), END_OF_DAY)
+    return now.replace(microsecond=0), at_local_time(today + timedelta(days=_validity_days(product) - 1), END_OF_DAY)
 
 
-def _activate(ticket: MetroTicket, product: Product, now: datetime) -> None:
+def validity_rule(product: Product) -> tuple[str, dict[str, object]]:
+    """When a product ends, as the rider reads it before buying (message key and parameters): the rule of
+    ``_validity`` in words, so a 1-day pass says it ends at 23:59 on the day bought, not 24 hours later."""
+    end = END_OF_DAY.strftime("%H:%M")
+    days = _validity_days(product)
+    if product.validity["type"] == "purchase_day":
+        return "metro.validity.purchase_day", {"end": end}
+    if days == 1:
+        return "metro.validity.one_day", {"end": end}
+    return "metro.validity.days", {"n": days, "end": end}
+
+
+def _activate(ticket: MetroTicket, product: Product, now: datetime, receipt_no: str | None = None) -> None:
+    """``receipt_no``: the payment's receipt number (one number per payment); a free ticket gets its own."""
     metro = data()
     ticket.valid_from, ticket.valid_until = _validity(product, now)
     ticket.paid_at, ticket.status = now, "active"
-    ticket.receipt_no = f"L1-{to_local(now):%Y%m%d}-{ticket.id[:10].upper()}"
+    ticket.receipt_no = receipt_no or f"L1-{to_local(now):%Y%m%d}-{ticket.id[:10].upper()}"
     _sign(ticket, metro, product)
 
 
@@ -111,7 +129,7 @@ def _sign(ticket: MetroTicket, metro: MetroData, product: Product) -> None:
 def bind_to_device(ticket: MetroTicket, device_key: bytes) -> None:
     """Bind an active ticket to another phone's key: its QR payload is signed again for that key."""
     metro = data()
-    ticket.device_key = _b64url(device_key)
+    ticket.device_key = b64url_encode(device_key)
     _sign(ticket, metro, metro.products[ticket.product_id])
 
 
@@ -122,11 +140,12 @@ def ticket_by_order_ref(db: Session, order_ref: str) -> MetroTicket:
     return ticket
 
 
-def fulfil_paid_order(db: Session, order_ref: str, *, amount_vnd: int | None = None,
+def fulfil_paid_order(db: Session, order_ref: str, *, amount_vnd: int | None = None, receipt_no: str | None = None,
                       now: datetime | None = None) -> MetroTicket:
     """Called by the payments module once money is captured. Idempotent: a second call changes nothing.
 
-    Validity starts at fulfilment ("valid only on the day bought" counts from the payment day).
+    Validity starts at fulfilment ("valid only on the day bought" counts from the payment day). The receipt
+    number is the payment's, so the metro receipt and the payment receipt show one number.
     """
     ticket = ticket_by_order_ref(db, order_ref)
     if ticket.status == "active":
@@ -135,7 +154,7 @@ def fulfil_paid_order(db: Session, order_ref: str, *, amount_vnd: int | None = N
         raise DomainError("metro.error.order_not_payable")
     if amount_vnd is not None and amount_vnd != ticket.price_vnd:
         raise DomainError("metro.error.amount_mismatch")
-    _activate(ticket, data().products[ticket.product_id], now or utcnow())
+    _activate(ticket, data().products[ticket.product_id], now or utcnow(), receipt_no)
     db.add(ticket)
     db.flush()
     return ticket
@@ -150,8 +169,34 @@ def cancel_order(db: Session, order_ref: str) -> MetroTicket:
     return ticket
 
 
+def route_names(ticket: MetroTicket) -> tuple[str, str]:
+    """"Ga Bến Thành → Ga Thủ Đức", or every station for a pass, in both languages."""
+    metro = data()
+    origin, dest = metro.station(ticket.origin or ""), metro.station(ticket.destination or "")
+    if origin is None or dest is None:
+        return "Mọi ga tuyến số 1", "Any station of Line 1"
+    return f"{origin.name_vi} → {dest.name_vi}", f"{origin.name_en} → {dest.name_en}"
+
+
 def order_for_payment(db: Session, order_ref: str) -> tuple[int, str, str]:
-    """(amount VND, description vi, description en) for the payments module."""
+    """(amount VND, description vi, description en) for the payments module: the product exactly."""
     ticket = ticket_by_order_ref(db, order_ref)
     product = data().products[ticket.product_id]
+    route_vi, route_en = route_names(ticket)
+    if product.kind == "single":
+        return (ticket.price_vnd, f"Metro số 1 – {product.name_vi} {route_vi}",
+                f"Metro Line 1 – {product.name_en} {route_en}")
     return ticket.price_vnd, f"Metro số 1 – {product.name_vi}", f"Metro Line 1 – {product.name_en}"
+
+
+def awaiting_purchase(db: Session, user_id: int, product_id: str, origin: str | None, destination: str | None,
+                      price_vnd: int, now: datetime) -> MetroTicket | None:
+    """The rider's unpaid ticket for the same product, route and price bought today: buying it again pays
+    for that one instead of creating a second ticket."""
+    today = to_local(now).date()
+    query = (select(MetroTicket).where(MetroTicket.user_id == user_id, MetroTicket.product_id == product_id,
+                                       MetroTicket.origin == origin, MetroTicket.destination == destination,
+                                       MetroTicket.status == "awaiting_payment", MetroTicket.price_vnd == price_vnd)
+             .order_by(MetroTicket.created_at.desc()))  # type: ignore[attr-defined]
+    found = db.exec(query).first()
+    return found if found is not None and to_local(found.created_at).date() == today else None

@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from citizen_app.core.encoding import b45decode, b45encode
+
 PREFIX = "MT1:"
 VERSION = 1
 BODY = struct.Struct(">BH12sBBBBII33s")
@@ -42,44 +44,6 @@ TICKET_LEN = BODY_LEN + 64
 SCAN_LEN = TICKET_LEN + 4 + 64
 PROOF_DOMAIN = b"MT1P"
 _ECDSA = ec.ECDSA(hashes.SHA256())
-B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_B45_TABLE = bytes(B45.find(chr(i)) % 256 if chr(i) in B45 else 255 for i in range(256))
-
-
-# --- Base45 (RFC 9285) ------------------------------------------------------------------------
-
-
-def b45encode(data: bytes) -> str:
-    out: list[str] = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        out += [B45[n % 45], B45[n // 45 % 45], B45[n // 2025]]
-    if len(data) % 2:
-        out += [B45[data[-1] % 45], B45[data[-1] // 45]]
-    return "".join(out)
-
-
-def b45decode(text: str) -> bytes | None:
-    """Decode, or ``None`` for anything that is not canonical Base45."""
-    try:
-        values = text.encode("ascii").translate(_B45_TABLE)
-    except UnicodeEncodeError:
-        return None
-    if len(values) % 3 == 1 or 255 in values:
-        return None
-    full = len(values) - len(values) % 3
-    out = bytearray()
-    for i in range(0, full, 3):
-        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
-        if n > 0xFFFF:
-            return None
-        out += n.to_bytes(2, "big")
-    if full < len(values):
-        n = values[full] + values[full + 1] * 45
-        if n > 0xFF:
-            return None
-        out.append(n)
-    return bytes(out)
 
 
 # --- ticket body -------------------------------------------------------------------------------
@@ -140,8 +104,11 @@ def parse_scan(text: str) -> Scan | None:
     """Decode a scanned QR text. Returns ``None`` on any structural failure (never raises)."""
     if not isinstance(text, str) or not text.startswith(PREFIX) or len(text) > 400:
         return None
-    raw = b45decode(text[len(PREFIX):])
-    if raw is None or len(raw) != SCAN_LEN:
+    try:
+        raw = b45decode(text[len(PREFIX):])
+    except ValueError:
+        return None
+    if len(raw) != SCAN_LEN:
         return None
     body = unpack_body(raw[:BODY_LEN])
     if body is None:
@@ -209,16 +176,9 @@ def scan_text(signed_ticket: bytes, private_key: ec.EllipticCurvePrivateKey, pro
 
 def render_qr_png(text: str, box_size: int = 6) -> bytes:
     """PNG of the QR at ECC M with the 4-module quiet zone (server-side rendering, used in tests)."""
-    import io
+    from citizen_app.core.qr import qr_png
 
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
+    return qr_png(text, box_size)
 
 
 def qr_version(text: str) -> int:

@@ -13,17 +13,21 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
-from citizen_app.metro import alerts, fares, gate_service, pay, tickets
+from citizen_app.metro import alerts, fares, gate_service, pay, purchase, tickets
 from citizen_app.metro.catalog import data
 from citizen_app.metro.claims import verified_claims
 from citizen_app.metro.gate import IN, OUT
 from citizen_app.metro.models import MetroTicket
+from citizen_app.payments.models import PayOrder
+from citizen_app.payments.state import return_notice
+from citizen_app.payments.views import state_words
 from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import page_params
 
 KEY_JS = "window.MetroTicket ? window.MetroTicket.devicePublicKey() : ''"
 PAY_RESULT = {"paid": "metro.pay.paid", "pending": "metro.pay.pending", "failed": "metro.pay.failed",
-              "expired": "metro.pay.expired"}
+              "cancelled": "metro.pay.cancelled", "expired": "metro.pay.expired",
+              "refunded": "metro.pay.refunded", "partially_refunded": "metro.pay.refunded"}
 
 
 def texts(key: str, prefix: str, **params: object) -> dict[str, str]:
@@ -48,6 +52,11 @@ def _route(origin: str | None, destination: str | None) -> dict[str, str]:
         return texts("metro.route.any", "route")
     a, b = _station_names(origin, "a"), _station_names(destination, "b")
     return {"route_vi": f"{a['a_vi']} → {b['b_vi']}", "route_en": f"{a['a_en']} → {b['b_en']}"}
+
+
+def _validity_texts(product_id: str) -> dict[str, str]:
+    key, params = purchase.validity_rule(data().products[product_id])
+    return texts(key, "validity", **params)
 
 
 def _direction(value: str) -> str:
@@ -82,7 +91,8 @@ class MetroState(FormErrorMixin, rx.State):
         products = [
             {"id": o.product_id, "name_vi": o.name_vi, "name_en": o.name_en,
              "price": format_vnd(o.price_vnd), "free": "1" if o.price_vnd == 0 else "", "needs": o.requires_claim or "",
-             "eligible": "1" if o.eligible else ""}
+             "eligible": "1" if o.eligible else "",
+             **_validity_texts(o.product_id)}
             for o in fares.list_products(claims, today)
         ]
         set_changed(self, stations=station_rows(), products=products,
@@ -152,32 +162,66 @@ class MetroTicketsState(FormErrorMixin, rx.State):
     """/metro/tickets: the payment result and the history of purchases and journeys."""
 
     result: dict[str, str] = {}
+    notice: dict[str, str] = {}
     purchases: list[dict[str, str]] = []
     journeys: list[dict[str, str]] = []
 
     @rx.event
     async def load(self):
-        self.error, self.result = {}, {}
+        self.error, self.result, self.busy = {}, {}, False
         user_id, _ = await acting_user(self)
         if user_id is None:
             self.purchases, self.journeys = [], []
             return
         params = page_params(self)
+        self.notice = return_notice(params.get("pay_notice"))
         try:
             with session_scope() as db:
                 self._payment_result(db, user_id, str(params.get("pay_order", "")), str(params.get("ticket", "")))
-                history = tickets.rider_history(db, user_id)
-                set_changed(self, purchases=[self._purchase_row(p) for p in history.purchases],
-                            journeys=[self._journey_row(j) for j in history.journeys])
+                self._read_history(db, user_id)
         except DomainError as exc:
             self._fail(exc)
-        if params.get("pay_notice") == "unverified":
-            self.error = both("metro.pay.unverified")
+
+    def _read_history(self, db, user_id: int) -> None:
+        history = tickets.rider_history(db, user_id)
+        orders = pay.unpaid_orders(db, history.purchases)
+        set_changed(self, purchases=[self._purchase_row(p, orders.get(p.id)) for p in history.purchases],
+                    journeys=[self._journey_row(j) for j in history.journeys])
+
+    @rx.event
+    async def pay_ticket(self, ticket_id: str):
+        """Continue paying an unpaid ticket, or pay again after a failed, cancelled or expired attempt."""
+        user_id, _ = await acting_user(self)
+        lang = (await self.get_state(LangState)).lang
+        self.busy = True
+        try:
+            with session_scope() as db:
+                url = pay.pay_ticket(db, user_id, str(ticket_id)[:24], lang=lang,
+                                     client_ip=self.router.session.client_ip or "")
+        except DomainError as exc:
+            self.busy = False
+            self._fail(exc)
+            return None
+        return go_to(url)
+
+    @rx.event
+    async def cancel_ticket(self, ticket_id: str):
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                pay.cancel_ticket(db, user_id, str(ticket_id)[:24])
+            with session_scope() as db:
+                self._read_history(db, user_id)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.result, self.notice = {}, {}, both("metro.pay.cancel_done")
 
     def _payment_result(self, db, user_id: int, order_code: str, ticket_id: str) -> None:
         if order_code:
             outcome = pay.purchase_result(db, user_id, order_code)
-            status = "paid" if outcome.ticket_status == "active" else outcome.order_status
+            status = "paid" if outcome.ticket_status == "active" and outcome.order_status == "paid" \
+                else outcome.order_status
             key = PAY_RESULT.get(status, "metro.pay.failed")
             self.result = {**both(key), "status": status, "ticket": outcome.ticket_id if status == "paid" else ""}
         elif ticket_id:
@@ -186,14 +230,21 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 self.result = {**both("metro.pay.paid"), "status": "paid", "ticket": ticket.id}
 
     @staticmethod
-    def _purchase_row(ticket: MetroTicket) -> dict[str, str]:
+    def _purchase_row(ticket: MetroTicket, order: PayOrder | None = None) -> dict[str, str]:
+        """A purchase; an unpaid one shows its payment's state in the payments vocabulary, with what to do."""
         product = data().products[ticket.product_id]
+        payment = _payment_words(order)
         return {"id": ticket.id, "name_vi": product.name_vi, "name_en": product.name_en,
                 **_route(ticket.origin, ticket.destination),
                 "price": format_vnd(ticket.price_vnd), "free": "1" if ticket.price_vnd == 0 else "",
                 "date": format_datetime(ticket.created_at),
                 "until": format_datetime(ticket.valid_until) if ticket.valid_until else "",
-                **texts(f"metro.status.{ticket.status}", "status"),
+                **(texts(tickets.status_key(ticket), "status") if not payment else
+                   {"status_vi": payment["status_vi"], "status_en": payment["status_en"]}),
+                "pay_status": payment.get("status", ""), "hint_vi": payment.get("hint_vi", ""),
+                "hint_en": payment.get("hint_en", ""), "order": order.code if order else "",
+                "can_continue": "1" if payment.get("status") == "pending" else "",
+                "can_retry": "1" if payment and payment["status"] != "pending" else "",
                 "active": "1" if ticket.status == "active" and ticket.phase != "done" else "",
                 "paid": "1" if ticket.paid_at is not None and ticket.status in ("active", "revoked") else "",
                 "estimate": "1" if ticket.fare_is_estimate else ""}
@@ -206,6 +257,13 @@ class MetroTicketsState(FormErrorMixin, rx.State):
                 "entry_at": format_datetime(journey.entry_at) if journey.entry_at else "—",
                 "exit_at": format_datetime(journey.exit_at) if journey.exit_at else "—",
                 **texts(f"metro.journey.{journey.status}", "status")}
+
+
+def _payment_words(order: PayOrder | None) -> dict[str, str]:
+    """An unpaid ticket's payment state (no order yet: awaiting payment, as a new pending order would say)."""
+    if order is None:
+        return {}
+    return state_words(order)
 
 
 class MetroReceiptState(FormErrorMixin, rx.State):
@@ -230,6 +288,7 @@ class MetroReceiptState(FormErrorMixin, rx.State):
             "amount": format_vnd(r.amount_vnd), **texts(f"metro.medium.{r.medium}", "medium"),
             "estimate": "1" if r.fare_is_estimate else "", "from": format_datetime(r.valid_from),
             "until": format_datetime(r.valid_until), "single": "1" if r.single_day_rule else "",
+            "payment": r.receipt_no if r.receipt_no.startswith("CDS") else "",  # the payment's own receipt
         }
 
 

@@ -9,8 +9,8 @@ from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.metro.pages import _lv as lv
 from citizen_app.metro.stations_state import MetroStationsState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 LINE_RED = "#a50e22"
 FEED_LINKS = (("metro.alerts.feed_pb", "/gtfs-rt/alerts.pb"),

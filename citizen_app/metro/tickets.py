@@ -71,6 +71,13 @@ def get_receipt(db: Session, user_id: int | None, ticket_id: str) -> Receipt:
                    ticket.valid_until, product.kind == "single")
 
 
+def status_key(ticket: MetroTicket) -> str:
+    """The rider's word for a ticket's state: a single ticket that made its journey is used, not still valid."""
+    if ticket.status == "active" and ticket.phase == PHASE_DONE and data().products[ticket.product_id].kind == "single":
+        return "metro.status.used"
+    return f"metro.status.{ticket.status}"
+
+
 def list_my_tickets(db: Session, user_id: int | None, now: datetime | None = None) -> list[MetroTicket]:
     """Active, not yet expired tickets (what the phone stores for offline use, payload included)."""
     if user_id is None:

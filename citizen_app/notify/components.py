@@ -1,6 +1,6 @@
 """The header bell: a link to the notification centre with the unread count.
 
-Placed in the shell's header actions (``citizen_app/ui/layout.py``)::
+Placed in the shell's header actions (``citizen_app/shell/layout.py``)::
 
     from citizen_app.notify.components import bell
     ...
@@ -14,46 +14,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.core.db import session_scope
 from citizen_app.i18n.state import t
-from citizen_app.identity.service import lookup_session
-from citizen_app.identity.state import AuthState, acting_user, cookie_value
-from citizen_app.notify import service
-
-BADGE_MAX = 99
-
-
-async def current_user_id(state: rx.State) -> int | None:
-    """The logged-in user: from AuthState, or from the session cookie if the page's on_load has not run yet."""
-    user_id, _ = await acting_user(state)
-    if user_id is not None:
-        return user_id
-    raw = cookie_value(state.router.headers.cookie)
-    if not raw:
-        return None
-    with session_scope() as db:
-        status, info = lookup_session(db, raw)
-    return info.user_id if status == "ok" and info else None
-
-
-class BellState(rx.State):
-    unread: int = 0
-
-    @rx.var
-    def badge(self) -> str:
-        return f"{BADGE_MAX}+" if self.unread > BADGE_MAX else str(self.unread)
-
-    async def _refresh(self) -> None:
-        user_id = await current_user_id(self)
-        if user_id is None:
-            self.unread = 0
-            return
-        with session_scope() as db:
-            self.unread = service.unread_count(db, user_id)
-
-    @rx.event
-    async def load(self):
-        await self._refresh()
+from citizen_app.identity.state import AuthState
+from citizen_app.notify.state import BellState
 
 
 def bell() -> rx.Component:

@@ -8,8 +8,8 @@ from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
 from citizen_app.notify.models import TOPICS
 from citizen_app.notify.state import AnnounceState, NotifyCentreState, PushSettingsState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 
 def _by_lang(row: rx.Var, field: str) -> rx.Var:

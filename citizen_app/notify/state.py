@@ -16,11 +16,48 @@ from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import both
-from citizen_app.identity.state import FormErrorMixin, acting_user
+from citizen_app.identity.service import lookup_session
+from citizen_app.identity.state import FormErrorMixin, acting_user, cookie_value
 from citizen_app.notify import service
-from citizen_app.notify.components import BellState
 from citizen_app.notify.models import TOPICS
 from citizen_app.notify.vapid import public_key_b64
+
+BADGE_MAX = 99
+
+
+async def current_user_id(state: rx.State) -> int | None:
+    """The logged-in user: from AuthState, or from the session cookie if the page's on_load has not run yet."""
+    user_id, _ = await acting_user(state)
+    if user_id is not None:
+        return user_id
+    raw = cookie_value(state.router.headers.cookie)
+    if not raw:
+        return None
+    with session_scope() as db:
+        status, info = lookup_session(db, raw)
+    return info.user_id if status == "ok" and info else None
+
+
+class BellState(rx.State):
+    unread: int = 0
+
+    @rx.var
+    def badge(self) -> str:
+        return f"{BADGE_MAX}+" if self.unread > BADGE_MAX else str(self.unread)
+
+    async def _refresh(self) -> None:
+        user_id = await current_user_id(self)
+        if user_id is None:
+            self.unread = 0
+            return
+        with session_scope() as db:
+            self.unread = service.unread_count(db, user_id)
+
+    @rx.event
+    async def load(self):
+        await self._refresh()
+
+
 
 CENTRE_LIMIT = 100
 

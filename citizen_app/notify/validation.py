@@ -9,11 +9,8 @@ Any failure raises ``DomainError`` with a ``notify.error.*`` key; nothing is sto
 
 from __future__ import annotations
 
-import base64
-import binascii
 import ipaddress
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +18,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from citizen_app.core.config import UnsafeConfiguration, env_flag, settings
+from citizen_app.core.encoding import b64url_decode, b64url_encode
 from citizen_app.core.errors import DomainError
 from citizen_app.notify.models import ENDPOINT_MAX
 
@@ -32,7 +30,6 @@ DEFAULT_PUSH_HOSTS = (
     "notify.windows.com",
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_B64URL_RE = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _SUB_KEYS = frozenset({"endpoint", "expirationTime", "keys"})
 
 
@@ -63,21 +60,6 @@ def check_loopback_off() -> None:
 def push_hosts() -> tuple[str, ...]:
     extra = [h.strip().lower() for h in os.environ.get("PUSH_SERVICE_HOSTS", "").split(",") if h.strip()]
     return DEFAULT_PUSH_HOSTS + tuple(extra)
-
-
-def b64url_decode(value: str) -> bytes:
-    """Decode base64url with or without padding; raises ValueError on any other character."""
-    if not isinstance(value, str) or not _B64URL_RE.match(value):
-        raise ValueError("not base64url")
-    stripped = value.rstrip("=")
-    try:
-        return base64.urlsafe_b64decode(stripped + "=" * (-len(stripped) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("not base64url") from exc
-
-
-def b64url_encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def _host_allowed(host: str) -> bool:
@@ -114,7 +96,7 @@ def check_endpoint(endpoint: Any, allow_loopback: bool) -> str:
 
 def check_p256dh(value: Any) -> str:
     try:
-        raw = b64url_decode(value)
+        raw = b64url_decode(value, allow_padding=True)
     except ValueError as exc:
         raise DomainError("notify.error.p256dh_invalid") from exc
     if len(raw) != 65 or raw[0] != 0x04:
@@ -128,7 +110,7 @@ def check_p256dh(value: Any) -> str:
 
 def check_auth(value: Any) -> str:
     try:
-        raw = b64url_decode(value)
+        raw = b64url_decode(value, allow_padding=True)
     except ValueError as exc:
         raise DomainError("notify.error.auth_invalid") from exc
     if len(raw) != 16:

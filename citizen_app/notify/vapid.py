@@ -7,9 +7,7 @@ The private key comes from ``VAPID_PRIVATE_PEM`` if set, otherwise it is generat
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +15,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
 from citizen_app.core.config import instance_dir, settings
-from citizen_app.notify.validation import b64url_encode
+from citizen_app.core.encoding import b64url_encode
+from citizen_app.core.keystore import load_or_create
 
 KEY_FILE = "vapid_private.pem"
 
@@ -26,28 +25,17 @@ def _key_path() -> Path:
     return instance_dir() / KEY_FILE
 
 
-def _create_key_file(path: Path) -> None:
+def _new_private_pem() -> bytes:
     vapid = Vapid()
     vapid.generate_keys()
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(vapid.private_pem())
-        with contextlib.suppress(FileExistsError):  # another process won the race: keep its key
-            os.link(tmp, path)  # atomic
-    finally:
-        tmp.unlink(missing_ok=True)
+    return vapid.private_pem()
 
 
 def _load_pem() -> bytes:
     from_env = os.environ.get("VAPID_PRIVATE_PEM")
     if from_env:
         return from_env.replace("\\n", "\n").encode()
-    path = _key_path()
-    if not path.exists():
-        _create_key_file(path)
-    return path.read_bytes()
+    return load_or_create(_key_path(), _new_private_pem)
 
 
 @lru_cache(maxsize=1)

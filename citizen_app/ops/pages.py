@@ -6,8 +6,8 @@ import reflex as rx
 
 from citizen_app.i18n.state import t, t_var
 from citizen_app.ops.state import JobsState, JobView
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page, heading
 
 _COLUMNS = ("ops.jobs.name", "ops.jobs.state", "ops.jobs.every", "ops.jobs.last_started", "ops.jobs.last_finished",
             "ops.jobs.result", "ops.jobs.backlog", "ops.jobs.runs")

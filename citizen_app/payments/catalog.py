@@ -39,6 +39,10 @@ class Merchant:
     bank_name_en: str
     account_no: str
     sandbox_tmn_code: str
+    momo_sandbox_partner_code: str
+    seller_name: str  # the e-invoice seller: who collects the money
+    tax_code: str  # the seller's tax code (mã số thuế), printed on receipts and kept for e-invoices
+    address: str
 
 
 class ProductKindSpec(CatalogModel):
@@ -71,6 +75,10 @@ class MerchantFile(CatalogModel):
     bank_name_en: Text
     account_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z]{1,19}$")]
     sandbox_tmn_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{8}$")]
+    momo_sandbox_partner_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{4,20}$")]
+    seller_name: Text
+    tax_code: Annotated[str, Field(pattern=r"^\d{10}(-\d{3})?$")]  # 10 digits, or 13 for a dependent unit
+    address: Text
 
 
 def load_products(path: Path | None = None) -> dict[str, ProductKind]:

@@ -6,31 +6,15 @@ import reflex as rx
 
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.state import AuthState
-from citizen_app.payments.models import OrderStatus
+from citizen_app.payments.components import by_lang as _by_lang
+from citizen_app.payments.components import status_badge, status_note
 from citizen_app.payments.service import READ_ROLES
 from citizen_app.payments.state import OrderState, PayAdminState, PaymentsState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 
-STATUS_ICONS = {"pending": "clock", "paid": "circle-check", "failed": "circle-x", "expired": "timer-off",
-                "partially_refunded": "undo-2", "refunded": "undo-2"}
-STATUS_COLORS = {"pending": "amber", "paid": "green", "failed": "red", "expired": "gray",
-                 "partially_refunded": "blue", "refunded": "blue"}
 DL_STYLE = {"display": "grid", "grid_template_columns": "minmax(7em, max-content) 1fr", "gap": "4px 12px",
             "margin": "0"}
-
-
-def _by_lang(row: rx.Var, field: str) -> rx.Var:
-    return rx.cond(LangState.lang == "en", row[f"{field}_en"], row[f"{field}_vi"])
-
-
-def status_badge(status: rx.Var) -> rx.Component:
-    """Icon + text (never colour alone)."""
-    cases = [(s.value, rx.badge(rx.icon(STATUS_ICONS[s.value], size=16, aria_hidden="true"),
-                                t(f"payments.status.{s.value}"), color_scheme=STATUS_COLORS[s.value], size="2",
-                                class_name="pay-status", data_status=s.value))
-             for s in OrderStatus]
-    return rx.match(status, *cases, rx.badge(status))
 
 
 def _fact(label_key: str, value: rx.Var | str) -> list[rx.Component]:
@@ -47,9 +31,10 @@ def _notice(notice: rx.Var) -> rx.Component:
 def _order_item(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
-            rx.el.strong(row["description"]),
-            rx.el.p(_by_lang(row, "product"), " · ", row["code"], " · ", row["created"], class_name="cds-hint"),
+            rx.el.strong(_by_lang(row, "description")),
+            rx.el.p(row["code"], " · ", row["created"], class_name="cds-hint"),
             rx.el.p(rx.el.strong(row["amount"]), " ", status_badge(row["status"])),
+            status_note(row),
         ),
         rx.link(t("payments.ui.open"), href="/payments/" + row["code"].to(str),
                 class_name="cds-button cds-button-outline", aria_label=t("payments.ui.open") + " " + row["code"]),
@@ -103,15 +88,21 @@ def payments_page() -> rx.Component:
 
 def _order_facts() -> rx.Component:
     o = OrderState.order
-    return rx.el.dl(
-        *_fact("payments.ui.code", rx.el.span(o["code"], id="pay-code")),
-        *_fact("payments.ui.product", _by_lang(o, "product")),
-        *_fact("payments.ui.description", o["description"]),
-        *_fact("payments.ui.amount", rx.el.strong(o["amount"])),
-        *_fact("payments.ui.status", rx.el.span(status_badge(o["status"]), id="pay-status", data_status=o["status"])),
-        *_fact("payments.ui.created", o["created"]),
-        *_fact("payments.ui.expires", o["expires"]),
-        style=DL_STYLE,
+    return rx.el.div(
+        rx.el.dl(
+            *_fact("payments.ui.code", rx.el.span(o["code"], id="pay-code")),
+            *_fact("payments.ui.description", _by_lang(o, "description")),
+            *_fact("payments.ui.amount", rx.el.strong(o["amount"])),
+            *_fact("payments.ui.status", rx.el.span(status_badge(o["status"]), id="pay-status",
+                                                    data_status=o["status"])),
+            *_fact("payments.ui.created", o["created"]),
+            *_fact("payments.ui.expires", o["expires"]),
+            style=DL_STYLE,
+        ),
+        status_note(o, id="pay-hint"),
+        rx.cond(o["flagged"] != "", rx.callout(
+            rx.cond(o["status"] == "paid", t("payments.ui.late_due"), t("payments.ui.late_notice")),
+            icon="undo-2", color_scheme="blue", role="status", id="pay-flag")),
     )
 
 
@@ -147,13 +138,19 @@ def _qr_block() -> rx.Component:
                      height="240px", id="pay-qr", style={"background": "#fff", "padding": "8px"}),
             rx.el.dl(*_fact("payments.ui.bank", qr["bank"]), *_fact("payments.ui.account", qr["account"]),
                      *_fact("payments.ui.beneficiary", qr["merchant"]), *_fact("payments.ui.amount", qr["amount"]),
-                     *_fact("payments.ui.transfer_note", rx.el.strong(qr["reference"])), style=DL_STYLE),
-            rx.el.p(t("payments.ui.transfer_manual"), class_name="cds-hint"),
+                     *_fact("payments.ui.transfer_note", rx.el.strong(qr["reference"], id="pay-qr-note")),
+                     style=DL_STYLE),
+            rx.el.p(_by_lang(qr, "until"), class_name="cds-hint", id="pay-qr-until"),
+            rx.cond(qr["bank_link"], rx.el.a(t("payments.ui.sandbox_bank"), href=qr["bank_link"], target="_blank",
+                                             rel="noopener", class_name="cds-button cds-button-outline",
+                                             id="pay-sandbox-bank")),
+            id="pay-qr-block",
         ),
     )
 
 
 def _pending_actions() -> rx.Component:
+    """A pending order: pay (or continue), check, bank transfer, cancel. Any other: at most "pay again"."""
     return rx.cond(
         OrderState.order["pending"] != "",
         rx.el.div(
@@ -163,17 +160,18 @@ def _pending_actions() -> rx.Component:
             rx.el.div(
                 rx.el.button(t("payments.ui.check_again"), on_click=OrderState.check_again,
                              class_name="cds-button cds-button-outline", id="pay-check", type="button"),
-                rx.el.button(t("payments.ui.bank_transfer"), on_click=OrderState.show_qr,
-                             class_name="cds-button cds-button-outline", id="pay-show-qr", type="button"),
+                rx.cond(OrderState.bank_transfer,
+                        rx.el.button(t("payments.ui.bank_transfer"), on_click=OrderState.show_qr,
+                                     class_name="cds-button cds-button-outline", id="pay-show-qr", type="button")),
+                rx.el.button(t("payments.ui.cancel_order"), on_click=OrderState.cancel,
+                             class_name="cds-button cds-button-outline", id="pay-cancel", type="button"),
                 class_name="cds-actions",
             ),
             _qr_block(),
         ),
-        rx.cond(
-            OrderState.order["status"] == "expired",
-            rx.el.button(t("payments.ui.check_again"), on_click=OrderState.check_again,
-                         class_name="cds-button cds-button-outline", id="pay-check", type="button"),
-        ),
+        rx.cond(OrderState.order["pay_again"] != "",
+                rx.el.a(t("payments.ui.pay_again"), href=OrderState.order["pay_again"], class_name="cds-button",
+                        id="pay-again")),
     )
 
 
@@ -192,16 +190,21 @@ def _receipt_block() -> rx.Component:
                                                  style={"color": "#b00020", "text_align": "center",
                                                         "font_weight": "700"})),
                 rx.el.dl(
-                    *_fact("payments.receipt.number", r["number"]), *_fact("payments.receipt.date", r["date"]),
+                    *_fact("payments.receipt.number", rx.el.span(r["number"], id="receipt-number")),
+                    *_fact("payments.receipt.date", r["date"]),
+                    *_fact("payments.receipt.seller", r["seller"]), *_fact("payments.receipt.tax_code", r["tax_code"]),
                     *_fact("payments.receipt.payer", r["payer"]),
-                    *_fact("payments.receipt.item", OrderState.order["description"]),
-                    *_fact("payments.receipt.method", rx.el.span(_by_lang(OrderState.order, "provider"), " ",
-                                                                 r["method"])),
+                    *_fact("payments.receipt.item", _by_lang(r, "item")),
+                    rx.foreach(OrderState.lines, lambda line: rx.fragment(
+                        rx.el.dt(_by_lang(line, "label"), style={"color": "var(--cds-muted)"}),
+                        rx.el.dd(_by_lang(line, "value"), style={"margin": "0"}))),
+                    *_fact("payments.receipt.method", rx.el.span(_by_lang(r, "method"), id="receipt-method")),
                     *_fact("payments.receipt.txn", r["txn"]), *_fact("payments.receipt.amount", r["amount"]),
-                    style=DL_STYLE,
+                    style=DL_STYLE, id="receipt-facts",
                 ),
                 rx.el.ul(rx.foreach(OrderState.refunds, lambda f: rx.el.li(
-                    t("payments.receipt.refund"), ": −", f["amount"], " (", f["at"], ") ", f["reason"]))),
+                    t("payments.receipt.refund"), ": −", f["amount"], " (", f["at"], ") ", _by_lang(f, "reason"),
+                    rx.cond(f["ref"] != "", rx.el.span(" · ", f["ref"])))), id="receipt-refunds"),
                 rx.el.p(t("payments.receipt.net"), ": ", rx.el.strong(r["net"], id="receipt-net")),
                 rx.el.p(t("payments.receipt.footer"), class_name="cds-hint"),
                 id="pay-receipt",
@@ -292,6 +295,58 @@ def _summary_table() -> rx.Component:
     )
 
 
+def _methods_table() -> rx.Component:
+    def body_row(row: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.row_header_cell(row["day"]), rx.table.cell(_by_lang(row, "provider")),
+            rx.table.cell(_by_lang(row, "method")), rx.table.cell(row["count"]), rx.table.cell(row["captured"]),
+            rx.table.cell(row["refunded"]), rx.table.cell(row["gateway"]),
+            rx.table.cell(rx.el.span(_by_lang(row, "match"), class_name="pay-match", data_match=row["match"])),
+        )
+
+    return rx.el.section(
+        rx.el.h2(t("payments.admin.by_method"), class_name="cds-h2", id="pay-methods-title"),
+        rx.cond(PayAdminState.methods.length() > 0, rx.box(rx.table.root(  # type: ignore[attr-defined]
+            rx.table.header(rx.table.row(
+                _th("payments.report.day"), _th("payments.report.provider"), _th("payments.admin.method"),
+                _th("payments.report.captured_count"), _th("payments.admin.captured"), _th("payments.admin.refunds"),
+                _th("payments.admin.gateway_report"), _th("payments.report.matches"),
+            )),
+            rx.table.body(rx.foreach(PayAdminState.methods, body_row)),
+            variant="surface", size="1", id="pay-methods",
+        ), overflow_x="auto"), rx.el.p(t("payments.admin.none"))),
+        aria_labelledby="pay-methods-title",
+    )
+
+
+def _exception_list(kind: str) -> rx.Component:
+    def item(row: rx.Var) -> rx.Component:
+        return rx.el.li(
+            rx.el.strong(row["code"]), " · ", row["at"], " · ", row["amount"], " ", status_badge(row["status"]),
+            rx.el.p(_by_lang(row, "detail"), class_name="cds-hint"),
+            rx.cond(row["refund_vi"] != "", rx.el.p(_by_lang(row, "refund"), class_name="pay-refund-state")),
+            class_name="cds-list-row", data_code=row["code"],
+        )
+
+    rows = PayAdminState.exceptions.to(list[dict[str, str]])
+    return rx.el.div(
+        rx.el.h3(t(f"payments.admin.{kind}"), style={"font_size": "1.05rem", "margin": "16px 0 4px"}),
+        rx.el.ul(rx.foreach(rows, lambda row: rx.cond(row["kind"] == kind, item(row))), class_name="cds-list",
+                 id=f"pay-{kind.replace('_', '-')}"),
+    )
+
+
+def _exceptions() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(t("payments.admin.exceptions"), class_name="cds-h2", id="pay-exceptions-title"),
+        rx.cond(PayAdminState.exceptions.length() > 0,  # type: ignore[attr-defined]
+                rx.fragment(*[_exception_list(k) for k in ("paid_not_fulfilled", "fulfilled_not_paid",
+                                                            "late_payments")]),
+                rx.el.p(t("payments.admin.none"))),
+        aria_labelledby="pay-exceptions-title",
+    )
+
+
 def _staff_order(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
@@ -346,6 +401,11 @@ def _refund_form() -> rx.Component:
     )
 
 
+def _csv_link(href: str, key: str, element_id: str) -> rx.Component:
+    return rx.el.a(rx.icon("download", size=20, aria_hidden="true"), t(key), href=href, reload_document=True,
+                   class_name="cds-button cds-button-outline", id=element_id, style={"gap": "8px"})
+
+
 @app_page("/admin/payments", "payments.admin.title", roles=READ_ROLES, on_load=[PayAdminState.load])
 def reconciliation_page() -> rx.Component:
     csv = (f"/api/pay/admin/reconciliation.csv?from={PayAdminState.date_from}&to={PayAdminState.date_to}"
@@ -369,11 +429,16 @@ def reconciliation_page() -> rx.Component:
             on_submit=PayAdminState.show,
             class_name="cds-form cds-inline-form",
         ),
-        rx.el.a(rx.icon("download", size=20, aria_hidden="true"), t("payments.admin.csv"), href=csv,
-               reload_document=True,
-                class_name="cds-button cds-button-outline", id="pay-csv", style={"gap": "8px"}),
+        rx.el.div(
+            _csv_link(csv, "payments.admin.csv", "pay-csv"),
+            _csv_link(csv + "&view=methods", "payments.admin.csv_methods", "pay-csv-methods"),
+            _csv_link(csv + "&view=exceptions", "payments.admin.csv_exceptions", "pay-csv-exceptions"),
+            class_name="cds-actions",
+        ),
         rx.cond(PayAdminState.rows.length() > 0, _summary_table(),  # type: ignore[attr-defined]
                 rx.el.p(t("payments.admin.no_rows"))),
+        _methods_table(),
+        _exceptions(),
         _refund_form(),
         rx.el.h2(t("payments.admin.orders"), class_name="cds-h2"),
         rx.el.ul(rx.foreach(PayAdminState.orders, _staff_order), class_name="cds-list", id="pay-staff-orders"),

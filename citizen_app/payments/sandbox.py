@@ -30,11 +30,13 @@ from sqlmodel import Session, select
 
 from citizen_app.core.config import instance_dir, settings
 from citizen_app.core.errors import DomainError
+from citizen_app.core.keystore import load_or_create
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.payments import signing
 from citizen_app.payments.catalog import merchant
-from citizen_app.payments.models import PayOrder, PaySandboxTxn
+from citizen_app.payments.models import PayOrder, PaySandboxRefund, PaySandboxTxn
 from citizen_app.payments.providers import (
+    GW_CANCELLED,
     GW_FAILED,
     GW_PAID,
     GW_PENDING,
@@ -44,6 +46,7 @@ from citizen_app.payments.providers import (
     PaymentProvider,
     PaymentStart,
     RefundResult,
+    SettlementEntry,
     payment_providers,
 )
 
@@ -55,7 +58,8 @@ VERSION = "2.1.0"
 DATE_FMT = "%Y%m%d%H%M%S"
 METHODS = ("card", "ewallet")
 IPN_MODES = ("now", "late", "twice", "never")
-DECISIONS = ("approve", "decline", "abandon")
+DECISIONS = ("approve", "decline", "cancel", "abandon")  # abandon: back to the merchant without an answer
+GATEWAY = "vnpay"
 TEST_CARD = "9704 0000 0000 0018"  # fictitious test card shown on the hosted page
 TEST_WALLET = "0900000000"  # fictitious test e-wallet
 
@@ -63,6 +67,9 @@ TEST_WALLET = "0900000000"  # fictitious test e-wallet
 RC_SUCCESS = "00"
 RC_DECLINED = "51"
 RC_EXPIRED = "11"
+RC_CANCELLED = "24"  # "Khách hàng hủy giao dịch": the payer cancelled (or the merchant closed it)
+CARD_TYPES = {"card": "ATM", "ewallet": "EWALLET"}
+PLAIN_METHODS = {"ATM": "card_domestic", "EWALLET": "ewallet"}  # providers.METHODS
 _ACKS = {
     "accepted": ("00", "Confirm Success"),
     "failed_recorded": ("00", "Confirm Success"),
@@ -82,14 +89,7 @@ def gateway_secret() -> str:
 @functools.lru_cache(maxsize=8)
 def _secret_at(path: Path) -> str:
     """Read once per process (every signed request and notification needs it); written once, never rotated."""
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return load_or_create(path, lambda: secrets.token_hex(32).encode()).decode().strip()
 
 
 def _vn_time(value: datetime) -> str:
@@ -117,6 +117,8 @@ def _result_from(params: Mapping[str, str]) -> GatewayResult:
     txn_status = params.get("vnp_TransactionStatus", "")
     if response == RC_SUCCESS and txn_status == "00":
         status = GW_PAID
+    elif response == RC_CANCELLED:
+        status = GW_CANCELLED
     elif txn_status == "01":
         status = GW_PENDING
     elif txn_status == "":  # e.g. "91": the gateway has no such transaction
@@ -125,7 +127,9 @@ def _result_from(params: Mapping[str, str]) -> GatewayResult:
         status = GW_FAILED
     return GatewayResult(order_code=params.get("vnp_TxnRef", ""), amount_vnd=_amount_from(params.get("vnp_Amount")),
                          status=status, provider_txn=params.get("vnp_TransactionNo", ""),
-                         method=params.get("vnp_CardType", ""), response_code=response, raw=dict(params))
+                         method=PLAIN_METHODS.get(params.get("vnp_CardType", ""), ""), response_code=response,
+                         paid_at=_parse_vn_time(params.get("vnp_PayDate", "")) if status == GW_PAID else None,
+                         raw=dict(params))
 
 
 @payment_providers("sandbox")
@@ -135,6 +139,8 @@ class SandboxProvider(PaymentProvider):
     is_demo = True
     label_vi = "Cổng thanh toán thử nghiệm"
     label_en = "Sandbox payment gateway"
+    order_field = "vnp_TxnRef"
+    signature_field = "vnp_SecureHash"
 
     def create_payment(self, db: Session, order: PayOrder, *, base_url: str, lang: str,
                        client_ip: str) -> PaymentStart:
@@ -174,6 +180,15 @@ class SandboxProvider(PaymentProvider):
 
     def refund(self, db: Session, order: PayOrder, amount_vnd: int, reason: str) -> RefundResult:
         return gateway_refund(db, order.code, amount_vnd)
+
+    def cancel(self, db: Session, order: PayOrder) -> bool:
+        return gateway_cancel(db, order.code, order.amount_vnd, order.expires_at)
+
+    def settlement(self, db: Session, start: datetime, end: datetime) -> list[SettlementEntry]:
+        return gateway_report(db, GATEWAY, start, end)
+
+    def loggable(self, params: Mapping[str, str]) -> dict[str, str]:
+        return {k: v for k, v in params.items() if k.startswith(signing.PREFIX)}
 
     def check_config(self) -> None:
         if len(gateway_secret()) < 32:
@@ -250,7 +265,7 @@ def _response_params(txn: PaySandboxTxn, order_info: str, now: datetime) -> dict
     paid = txn.status == "approved"
     return {
         "vnp_Amount": str(txn.amount_vnd * 100), "vnp_BankCode": "SBXBANK" if txn.method == "card" else "SBXWALLET",
-        "vnp_CardType": "ATM" if txn.method == "card" else "EWALLET", "vnp_OrderInfo": order_info,
+        "vnp_CardType": CARD_TYPES.get(txn.method, ""), "vnp_OrderInfo": order_info,
         "vnp_PayDate": _vn_time(txn.decided_at or now), "vnp_ResponseCode": txn.response_code,
         "vnp_TmnCode": merchant().sandbox_tmn_code, "vnp_TransactionNo": txn.transaction_no,
         "vnp_TransactionStatus": "00" if paid else "02", "vnp_TxnRef": txn.txn_ref,
@@ -278,12 +293,26 @@ def decide(db: Session, params: Mapping[str, str], decision: str, method: str, i
     if txn.status != "pending":
         raise DomainError("payments.sandbox_already_decided")
     expired = now > checkout.expires_at
-    txn.status = "approved" if decision == "approve" and not expired else "declined"
-    txn.response_code = RC_SUCCESS if txn.status == "approved" else (RC_EXPIRED if expired else RC_DECLINED)
+    if decision == "cancel":
+        txn.status, txn.response_code = "cancelled", RC_CANCELLED
+    else:
+        txn.status = "approved" if decision == "approve" and not expired else "declined"
+        txn.response_code = RC_SUCCESS if txn.status == "approved" else (RC_EXPIRED if expired else RC_DECLINED)
     txn.method, txn.decided_at = method, now
     query = signing.signed_query(_response_params(txn, checkout.order_info, now), gateway_secret())
     ipn_url = f"{settings().public_url}/api/pay/ipn/sandbox?{query}"
     return Decision(redirect_url=_with_query(return_url, query), ipn_url=ipn_url, ipn_mode=ipn_mode)
+
+
+def back_to_merchant(db: Session, params: Mapping[str, str], now: datetime | None = None) -> str:
+    """The hosted page of a transaction already decided or closed: the signed way back to the merchant."""
+    now = now or utcnow()
+    checkout = open_checkout(db, params, now)
+    txn = _ledger(db, checkout.txn_ref)
+    if txn is None or txn.status == "pending":
+        raise DomainError("payments.sandbox_bad_request")
+    query = signing.signed_query(_response_params(txn, checkout.order_info, now), gateway_secret())
+    return _with_query(params.get("vnp_ReturnUrl", ""), query)
 
 
 def gateway_query(db: Session, txn_ref: str, now: datetime | None = None) -> dict[str, str]:
@@ -309,7 +338,39 @@ def gateway_refund(db: Session, txn_ref: str, amount_vnd: int) -> RefundResult:
     if amount_vnd <= 0 or txn.refunded_vnd + amount_vnd > txn.amount_vnd:
         return RefundResult(ok=False, response_code="94")
     txn.refunded_vnd += amount_vnd
-    return RefundResult(ok=True, provider_ref=f"RF{txn.transaction_no}-{txn.refunded_vnd}", response_code="00")
+    number = f"RF{txn.transaction_no}-{txn.refunded_vnd}"
+    db.add(txn)
+    db.add(PaySandboxRefund(gateway=txn.gateway, txn_ref=txn_ref, refund_no=number, amount_vnd=amount_vnd))
+    return RefundResult(ok=True, provider_ref=number, response_code="00")
+
+
+def gateway_cancel(db: Session, txn_ref: str, amount_vnd: int, expires_at: datetime, gateway: str = GATEWAY) -> bool:
+    """The merchant closes an unpaid transaction: the hosted page refuses to take money for it from now on
+    (also when it was never opened). A transaction already decided stays as it is."""
+    txn = _ledger(db, txn_ref)
+    if txn is None:
+        txn = PaySandboxTxn(gateway=gateway, txn_ref=txn_ref, transaction_no=_new_transaction_no(db),
+                            amount_vnd=amount_vnd, expires_at=expires_at)
+    elif txn.status != "pending":
+        return False
+    txn.status, txn.response_code, txn.decided_at = "cancelled", RC_CANCELLED, utcnow()
+    db.add(txn)
+    db.flush()
+    return True
+
+
+def gateway_report(db: Session, gateway: str, start: datetime, end: datetime) -> list[SettlementEntry]:
+    """The gateway's settlement report: approved payments and refunds between ``start`` and ``end``."""
+    paid = db.exec(select(PaySandboxTxn).where(PaySandboxTxn.gateway == gateway, PaySandboxTxn.status == "approved",
+                                               PaySandboxTxn.decided_at >= start,  # type: ignore[operator]
+                                               PaySandboxTxn.decided_at < end)).all()  # type: ignore[operator]
+    refunds = db.exec(select(PaySandboxRefund).where(PaySandboxRefund.gateway == gateway,
+                                                     PaySandboxRefund.at >= start,  # type: ignore[operator]
+                                                     PaySandboxRefund.at < end)).all()  # type: ignore[operator]
+    entries = [SettlementEntry(t.decided_at, t.txn_ref, t.transaction_no, "capture", t.amount_vnd)
+               for t in paid if t.decided_at is not None]
+    entries += [SettlementEntry(r.at, r.txn_ref, r.refund_no, "refund", r.amount_vnd) for r in refunds]
+    return sorted(entries, key=lambda e: e.at)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,8 +384,10 @@ def _http_client() -> httpx.Client:
     return httpx.Client(timeout=10.0)
 
 
-def http_get(url: str) -> None:
-    response = _http_client().get(url)
+def http_send(url: str, body: dict | None = None) -> None:
+    """GET the URL (VNPay-style IPN in the query), or POST ``body`` as JSON (MoMo IPN, bank webhook)."""
+    client = _http_client()
+    response = client.get(url) if body is None else client.post(url, json=body)
     log.info("sandbox IPN sent: HTTP %s %s", response.status_code, response.text[:200])
 
 
@@ -342,7 +405,7 @@ def _late_seconds() -> float:
 class IpnDispatcher:
     """Sends the gateway's notification. Replace ``transport``/``schedule`` in tests."""
 
-    transport: Callable[[str], None] = http_get
+    transport: Callable[[str, dict | None], None] = http_send
     schedule: Callable[[float, Callable[[], None]], None] = thread_timer
     late_seconds: Callable[[], float] = _late_seconds
     sent: deque[str] = field(default_factory=lambda: deque(maxlen=100))  # the latest, for tests and debugging
@@ -350,17 +413,17 @@ class IpnDispatcher:
     def plan(self, mode: str) -> list[float]:
         return {"now": [0.5], "late": [self.late_seconds()], "twice": [0.5, 1.5], "never": []}[mode]
 
-    def dispatch(self, url: str | None, mode: str) -> int:
+    def dispatch(self, url: str | None, mode: str, body: dict | None = None) -> int:
         if not url:
             return 0
         delays = self.plan(mode)
         for delay in delays:
-            self.schedule(delay, lambda: self._send(url))
+            self.schedule(delay, lambda: self._send(url, body))
         return len(delays)
 
-    def _send(self, url: str) -> None:
+    def _send(self, url: str, body: dict | None) -> None:
         try:
-            self.transport(url)
+            self.transport(url, body)
             self.sent.append(url)
         except Exception:  # a lost notification is recovered by reconcile_pending
             log.exception("sandbox IPN delivery failed")

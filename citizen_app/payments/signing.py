@@ -16,21 +16,32 @@ HASH_FIELD = "vnp_SecureHash"
 _UNSIGNED = frozenset({HASH_FIELD, "vnp_SecureHashType"})
 
 
+def utf8(text: str) -> bytes:
+    """Bytes to sign or compare. A forged message may hold a lone surrogate (no gateway sends one): it must not
+    verify, nor crash the handler."""
+    return text.encode("utf-8", "replace")
+
+
+def same(given: str, expected: str) -> bool:
+    """Constant-time comparison of a received signature (any text) with the one computed."""
+    return hmac.compare_digest(utf8(given), utf8(expected))
+
+
 def canonical_query(params: Mapping[str, object]) -> str:
     items = sorted((k, str(v)) for k, v in params.items()
                    if k.startswith(PREFIX) and k not in _UNSIGNED and v is not None and str(v) != "")
-    return "&".join(f"{k}={quote_plus(v)}" for k, v in items)
+    return "&".join(f"{k}={quote_plus(v, errors='replace')}" for k, v in items)
 
 
 def sign(params: Mapping[str, object], secret: str) -> str:
-    return hmac.new(secret.encode(), canonical_query(params).encode(), hashlib.sha512).hexdigest()
+    return hmac.new(utf8(secret), utf8(canonical_query(params)), hashlib.sha512).hexdigest()
 
 
 def verify(params: Mapping[str, object], secret: str) -> bool:
     given = str(params.get(HASH_FIELD) or "").lower()
     if len(given) != 128:
         return False
-    return hmac.compare_digest(given, sign(params, secret))
+    return same(given, sign(params, secret))
 
 
 def signed_query(params: Mapping[str, object], secret: str) -> str:

@@ -17,18 +17,26 @@ import reflex as rx
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd, to_local, utcnow
+from citizen_app.i18n.catalog import translate
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
 from citizen_app.payments import reports, service, views
 from citizen_app.payments.models import OrderStatus
 from citizen_app.payments.providers import payment_providers, sandbox_enabled
-from citizen_app.payments.receipts import receipt_for
+from citizen_app.payments.receipts import Receipt, receipt_for
 from citizen_app.ui.params import page_params
 
 CODE_RE = re.compile(r"^[A-Z0-9]{4,20}$")
 WATCH_ROUNDS = 20
 WATCH_SECONDS = 1.0
 DEFAULT_RANGE_DAYS = 7
+RETURN_NOTICES = ("cancelled", "failed", "not_finished", "unverified")
+
+
+def return_notice(raw: object) -> dict[str, str]:
+    """The words for a gateway return's ``pay_notice`` (cancelled, declined, left unfinished, unverified)."""
+    notice = str(raw or "")
+    return both(f"payments.ui.return_{notice}") if notice in RETURN_NOTICES else {}
 
 
 def clean_code(raw: object) -> str:
@@ -56,9 +64,9 @@ class PaymentsState(FormErrorMixin, rx.State):
         self.error, self.busy = {}, False
         code = clean_code(page_params(self).get("pay_order"))
         if code:  # a return that named this page: show the order itself
-            notice = page_params(self).get("pay_notice", "")
-            suffix = "?pay_order=1&pay_notice=unverified" if notice == "unverified" else "?pay_order=1"
-            return rx.redirect(f"/payments/{code}{suffix}")
+            notice = str(page_params(self).get("pay_notice", ""))
+            suffix = f"&pay_notice={notice}" if notice in RETURN_NOTICES else ""
+            return rx.redirect(f"/payments/{code}?pay_order=1{suffix}")
         self.sandbox = sandbox_enabled()
         user_id, _ = await acting_user(self)
         if user_id is None:
@@ -90,7 +98,9 @@ class OrderState(FormErrorMixin, rx.State):
     receipt: dict[str, str] = {}
     refunds: list[dict[str, str]] = []
     qr: dict[str, str] = {}
+    lines: list[dict[str, str]] = []
     providers: list[dict[str, str]] = []
+    bank_transfer: bool = False
     notice: dict[str, str] = {}
     watching: bool = False
 
@@ -103,24 +113,30 @@ class OrderState(FormErrorMixin, rx.State):
     def _read(self, user_id: int | None, code: str) -> None:
         with session_scope() as db:
             order = service.get_order(db, user_id, code)
-            self.order = views.order_row(order)
+            self.order = views.order_row(order, purpose_paid=service.purpose_paid_elsewhere(db, order))
             self.history = [views.audit_row(a) for a in service.audit_trail(db, user_id, code)]
             self._read_receipt(db, user_id, code, service.is_settled(order))
+        if not self.order.get("pending"):
+            self.qr = {}  # an order that takes no money shows no way to pay it
 
     def _read_receipt(self, db, user_id: int | None, code: str, settled: bool) -> None:
         if not settled:
-            self.receipt, self.refunds = {}, []
+            self.receipt, self.refunds, self.lines = {}, [], []
             return
-        data = receipt_for(db, user_id, code, "vi")
-        self.receipt = {"number": data.order_code, "date": format_datetime(data.issued_at), "payer": data.payer_name,
-                        "merchant": data.merchant_name, "amount": format_vnd(data.amount_vnd),
-                        "net": format_vnd(data.net_vnd), "method": data.pay_method, "txn": data.provider_txn or "-",
-                        "test": "1" if data.is_test else ""}
-        self.refunds = [{"at": format_datetime(r.at), "amount": format_vnd(r.amount_vnd), "reason": r.reason}
-                        for r in data.refunds]
+        vi, en = receipt_for(db, user_id, code, "vi"), receipt_for(db, user_id, code, "en")
+        self.receipt = {"number": vi.order_code, "date": format_datetime(vi.issued_at), "payer": vi.payer_name,
+                        "merchant": vi.merchant_name, "seller": vi.seller_name, "tax_code": vi.seller_tax_code,
+                        "collector_vi": vi.collector, "collector_en": en.collector,
+                        "item_vi": vi.description, "item_en": en.description,
+                        "amount": format_vnd(vi.amount_vnd), "net": format_vnd(vi.net_vnd),
+                        "method_vi": vi.method_text, "method_en": en.method_text, "txn": vi.provider_txn or "-",
+                        "test": "1" if vi.is_test else ""}
+        self.lines = [{"label_vi": translate(a.label_key, "vi"), "label_en": translate(a.label_key, "en"),
+                       "value_vi": a.vi, "value_en": b.en} for a, b in zip(vi.lines, en.lines, strict=True)]
+        self.refunds = _refund_rows(vi, en)
 
     def _reset(self) -> None:
-        self.order, self.history, self.receipt, self.refunds, self.qr = {}, [], {}, [], {}
+        self.order, self.history, self.receipt, self.refunds, self.qr, self.lines = {}, [], {}, [], {}, []
         self.error, self.notice, self.busy, self.watching = {}, {}, False, False
 
     @rx.event
@@ -129,6 +145,7 @@ class OrderState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         lang = (await self.get_state(LangState)).lang
         self.providers = [{"id": pid, "label": label} for pid, label in payment_providers.choices(lang)]
+        self.bank_transfer = service.bank_transfer_available()
         code = self._code()
         try:
             self._read(user_id, code)
@@ -136,8 +153,11 @@ class OrderState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         params = page_params(self)
-        if params.get("pay_notice") == "unverified":
-            self.notice = both("payments.ui.return_unverified")
+        self.notice = return_notice(params.get("pay_notice"))
+        if params.get("moved_from"):
+            self.notice = both("payments.ui.moved_to", code=code)
+        if params.get("qr") and self.order.get("pending"):
+            return OrderState.show_qr
         if params.get("pay_order") and self.order.get("pending"):
             # Back from the gateway before its notification arrived: re-read the database for a while.
             self._watch_user, self._watch_code, self.watching = user_id, code, True
@@ -172,7 +192,7 @@ class OrderState(FormErrorMixin, rx.State):
     async def pay(self, form_data: dict):
         user_id, _ = await acting_user(self)
         lang = (await self.get_state(LangState)).lang
-        provider = str(form_data.get("provider") or "sandbox")[:32]
+        provider = str(form_data.get("provider") or "")[:32] or None
         try:
             with session_scope() as db:
                 start = service.start_payment(db, user_id, self._code(), provider, lang=lang,
@@ -200,14 +220,44 @@ class OrderState(FormErrorMixin, rx.State):
 
     @rx.event
     async def show_qr(self):
+        """Pay by bank transfer: the order becomes a bank transfer order (or is replaced by one)."""
         user_id, _ = await acting_user(self)
         lang = (await self.get_state(LangState)).lang
+        code = self._code()
         try:
             with session_scope() as db:
-                self.qr = views.qr_view(service.bank_transfer_qr(db, user_id, self._code(), lang))
+                qr = service.bank_transfer_qr(db, user_id, code, lang)
         except DomainError as exc:
             self.qr = {}
             self._fail(exc)
+            return None
+        if qr.order_code != code:  # replaced: the new order's page, whose code is the transfer note
+            return rx.redirect(f"/payments/{qr.order_code}?qr=1&moved_from={code}")
+        self.qr = views.qr_view(qr, sandbox_enabled())
+        self._read(user_id, code)
+        return None
+
+    @rx.event
+    async def cancel(self):
+        user_id, _ = await acting_user(self)
+        code = self._code()
+        try:
+            with session_scope() as db:
+                service.cancel_order(db, user_id, code)
+            self._read(user_id, code)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.qr, self.watching = {}, {}, False
+        self.notice = both("payments.ui.cancelled_done")
+
+
+def _refund_rows(vi: Receipt, en: Receipt) -> list[dict[str, str]]:
+    rows = []
+    for a, b in zip(vi.refunds, en.refunds, strict=True):
+        rows.append({"at": format_datetime(a.at), "amount": format_vnd(a.amount_vnd), "ref": a.provider_ref,
+                     "reason_vi": a.reason, "reason_en": b.reason})
+    return rows
 
 
 def default_range(today: date | None = None) -> tuple[str, str]:
@@ -233,6 +283,8 @@ class PayAdminState(FormErrorMixin, rx.State):
     rows: list[dict[str, str]] = []
     total: dict[str, str] = {}
     orders: list[dict[str, str]] = []
+    methods: list[dict[str, str]] = []
+    exceptions: list[dict[str, str]] = []
     scope: dict[str, str] = {}  # whose payments these are, in both languages
     can_refund: bool = False
     refund_code: str = ""
@@ -251,10 +303,14 @@ class PayAdminState(FormErrorMixin, rx.State):
                 page = reports.staff_page(db, user_id, start, end)
                 self.orders = [views.staff_row(db, o) for o in page.orders]
                 self.scope = views.scope_label(db, page.scope)
+                money = reports.reconciliation(db, user_id, start, end)
         except DomainError as exc:
             self.rows, self.total, self.orders, self.scope, self.can_refund = [], {}, [], {}, False
+            self.methods, self.exceptions = [], []
             self._fail(exc)
             return
+        self.methods = [views.method_row(row) for row in money.methods]
+        self.exceptions = [views.exception_row(row) for row in money.exceptions]
         self.can_refund = page.scope.can_refund
         self.rows = [views.summary_row(row) for row in page.summary]
         self.total = views.summary_row(reports.totals(page.summary)) if page.summary else {}

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError
 from citizen_app.core.http import (
     BOOLEAN,
     INTEGER,
@@ -21,10 +22,11 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.procedures import flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
+from citizen_app.core.timeutil import format_datetime, utcnow
+from citizen_app.procedures import documents, flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
 from citizen_app.procedures.backoffice import result_pdf
 from citizen_app.procedures.catalog import catalog
-from citizen_app.procedures.service import public_lookup
+from citizen_app.procedures.service import keep_page_answers, public_lookup
 
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -71,6 +73,25 @@ async def signed_dossier(call: Call) -> Response:
     return _pdf(content, "to-khai-da-ky.pdf")
 
 
+async def receipt(call: Call) -> Response:
+    """The receipt with the access code, for the dossier's owner; generated from the dossier, so always current."""
+    with session_scope() as db:
+        content = documents.receipt_pdf(db, call.user_id, call.path("dossier_id"))
+    return _pdf(content, "giay-bien-nhan.pdf")
+
+
+async def keep_draft_page(call: Call) -> dict:
+    """POST /api/procedures/dossiers/{id}/pages/{page}/draft {"answers": {field: text}} — what was typed on a page
+    of a draft, kept on the phone while offline and saved here when the connection returns."""
+    answers = call.body.get("answers")
+    if not isinstance(answers, dict):
+        raise DomainError("procedures.err_draft_answers")
+    raw = {str(k)[:64]: str(v)[:2000] for k, v in list(answers.items())[:200] if isinstance(v, str | bool | int)}
+    with session_scope() as db:
+        kept = keep_page_answers(db, call.user_id, call.path("dossier_id"), call.path("page_id")[:64], raw)
+    return {"kept": kept.kept, "refused": kept.refused, "saved_at": format_datetime(utcnow())}
+
+
 async def attachment(call: Call) -> Response:
     """An attached file for its citizen, a helper under consent, or the receiving agency's official."""
     with session_scope() as db:
@@ -92,9 +113,17 @@ ROUTES: list[BaseRoute] = [
              summary="The declaration as it will be signed (citizen or consenting helper)", **_PRIVATE),
     Endpoint("/api/procedures/dossiers/{dossier_id:int}/signed.pdf", signed_dossier, responses=_PDF,
              summary="The citizen-signed dossier", **_PRIVATE),
+    Endpoint("/api/procedures/dossiers/{dossier_id:int}/receipt.pdf", receipt, responses=_PDF,
+             summary="The receipt and appointment, with the access code (the dossier's owner)", **_PRIVATE),
     Endpoint("/api/procedures/attachments/{row_id:int}", attachment,
              responses={200: media("application/pdf", "image/jpeg", "image/png")},
              summary="An attached document (its citizen, a consenting helper or the receiving official)", **_PRIVATE),
+    Endpoint("/api/procedures/dossiers/{dossier_id:int}/pages/{page_id}/draft", keep_draft_page, methods=("POST",),
+             summary="Keep the answers typed on a page of a draft (sent by the phone when back online)",
+             path_params={"page_id": string(64)}, body=obj(("answers",), answers=_TEXTS),
+             responses={200: json_content(obj(("kept", "refused", "saved_at"), kept=array(string()),
+                                              refused=array(string()), saved_at=string()))},
+             errors=(404,), auth="cookie", sessions=_sessions),
     Endpoint("/api/procedures/catalog", catalog_list, summary="The procedures catalogue",
              responses={200: json_content(obj(("procedures",), procedures=array(_PROCEDURE)))}),
     Endpoint("/api/procedures/lookup", lookup, methods=("POST",),

@@ -7,6 +7,7 @@ dossier's agency, and that agency's kind must be the procedure's agency kind.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from citizen_app.core.timeutil import format_vnd, to_local, utcnow
 from citizen_app.core.workdays import work_calendar
 from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.service import require_role
-from citizen_app.procedures import files, forms, statuses, wallet_result
+from citizen_app.procedures import documents, files, forms, named, statuses, wallet_result
 from citizen_app.procedures.catalog import Procedure, agency_serves, get_procedure
 from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import (
@@ -30,12 +31,12 @@ from citizen_app.procedures.models import (
     ProcResult,
     ProcSupplement,
 )
-from citizen_app.procedures.result_pdf import ResultContent, SignPdf, render_result_pdf
 from citizen_app.procedures.service import (
     append_event,
     audit,
     dossier_events,
     load_dossier,
+    notify_applicant,
     refresh_projection,
     resolve_actor,
     sla_state,
@@ -47,6 +48,7 @@ APOLOGY_EXTENSION_DAYS = 2
 OPEN_STATUSES = (statuses.NEW, statuses.ACCEPTED, statuses.PROCESSING, statuses.SUPPLEMENT, statuses.FEE,
                  statuses.DONE)
 NO_OVERDUE = {statuses.REFUSED, statuses.WITHDRAWN, statuses.STOPPED, statuses.DONE, statuses.DELIVERED}
+SignPdf = Callable[[bytes, Any], bytes]  # (unsigned PDF, signer) -> signed PDF, e.g. documents.sign_with_agency
 SUBMITTED_STATUSES = tuple(range(statuses.NEW, statuses.DELIVERED + 1))
 PAGE_SIZE = 8  # rows that fit a 1366×768 screen with the filters above them
 DUE_FILTERS = ("overdue", "today", "soon", "none")
@@ -276,8 +278,11 @@ def view_dossier(db: Session, official_id: int | None, dossier_id: int, now: dat
 
 
 def _act(db: Session, official_id: int | None, dossier_id: int, action: str, *, reason: str = "",
-         resume_to: int | None = None, data: dict | None = None, now: datetime | None = None) -> ProcDossier:
-    dossier, _ = scoped_dossier(db, official_id, dossier_id)
+         resume_to: int | None = None, data: dict | None = None, now: datetime | None = None,
+         notify: bool = True) -> ProcDossier:
+    """One official action; the citizen gets one notification saying what changed (unless a composed action,
+    like ``flow.approve_and_deliver``, sends its own at the end)."""
+    dossier, proc = scoped_dossier(db, official_id, dossier_id)
     transition(db, dossier, action, actor_id=official_id, actor_kind="official", reason=reason,
                resume_to=resume_to, data=data, now=now)
     audit(db, official_id, action, dossier=dossier, reason=reason)
@@ -288,10 +293,9 @@ def _act(db: Session, official_id: int | None, dossier_id: int, action: str, *, 
 
 def _tell_citizen(db: Session, dossier: ProcDossier, action: str, reason: str) -> None:
     """The citizen's notification in plain words: what happened, why (the official's note), and the date."""
-    params = {"number": dossier.number, "reason": reason.strip() or "—",
-              "date": to_local(dossier.due_at).strftime("%d/%m/%Y") if dossier.due_at else "—",
-              "amount": format_vnd(dossier.fee_amount)}
-    HOOKS.notify(Notice(dossier.applicant_id, f"procedures.notice.{action}", params, dossier.id, session=db))
+    notify_applicant(db, dossier, action, reason=reason.strip() or "—",
+                     date=to_local(dossier.due_at).strftime("%d/%m/%Y") if dossier.due_at else "—",
+                     amount=format_vnd(dossier.fee_amount))
 
 
 def accept(db: Session, official_id: int | None, dossier_id: int, now: datetime | None = None) -> ProcDossier:
@@ -354,26 +358,6 @@ def request_fee(db: Session, official_id: int | None, dossier_id: int, amount: i
     return _act(db, official_id, dossier_id, "request_fee", resume_to=resume_to, data={"amount": amount}, now=now)
 
 
-def _people(proc: Procedure, answers: dict[str, Any]) -> list[tuple[str, str, str]]:
-    group = proc.result.get("list_group")
-    rows = answers.get(group) or [] if group else [answers]
-    return [(r.get("full_name", ""), r.get("date_of_birth", ""), r.get("personal_id", "")) for r in rows
-            if r.get("full_name")]
-
-
-def _result_content(db: Session, dossier: ProcDossier, proc: Procedure, now: datetime) -> ResultContent:
-    agency = db.get(Agency, dossier.agency_id)
-    body = proc.result.get("body", {}).get("vi", "")
-    try:
-        line = body.format(**{k: v for k, v in dossier.answers.items() if isinstance(v, str | int)})
-    except (KeyError, IndexError):
-        line = body
-    return ResultContent(title=proc.result["title"]["vi"], agency_name=agency.name_vi if agency else "",
-                         number=dossier.number, issued_on=to_local(now).strftime("%d/%m/%Y"),
-                         body_lines=[line] if line else [], people=_people(proc, dossier.answers),
-                         legal_basis=proc.legal_basis)
-
-
 def _last_review(events: list[ProcDossierEvent]) -> ProcDossierEvent | None:
     """The latest review event (a proposed or returned approval) since the dossier's last status change."""
     last_status = max((e.seq for e in events if e.kind == "status"), default=0)
@@ -422,7 +406,7 @@ def return_proposal(db: Session, official_id: int | None, dossier_id: int, note:
 
 def approve(db: Session, official_id: int | None, dossier_id: int, note: str,
             now: datetime | None = None) -> ProcResult | None:
-    """Processing done (status 9): render the result PDF, stored and marked "to be signed". The official's
+    """Processing done (status 9): render the result from its template, stored and marked "to be signed". The official's
     note is required. Where the procedure names a second approver, the first approval is only a proposal
     (``None`` is returned) and a different official of the agency must approve it."""
     now = now or utcnow()
@@ -438,8 +422,7 @@ def approve(db: Session, official_id: int | None, dossier_id: int, note: str,
         if proposal.actor_id == official_id:
             raise DomainError("procedures.second_approver_other")
     dossier = _act(db, official_id, dossier_id, "approve", reason=note, now=now)
-    proc = get_procedure(dossier.procedure_code)
-    key, digest = files.store_bytes(render_result_pdf(_result_content(db, dossier, proc, now)))
+    key, digest = files.store_bytes(documents.render_result(db, dossier, official_id, now))
     result = ProcResult(dossier_id=dossier.id, storage_key=key, sha256=digest, created_at=now)
     dossier.completed_at = now
     db.add(result)
@@ -459,6 +442,7 @@ def sign_result(db: Session, official_id: int | None, dossier_id: int, sign_pdf:
         raise DomainError("procedures.sign_failed")
     result.storage_key, result.sha256 = files.store_bytes(signed)
     result.sign_state, result.signed_by, result.signed_at = "signed", official_id, utcnow()
+    documents.result_signed(db, dossier, signed, getattr(signer, "name", str(signer)))
     audit(db, official_id, "result_signed", dossier=dossier, sha256=result.sha256)
     return result
 
@@ -471,9 +455,10 @@ def deliver(db: Session, official_id: int | None, dossier_id: int) -> ProcDossie
     if _result_row(db, dossier.id).sign_state != "signed":
         raise DomainError("procedures.result_unsigned")
     dossier = _act(db, official_id, dossier_id, "deliver")
+    agency = db.get(Agency, dossier.agency_id) if dossier.agency_id else None
+    notify_applicant(db, dossier, "deliver", agency=agency.name_vi if agency else "")  # the one notice: result, rate
     wallet_result.issue_result_credential(db, official_id, dossier)  # the signed result lands in the wallet
-    HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_rate", {"number": dossier.number}, dossier.id,
-                        session=db))
+    named.on_result(db, official_id, dossier)  # and the people it names are told, with their own credential
     return dossier
 
 

@@ -15,8 +15,8 @@ from citizen_app.procedures.backoffice_state import (
     status_is,
 )
 from citizen_app.procedures.components import back_link, notice, pick, summary_row
+from citizen_app.shell.layout import app_page
 from citizen_app.ui.components import error_summary
-from citizen_app.ui.layout import app_page
 
 BACKOFFICE_ROLES = ("official", "admin")
 QUEUE_COLUMNS = ("number", "procedure", "subject", "status", "due", "left", "assignee")

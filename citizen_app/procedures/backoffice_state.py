@@ -16,7 +16,6 @@ import reflex as rx
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_vnd, utcnow
-from citizen_app.i18n.state import both
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.state import FormErrorMixin, acting_user
 from citizen_app.procedures import backoffice, backoffice_views, flow, statuses, views, wiring  # noqa: F401
@@ -284,13 +283,8 @@ class OfficeDossierState(FormErrorMixin, rx.State):
         self.version += 1
 
     async def _act(self, action, notice_key: str, *args) -> bool:
-        user_id, _ = await acting_user(self)
-        try:
-            await in_thread(action, user_id, self.dossier_id, *args)
-        except DomainError as exc:
-            self._fail(exc)
+        if await self._run_action(action, self.dossier_id, *args, done=notice_key, threaded=True) is None:
             return False
-        self.error, self.notice = {}, both(notice_key)
         await self._refresh()
         return True
 

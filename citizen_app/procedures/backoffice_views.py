@@ -16,6 +16,7 @@ from citizen_app.core.timeutil import format_date, format_datetime, format_vnd
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import OrderStatus, PayOrder
+from citizen_app.payments.views import state_words
 from citizen_app.procedures import backoffice, files, service, statuses
 from citizen_app.procedures.models import ProcAttachment, ProcDossier, ProcDossierEvent
 from citizen_app.signing import pades
@@ -110,8 +111,7 @@ def fee_status(db: Session, official_id: int | None, dossier_id: int) -> Verdict
             return Verdict("free", "Được miễn lệ phí", "Exempt from the fee")
         return Verdict("free", "Không thu lệ phí", "No fee")
     orders = _fee_orders(db, official_id, dossier)
-    settled = next((o for o in orders if o.status in {s.value for s in (OrderStatus.PAID, OrderStatus.REFUNDED,
-                                                                         OrderStatus.PARTIALLY_REFUNDED)}), None)
+    settled = next((o for o in orders if o.fulfils), None)  # a late or duplicate payment refunded is not the fee
     if settled is not None and settled.status != OrderStatus.PAID.value:
         return Verdict("refunded", f"Đã nộp {amount}, đã hoàn tiền (đơn {settled.code})",
                        f"Paid {amount}, refunded (order {settled.code})")
@@ -120,9 +120,11 @@ def fee_status(db: Session, official_id: int | None, dossier_id: int) -> Verdict
         when = format_datetime(paid_at) if paid_at else ""
         code = settled.code if settled else (dossier.fee_order_ref or "")
         return Verdict("paid", f"Đã nộp {amount} lúc {when} (đơn {code})", f"Paid {amount} at {when} (order {code})")
-    if orders and orders[0].status == OrderStatus.FAILED.value:
-        return Verdict("failed", f"Chưa nộp {amount}: lần thanh toán gần nhất không thành công",
-                       f"Not paid {amount}: the last payment attempt failed")
+    if orders:  # the latest attempt, in the words every page uses for an order (expired even before the job)
+        last, words = orders[0], state_words(orders[0])
+        return Verdict("failed" if words["status"] == OrderStatus.FAILED.value else "waiting",
+                       f"Chưa nộp {amount} — đơn {last.code}: {words['status_vi']}",
+                       f"Not paid yet: {amount} — order {last.code}: {words['status_en']}")
     return Verdict("waiting", f"Chưa nộp {amount}", f"Not paid yet: {amount}")
 
 

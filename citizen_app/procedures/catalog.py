@@ -257,11 +257,47 @@ class Rule(CatalogModel):
         return self
 
 
+# Placeholders a result template may use besides the form's top-level fields (filled by ``documents.py``).
+DERIVED_PLACEHOLDERS = frozenset({"agency_name", "ward", "city", "applicant_name", "dossier_number", "stay_from",
+                                  "stay_to"})
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class ResultLine(CatalogModel):
+    """One "label: value" line of the result; ``value`` is Vietnamese text with ``{field}`` placeholders."""
+
+    label: Translated
+    value: str
+
+
+class Validity(CatalogModel):
+    """The period the result covers (e.g. a stay): from a date field, for a number of months read from each listed
+    person's row (or the top level). The result credential lives exactly as long."""
+
+    from_field: str
+    months_field: str
+
+
 class ResultDocument(CatalogModel):
+    """The result document's template (docs/TRUST.md, "Document templates")."""
+
     title: Translated
-    body: Translated | None = None
-    form: str | None = None
-    list_group: str | None = None
+    form: str | None = None  # the official form it follows, e.g. "CT07"
+    form_note: str | None = None  # printed at the top right, e.g. "Mẫu CT07 ban hành kèm theo Thông tư …"
+    number_code: str = Field("KQ", pattern=r"^[A-Z0-9-]{1,12}$")  # numbers read "<n>/<year>/<code>-<AGENCY>"
+    intro: Translated | None = None
+    lines: list[ResultLine] = []
+    list_group: str | None = None  # the repeatable group of people the result lists (and who are told)
+    list_declarant: bool = False  # the declarant heads that list
+    validity: Validity | None = None
+    signer_title: Translated
+
+    def placeholders(self) -> Iterator[tuple[Loc, str]]:
+        texts = [(("intro", lang), text) for lang, text in (self.intro.model_dump().items() if self.intro else ())]
+        texts += [(("lines", index, "value"), line.value) for index, line in enumerate(self.lines)]
+        for loc, text in texts:
+            for name in _PLACEHOLDER.findall(text):
+                yield loc, name
 
 
 class Approval(CatalogModel):
@@ -316,7 +352,24 @@ class ProcedureFile(CatalogModel):
                 raise invalid("unknown field", "rules", index, "field")
         if self.result.list_group is not None and self.result.list_group not in groups:
             raise invalid("must name a repeatable group of the form", "result", "list_group")
+        self._check_template(top)
         return self
+
+    def _check_template(self, top: set[str]) -> None:
+        for loc, name in self.result.placeholders():
+            if name not in top and name not in DERIVED_PLACEHOLDERS:
+                raise invalid(f"unknown placeholder {{{name}}}", "result", *loc)
+        validity = self.result.validity
+        if validity is None:
+            return
+        types = {field.id: field.type for _, field in self.form.top_fields()}
+        if types.get(validity.from_field) != "date":
+            raise invalid("must name a date field of the form", "result", "validity", "from_field")
+        group = next((f for _, f in self.form.top_fields() if f.id == self.result.list_group), None)
+        in_rows = {sub.id: sub.type for sub in (group.fields or ())} if group else {}
+        if in_rows.get(validity.months_field, types.get(validity.months_field)) != "number":
+            raise invalid("must name a number field of the form or of the listed people",
+                          "result", "validity", "months_field")
 
     def _conditions(self, top: set[str]) -> Iterator[tuple[Loc, Condition, set[str]]]:
         """Every condition of the file, where it is, and the field ids it may read (a group's own, too)."""

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.i18n.state import LangState, t, t_var
+from citizen_app.i18n.state import t, t_var
 from citizen_app.procedures.views import FieldView
+from citizen_app.ui.components import pick as pick
 
 ERROR_STYLE = {"color": "#b3261e", "font_weight": "600", "margin": "0"}
 SUMMARY_STYLE = {"display": "grid", "grid_template_columns": "minmax(0, 1fr)", "gap": "4px", "padding": "12px 0",
                  "border_bottom": "1px solid #d5dbe1"}
-
-
-def pick(vi: rx.Var | str, en: rx.Var | str) -> rx.Var:
-    """The Vietnamese or English text of a bilingual pair of vars."""
-    return rx.cond(LangState.lang == "en", en, vi)
 
 
 def back_link(href: rx.Var | str) -> rx.Component:

@@ -11,41 +11,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from fpdf import FPDF
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.text import fold
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
 from citizen_app.core.workdays import work_calendar
-from citizen_app.identity.models import Agency, UserAccount
+from citizen_app.identity.models import UserAccount
 from citizen_app.identity.profile import get_profile
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
-from citizen_app.procedures import backoffice, files, forms, service, statuses
+from citizen_app.payments.service import PurposeGone, ReceiptLine
+from citizen_app.procedures import backoffice, declaration, documents, files, service, statuses
 from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
+from citizen_app.procedures.declaration import dossier_pdf
+from citizen_app.procedures.documents import agency_names  # noqa: F401 - the pages read it from here
+from citizen_app.procedures.forms import summary_lines, summary_rows  # noqa: F401 - the pages read them from here
 from citizen_app.procedures.hooks import HOOKS, Notice
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
-from citizen_app.procedures.result_pdf import font_path
 from citizen_app.procedures.sla import due_day, start_day
-from citizen_app.signing import pades
 from citizen_app.signing import service as signing
 
 FEE_KIND = "procedure_fee"
-PAY_PROVIDER = "sandbox"
 EXTRA_STEPS = ("attachments", "check", "sign")
 _SEX_FROM_PROFILE = {"M": "nam", "F": "nu"}
 
 
 # --- catalogue and search --------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Diacritic-insensitive search key: NFD, drop combining marks, đ -> d, lower case."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", text or "")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.replace("đ", "d").replace("Đ", "D").lower().split())
 
 
 def search_procedures(query: str) -> list[Procedure]:
@@ -134,48 +126,6 @@ def hand_over_for_signing(db: Session, helper_id: int | None, dossier_id: int) -
 # --- the citizen's signature -----------------------------------------------------------------------
 
 
-_YES_NO = {"vi": ("Có", "Không"), "en": ("Yes", "No")}
-
-
-def agency_names(db: Session) -> dict[str, dict[str, str]]:
-    """Agency code -> {"vi", "en"} names, to show the receiving office by name."""
-    return {a.code: {"vi": a.name_vi, "en": a.name_en} for a in db.exec(select(Agency)).all()}
-
-
-def _value_text(spec: dict, value: Any, lang: str = "vi", agencies: dict[str, dict[str, str]] | None = None) -> str:
-    if spec["type"] in ("select", "radio"):
-        option = next((o for o in spec["options"] if o["value"] == value), None)
-        return option["label"][lang] if option else str(value or "")
-    if spec["type"] == "checkbox":
-        return _YES_NO[lang][0 if value else 1]
-    if spec["type"] == "agency" and agencies and value in agencies:
-        return agencies[value][lang]
-    return "" if value is None else str(value)
-
-
-def summary_rows(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
-                 agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str, str]]:
-    """(top-level field id, label, value) of every visible answer, group items expanded."""
-    rows: list[tuple[str, str, str]] = []
-    for spec in proc.all_fields():
-        if not forms.condition_holds(spec.get("when"), answers):
-            continue
-        if spec["type"] == "group":
-            for index, item in enumerate(answers.get(spec["id"]) or [], start=1):
-                for sub in spec["fields"]:
-                    if item.get(sub["id"]) not in (None, ""):
-                        rows.append((spec["id"], f"{spec['label'][lang]} {index} — {sub['label'][lang]}",
-                                     _value_text(sub, item.get(sub["id"]), lang)))
-            continue
-        rows.append((spec["id"], spec["label"][lang], _value_text(spec, answers.get(spec["id"]), lang, agencies)))
-    return rows
-
-
-def summary_lines(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
-                  agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
-    return [(label, value) for _, label, value in summary_rows(proc, answers, lang, agencies)]
-
-
 def remove_group_item(db: Session, user_id: int | None, dossier_id: int, group_id: str, index: int) -> ProcDossier:
     """Remove one person from a repeatable group of a draft (the list may become empty until Continue)."""
     dossier = service.load_dossier(db, dossier_id)
@@ -191,32 +141,6 @@ def remove_group_item(db: Session, user_id: int | None, dossier_id: int, group_i
     service.audit(db, actor.user_id, "item_removed", dossier=dossier, on_behalf_of=actor.citizen_id,
                   consent_id=actor.consent_id, group=group_id)
     return dossier
-
-
-def dossier_pdf(db: Session, dossier: ProcDossier) -> bytes:
-    """The dossier as the citizen signs it: procedure, answers and the attached files' fingerprints."""
-    proc = get_procedure(dossier.procedure_code)
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(dossier.created_at)
-    pdf.add_font("dv", "", str(font_path()))
-    pdf.add_font("dv", "B", str(font_path(bold=True)))
-    pdf.add_page()
-    pdf.set_font("dv", "B", 13)
-    pdf.multi_cell(0, 7, f"TỜ KHAI: {proc.name['vi'].upper()}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dv", "", 10)
-    pdf.cell(0, 6, f"Số hồ sơ: {dossier.number}", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    for label, value in summary_lines(proc, dossier.answers, "vi", agency_names(db)):
-        pdf.set_font("dv", "B", 10)
-        pdf.multi_cell(0, 5, label, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("dv", "", 10)
-        pdf.multi_cell(0, 5, value or "—", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    for row in service.list_attachments(db, dossier.id):
-        if row.attachment_id != service.SIGNED_DOSSIER:
-            pdf.multi_cell(0, 5, f"Tệp đính kèm: {row.filename} (SHA-256 {row.sha256[:16]}…)",
-                           new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def _own_draft(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
@@ -235,7 +159,7 @@ def prepare_signature(db: Session, user_id: int | None, dossier_id: int,
     errors = service.form_errors(db, dossier, now)
     if errors:
         raise service.FormInvalid(errors)
-    view = signing.prepare_signing(db, user_id, dossier_pdf(db, dossier))
+    view = signing.prepare_signing(db, user_id, dossier_pdf(db, dossier), declaration.reference_for(db, dossier))
     service.audit(db, user_id, "signature_prepared", dossier=dossier, on_behalf_of=user_id, request=view.id,
                   fingerprint=service.fingerprint(db, dossier), code=view.reference_code)
     return view
@@ -284,50 +208,86 @@ def signed_dossier_pdf(db: Session, user_id: int | None, dossier_id: int) -> byt
 
 def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang: str = "vi",
                       client_ip: str = "") -> str:
-    """Create the fee order and return the sandbox gateway URL (the browser leaves the app to pay)."""
+    """The dossier's one open fee order (resumed, or a new one replacing a closed or stale one), then the
+    configured gateway's URL (the browser leaves the app to pay)."""
     amount = service.fee_due(db, user_id, dossier_id)  # owner, or a helper with the submit_pay scope
     assert user_id is not None
     dossier = service.load_dossier(db, dossier_id)
-    order = payments.create_order(db, user_id, FEE_KIND, str(dossier.id), amount,
-                                  f"Lệ phí hồ sơ {dossier.number}", f"/procedures/dossiers/{dossier.id}",
-                                  agency_id=dossier.agency_id)  # the receiving agency's money
+    proc = get_procedure(dossier.procedure_code)
+    order = payments.open_order(db, user_id, FEE_KIND, str(dossier.id), amount,
+                                f"Lệ phí hồ sơ {dossier.number} – {proc.name['vi']}",
+                                f"/procedures/dossiers/{dossier.id}",
+                                description_en=f"Fee of dossier {dossier.number} – {proc.name['en']}",
+                                agency_id=dossier.agency_id)  # the receiving agency's money
+    start = payments.start_payment(db, user_id, order.code, lang=lang, client_ip=client_ip)
     service.audit(db, user_id, "fee_payment_started", dossier=dossier, on_behalf_of=dossier.applicant_id,
-                  order=order.code, amount=amount)
-    return payments.start_payment(db, user_id, order.code, PAY_PROVIDER, lang=lang, client_ip=client_ip).redirect_url
+                  order=start.order_code, amount=amount)
+    return start.redirect_url
+
+
+def fee_order(db: Session, dossier_id: int) -> PayOrder | None:
+    """The dossier's newest fee order (what the dossier page shows of the payment)."""
+    return payments.latest_order(db, FEE_KIND, str(dossier_id))
+
+
+def cancel_fee_payment(db: Session, user_id: int | None, dossier_id: int) -> None:
+    """The payer gives up the open fee order (the fee stays due; "pay" starts a new order)."""
+    service.get_dossier(db, user_id, dossier_id)
+    order = fee_order(db, dossier_id)
+    if order is None or order.status != "pending":
+        raise DomainError("payments.order_not_payable")
+    payments.cancel_order(db, user_id, order.code)
 
 
 def on_fee_paid(db: Session, order: PayOrder) -> None:
-    """Payments' fulfilment hook for ``procedure_fee``: runs once, inside the paid transaction."""
+    """Payments' fulfilment hook for ``procedure_fee``: runs once per dossier, inside the paid transaction.
+    A fee that is no longer due (withdrawn, paid otherwise) or whose amount changed is refunded by payments."""
     dossier = service.load_dossier(db, int(order.product_ref))
     if order.amount_vnd != dossier.fee_amount:
-        raise DomainError("procedures.fee_amount_invalid")
+        raise PurposeGone("procedures.fee_amount_invalid")
+    if dossier.status != statuses.FEE and dossier.fee_order_ref != order.code:
+        raise PurposeGone("procedures.fee_not_due")
     service.mark_fee_paid(db, dossier.id, order.code)
 
 
+def fee_lines(db: Session, order: PayOrder) -> list[ReceiptLine]:
+    """The receipt names the fee exactly: the dossier's number and its procedure."""
+    dossier = db.get(ProcDossier, int(order.product_ref)) if order.product_ref.isdigit() else None
+    if dossier is None:
+        return []
+    proc = get_procedure(dossier.procedure_code)
+    return [ReceiptLine("payments.receipt.dossier", dossier.number, dossier.number),
+            ReceiptLine("payments.receipt.procedure", proc.name["vi"], proc.name["en"])]
+
+
+def fees_paid(db: Session, start: datetime, end: datetime) -> list[tuple[str, str, int | None, datetime]]:
+    """Dossiers whose fee was recorded as paid between ``start`` and ``end`` (for reconciliation)."""
+    rows = db.exec(select(ProcDossier).where(col(ProcDossier.fee_paid_at) >= start,
+                                             col(ProcDossier.fee_paid_at) < end)).all()
+    return [(str(d.id), d.fee_order_ref or "", d.agency_id, d.fee_paid_at) for d in rows if d.fee_paid_at]
+
+
 def refresh_fee_payment(db: Session, user_id: int | None, dossier_id: int, order_code: str) -> str:
-    """After the browser returns: ask the gateway (verified query) and report the order state."""
+    """After the browser returns: ask the gateway (verified query) and report the state every page shows."""
     order = payments.get_order(db, user_id, order_code)
     if order.product_kind != FEE_KIND or order.product_ref != str(dossier_id):
         raise NotFound("payments.order_not_found")
-    return payments.refresh_order(db, user_id, order_code).status
+    return payments.shown_status(payments.refresh_order(db, user_id, order_code))
 
 
 # --- back office: approve, sign with the agency certificate, deliver -----------------------------
 
 
-def _sign_with_agency(pdf: bytes, agency_code: str) -> bytes:
-    return pades.sign_as_agency(pdf, agency_code, "Kết quả giải quyết thủ tục hành chính")
-
-
 def approve_and_deliver(db: Session, official_id: int | None, dossier_id: int, note: str,
                         now: datetime | None = None) -> ProcResult | None:
-    """Approve (status 9) with the official's note, render the result, sign it with the agency's certificate,
-    deliver (status 10). ``None`` when the approval is only proposed and waits for a second official."""
+    """Approve (status 9) with the official's note, render the result from its template, sign it with the agency's
+    certificate into its signature block, deliver (status 10). One user action, so the citizen gets one notification
+    (on delivery). ``None`` when the approval is only proposed and waits for a second official."""
     if backoffice.approve(db, official_id, dossier_id, note, now=now) is None:
         return None
     dossier = service.load_dossier(db, dossier_id)
-    agency = db.get(Agency, dossier.agency_id)
-    result = backoffice.sign_result(db, official_id, dossier_id, _sign_with_agency, agency.code)
+    signer = documents.agency_signer(db, dossier, official_id)
+    result = backoffice.sign_result(db, official_id, dossier_id, documents.sign_with_agency, signer)
     backoffice.deliver(db, official_id, dossier_id)
     return result
 

@@ -75,6 +75,21 @@ def _normalize_value(spec: dict, value: Any) -> Any:
     return nfc(value)
 
 
+_YES_NO = {"vi": ("Có", "Không"), "en": ("Yes", "No")}
+
+
+def value_text(spec: dict, value: Any, lang: str = "vi", agencies: dict[str, dict[str, str]] | None = None) -> str:
+    """An answer as the citizen saw it: an option's label, yes/no, the receiving office's name, or the text."""
+    if spec["type"] in ("select", "radio"):
+        option = next((o for o in spec["options"] if o["value"] == value), None)
+        return option["label"][lang] if option else str(value or "")
+    if spec["type"] == "checkbox":
+        return _YES_NO[lang][0 if value else 1]
+    if spec["type"] == "agency" and agencies and value in agencies:
+        return agencies[value][lang]
+    return "" if value is None else str(value)
+
+
 def normalize_fields(specs: list[dict], raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for spec in specs:
@@ -296,3 +311,29 @@ def field_label(proc: Procedure, path: str, lang: str) -> str:
         labels.append(spec["label"][lang] + (f" {int(index) + 1}" if index else ""))
         specs = spec.get("fields", [])
     return " — ".join(labels) or path
+
+
+# --- the answers as the citizen reads them -----------------------------------------------------
+
+
+def summary_rows(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
+                 agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str, str]]:
+    """(top-level field id, label, value) of every visible answer, group items expanded."""
+    rows: list[tuple[str, str, str]] = []
+    for spec in proc.all_fields():
+        if not condition_holds(spec.get("when"), answers):
+            continue
+        if spec["type"] == "group":
+            for index, item in enumerate(answers.get(spec["id"]) or [], start=1):
+                for sub in spec["fields"]:
+                    if item.get(sub["id"]) not in (None, ""):
+                        rows.append((spec["id"], f"{spec['label'][lang]} {index} — {sub['label'][lang]}",
+                                     value_text(sub, item.get(sub["id"]), lang)))
+            continue
+        rows.append((spec["id"], spec["label"][lang], value_text(spec, answers.get(spec["id"]), lang, agencies)))
+    return rows
+
+
+def summary_lines(proc: Procedure, answers: dict[str, Any], lang: str = "vi",
+                  agencies: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+    return [(label, value) for _, label, value in summary_rows(proc, answers, lang, agencies)]

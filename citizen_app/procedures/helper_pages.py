@@ -11,8 +11,8 @@ from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.procedures.components import back_link, notice, pick
 from citizen_app.procedures.helper_state import SCOPES, HelperState, VolunteerState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 
 def _procedure_boxes(options: rx.Var) -> rx.Component:

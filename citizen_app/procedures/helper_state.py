@@ -19,7 +19,6 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.i18n.catalog import catalog as messages
-from citizen_app.i18n.state import both
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import parse_identifier, require_role
 from citizen_app.identity.state import FormErrorMixin, acting_user
@@ -143,14 +142,8 @@ class HelperState(FormErrorMixin, rx.State):
             self.given = [consent_row(db, c, c.helper_id, now) for c in consent.list_consents(db, user_id)]
 
     async def _do(self, action, notice_key: str) -> bool:
-        user_id, _ = await acting_user(self)
-        try:
-            with session_scope() as db:
-                action(db, user_id)
-        except DomainError as exc:
-            self._fail(exc)
+        if await self._run_action(action, done=notice_key) is None:
             return False
-        self.error, self.notice = {}, both(notice_key)
         await self._refresh()
         return True
 

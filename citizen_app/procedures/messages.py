@@ -77,6 +77,10 @@ MESSAGES = {
         "vi": "Trang không tồn tại.",
         "en": "This page does not exist.",
     },
+    "procedures.err_draft_answers": {
+        "vi": "Các câu trả lời gửi lên không hợp lệ.",
+        "en": "The answers sent are not valid.",
+    },
     "procedures.err_agency": {
         "vi": "Vui lòng chọn cơ quan tiếp nhận trong danh sách.",
         "en": "Please choose a receiving office from the list.",
@@ -216,8 +220,16 @@ MESSAGES = {
         "en": "The server is missing a Vietnamese font.",
     },
     "procedures.notice_status": {
-        "vi": "Hồ sơ {number} đã chuyển trạng thái.",
-        "en": "Dossier {number} changed status.",
+        "vi": "Hồ sơ {number}: {status}.",
+        "en": "Dossier {number}: {status}.",
+    },
+    "procedures.notice.submit": {
+        "vi": "Hồ sơ {number} đã được gửi tới {agency}. Giấy biên nhận và mã tra cứu nằm trong hồ sơ.",
+        "en": "Dossier {number} was sent to {agency}. The receipt and access code are in the dossier.",
+    },
+    "procedures.notice.pay_fee": {
+        "vi": "Đã nhận lệ phí của hồ sơ {number}; hồ sơ đã được chuyển tới {agency}.",
+        "en": "The fee for dossier {number} is paid; the dossier went on to {agency}.",
     },
     "procedures.notice.accept": {
         "vi": "Hồ sơ {number} đã được tiếp nhận. Hẹn trả kết quả ngày {date}.",
@@ -271,9 +283,40 @@ MESSAGES = {
         "vi": "Chỉ giao được cho cán bộ của cơ quan bạn.",
         "en": "Dossiers can only be assigned to officials of your agency.",
     },
-    "procedures.notice_rate": {
-        "vi": "Hồ sơ {number} đã trả kết quả. Mời bạn đánh giá dịch vụ.",
-        "en": "Dossier {number} is complete. Please rate the service.",
+    "procedures.notice.approve": {
+        "vi": "Hồ sơ {number} đã xử lý xong; kết quả đang được ký số.",
+        "en": "Dossier {number} is decided; the result is being signed.",
+    },
+    "procedures.notice.deliver": {
+        "vi": "Hồ sơ {number} đã có kết quả, ký số bởi {agency}. Tải kết quả trong hồ sơ và đánh giá dịch vụ.",
+        "en": "Dossier {number} has its result, digitally signed by {agency}. Download it and rate the service.",
+    },
+    "procedures.notice.result_revoked": {
+        "vi": "Kết quả số {document} của hồ sơ {number} đã bị thu hồi. Lý do: {reason}",
+        "en": "Result {document} of dossier {number} was revoked. Reason: {reason}",
+    },
+    "procedures.notice.named": {
+        "vi": "{applicant} đã nộp hồ sơ {procedure} (số {number}) tới {agency}, trong đó có tên bạn. Nếu bạn không biết "
+              "việc này, hãy báo {agency}.",
+        "en": "{applicant} filed a dossier ({procedure}, {number}) with {agency} that names you. If you did not know, "
+              "tell {agency}.",
+    },
+    "procedures.notice.named_result": {
+        "vi": "Hồ sơ {number} ({procedure}) có tên bạn đã có kết quả{period}. Xác nhận đã được thêm vào ví của bạn.",
+        "en": "Dossier {number} ({procedure}) that names you has its result{period}. The confirmation is in your "
+              "wallet.",
+    },
+    "procedures.activity.access_code_reissued": {
+        "vi": "Bạn đã cấp lại mã tra cứu của hồ sơ {number}; mã cũ không còn dùng được.",
+        "en": "You got a new access code for dossier {number}; the old one no longer works.",
+    },
+    "procedures.owner_only": {
+        "vi": "Chỉ người nộp hồ sơ xem được giấy biên nhận và mã tra cứu, trong mục Hồ sơ của tôi của họ.",
+        "en": "Only the person who filed the dossier sees its receipt and access code, in their My dossiers.",
+    },
+    "procedures.not_submitted": {
+        "vi": "Hồ sơ chưa được nộp.",
+        "en": "The dossier has not been submitted.",
     },
     "procedures.notice_apology": {
         "vi": (
@@ -283,7 +326,3 @@ MESSAGES = {
         "en": "Apology and new appointment: dossier {number} is late. We apologise; the new result date is {date}.",
     },
 }
-
-from citizen_app.procedures.ui_messages import UI_MESSAGES  # noqa: E402
-
-MESSAGES.update(UI_MESSAGES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from citizen_app.core.timeutil import utcnow
@@ -20,6 +20,7 @@ class ProcDossier(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=32, unique=True, index=True)
     access_code_hash: str = Field(max_length=64)
+    access_code_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the owner sees it
     procedure_code: str = Field(max_length=64, index=True)
     applicant_id: int = Field(foreign_key="user_account.id", index=True)
     subject_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
@@ -170,3 +171,21 @@ class ProcAudit(SQLModel, table=True):
     consent_id: int | None = Field(default=None, foreign_key="proc_helper_consent.id")
     action: str = Field(max_length=40)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ProcNamedPerson(SQLModel, table=True):
+    """Someone a dossier names (a tenant, a household member) who has an account, matched on a verified identifier
+    only. They see a read-only record of it and get the result credential; the submitter is never told."""
+
+    __tablename__ = "proc_named_person"
+    __table_args__ = (UniqueConstraint("dossier_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="proc_dossier.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    matched_by: str = Field(max_length=16)  # "personal_id" (verified at the desk) or "phone" (the login phone)
+    full_name: str = Field(max_length=120)
+    stay_from: str = Field(default="", max_length=10)  # dd/mm/yyyy as in the dossier
+    stay_to: str = Field(default="", max_length=10)
+    credential_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)

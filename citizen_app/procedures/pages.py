@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.i18n.state import t
+from citizen_app.i18n.state import t, t_var
 from citizen_app.identity.state import AuthState
+from citizen_app.payments.components import status_badge, status_note
 from citizen_app.procedures import statuses
 from citizen_app.procedures.components import (
     back_link,
@@ -17,6 +18,7 @@ from citizen_app.procedures.components import (
     pick,
     summary_row,
 )
+from citizen_app.procedures.receipt_state import DocumentsState
 from citizen_app.procedures.state import (
     CatalogState,
     DossierState,
@@ -25,8 +27,8 @@ from citizen_app.procedures.state import (
     MyDossiersState,
     WizardState,
 )
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, field, primary_button
-from citizen_app.ui.layout import app_page, heading
 
 STATUS_KEYS = ("draft", "new", "accepted", "refused", "processing", "supplement", "fee", "withdrawn", "stopped",
                "done", "delivered")
@@ -155,8 +157,17 @@ def _group_page() -> rx.Component:
 
 
 def _question_page() -> rx.Component:
-    return rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
-                   on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string())
+    """The page's answers are also kept on the phone as they are typed and saved here when the connection is
+    back (``assets/offline.js``, form drafts): what is typed offline is not lost."""
+    draft = "dossier-" + WizardState.dossier_id.to_string() + "-" + WizardState.step
+    url = "/api/procedures/dossiers/" + WizardState.dossier_id.to_string() + "/pages/" + WizardState.step + "/draft"
+    return rx.fragment(
+        rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
+                on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string(),
+                id="proc-step-form", custom_attrs={"data-cds-draft": draft, "data-cds-draft-url": url}),
+        rx.el.p(class_name="cds-hint", id="proc-draft-status", aria_live="polite",
+                custom_attrs={"data-cds-draft-status": draft}),
+    )
 
 
 def _upload_row(row: rx.Var) -> rx.Component:
@@ -269,38 +280,6 @@ def wizard_page() -> rx.Component:
     return rx.el.section(_wizard_head(), rx.cond(WizardState.loaded, body), class_name="cds-narrow")
 
 
-@app_page("/procedures/done/[dossier_id]", "procedures.ui.done_title", roles=("citizen",))
-def done_page() -> rx.Component:
-    receipt = rx.fragment(
-        rx.el.div(
-            rx.heading(t("procedures.ui.done_title"), as_="h1", size="7"),
-            rx.el.p(t("procedures.ui.dossier_number")),
-            rx.el.p(WizardState.receipt_number, id="receipt-number",
-                    style={"font_size": "1.5rem", "font_weight": "700"}),
-            style={"background": "#0b6b3a", "color": "#fff", "padding": "16px", "border_radius": "12px"},
-            role="status",
-        ),
-        rx.el.dl(
-            summary_row(t("procedures.ui.access_code"), rx.el.strong(WizardState.receipt_code, id="receipt-code")),
-            summary_row(t("procedures.ui.expected"), WizardState.receipt_due),
-        ),
-        rx.el.p(t("procedures.ui.access_code_once"), class_name="cds-hint"),
-        rx.el.h2(t("procedures.ui.next"), class_name="cds-h2"),
-        rx.el.p(t("procedures.ui.next_body")),
-        rx.cond(WizardState.receipt_fee_due, rx.fragment(
-            rx.el.p(t("procedures.ui.fee_to_pay"), ": ", rx.el.strong(WizardState.receipt_fee)),
-            error_summary(DossierState.error),
-            rx.el.button(t("procedures.ui.pay_online"), on_click=DossierState.pay_for(WizardState.dossier_id),
-                         class_name="cds-button", id="pay-online"),
-        )),
-        rx.el.div(rx.link(t("procedures.ui.view_dossier"), href=f"/procedures/dossiers/{WizardState.dossier_id}",
-                          class_name="cds-button cds-button-outline", id="view-dossier"), class_name="cds-actions"),
-    )
-    return rx.el.section(rx.cond(WizardState.receipt_number != "", receipt,
-                                 rx.link(t("procedures.ui.my_dossiers"), href="/procedures/mine")),
-                         class_name="cds-narrow")
-
-
 # --- after submission ----------------------------------------------------------------------------
 
 
@@ -379,6 +358,71 @@ def _people() -> rx.Component:
     )
 
 
+def _public_option(row: rx.Var) -> rx.Component:
+    return rx.el.label(rx.el.input(type="checkbox", name=row["name"], default_checked=row["shown"] == "1",
+                                   class_name="cds-check", id=row["name"]),
+                       t_var(row), class_name="cds-check-label")
+
+
+def _document_row(row: rx.Var) -> rx.Component:
+    return rx.el.li(rx.el.strong(t_var(row)), rx.el.span(" — ", row["number"]), rx.el.p(
+        t("procedures.ui.verify_code"), ": ", rx.link(row["code"], href="/trust/d/" + row["code"],
+                                                      id="doc-code-" + row["kind"])), class_name="cds-list-row")
+
+
+def _documents() -> rx.Component:
+    """The receipt, the documents' verification codes, and what their public pages may show (owner only)."""
+    return rx.cond(DocumentsState.documents.length() > 0, rx.el.section(  # type: ignore[attr-defined]
+        rx.el.h2(t("procedures.ui.documents"), class_name="cds-h2"),
+        rx.el.div(rx.link(t("procedures.ui.receipt_link"),
+                          href=f"/procedures/dossiers/{DossierState.dossier_id}/receipt",
+                          class_name="cds-button cds-button-outline", id="receipt-link"), class_name="cds-actions"),
+        rx.el.ul(rx.foreach(DocumentsState.documents, _document_row), class_name="cds-list", id="dossier-documents"),
+        rx.cond(DocumentsState.options.length() > 0, rx.form(  # type: ignore[attr-defined]
+            rx.el.fieldset(rx.el.legend(t("procedures.ui.public_page"), class_name="cds-label"),
+                           rx.el.p(t("procedures.ui.public_explain"), class_name="cds-hint"),
+                           rx.foreach(DocumentsState.options, _public_option)),
+            rx.el.button(t("procedures.ui.save_public"), type="submit", id="public-save",
+                         class_name="cds-button cds-button-outline"),
+            on_submit=DocumentsState.save, class_name="cds-form", id="public-form",
+        )),
+        notice(DocumentsState.notice),
+        error_summary(DocumentsState.error, "documents-error"),
+        id="documents",
+    ))
+
+
+def _fee_payment() -> rx.Component:
+    """The fee and its payment, in the payments vocabulary: pay, continue or cancel an open order, pay again
+    after one that did not go through, the receipt once paid."""
+    order = DossierState.fee_order
+    has_order = order.length() > 0  # type: ignore[attr-defined]
+    pending = has_order & (order["pending"] != "")
+    return rx.cond(DossierState.fee_due | has_order, rx.el.section(
+        rx.el.h2(t("procedures.ui.fee_payment"), class_name="cds-h2"),
+        rx.cond(has_order, rx.el.div(
+            rx.el.p(order["code"], " · ", order["amount"], " ",
+                    rx.el.span(status_badge(order["status"]), id="fee-order-status", data_status=order["status"])),
+            status_note(order, id="fee-order-hint"),
+        )),
+        rx.el.div(
+            rx.cond(DossierState.fee_due, rx.el.button(
+                rx.cond(pending, t("procedures.ui.pay_continue"),
+                        rx.cond(has_order, t("procedures.ui.pay_again"), t("procedures.ui.pay_online"))),
+                on_click=DossierState.pay, class_name="cds-button", id="pay-online")),
+            rx.cond(pending, rx.el.button(t("procedures.ui.pay_cancel"), on_click=DossierState.cancel_payment,
+                                          class_name="cds-button cds-button-outline", id="pay-cancel")),
+            rx.cond(has_order, rx.link(
+                rx.cond(order["settled"] != "", t("procedures.ui.pay_receipt"), t("procedures.ui.pay_order")),
+                href="/payments/" + order["code"].to(str), class_name="cds-button cds-button-outline",
+                id="fee-order-link")),
+            rx.cond(DossierState.fee_due, rx.el.button(t("procedures.ui.check_again"), on_click=DossierState.load,
+                                                       class_name="cds-button cds-button-outline", id="pay-refresh")),
+            class_name="cds-actions"),
+        aria_label=t("procedures.ui.fee_payment"),
+    ))
+
+
 def _dossier_body() -> rx.Component:
     return rx.fragment(
         rx.el.p(pick(DossierState.proc_vi, DossierState.proc_en), class_name="cds-hint"),
@@ -387,12 +431,7 @@ def _dossier_body() -> rx.Component:
                 rx.el.strong(pick(DossierState.status_vi, DossierState.status_en), id="dossier-status"),
                 rx.cond(DossierState.overdue, rx.el.span(" — ", t("procedures.ui.overdue")))),
         _status_help(),
-        rx.cond(DossierState.fee_due, rx.el.div(
-            rx.el.button(t("procedures.ui.pay_online"), on_click=DossierState.pay, class_name="cds-button",
-                         id="pay-online"),
-            rx.el.button(t("procedures.ui.check_again"), on_click=DossierState.load,
-                         class_name="cds-button cds-button-outline", id="pay-refresh"),
-            class_name="cds-actions")),
+        _fee_payment(),
         _supplement(),
         rx.cond(DossierState.result_ready, rx.el.div(
             rx.el.a(t("procedures.ui.download_result"),
@@ -405,6 +444,7 @@ def _dossier_body() -> rx.Component:
         _rating(),
         _withdraw(),
         _people(),
+        _documents(),
         rx.el.a(t("procedures.ui.signed_dossier"),
                 href=f"/api/procedures/dossiers/{DossierState.dossier_id}/signed.pdf",
                 target="_blank", reload_document=True, class_name="cds-help", id="signed-dossier"),
@@ -414,7 +454,7 @@ def _dossier_body() -> rx.Component:
 
 
 @app_page("/procedures/dossiers/[dossier_id]", "procedures.ui.dossier", roles=("citizen",),
-          on_load=[DossierState.load])
+          on_load=[DossierState.load, DocumentsState.load])
 def dossier_page() -> rx.Component:
     return rx.el.section(
         back_link("/procedures/mine"),
@@ -438,6 +478,11 @@ def my_dossiers_page() -> rx.Component:
                 rx.el.ul(rx.foreach(MyDossiersState.rows, _my_row), class_name="cds-list", id="my-dossiers"),
                 rx.el.p(t("procedures.ui.no_dossiers"))),
         rx.link(t("procedures.ui.new_dossier"), href="/procedures", class_name="cds-button"),
+        rx.cond(MyDossiersState.named.length() > 0, rx.el.section(  # type: ignore[attr-defined]
+            rx.el.h2(t("procedures.ui.named_title"), class_name="cds-h2"),
+            rx.el.p(t("procedures.ui.named_intro"), class_name="cds-hint"),
+            rx.el.ul(rx.foreach(MyDossiersState.named, _my_row), class_name="cds-list", id="named-dossiers"),
+        )),
     )
 
 

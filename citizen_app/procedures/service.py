@@ -6,7 +6,6 @@ server, and raises ``DomainError`` with an i18n key. The caller commits once per
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -18,15 +17,19 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
+from citizen_app.core.encoding import b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal, TooManyAttempts
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.core.workdays import work_calendar
+from citizen_app.i18n.catalog import catalog as messages
+from citizen_app.identity.activity import record_activity
+from citizen_app.identity.crypto import seal, unseal
 from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
 from citizen_app.procedures import files, forms, statuses
 from citizen_app.procedures.catalog import Procedure, agency_kinds, agency_serves, get_procedure
-from citizen_app.procedures.hooks import HOOKS, ActivityEvent
+from citizen_app.procedures.hooks import HOOKS, ActivityEvent, Notice
 from citizen_app.procedures.models import (
     ProcAttachment,
     ProcAudit,
@@ -79,7 +82,7 @@ class FeeQuote:
 @dataclass(frozen=True)
 class SubmitReceipt:
     number: str
-    access_code: str  # shown once; only its HMAC is stored
+    access_code: str  # its HMAC answers the public lookup; a sealed copy lets the owner see it again
     status: int
     fee: FeeQuote
 
@@ -128,6 +131,17 @@ def audit(db: Session, actor: int | None, action: str, *, dossier: ProcDossier |
         HOOKS.activity(ActivityEvent(subject_id=on_behalf_of, actor_id=actor, action=action, at=now,
                                      dossier_id=dossier.id if dossier else None, consent_id=consent_id,
                                      detail=detail, session=db))
+
+
+def notify_applicant(db: Session, dossier: ProcDossier, action: str, **params: Any) -> None:
+    """One notification per user action, saying what changed: ``procedures.notice.<action>`` with the dossier
+    number, its due date and whatever the action adds (reason, amount, agency); an action without its own text
+    names the new status."""
+    due = to_local(dossier.due_at).strftime("%d/%m") if dossier.due_at else ""
+    key = f"procedures.notice.{action}"
+    HOOKS.notify(Notice(dossier.applicant_id, key if key in messages() else "procedures.notice_status",
+                        {"number": dossier.number, "due": due, "status": dossier.status, **params}, dossier.id,
+                        session=db))
 
 
 def consent_is_active(consent: ProcHelperConsent, now: datetime | None = None) -> bool:
@@ -330,6 +344,39 @@ def save_page(db: Session, user_id: int | None, dossier_id: int, page_id: str, r
     return dossier
 
 
+@dataclass(frozen=True)
+class KeptAnswers:
+    kept: list[str]  # field ids stored
+    refused: list[str]  # field ids whose answer is not valid (left out; "Continue" will say why)
+
+
+def keep_page_answers(db: Session, user_id: int | None, dossier_id: int, page_id: str, raw: dict[str, Any],
+                      now: datetime | None = None) -> KeptAnswers:
+    """Keep what was typed on a page of a draft without finishing the page: answers typed offline, saved when
+    the connection returns (``assets/offline.js``). Every answer valid on its own is stored; a required answer
+    still missing is no error yet; a wrong one is left out. "Continue" (``save_page``) still checks the page."""
+    dossier = load_dossier(db, dossier_id)
+    actor = resolve_actor(db, user_id, dossier, "draft")
+    if dossier.status not in EDITABLE:
+        raise DomainError("procedures.not_editable")
+    proc = get_procedure(dossier.procedure_code)
+    page = proc.page(page_id)
+    if page is None:
+        raise DomainError("procedures.err_unknown_page")
+    plain = [spec for spec in page["fields"] if spec["type"] != "group"]  # a group's items are added one by one
+    typed = forms.normalize_fields(plain, raw)
+    merged = {**dossier.answers, **typed}
+    errors = forms.validate_page(proc, page_id, merged, today_local(now))
+    errors += _check_agency_answers(db, proc, plain, merged)
+    wrong = {e.path for e in errors if e.code != "procedures.err_required"}
+    kept = {fid: value for fid, value in typed.items() if fid not in wrong}
+    dossier.answers = {**dossier.answers, **kept}
+    dossier.updated_at = utcnow()
+    audit(db, actor.user_id, "page_saved", dossier=dossier, on_behalf_of=actor.citizen_id,
+          consent_id=actor.consent_id, page=page_id)
+    return KeptAnswers(sorted(kept), sorted(wrong & typed.keys()))
+
+
 def check_answers(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None
                   ) -> list[forms.FieldError]:
     """All problems left before submit (for the "check your answers" page)."""
@@ -457,7 +504,7 @@ def _new_number() -> str:
 def _code_hash(number: str, code: str) -> str:
     """What is stored of an access code: ``k1:`` and its HMAC under the purpose's derived key (base64url)."""
     mac = hmac.new(derive_key(ACCESS_CODE_KEY), f"{number}:{code.strip().upper()}".encode(), hashlib.sha256)
-    return ACCESS_CODE_PREFIX + base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+    return ACCESS_CODE_PREFIX + b64url_encode(mac.digest())
 
 
 def _legacy_code_hash(number: str, code: str) -> str:
@@ -481,6 +528,45 @@ def _access_code_matches(dossier: ProcDossier | None, number: str, code: str) ->
     return False
 
 
+def _new_access_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def _set_access_code(dossier: ProcDossier, code: str) -> None:
+    """The lookup compares the HMAC; the owner reads the sealed copy (AES-GCM, bound to the dossier number)."""
+    dossier.access_code_hash = _code_hash(dossier.number, code)
+    dossier.access_code_sealed = seal(code.encode(), f"access-code:{dossier.number}")
+
+
+def _own_submitted(db: Session, user_id: int | None, dossier_id: int) -> ProcDossier:
+    dossier = load_dossier(db, dossier_id)
+    if user_id is None or user_id != dossier.applicant_id:
+        raise NotAllowed("procedures.owner_only")
+    if dossier.submitted_at is None:
+        raise DomainError("procedures.not_submitted")
+    return dossier
+
+
+def access_code(db: Session, user_id: int | None, dossier_id: int) -> str | None:
+    """The owner's current access code; None for a code given out before codes were kept (re-issue it)."""
+    dossier = _own_submitted(db, user_id, dossier_id)
+    if not dossier.access_code_sealed:
+        return None
+    return unseal(dossier.access_code_sealed, f"access-code:{dossier.number}").decode()
+
+
+def reissue_access_code(db: Session, user_id: int | None, dossier_id: int) -> str:
+    """A new access code for the owner; the old one stops working at once. Recorded in her activity log."""
+    dossier = _own_submitted(db, user_id, dossier_id)
+    code = _new_access_code()
+    _set_access_code(dossier, code)
+    dossier.updated_at = utcnow()
+    audit(db, user_id, "access_code_reissued", dossier=dossier, on_behalf_of=user_id)
+    record_activity(db, dossier.applicant_id, "dossier", "procedures.activity.access_code_reissued",
+                    {"number": dossier.number})
+    return code
+
+
 def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | None = None) -> SubmitReceipt:
     """Validate everything, require the citizen's signature of exactly these answers and files (a helper with
     submit scope submits what the citizen signed), route to the agency, quote the fee; fee due -> status 6
@@ -498,10 +584,10 @@ def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | No
     receiver = next(f for f in proc.all_fields() if f["type"] == "agency")
     agency = _find_agency(db, dossier.answers[receiver["id"]], proc.agency_kind)
     fee = quote_fee(proc, dossier.answers)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    code = _new_access_code()
     dossier.agency_id, dossier.fee_amount = agency.id, fee.amount
     dossier.fee_exempt = fee.exempt_units > 0 and fee.amount == 0
-    dossier.access_code_hash = _code_hash(dossier.number, code)
+    _set_access_code(dossier, code)
     dossier.submitted_at = now or utcnow()
     pay_first = fee.amount > 0 and proc.fees["pay_at"] == "submit"
     transition(db, dossier, "submit_with_fee" if pay_first else "submit", actor_id=actor.user_id,
@@ -509,6 +595,11 @@ def submit(db: Session, user_id: int | None, dossier_id: int, now: datetime | No
                resume_to=statuses.NEW if pay_first else None, now=now, data={"fee": fee.amount})
     audit(db, actor.user_id, "submitted", dossier=dossier, on_behalf_of=actor.citizen_id,
           consent_id=actor.consent_id, fee=fee.amount)
+    from citizen_app.procedures import documents, named  # they build on this module
+
+    documents.issue_receipt(db, dossier)
+    notify_applicant(db, dossier, "submit", agency=agency.name_vi)
+    named.record_named(db, dossier)
     return SubmitReceipt(dossier.number, code, dossier.status, fee)
 
 
@@ -522,6 +613,8 @@ def mark_fee_paid(db: Session, dossier_id: int, order_ref: str, now: datetime | 
     dossier.fee_order_ref, dossier.fee_paid_at = order_ref[:64], now or utcnow()
     transition(db, dossier, "pay_fee", actor_id=None, actor_kind="system", data={"order_ref": order_ref}, now=now)
     audit(db, None, "fee_paid", dossier=dossier, order_ref=order_ref, amount=dossier.fee_amount)
+    agency = db.get(Agency, dossier.agency_id) if dossier.agency_id else None
+    notify_applicant(db, dossier, "pay_fee", agency=agency.name_vi if agency else "")
     return dossier
 
 

@@ -7,33 +7,19 @@ may do what: the service layer does.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
 import reflex as rx
 
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, format_vnd
 from citizen_app.i18n.state import LangState, both
-from citizen_app.identity.state import FormErrorMixin, acting_user, go_to
-from citizen_app.procedures import flow, forms, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
+from citizen_app.identity.state import FormErrorMixin, acting_user, go_to, in_thread
+from citizen_app.payments import views as pay_views
+from citizen_app.payments.state import return_notice
+from citizen_app.procedures import flow, forms, named, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
 from citizen_app.ui.params import int_param, param
-
-
-def _in_transaction(action: Callable[..., Any], *args: Any) -> Any:
-    with session_scope() as db:
-        return action(db, *args)
-
-
-async def in_thread(action: Callable[..., Any], *args: Any) -> Any:
-    """Run ``action(db, *args)`` in one transaction on a worker thread. Needed for PDF signing: pyHanko's
-    synchronous API calls ``asyncio.run``, which cannot run inside the event loop of a Reflex handler."""
-    return await asyncio.to_thread(_in_transaction, action, *args)
-
 
 # --- catalogue ----------------------------------------------------------------------------------
 
@@ -137,12 +123,6 @@ class WizardState(FormErrorMixin, rx.State):
     version: int = 0
     handed_to: str = ""  # a volunteer on the sign step: the citizen who was told the dossier waits for her
     no_access: bool = False  # a volunteer whose consent was withdrawn or ended
-    # confirmation (kept in memory only: the access code is shown once)
-    receipt_number: str = ""
-    receipt_code: str = ""
-    receipt_due: str = ""
-    receipt_fee: str = ""
-    receipt_fee_due: bool = False
 
     _request_id: str = ""
     _to_check: bool = False
@@ -358,16 +338,11 @@ class WizardState(FormErrorMixin, rx.State):
         user_id, _ = await acting_user(self)
         try:
             with session_scope() as db:
-                receipt = service.submit(db, user_id, self.dossier_id)
-                proc = get_procedure(service.load_dossier(db, self.dossier_id).procedure_code)
+                service.submit(db, user_id, self.dossier_id)
         except DomainError as exc:
             self._show_errors(exc)
             return None
-        self.receipt_number, self.receipt_code = receipt.number, receipt.access_code
-        self.receipt_due = flow.expected_completion(proc).strftime("%d/%m/%Y")
-        self.receipt_fee = format_vnd(receipt.fee.amount) if receipt.fee.amount else ""
-        self.receipt_fee_due = receipt.status == statuses.FEE
-        return rx.redirect(f"/procedures/done/{self.dossier_id}")
+        return rx.redirect(f"/procedures/done/{self.dossier_id}")  # the receipt, read back from the dossier
 
 
 async def _store_files(user_id: int | None, dossier_id: int, slot: str, files: list[rx.UploadFile]) -> None:
@@ -413,6 +388,7 @@ class DossierState(FormErrorMixin, rx.State):
     timeline: list[Row] = []
     fee: str = ""
     fee_due: bool = False
+    fee_order: dict[str, str] = {}  # the newest fee order, in the payments vocabulary
     supplement: list[Row] = []
     supplement_note: str = ""
     slots: list[OptionView] = []
@@ -434,7 +410,8 @@ class DossierState(FormErrorMixin, rx.State):
             if order_code:
                 with session_scope() as db:
                     state = flow.refresh_fee_payment(db, user_id, self.dossier_id, order_code)
-                self.notice = both(f"procedures.pay_{'ok' if state == 'paid' else 'pending'}")
+                outcome = {"paid": "ok", "pending": "pending"}.get(state, "closed")
+                self.notice = return_notice(param(self, "pay_notice")) or both(f"procedures.pay_{outcome}")
             await self._refresh()
         except DomainError as exc:
             self.found = False
@@ -458,6 +435,8 @@ class DossierState(FormErrorMixin, rx.State):
         self.timeline = [Row(r.vi, r.en, r.when, r.reason) for r in flow.timeline(db, user_id, dossier.id)]
         self.fee = format_vnd(dossier.fee_amount) if dossier.fee_amount else ""
         self.fee_due = dossier.status == statuses.FEE
+        order = flow.fee_order(db, dossier.id) if dossier.fee_amount else None
+        self.fee_order = pay_views.order_row(order) if order is not None and order.user_id == user_id else {}
         sup = service.open_supplement(db, user_id, dossier.id) if dossier.status == statuses.SUPPLEMENT else None
         labels = {a["id"]: a["label"] for a in proc.attachments}
         self.supplement = [Row(i["text"], i["text"], (labels.get(i.get("attachment_id") or "") or {}).get("vi", ""),
@@ -496,6 +475,18 @@ class DossierState(FormErrorMixin, rx.State):
             self._fail(exc)
             return None
         return go_to(url)
+
+    @rx.event
+    async def cancel_payment(self):
+        user_id, _ = await acting_user(self)
+        try:
+            with session_scope() as db:
+                flow.cancel_fee_payment(db, user_id, self.dossier_id)
+            await self._refresh()
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.notice = {}, both("procedures.pay_cancelled")
 
     @rx.event
     async def pay_for(self, dossier_id: int):
@@ -554,13 +545,18 @@ class DossierState(FormErrorMixin, rx.State):
 
 class MyDossiersState(rx.State):
     rows: list[Row] = []
+    named: list[Row] = []  # dossiers someone else filed that name this citizen (read-only records)
 
     @rx.event
     async def load(self):
         user_id, _ = await acting_user(self)
         if user_id is None:
-            self.rows = []
+            self.rows, self.named = [], []
             return
+        with read_scope() as db:
+            self.named = [Row(f"{r.procedure['vi']} — {r.status['vi']}", f"{r.procedure['en']} — {r.status['en']}",
+                              f"{r.number} · {r.applicant}", f"/procedures/named/{r.id}")
+                          for r in named.my_records(db, user_id)]
         with read_scope() as db:
             dossiers = service.list_my_dossiers(db, user_id)
             rows = []

@@ -3,7 +3,10 @@
 * ``HOOKS.activity`` -> the citizen's hash-chained activity log: her consents (given, revoked, expired), every
   helper action under them and every official's view of her dossiers, in words with names and dossier numbers;
 * ``HOOKS.notify`` -> in-app and push notifications on topic ``dossier_status``;
-* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction).
+* payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction), the receipt's
+  lines (dossier and procedure) and the paid fees reconciliation checks against the orders;
+* the trust register: a receipt's public facts are read live (``documents.receipt_facts``), a revoked result revokes
+  its credentials (``documents.on_document_revoked``), and a named person's credential links to their record.
 
 The catalogue and the agency-kind mapping are loaded here too, so a broken data file stops start-up.
 """
@@ -22,11 +25,13 @@ from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import ActivityEntry, Agency, UserAccount
 from citizen_app.notify.service import notify
 from citizen_app.payments.service import fulfilments
-from citizen_app.procedures import flow
+from citizen_app.procedures import documents, flow, named
 from citizen_app.procedures.catalog import agency_kinds, catalog
 from citizen_app.procedures.hooks import HOOKS, ActivityEvent, Notice
 from citizen_app.procedures.models import ProcDossier, ProcHelperConsent
 from citizen_app.procedures.statuses import status_table
+from citizen_app.trust import service as trust
+from citizen_app.wallet import service as wallet_service
 
 log = logging.getLogger(__name__)
 TOPIC = "dossier_status"
@@ -120,6 +125,13 @@ def install() -> None:
     HOOKS.notify = send_notice
     if flow.FEE_KIND not in fulfilments.paid:
         fulfilments.on_paid(flow.FEE_KIND)(flow.on_fee_paid)
+        fulfilments.describes(flow.FEE_KIND)(flow.fee_lines)
+        fulfilments.lists_fulfilled(flow.FEE_KIND)(flow.fees_paid)
+    trust.LIVE_FACTS["receipt"] = documents.receipt_facts
+    if documents.on_document_revoked not in trust.ON_REVOKE:
+        trust.ON_REVOKE.append(documents.on_document_revoked)
+    if named.credential_links not in wallet_service.CREDENTIAL_LINKS:
+        wallet_service.CREDENTIAL_LINKS.append(named.credential_links)
 
 
 install()

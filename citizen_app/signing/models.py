@@ -43,3 +43,17 @@ class SigningRequest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     signed_at: datetime | None = None
+
+
+class CertRevocation(SQLModel, table=True):
+    """A certificate of the development CA that is revoked: the CRL of its issuer lists it."""
+
+    __tablename__ = "identity_cert_revocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial: str = Field(max_length=64, unique=True)  # lower-case hex, as SigningCertificate.serial
+    issuer: str = Field(default="issuing", max_length=16, index=True)  # "issuing" or "root"
+    subject: str = Field(max_length=300)
+    reason: str = Field(max_length=32)  # a ``cryptography`` ReasonFlags value, e.g. "keyCompromise"
+    revoked_at: datetime = Field(default_factory=utcnow)
+    revoked_by: int | None = Field(default=None, foreign_key="user_account.id")

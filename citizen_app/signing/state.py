@@ -9,6 +9,7 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_date
 from citizen_app.identity import profile
 from citizen_app.identity.state import NoticeMixin, acting_user
+from citizen_app.signing import revocation
 from citizen_app.signing import service as signing
 
 # --- /wallet/signing --------------------------------------------------------------------------------------------
@@ -45,4 +46,16 @@ class SigningCertState(NoticeMixin, rx.State):
             self._fail(exc)
             return
         self._ok("identity.ui.cert_ready")
+        self._reload(user_id)
+
+    @rx.event
+    async def revoke(self, _form: dict | None = None):
+        try:
+            user_id = await self._user()
+            with session_scope() as db:
+                revocation.revoke_own_certificate(db, user_id)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self._ok("identity.ui.cert_revoked")
         self._reload(user_id)

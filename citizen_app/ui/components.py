@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from citizen_app.i18n.state import t, t_var
+from citizen_app.i18n.state import LangState, t, t_var
+
+
+def pick(vi: rx.Var | str, en: rx.Var | str) -> rx.Var:
+    """The Vietnamese or English text of a bilingual pair of vars, by the page language."""
+    return rx.cond(LangState.lang == "en", en, vi)
 
 
 def field(label_key: str, name: str, *, type_: str = "text", hint_key: str | None = None,

@@ -38,6 +38,8 @@ class PageSpec:
     render: Callable[[], Any]
     roles: tuple[str, ...] = ()
     on_load: list[Any] = field(default_factory=list)
+    # Usable offline by the device's signed-in person (the shell keeps the body instead of the login prompt).
+    offline: bool = False
 
 
 PAGES: dict[str, PageSpec] = {}

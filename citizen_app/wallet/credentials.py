@@ -209,11 +209,12 @@ def _official_claims(db: Session, actor_id: int | None, ctype: CredentialType, c
 
 
 def build_sd_jwt(payload_claims: dict[str, Any], ctype: CredentialType, holder_jwk: dict[str, str],
-                 status: StatusRef | None, now: datetime) -> str:
+                 status: StatusRef | None, now: datetime, expires_at: datetime | None = None) -> str:
     """Sign the issuer JWT and append one disclosure per selectively disclosable claim."""
     iat = epoch(now)
+    exp = epoch(expires_at) if expires_at is not None else iat + ctype.days * 86400
     payload: dict[str, Any] = {"iss": issuer_id(), "vct": ctype.vct, "iat": iat, "nbf": iat,
-                               "exp": iat + ctype.days * 86400, "cnf": {"jwk": holder_jwk}}
+                               "exp": exp, "cnf": {"jwk": holder_jwk}}
     if status is not None:
         payload["status"] = {"status_list": {"idx": status.idx, "uri": status.uri}}
     disclosures, digests = [], []
@@ -233,9 +234,11 @@ def build_sd_jwt(payload_claims: dict[str, Any], ctype: CredentialType, holder_j
 
 def issue_credential(db: Session, user_id: int, kind: str, holder_jwk: dict[str, Any], *,
                      actor_id: int | None = None, claims: dict[str, Any] | None = None,
-                     key_mode: str = "browser", now: datetime | None = None) -> IssuedSdJwt:
+                     key_mode: str = "browser", now: datetime | None = None,
+                     expires_at: datetime | None = None) -> IssuedSdJwt:
     """Issue one credential bound to ``holder_jwk``. Profile-based kinds need identity level 2;
-    student and procedure-result credentials are issued by an official with the claims given."""
+    student and procedure-result credentials are issued by an official with the claims given. ``expires_at``
+    replaces the kind's lifetime (a procedure result lives as long as the period it covers)."""
     ctype = TYPES.get(kind)
     if ctype is None:
         raise DomainError("identity.credential.unknown_kind")
@@ -245,12 +248,14 @@ def issue_credential(db: Session, user_id: int, kind: str, holder_jwk: dict[str,
         values = _official_claims(db, actor_id, ctype, claims)
     else:
         values = _profile_claims(db, user_id, ctype, now.date())
+    if expires_at is not None and expires_at <= now:
+        raise DomainError("identity.credential.expired_period")
     ref = allocate_index(db)
-    credential = build_sd_jwt(values, ctype, jwk, ref, now)
+    credential = build_sd_jwt(values, ctype, jwk, ref, now, expires_at)
     record = IssuedCredential(user_id=user_id, kind=kind, vct=ctype.vct, holder_thumbprint=jwk_thumbprint(jwk),
                               key_mode=key_mode if key_mode in ("browser", "server") else "browser",
                               status_list_id=ref.list_id, status_idx=ref.idx, issued_at=now,
-                              expires_at=now + timedelta(days=ctype.days), issued_by=actor_id)
+                              expires_at=expires_at or now + timedelta(days=ctype.days), issued_by=actor_id)
     db.add(record)
     db.flush()
     record_activity(db, user_id, "credential_issued", "identity.activity.credential_issued",

@@ -1,5 +1,5 @@
 """Messages of the wallet: credentials and their claims, presenting, the verifier (online, at the counter and the
-offline page, whose texts ``offline_messages.py`` exports) and the student credential offer."""
+offline page, whose texts ``offline_export.py`` exports) and the student credential offer."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.credential.no_address": {"vi": "Hồ sơ chưa có địa chỉ cư trú.", "en": "The profile has no address."},
     "identity.credential.no_birth_date": {"vi": "Hồ sơ chưa có ngày sinh.", "en": "The profile has no birth date."},
     "identity.credential.age_not_reached": {"vi": "Bạn chưa đủ {age} tuổi.", "en": "You are not yet {age}."},
+    "identity.credential.expired_period": {"vi": "Thời hạn của giấy tờ đã kết thúc: không cấp vào ví.",
+                                           "en": "The period the document covers has ended: not added to the wallet."},
     "identity.credential.bad_claims": {"vi": "Thông tin cấp giấy tờ không đầy đủ hoặc không hợp lệ.",
                                        "en": "The credential details are missing or invalid."},
     "identity.credential.bad_holder_key": {"vi": "Khóa của ví không hợp lệ. Hãy mở lại ví.",

@@ -7,8 +7,8 @@ import reflex as rx
 
 from citizen_app.i18n.state import LangState, t, t_var
 from citizen_app.identity.components import info_callout, outline_button, textarea_field, ui_script
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 from citizen_app.wallet.oid4vp_state import OpenidAnswerState, OpenidConsoleState
 from citizen_app.wallet.pages import QR_STYLE, claim_item
 

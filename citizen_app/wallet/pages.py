@@ -18,8 +18,8 @@ from citizen_app.identity.components import (
 )
 from citizen_app.identity.desk_state import DESK_SECTIONS, DeskSection
 from citizen_app.identity.state import AuthState
+from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
-from citizen_app.ui.layout import app_page, heading
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.oid4vci import OFFERABLE
 from citizen_app.wallet.service import SELF_SERVICE_KINDS

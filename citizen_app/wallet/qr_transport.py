@@ -10,47 +10,11 @@ from __future__ import annotations
 
 import zlib
 
+from citizen_app.core.encoding import b45decode, b45encode
 from citizen_app.core.errors import DomainError
 
 PREFIX = "VP1:"
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_INDEX = {c: i for i, c in enumerate(ALPHABET)}
 MAX_TEXT = 8192
-
-
-def b45encode(data: bytes) -> str:
-    out: list[str] = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        e, rest = divmod(n, 45 * 45)
-        d, c = divmod(rest, 45)
-        out += [ALPHABET[c], ALPHABET[d], ALPHABET[e]]
-    if len(data) % 2:
-        d, c = divmod(data[-1], 45)
-        out += [ALPHABET[c], ALPHABET[d]]
-    return "".join(out)
-
-
-def b45decode(text: str) -> bytes:
-    try:
-        values = [_INDEX[c] for c in text]
-    except KeyError as exc:
-        raise DomainError("identity.verify.malformed") from exc
-    if len(values) % 3 == 1:
-        raise DomainError("identity.verify.malformed")
-    out = bytearray()
-    for i in range(0, len(values), 3):
-        chunk = values[i:i + 3]
-        n = sum(v * 45**k for k, v in enumerate(chunk))
-        if len(chunk) == 3:
-            if n > 0xFFFF:
-                raise DomainError("identity.verify.malformed")
-            out += n.to_bytes(2, "big")
-        else:
-            if n > 0xFF:
-                raise DomainError("identity.verify.malformed")
-            out.append(n)
-    return bytes(out)
 
 
 def encode_for_qr(presentation: str) -> str:
@@ -65,7 +29,7 @@ def decode_from_qr(text: str) -> str:
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(b45decode(text[len(PREFIX):]), MAX_TEXT + 1)
-    except zlib.error as exc:
+    except (ValueError, zlib.error) as exc:
         raise DomainError("identity.verify.malformed") from exc
     if len(raw) > MAX_TEXT or inflater.unconsumed_tail or not inflater.eof:
         raise DomainError("identity.verify.malformed")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -32,7 +32,7 @@ from citizen_app.identity.crypto import (
     verify_es256,
 )
 from citizen_app.identity.models import Agency, UserAccount
-from citizen_app.identity.service import parse_identifier, require_role
+from citizen_app.identity.service import find_by_identifier, parse_identifier, require_role
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import words
@@ -246,7 +246,7 @@ def make_student_offer(db: Session, actor_id: int | None, student_phone: str, sc
     ident = parse_identifier(student_phone)
     if ident.kind != "phone":
         raise DomainError("identity.desk.phone_only")
-    user = db.exec(select(UserAccount).where(UserAccount.phone == ident.value)).first()
+    user = find_by_identifier(db, ident)
     if user is None:
         raise NotFound("identity.desk.not_found")
     school, student_name = " ".join(school.split())[:120], " ".join(student_name.split())[:120]

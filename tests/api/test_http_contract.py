@@ -210,7 +210,8 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
 # OAuth protocol endpoints (OpenID4VCI/VP): the same shape plus the ``error_description`` their clients read.
 OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential",
                 "/api/identity/oid4vp/request/{request_id:str}", "/api/identity/oid4vp/response/{request_id:str}"}
-HTML_PAGES = {"/pay/sandbox/checkout"}  # the sandbox gateway's page answers a browser in HTML, as a gateway does
+# The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
+HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
 
 
 def _every_endpoint() -> list[str]:

@@ -21,7 +21,9 @@ TYPED_PHONE = "0909 123 456"
 
 def _citizen_reports(page: Page, title: str, tmp_path: Path) -> str:
     login(page, HA, next_path="/feedback/new")
-    upload_photo(page, "fb-photos", jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40)), "fb-photo-list", 1)
+    # Photos stay on the phone with the draft (resized there) and go with the report (assets/feedback/outbox-form.js).
+    page.locator("#fb-device-photos").set_input_files(str(jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40))))
+    expect(page.locator("#fb-photo-list li")).to_have_count(1)
     page.locator("#f-category_code").select_option("sidewalk")  # routed to UBND phường Bàn Cờ
     page.locator("#f-title").fill(title)
     page.locator("#f-description").fill(

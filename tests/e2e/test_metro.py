@@ -110,7 +110,10 @@ def test_buy_ride_offline_and_gate(browser, prod_app) -> None:
         expect(journeys).to_contain_text("Ga Thủ Đức")
         rider.locator("#metro-purchases a", has_text="Biên lai").first.click()
         rider.wait_for_url(re.compile(r"/metro/receipt/?\?id="))
-        expect(rider.locator("#receipt-no")).to_contain_text("L1-")
+        # One receipt number per payment: the metro receipt's is the payment receipt's (the order code).
+        expect(rider.locator("#receipt-no")).to_have_text(re.compile(r"^CDS[0-9A-Z]+$"))
+        number = rider.locator("#receipt-no").inner_text()
+        expect(rider.locator("#metro-receipt-pdf")).to_have_attribute("href", f"/api/pay/receipt/{number}.pdf")
         expect(rider.locator("#receipt-amount")).to_have_text("13.000 ₫")
     finally:
         rider_ctx.close()

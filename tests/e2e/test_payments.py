@@ -77,9 +77,6 @@ def test_citizen_pays_one_order_and_another_is_declined(page: Page) -> None:
 
     code = _new_test_order(page, "12.000")
     expect(page.locator("#pay-code")).to_have_text(code)
-    page.locator("#pay-show-qr").click()
-    expect(page.locator("#pay-qr")).to_be_visible()
-    assert page.get_attribute("#pay-qr", "src").startswith("data:image/png;base64,")
     _through_sandbox(page, "approve")
     assert code in page.url
     expect(page.locator("#pay-status")).to_have_attribute("data-status", "paid", timeout=30000)
@@ -97,6 +94,12 @@ def test_citizen_pays_one_order_and_another_is_declined(page: Page) -> None:
     goto(page, "/payments")
     expect(page.locator(f"li[data-code={code}] .pay-status")).to_have_attribute("data-status", "paid")
     expect(page.locator(f"li[data-code={declined}] .pay-status")).to_have_attribute("data-status", "failed")
+
+    by_transfer = _new_test_order(page, "9000")  # not started at a gateway: the VietQR code is for this order
+    page.locator("#pay-show-qr").click()
+    expect(page.locator("#pay-qr")).to_be_visible()
+    assert page.get_attribute("#pay-qr", "src").startswith("data:image/png;base64,")
+    expect(page.locator("#pay-qr-note")).to_have_text(by_transfer)
 
 
 def _paid_order_for(prod_app: dict[str, str], login_name: str, amount: int, agency: str | None = None) -> str:
@@ -172,3 +175,217 @@ def test_finance_sees_and_refunds_only_its_agency(page: Page, prod_app: dict[str
     page.locator("#refund-submit").click()
     expect(page.locator("#pay-admin-saved")).to_contain_text(ward_code)
     expect(row.locator(".pay-status")).to_have_attribute("data-status", "refunded")
+
+
+# --- the issue-20 story: a fee paid twice in two tabs, one abandoned, one expired, a late transfer -------------
+
+
+def _fee_dossier(prod_app: dict[str, str]) -> int:
+    """A dossier of Mai's waiting for its online fee (status 6), made through the services: drafted, signed with
+    her demo password (in a thread: pyHanko runs its own event loop), submitted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from citizen_app.procedures import flow
+    from citizen_app.procedures import service as procedures
+    from tests.e2e.helpers import DEMO_PASSWORD
+    from tests.e2e.test_procedures import _ensure_verified
+    from tests.unit.procedures.conftest import MAI_PAGES, PDF
+
+    owner = {**MAI_PAGES["owner"], "full_name": "Lê Thị Mai", "date_of_birth": "12/03/1966",
+             "personal_id": "079166001234"}
+    pages = {**MAI_PAGES, "receiver": {"receiver_agency": "ca-ban-co"}, "owner": owner,
+             "place": {"residence_address": "12 Nguyễn Đình Chiểu, khu phố 3", "stay_from": "01/12/2026"}}
+    with app_db(prod_app) as (scope, users):
+        _ensure_verified(MAI)
+        with scope() as db:
+            mai = users(db)[MAI]
+            dossier = flow.start(db, mai, "tam_tru_danh_sach")
+            for page_id, answers in pages.items():
+                procedures.save_page(db, mai, dossier.id, page_id, answers)
+            procedures.add_attachment(db, mai, dossier.id, "lawful_residence_proof", "so-hong.pdf", PDF)
+            dossier_id = dossier.id
+        with scope() as db:
+            view_id = flow.prepare_signature(db, mai, dossier_id).id
+
+        def approve() -> None:
+            with scope() as db:
+                flow.approve_signature(db, mai, dossier_id, view_id, DEMO_PASSWORD)
+
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(approve).result()
+        with scope() as db:
+            assert procedures.submit(db, mai, dossier_id).fee.amount == 10_000
+    return dossier_id
+
+
+def _expire_now(prod_app: dict[str, str], code: str) -> None:
+    """Let the order run out: its deadline is moved into the past and the reconciliation job runs."""
+    from datetime import timedelta
+
+    from citizen_app.core.timeutil import utcnow
+    from citizen_app.payments import service
+
+    with app_db(prod_app) as (scope, _users):
+        with scope() as db:
+            order = service.order_by_code(db, code)
+            assert order is not None
+            order.expires_at = utcnow() - timedelta(minutes=10)
+            db.add(order)
+        with scope() as db:
+            assert service.reconcile_pending(db).codes[code] == "expired"
+
+
+def _wait_status(prod_app: dict[str, str], code: str, status: str, seconds: float = 30) -> None:
+    import time
+
+    from citizen_app.payments import service
+
+    deadline = time.monotonic() + seconds
+    with app_db(prod_app) as (scope, _users):
+        while True:
+            with scope() as db:
+                found = service.order_by_code(db, code)
+                if found is not None and found.status == status:
+                    return
+            assert time.monotonic() < deadline, f"{code} is still {found.status if found else None}"
+            time.sleep(0.3)
+
+
+def _txn_ref(page: Page) -> str:
+    page.wait_for_url(re.compile(r".*/pay/sandbox/checkout\?.*"))
+    return dict(parse_qsl(urlsplit(page.url).query))["vnp_TxnRef"]
+
+
+def _on_gateway(page: Page, decision: str, back_to: str) -> None:
+    page.locator(f"button[name=decision][value={decision}]").click()
+    page.wait_for_url(re.compile(back_to))
+    wait_hydrated(page)
+
+
+def test_fee_paid_twice_in_two_tabs_one_charge_stands(page: Page, browser, prod_app: dict[str, str]) -> None:
+    dossier_id = _fee_dossier(prod_app)
+    dossier = f"/procedures/dossiers/{dossier_id}"
+    login(page, MAI, next_path=dossier)
+    second_tab = page.context.new_page()
+
+    # Two tabs press "pay": the second resumes the first's order, on the same gateway transaction.
+    page.locator("#pay-online").click()
+    order_a = _txn_ref(page)
+    goto(second_tab, dossier)
+    expect(second_tab.locator("#fee-order-status")).to_have_attribute("data-status", "pending")
+    expect(second_tab.locator("#pay-online")).to_have_text("Tiếp tục thanh toán")
+    second_tab.locator("#pay-online").click()
+    assert _txn_ref(second_tab) == order_a
+
+    # The second tab cancels at the gateway: plain words, nothing charged; the first tab's page can no longer pay.
+    _on_gateway(second_tab, "cancel", rf".*{dossier}\?pay_order={order_a}.*")
+    expect(second_tab.locator("#proc-notice")).to_contain_text("Bạn đã hủy thanh toán. Không có khoản tiền nào bị trừ")
+    expect(second_tab.locator("#fee-order-status")).to_have_attribute("data-status", "cancelled")
+    page.locator("button[name=decision][value=approve]").click()
+    expect(page.get_by_role("alert")).to_contain_text("đã bị hủy")
+    page.locator("#sandbox-back").click()
+    page.wait_for_url(re.compile(rf".*{dossier}\?.*"))
+    wait_hydrated(page)
+
+    # Pay again, leave the gateway without deciding, then choose a bank transfer: a VietQR order of its own.
+    expect(page.locator("#pay-online")).to_have_text("Thanh toán lại")
+    page.locator("#pay-online").click()
+    order_b = _txn_ref(page)
+    _on_gateway(page, "abandon", rf".*{dossier}\?.*")
+    expect(page.locator("#proc-notice")).to_contain_text("Bạn chưa hoàn tất thanh toán")
+    page.locator("#fee-order-link").click()
+    page.wait_for_url(re.compile(rf".*/payments/{order_b}$"))
+    wait_hydrated(page)
+    page.locator("#pay-show-qr").click()
+    page.wait_for_url(re.compile(r".*/payments/CDS[A-Z0-9]+\?qr=1&moved_from=.*"))
+    wait_hydrated(page)
+    order_c = ORDER_URL.match(page.url).group(1)  # type: ignore[union-attr]
+    expect(page.locator("#pay-qr")).to_be_visible()
+    expect(page.locator("#pay-qr-note")).to_have_text(order_c)
+    expect(page.locator("#pay-qr-until")).to_contain_text("Chỉ chuyển trước")
+    bank_link = page.get_attribute("#pay-sandbox-bank", "href") or ""
+    assert "payload=" in bank_link
+
+    # The VietQR order runs out: every page says expired, and shows no way to pay it.
+    _expire_now(prod_app, order_c)
+    goto(page, f"/payments/{order_c}")
+    expect(page.locator("#pay-status")).to_have_attribute("data-status", "expired")
+    expect(page.locator("#pay-hint")).to_contain_text("Đừng chuyển khoản cho đơn này")
+    expect(page.locator("#pay-show-qr")).to_have_count(0)
+    expect(page.locator("#pay-qr")).to_have_count(0)
+    expect(page.locator("#pay-again")).to_have_attribute("href", dossier)
+
+    # Paid by card: one charge, the dossier moves on.
+    page.locator("#pay-again").click()
+    page.wait_for_url(re.compile(rf".*{dossier}$"))
+    wait_hydrated(page)
+    page.locator("#pay-online").click()
+    order_d = _txn_ref(page)
+    _on_gateway(page, "approve", rf".*{dossier}\?pay_order={order_d}.*")
+    expect(page.locator("#dossier-status")).to_have_text("Mới đăng ký", timeout=30000)
+    expect(page.locator("#fee-order-status")).to_have_attribute("data-status", "paid")
+
+    # The payer had scanned the expired code: the late transfer is captured, refunded and reported.
+    second_tab.goto(bank_link)  # the sandbox bank: a page of the "bank", not of the app
+    second_tab.locator("#bank-transfer").click()
+    expect(second_tab.locator("#bank-done")).to_contain_text(order_c)
+    _wait_status(prod_app, order_c, "refunded")  # the bank's statement feed reaches the app in its own time
+    goto(page, f"/payments/{order_c}")
+    expect(page.locator("#pay-status")).to_have_attribute("data-status", "refunded")
+    expect(page.locator("#pay-flag")).to_contain_text("hoàn tự động")
+    expect(page.locator("#receipt-refunds")).to_contain_text("tiền đến sau khi đơn hết hạn")
+    expect(page.locator("#receipt-method")).to_have_text("Chuyển khoản ngân hàng (VietQR)")
+
+    goto(page, "/payments")
+    states = {code: page.locator(f"li[data-code={code}] .pay-status").get_attribute("data-status")
+              for code in (order_a, order_b, order_c, order_d)}
+    assert states == {order_a: "cancelled", order_b: "cancelled", order_c: "refunded", order_d: "paid"}
+    goto(page, "/notifications")
+    for told in ("Đã nhận thanh toán", "Đơn thanh toán đã hết hạn", "Đã hoàn khoản thanh toán không dùng đến"):
+        expect(page.get_by_text(told).first).to_be_visible()
+
+    staff = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_app["url"])
+    try:
+        reader = staff.new_page()
+        login(reader, POLICE_OFFICIAL, next_path="/admin/payments")
+        late = reader.locator(f"#pay-late-payments li[data-code={order_c}]")
+        expect(late).to_contain_text("tiền đến sau khi đơn hết hạn")
+        expect(late.locator(".pay-refund-state")).to_contain_text("Đã hoàn 10.000 ₫")
+        matches = reader.locator("#pay-methods .pay-match")
+        expect(matches.first).to_be_visible()
+        assert set(matches.evaluate_all("els => els.map(e => e.dataset.match)")) == {"match"}
+    finally:
+        staff.close()
+
+
+def test_declined_ticket_is_paid_again_and_the_return_works_on_another_host(page: Page,
+                                                                            prod_app: dict[str, str]) -> None:
+    returns: list[str] = []
+    page.on("request", lambda request: returns.append(request.url) if "/pay/return/" in request.url else None)
+    login(page, KHOA, next_path="/metro")
+    page.locator("#metro-buy-single").click()
+    _txn_ref(page)
+    _on_gateway(page, "decline", r".*/metro/tickets/?\?.*pay_order=.*")
+    row = page.locator("#metro-purchases li").first
+    expect(row).to_have_attribute("data-pay-status", "failed")
+    expect(row).to_contain_text("Thanh toán không thành công")
+    expect(row).not_to_contain_text("Chờ thanh toán")
+
+    # The gateway's return, opened on another host name than PUBLIC_URL: the person arrives signed in.
+    port = urlsplit(prod_app["url"]).port
+    other_host = returns[-1].replace(f"127.0.0.1:{port}", f"localhost:{port}")
+    page.goto(other_host)
+    page.wait_for_url(re.compile(rf"^http://127\.0\.0\.1:{port}/metro/tickets/?\?.*pay_notice=failed"))
+    wait_hydrated(page)
+    expect(page.locator("#account-link")).to_be_visible()
+    expect(page.locator("#metro-pay-notice")).to_contain_text("Cổng thanh toán từ chối giao dịch")
+    page.goto(f"http://localhost:{port}/login?next=/payments")  # a login never happens on the other host
+    page.wait_for_url(re.compile(rf"^http://127\.0\.0\.1:{port}/"))
+
+    goto(page, "/metro/tickets")
+    page.locator("#metro-purchases li").first.locator("button[data-action=retry]").click()
+    _txn_ref(page)
+    _on_gateway(page, "approve", r".*/metro/tickets/?\?.*pay_order=.*")
+    expect(page.locator("#metro-pay-result")).to_contain_text("Thanh toán thành công", timeout=30000)
+    goto(page, "/notifications")
+    expect(page.get_by_text("Vé đã sẵn sàng").first).to_be_visible()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from tests.conftest import ARTIFACTS, have_tools
+from tests.conftest import ARTIFACTS
 from tests.e2e.helpers import MAI, POLICE_OFFICIAL, goto, login
 
 PDF = b"%PDF-1.4\n% hop dong thue nha\n" + b"0" * 400
@@ -137,6 +136,9 @@ def _sign_submit_pay(page: Page) -> tuple[str, str, str]:
     code = page.locator("#receipt-code").inner_text()
     dossier_id = page.url.rsplit("/", 1)[1]
     assert re.fullmatch(r"HS-\d{6}-[A-Z2-9]{8}", number) and len(code) == 8
+    page.reload()  # the receipt and its access code are not lost on reload
+    expect(page.locator("#receipt-code")).to_have_text(code)
+    expect(page.locator("#receipt-verify-code")).to_have_text(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$"))
     page.locator("#pay-online").click()
     page.wait_for_url(re.compile(r"/pay/sandbox/checkout"))
     page.locator("button[name=decision][value=approve]").click()
@@ -217,6 +219,8 @@ def test_landlady_story(page: Page, browser: Browser, prod_env, tmp_path) -> Non
     page.screenshot(path=str(ARTIFACTS / "procedures-dossier-390.png"), full_page=True)
     goto(page, "/wallet")  # the signed result also landed in the wallet, with its PDF
     expect(page.locator(f"#credential-list a[id^='result-pdf-'][href='{href}']")).to_be_visible()
+    _check_with_pdfsig(page, response.body(), tmp_path)
+    _verify_on_trust_pages(page, response.body(), tmp_path)
 
 
 def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
@@ -229,23 +233,40 @@ def _check_signed(pdf: bytes, instance_dir: str, tmp_path: Path) -> None:
     assert len(checks) == 1
     check = checks[0]
     assert check.intact and check.valid and check.trusted and check.covers_whole_file
-    assert "ca-ban-co" in check.signer
-    if have_tools("pdfsig", "certutil"):
-        _check_with_pdfsig(pdf, Path(instance_dir) / "identity_ca" / "root.pem", tmp_path)
+    assert check.signer_name == "Công an phường Bàn Cờ"  # the agency's name, not its code
 
 
-def _check_with_pdfsig(pdf: bytes, root_pem: Path, tmp_path: Path) -> None:
-    nss = tmp_path / "nss"
-    nss.mkdir()
-    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "cds-root", "-t", "CT,C,C", "-i", str(root_pem)],
-                   check=True, capture_output=True)
-    target = tmp_path / "ket-qua.pdf"
-    target.write_bytes(pdf)
-    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(target)], capture_output=True, text=True).stdout
+def _check_with_pdfsig(page: Page, pdf: bytes, tmp_path: Path) -> None:
+    """A stranger's check: only the CA certificates and the CRL the app serves on /trust."""
+    from tests.unit.signing.nss import nss_store, pdfsig
+
+    served = {path: page.request.get(path).body() for path in
+              ("/trust/ca/root.pem", "/trust/ca/issuing.pem", "/trust/crl/issuing.crl")}
+    nss = nss_store(tmp_path / "stranger", served["/trust/ca/root.pem"], served["/trust/ca/issuing.pem"],
+                    served["/trust/crl/issuing.crl"])
+    out = pdfsig(pdf, nss, "ket-qua.pdf")
     assert "Signature is Valid" in out, out
     assert "Certificate is Trusted" in out, out
     assert "Total document signed" in out, out
+
+
+def _verify_on_trust_pages(page: Page, pdf: bytes, tmp_path: Path) -> None:
+    """/trust offers the CA; /trust/verify says the uploaded result is valid and leads to its code's page, which
+    shows no personal data."""
+    goto(page, "/trust")
+    expect(page.locator("#ca-root")).to_contain_text(re.compile(r"([0-9A-F]{2}:){31}[0-9A-F]{2}"))
+    goto(page, "/trust/verify")
+    target = tmp_path / "tai-len.pdf"
+    target.write_bytes(pdf)
+    page.locator("#trust-pdf input[type=file]").set_input_files(str(target))
+    expect(page.locator("#verify-selected")).to_contain_text("tai-len.pdf")
+    page.locator("#verify-submit").click()
+    expect(page.locator("#verify-verdict")).to_contain_text("Hợp lệ", timeout=30000)
+    page.locator("#verify-registered-code").click()
+    page.wait_for_url(re.compile(r"/trust/d/[A-Z2-9-]+$"))
+    expect(page.locator("#doc-headline")).to_contain_text("Giấy tờ thật")
+    expect(page.locator("#doc-personal-hidden")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Lê Thị Mai")
 
 
 def test_catalog_search_ignores_accents(page: Page) -> None:

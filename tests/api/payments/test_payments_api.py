@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from citizen_app.core.timeutil import to_local, utcnow
 from citizen_app.identity.service import open_session
-from citizen_app.payments import api, sandbox, service
+from citizen_app.payments import api, bank, momo, sandbox, service
 from citizen_app.payments.models import PayNotification, PayOrder
 from tests.unit.payments.helpers import make_agency, make_user, new_order, paid_order
 
@@ -34,10 +34,11 @@ class Harness:
                 db.rollback()
                 raise
 
-    def _deliver(self, url: str) -> None:
+    def _deliver(self, url: str, body: dict | None = None) -> None:
         parts = urlsplit(url)
-        response = self.client.get(f"{parts.path}?{parts.query}")
-        assert response.status_code == 200
+        path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        response = self.client.get(path) if body is None else self.client.post(path, json=body)
+        assert response.status_code in (200, 204)
 
     def run_jobs(self) -> None:
         jobs, self.jobs = self.jobs, []
@@ -106,16 +107,16 @@ def test_decline_and_never_modes(harness: Harness, db: Session) -> None:
     service.reconcile_pending(db)
     db.commit()
     assert order.status == "failed"
-    again = _submit(harness, url, "approve")
-    assert again.status_code == 400
+    again = _submit(harness, url, "approve")  # the other tab, still on the gateway: decided, and the way back
+    assert again.status_code == 200 and "sandbox-back" in again.text
 
 
-def test_abandon_keeps_pending(harness: Harness, db: Session) -> None:
+def test_leaving_the_gateway_keeps_pending_and_says_so_calmly(harness: Harness, db: Session) -> None:
     order, url = _checkout(harness, db)
     response = _submit(harness, url, "abandon")
     location = response.headers["location"].replace("http://testserver", "")
     back = harness.client.get(location, follow_redirects=False)
-    assert "pay_notice=unverified" in back.headers["location"]
+    assert "pay_notice=not_finished" in back.headers["location"]  # not "could not verify": nothing is wrong
     db.refresh(order)
     assert order.status == "pending" and harness.jobs == []
 
@@ -183,3 +184,78 @@ def test_receipt_pdf_only_for_the_owning_agency(harness: Harness, db: Session,
     assert mine.status_code == 200 and mine.content.startswith(b"%PDF-")
     csv = harness.client.get(f"/api/pay/admin/reconciliation.csv?from={today}&to={today}")
     assert csv.status_code == 200 and ",30000," in csv.text
+
+
+def test_momo_style_wallet_end_to_end_over_http(harness: Harness, db: Session) -> None:
+    user = make_user(db)
+    order = new_order(db, user, 9000)
+    start = service.start_payment(db, user.id, order.code, "momo", base_url="http://testserver")
+    db.commit()
+    page = harness.client.get(urlsplit(start.redirect_url).path + "?" + urlsplit(start.redirect_url).query)
+    assert page.status_code == 200 and "9.000 ₫" in page.text and "<script" not in page.text
+    token = dict(parse_qsl(urlsplit(start.redirect_url).query))["t"]
+    response = harness.client.post(momo.PAY_PATH, data={"t": token, "decision": "approve", "ipn_mode": "now"},
+                                   follow_redirects=False)
+    assert response.status_code == 303
+    back = urlsplit(response.headers["location"])
+    assert back.path == "/pay/return/momo" and "signature=" in back.query
+    harness.run_jobs()  # the JSON IPN, answered 204
+    db.refresh(order)
+    assert (order.status, order.pay_method) == ("paid", "momo_wallet")
+    notices = db.exec(select(PayNotification)).all()
+    assert [n.outcome for n in notices] == ["accepted"] and "partnerCode" in notices[0].payload
+    again = harness.client.get(f"{momo.PAY_PATH}?t={token}")
+    assert "sandbox-back" in again.text  # decided: a signed way back to the merchant, not a dead end
+
+
+def test_json_and_form_notifications_each_reach_only_their_providers(harness: Harness) -> None:
+    assert harness.client.post("/api/pay/notify/sandbox", json={}).status_code == 404
+    assert harness.client.get("/api/pay/ipn/momo").status_code == 404
+    assert harness.client.post("/api/pay/notify/momo", json={"orderId": "CDSX"}).status_code == 400
+    forged = harness.client.post("/api/pay/notify/vietqr", json={"note": "CDSX", "amount": "1", "signature": "0"})
+    assert forged.status_code == 401 and forged.json() == {"success": False}
+
+
+def test_sandbox_bank_transfer_pays_by_vietqr(harness: Harness, db: Session) -> None:
+    user = make_user(db)
+    order = new_order(db, user, 15000)
+    qr = service.bank_transfer_qr(db, user.id, order.code)
+    db.commit()
+    page = harness.client.get(bank.PAGE_PATH, params={"payload": qr.payload})
+    assert page.status_code == 200 and qr.payload in page.text and "<script" not in page.text
+    done = harness.client.post(bank.PAGE_PATH, data={"payload": qr.payload, "feed": "now"})
+    assert done.status_code == 200 and "15.000 ₫" in done.text and order.code in done.text
+    harness.run_jobs()
+    db.refresh(order)
+    assert (order.status, order.provider, order.pay_method) == ("paid", "vietqr", "bank_transfer")
+    wrong = harness.client.post(bank.PAGE_PATH, data={"payload": "000201", "feed": "now"})
+    assert wrong.status_code == 400
+
+
+def test_a_cancel_at_the_gateway_comes_back_in_plain_words(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    response = _submit(harness, url, "cancel", "never")
+    back = harness.client.get(response.headers["location"].replace("http://testserver", ""), follow_redirects=False)
+    assert back.headers["location"] == f"/metro/tickets?pay_order={order.code}&pay_notice=cancelled"
+    db.refresh(order)
+    assert order.status == "cancelled"
+    page = harness.client.get(urlsplit(url).path + "?" + urlsplit(url).query)
+    assert "đã bị hủy" in page.text and "sandbox-back" in page.text
+
+
+def test_receipt_as_e_invoice_data_and_reconciliation_views(harness: Harness, db: Session) -> None:
+    order, url = _checkout(harness, db)
+    _submit(harness, url, "approve")
+    harness.run_jobs()
+    harness.client.cookies.set("cds_sid", open_session(db, order.user_id))
+    db.commit()
+    data = harness.client.get(f"/api/pay/receipt/{order.code}.json?lang=en").json()
+    assert data["number"] == order.code and data["seller"]["tax_code"] == "0300000000"
+    assert data["payment"]["method"] == "Domestic bank card (ATM), through Sandbox payment gateway"
+    admin = make_user(db, "Quản trị", role="admin")
+    harness.client.cookies.set("cds_sid", open_session(db, admin.id))
+    db.commit()
+    today = to_local(utcnow()).date().isoformat()
+    for view, first in (("methods", "Day,Gateway,Method"), ("exceptions", "Kind,Order,Day")):
+        csv = harness.client.get(f"/api/pay/admin/reconciliation.csv?from={today}&to={today}&view={view}&lang=en")
+        assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith(first), csv.text

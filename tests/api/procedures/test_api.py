@@ -53,3 +53,28 @@ def test_result_requires_login(client, db, world):  # noqa: F811
     db.commit()
     assert client.get(f"/api/procedures/dossiers/{dossier.id}/result.pdf").status_code == 403
     assert client.get(f"/api/procedures/dossiers/{dossier.id + 1}/result.pdf").status_code == 404
+
+
+def test_draft_answers_route(client, db, world):  # noqa: F811
+    """Answers typed offline on a page, sent when back online: kept for the dossier's citizen only."""
+    from citizen_app.identity.service import open_session
+
+    dossier = service.start_draft(db, world.mai.id, "tam_tru_danh_sach")
+    token = open_session(db, world.mai.id)
+    db.commit()
+    url = f"/api/procedures/dossiers/{dossier.id}/pages/owner/draft"
+    origin = {"Origin": "http://testserver"}
+    answers = {"answers": {"full_name": "Nguyễn Thị Mai", "personal_id": "12AB"}}
+    assert client.post(url, json=answers, headers=origin).status_code == 401
+    client.cookies.set("cds_sid", token)
+    assert client.post(url, json=answers).status_code == 403  # no Origin: refused before anything
+    kept = client.post(url, json=answers, headers=origin)
+    assert kept.status_code == 200
+    assert (kept.json()["kept"], kept.json()["refused"]) == (["full_name"], ["personal_id"])
+    db.expire_all()
+    assert service.load_dossier(db, dossier.id).answers["full_name"] == "Nguyễn Thị Mai"
+    assert client.post(url, json={"answers": ["x"]}, headers=origin).status_code == 400
+    other = open_session(db, world.citizen.id)
+    db.commit()
+    client.cookies.set("cds_sid", other)
+    assert client.post(url, json=answers, headers=origin).status_code == 403

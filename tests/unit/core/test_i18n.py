@@ -46,3 +46,25 @@ def test_accept_language() -> None:
 def test_money_uses_dot_grouping() -> None:
     assert format_vnd(12500) == "12.500 ₫"
     assert format_vnd(1_000_000) == "1.000.000 ₫"
+
+
+def test_catalogues_are_found_by_the_registry_in_one_format() -> None:
+    """Every ``messages.py`` and ``<topic>_messages.py`` is found without a list, holds one literal
+    ``MESSAGES = {key: {"vi": …, "en": …}}`` and imports no other catalogue (no chaining at the bottom of files)."""
+    import ast
+
+    from citizen_app.core.registry import import_message_catalogues
+
+    found = {m.__name__ for m in import_message_catalogues()}
+    on_disk = {".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "citizen_app").glob("*/*.py")
+               if p.stem == "messages" or p.stem.endswith("_messages")}
+    assert found == on_disk and {"citizen_app.procedures.ui_messages", "citizen_app.i18n.auth_messages"} <= found
+    for name in sorted(found):
+        tree = ast.parse((ROOT / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module != "__future__"]
+        assert not imports, f"{name} imports {[n.module for n in imports]}"
+        literal = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign | ast.Assign)
+                       and getattr(n.target if isinstance(n, ast.AnnAssign) else n.targets[0], "id", "") == "MESSAGES")
+        assert isinstance(literal, ast.Dict), f"{name}: MESSAGES is not a literal"
+        for value in literal.values:
+            assert isinstance(value, ast.Dict) and [k.value for k in value.keys] == ["vi", "en"], name

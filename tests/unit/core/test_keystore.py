@@ -82,3 +82,46 @@ def test_recovery_code_digest_uses_its_own_key(secret: str) -> None:
     assert _digest(7, "abcde-23456") == hmac.new(derive_key("identity.recovery.code"), message,
                                                  hashlib.sha256).hexdigest()
     assert _digest(7, "abcde-23456") != hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def test_load_or_create_gives_every_racer_the_same_complete_file(tmp_path) -> None:
+    """Workers starting together each try to create the key: one file wins, nobody reads it half-written."""
+    import os
+    import stat
+    import threading
+    import time
+
+    path = tmp_path / "keys" / "secret.bin"
+    start = threading.Barrier(8)
+    seen: list[bytes] = []
+
+    def make(n: int) -> bytes:
+        time.sleep(0.01)  # a slow key generation widens the race
+        return bytes([n]) * 4096
+
+    def racer(n: int) -> None:
+        start.wait()
+        seen.append(keystore.load_or_create(path, lambda: make(n)))
+
+    threads = [threading.Thread(target=racer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and len(set(seen)) == 1 and len(seen[0]) == 4096
+    assert path.read_bytes() == seen[0]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret.bin"]  # no temporary file left behind
+    assert keystore.load_or_create(path, lambda: b"other") == seen[0]  # kept, never replaced
+
+
+def test_create_folder_once_keeps_the_first_folder(tmp_path) -> None:
+    folder = tmp_path / "ca"
+
+    def fill(marker: bytes):
+        return lambda tmp: (tmp / "root.pem").write_bytes(marker)
+
+    keystore.create_folder_once(folder, fill(b"first"))
+    keystore.create_folder_once(folder, fill(b"second"))
+    assert (folder / "root.pem").read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ca"]

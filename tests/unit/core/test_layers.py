@@ -43,3 +43,12 @@ def test_every_page_is_rendered_by_the_module_that_registered_it() -> None:
     for path, spec in PAGES.items():
         module = sys.modules[spec.render.__module__]
         assert getattr(module, spec.render.__name__, None) is spec.render, f"{path} renders {spec.render.__qualname__}"
+
+
+def test_import_graph_keeps_the_layers_of_the_architecture() -> None:
+    """The contracts in ``.importlinter``: core is the floor, ui and i18n sit below the pillars, services and
+    models import no Reflex, no state, no page and not the shell (``ui/layout.py`` once imported identity state)."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(linter), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "BROKEN" not in result.stdout and result.stdout.count("KEPT") >= 4

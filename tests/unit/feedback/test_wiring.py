@@ -69,7 +69,8 @@ def test_notifications_say_what_changed_one_per_change(db: Session, world: World
     db.commit()
     grown = {uid: len(_notes(db, uid)) - count for uid, count in before.items()}
     assert grown == {world.citizen: 0, world.neighbour: 1, world.official: 1, world.supervisor: 1}
-    assert _notes(db, world.official)[-1].body_key == "feedback.notice_escalated"
+    assert _notes(db, world.supervisor)[-1].body_key == "feedback.notice_escalated"  # escalation_recipients
+    assert _said(_notes(db, world.official)[-1]) == f"Phản ánh #{rid}: Đang xử lý."  # a follower: the stage
     assert _said(_notes(db, world.neighbour)[-1]) == f"Phản ánh #{rid}: Đang xử lý."
     backoffice.close_report(db, world.official, report.id, "no_action_possible", "Không thể xử lý thêm được nữa.")
     service.confirm_resolution(db, world.citizen, report.id)

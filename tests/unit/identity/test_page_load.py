@@ -85,3 +85,13 @@ def test_remembered_language_applies_when_the_tab_connects_and_not_after(app_db)
     auth.router = RouterData.from_router_data({"headers": {"cookie": "cds_lang=vi; cds_large=0"}, "pathname": "/"})
     asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))  # reconnected with the new cookie
     assert (lang.lang, lang.large_text) == ("vi", "0")
+
+
+def test_a_device_that_logged_out_offline_is_logged_out_here(app_db) -> None:  # noqa: ANN001
+    """assets/session.js sets cds_logout when the person logged out without a connection (it cannot delete the
+    HttpOnly session cookie): the tab that connects later is nobody's, before /auth/logout closes the session."""
+    ids = _seed(app_db)
+    _, sub = _states(_login_cookie(ids["mai"]) + "; cds_logout=1")
+    auth = sub(AuthState)
+    asyncio.run(AuthState.load_page.fn(auth, "/no/such/page"))
+    assert not auth.logged_in and auth._user_id is None

@@ -13,7 +13,8 @@ const fs = require("fs"), vm = require("vm");
 const [storage, cookies] = JSON.parse(process.argv[1]);
 const jar = Object.assign({}, cookies), classes = new Set();
 const document = {
-  documentElement: { lang: "", classList: { add: (c) => classes.add(c) } },
+  documentElement: { lang: "", classList: { add: (c) => classes.add(c), contains: (c) => classes.has(c),
+                                            toggle: (c, on) => (on ? classes.add(c) : classes.delete(c)) } },
   get cookie() { return Object.entries(jar).map(([k, v]) => k + "=" + v).join("; "); },
   set cookie(text) {
     const [pair] = text.split(";"), i = pair.indexOf("=");
@@ -21,8 +22,15 @@ const document = {
   },
 };
 const localStorage = { getItem: (k) => (k in storage ? storage[k] : null) };
+let observer = null;
+class MutationObserver { constructor(fn) { observer = fn; } observe() {} }
 vm.runInNewContext(fs.readFileSync(process.argv[2], "utf8"),
-                   { window: { localStorage }, document, location: { protocol: "http:" } });
+                   { window: { localStorage }, document, location: { protocol: "http:" }, MutationObserver });
+// The app's hydration puts back lang="vi" and the theme's class: the remembered choices come back.
+document.documentElement.lang = "vi";
+classes.clear();
+classes.add("light");
+observer([{ attributeName: "lang" }]);
 console.log(JSON.stringify({ lang: document.documentElement.lang, large: classes.has("cds-large"), cookies: jar }));
 """
 

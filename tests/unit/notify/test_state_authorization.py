@@ -15,9 +15,8 @@ from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserAccount, UserRole
 from citizen_app.identity.state import AuthState
 from citizen_app.notify import service
-from citizen_app.notify.components import BellState
 from citizen_app.notify.models import NotifyNotification, NotifyPushSubscription
-from citizen_app.notify.state import AnnounceState, NotifyCentreState, PushSettingsState
+from citizen_app.notify.state import AnnounceState, BellState, NotifyCentreState, PushSettingsState
 
 
 def _states(cookie: str = ""):

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from py_vapid import Vapid
 
+from citizen_app.core.encoding import b64url_decode
 from citizen_app.notify import vapid
-from citizen_app.notify.validation import b64url_decode
 
 
 @pytest.fixture()

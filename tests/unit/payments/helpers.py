@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,9 +25,10 @@ def make_user(db: Session, name: str = "Nguyễn Văn An", role: str | None = No
 
 
 def new_order(db: Session, user: UserAccount, amount: int = 7000, kind: str = "sandbox_demo",
-              now: datetime | None = None, agency_id: int | None = None) -> PayOrder:
-    order = service.create_order(db, user.id, kind, "T-1", amount, "Vé lượt Bến Thành → Suối Tiên", "/metro/tickets",
-                                 agency_id=agency_id, now=now)
+              now: datetime | None = None, agency_id: int | None = None, ref: str | None = None) -> PayOrder:
+    """A pending order; each for a purpose of its own unless ``ref`` names a shared one."""
+    order = service.create_order(db, user.id, kind, ref or f"T-{secrets.token_hex(4)}", amount,
+                                 "Vé lượt Bến Thành → Suối Tiên", "/metro/tickets", agency_id=agency_id, now=now)
     db.commit()
     return order
 

@@ -11,7 +11,8 @@ def test_one_http_client_is_reused() -> None:
 
 def test_sent_log_keeps_only_the_latest() -> None:
     delivered: list[str] = []
-    dispatcher = sandbox.IpnDispatcher(transport=delivered.append, schedule=lambda _delay, job: job())
+    dispatcher = sandbox.IpnDispatcher(transport=lambda url, _body: delivered.append(url),
+                                      schedule=lambda _delay, job: job())
     for i in range(150):
         assert dispatcher.dispatch(f"http://127.0.0.1/ipn/{i}", "now") == 1
     assert len(delivered) == 150

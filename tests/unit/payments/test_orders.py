@@ -124,17 +124,20 @@ def test_unknown_order_rejected(db: Session) -> None:
     assert db.exec(select(PayNotification)).one().outcome == "unknown_order"
 
 
-def test_declined_payment_fails_and_is_final(db: Session) -> None:
+def test_declined_payment_fails_and_a_later_paid_message_delivers_nothing(db: Session) -> None:
     user = make_user(db)
     order = new_order(db, user)
     ipn = gateway_ipn(db, user, order, decision="decline")
     assert service.handle_notification(db, "sandbox", ipn).outcome == "failed_recorded"
     db.refresh(order)
-    assert order.status == "failed" and service.is_final(order)
-    forged_paid = _resign(ipn, vnp_ResponseCode="00", vnp_TransactionStatus="00")
-    assert service.handle_notification(db, "sandbox", forged_paid).outcome == "duplicate"
+    assert order.status == "failed" and order.open_purpose is None
+    assert service.handle_notification(db, "sandbox", ipn).outcome == "duplicate"
+    # A signed "paid" after the failure (a gateway contradicting itself): the money is kept as a late payment,
+    # nothing is delivered, and the refund is due (this gateway's ledger refuses it: it never took the money).
+    signed_paid = _resign(ipn, vnp_ResponseCode="00", vnp_TransactionStatus="00")
+    assert service.handle_notification(db, "sandbox", signed_paid).outcome == "accepted"
     db.refresh(order)
-    assert order.status == "failed"
+    assert (order.status, order.flag, order.fulfilled_at) == ("paid", "late_after_failure", None)
 
 
 def test_return_url_never_pays(db: Session) -> None:
@@ -205,7 +208,7 @@ def test_gateway_refuses_after_expiry_and_start_expires(db: Session) -> None:
         service.start_payment(db, user.id, other.code, "sandbox", now=t0 + timedelta(minutes=16))
 
 
-def test_late_verified_notification_pays_expired_order(db: Session) -> None:
+def test_notification_after_the_order_expired_is_captured_and_refunded(db: Session) -> None:
     user = make_user(db)
     t0 = utcnow()
     order = new_order(db, user, now=t0)
@@ -213,8 +216,10 @@ def test_late_verified_notification_pays_expired_order(db: Session) -> None:
     assert service._transition(db, order, OrderStatus.EXPIRED, "system:test", "abandoned")
     assert service.handle_notification(db, "sandbox", ipn).outcome == "accepted"
     db.refresh(order)
-    assert order.status == "paid"
-    assert _audits(db, order)[-2:] == [("pending", "expired", "abandoned"), ("expired", "paid", "ipn")]
+    assert (order.status, order.flag, order.refunded_vnd, order.fulfilled_at) == (
+        "refunded", "late_after_expiry", order.amount_vnd, None)
+    assert _audits(db, order)[-3:] == [("pending", "expired", "abandoned"), ("expired", "paid", "ipn"),
+                                       ("paid", "refunded", "refund")]
 
 
 def test_fulfilment_error_rolls_back(db: Session, _fresh_hooks: service.FulfilmentRegistry) -> None:
@@ -240,7 +245,7 @@ def test_ownership_and_provider_lock(db: Session) -> None:
     with pytest.raises(NotAllowed):
         service.get_order(db, None, order.code)
     with pytest.raises(DomainError, match="unknown_provider"):
-        service.start_payment(db, owner.id, order.code, "momo")
+        service.start_payment(db, owner.id, order.code, "no_such_gateway")
     official = make_user(db, "C", role="official")
     with pytest.raises(NotFound):
         service.get_order(db, official.id, order.code)  # a test order belongs to no agency

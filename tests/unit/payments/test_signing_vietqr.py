@@ -83,3 +83,14 @@ def test_signing_matches_vnpay_canonical_form() -> None:
     assert not signing.verify({**signed, "vnp_Amount": "700100"}, "k" * 32)
     assert not signing.verify({**signed, "vnp_SecureHash": "00"}, "k" * 32)
     assert not signing.verify(params, "k" * 32)
+
+
+def test_a_signature_of_any_text_is_refused_not_crashed() -> None:
+    """A forged signature of the right length in non-ASCII text (or a lone surrogate) made a 500 before."""
+    from citizen_app.payments import bank, momo
+
+    assert not signing.verify({"vnp_TxnRef": "CDS1", "vnp_SecureHash": "é" * 128}, "k" * 64)
+    assert not signing.verify({"vnp_TxnRef": "\ud800", "vnp_SecureHash": "\ud800" * 128}, "k" * 64)
+    cfg = momo.MomoConfig("P", "A", "S" * 32, None)
+    assert not momo.verify({"orderId": "\ud800", "signature": "é" * 64}, momo.RESULT_FIELDS, cfg)
+    assert bank.BankTransferProvider().parse_notification({"note": "\ud800", "signature": "é" * 64}) is None

@@ -172,3 +172,30 @@ async def test_test_orders_need_a_login_and_a_whole_amount(app_db) -> None:
 def test_codes_and_amounts_are_cleaned() -> None:
     assert clean_code(" cdsabc234 ") == "CDSABC234" and clean_code("../x") == "" and clean_code(None) == ""
     assert parse_amount("12.000") == 12000 and parse_amount("7 000") == 7000
+
+
+async def test_cancel_is_the_payers_alone_and_an_expired_order_shows_no_way_to_pay(app_db) -> None:
+    from datetime import timedelta
+
+    from citizen_app.core.timeutil import utcnow
+
+    with Session(app_db, expire_on_commit=False) as db:
+        owner, other = make_user(db, "Lê Thị Mai"), make_user(db, "Trần Thu Hà")
+        code = new_order(db, owner).code
+        stale = new_order(db, owner, now=utcnow() - timedelta(minutes=16)).code
+    crafted = _login(other.id, {"pay_code": code})(OrderState)
+    await OrderState.cancel.fn(crafted)
+    assert crafted.error["en"] == "Payment order not found." and _order(code).status == "pending"
+
+    mine = _login(owner.id, {"pay_code": code, "pay_order": code, "pay_notice": "cancelled"})(OrderState)
+    await OrderState.load.fn(mine)
+    assert mine.notice["en"] == "You cancelled the payment. Nothing was charged."
+    await OrderState.cancel.fn(mine)
+    assert (mine.order["status"], mine.order["pending"], mine.order["can_cancel"]) == ("cancelled", "", "")
+    assert mine.notice["vi"] == "Đã hủy đơn. Không có khoản tiền nào bị trừ." and _order(code).status == "cancelled"
+
+    late = _login(owner.id, {"pay_code": stale})(OrderState)
+    await OrderState.load.fn(late)
+    assert late.order["status"] == "expired" and late.order["pending"] == "" and late.qr == {}
+    await OrderState.show_qr.fn(late)  # a crafted click: no VietQR for an order past its deadline
+    assert late.qr == {} and late.error["en"].startswith("This order has expired")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +16,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
 # Tuesday 2 Dec 2025, 09:00 in Vietnam (02:00 UTC)
 MORNING = datetime(2025, 12, 2, 2, 0, tzinfo=UTC)
 SIGN_PASSWORD = "Ky-so-2026-xanh"
+# The stay began a few days ago, so a result delivered today still covers it (its credential lives until it ends).
+STAY_FROM = (date.today() - timedelta(days=5)).strftime("%d/%m/%Y")
 
 
 def sign(db, citizen_id: int, dossier_id: int, now: datetime | None = None, password: str | None = None) -> None:
@@ -91,7 +93,7 @@ MAI_PAGES = {
     "receiver": {"receiver_agency": "CA-BAN-CO"},
     "owner": {"full_name": "Nguyễn Thị Mai", "date_of_birth": "12/03/1968", "sex": "nu",
               "personal_id": "079168001234", "phone": "0912 345 678", "owner_role": "owner"},
-    "place": {"residence_address": "12 Nguyễn Đình Chiểu, khu phố 3", "stay_from": "01/12/2025"},
+    "place": {"residence_address": "12 Nguyễn Đình Chiểu, khu phố 3", "stay_from": STAY_FROM},
     "tenants": {"tenants": [tenant("Lý Thị Hoa", "05/09/2005", "079305001111"),
                             tenant("Đặng Văn Khôi", "17/01/2006", "079206002222")]},
     "declaration": {"owner_consents": True},

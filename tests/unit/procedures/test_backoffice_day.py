@@ -84,7 +84,8 @@ def test_decisions_need_a_note_and_tell_the_citizen_why(db, world, hooks):
     backoffice.refuse(db, world.officer.id, other, "Sai cơ quan tiếp nhận: nộp tại Công an phường Xuân Hòa")
     assert hooks.notify[-1].key == "procedures.notice.refuse"
     assert "Xuân Hòa" in hooks.notify[-1].params["reason"]
-    assert {n.key for n in hooks.notify} <= {f"procedures.notice.{a}" for a in backoffice.NOTICE_ACTIONS}
+    citizen_side = {"submit", "pay_fee"}  # her own actions are told too (the receipt, the payment)
+    assert {n.key for n in hooks.notify} <= {f"procedures.notice.{a}" for a in backoffice.NOTICE_ACTIONS | citizen_side}
 
 
 def test_second_approver_confirms_before_the_result_is_signed(db, world, hooks, monkeypatch):

@@ -70,7 +70,7 @@ def test_signature_is_bound_to_the_answers(db, signer) -> None:
     with pytest.raises(NotAllowed):
         flow.prepare_signature(db, signer.volunteer.id, dossier_id)  # nobody signs for the citizen
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
-    with pytest.raises(DomainError, match="identity.sign.approval_failed"):
+    with pytest.raises(DomainError, match="identity.sign.wrong_password"):
         flow.approve_signature(db, signer.mai.id, dossier_id, view.id, "wrong-password")
     db.rollback()
     view = flow.prepare_signature(db, signer.mai.id, dossier_id)
@@ -106,7 +106,8 @@ def test_fee_hook_and_agency_signed_result(db, signer) -> None:
     assert db.get(service.ProcDossier, dossier_id).status == statuses.DELIVERED
     content, state = backoffice.result_pdf(db, signer.mai.id, dossier_id)
     checks = validate_signed_pdf(content)
-    assert state == "signed" and len(checks) == 1 and checks[0].trusted and "ca-ban-co" in checks[0].signer
+    assert state == "signed" and len(checks) == 1 and checks[0].trusted
+    assert checks[0].signer_name == "Công an phường Bàn Cờ"
     assert [row.en for row in flow.timeline(db, signer.mai.id, dossier_id)][-1] == "Result delivered"
 
 

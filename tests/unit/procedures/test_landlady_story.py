@@ -82,7 +82,7 @@ def test_landlady_story(db, world, hooks):
     assert [e.to_status for e in events] == [6, 1, 2, 4, 5, 4, 9, 10]
     assert service.derive_status(events) == dossier.status
     assert len(db.exec(select(ProcAudit).where(ProcAudit.dossier_id == dossier_id)).all()) >= 12
-    assert any(n.key == "procedures.notice_rate" for n in hooks.notify)
+    assert [n.key for n in hooks.notify if n.user_id == world.mai.id][-1] == "procedures.notice.deliver"
 
     public = service.public_lookup(db, dossier.number, receipt.access_code)
     assert public.status == 10 and public.result_ready

@@ -1,26 +1,26 @@
-"""PAdES signing with the development CA, validated by pyHanko and by poppler's pdfsig."""
+"""PAdES signing with the development CA, validated by pyHanko and by poppler's pdfsig; a wrong signing password
+says what to do."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from PIL import Image
 
-from citizen_app.core.errors import DomainError, NotAllowed
+from citizen_app.core.errors import DomainError, NotAllowed, RecordedRefusal, TooManyAttempts
+from citizen_app.i18n.catalog import translate
 from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.service import HASHER
 from citizen_app.signing import ca, pades
 from citizen_app.signing import service as signing
-from tests.conftest import have_tools, require_tools
+from tests.conftest import have_tools
 from tests.unit.identity.helpers import make_user, make_verified_citizen
+from tests.unit.signing.nss import nss_store, pdfsig
 
 PASSWORD = "mat-khau-dai-2026"
-PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"
-CERTUTIL = shutil.which("certutil")
 
 
 def sample_pdf() -> bytes:
@@ -68,25 +68,38 @@ def test_bad_input_refused(db, citizen):
 
 def test_wrong_password_and_other_user_refused(db, citizen):
     view = signing.prepare_signing(db, citizen.id, sample_pdf())
-    with pytest.raises(DomainError) as err:
+    with pytest.raises(RecordedRefusal) as err:
         signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval("wrong-password-1"))
-    assert err.value.code == "identity.sign.approval_failed"
+    assert err.value.code == "identity.sign.wrong_password"
     other = make_user(db, "Người khác")
     with pytest.raises(NotAllowed):
         signing.approve_and_sign(db, view.id, other.id, signing.PasswordApproval(PASSWORD))
 
 
+def test_wrong_signing_password_says_what_to_do_and_pauses_after_five(db, citizen):
+    """The message names the password to use, the tries left and the way out; five wrong ones pause signing, even
+    for the right password, and each failure is recorded (``RecordedRefusal`` commits it)."""
+    view = signing.prepare_signing(db, citizen.id, sample_pdf())
+    for left in (4, 3, 2, 1):
+        with pytest.raises(RecordedRefusal) as err:
+            signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval("sai-mat-khau"))
+        assert (err.value.code, err.value.params["left"]) == ("identity.sign.wrong_password", left)
+    text = translate("identity.sign.wrong_password", "vi", **err.value.params)
+    assert "mật khẩu bạn dùng để đăng nhập" in text and "Còn 1 lần thử" in text and "tờ khai" in text
+    with pytest.raises(RecordedRefusal) as err:
+        signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval("sai-mat-khau"))
+    assert err.value.code == "identity.sign.locked"
+    with pytest.raises(TooManyAttempts):
+        signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval(PASSWORD))
+    assert "passkey" in translate("identity.sign.locked", "en", minutes=15)
+
+
+def _pem(cert) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
 def _pdfsig(pdf: bytes, tmp_path: Path) -> str:
-    nss = tmp_path / "nss"
-    nss.mkdir()
-    (tmp_path / "root.pem").write_bytes(ca.root_pem())
-    subprocess.run([CERTUTIL, "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run([CERTUTIL, "-A", "-d", f"sql:{nss}", "-n", "cds-dev-root", "-t", "CT,C,C", "-i",
-                    str(tmp_path / "root.pem")], check=True, capture_output=True)
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run([PDFSIG, "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True)
-    return result.stdout + result.stderr
+    return pdfsig(pdf, nss_store(tmp_path, ca.root_pem(), _pem(ca.issuing_ca().cert)))
 
 
 def test_citizen_then_agency_signature_validates(db, citizen, tmp_path):
@@ -102,12 +115,12 @@ def test_citizen_then_agency_signature_validates(db, citizen, tmp_path):
         signing.approve_and_sign(db, view.id, citizen.id, signing.PasswordApproval(PASSWORD))
     assert verify_chain(db, citizen.id).ok
 
-    both = pades.sign_as_agency(signed, "ubnd-ben-nghe")
+    both = pades.sign_as_agency(signed, "ubnd-ben-nghe", "UBND phường Bến Nghé")
     checks = pades.validate_signed_pdf(both)
     assert [c.trusted and c.intact for c in checks] == [True, True]
     assert checks[1].covers_whole_file and checks[0].modification in ("NONE", "LTA_UPDATES", "FORM_FILLING")
+    assert checks[1].signer_name == "UBND phường Bến Nghé"  # the agency's name, not its code
 
-    require_tools("pdfsig", "certutil")
     report = _pdfsig(both, tmp_path)
     assert report.count("Signature is Valid") == 2, report
     assert report.count("Certificate is Trusted") == 2, report
@@ -127,4 +140,4 @@ def test_tampered_pdf_detected(db, citizen, tmp_path):
 
 def test_bad_agency_code(db):
     with pytest.raises(DomainError):
-        pades.sign_as_agency(sample_pdf(), "../etc")
+        pades.sign_as_agency(sample_pdf(), "../etc", "Không có")

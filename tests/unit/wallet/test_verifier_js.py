@@ -176,8 +176,8 @@ def test_js_verifier_refuses_status_list_from_wrong_key(db):
 
 
 def test_offline_page_messages_are_generated_from_the_catalog():
-    """messages.js must match the catalog; regenerate with `python -m citizen_app.wallet.offline_messages`."""
-    from citizen_app.wallet.offline_messages import TARGET, render, selected
+    """messages.js must match the catalog; regenerate with `python -m citizen_app.wallet.offline_export`."""
+    from citizen_app.wallet.offline_export import TARGET, render, selected
 
     assert TARGET.read_text(encoding="utf-8") == render()
     texts = selected()
@@ -189,9 +189,9 @@ def test_offline_page_messages_are_generated_from_the_catalog():
 def test_service_worker_precaches_the_offline_verifier():
     source = (ROOT / "assets" / "sw.js").read_text(encoding="utf-8")
     for path in ("/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js",
-                 "/verify-offline/messages.js", "/wallet/vendor/qrcode-generator.js"):
+                 "/verify-offline/messages.js", "/qr/qrcode-generator.js", "/qr/draw.js"):
         assert f'"{path}"' in source
     html = (ROOT / "assets" / "verify-offline" / "index.html").read_text(encoding="utf-8")
-    for script in ("/verify-offline/messages.js", "/verify-offline/verifier.js", "/wallet/vendor/qrcode-generator.js",
-                   "/verify-offline/page.js"):
+    for script in ("/verify-offline/messages.js", "/verify-offline/verifier.js", "/qr/qrcode-generator.js",
+                   "/qr/draw.js", "/verify-offline/page.js"):
         assert f'src="{script}"' in html

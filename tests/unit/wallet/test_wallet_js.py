@@ -10,9 +10,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
+from citizen_app.core.encoding import b45encode
 from citizen_app.identity.crypto import new_p256_key, public_jwk
 from citizen_app.wallet import credentials as cr
-from citizen_app.wallet.qr_transport import b45encode, decode_from_qr
+from citizen_app.wallet.qr_transport import decode_from_qr
 from tests.conftest import interop
 from tests.unit.identity.helpers import make_verified_citizen
 

@@ -14,11 +14,13 @@ from citizen_app.notify.components import bell
 from citizen_app.ui.routes import MAIN_NAV, STAFF_NAV, NavItem, PageSpec, register
 
 
-def app_page(path: str, title_key: str, *, roles: tuple[str, ...] = (), on_load: list[Any] | None = None):
-    """Register a page inside the shell. ``roles`` only hides the page; handlers still authorize."""
+def app_page(path: str, title_key: str, *, roles: tuple[str, ...] = (), on_load: list[Any] | None = None,
+             offline: bool = False):
+    """Register a page inside the shell. ``roles`` only hides the page; handlers still authorize.
+    ``offline``: the page works without a connection for the device's signed-in person (``ui/offline.py``)."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        register(PageSpec(path, title_key, render, roles, list(on_load or [])))
+        register(PageSpec(path, title_key, render, roles, list(on_load or []), offline))
         return render
 
     return decorator
@@ -62,12 +64,24 @@ def bottom_nav() -> rx.Component:
     return rx.el.nav(*links, class_name="cds-bottom-nav", aria_label=t("nav.main"))
 
 
+def offline_name(css: str = "") -> rx.Component:
+    """The device's signed-in person's name, filled by ``assets/offline.js`` while offline."""
+    return rx.el.span(class_name=f"cds-when-offline-user {css}".strip(), custom_attrs={"data-offline-name": ""})
+
+
+def _offline_account() -> rx.Component:
+    """Without a connection the state is logged out; the device still knows whose app this is."""
+    return rx.el.span(rx.icon("user-round", size=20, aria_hidden="true"), offline_name("cds-hide-narrow"),
+                      class_name="cds-chip cds-when-offline-user", id="offline-account")
+
+
 def header_bar() -> rx.Component:
     account_label = rx.cond(AuthState.logged_in, AuthState.display_name, t("auth.login"))
     return rx.el.header(
         rx.link(
             rx.image(src="/icons/icon-192.png", alt="", width="36px", height="36px"),
-            rx.el.span(t("app.name"), class_name="cds-brand-text"),
+            rx.el.span(rx.el.span(t("app.name"), class_name="cds-brand-full"),
+                       rx.el.span(t("app.short_name"), class_name="cds-brand-short"), class_name="cds-brand-text"),
             href="/",
             class_name="cds-brand",
         ),
@@ -93,12 +107,13 @@ def header_bar() -> rx.Component:
                 rx.icon("user-round", size=20, aria_hidden="true"),
                 rx.el.span(account_label, class_name="cds-hide-narrow"),
                 href=rx.cond(AuthState.logged_in, "/account", "/login"),
-                class_name="cds-chip",
+                class_name=rx.cond(AuthState.logged_in, "cds-chip", "cds-chip cds-when-online"),
                 id="account-link",
                 aria_label=account_label,
                 # assets/session.js: "0" after "1" without a page load = the server ended this tab's session
                 data_session=rx.cond(AuthState.logged_in, "1", "0"),
             ),
+            _offline_account(),
             class_name="cds-header-actions",
         ),
         class_name="cds-header",
@@ -134,10 +149,25 @@ def _guarded(spec: PageSpec) -> rx.Component:
     allowed = rx.Var.create(False)
     for role in spec.roles:
         allowed = allowed | AuthState.roles.contains(role)
-    return rx.cond(
-        ~AuthState.logged_in,
-        login_required(),
-        rx.cond(allowed, body, rx.callout(t("error.forbidden"), icon="ban", color_scheme="red", role="alert")),
+    if spec.offline:
+        return _offline_guarded(body, allowed)
+    return rx.cond(~AuthState.logged_in, login_required(), rx.cond(allowed, body, _forbidden()))
+
+
+def _forbidden() -> rx.Component:
+    return rx.callout(t("error.forbidden"), icon="ban", color_scheme="red", role="alert")
+
+
+def _offline_guarded(body: rx.Component, allowed: rx.Var) -> rx.Component:
+    """A page that works offline: without a connection the state stays logged out, so the body is kept for the
+    device's signed-in person (shown by CSS while ``assets/offline.js`` says so) instead of the login prompt.
+    The body keeps its place in the tree whatever the state: reconnecting does not remount a half-filled form.
+    Nothing personal is in it for a visitor: the state it renders is at its defaults until a user loads it."""
+    return rx.fragment(
+        rx.cond(~AuthState.logged_in, rx.el.div(login_required(), class_name="cds-when-online")),
+        rx.cond(AuthState.logged_in & ~allowed, _forbidden()),
+        rx.el.div(body, class_name=rx.cond(AuthState.logged_in, rx.cond(allowed, "", "cds-hidden"),
+                                           "cds-when-offline-user")),
     )
 
 
