@@ -84,6 +84,8 @@ test-deps: setup-dev
 	@[ -d tests/oid4vc_client/node_modules ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oid4vc_client
 	@[ -d tests/a11y/node_modules ] || PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/a11y
+	@[ -d benchmarks/lighthouse/node_modules ] || \
+	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix benchmarks/lighthouse
 
 lint: setup-dev
 	$(VENV)/bin/ruff check citizen_app tests benchmarks scripts rxconfig.py

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from citizen_app.core.config import settings
+from citizen_app.ui.theme import ACCENT, GRAY, RadixThemesSubset
 
 _settings = settings()
 _port = int(os.environ.get("PORT", "3000"))
@@ -38,10 +39,8 @@ config = rx.Config(
     telemetry_enabled=False,
     disable_plugins=[SitemapPlugin],
     plugins=[
-        rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(
-                accent_color="ruby", gray_color="slate", radius="medium", scaling="110%", has_background=True
-            )
+        RadixThemesSubset(
+            theme=rx.theme(accent_color=ACCENT, gray_color=GRAY, radius="medium", scaling="110%", has_background=True)
         )
     ],
 )

@@ -1,7 +1,8 @@
 /*
  * Công dân số — PWA glue, loaded on every page (defer).
  *
- * - Registers /sw.js (scope /) after load and checks for updates hourly and when the tab returns.
+ * - Registers /sw.js (scope /) after load and checks for updates hourly and when the tab returns; once a
+ *   worker is active, posts it the build chunks this page loaded ({type: "CACHE_ASSETS", urls}).
  * - A new service worker waits; a banner "Có bản cập nhật — tải lại" / "Update available — reload"
  *   appears and the page reloads only after the user taps it (postMessage {type: "SKIP_WAITING"}).
  * - beforeinstallprompt is kept in window.__installEvt and announced with the "cds:installable"
@@ -121,6 +122,15 @@
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).then(watchRegistration).catch(function (err) {
       if (window.console) console.warn("service worker registration failed", err);
     });
+    navigator.serviceWorker.ready.then(cacheThisRoute);
+  }
+
+  /* The worker keeps the build chunks this page loaded (it takes only hashed /assets/ files), so the next
+     visit of this route, even offline, needs nothing from the network. */
+  function cacheThisRoute(registration) {
+    if (!registration.active || !window.performance || !performance.getEntriesByType) return;
+    var urls = performance.getEntriesByType("resource").map(function (entry) { return entry.name; });
+    registration.active.postMessage({type: "CACHE_ASSETS", urls: urls});
   }
 
   /* ------------------------------------------------------------------ install ---------- */

@@ -7,7 +7,9 @@
  *     repeated slashes collapsed first, so "/%61pi/x" or "//api/x" cannot sneak past the list;
  *   - navigations: network first -> cached page -> /offline.html; without a connection /metro, /metro/tickets
  *     (and the "Vé metro" shortcut) lead to the ticket screen, which needs no server (see offlinePlan());
- *   - hashed build assets (/assets/*, /_next/static/*): cache first;
+ *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
+ *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls} with the
+ *     chunks the open page loaded, so a repeat visit of that route needs nothing from the network;
  *   - the precached shell files (/pwa.js, /idb-store.js, icons, manifest…): stale-while-revalidate;
  *   - everything else: network only.
  * A response is stored only if it is a same-origin 200 that is not redirected and whose
@@ -24,11 +26,11 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.2"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.3"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
-const RUNTIME_MAX_ENTRIES = 120;
+const RUNTIME_MAX_ENTRIES = 200; // a route's chunks are ~20 files: the last few routes' worth
 const OFFLINE_URL = "/offline.html";
 const PRECACHE = [
   "/", OFFLINE_URL, "/manifest.webmanifest", "/pwa.js", "/idb-store.js",
@@ -91,6 +93,23 @@ function decide(rawUrl, method, mode, origin) {
   if (CACHE_FIRST_PREFIXES.some((p) => matchesPrefix(path, p))) return "cache-first";
   if (SHELL_PATHS.includes(path)) return "stale-while-revalidate";
   return "network";
+}
+
+/** The hashed build files among some URLs (a page's imports, the resources a page loaded), as same-origin paths. */
+function buildAssets(urls, origin) {
+  const found = [];
+  for (const raw of urls || []) {
+    if (typeof raw !== "string" || decide(raw, "GET", "no-cors", origin) !== "cache-first") continue;
+    const url = new URL(raw, origin);
+    if (!url.search && !found.includes(url.pathname)) found.push(url.pathname);
+  }
+  return found;
+}
+
+/** The build files a prerendered page links or imports ("/assets/…" in its href, src and import() strings). */
+function assetsInPage(html, origin) {
+  const quoted = String(html || "").match(/["'](\/assets\/[^"'?#\s]+)["']/g) || [];
+  return buildAssets(quoted.map((q) => q.slice(1, -1)), origin);
 }
 
 /**
@@ -157,7 +176,8 @@ function notificationFromPayload(data, origin) {
 
 const api = {
   VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE,
-  normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan,
+  normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
+  assetsInPage,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -235,11 +255,32 @@ async function fetchForPrecache(url) {
   }
 }
 
+/* Missing files only; the browser's HTTP cache usually holds them already (immutable for a year). Best effort. */
+async function cacheAssets(paths) {
+  const cache = await caches.open(RUNTIME_CACHE);
+  for (const path of paths) {
+    if (await cache.match(path)) continue; // this version's cache: an older one is deleted at activation
+    try {
+      const response = await fetch(path);
+      if (responseCacheable(response)) await cache.put(path, response);
+    } catch (e) {
+      /* offline or gone: the next visit fetches it */
+    }
+  }
+  await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
+}
+
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
   const responses = await Promise.all(PRECACHE.map(fetchForPrecache));
   await Promise.all(responses.map((response, i) => cache.put(PRECACHE[i], response)));
   await Promise.all(PRECACHE_OPTIONAL.map((url) => cache.add(new Request(url, {cache: "reload"})).catch(() => undefined)));
+  // The chunks of the precached pages (home, the offline ticket page), so they also render offline.
+  const pages = await Promise.all(["/", TICKET_PAGE].map(async (page) => {
+    const response = await cache.match(page);
+    return response ? response.text() : "";
+  }));
+  await cacheAssets(assetsInPage(pages.join("\n"), self.location.origin));
 }
 
 async function cleanOldCaches() {
@@ -280,6 +321,9 @@ function installHandlers(scope) {
   });
   scope.addEventListener("message", (event) => {
     if (event.data && event.data.type === "SKIP_WAITING") scope.skipWaiting();
+    if (event.data && event.data.type === "CACHE_ASSETS") {
+      event.waitUntil(cacheAssets(buildAssets(event.data.urls, scope.location.origin).slice(0, 100)));
+    }
   });
   scope.addEventListener("fetch", (event) => {
     const request = event.request;

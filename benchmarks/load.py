@@ -33,6 +33,7 @@ Configurations (each started here with Granian, exactly like production, on a fr
     .venv/bin/python benchmarks/load.py --think 0              # back-to-back: a capacity (stress) test
     .venv/bin/python benchmarks/load.py --url http://127.0.0.1:3000   # a running app (same DATABASE_URL)
     .venv/bin/python benchmarks/load.py --config sqlite1 --clients 200 --iterations 2 --breakdown --timeline
+    .venv/bin/python benchmarks/load.py --smoke --url http://127.0.0.1:3000   # 3 clients, 1 visit, no think (the suite)
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
@@ -47,7 +48,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +69,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import free_port, node_dir, stop_group  # noqa: E402
 from citizen_app.core.encoding import b64url_encode  # noqa: E402
 from citizen_app.ops.probe import ReflexClient, Update, handler, substate_key  # noqa: E402
 
@@ -80,6 +81,7 @@ TICKETS_STATE = "citizen_app.metro.state.MetroTicketsState"
 CONNECT_CONCURRENCY = 50
 SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
+SMOKE_CLIENTS = 3
 LOOKUP_NUMBER = "000.00.00.H29-260101-{:06d}"  # citizens look up their own dossiers: a different number each
 REPLACE_URL = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
 
@@ -304,14 +306,6 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
 
 # --- servers ------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_ready(base: str, proc: subprocess.Popen, workers: int, timeout: float = 300) -> None:
     import json
 
@@ -406,9 +400,9 @@ Target = tuple[str, str, list[str], list[str]]  # app URL, bank URL, report ids,
 @contextmanager
 def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
     work = Path(tempfile.mkdtemp(prefix=f"cds-bench-{config}-"))
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    node = subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], capture_output=True, text=True).stdout.strip()
+    node = node_dir()
     env = {**os.environ, "INSTANCE_DIR": str(work / "instance"), "PUBLIC_URL": base, "PORT": str(port),
            "REFLEX_ENV_MODE": "prod", "CDS_OPS_DEBUG": "1", "CDS_JOBS": "0", "LOG_LEVEL": "WARNING",
            "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "PAYMENTS_SANDBOX": "1",
@@ -435,7 +429,7 @@ def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
         yield base, bank, _seed_reports(base, api_key), cookies
     finally:
         for proc in procs:
-            _stop(proc)
+            stop_group(proc)
         log.close()
         if pg_name:
             _drop_pg(os.environ["DATABASE_URL"], pg_name)
@@ -445,7 +439,7 @@ def _start_bank(command: list[str], env: dict[str, str], log: IO[str], procs: li
     """The sandbox gateway's hosted page and its notifications run at the bank in production, not on the app's
     workers: here in one more process of the same code (same database and gateway key). Its notifications go to
     the app under test (PUBLIC_URL), whose handling of them is measured like any other request."""
-    port = _free_port()
+    port = free_port()
     bank_command = [*command]
     bank_command[bank_command.index("--port") + 1] = str(port)
     bank_command[bank_command.index("--workers") + 1] = "1"
@@ -454,14 +448,6 @@ def _start_bank(command: list[str], env: dict[str, str], log: IO[str], procs: li
     bank = f"http://127.0.0.1:{port}"
     _wait_ready(bank, procs[-1], 1)
     return bank
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @contextmanager
@@ -524,7 +510,13 @@ def main() -> None:
                         help="mean seconds a user waits between actions (0: back-to-back, a stress test)")
     parser.add_argument("--breakdown", action="store_true", help="also print p50/p95 of every action")
     parser.add_argument("--timeline", action="store_true", help="also print websocket p50/p95 per 10 s window")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"{SMOKE_CLIENTS} clients, one visit, no think, 1 worker SQLite (or --url); exits 1 on "
+                        "any error: checks that every step still succeeds (the figures mean nothing)")
     args = parser.parse_args()
+    if args.smoke:
+        args.clients, args.iterations, args.think = str(SMOKE_CLIENTS), "1", 0.0
+        args.config = args.config or ["sqlite1"]
     global THINK_SECONDS  # a run-wide setting of the simulated users
     THINK_SECONDS = args.think
     counts = [int(c) for c in args.clients.split(",")]
@@ -533,6 +525,7 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs; clients and server share them; think {args.think:g} s\n\n{HEADER}")
     citizens = max([*counts, WARMUP_CLIENTS])
     details: list[str] = []
+    errors = 0
     targets = [("url", args.url)] if args.url else [(c, None) for c in (args.config or ["sqlite1", "pg"])]
     for config, url in targets:
         label = {"sqlite1": "1 worker, SQLite", "pg": f"{args.workers} workers, PostgreSQL + Redis"}.get(config, url)
@@ -542,12 +535,15 @@ def main() -> None:
             asyncio.run(run_load(base, bank, warmup, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
                 samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies))
+                errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
                 details.append(breakdown(label, clients, samples))
                 if args.timeline:
                     details.append(timeline(label, clients, samples))
     if args.breakdown or args.timeline:
         print("\n" + "\n".join(details))
+    if args.smoke and errors:
+        raise SystemExit(f"smoke run: {errors} simulated citizens failed")
 
 
 if __name__ == "__main__":

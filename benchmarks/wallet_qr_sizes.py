@@ -1,26 +1,33 @@
 """Size of an over-60 credential presentation and the QR version it needs, in both QR modes.
 
-Run: .venv/bin/python -m benchmarks.wallet_qr_sizes   (uses a throw-away instance folder)
+Run: .venv/bin/python benchmarks/wallet_qr_sizes.py   (uses a throw-away instance folder; takes a second, so
+``--smoke``, the suite's switch for every benchmark, runs the same measurement)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
+import sys
 import tempfile
 from datetime import date
+from pathlib import Path
 
-os.environ["INSTANCE_DIR"] = tempfile.mkdtemp(prefix="cds-bench-")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["INSTANCE_DIR"] = WORK = tempfile.mkdtemp(prefix="cds-bench-")
 os.environ.setdefault("WALLET_ISSUER", "https://cds.hochiminhcity.gov.vn")
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
-from sqlmodel import Session, SQLModel
+import qrcode  # noqa: E402
+from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
 
-from citizen_app.core.db import make_engine
-from citizen_app.core.registry import import_all_models
-from citizen_app.identity.crypto import b64u, new_p256_key, public_jwk
-from citizen_app.wallet import credentials as cr
-from citizen_app.wallet.qr_transport import encode_for_qr
+from citizen_app.core.db import make_engine  # noqa: E402
+from citizen_app.core.registry import import_all_models  # noqa: E402
+from citizen_app.identity.crypto import b64u, new_p256_key, public_jwk  # noqa: E402
+from citizen_app.wallet import credentials as cr  # noqa: E402
+from citizen_app.wallet.qr_transport import encode_for_qr  # noqa: E402
 
 
 def qr_version(text: str, level: int) -> int:
@@ -61,9 +68,19 @@ def status_list_size(revoked_share: float = 0.003) -> tuple[int, int]:
     return len(revoked), len(encode_bits(sorted(revoked), LIST_SIZE))
 
 
-if __name__ == "__main__":
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="the same measurement (it already takes a second)")
+    parser.parse_args()
     print(f"iss = {os.environ['WALLET_ISSUER']}")
     for name, size, v_l, v_m in measure():
         print(f"{name:48s} {size:5d} chars   QR version {v_l:2d}-L / {v_m:2d}-M")
     count, size = status_list_size()
     print(f"status list: 131072 entries, {count} revoked -> lst {size} chars (base64url of zlib)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)

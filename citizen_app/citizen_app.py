@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import reflex as rx
 
 from citizen_app.core.asgi import build_routes_app, canonical_origin, guard_uploads, security_headers
 from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
-from citizen_app.core.registry import import_pillar_pages, run_startup_checks
+from citizen_app.core.registry import import_pillar_pages, install_wiring, run_startup_checks
 from citizen_app.core.stall import watch_stalls
 from citizen_app.identity.state import page_on_load
 from citizen_app.ops.logging import request_logging
@@ -18,6 +19,10 @@ from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
 from citizen_app.ui.offline import install_connection_overlay
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
+# The language and text-size choice must apply before the first paint: inline, not a render-blocking request
+# (the CSP allows it by its hash, read from the built page). The file stays the source, tested under node.
+SHELL_JS = (Path(__file__).resolve().parents[1] / "assets" / "shell.js").read_text(encoding="utf-8")
+
 PWA_HEAD = [
     rx.el.link(rel="manifest", href="/manifest.webmanifest"),
     rx.el.meta(name="theme-color", content="#a50e22"),
@@ -25,7 +30,7 @@ PWA_HEAD = [
     rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
     rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
     rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
-    rx.el.script(src="/shell.js"),
+    rx.el.script(SHELL_JS),
     rx.el.script(src="/session.js"),  # before the app and the stores' readers: clears another user's data
     rx.el.script(src="/idb-store.js", defer=True),
     rx.el.script(src="/pwa.js", defer=True),
@@ -42,6 +47,7 @@ def _register_placeholders() -> None:
 
 
 def build_app() -> rx.App:
+    install_wiring()
     run_startup_checks()  # unsafe settings (a development convenience on an https site) stop the start here
     import_pillar_pages()
     _register_placeholders()

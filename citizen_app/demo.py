@@ -13,7 +13,7 @@ from sqlmodel import Session, delete, select
 
 from citizen_app.core.config import ROOT, UnsafeConfiguration, env_flag, settings
 from citizen_app.core.db import session_scope
-from citizen_app.core.registry import import_pillar_modules
+from citizen_app.core.registry import import_pillar_modules, install_wiring
 from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.service import HASHER, find_by_identifier, parse_identifier
 
@@ -112,6 +112,7 @@ def check_demo_allowed() -> None:
 def main(argv: list[str]) -> None:
     if "--agencies-only" not in argv:
         check_demo_allowed()
+    install_wiring()  # the demo's dossiers and reports notify and log like real ones
     with session_scope() as db:
         added = seed_agencies(db)
         if "--agencies-only" in argv:

@@ -85,6 +85,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             missing_tool(mark.kwargs["tool"])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def wired_packages() -> None:
+    """Every package's wiring connected, as in the running app (``registry.install_wiring``)."""
+    from citizen_app.core.registry import install_wiring
+
+    install_wiring()
+
+
 @contextmanager
 def sql_statements(engine) -> Iterator[list[str]]:
     """The SQL statements ``engine`` sends while the block runs (for query-count tests)."""

@@ -14,7 +14,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from citizen_app.city import linkcheck, mydata, trustlists
-from citizen_app.city import wiring as _wiring  # noqa: F401 - installs the feedback close hook
 from citizen_app.core.db import session_scope
 from citizen_app.core.http import ANY_OBJECT, Call, Endpoint, array, json_content, obj, string
 from citizen_app.core.timeutil import to_local, utcnow

@@ -4,7 +4,6 @@ current (import a newer shipped snapshot, or fetch a list from its source where 
 from __future__ import annotations
 
 from citizen_app.city import trustlists
-from citizen_app.city import wiring as _wiring  # noqa: F401 - installs the feedback close hook
 from citizen_app.city.service import push_due_announcements
 from citizen_app.core.db import session_scope
 from citizen_app.core.jobs import Job

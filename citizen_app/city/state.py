@@ -11,7 +11,6 @@ import reflex as rx
 from sqlmodel import Session
 
 from citizen_app.city import directory, linkcheck, lookup, mydata, scam, service, trustlists
-from citizen_app.city import wiring as _wiring  # noqa: F401 - installs the feedback close hook
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime

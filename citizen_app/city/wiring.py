@@ -1,6 +1,6 @@
-"""Connect the city to the feedback board, once per process (imported by ``state.py``, ``api.py`` and ``jobs.py``).
+"""Connect the city to the feedback board, once per process (``install()``, run by ``registry.install_wiring``).
 
-``feedback.service.add_close_hook`` -> ``scam.on_report_closed``: when an official closes a resident's scam
+``feedback.service.REPORT_CLOSED`` -> ``scam.on_report_closed``: when an official closes a resident's scam
 report with the outcome "scam confirmed", its link or number joins the city's blacklist in the same
 transaction (docs/LINKCHECK.md).
 """
@@ -13,7 +13,4 @@ from citizen_app.feedback import service
 
 def install() -> None:
     trustlists.manifest()  # a broken lists manifest stops start-up, not a request
-    service.add_close_hook(scam.on_report_closed)
-
-
-install()
+    service.REPORT_CLOSED.connect(scam.on_report_closed)

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from citizen_app.core.config import settings
-from citizen_app.core.headers import BrowserPolicy, frontend_static_dir
+from citizen_app.core.headers import BrowserPolicy, cache_control, frontend_static_dir
 from citizen_app.core.http import error_response
 from citizen_app.core.openapi import openapi_endpoint
 from citizen_app.core.registry import import_pillar_modules
@@ -102,7 +102,8 @@ def _redirect_enabled() -> bool:
 
 def security_headers(inner: ASGIApp) -> ASGIApp:
     """Baseline headers on every response, the browser policy on documents (``core/headers.py``); personal
-    API responses are never stored by caches or the service worker. A header the route set is kept."""
+    API responses are never stored by caches or the service worker, hashed build files are cached for a year
+    and every other answer is revalidated (``headers.cache_control``). A header the route set is kept."""
 
     @functools.cache
     def policy() -> BrowserPolicy:  # built on first use: the frontend is compiled after the app is created
@@ -122,6 +123,8 @@ def security_headers(inner: ASGIApp) -> ASGIApp:
                          (b"x-frame-options", b"DENY"), *policy().extra_headers(path, own)]
                 if path.startswith(_NO_STORE_PREFIXES):
                     extra.append((b"cache-control", b"no-store"))
+                elif (lifetime := cache_control(path, message["status"])) is not None:
+                    extra.append((b"cache-control", lifetime))
                 headers.extend(item for item in extra if item[0] not in own)
                 message = {**message, "headers": headers}
             await send(message)

@@ -52,6 +52,16 @@ _SRC_ATTRIBUTE = re.compile(r"""(?:^|\s)src\s*=""", re.IGNORECASE)
 _SIDECARS = ("", ".gz", ".br", ".zst")  # Reflex's precompressed variants of a page
 _RESCAN_SECONDS = 2.0
 
+# Cache lifetimes of the frontend's files. Vite names every file under /assets/ after a hash of its content, so
+# a name never changes meaning: a year, immutable (a phone on 4G does not even revalidate it). Pages, the
+# service worker, the manifest and the unhashed shell scripts are revalidated on every use (a cheap 304 by ETag)
+# so a release reaches everyone at once; icons change rarely and keep a day.
+IMMUTABLE = b"public, max-age=31536000, immutable"
+REVALIDATE = b"no-cache"
+ICONS = b"public, max-age=86400"
+_HASHED_ASSET = re.compile(rb"^/assets/[^/]+-[\w-]{8}\.[a-z0-9]+$")
+_CACHEABLE_STATUSES = (200, 203, 206, 304)
+
 
 def websocket_origin(public_url: str) -> str:
     """ws(s)://host of the public URL: Reflex's event socket (older Safari does not match it with 'self')."""
@@ -123,6 +133,15 @@ class InlineScriptIndex:
             digests = inline_script_hashes(page.read_text(encoding="utf-8"))
             for etag in etags:  # two files of one size written in the same instant share an ETag
                 self._by_etag[etag] = tuple(dict.fromkeys((*self._by_etag.get(etag, ()), *digests)))
+
+
+def cache_control(path: bytes, status: int) -> bytes | None:
+    """The ``Cache-Control`` of a frontend file by its path; ``None`` for an error answer (never cached long)."""
+    if status not in _CACHEABLE_STATUSES:
+        return None
+    if _HASHED_ASSET.match(path):
+        return IMMUTABLE
+    return ICONS if path.startswith(b"/icons/") else REVALIDATE
 
 
 def frontend_static_dir() -> Path:

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.models import JobLease
-from citizen_app.core.registry import import_pillar_modules
+from citizen_app.core.registry import import_pillar_modules, install_wiring
 from citizen_app.core.timeutil import utcnow
 
 log = logging.getLogger("citizen_app.jobs")
@@ -44,6 +44,7 @@ class Job:
 
 
 def all_jobs() -> list[Job]:
+    install_wiring()  # a job's actions notify and log like a user's
     jobs: list[Job] = []
     for module in import_pillar_modules("jobs"):
         jobs.extend(getattr(module, "JOBS", []))

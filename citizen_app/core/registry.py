@@ -64,6 +64,15 @@ def import_all_models() -> None:
     import_pillar_modules("models")
 
 
+@functools.cache
+def install_wiring() -> None:
+    """Run ``install()`` of every ``citizen_app.<pkg>.wiring`` once per process: it connects the package's handlers
+    to other packages' hooks (``core.hooks``). Called when the app is built, by the background jobs, the demo
+    seeding and the tests; nothing else imports a wiring module."""
+    for module in import_pillar_modules("wiring"):
+        module.install()
+
+
 def run_startup_checks() -> None:
     """Call ``check()`` of every ``citizen_app.<pkg>.checks``: each raises when a setting is unsafe (a development
     convenience on a public site), so the app refuses to start instead of serving it."""

@@ -33,7 +33,7 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.feedback import board, open311, outbox, views, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import board, open311, outbox, views
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate

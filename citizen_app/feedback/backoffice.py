@@ -29,6 +29,7 @@ from citizen_app.feedback.models import (
     FeedbackReport,
 )
 from citizen_app.feedback.service import (
+    REPORT_CLOSED,
     Actor,
     add_event,
     audience,
@@ -43,7 +44,6 @@ from citizen_app.feedback.service import (
     load_actor,
     move_stage,
     notify_public_change,
-    run_close_hooks,
     snapshot,
     watched_ward,
 )
@@ -388,7 +388,7 @@ def close_report(db: Session, user_id: int | None, report_id: int | str, outcome
     event = add_event(db, report, "answered", actor=actor, text=body, photo_ids=[p.id for p in photos], now=now)
     report.public_response = event.public_text
     audit(db, actor.user_id, "close", report.id, before, snapshot(report))
-    run_close_hooks(db, report, actor.user_id)
+    REPORT_CLOSED(db, report, actor.user_id)
     notify_public_change(db, report, actor.user_id)
     return report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.jobs import Job
-from citizen_app.feedback import routing, service, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import routing, service
 
 
 def close_expired_confirmations() -> int:

@@ -5,18 +5,17 @@ validates everything before writing, and raises ``DomainError`` with a ``feedbac
 
 Notifications
 -------------
-Every public change calls the injectable *notifier* ``notifier(db, FeedbackNotice)``. The default is a
-no-op. ``citizen_app.notify`` (or a test) installs one with ``set_notifier(fn)``. It runs inside the
-acting transaction, so a notifier should only write an outbox row with the given ``db`` (no network
-I/O); if it raises, the whole action is rolled back. ``FeedbackNotice.message_key`` is a key in
-``feedback/messages.py`` to render with ``params`` in each recipient's language.
+Every public change calls the hook ``NOTICE(db, FeedbackNotice)`` (``core.hooks``); ``feedback/wiring.py`` connects
+the notifications to it. It runs inside the acting transaction, so a handler should only write an outbox row with
+the given ``db`` (no network I/O); if it raises, the whole action is rolled back. ``FeedbackNotice.message_key`` is
+a key in ``feedback/messages.py`` to render with ``params`` in each recipient's language.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from sqlmodel import Session, col, func, select
 
 from citizen_app.city.text import ward_key
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.hooks import Hook
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.catalog import ANSWERED, Category, load_catalog
@@ -75,36 +75,11 @@ class FeedbackNotice:
     url: str = ""
 
 
-Notifier = Callable[[Session, FeedbackNotice], None]
-
-
-def _noop_notifier(db: Session, notice: FeedbackNotice) -> None:
-    return None
-
-
-_notifier: Notifier = _noop_notifier
-
-
-def set_notifier(fn: Notifier | None) -> None:
-    """Install the notifier (None restores the no-op default)."""
-    global _notifier
-    _notifier = fn or _noop_notifier
-
-
-CloseHook = Callable[[Session, FeedbackReport, int], None]
-_close_hooks: list[CloseHook] = []
-
-
-def add_close_hook(fn: CloseHook) -> None:
-    """Let another package react when an official answers and closes a report (``close_report``), in the
-    same transaction: a hook that raises undoes the close. Installed once per process, like the notifier."""
-    if fn not in _close_hooks:
-        _close_hooks.append(fn)
-
-
-def run_close_hooks(db: Session, report: FeedbackReport, actor_id: int) -> None:
-    for fn in tuple(_close_hooks):
-        fn(db, report, actor_id)
+# (db, FeedbackNotice): who should hear of a change (connected by feedback/wiring.py to the notifications).
+NOTICE = Hook("feedback.notice")
+# (db, report, actor_id) when an official answers and closes a report (``close_report``), in the same transaction:
+# a handler that raises undoes the close (city/wiring.py: a confirmed scam joins the blacklist).
+REPORT_CLOSED = Hook("feedback.report_closed")
 
 
 def report_url(report_id: int) -> str:
@@ -121,7 +96,7 @@ def emit(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int]
     recipients = tuple(sorted({uid for uid in user_ids if uid is not None}))
     if recipients:
         params.setdefault("report_id", report.id)
-        _notifier(db, FeedbackNotice(kind, report.id, recipients, message_key, params, url or report_url(report.id)))
+        NOTICE(db, FeedbackNotice(kind, report.id, recipients, message_key, params, url or report_url(report.id)))
 
 
 def emit_to_officials(db: Session, kind: str, report: FeedbackReport, user_ids: Iterable[int], message_key: str,

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
-from citizen_app.feedback import board, service, views, wiring  # noqa: F401 - wiring installs the notifier
+from citizen_app.feedback import board, service, views
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both

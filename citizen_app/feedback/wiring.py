@@ -1,6 +1,6 @@
-"""Connect the feedback board to notifications, once per process (imported by ``state.py`` and ``api.py``).
+"""Connect the feedback board to notifications, once per process (``install()``, run by ``registry.install_wiring``).
 
-``service.set_notifier`` -> ``citizen_app.notify.service.notify`` on topic ``feedback_updates``: one in-app
+``service.NOTICE`` -> ``citizen_app.notify.service.notify`` on topic ``feedback_updates``: one in-app
 notification (and a push per subscribed device) for every recipient of a public change. It runs in the
 acting transaction inside a savepoint, so a notification problem never undoes the citizen's or the
 official's action.
@@ -42,7 +42,4 @@ def send_notice(db: Session, notice: service.FeedbackNotice) -> None:
 
 def install() -> None:
     load_catalog()  # a broken data file stops start-up, not a request
-    service.set_notifier(send_notice)
-
-
-install()
+    service.NOTICE.connect(send_notice)

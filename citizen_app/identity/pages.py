@@ -22,7 +22,7 @@ from citizen_app.identity.state import (
     RegisterState,
 )
 from citizen_app.shell.layout import app_page, heading
-from citizen_app.ui.components import error_summary, field, primary_button
+from citizen_app.ui.components import callout_either, error_summary, field, primary_button
 
 
 def _oidc_button() -> rx.Component | None:
@@ -451,8 +451,8 @@ def activity_page() -> rx.Component:
         rx.el.button(t("identity.ui.verify_chain"), type="button", on_click=ActivityState.verify_chain,
                      class_name="cds-button cds-button-outline", id="verify-chain"),
         rx.cond(chain.length() > 0,  # type: ignore[attr-defined]
-                rx.callout(t_var(chain), icon=rx.cond(chain["ok"] == "1", "shield-check", "shield-x"), role="status",
-                           id="chain-result", color_scheme=rx.cond(chain["ok"] == "1", "green", "red"))),
+                callout_either(t_var(chain), chain["ok"] == "1", ("shield-check", "shield-x"), role="status",
+                               id="chain-result", color_scheme=rx.cond(chain["ok"] == "1", "green", "red"))),
         rx.cond(ActivityState.entries.length() > 0,
                 rx.el.ol(rx.foreach(ActivityState.entries, _activity_row), class_name="cds-list", id="activity-list",
                          reversed=True),

@@ -12,7 +12,7 @@ from citizen_app.identity.state import AuthState
 from citizen_app.metro.state import MetroGateState, MetroReceiptState, MetroState, MetroTicketsState
 from citizen_app.payments.components import status_badge
 from citizen_app.shell.layout import app_page, heading
-from citizen_app.ui.components import error_summary
+from citizen_app.ui.components import callout_either, error_summary, icon_either
 
 TICKET_SCRIPTS = ("/qr/qrcode-generator.js", "/qr/draw.js", "/metro/ticket.js", "/metro/ticket-page.js")
 GATE_SCRIPTS = ("/metro/gate.js", "/metro/gate-offline.js", "/metro/gate-device.js")
@@ -173,7 +173,7 @@ def _payment_result() -> rx.Component:
     ok = MetroTicketsState.result["status"] == "paid"
     return rx.cond(
         MetroTicketsState.result.length() > 0,  # type: ignore[attr-defined]
-        rx.callout(
+        callout_either(
             rx.el.span(
             rx.el.p(t_var(MetroTicketsState.result)),
             rx.cond(ok,
@@ -183,7 +183,7 @@ def _payment_result() -> rx.Component:
                             rx.el.button(t("metro.pay.check_again"), type="button", on_click=MetroTicketsState.load,
                                          class_name="cds-button cds-button-outline"))),
             ),
-            icon=rx.cond(ok, "circle-check", "info"), color_scheme=rx.cond(ok, "green", "amber"),
+            ok, ("circle-check", "info"), color_scheme=rx.cond(ok, "green", "amber"),
             role="status", id="metro-pay-result",
         ),
     )
@@ -392,7 +392,7 @@ def _gate_result() -> rx.Component:
         rx.cond(
             r.length() > 0,  # type: ignore[attr-defined]
             rx.el.div(
-                rx.icon(rx.cond(ok, "circle-check", "circle-x"), size=72, aria_hidden="true"),
+                icon_either(ok, "circle-check", "circle-x", size=72, aria_hidden="true"),
                 rx.el.p(rx.cond(ok, t("metro.gate.admit"), t("metro.gate.refuse")),
                         style={"font_size": "2.6rem", "font_weight": "800", "margin": "0.2em 0"}),
                 rx.el.p(r["vi"], lang="vi", style={"font_size": "1.25rem", "font_weight": "600"}),

@@ -23,7 +23,7 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.core.timeutil import format_datetime, utcnow
-from citizen_app.procedures import documents, flow, wiring  # noqa: F401 - wiring installs hooks and the fee fulfilment
+from citizen_app.procedures import documents, flow
 from citizen_app.procedures.backoffice import result_pdf
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.service import keep_page_answers, public_lookup

@@ -22,7 +22,7 @@ from citizen_app.identity.models import Agency, UserAccount, UserRole
 from citizen_app.identity.service import require_role
 from citizen_app.procedures import documents, files, forms, named, statuses, wallet_result
 from citizen_app.procedures.catalog import Procedure, agency_serves, get_procedure
-from citizen_app.procedures.hooks import HOOKS, Notice
+from citizen_app.procedures.hooks import NOTIFY, Notice
 from citizen_app.procedures.models import (
     ProcApology,
     ProcAudit,
@@ -258,7 +258,7 @@ def assign(db: Session, official_id: int | None, dossier_id: int, assignee_id: i
                  actor_id=official_id, data={"from": previous, "to": assignee_id}, now=now)
     audit(db, official_id, "assigned", dossier=dossier, assignee=assignee_id, previous=previous)
     if assignee_id is not None and assignee_id != official_id:
-        HOOKS.notify(Notice(assignee_id, "procedures.notice.assigned", {"number": dossier.number}, dossier.id,
+        NOTIFY(Notice(assignee_id, "procedures.notice.assigned", {"number": dossier.number}, dossier.id,
                             session=db, url=f"/procedures/backoffice/{dossier.id}"))
     return dossier
 
@@ -503,7 +503,7 @@ def issue_overdue_apologies(db: Session, now: datetime | None = None,
                      data={"old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()}, now=now)
         refresh_projection(db, dossier)
         audit(db, None, "apology_issued", dossier=dossier, new_due_at=new_due.isoformat())
-        HOOKS.notify(Notice(dossier.applicant_id, "procedures.notice_apology",
+        NOTIFY(Notice(dossier.applicant_id, "procedures.notice_apology",
                             {"number": dossier.number, "date": to_local(new_due).strftime("%d/%m/%Y")}, dossier.id,
                             session=db))
         issued.append(apology)

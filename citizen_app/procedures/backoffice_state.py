@@ -18,7 +18,7 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_vnd, utcnow
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.state import FormErrorMixin, acting_user
-from citizen_app.procedures import backoffice, backoffice_views, flow, statuses, views, wiring  # noqa: F401
+from citizen_app.procedures import backoffice, backoffice_views, flow, statuses, views
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.state import in_thread
 from citizen_app.procedures.views import OptionView, Row

@@ -27,7 +27,7 @@ from citizen_app.procedures.catalog import Procedure, catalog, get_procedure
 from citizen_app.procedures.declaration import dossier_pdf
 from citizen_app.procedures.documents import agency_names  # noqa: F401 - the pages read it from here
 from citizen_app.procedures.forms import summary_lines, summary_rows  # noqa: F401 - the pages read them from here
-from citizen_app.procedures.hooks import HOOKS, Notice
+from citizen_app.procedures.hooks import NOTIFY, Notice
 from citizen_app.procedures.models import ProcAttachment, ProcAudit, ProcDossier, ProcResult
 from citizen_app.procedures.sla import due_day, start_day
 from citizen_app.signing import service as signing
@@ -116,7 +116,7 @@ def hand_over_for_signing(db: Session, helper_id: int | None, dossier_id: int) -
     proc = get_procedure(dossier.procedure_code)
     service.audit(db, actor.user_id, "handed_for_signing", dossier=dossier, on_behalf_of=actor.citizen_id,
                   consent_id=actor.consent_id, fingerprint=version)
-    HOOKS.notify(Notice(actor.citizen_id, "procedures.notice.sign_waiting",
+    NOTIFY(Notice(actor.citizen_id, "procedures.notice.sign_waiting",
                         {"number": dossier.number, "helper": helper.full_name if helper else "",
                          "procedure": proc.name["vi"]}, dossier.id, session=db,
                         url=f"/procedures/draft/{dossier.id}/sign"))

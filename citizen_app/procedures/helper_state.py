@@ -22,7 +22,7 @@ from citizen_app.i18n.catalog import catalog as messages
 from citizen_app.identity.models import UserAccount
 from citizen_app.identity.service import parse_identifier, require_role
 from citizen_app.identity.state import FormErrorMixin, acting_user
-from citizen_app.procedures import consent, flow, service, views, wiring  # noqa: F401 - wiring installs hooks
+from citizen_app.procedures import consent, flow, service, views
 from citizen_app.procedures.catalog import catalog
 from citizen_app.procedures.models import ProcDossier, ProcHelperConsent
 from citizen_app.procedures.views import OptionView, Row

@@ -1,16 +1,17 @@
-"""Injectable hooks so other pillars (notifications, activity log) can listen without an import cycle.
+"""The procedures pillar's hooks (``core.hooks``), so other pillars (notifications, activity log) listen without an
+import cycle: ``ACTIVITY`` and ``NOTIFY``, connected by ``citizen_app.procedures.wiring``.
 
 Receivers must not raise; they run inside the caller's transaction, whose session travels with the event
-(``event.session``). Replace them at start-up, e.g. ``HOOKS.activity = my_activity_writer`` (done by
-``citizen_app.procedures.wiring``); tests swap in recorders.
+(``event.session``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from citizen_app.core.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,5 @@ class Notice:
     url: str = ""  # where the notification opens; the citizen's dossier page when empty
 
 
-def _ignore(_: Any) -> None:
-    return None
-
-
-@dataclass
-class Hooks:
-    activity: Callable[[ActivityEvent], None] = _ignore
-    notify: Callable[[Notice], None] = _ignore
-
-
-HOOKS = Hooks()
+ACTIVITY = Hook("procedures.activity", "ActivityEvent: what someone did for or to a citizen (her activity log).")
+NOTIFY = Hook("procedures.notify", "Notice: a message for a citizen or an official (notifications).")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.jobs import Job
-from citizen_app.procedures import wiring  # noqa: F401  (notifications and activity hooks)
 from citizen_app.procedures.backoffice import issue_overdue_apologies
 from citizen_app.procedures.consent import log_expired_consents
 

@@ -22,7 +22,7 @@ from citizen_app.identity.models import Agency, IdentityProfile, UserAccount
 from citizen_app.procedures import forms, statuses, wallet_result
 from citizen_app.procedures.catalog import get_procedure
 from citizen_app.procedures.documents import CITY, Person, listed_people, result_record, template_values
-from citizen_app.procedures.hooks import HOOKS, Notice
+from citizen_app.procedures.hooks import NOTIFY, Notice
 from citizen_app.procedures.models import ProcDossier, ProcNamedPerson
 from citizen_app.trust import service as trust
 
@@ -60,7 +60,7 @@ def _tell(db: Session, dossier: ProcDossier, row: ProcNamedPerson, key: str, **p
     proc = get_procedure(dossier.procedure_code)
     applicant = db.get(UserAccount, dossier.applicant_id)
     agency = db.get(Agency, dossier.agency_id) if dossier.agency_id else None
-    HOOKS.notify(Notice(row.user_id, key, {"number": dossier.number, "procedure": proc.name["vi"],
+    NOTIFY(Notice(row.user_id, key, {"number": dossier.number, "procedure": proc.name["vi"],
                                            "applicant": applicant.full_name if applicant else "",
                                            "agency": agency.name_vi if agency else "", **params},
                         dossier.id, session=db, url=f"/procedures/named/{row.id}"))

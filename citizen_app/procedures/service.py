@@ -29,7 +29,7 @@ from citizen_app.identity.models import Agency, LoginAttempt, UserAccount
 from citizen_app.identity.service import LOCK_WINDOW, recent_failures
 from citizen_app.procedures import files, forms, statuses
 from citizen_app.procedures.catalog import Procedure, agency_kinds, agency_serves, get_procedure
-from citizen_app.procedures.hooks import HOOKS, ActivityEvent, Notice
+from citizen_app.procedures.hooks import ACTIVITY, NOTIFY, ActivityEvent, Notice
 from citizen_app.procedures.models import (
     ProcAttachment,
     ProcAudit,
@@ -128,7 +128,7 @@ def audit(db: Session, actor: int | None, action: str, *, dossier: ProcDossier |
                      dossier_id=dossier.id if dossier else None, action=action, detail=detail))
     by_other = actor is not None and actor != on_behalf_of
     if on_behalf_of is not None and (by_other or to_citizen_log):
-        HOOKS.activity(ActivityEvent(subject_id=on_behalf_of, actor_id=actor, action=action, at=now,
+        ACTIVITY(ActivityEvent(subject_id=on_behalf_of, actor_id=actor, action=action, at=now,
                                      dossier_id=dossier.id if dossier else None, consent_id=consent_id,
                                      detail=detail, session=db))
 
@@ -139,7 +139,7 @@ def notify_applicant(db: Session, dossier: ProcDossier, action: str, **params: A
     names the new status."""
     due = to_local(dossier.due_at).strftime("%d/%m") if dossier.due_at else ""
     key = f"procedures.notice.{action}"
-    HOOKS.notify(Notice(dossier.applicant_id, key if key in messages() else "procedures.notice_status",
+    NOTIFY(Notice(dossier.applicant_id, key if key in messages() else "procedures.notice_status",
                         {"number": dossier.number, "due": due, "status": dossier.status, **params}, dossier.id,
                         session=db))
 

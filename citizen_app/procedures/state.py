@@ -16,7 +16,7 @@ from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user, go_to, in_thread
 from citizen_app.payments import views as pay_views
 from citizen_app.payments.state import return_notice
-from citizen_app.procedures import flow, forms, named, service, statuses, views, wiring  # noqa: F401 - wiring installs hooks
+from citizen_app.procedures import flow, forms, named, service, statuses, views
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
 from citizen_app.ui.params import int_param, param

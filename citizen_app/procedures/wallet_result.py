@@ -4,7 +4,7 @@ The citizen's browser is not present when the official delivers, so the credenti
 citizen's server-held holder key (``key_mode="server"``, shown as such in the wallet). Claims: the
 procedure's code and name, the dossier number, the result date, the SHA-256 of the signed PDF, the
 outcome (the result document's title) and the deciding agency. The wallet lists it with a link to
-download the PDF (``result_links``, registered with ``wallet_service.CREDENTIAL_LINKS``).
+download the PDF (``result_links``, connected to ``wallet_service.CREDENTIAL_LINKS`` by the pillar's wiring).
 
 It lives as long as the result covers: until the last listed stay ends (``documents.credential_expiry``), ten years
 for a result without a period. The people the dossier names get one too, until their own stay ends
@@ -25,7 +25,6 @@ from citizen_app.identity.models import Agency
 from citizen_app.procedures.catalog import get_procedure
 from citizen_app.procedures.models import ProcAudit, ProcDossier, ProcResult
 from citizen_app.wallet import credentials as cr
-from citizen_app.wallet import service as wallet_service
 
 log = logging.getLogger(__name__)
 ACTION = "result_credential_issued"
@@ -94,9 +93,6 @@ def result_links(db: Session, user_id: int) -> dict[int, str]:
             links[credential_id] = f"/api/procedures/dossiers/{row.dossier_id}/result.pdf"
     return links
 
-
-if result_links not in wallet_service.CREDENTIAL_LINKS:
-    wallet_service.CREDENTIAL_LINKS.append(result_links)
 
 
 def revoke_result_credentials(db: Session, actor_id: int | None, dossier: ProcDossier) -> int:

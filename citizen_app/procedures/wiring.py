@@ -1,8 +1,8 @@
-"""Connect the procedures pillar to the others, once per process (imported by ``state.py`` and ``api.py``).
+"""Connect the procedures pillar to the others, once per process (``install()``, run by ``registry.install_wiring``).
 
-* ``HOOKS.activity`` -> the citizen's hash-chained activity log: her consents (given, revoked, expired), every
+* ``hooks.ACTIVITY`` -> the citizen's hash-chained activity log: her consents (given, revoked, expired), every
   helper action under them and every official's view of her dossiers, in words with names and dossier numbers;
-* ``HOOKS.notify`` -> in-app and push notifications on topic ``dossier_status``;
+* ``hooks.NOTIFY`` -> in-app and push notifications on topic ``dossier_status``;
 * payments' ``procedure_fee`` fulfilment -> ``service.mark_fee_paid`` (inside the paid transaction), the receipt's
   lines (dossier and procedure) and the paid fees reconciliation checks against the orders;
 * the trust register: a receipt's public facts are read live (``documents.receipt_facts``), a revoked result revokes
@@ -25,9 +25,9 @@ from citizen_app.identity.activity import record_activity
 from citizen_app.identity.models import ActivityEntry, Agency, UserAccount
 from citizen_app.notify.service import notify
 from citizen_app.payments.service import fulfilments
-from citizen_app.procedures import documents, flow, named
+from citizen_app.procedures import documents, flow, named, wallet_result
 from citizen_app.procedures.catalog import agency_kinds, catalog
-from citizen_app.procedures.hooks import HOOKS, ActivityEvent, Notice
+from citizen_app.procedures.hooks import ACTIVITY, NOTIFY, ActivityEvent, Notice
 from citizen_app.procedures.models import ProcDossier, ProcHelperConsent
 from citizen_app.procedures.statuses import status_table
 from citizen_app.trust import service as trust
@@ -121,17 +121,13 @@ def install() -> None:
     catalog()
     agency_kinds()
     status_table()
-    HOOKS.activity = record_citizen_activity
-    HOOKS.notify = send_notice
+    ACTIVITY.connect(record_citizen_activity)
+    NOTIFY.connect(send_notice)
     if flow.FEE_KIND not in fulfilments.paid:
         fulfilments.on_paid(flow.FEE_KIND)(flow.on_fee_paid)
         fulfilments.describes(flow.FEE_KIND)(flow.fee_lines)
         fulfilments.lists_fulfilled(flow.FEE_KIND)(flow.fees_paid)
     trust.LIVE_FACTS["receipt"] = documents.receipt_facts
-    if documents.on_document_revoked not in trust.ON_REVOKE:
-        trust.ON_REVOKE.append(documents.on_document_revoked)
-    if named.credential_links not in wallet_service.CREDENTIAL_LINKS:
-        wallet_service.CREDENTIAL_LINKS.append(named.credential_links)
-
-
-install()
+    trust.DOCUMENT_REVOKED.connect(documents.on_document_revoked)
+    wallet_service.CREDENTIAL_LINKS.connect(named.credential_links)
+    wallet_service.CREDENTIAL_LINKS.connect(wallet_result.result_links)

@@ -79,7 +79,8 @@ def header_bar() -> rx.Component:
     account_label = rx.cond(AuthState.logged_in, AuthState.display_name, t("auth.login"))
     return rx.el.header(
         rx.link(
-            rx.image(src="/icons/icon-192.png", alt="", width="36px", height="36px"),
+            # width/height as attributes (rx.el.img turns the props into CSS): the size is known before the CSS arrives
+            rx.el.img(src="/icons/icon-192.png", alt="", custom_attrs={"width": "36", "height": "36"}),
             rx.el.span(rx.el.span(t("app.name"), class_name="cds-brand-full"),
                        rx.el.span(t("app.short_name"), class_name="cds-brand-short"), class_name="cds-brand-text"),
             href="/",

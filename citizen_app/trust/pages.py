@@ -9,7 +9,7 @@ from citizen_app.i18n.state import t, t_var
 from citizen_app.identity.components import detail, term
 from citizen_app.shell.layout import app_page, heading
 from citizen_app.trust.state import CodeEntryState, DocumentState, TrustPageState, VerifyState
-from citizen_app.ui.components import error_summary, field, primary_button
+from citizen_app.ui.components import callout_either, error_summary, field, primary_button
 
 MONO = {"font_family": "monospace", "overflow_wrap": "anywhere", "font_size": "0.9rem"}
 PRE = {"white_space": "pre-wrap", "overflow_wrap": "anywhere", "background": "#f3f5f7", "padding": "12px",
@@ -104,8 +104,8 @@ def _facts(rows: rx.Var, element_id: str) -> rx.Component:
 
 
 def _verdict(verdict: rx.Var, headline: rx.Var, element_id: str) -> rx.Component:
-    return rx.callout(t_var(headline), icon=rx.cond(verdict == "valid", "badge-check", "triangle-alert"),
-                      color_scheme=rx.cond(verdict == "valid", "green", "red"), role="status", id=element_id)
+    return callout_either(t_var(headline), verdict == "valid", ("badge-check", "triangle-alert"),
+                          color_scheme=rx.cond(verdict == "valid", "green", "red"), role="status", id=element_id)
 
 
 def _report() -> rx.Component:

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.hooks import Hook
 from citizen_app.core.timeutil import format_date, format_datetime, utcnow
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import UserAccount
@@ -42,8 +43,8 @@ AUTHORITY_FILES = ("root", "issuing", "tsa")
 
 # Kinds whose public facts are computed when asked (a receipt's due date moves), by the package that issues them.
 LIVE_FACTS: dict[str, Callable[[Session, TrustDocument], list[dict[str, str]]]] = {}
-# Called in the revoking transaction, e.g. the procedures pillar revokes the result credentials too.
-ON_REVOKE: list[Callable[[Session, TrustDocument, int | None], None]] = []
+# (db, document, actor_id) in the revoking transaction, e.g. the procedures pillar revokes the result credentials too.
+DOCUMENT_REVOKED = Hook("trust.document_revoked")
 
 
 # --- codes --------------------------------------------------------------------------------------------------------
@@ -134,8 +135,7 @@ def revoke_document(db: Session, actor_id: int | None, record_id: int, reason: s
         raise DomainError("trust.revoke.reason_required")
     if record.revoked_at is None:
         record.revoked_at, record.revoke_reason = utcnow(), reason
-        for hook in ON_REVOKE:
-            hook(db, record, actor_id)
+        DOCUMENT_REVOKED(db, record, actor_id)
     return record
 
 

@@ -37,6 +37,17 @@ def error_summary(error: rx.Var, element_id: str = "form-error") -> rx.Component
     )
 
 
+def icon_either(condition: rx.Var, yes: str, no: str, **props) -> rx.Component:
+    """One of two icons by a condition. Never ``rx.icon(rx.cond(...))``: a computed name compiles to lucide's
+    DynamicIcon, whose map of every icon (~140 KiB compressed) lands in the JavaScript every page preloads."""
+    return rx.cond(condition, rx.icon(yes, **props), rx.icon(no, **props))
+
+
+def callout_either(text: rx.Var | str, condition: rx.Var, icons: tuple[str, str], **props) -> rx.Component:
+    """``rx.callout`` whose icon depends on a condition (first icon when true), with static icons only."""
+    return rx.callout.root(rx.callout.icon(icon_either(condition, *icons)), rx.callout.text(text), **props)
+
+
 def primary_button(label_key: str, **props) -> rx.Component:
     return rx.el.button(t(label_key), type="submit", class_name="cds-button", **props)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
+from citizen_app.core.hooks import Hook
 from citizen_app.core.timeutil import format_date, format_datetime, utcnow
 from citizen_app.i18n.catalog import LANGS, catalog
 from citizen_app.identity.crypto import (
@@ -49,9 +49,9 @@ PER_ISSUE_KINDS = ("result",)  # each procedure result is its own credential; ot
 WEB_AUDIENCE = "cds:v:web"
 OFFER_PREFIX = "cdsof1:"
 OFFER_TTL = 15 * 60
-# Other pillars add ``(db, user_id) -> {credential id: URL}`` here, e.g. procedures links a result
-# credential to its signed PDF (citizen_app/procedures/wallet_result.py).
-CREDENTIAL_LINKS: list[Callable[[Session, int], dict[int, str]]] = []
+# Other pillars connect ``(db, user_id) -> {credential id: URL}``, e.g. procedures links a result credential to its
+# signed PDF (citizen_app/procedures/wallet_result.py).
+CREDENTIAL_LINKS = Hook("wallet.credential_links")
 
 
 # --- the citizen's credentials ----------------------------------------------------------------------
@@ -74,8 +74,8 @@ class CredentialRow:
 
 def credential_links(db: Session, user_id: int) -> dict[int, str]:
     links: dict[int, str] = {}
-    for provider in CREDENTIAL_LINKS:
-        links.update(provider(db, user_id))
+    for found in CREDENTIAL_LINKS(db, user_id):
+        links.update(found)
     return links
 
 

@@ -16,6 +16,13 @@ PRECACHED = """() => caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/offline.html')) return true; }
   return false;
 })"""
+# Every build chunk the page loaded (before the worker controlled it, so only CACHE_ASSETS can have stored them)
+ROUTE_CHUNKS_CACHED = """async () => {
+  const chunks = performance.getEntriesByType("resource").map((e) => new URL(e.name))
+    .filter((u) => u.origin === location.origin && u.pathname.startsWith("/assets/")).map((u) => u.pathname);
+  for (const path of chunks) { if (!(await caches.match(path))) return false; }
+  return chunks.length > 5;
+}"""
 
 
 def test_manifest_is_linked_and_loads(page) -> None:
@@ -48,6 +55,7 @@ def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: P
         assert manifest["url"].endswith("/manifest.webmanifest") and not manifest.get("errors")
         # The shell is precached once the worker is active.
         page.wait_for_function(PRECACHED, timeout=30000)
+        page.wait_for_function(ROUTE_CHUNKS_CACHED, timeout=30000)  # the next visit needs no network
 
         context.set_offline(True)
         page.reload()

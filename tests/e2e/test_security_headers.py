@@ -6,6 +6,7 @@ that causes a violation."""
 from __future__ import annotations
 
 import gzip
+import re
 import urllib.error
 import urllib.request
 
@@ -57,6 +58,19 @@ def test_every_html_document_has_the_policy(prod_app, path: str, encoding: str) 
     assert "camera=(self)" in headers["permissions-policy"]
     assert headers["cross-origin-opener-policy"] == "same-origin"
     assert "strict-transport-security" not in headers  # PUBLIC_URL is http here
+
+
+def test_build_files_are_cached_for_a_year_and_pages_revalidated(prod_app) -> None:
+    headers, body = fetch(prod_app["url"] + "/")
+    assert headers["cache-control"] == "no-cache"
+    built = sorted(set(re.findall(r'"(/assets/[^"]+\.(?:js|css))"', body)))
+    assert len(built) > 5, body[:2000]
+    for path in built:
+        assert fetch(prod_app["url"] + path)[0]["cache-control"] == "public, max-age=31536000, immutable", path
+    head = body.split("</head>")[0]
+    assert 'src="/shell.js"' not in head and "cds-large" in head  # inline: no request before the first paint
+    brand = re.search(r'<img[^>]*src="/icons/icon-192.png"[^>]*>', body)
+    assert brand and 'width="36"' in brand[0] and 'height="36"' in brand[0], brand  # sized without the CSS
 
 
 def test_the_service_worker_script_has_a_policy(prod_app) -> None:

@@ -15,7 +15,6 @@ import pytest
 from sqlmodel import Session, select
 
 from citizen_app.city import importers, scam, trustlists
-from citizen_app.city import wiring as _wiring  # noqa: F401 - installs the feedback close hook
 from citizen_app.city.models import CityScamTarget, CityTrustEntry, CityTrustList
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError

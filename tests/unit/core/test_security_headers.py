@@ -49,6 +49,9 @@ def static_dir(tmp_path: Path) -> Path:
     write_page(tmp_path / "index.html", PAGE)
     write_page(tmp_path / "offline.html", "<!doctype html><style>body{margin:0}</style><p>offline</p>")
     (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    for name in ("assets/entry.client-BcBPaK_9.js", "assets/spinner--w0MPmBu.js", "pwa.js", "icons/icon-192.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
     return tmp_path
 
 
@@ -127,6 +130,23 @@ def test_the_service_worker_gets_a_policy_and_data_responses_keep_their_own(clie
     assert "permissions-policy" not in api.headers
     assert api.headers["cache-control"] == "no-store"
     assert app.get("/api/photo").headers["content-security-policy"] == "default-src 'none'"
+
+
+def test_hashed_build_files_are_immutable_for_a_year_and_the_rest_revalidated(client: Client) -> None:
+    app = client()
+    for path in ("/assets/entry.client-BcBPaK_9.js", "/assets/spinner--w0MPmBu.js"):
+        assert app.get(path).headers["cache-control"] == "public, max-age=31536000, immutable", path
+    for path in ("/", "/offline.html", "/sw.js", "/pwa.js"):  # a release must reach every phone at once
+        assert app.get(path).headers["cache-control"] == "no-cache", path
+    assert app.get("/icons/icon-192.png").headers["cache-control"] == "public, max-age=86400"
+    assert app.get("/api/x").headers["cache-control"] == "no-store"
+    missing = app.get("/assets/gone-AbCd1234.js")  # an old build's file: the 404 must not stick for a year
+    assert missing.status_code == 404
+    assert "cache-control" not in missing.headers
+    first = app.get("/assets/entry.client-BcBPaK_9.js")
+    again = app.get("/assets/entry.client-BcBPaK_9.js", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
 def test_a_not_modified_answer_leaves_the_cached_policy_alone(client: Client) -> None:

@@ -67,9 +67,8 @@ def world(db: Session) -> World:
 @pytest.fixture()
 def notices():
     sent: list[service.FeedbackNotice] = []
-    service.set_notifier(lambda _db, notice: sent.append(notice))
-    yield sent
-    service.set_notifier(None)
+    with service.NOTICE.replaced(lambda _db, notice: sent.append(notice)):
+        yield sent
 
 
 def jpeg_with_gps(size: tuple[int, int] = (640, 480)) -> bytes:

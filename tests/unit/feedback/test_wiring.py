@@ -21,7 +21,6 @@ from tests.unit.feedback.fixtures import World, new_report, png_bytes
 def wired():
     wiring.install()
     yield
-    service.set_notifier(None)
 
 
 def _notes(db: Session, user_id: int) -> list[NotifyNotification]:

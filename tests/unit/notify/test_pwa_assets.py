@@ -141,6 +141,14 @@ HANDLED = [
 ]
 
 
+LOADED = [f"{ORIGIN}/assets/root-Dy2WdZwU.js", f"{ORIGIN}/assets/__reflex_global_styles-C0vPllrG.css",
+          f"{ORIGIN}/assets/root-Dy2WdZwU.js", f"{ORIGIN}/pwa.js", f"{ORIGIN}/_event/?token=1",
+          "https://tile.openstreetmap.org/assets/x.png", f"{ORIGIN}/api/assets/1", f"{ORIGIN}/assets/x.js?v=2", 7, None]
+PAGE = ('<link rel="modulepreload" href="/assets/entry.client-BcBPaK_9.js"/><script src="/session.js"></script>'
+        '<link href="/assets/__reflex_global_styles-C0vPllrG.css" rel="stylesheet"/><img src="/icons/icon-192.png">'
+        '<script type="module">import("/assets/_index-D6MVJxbR.js");import("https://cdn.example/assets/a.js")</script>')
+
+
 @pytest.fixture(scope="module")
 def sw_results() -> dict:
     cases = [[m, u, mode] for m, u, mode in BYPASS] + [[m, u, mode] for m, u, mode, _ in HANDLED]
@@ -163,6 +171,8 @@ def sw_results() -> dict:
         targets: {json.dumps(targets)}.map((u) => sw.safeTargetUrl(u, origin)),
         notes: {json.dumps(payloads)}.map((p) => sw.notificationFromPayload(p, origin)),
         precache: sw.PRECACHE, version: sw.VERSION,
+        built: sw.buildAssets({json.dumps(LOADED)}, origin),
+        inPage: sw.assetsInPage({json.dumps(PAGE)}, origin),
       }};
       process.stdout.write(JSON.stringify(out));
     """
@@ -197,6 +207,14 @@ def test_sw_notification_payloads(sw_results: dict) -> None:
     assert empty["title"] == "Công dân số TP.HCM" and empty["options"]["body"] == "Bạn có thông báo mới."
     assert english["title"] == "HCMC Digital Citizen" and english["options"]["data"]["url"] == f"{ORIGIN}/"
     assert missing["options"]["lang"] == "vi"
+
+
+def test_sw_keeps_only_the_build_chunks_a_page_loaded_or_imports(sw_results: dict) -> None:
+    # what pwa.js posts (every resource the page loaded) and the precached pages' HTML: same-origin hashed
+    # build files only, once each; never an API answer, a socket, another origin or a query string
+    assert sw_results["built"] == ["/assets/root-Dy2WdZwU.js", "/assets/__reflex_global_styles-C0vPllrG.css"]
+    assert sw_results["inPage"] == ["/assets/entry.client-BcBPaK_9.js", "/assets/__reflex_global_styles-C0vPllrG.css",
+                                    "/assets/_index-D6MVJxbR.js"]
 
 
 def test_sw_precache_files_exist(sw_results: dict) -> None:

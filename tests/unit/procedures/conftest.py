@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from citizen_app.identity.models import Agency, UserAccount, UserRole
-from citizen_app.procedures.hooks import HOOKS, Hooks
+from citizen_app.procedures.hooks import ACTIVITY, NOTIFY
 
 PDF = b"%PDF-1.4\n" + b"0" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
@@ -76,12 +76,9 @@ def world(db):
 @pytest.fixture()
 def hooks():
     """Record what the pillar emits; restore the defaults afterwards."""
-    saved = (HOOKS.activity, HOOKS.notify)
     seen = SimpleNamespace(activity=[], notify=[])
-    HOOKS.activity, HOOKS.notify = seen.activity.append, seen.notify.append
-    yield seen
-    HOOKS.activity, HOOKS.notify = saved
-    assert isinstance(HOOKS, Hooks)
+    with ACTIVITY.replaced(seen.activity.append), NOTIFY.replaced(seen.notify.append):
+        yield seen
 
 
 def tenant(name: str, born: str, pid: str, exemption: str = "none") -> dict:

@@ -14,7 +14,7 @@ from citizen_app.identity.activity import list_activity
 from citizen_app.identity.models import ActivityEntry
 from citizen_app.procedures import backoffice, backoffice_views, catalog, flow, service, statuses, wiring
 from citizen_app.procedures.catalog import CatalogError, validate_procedure
-from citizen_app.procedures.hooks import HOOKS
+from citizen_app.procedures.hooks import ACTIVITY
 from citizen_app.procedures.models import ProcDossier
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, _user, sign
 
@@ -164,7 +164,7 @@ def test_a_tampered_signature_is_not_valid(db, world):
 
 
 def test_official_views_reach_her_log_with_names_once_per_window(db, world):
-    assert HOOKS.activity is wiring.record_citizen_activity
+    assert wiring.record_citizen_activity in ACTIVITY.handlers
     dossier_id = _submitted(db, world.mai)
     number = db.get(ProcDossier, dossier_id).number
     backoffice.view_dossier(db, world.officer.id, dossier_id, now=MORNING)

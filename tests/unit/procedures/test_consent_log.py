@@ -12,16 +12,16 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import list_activity
 from citizen_app.procedures import consent, flow, service
 from citizen_app.procedures.helper_state import consent_screen, data_words
-from citizen_app.procedures.hooks import HOOKS
+from citizen_app.procedures.hooks import NOTIFY
 from citizen_app.procedures.models import ProcDossier
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF
 
 
 @pytest.fixture()
-def notices(monkeypatch):
+def notices():
     seen: list = []
-    monkeypatch.setattr(HOOKS, "notify", seen.append)
-    return seen
+    with NOTIFY.replaced(seen.append):
+        yield seen
 
 
 def _log(db, user_id: int, lang: str = "vi") -> list[str]:

@@ -13,7 +13,7 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.payments import bank, receipts, sandbox
 from citizen_app.payments import service as payments
 from citizen_app.payments.models import PayOrder
-from citizen_app.procedures import backoffice_views, flow, service, statuses, wiring  # noqa: F401 - fee hook
+from citizen_app.procedures import backoffice_views, flow, service, statuses
 from tests.unit.procedures.test_flow import PASSWORD, _draft, signer  # noqa: F401 - the fixture
 
 

@@ -15,7 +15,6 @@ from citizen_app.core.errors import NotAllowed, NotFound, RecordedRefusal
 from citizen_app.identity.activity import list_activity
 from citizen_app.identity.models import IdentityProfile
 from citizen_app.procedures import backoffice, documents, flow, named, service
-from citizen_app.procedures import wiring as _wiring  # noqa: F401 - registers the receipt facts and revoke hook
 from citizen_app.procedures.models import ProcNamedPerson
 from citizen_app.trust import service as trust
 from citizen_app.wallet.models import IssuedCredential

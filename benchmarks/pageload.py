@@ -1,0 +1,333 @@
+"""Page load benchmark: Lighthouse against the prod-mode app and an empty Reflex app built in the same run.
+
+Lighthouse 12.2.3 (npm, pinned in benchmarks/lighthouse/, installed by `make test-deps`) drives Debian's headless
+Chromium with its mobile defaults: a Moto G Power sized screen, simulated slow 4G (150 ms RTT, 1.6 Mbit/s) and a
+4x CPU slowdown. Every page is loaded ``--runs`` times (default 3), the pages interleaved so that the machine's
+load falls on all of them alike, and the medians are printed:
+
+  LCP, FCP (s), Total Blocking Time (ms), bytes transferred, LCP over the empty app's `/` LCP (below 1: faster
+  than an empty Reflex app), and Lighthouse's accessibility and best-practices scores.
+
+A cold load starts from an empty profile (Lighthouse clears the origin's cache, storage and service worker). The
+"repeat visit" table loads the page again right after, in the same Chromium profile with storage kept
+(``--disable-storage-reset``): the service worker and HTTP cache are warm. It is throttled by DevTools for real
+(Lighthouse's equivalents of the same 4G: 562 ms request latency, 1.4 Mbit/s; 4x CPU), because Lighthouse's
+simulation charges network time to every request not read from the disk cache, including those the service
+worker answers.
+
+Both apps are built and served here, each with ``reflex run --env prod --single-port`` (npm, REFLEX_USE_NPM=1) on a
+free loopback port: ours on a fresh database with the demo data (as `make run`), the empty one generated with
+``reflex init --template blank`` in a temporary folder. Pages: home, the board, a demo report, metro, the
+ticket page, procedures and login.
+
+    .venv/bin/python benchmarks/pageload.py                               # both apps, 7 pages x 3 runs (~30 min)
+    .venv/bin/python benchmarks/pageload.py --url http://127.0.0.1:3000   # our app already running (make run)
+    .venv/bin/python benchmarks/pageload.py --empty-url http://127.0.0.1:3001  # an empty app already running
+    .venv/bin/python benchmarks/pageload.py --pages /,/metro --runs 5 --save /tmp/lighthouse  # keep the reports
+    .venv/bin/python benchmarks/pageload.py --smoke --url http://127.0.0.1:3000  # one page, one run, no empty app
+
+``--smoke`` (what the suite runs, against its shared prod-mode app) measures one page once, cold and repeat, and
+builds no empty app (building it takes about 1.5 minutes on 2 busy cores): it proves that the tool works, its
+figures mean nothing. Our app is built in this worktree's `.web`: do not run the full benchmark while the suite's
+prod-mode app is building in the same worktree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import free_port, node_dir, stop_group, wait_http  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+LIGHTHOUSE = ROOT / "benchmarks" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
+PAGES = ("/", "/feedback", "/feedback/{report}", "/metro", "/metro/ticket/", "/procedures", "/login")
+SMOKE_PAGE = "/feedback/{report}"
+EMPTY, OURS = "empty Reflex app", "Công dân số"
+BUILD_TIMEOUT = 900
+LIGHTHOUSE_TIMEOUT = 300
+REFLEX_ENV = {"REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false"}
+
+
+@dataclass(frozen=True)
+class Load:
+    """One Lighthouse run of one page."""
+
+    lcp_ms: float
+    fcp_ms: float
+    tbt_ms: float
+    bytes: int
+    accessibility: int
+    best_practices: int
+    lost_points: tuple[str, ...]  # the accessibility and best-practices audits that failed
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+    def wait_ready(self) -> None:
+        try:
+            wait_http(self.url + "/", self.proc, BUILD_TIMEOUT)
+        except (RuntimeError, TimeoutError) as exc:
+            raise SystemExit(f"{exc}\n--- {self.log.name}:\n{self.log.read_text()[-3000:]}") from exc
+
+
+@dataclass(frozen=True)
+class Target:
+    app: str
+    path: str  # as shown
+    url: str
+
+
+# --- Lighthouse ---------------------------------------------------------------------------------
+
+
+def lighthouse(url: str, profile: Path, report: Path, *, repeat: bool) -> tuple[Load, dict]:
+    """Run Lighthouse once; a cold load resets the profile's storage for the origin, a repeat visit keeps it."""
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse is not installed: run `make test-deps` (npm ci --prefix benchmarks/lighthouse)")
+    chrome_flags = ["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={profile}"]
+    command = [str(Path(node_dir()) / "node"), str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}",
+               "--only-categories=performance,accessibility,best-practices", "--quiet",
+               f"--chrome-flags={' '.join(chrome_flags)}"]
+    if repeat:
+        command += ["--disable-storage-reset", "--throttling-method=devtools"]
+    done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+                          timeout=LIGHTHOUSE_TIMEOUT)
+    result = json.loads(report.read_text()) if report.exists() else {}
+    error = result.get("runtimeError", {}).get("message")
+    if done.returncode or error or not result:
+        raise RuntimeError(f"Lighthouse failed on {url} (exit {done.returncode}): {error or done.stderr[-2000:]}")
+    audits, categories = result["audits"], result["categories"]
+    lost = tuple(ref["id"] for name in ("accessibility", "best-practices") for ref in categories[name]["auditRefs"]
+                 if ref["weight"] and audits[ref["id"]]["score"] is not None and audits[ref["id"]]["score"] < 1)
+    return Load(lcp_ms=audits["largest-contentful-paint"]["numericValue"],
+                fcp_ms=audits["first-contentful-paint"]["numericValue"],
+                tbt_ms=audits["total-blocking-time"]["numericValue"],
+                bytes=int(audits["total-byte-weight"]["numericValue"]),
+                accessibility=round(categories["accessibility"]["score"] * 100),
+                best_practices=round(categories["best-practices"]["score"] * 100), lost_points=lost), result
+
+
+# --- the two apps -------------------------------------------------------------------------------
+
+
+def _reflex_env(extra: dict[str, str]) -> dict[str, str]:
+    bindir = Path(sys.executable).parent
+    return {**os.environ, **REFLEX_ENV, **extra, "PATH": f"{node_dir()}:{bindir}:{os.environ.get('PATH', '')}"}
+
+
+@contextmanager
+def reflex_prod(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
+    """Start `reflex run --env prod --single-port` in ``cwd`` on 127.0.0.1:``port`` (it builds first); stop it and
+    its children after."""
+    reflex = str(Path(sys.executable).parent / "reflex")
+    with log.open("w") as out:
+        proc = subprocess.Popen([reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
+                                 "--backend-host", "127.0.0.1"], cwd=cwd, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield Server(f"http://127.0.0.1:{port}", proc, log)
+        finally:
+            stop_group(proc)
+
+
+@contextmanager
+def our_app(work: Path) -> Iterator[Server]:
+    """The app as `make run` serves it, on a fresh database with the demo data."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _reflex_env({"DATABASE_URL": f"sqlite:///{work / 'pageload.db'}", "INSTANCE_DIR": str(work / "instance"),
+                       "PUBLIC_URL": base, "PORT": str(port), "PAYMENTS_SANDBOX": "1", "CDS_DEV_OUTBOX": "1"})
+    subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "citizen_app.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    with reflex_prod(ROOT, env, port, work / "app.log") as server:
+        yield server
+
+
+@contextmanager
+def empty_app(work: Path) -> Iterator[Server]:
+    """The blank template of the installed Reflex (`reflex init --template blank`), built and served like ours."""
+    folder = work / "emptyapp"
+    folder.mkdir()
+    env = _reflex_env({})
+    subprocess.run([str(Path(sys.executable).parent / "reflex"), "init", "--template", "blank", "--no-agents"],
+                   cwd=folder, env=env, check=True, capture_output=True, timeout=BUILD_TIMEOUT)
+    with reflex_prod(folder, env, free_port(), work / "empty.log") as server:
+        yield server
+
+
+def demo_report(base: str) -> str:
+    """The id of a public report, read from the app's own Open311 list (works for any running app)."""
+    with urllib.request.urlopen(base + "/open311/v2/requests.json", timeout=30) as response:
+        reports = json.loads(response.read())
+    if not reports:
+        raise SystemExit(f"{base} has no public report to load: seed the demo data (make demo)")
+    return str(reports[0]["service_request_id"])
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    cold: dict[Target, list[Load]]
+    repeat: dict[Target, list[Load]]
+    settings: dict[str, dict]  # "cold"/"repeat": the report's header (versions, throttling) of one run
+
+    def describe(self, kind: str) -> str:
+        report = self.settings[kind]
+        settings = report["configSettings"]
+        t = settings["throttling"]
+        network = (f"{t['rttMs']:.0f} ms RTT, {t['throughputKbps'] / 1024:.1f} Mbit/s" if
+                   settings["throttlingMethod"] == "simulate" else
+                   f"{t['requestLatencyMs']:.0f} ms request latency, {t['downloadThroughputKbps'] / 1024:.1f} Mbit/s")
+        browser = report["environment"]["hostUserAgent"].split()[-2]
+        return (f"Lighthouse {report['lighthouseVersion']}, {settings['formFactor']}, {settings['throttlingMethod']} "
+                f"throttling ({network}, {t['cpuSlowdownMultiplier']:g}x CPU), {browser}")
+
+
+def measure(targets: list[Target], runs: int, work: Path, save: Path | None, repeat: bool) -> Results:
+    """Every target ``runs`` times, interleaved; a repeat visit right after each cold load, same profile."""
+    results = Results({t: [] for t in targets}, {t: [] for t in targets}, {})
+    reports = save or work
+    for run in range(runs):
+        for i, target in enumerate(targets):
+            profile = work / f"profile-{run}-{i}"
+            kinds = ("cold", "repeat") if repeat else ("cold",)
+            name = ("empty" if target.app == EMPTY else "ours") + target.path.replace("/", "_")
+            for kind in kinds:
+                load, report = lighthouse(target.url, profile, reports / f"{name}-{run + 1}-{kind}.json",
+                                          repeat=kind == "repeat")
+                (results.cold if kind == "cold" else results.repeat)[target].append(load)
+                results.settings[kind] = report
+            shutil.rmtree(profile, ignore_errors=True)
+            print(f"  run {run + 1}/{runs} {target.app} {target.path}: LCP {results.cold[target][-1].lcp_ms / 1000:.2f}"
+                  " s", flush=True)
+    return results
+
+
+def _median(loads: list[Load], field: str) -> float:
+    return statistics.median(getattr(load, field) for load in loads)
+
+
+def _seconds(loads: list[Load], field: str) -> str:
+    values = [getattr(load, field) / 1000 for load in loads]
+    spread = f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
+    return f"{statistics.median(values):.2f}{spread}"
+
+
+def cold_table(cold: dict[Target, list[Load]], baseline: Target | None) -> str:
+    base_lcp = _median(cold[baseline], "lcp_ms") if baseline else None
+    lines = ["| app | page | LCP s | FCP s | TBT ms | KiB transferred | LCP / empty app's `/` | accessibility | "
+             "best practices |", "|---|---|---|---|---|---|---|---|---|"]
+    for target, loads in cold.items():
+        ratio = f"{_median(loads, 'lcp_ms') / base_lcp:.2f}" if base_lcp else "–"
+        lines.append(f"| {target.app} | `{target.path}` | {_seconds(loads, 'lcp_ms')} | {_seconds(loads, 'fcp_ms')} | "
+                     f"{_median(loads, 'tbt_ms'):.0f} | {_median(loads, 'bytes') / 1024:.0f} | {ratio} | "
+                     f"{_median(loads, 'accessibility'):.0f} | {_median(loads, 'best_practices'):.0f} |")
+    return "\n".join(lines)
+
+
+def lost_points(cold: dict[Target, list[Load]]) -> str:
+    """Which audits kept a page's accessibility or best-practices score below 100 (in any run)."""
+    lines = [f"- `{t.path}` ({t.app}): " + ", ".join(sorted({a for load in loads for a in load.lost_points}))
+             for t, loads in cold.items() if any(load.lost_points for load in loads)]
+    return "\n".join(["Audits below 100:", *lines]) if lines else "Accessibility and best practices: 100 on every page."
+
+
+def repeat_table(warm: dict[Target, list[Load]]) -> str:
+    lines = ["| app | page | LCP s | FCP s | TBT ms | KiB transferred |", "|---|---|---|---|---|---|"]
+    lines += [f"| {t.app} | `{t.path}` | {_seconds(loads, 'lcp_ms')} | {_seconds(loads, 'fcp_ms')} | "
+              f"{_median(loads, 'tbt_ms'):.0f} | {_median(loads, 'bytes') / 1024:.0f} |"
+              for t, loads in warm.items() if loads]
+    return "\n".join(lines)
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" ({os.cpu_count()} CPUs)"
+
+
+def serve(args: argparse.Namespace, with_empty: bool, work: Path, stack: ExitStack) -> tuple[str | None, str]:
+    """The two apps' addresses: given ones, or both built and started here at the same time."""
+    started = time.perf_counter()
+    empty = (args.empty_url or stack.enter_context(empty_app(work))) if with_empty else None
+    ours = args.url or stack.enter_context(our_app(work))
+    built = [s for s in (empty, ours) if isinstance(s, Server)]
+    for server in built:
+        server.wait_ready()
+    if built:
+        print(f"built and started in {time.perf_counter() - started:.0f} s", flush=True)
+    return _base(empty), str(_base(ours))
+
+
+def _base(server: Server | str | None) -> str | None:
+    if isinstance(server, Server):
+        return server.url
+    return server.rstrip("/") if server else None
+
+
+def targets_for(pages: list[str], empty_base: str | None, our_base: str) -> list[Target]:
+    report = demo_report(our_base) if any("{report}" in p for p in pages) else ""
+    ours = [Target(OURS, p.format(report=report), our_base + p.format(report=report)) for p in pages]
+    return [Target(EMPTY, "/", empty_base + "/"), *ours] if empty_base else ours
+
+
+def print_results(results: Results, runs: int) -> None:
+    baseline = next((t for t in results.cold if t.app == EMPTY), None)
+    print(f"\n{results.describe('cold')}; " + (f"median of {runs} runs (min–max)\n" if runs > 1 else "one run\n"))
+    print(cold_table(results.cold, baseline))
+    print("\n" + lost_points(results.cold))
+    if any(results.repeat.values()):
+        print(f"\nRepeat visit: the same page again in the same profile, service worker and HTTP cache warm "
+              f"(--disable-storage-reset); {results.describe('repeat')}\n")
+        print(repeat_table(results.repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="our app, already running in prod mode (else built and served here)")
+    parser.add_argument("--empty-url", help="an empty Reflex app already running (else built and served here)")
+    parser.add_argument("--no-empty", action="store_true", help="measure our app only (no ratio)")
+    parser.add_argument("--pages", help=f"comma-separated paths (default: {','.join(PAGES)})")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-repeat", action="store_true", help="cold loads only")
+    parser.add_argument("--save", type=Path, help="keep every Lighthouse JSON report in this folder")
+    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_PAGE} once, cold and repeat, no empty app: "
+                        "checks that the tool works (its figures mean nothing)")
+    args = parser.parse_args()
+    pages = [SMOKE_PAGE] if args.smoke else (args.pages.split(",") if args.pages else list(PAGES))
+    runs = 1 if args.smoke else args.runs
+    with_empty = not (args.smoke or args.no_empty) or bool(args.empty_url)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+    print(f"load average before: {_load_average()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="cds-pageload-") as tmp, ExitStack() as stack:
+        work = Path(tmp)
+        targets = targets_for(pages, *serve(args, with_empty, work, stack))
+        results = measure(targets, runs, work, args.save, not args.no_repeat)
+    print_results(results, runs)
+    print(f"\nload average after: {_load_average()}")
+
+
+if __name__ == "__main__":
+    main()
