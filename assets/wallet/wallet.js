@@ -261,7 +261,7 @@
   const api = {
     ONE_TIME_AUD, hasSecureKeys, getHolderKey, publicJwk, resetHolderKey, requestCredential, listCredentials,
     saveCredential, removeCredential, describeCredential, buildPresentationWithKey, parseVerifierRequest, answerVerifier,
-    presentOneTime, toQrPayload, fromQrPayload, base45Encode, base45Decode, b64u, b64uDecode,
+    presentOneTime, present, toQrPayload, fromQrPayload, base45Encode, base45Decode, b64u, b64uDecode,
   };
   root.CdsWallet = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;

@@ -182,6 +182,25 @@
     });
   }
 
+  /** OpenID4VP: answer a request of a verifier registered with this city (direct_post to its response_uri, which
+   * must be ours) with a valid credential of `opts.kind` on this device, disclosing `opts.claims` only. */
+  async function answerOpenid(opts) {
+    return guarded(async () => {
+      if (new URL(opts.responseUri).origin !== root.location.origin) return { ok: false, code: "identity.oid4vp.foreign_request" };
+      const now = Date.now();
+      const record = (await allRecords()).filter((r) => r.kind === opts.kind
+        && (!r.expiresAt || Date.parse(r.expiresAt) > now)).pop();
+      if (!record) return { ok: false, code: "identity.ui.not_on_device" };
+      const out = await root.CdsWallet.present(record, opts.claims, opts.aud, opts.nonce);
+      const body = new URLSearchParams({ vp_token: JSON.stringify({ [opts.queryId]: [out.presentation] }),
+        state: opts.state });
+      const res = await fetch(opts.responseUri, { method: "POST", body, credentials: "omit" });
+      if (res.ok) return { ok: true };
+      const data = await res.json().catch(() => ({}));
+      return { ok: false, code: "identity.oid4vp.refused", message: data.message || null };
+    });
+  }
+
   /** Who is asking: the audience inside a verifier QR, shown before the citizen answers. */
   async function readRequest(text) {
     return guarded(async () => ({ ok: true, ...root.CdsWallet.parseVerifierRequest((text || "").trim()) }));
@@ -303,7 +322,8 @@
   }
 
   root.CdsWalletUI = {
-    ready, renderQr, clearQr, request, deviceIds, holderJwk, store, forget, present, readRequest, scan, stopScan,
+    ready, renderQr, clearQr, request, deviceIds, holderJwk, store, forget, present, readRequest, answerOpenid, scan,
+    stopScan,
     passkeyRegister, passkeyLogin,
   };
 })(window);

@@ -32,6 +32,9 @@ from citizen_app.i18n.catalog import translate
 from citizen_app.identity.crypto import public_jwk
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_jwks, issuer_metadata
+from citizen_app.wallet.oid4vci import issue_batch
+from citizen_app.wallet.oid4vci_api import ROUTES as OID4VCI_ROUTES
+from citizen_app.wallet.oid4vp_api import ROUTES as OID4VP_ROUTES
 from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.wallet.service import revoke_own_credential
 from citizen_app.wallet.status_list import TTL_SECONDS, build_status_list_jwt, list_uris
@@ -102,7 +105,7 @@ async def issue(call: Call) -> dict:
             jwk, mode = public_jwk(cr.server_holder_key(db, user_id)), "server"
         else:
             jwk, mode = body.get("holder_jwk"), "browser"
-        issued = cr.issue_credential(db, user_id, str(body.get("kind") or ""), jwk, key_mode=mode)
+        issued = issue_batch(db, user_id, str(body.get("kind") or ""), [jwk], key_mode=mode)[0]
         return {"ok": True, "id": issued.record.id, "kind": issued.record.kind, "key_mode": mode,
                 "expires_at": issued.record.expires_at.isoformat(), "credential": issued.credential}
 
@@ -161,4 +164,6 @@ ROUTES: list[BaseRoute] = [
              body=_PRESENT, responses={200: json_content(obj(("ok", "presentation", "qr"), ok=BOOLEAN,
                                                              presentation=string(), qr=string()))},
              errors=(404, 422), **_WALLET),
+    *OID4VCI_ROUTES,
+    *OID4VP_ROUTES,
 ]

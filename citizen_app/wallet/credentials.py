@@ -650,13 +650,18 @@ def verify_online(db: Session, presentation: str, nonce: str | None = None,
         aud = consumed_aud if consumed_aud is not None else consume_nonce(db, nonce, now)
     result = strict_verify(presentation, aud, nonce, now, local_trusted_jwks(), local_status_fetcher(db),
                            DbReplayCache(db), expected_vct=expected_vct)
+    record_presentation(db, result, aud, sorted(result.claims))
+    return result
+
+
+def record_presentation(db: Session, result: VerifiedPresentation, verifier: str, claims: Iterable[str]) -> None:
+    """Log in the holder's activity log which credential was shown to whom, with the names of the claims shared."""
     thumb = jwk_thumbprint(result.holder_jwk)
     record = db.exec(select(IssuedCredential).where(IssuedCredential.holder_thumbprint == thumb,
                                                     IssuedCredential.vct == result.vct)).first()
     if record is not None:
         record_activity(db, record.user_id, "credential_presented", "identity.activity.credential_presented",
-                        {"kind": record.kind, "verifier": aud, "claims": ", ".join(sorted(result.claims))})
-    return result
+                        {"kind": record.kind, "verifier": verifier, "claims": ", ".join(claims)})
 
 
 def present_with_server_key(db: Session, user_id: int, credential: str, disclose: Iterable[str], aud: str,

@@ -85,3 +85,54 @@ class SeenPresentation(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     seen_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime = Field(index=True)
+
+
+class VciOffer(SQLModel, table=True):
+    """An OpenID4VCI credential offer with a pre-authorized code: one-time, short-lived, bound to the account
+    that made it. Only hashes are kept: the code and the transaction code are shown once and never stored."""
+
+    __tablename__ = "identity_vci_offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    tx_code_hash: str = Field(max_length=64)
+    kinds: str = Field(max_length=200)  # comma-separated credential kinds
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    failed_attempts: int = Field(default=0)
+    redeemed_at: datetime | None = None
+
+
+class VciToken(SQLModel, table=True):
+    """An access token for the credential endpoint (its SHA-256 only), one credential request per kind."""
+
+    __tablename__ = "identity_vci_token"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    offer_id: int | None = Field(default=None, foreign_key="identity_vci_offer.id")
+    kinds: str = Field(max_length=200)
+    used_kinds: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
+class VpRequest(SQLModel, table=True):
+    """An OpenID4VP request of a registered relying party: its nonce, DCQL query and (once answered) the
+    verified result. The id is the random handle in request_uri and response_uri."""
+
+    __tablename__ = "identity_vp_request"
+
+    id: str = Field(primary_key=True, max_length=32)
+    client_id: str = Field(max_length=200)
+    nonce: str = Field(max_length=64)
+    state: str = Field(max_length=64)
+    dcql: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    fetched_at: datetime | None = None
+    answered_at: datetime | None = None
+    result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON of verified claims
+    error: str = Field(default="", max_length=80)

@@ -21,6 +21,7 @@ from citizen_app.identity.state import AuthState
 from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet.oid4vci import OFFERABLE
 from citizen_app.wallet.service import SELF_SERVICE_KINDS
 from citizen_app.wallet.state import PresentState, StudentOfferState, VerifierState, WalletState
 
@@ -113,8 +114,31 @@ def _request_buttons() -> rx.Component:
     )
 
 
+def _offer_to_wallet() -> rx.Component:
+    """OpenID4VCI: the citizen sends their own credentials to a wallet of their choice (QR, link, one-time code)."""
+    boxes = [rx.el.label(rx.el.input(type="checkbox", name=f"vci_{kind}", id=f"vci-{kind}", class_name="cds-check"),
+                         t(f"identity.ui.title_{kind}"), class_name="cds-check-label") for kind in OFFERABLE]
+    return rx.el.details(
+        rx.el.summary(t("identity.oid4vci.offer_title")),
+        rx.el.p(t("identity.oid4vci.offer_explain"), class_name="cds-hint"),
+        rx.form(rx.el.fieldset(rx.el.legend(t("identity.oid4vci.offer_which")), *boxes),
+                primary_button("identity.oid4vci.offer_submit", id="vci-offer-submit"),
+                on_submit=WalletState.offer_to_wallet, class_name="cds-form"),
+        rx.el.canvas(id="vci-offer-qr", style=QR_STYLE, role="img", aria_label=t("identity.oid4vci.offer_qr_alt")),
+        rx.cond(WalletState.vci_offer != "", rx.el.div(
+            rx.el.p(t("identity.oid4vci.tx_code_label"), ": ",
+                    rx.el.strong(WalletState.vci_tx_code, id="vci-tx-code", class_name="cds-lead")),
+            rx.el.p(t("identity.oid4vci.offer_until"), ": ", WalletState.vci_expires, class_name="cds-hint"),
+            rx.el.a(t("identity.oid4vci.offer_link"), href=WalletState.vci_offer, id="vci-offer-link",
+                    class_name="cds-button cds-button-outline"),
+        )),
+        id="vci-offer",
+    )
+
+
 def _wallet_links() -> rx.Component:
-    links = [("/wallet/present", "identity.ui.present_title"), ("/verify", "identity.verifier.title"),
+    links = [("/wallet/present", "identity.ui.present_title"), ("/wallet/openid", "identity.oid4vp.answer_title"),
+             ("/verify", "identity.verifier.title"),
              ("/wallet/passkeys", "identity.ui.passkeys_title"), ("/wallet/activity", "identity.ui.activity_title"),
              ("/wallet/signing", "identity.ui.signing_title")]
     items = [rx.el.li(rx.link(t(key), href=href)) for href, key in links]
@@ -140,6 +164,7 @@ def wallet_page() -> rx.Component:
                     rx.el.p(t("identity.ui.no_credentials"))),
         ),
         _request_buttons(),
+        _offer_to_wallet(),
         rx.el.p(t("identity.ui.key_notice"), class_name="cds-hint"),
         _wallet_links(),
     )
@@ -258,7 +283,7 @@ def present_page() -> rx.Component:
 # --- /verify ---------------------------------------------------------------------------------------------------
 
 
-def _claim_line(line: rx.Var) -> rx.Component:
+def claim_item(line: rx.Var) -> rx.Component:
     english = LangState.lang == "en"
     return rx.el.li(rx.el.span(rx.cond(english, line["label_en"], line["label_vi"])), ": ",
                     rx.el.strong(rx.cond(english, line["value_en"], line["value_vi"])))
@@ -277,7 +302,7 @@ def _result_box() -> rx.Component:
                             id="verify-headline"),
                     rx.el.p(t_var(VerifierState.reason), style={"font_size": "1.3em"}, id="verify-reason")),
             rx.cond(VerifierState.valid, rx.el.div(
-                rx.el.ul(rx.foreach(VerifierState.claims, _claim_line), id="verify-claims"),
+                rx.el.ul(rx.foreach(VerifierState.claims, claim_item), id="verify-claims"),
                 rx.el.dl(
                     term(t("identity.verifier.issuer")),
                     detail(rx.cond(LangState.lang == "en", res["issuer_en"], res["issuer_vi"]), " ✔",

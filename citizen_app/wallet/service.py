@@ -152,7 +152,7 @@ def _kb_audience(presentation: str) -> str | None:
     return aud if isinstance(aud, str) else None
 
 
-def _claim_line(name: str, value: Any) -> dict[str, str]:
+def claim_line(name: str, value: Any) -> dict[str, str]:
     label = catalog().get(f"identity.claim.{name}")
     if isinstance(value, bool):
         shown = msg("identity.ui.yes") if value else msg("identity.ui.no")
@@ -214,7 +214,7 @@ def verify_at_counter(text: str, nonce: str | None) -> CounterResult:
             result = cr.verify_online(db, presentation, nonce=None if one_time else nonce, consumed_aud=aud)
     except DomainError as exc:
         return _rejected(exc.code, consumed=not one_time)
-    lines = [_claim_line(k, v) for k, v in result.claims.items()]
+    lines = [claim_line(k, v) for k, v in result.claims.items()]
     return CounterResult(True, msg("identity.verify.ok"), result.kind or "", lines, _headline(result.kind,
                          result.claims), result.iss, words.issuer_name(result.iss), result.vct,
                          format_date(datetime.fromtimestamp(result.exp, UTC)), format_datetime(utcnow()),

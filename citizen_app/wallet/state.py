@@ -17,8 +17,8 @@ from citizen_app.identity.desk_state import DeskState
 from citizen_app.identity.state import NoticeMixin, acting_user, js_literal, result_code, ui_call
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import oid4vci, words
 from citizen_app.wallet import service as views
-from citizen_app.wallet import words
 
 # --- /wallet ------------------------------------------------------------------------------------------
 
@@ -29,6 +29,10 @@ class WalletState(NoticeMixin, rx.State):
     device_ids: list[str] = []
     secure_keys: bool = True
     _offer: str = ""
+    # An OpenID4VCI offer of the citizen's own credentials to another wallet (their own secret: shown to them only).
+    vci_offer: str = ""
+    vci_tx_code: str = ""
+    vci_expires: str = ""
 
     @rx.event
     async def load(self):
@@ -116,6 +120,23 @@ class WalletState(NoticeMixin, rx.State):
             return None
         self._offer = ""
         return rx.call_script(ui_call(f"store({js_literal(record)})"), callback=WalletState.issued)
+
+
+    @rx.event
+    async def offer_to_wallet(self, form: dict):
+        """An OpenID4VCI credential offer (QR and link) with its one-time transaction code."""
+        kinds = [kind for kind in oid4vci.OFFERABLE if form.get(f"vci_{kind}")]
+        try:
+            user_id = await self._user()
+            with session_scope() as db:
+                offer = oid4vci.create_offer(db, user_id, kinds)
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self.vci_offer, self.vci_tx_code = offer.link, offer.tx_code
+        self.vci_expires = format_datetime(offer.expires_at)
+        self._ok("identity.oid4vci.offer_made")
+        return rx.call_script(ui_call(f"renderQr('vci-offer-qr', {js_literal(offer.link)}, 'M')"))
 
 
 # --- /wallet/present -----------------------------------------------------------------------------------------

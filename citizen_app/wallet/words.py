@@ -43,6 +43,11 @@ def verifier_name(aud: str) -> dict[str, str]:
         return _message("identity.words.verifier_web")
     if aud == ONE_TIME_AUD:
         return _message("identity.words.verifier_in_person")
+    from citizen_app.wallet.oid4vp import relying_parties  # the registry of OpenID4VP relying parties
+
+    party = relying_parties().get(aud)
+    if party is not None:
+        return party.name.model_dump()
     if aud.startswith(AGENCY_PREFIX):
         names = _agency_names(aud[len(AGENCY_PREFIX):])
         if names is not None:

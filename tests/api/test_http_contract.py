@@ -204,7 +204,12 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
                   "/api/procedures/catalog",
                   "/.well-known/jwt-vc-issuer", "/.well-known/jwks.json", "/api/identity/status-lists",
                   "/api/push/vapid-public-key", "/api/feedback/scorecard.csv", "/api/identity/passkeys/login/options",
-                  "/auth/session", "/pay/return/{provider}", "/api/city/linkcheck-data.json", OPENAPI_PATH}
+                  "/auth/session", "/pay/return/{provider}", "/api/city/linkcheck-data.json", OPENAPI_PATH,
+                  "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
+                  "/api/identity/oid4vci/nonce", "/api/identity/oid4vp/verifier-jwks"}
+# OAuth protocol endpoints (OpenID4VCI/VP): the same shape plus the ``error_description`` their clients read.
+OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential",
+                "/api/identity/oid4vp/request/{request_id:str}", "/api/identity/oid4vp/response/{request_id:str}"}
 # The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
 HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
 
@@ -227,5 +232,6 @@ def test_every_pillar_refuses_in_one_shape(client: TestClient, demo: dict[str, A
         return
     assert 400 <= response.status_code < 500, response.text
     body = response.json()
-    assert set(body) == {"error", "message"} and set(body["message"]) == {"vi", "en"}, body
+    extra = {"error_description"} if path in OAUTH_ROUTES else set()
+    assert set(body) == {"error", "message"} | extra and set(body["message"]) == {"vi", "en"}, body
     assert all(body["message"].values()) and response.headers["cache-control"] == "no-store"

@@ -7,7 +7,7 @@ import re
 
 import reflex as rx
 from reflex.istate.data import RouterData
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.registry import import_pillar_modules
@@ -183,3 +183,50 @@ async def test_activity_page_lists_newest_first_and_checks_the_chain(app_db) -> 
     assert seqs == sorted(seqs, reverse=True) and len(seqs) >= 3
     await ActivityState.verify_chain.fn(state)
     assert state.chain["ok"] == "1" and state.chain["vi"].startswith("Nhật ký nguyên vẹn")
+
+
+async def test_offer_to_another_wallet_is_the_signed_in_citizens_own(app_db) -> None:
+    """The OpenID4VCI offer is made for the acting user only; anonymous and level-1 users get nothing."""
+    from citizen_app.wallet.models import VciOffer
+
+    ids = _seed(app_db)
+    anonymous = _states()(WalletState)
+    await WalletState.offer_to_wallet.fn(anonymous, {"vci_age18": "on"})
+    assert anonymous.vci_offer == "" and anonymous.error
+    level1 = _logged_in(ids["other"])(WalletState)
+    await WalletState.offer_to_wallet.fn(level1, {"vci_identity": "on"})
+    assert level1.vci_offer == "" and level1.error["en"].startswith("Level 2")
+    wallet = _logged_in(ids["mai"])(WalletState)
+    await WalletState.offer_to_wallet.fn(wallet, {"vci_age18": "on", "vci_identity": "on"})
+    assert wallet.vci_offer.startswith("openid-credential-offer://?credential_offer=")
+    assert re.fullmatch(r"\d{6}", wallet.vci_tx_code)
+    with Session(app_db) as db:
+        offers = db.exec(select(VciOffer)).all()
+    assert [(o.user_id, o.kinds) for o in offers] == [(ids["mai"], "identity,age18")]
+
+
+async def test_openid_console_and_answer_pages_authorize_and_show_words(app_db) -> None:
+    """Only a registered party's roles get questions; the citizen reads the party's name, purpose and claims."""
+    from citizen_app.wallet.oid4vp_state import OpenidAnswerState, OpenidConsoleState
+
+    ids = _seed(app_db)
+    citizen_console = _logged_in(ids["mai"])(OpenidConsoleState)
+    await OpenidConsoleState.load.fn(citizen_console)
+    assert citizen_console.parties == []
+    await OpenidConsoleState.make.fn(citizen_console, {"question": "cds-rp-metro-youth|age18"})
+    assert citizen_console.link == "" and citizen_console.error
+    console = _logged_in(ids["official"])(OpenidConsoleState)
+    await OpenidConsoleState.load.fn(console)
+    assert {"value": "cds-rp-metro-youth|age18", "vi": "Đường sắt đô thị số 1 — vé ưu đãi: Trên 18 tuổi",
+            "en": "Metro Line 1 — reduced fares: Over 18"} in console.parties
+    await OpenidConsoleState.make.fn(console, {"question": "cds-rp-metro-youth|age18"})
+    assert console.link.startswith("openid4vp://?client_id=cds-rp-metro-youth&request_uri=")
+    await OpenidConsoleState.check.fn(console)
+    assert console.outcome == "waiting"
+    answer = _logged_in(ids["mai"])(OpenidAnswerState)
+    await OpenidAnswerState.read.fn(answer, {"request": console.link})
+    assert answer.known and answer.asker["en"] == "Metro Line 1 — reduced fares"
+    assert answer.claims == [{"vi": "Trên 18 tuổi", "en": "Over 18"}] and answer.purpose["vi"]
+    anonymous = _states()(OpenidAnswerState)
+    await OpenidAnswerState.read.fn(anonymous, {"request": console.link})
+    assert anonymous.claims == [] and anonymous.error

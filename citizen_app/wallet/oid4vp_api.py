@@ -1,0 +1,51 @@
+"""HTTP routes of OpenID4VP 1.0 (rules in ``oid4vp.py``): the signed request object a wallet fetches by reference,
+the ``direct_post`` response endpoint and the city verifier's public keys. Public (no cookie): the wallet that
+answers may be on another device. The console and the holder's page use the service through their states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.http import ANY_OBJECT, Call, Endpoint, array, json_content, media, obj, string
+from citizen_app.wallet import oid4vp
+from citizen_app.wallet.oid4vci_api import oauth_refusal
+
+_OAUTH_ERROR = json_content(obj(("error",), error=string(), error_description=string(), message=ANY_OBJECT))
+
+
+async def request_object(call: Call) -> Response:
+    with session_scope() as db:
+        token = oid4vp.request_object(db, call.path("request_id"))
+    return Response(token, media_type="application/oauth-authz-req+jwt")
+
+
+async def response(call: Call) -> dict[str, Any]:
+    """POST (form) vp_token=<JSON {query id: [presentation]}>, state."""
+    with session_scope() as db:
+        oid4vp.receive_response(db, call.path("request_id"), str(call.body.get("vp_token") or ""),
+                                str(call.body.get("state") or ""))
+    return {}
+
+
+async def verifier_jwks(_: Call) -> dict[str, Any]:
+    return oid4vp.verifier_jwks()
+
+
+ROUTES: list[BaseRoute] = [
+    Endpoint(oid4vp.PATHS["request"] + "{request_id:str}", request_object,
+             summary="OpenID4VP signed request object (fetched by reference from request_uri)",
+             responses={200: media("application/oauth-authz-req+jwt")}, errors=(404,),
+             error_renderer=oauth_refusal, error_content=_OAUTH_ERROR),
+    Endpoint(oid4vp.PATHS["response"] + "{request_id:str}", response, methods=("POST",),
+             summary="OpenID4VP direct_post response (vp_token, state)",
+             form=obj(("vp_token", "state"), vp_token=string(16000), state=string(64)),
+             responses={200: json_content(obj())}, errors=(400, 404), max_body=32 * 1024,
+             error_renderer=oauth_refusal, error_content=_OAUTH_ERROR),
+    Endpoint("/api/identity/oid4vp/verifier-jwks", verifier_jwks,
+             summary="Public keys of the city's verifier (signs the relying parties' request objects)",
+             responses={200: json_content(obj(("keys",), keys=array(ANY_OBJECT)))}, cache="public, max-age=3600"),
+]

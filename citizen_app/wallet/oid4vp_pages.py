@@ -1,0 +1,73 @@
+"""Pages of OpenID4VP: the verifier console of registered relying parties (/verify/openid) and the citizen's answer
+to a verifier's ``openid4vp://`` request (/wallet/openid)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.i18n.state import LangState, t, t_var
+from citizen_app.identity.components import info_callout, outline_button, textarea_field, ui_script
+from citizen_app.shell.layout import app_page, heading
+from citizen_app.ui.components import error_summary, primary_button
+from citizen_app.wallet.oid4vp_state import OpenidAnswerState, OpenidConsoleState
+from citizen_app.wallet.pages import QR_STYLE, claim_item
+
+
+def _question(row: rx.Var) -> rx.Component:
+    return rx.el.option(rx.cond(LangState.lang == "en", row["en"], row["vi"]), value=row["value"])
+
+
+@app_page("/verify/openid", "identity.oid4vp.console_title", roles=("official", "admin"),
+          on_load=[OpenidConsoleState.load])
+def console_page() -> rx.Component:
+    state = OpenidConsoleState
+    return rx.el.div(
+        ui_script(),
+        heading("identity.oid4vp.console_title"),
+        error_summary(state.error),
+        info_callout(state.info),
+        rx.el.p(t("identity.oid4vp.console_explain"), class_name="cds-hint"),
+        rx.form(
+            rx.el.label(t("identity.oid4vp.question_label"), html_for="f-question", class_name="cds-label"),
+            rx.el.select(rx.foreach(state.parties, _question), name="question", id="f-question",
+                         class_name="cds-input"),
+            primary_button("identity.oid4vp.make_request", id="vp-make"),
+            on_submit=state.make, class_name="cds-form",
+        ),
+        rx.el.canvas(id="vp-request-qr", style=QR_STYLE, role="img", aria_label=t("identity.oid4vp.request_qr_alt")),
+        rx.cond(state.link != "", rx.el.div(
+            rx.el.a(t("identity.oid4vp.same_device"), href=state.link, id="vp-link",
+                    class_name="cds-button cds-button-outline"),
+            outline_button("identity.oid4vp.check", on_click=state.check, id="vp-check"),
+            rx.cond(state.claims.length() > 0, rx.el.ul(rx.foreach(state.claims, claim_item), id="vp-claims")),
+        )),
+    )
+
+
+@app_page("/wallet/openid", "identity.oid4vp.answer_title", roles=("citizen",))
+def answer_page() -> rx.Component:
+    state = OpenidAnswerState
+    return rx.el.div(
+        ui_script(),
+        heading("identity.oid4vp.answer_title"),
+        error_summary(state.error),
+        info_callout(state.info),
+        rx.form(
+            textarea_field("identity.oid4vp.request_label", "request", "identity.oid4vp.request_hint", rows=3),
+            outline_button("identity.oid4vp.read", type_="submit", id="vp-read"),
+            on_submit=state.read, class_name="cds-form",
+        ),
+        rx.cond(state.claims.length() > 0, rx.el.section(
+            rx.el.h2(t("identity.oid4vp.who_asks"), class_name="cds-h2"),
+            rx.el.p(rx.el.strong(t_var(state.asker), id="vp-asker")),
+            rx.cond(~state.known, rx.callout(t("identity.oid4vp.unknown_warning"), icon="shield-alert", color="red")),
+            rx.el.p(t("identity.oid4vp.purpose"), ": ", t_var(state.purpose), id="vp-purpose"),
+            rx.el.p(t("identity.oid4vp.will_share"), class_name="cds-lead"),
+            rx.el.ul(rx.foreach(state.claims, lambda c: rx.el.li(t_var(c))), id="vp-will-share"),
+            rx.el.p(t("identity.oid4vp.nothing_else"), class_name="cds-hint"),
+            rx.el.div(rx.el.button(t("identity.oid4vp.consent"), type="button", on_click=state.share, id="vp-share",
+                                   class_name="cds-button"),
+                      outline_button("identity.oid4vp.decline", on_click=state.decline, id="vp-decline"),
+                      class_name="cds-actions"),
+        )),
+    )

@@ -1,0 +1,122 @@
+"""Thin states of OpenID4VP: the verifier console of registered relying parties (/verify/openid) and the citizen's
+answer to a request (/wallet/openid). Rules in ``oid4vp.py``; the user comes from the server-side session."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from citizen_app.core.db import session_scope
+from citizen_app.core.errors import DomainError
+from citizen_app.i18n.catalog import LANGS
+from citizen_app.identity.state import NoticeMixin, js_literal, result_code, ui_call
+from citizen_app.identity.views import msg
+from citizen_app.wallet import oid4vp, words
+from citizen_app.wallet import service as views
+
+
+class OpenidConsoleState(NoticeMixin, rx.State):
+    """A relying party's staff asks a citizen's wallet for exactly one registered question."""
+
+    parties: list[dict[str, str]] = []  # one row per (party, question): value "client_id|query", words to read
+    link: str = ""
+    outcome: str = ""  # "", "waiting", "verified", "refused", "expired"
+    claims: list[dict[str, str]] = []
+    _request_id: str = ""
+
+    @rx.event
+    async def load(self):
+        self.error, self.info, self.link, self.outcome, self.claims = {}, {}, "", "", []
+        try:
+            user_id = await self._user()
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        with session_scope() as db:
+            parties = oid4vp.consoles_for(db, user_id)
+        self.parties = [{"value": f"{rp.client_id}|{q.id}",
+                         **{lang: f"{getattr(rp.name, lang)}: {words.claim_list(q.claims, lang)}" for lang in LANGS}}
+                        for rp in parties for q in rp.queries]
+
+    @rx.event
+    async def make(self, form: dict):
+        client_id, _, query = str(form.get("question", "")).partition("|")
+        try:
+            user_id = await self._user()
+            with session_scope() as db:
+                made = oid4vp.create_request(db, user_id, client_id, query)
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self._request_id, self.link, self.outcome, self.claims = made.id, made.link, "waiting", []
+        self._ok("identity.oid4vp.request_made")
+        return rx.call_script(ui_call(f"renderQr('vp-request-qr', {js_literal(made.link)}, 'M')"))
+
+    @rx.event
+    async def check(self):
+        try:
+            user_id = await self._user()
+            with session_scope() as db:
+                outcome = oid4vp.request_outcome(db, user_id, self._request_id)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.outcome = outcome.state
+        self.claims = [views.claim_line(k, v) for k, v in outcome.claims.items()]
+        if outcome.state == "refused":
+            self.error, self.info = msg(outcome.error), {}
+        else:
+            self._ok(f"identity.oid4vp.outcome_{outcome.state}")
+
+
+class OpenidAnswerState(NoticeMixin, rx.State):
+    """The citizen reads who asks, why and for what, then consents; the browser posts the answer."""
+
+    asker: dict[str, str] = {}
+    purpose: dict[str, str] = {}
+    known: bool = False
+    claims: list[dict[str, str]] = []
+    answered: bool = False
+    _view: dict = {}
+
+    @rx.event
+    async def read(self, form: dict):
+        self.asker, self.purpose, self.claims, self.answered, self._view = {}, {}, [], False, {}
+        try:
+            await self._user()
+            with session_scope() as db:
+                view = oid4vp.read_request_link(db, str(form.get("request", ""))[:2000])
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.error, self.info = {}, {}
+        self.asker, self.purpose, self.known = view.name, view.purpose, view.known
+        self.claims = [words.claim_label(name) for name in view.claims]
+        self._view = {"kind": view.kind, "claims": view.claims, "aud": view.client_id, "nonce": view.nonce,
+                      "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id}
+
+    @rx.event
+    async def share(self):
+        if not self._view:
+            self._fail_key("identity.oid4vp.bad_request")
+            return None
+        try:
+            await self._user()
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        return rx.call_script(ui_call(f"answerOpenid({js_literal(self._view)})"), callback=OpenidAnswerState.done)
+
+    @rx.event
+    def done(self, result: dict):
+        if isinstance(result, dict) and result.get("ok"):
+            self.answered, self._view, self.claims = True, {}, []
+            self._ok("identity.oid4vp.shared")
+        elif isinstance(result, dict) and isinstance(result.get("message"), dict):
+            self.error, self.info = {k: str(result["message"].get(k, ""))[:300] for k in ("vi", "en")}, {}
+        else:
+            self._fail_key(result_code(result))
+
+    @rx.event
+    def decline(self):
+        self.asker, self.purpose, self.claims, self._view = {}, {}, [], {}
+        self._ok("identity.oid4vp.declined")
