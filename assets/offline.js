@@ -167,9 +167,6 @@
       var fields = form.querySelectorAll("[name=\"" + name.replace(/["\\]/g, "") + "\"]");
       Array.prototype.forEach.call(fields, function (field) {
         var value = values[name];
-        // A kept empty value never empties what the page already shows (the form may be drawn anew after the
-        // person chose a category or typed, and the copy kept on the phone can be older than that).
-        if (value === "" || value === undefined || value === null) return;
         if (field.type === "checkbox") field.checked = value === "1" || value === field.value;
         else if (field.type === "radio") field.checked = field.value === value;
         else if (field.type !== "file" && field.value !== value) {

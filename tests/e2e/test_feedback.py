@@ -21,9 +21,6 @@ TYPED_PHONE = "0909 123 456"
 
 def _citizen_reports(page: Page, title: str, tmp_path: Path) -> str:
     login(page, HA, next_path="/feedback/new")
-    # Photos stay on the phone with the draft (resized there) and go with the report (assets/feedback/outbox-form.js).
-    page.locator("#fb-device-photos").set_input_files(str(jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40))))
-    expect(page.locator("#fb-photo-list li")).to_have_count(1)
     page.locator("#f-category_code").select_option("sidewalk")  # routed to UBND phường Bàn Cờ
     page.locator("#f-title").fill(title)
     page.locator("#f-description").fill(
@@ -34,6 +31,9 @@ def _citizen_reports(page: Page, title: str, tmp_path: Path) -> str:
     page.locator("#f-address").fill("Trước số 5 Vườn Chuối")
     page.locator("#f-ward").fill("Bàn Cờ")
     page.locator("#f-hide_name").check()
+    # Photos stay on the phone with the draft (resized there) and go with the report (assets/feedback/outbox-form.js).
+    page.locator("#fb-device-photos").set_input_files(str(jpeg_with_gps(tmp_path / "via-he.jpg", (180, 90, 40))))
+    expect(page.locator("#fb-photo-list li")).to_have_count(1)
     page.locator("#fb-submit").click()
     page.wait_for_url(re.compile(r"/feedback/\d+\?created=1$"))
     expect(page.locator("#fb-title")).to_have_text(title)

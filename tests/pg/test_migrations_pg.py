@@ -49,7 +49,9 @@ def test_readiness_reports_schema_behind(tmp_path: Path, monkeypatch: pytest.Mon
             assert asyncio.run(health.readiness()).checks["migrations"] == "behind"
             alembic(url, "upgrade", "head", instance_dir=tmp_path)
             result = asyncio.run(health.readiness())
-            assert result.checks == {"database": "ok", "migrations": "ok", "redis": "ok"} and result.ok
+            # feedback_routing warns on a database without officials yet; a warning keeps the worker in rotation
+            assert {name: result.checks[name] for name in ("database", "migrations", "redis")} == \
+                {"database": "ok", "migrations": "ok", "redis": "ok"} and result.ok
         finally:
             core_db.engine().dispose()
             core_db.engine.cache_clear()
