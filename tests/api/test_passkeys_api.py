@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlmodel import Session
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-from citizen_app.core.config import settings
 from citizen_app.identity import api as identity_api
 from citizen_app.identity.service import open_session, ticket_binding
+from tests.api.helpers import route_client
 from tests.unit.identity.helpers import make_verified_citizen
 from tests.unit.identity.softauthn import SoftAuthenticator
-
-ORIGIN = settings().public_url
 
 
 @pytest.fixture()
 def client(engine, monkeypatch):
-    @contextmanager
-    def scope():
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
-    monkeypatch.setattr(identity_api, "session_scope", scope)
-    app = Starlette(routes=identity_api.ROUTES)
-    return TestClient(app, base_url=ORIGIN, headers={"origin": ORIGIN})
+    return route_client(engine, monkeypatch, identity_api)
 
 
 @pytest.fixture()

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlmodel import Session
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-from citizen_app.core.config import settings
 from citizen_app.identity.activity import verify_chain
 from citizen_app.identity.crypto import new_p256_key, public_jwk
 from citizen_app.identity.service import open_session
@@ -18,26 +12,13 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.wallet.status_list import check_status
+from tests.api.helpers import route_client
 from tests.unit.identity.helpers import make_user, make_verified_citizen
-
-ORIGIN = settings().public_url
 
 
 @pytest.fixture()
 def client(engine, monkeypatch):
-    @contextmanager
-    def scope():
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
-    monkeypatch.setattr(wallet_api, "session_scope", scope)
-    app = Starlette(routes=wallet_api.ROUTES)
-    return TestClient(app, base_url=ORIGIN, headers={"origin": ORIGIN})
+    return route_client(engine, monkeypatch, wallet_api)
 
 
 @pytest.fixture()
