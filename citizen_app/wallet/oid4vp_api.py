@@ -1,6 +1,8 @@
 """HTTP routes of OpenID4VP 1.0 (rules in ``oid4vp.py``): the signed request object a wallet fetches by reference,
-the ``direct_post`` response endpoint and the city verifier's public keys. Public (no cookie): the wallet that
-answers may be on another device. The console and the holder's page use the service through their states."""
+the ``direct_post`` / ``direct_post.jwt`` response endpoint and the city verifier's public keys. Public (no cookie):
+the wallet that answers may be on another device. The console and the holder's page use the service through their
+states; the holder's page delivers an answer to an unknown verifier, or an encrypted one, through ``answer``
+(cookie, same origin; ``oid4vp_holder.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
-from citizen_app.core.http import ANY_OBJECT, Call, Endpoint, array, json_content, media, obj, string
-from citizen_app.wallet import oid4vp
+from citizen_app.core.http import ANY_OBJECT, BOOLEAN, Call, Endpoint, array, json_content, media, obj, string
+from citizen_app.wallet import oid4vp, oid4vp_holder
 from citizen_app.wallet.oid4vci_api import oauth_refusal
 
 _OAUTH_ERROR = json_content(obj(("error",), error=string(), error_description=string(), message=ANY_OBJECT))
@@ -24,11 +26,20 @@ async def request_object(call: Call) -> Response:
 
 
 async def response(call: Call) -> dict[str, Any]:
-    """POST (form) vp_token=<JSON {query id: [presentation]}>, state."""
+    """POST (form) vp_token=<JSON {query id: [presentation]}>, state; or response=<JWE> (direct_post.jwt)."""
+    body = call.body
     with session_scope() as db:
-        oid4vp.receive_response(db, call.path("request_id"), str(call.body.get("vp_token") or ""),
-                                str(call.body.get("state") or ""))
+        oid4vp.receive_response(db, call.path("request_id"), str(body.get("vp_token") or ""),
+                                str(body.get("state") or ""), str(body.get("response") or ""))
     return {}
+
+
+async def answer(call: Call) -> dict[str, Any]:
+    """The signed-in holder's consented answer {request: openid4vp:// link, presentation} delivered by the server."""
+    with session_scope() as db:
+        oid4vp_holder.answer(db, call.user_id, str(call.body.get("request") or ""),
+                             str(call.body.get("presentation") or ""))
+    return {"ok": True}
 
 
 async def verifier_jwks(_: Call) -> dict[str, Any]:
@@ -42,9 +53,15 @@ ROUTES: list[BaseRoute] = [
              error_renderer=oauth_refusal, error_content=_OAUTH_ERROR),
     Endpoint(oid4vp.PATHS["response"] + "{request_id:str}", response, methods=("POST",),
              summary="OpenID4VP direct_post response (vp_token, state)",
-             form=obj(("vp_token", "state"), vp_token=string(16000), state=string(64)),
+             form=obj(vp_token=string(16000), state=string(64), response=string(24000)),
              responses={200: json_content(obj())}, errors=(400, 404), max_body=32 * 1024,
              error_renderer=oauth_refusal, error_content=_OAUTH_ERROR),
+    Endpoint("/api/identity/oid4vp/answer", answer, methods=("POST",), auth="cookie",
+             summary="Deliver my consented OpenID4VP answer (unknown verifier or encrypted response)",
+             body=obj(("request", "presentation"), request=string(oid4vp_holder.MAX_PARAM * 2),
+                      presentation=string(12000)),
+             responses={200: json_content(obj(("ok",), ok=BOOLEAN))}, errors=(400, 403, 404, 422),
+             max_body=32 * 1024),
     Endpoint("/api/identity/oid4vp/verifier-jwks", verifier_jwks,
              summary="Public keys of the city's verifier (signs the relying parties' request objects)",
              responses={200: json_content(obj(("keys",), keys=array(ANY_OBJECT)))}, cache="public, max-age=3600"),
