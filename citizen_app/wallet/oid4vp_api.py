@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.http import ANY_OBJECT, BOOLEAN, Call, Endpoint, array, json_content, media, obj, string
+from citizen_app.i18n.catalog import LANGS, translate
 from citizen_app.wallet import oid4vp, oid4vp_holder
 from citizen_app.wallet.oid4vci_api import oauth_refusal
 
@@ -42,6 +43,22 @@ async def answer(call: Call) -> dict[str, Any]:
     return {"ok": True}
 
 
+async def make_request(call: Call) -> dict[str, Any]:
+    """A relying party's staff (roles from the registry) asks for one registered question, as on the console."""
+    body = call.body
+    with session_scope() as db:
+        made = oid4vp.create_request(db, call.user_id, str(body.get("client_id") or ""), str(body.get("query") or ""),
+                                     encrypted=bool(body.get("encrypted")))
+    return {"id": made.id, "link": made.link, "expires_at": made.expires_at.isoformat()}
+
+
+async def outcome(call: Call) -> dict[str, Any]:
+    with session_scope() as db:
+        seen = oid4vp.request_outcome(db, call.user_id, call.path("request_id"))
+    return {"state": seen.state, "claims": seen.claims, "error": seen.error,
+            **({"message": {lang: translate(seen.error, lang) for lang in LANGS}} if seen.error else {})}
+
+
 async def verifier_jwks(_: Call) -> dict[str, Any]:
     return oid4vp.verifier_jwks()
 
@@ -56,6 +73,15 @@ ROUTES: list[BaseRoute] = [
              form=obj(vp_token=string(16000), state=string(64), response=string(24000)),
              responses={200: json_content(obj())}, errors=(400, 404), max_body=32 * 1024,
              error_renderer=oauth_refusal, error_content=_OAUTH_ERROR),
+    Endpoint("/api/identity/oid4vp/requests", make_request, methods=("POST",), auth="cookie",
+             summary="Make an OpenID4VP request for a registered relying party (the console's action)",
+             body=obj(("client_id", "query"), client_id=string(60), query=string(30), encrypted=BOOLEAN),
+             responses={200: json_content(obj(("id", "link", "expires_at"), id=string(), link=string(),
+                                              expires_at=string()))}, errors=(400, 422)),
+    Endpoint("/api/identity/oid4vp/requests/{request_id:str}", outcome, auth="cookie",
+             summary="The outcome of my OpenID4VP request: waiting, verified (claims asked), refused or expired",
+             responses={200: json_content(obj(("state", "claims"), state=string(), claims=ANY_OBJECT, error=string(),
+                                              message=ANY_OBJECT))}, errors=(404,)),
     Endpoint("/api/identity/oid4vp/answer", answer, methods=("POST",), auth="cookie",
              summary="Deliver my consented OpenID4VP answer (unknown verifier or encrypted response)",
              body=obj(("request", "presentation"), request=string(oid4vp_holder.MAX_PARAM * 2),
