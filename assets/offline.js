@@ -18,7 +18,8 @@
  *   cdsOffline.connected()       -> false while the app has no connection
  *   cdsOffline.lang()            -> "vi" | "en" (from <html lang>)
  *   cdsOffline.formValues(form)  -> {name: value} of the form's fields (checkboxes "1"/"", files left out)
- *   cdsOffline.fillForm(form, values) puts values back (only into fields that are still empty or unchanged)
+ *   cdsOffline.fillForm(form, values[, {onlyEmpty}]) puts values into the form's fields; with onlyEmpty a field
+ *                                that already shows something (typed, chosen, checked) keeps it
  *   cdsOffline.update()          re-checks the connection and redraws (called every second anyway)
  */
 (function (root) {
@@ -161,12 +162,22 @@
     return out;
   }
 
-  /** Put kept values back into the form; a field the person already changed here is left alone. */
-  function fillForm(form, values) {
+  function showsSomething(form, field) {
+    if (field.type === "checkbox") return field.checked;
+    if (field.type === "radio") return Boolean(form.querySelector("[name=\"" + field.name + "\"]:checked"));
+    return field.value !== "";
+  }
+
+  /** Put values into the form. With onlyEmpty (a copy kept on the phone, put back when the form is drawn anew), a
+      field that already shows something is left alone: the page may have been redrawn after the person chose or
+      typed it, and the kept copy can be older than that. */
+  function fillForm(form, values, options) {
+    var onlyEmpty = Boolean(options && options.onlyEmpty);
     Object.keys(values || {}).forEach(function (name) {
       var fields = form.querySelectorAll("[name=\"" + name.replace(/["\\]/g, "") + "\"]");
       Array.prototype.forEach.call(fields, function (field) {
         var value = values[name];
+        if (onlyEmpty && showsSomething(form, field)) return;
         if (field.type === "checkbox") field.checked = value === "1" || value === field.value;
         else if (field.type === "radio") field.checked = field.value === value;
         else if (field.type !== "file" && field.value !== value) {

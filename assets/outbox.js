@@ -38,6 +38,7 @@
           sending: "Sending…" },
   };
   var flushing = null;
+  var flushAgain = null;
 
   function store() { return root.cdsStore; }
 
@@ -160,14 +161,18 @@
     }).then(function () { return summary; });
   }
 
+  /** Send what is queued. A call during a flush gets the next flush, not the running one: the running one listed
+      the items before this caller queued its own (a report sent the moment it was queued would wait otherwise). */
   function flush(owner) {
     if (!store()) return Promise.resolve({ sent: 0, left: 0 });
-    if (!flushing) {
-      flushing = flushAll(owner).catch(function () { return { sent: 0, left: 0 }; }).then(function (summary) {
-        flushing = null;
-        return summary;
-      });
+    if (flushing) {
+      if (!flushAgain) flushAgain = flushing.then(function () { flushAgain = null; return flush(owner); });
+      return flushAgain;
     }
+    flushing = flushAll(owner).catch(function () { return { sent: 0, left: 0 }; }).then(function (summary) {
+      flushing = null;
+      return summary;
+    });
     return flushing;
   }
 

@@ -26,7 +26,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.3"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.4"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -42,7 +42,8 @@ const PRECACHE_OPTIONAL = [
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
   TICKET_PAGE, "/metro/ticket.js", "/metro/ticket-page.js", "/qr/qrcode-generator.js", "/qr/draw.js",
   // A new report written offline (the draft and the outbox are in IndexedDB; the page is the same for everyone).
-  "/feedback/new/", "/feedback/feedback.js", "/feedback/outbox-form.js",
+  "/feedback/new/", "/feedback/feedback.js", "/feedback/outbox-form.js", "/feedback/feedback.css",
+  "/feedback/leaflet/leaflet.css", "/feedback/leaflet/leaflet.js",
   // Offline verifier (static page, no websocket): keys and status lists are cached by the page in IndexedDB.
   "/verify-offline/", "/verify-offline/verifier.js", "/verify-offline/page.js", "/verify-offline/messages.js",
   // Offline link checker (static page): the lists shipped with the app until the page fetches current ones.
@@ -208,18 +209,25 @@ async function networkFirstNavigation(event) {
   }
 }
 
+/* The app answers with "Vary: Origin" (its CORS policy), and a module script's request carries an Origin header
+   while the worker's own precache fetches do not: matching on Vary would miss every stored chunk offline. Each
+   stored URL has one body (hashed build files, the shell), so the worker matches on the URL alone. */
+function stored(request, options) {
+  return caches.match(request, Object.assign({ignoreVary: true}, options));
+}
+
 async function offlineNavigation(request) {
   const plan = offlinePlan(request.url, self.location.origin);
   if (plan.redirect) return Response.redirect(new URL(plan.redirect, self.location.origin).href, 302);
   for (const candidate of plan.candidates) {
-    const cached = (await caches.match(candidate)) || (await caches.match(candidate, {ignoreSearch: true}));
+    const cached = (await stored(candidate)) || (await stored(candidate, {ignoreSearch: true}));
     if (cached) return cached;
   }
-  return (await caches.match(OFFLINE_URL)) || new Response("Offline", {status: 503});
+  return (await stored(OFFLINE_URL)) || new Response("Offline", {status: 503});
 }
 
 async function cacheFirst(event) {
-  const cached = await caches.match(event.request);
+  const cached = await stored(event.request);
   if (cached) return cached;
   const response = await fetch(event.request);
   event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
@@ -227,7 +235,7 @@ async function cacheFirst(event) {
 }
 
 async function staleWhileRevalidate(event) {
-  const cached = await caches.match(event.request, {ignoreSearch: true});
+  const cached = await stored(event.request, {ignoreSearch: true});
   const refresh = fetch(event.request).then((response) => {
     return putIfCacheable(SHELL_CACHE, event.request, response).then(() => response);
   });

@@ -267,7 +267,7 @@
       if (current.form !== form) return;
       current.draft = draft;
       if (draft.at) {
-        root.cdsOffline.fillForm(form, draft.values);
+        root.cdsOffline.fillForm(form, draft.values, { onlyEmpty: true });
         showSaved();
       }
       drawPhotos();

@@ -14,6 +14,7 @@ import io
 import re
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
@@ -75,9 +76,13 @@ def test_report_written_offline_is_sent_once_with_photos(browser, prod_env, tmp_
         page = _installed(context, HA, "/feedback/new")
         title = f"Đèn đường tắt cả dãy hẻm {uuid.uuid4().hex[:6]}"
         context.set_offline(True)
+        missing: list[str] = []  # the app's own files the device could not give the page
+        page.on("requestfailed", lambda r: urlsplit(r.url).path.startswith(("/assets/", "/feedback/"))
+                and missing.append(r.url))
         page.goto("/?src=pwa")  # the installed app, opened without a connection
         page.goto("/feedback/new")  # the shortcut "Gửi phản ánh"
         expect(page.get_by_text(BANNER)).to_be_visible()
+        assert missing == []  # chunks kept with "Vary: Origin" are found; the form's styles and map are kept
         expect(page.get_by_text("Cannot connect to server")).to_have_count(0)
         expect(page.locator("#fb-form")).to_be_visible()  # not the login prompt
         page.locator("#f-category_code").select_option("streetlight")
@@ -121,6 +126,30 @@ def test_report_written_offline_is_sent_once_with_photos(browser, prod_env, tmp_
           .then((item) => [item.state, item.result.id])""", [queued[0]["key"], {**kept["values"], "title": title}])
         assert again == ["sent", str(sent[0][0])]
         assert len(_reports_titled(title)) == 1
+    finally:
+        context.close()
+
+
+def test_a_kept_draft_never_empties_what_the_form_shows(browser, prod_env) -> None:  # noqa: F811
+    """The form drawn anew (the page's state reloaded) gets the phone's copy back, but only into empty fields: an
+    older copy (saved when a photo was added, before the category was chosen) must not wipe the category."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_env["url"])
+    try:
+        page = context.new_page()
+        login(page, MAI, next_path="/feedback/new")
+        page.evaluate("""() => cdsStore.put('drafts', 'feedback-new', {owner: cdsSession.owner(),
+          key: 'k' + Date.now(), at: Date.now() - 60000,
+          values: {category_code: '', title: '', description: 'Cả dãy đèn tắt.'}, photos: []})""")
+        page.locator("#f-category_code").select_option("streetlight")
+        page.locator("#f-title").fill("Đèn đường tắt")
+        page.evaluate("""() => {  // drawn anew with what the page's state holds (a clone keeps no <select> choice)
+          const f = document.getElementById('fb-form'), drawn = f.cloneNode(true);
+          drawn.querySelector('#f-category_code').value = f.querySelector('#f-category_code').value;
+          f.replaceWith(drawn);
+        }""")
+        expect(page.locator("#f-description")).to_have_value("Cả dãy đèn tắt.")  # the kept copy was put back
+        expect(page.locator("#f-category_code")).to_have_value("streetlight")
+        expect(page.locator("#f-title")).to_have_value("Đèn đường tắt")
     finally:
         context.close()
 

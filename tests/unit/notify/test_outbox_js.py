@@ -87,6 +87,42 @@ def test_status_texts() -> None:
                                   "Could not be sent: Title too short"]
 
 
+RACE = """
+const fs = require("fs"), vm = require("vm");
+const data = {}, posted = [];
+const cdsStore = {
+  get: (s, k) => Promise.resolve((data[s] || {})[k]),
+  put: (s, k, v) => { (data[s] = data[s] || {})[k] = v; return Promise.resolve(); },
+  del: (s, k) => { delete (data[s] || {})[k]; return Promise.resolve(); },
+  keys: (s) => Promise.resolve(Object.keys(data[s] || {}).sort()),
+};
+const fetch = (url, init) => new Promise((resolve) => setTimeout(() => {  // a slow connection
+  posted.push(JSON.parse(init.body).key);
+  const id = posted.length;
+  resolve({ok: true, status: 201, json: () => Promise.resolve({id, href: "/feedback/" + id})});
+}, 30));
+const self = {cdsStore, fetch, btoa: (s) => Buffer.from(s, "binary").toString("base64"), navigator: {}};
+vm.runInNewContext(fs.readFileSync(OUTBOX, "utf8"), {self, Promise, Date, JSON, Uint8Array, String, Error, setTimeout});
+const box = self.cdsOutbox;
+(async () => {
+  await box.queue("feedback-report", "k1-older-000000000", "mai", {title: "Cũ"}, []);
+  const running = box.flush("mai");  // e.g. the flush the page starts when it opens
+  await new Promise((r) => setTimeout(r, 5));
+  await box.queue("feedback-report", "k2-new-00000000000", "mai", {title: "Mới"}, []);  // "Gửi phản ánh" now
+  const mine = await box.flush("mai");
+  const state = (await box.get("k2-new-00000000000")).state;
+  process.stdout.write(JSON.stringify({first: await running, mine, state, posted}));
+})();
+"""
+
+
+def test_a_report_queued_during_a_flush_is_sent_by_the_flush_its_page_asked_for() -> None:
+    out = _run_node(RACE.replace("OUTBOX", json.dumps(str(ASSETS / "outbox.js"))))
+    assert out["first"] == {"sent": 1, "left": 0}
+    assert out["mine"] == {"sent": 1, "left": 0} and out["state"] == "sent"  # not the running flush's summary
+    assert out["posted"] == ["k1-older-000000000", "k2-new-00000000000"]
+
+
 def test_offline_routes_lead_to_the_ticket() -> None:
     paths = ["/metro", "/metro/", "/metro/tickets", "/metro/tickets/?x=1", "/metro/ticket", "/metro/ticket/?id=3",
              "/feedback/new", "/?src=pwa", "/%6detro"]
