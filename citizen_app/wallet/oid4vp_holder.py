@@ -92,7 +92,7 @@ def _read_by_value(params: dict[str, str]) -> oid4vp.HolderView:
     mode = params.get("response_mode", "")
     target = urlsplit(response_uri)
     if not client_id.startswith(REDIRECT_PREFIX) or client_id[len(REDIRECT_PREFIX):] != response_uri \
-            or target.scheme != "https" or not target.hostname:
+            or target.scheme != "https" or not target.hostname or "@" in target.netloc:  # no "city.gov@evil" hosts
         raise DomainError("identity.oid4vp.foreign_request")
     nonce, state = params.get("nonce", ""), params.get("state", "")
     if params.get("response_type") != "vp_token" or mode not in (oid4vp.PLAIN, oid4vp.ENCRYPTED) \

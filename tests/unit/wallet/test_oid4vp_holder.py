@@ -37,6 +37,8 @@ def test_an_unknown_verifier_is_shown_as_such_with_its_address_and_claims(db) ->
     ({"client_id": "bank"}, "foreign_request"),
     ({"response_uri": "http://bank.example/r", "client_id": "redirect_uri:http://bank.example/r"}, "foreign_request"),
     ({"request_uri": "https://bank.example/request"}, "foreign_request"),
+    ({"response_uri": "https://tphcm.gov.vn@bank.example/r", "client_id": "redirect_uri:https://tphcm.gov.vn@bank.example/r"},
+     "foreign_request"),
     ({"response_mode": "fragment"}, "bad_request"),
     ({"nonce": "short"}, "bad_request"),
     ({"dcql_query": json.dumps({"credentials": [{**DCQL["credentials"][0], "claims": [{"path": ["password"]}]}]})},
