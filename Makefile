@@ -81,7 +81,8 @@ test-deps: setup-dev
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 	@[ -d tests/oidc_provider/node_modules ] || [ ! -f tests/oidc_provider/package-lock.json ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oidc_provider
-	@[ -d tests/oid4vc_client/node_modules ] || \
+	@# (re)installed when a package of the lock is missing: a checkout from before the OpenID4VP programs has only some
+	@[ -d tests/oid4vc_client/node_modules/@openid4vc/openid4vp ] && [ -d tests/oid4vc_client/node_modules/jose ] || \
 	  PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/oid4vc_client
 	@[ -d tests/a11y/node_modules ] || PATH="$(NODE_BIN):$$PATH" npm ci --silent --no-audit --no-fund --prefix tests/a11y
 	@[ -d benchmarks/lighthouse/node_modules ] || \

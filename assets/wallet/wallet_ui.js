@@ -182,19 +182,25 @@
     });
   }
 
-  /** OpenID4VP: answer a request of a verifier registered with this city (direct_post to its response_uri, which
-   * must be ours) with a valid credential of `opts.kind` on this device, disclosing `opts.claims` only. */
+  /** OpenID4VP: answer a request with a valid credential of `opts.kind` on this device, disclosing `opts.claims`
+   * only. A plain answer to this city's verifier is posted to its response_uri (ours); an answer to an unknown
+   * verifier or an encrypted one (`opts.relay`) goes to our server, which checks, encrypts and delivers it. */
   async function answerOpenid(opts) {
     return guarded(async () => {
-      if (new URL(opts.responseUri).origin !== root.location.origin) return { ok: false, code: "identity.oid4vp.foreign_request" };
+      if (!opts.relay && new URL(opts.responseUri).origin !== root.location.origin) {
+        return { ok: false, code: "identity.oid4vp.foreign_request" };
+      }
       const now = Date.now();
       const record = (await allRecords()).filter((r) => r.kind === opts.kind
         && (!r.expiresAt || Date.parse(r.expiresAt) > now)).pop();
       if (!record) return { ok: false, code: "identity.ui.not_on_device" };
       const out = await root.CdsWallet.present(record, opts.claims, opts.aud, opts.nonce);
-      const body = new URLSearchParams({ vp_token: JSON.stringify({ [opts.queryId]: [out.presentation] }),
-        state: opts.state });
-      const res = await fetch(opts.responseUri, { method: "POST", body, credentials: "omit" });
+      const res = opts.relay
+        ? await fetch("/api/identity/oid4vp/answer", { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ request: opts.request, presentation: out.presentation }) })
+        : await fetch(opts.responseUri, { method: "POST", credentials: "omit", body: new URLSearchParams({
+          vp_token: JSON.stringify({ [opts.queryId]: [out.presentation] }), state: opts.state }) });
       if (res.ok) return { ok: true };
       const data = await res.json().catch(() => ({}));
       return { ok: false, code: "identity.oid4vp.refused", message: data.message || null };

@@ -136,3 +136,7 @@ class VpRequest(SQLModel, table=True):
     answered_at: datetime | None = None
     result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON of verified claims
     error: str = Field(default="", max_length=80)
+    # "direct_post" or "direct_post.jwt" (the answer comes as a JWE to enc_key, a per-request P-256 key sealed
+    # with crypto.seal; OpenID4VP 1.0 §8.3)
+    response_mode: str = Field(default="direct_post", max_length=20)
+    enc_key: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from joserfc import jwe
+from joserfc.errors import JoseError as JweError
+from joserfc.jwk import ECKey
 from pydantic import Field
 from sqlmodel import Session
 
@@ -34,6 +37,8 @@ from citizen_app.identity.crypto import (
     jws_verify,
     load_or_create_p256,
     public_jwk,
+    seal,
+    unseal,
 )
 from citizen_app.identity.service import roles_of
 from citizen_app.wallet import credentials as cr
@@ -47,6 +52,9 @@ REQUEST_TYP = "oauth-authz-req+jwt"
 SCHEME = "openid4vp://"
 REQUEST_TTL = timedelta(minutes=5)
 PATHS = {"request": "/api/identity/oid4vp/request/", "response": "/api/identity/oid4vp/response/"}
+PLAIN, ENCRYPTED = "direct_post", "direct_post.jwt"
+# OpenID4VP 1.0 §8.3: ECDH-ES key agreement to the request's key in client_metadata.jwks, AES-GCM content encryption
+ENC_ALG, ENC_VALUES = "ECDH-ES", ("A128GCM", "A256GCM")
 
 
 class Query(CatalogModel):
@@ -108,7 +116,9 @@ class NewRequest:
 
 
 def create_request(db: Session, actor_id: int | None, client_id: str, query_id: str,
-                   now: datetime | None = None) -> NewRequest:
+                   now: datetime | None = None, *, encrypted: bool = False) -> NewRequest:
+    """A request for one registered question; ``encrypted`` asks for ``direct_post.jwt`` with a fresh P-256 key
+    (kept sealed with the request, used for this answer only)."""
     rp = relying_parties().get(client_id)
     if rp is None or rp not in consoles_for(db, actor_id):
         raise DomainError("identity.oid4vp.not_registered")
@@ -118,12 +128,32 @@ def create_request(db: Session, actor_id: int | None, client_id: str, query_id: 
     now = now or utcnow()
     row = VpRequest(id=b64u(secrets.token_bytes(18)), client_id=client_id, nonce=b64u(secrets.token_bytes(16)),
                     state=b64u(secrets.token_bytes(16)), dcql=json.dumps(dcql(query)), created_by=actor_id,
-                    created_at=now, expires_at=now + REQUEST_TTL)
+                    created_at=now, expires_at=now + REQUEST_TTL, response_mode=ENCRYPTED if encrypted else PLAIN)
+    if encrypted:
+        row.enc_key = seal(json.dumps(ECKey.generate_key("P-256").as_dict(private=True)).encode(), _seal_context(row))
     db.add(row)
     db.flush()
     request_uri = issuer_id() + PATHS["request"] + row.id
     link = f"{SCHEME}?client_id={quote(client_id, safe='')}&request_uri={quote(request_uri, safe='')}"
     return NewRequest(row.id, link, row.expires_at)
+
+
+def _seal_context(row: VpRequest) -> str:
+    return f"vp-enc:{row.id}"
+
+
+def _enc_key(row: VpRequest) -> ECKey:
+    return ECKey.import_key(json.loads(unseal(row.enc_key or "", _seal_context(row))))
+
+
+def client_metadata(row: VpRequest) -> dict[str, Any]:
+    meta: dict[str, Any] = {"vp_formats_supported": {cr.SD_JWT_TYP: {
+        "sd-jwt_alg_values": [ES256], "kb-jwt_alg_values": [ES256]}}}
+    if row.response_mode == ENCRYPTED:
+        public = _enc_key(row).as_dict(private=False)
+        meta["jwks"] = {"keys": [{**public, "use": "enc", "alg": ENC_ALG, "kid": f"enc-{row.id[:8]}"}]}
+        meta["encrypted_response_enc_values_supported"] = list(ENC_VALUES)
+    return meta
 
 
 def _live(db: Session, request_id: str, now: datetime) -> VpRequest:
@@ -139,11 +169,10 @@ def request_object(db: Session, request_id: str, now: datetime | None = None) ->
     row = _live(db, request_id, now)
     row.fetched_at = row.fetched_at or now
     payload = {"iss": row.client_id, "aud": "https://self-issued.me/v2", "client_id": row.client_id,
-               "response_type": "vp_token", "response_mode": "direct_post",
+               "response_type": "vp_token", "response_mode": row.response_mode,
                "response_uri": issuer_id() + PATHS["response"] + row.id, "nonce": row.nonce, "state": row.state,
                "dcql_query": json.loads(row.dcql), "iat": epoch(now), "exp": epoch(row.expires_at),
-               "client_metadata": {"vp_formats_supported": {cr.SD_JWT_TYP: {
-                   "sd-jwt_alg_values": [ES256], "kb-jwt_alg_values": [ES256]}}}}
+               "client_metadata": client_metadata(row)}
     return jws_encode({"alg": ES256, "typ": REQUEST_TYP, "kid": "cds-verifier"}, payload, verifier_key())
 
 
@@ -158,20 +187,46 @@ def _refuse(row: VpRequest, code: str) -> ResponseRefused:
     return ResponseRefused(code)
 
 
-def receive_response(db: Session, request_id: str, vp_token: str, state: str) -> dict[str, Any]:
-    """``direct_post``: verify the presentation for the request's single DCQL credential query through
-    ``strict_verify`` (audience = client_id, the request's nonce, key binding, status, our trusted issuers) and keep
-    only the claims asked for. The request is spent whatever the outcome."""
+def _decrypt(row: VpRequest, response: str) -> tuple[Any, str]:
+    """``direct_post.jwt``: the JWE (ECDH-ES to this request's key, AES-GCM) holds ``vp_token`` and ``state``."""
+    try:
+        plain = jwe.decrypt_compact(response, _enc_key(row), algorithms=[ENC_ALG, *ENC_VALUES])
+        payload = json.loads(plain.plaintext or b"")
+    except (JweError, ValueError) as exc:
+        raise DomainError("identity.oid4vp.undecryptable") from exc
+    if not isinstance(payload, dict):
+        raise DomainError("identity.oid4vp.undecryptable")
+    return payload.get("vp_token"), str(payload.get("state") or "")
+
+
+def _presentations(vp_token: Any, query_id: str) -> Any:
+    """The list of presentations for ``query_id`` of a DCQL ``vp_token`` (form-encoded JSON, or an object inside a
+    JWE); None when malformed."""
+    try:
+        answers = json.loads(vp_token) if isinstance(vp_token, str) else vp_token
+        return answers[query_id] if isinstance(answers, dict) else None
+    except (ValueError, KeyError):
+        return None
+
+
+def receive_response(db: Session, request_id: str, vp_token: str, state: str, response: str = "") -> dict[str, Any]:
+    """``direct_post`` (or ``direct_post.jwt``: ``response`` is a JWE decrypted first): verify the presentation for
+    the request's single DCQL credential query through ``strict_verify`` (audience = client_id, the request's nonce,
+    key binding, status, our trusted issuers) and keep only the claims asked for. The request is spent by any
+    answer that reaches the check; an answer of the wrong form, with a wrong state or undecryptable is refused
+    without spending it (knowing the link must not let anyone burn the request)."""
     now = utcnow()
     row = _live(db, request_id, now)
-    if not secrets.compare_digest(state or "", row.state):  # not spent: the link alone must not burn a request
+    if row.response_mode == ENCRYPTED:
+        if not response or vp_token:
+            raise DomainError("identity.oid4vp.encryption_required")
+        token, state = _decrypt(row, response)
+    else:
+        token = vp_token
+    if not secrets.compare_digest(state or "", row.state):
         raise DomainError("identity.oid4vp.wrong_state")
     query = json.loads(row.dcql)["credentials"][0]
-    try:
-        answers = json.loads(vp_token)
-        presentations = answers[query["id"]] if isinstance(answers, dict) else None
-    except (ValueError, KeyError):
-        presentations = None
+    presentations = _presentations(token, query["id"])
     if not isinstance(presentations, list) or len(presentations) != 1 or not isinstance(presentations[0], str):
         raise _refuse(row, "identity.verify.malformed")
     try:
@@ -225,6 +280,25 @@ class HolderView:
     nonce: str
     state: str
     response_uri: str
+    response_mode: str = PLAIN
+    encryption: dict[str, Any] | None = None  # {"jwk": the verifier's key, "enc": content encryption} for .jwt
+    host: str = ""  # where an unknown verifier receives the answer, shown to the citizen
+
+
+def encryption_for(mode: str, metadata: Any) -> dict[str, Any] | None:
+    """For ``direct_post.jwt``: the verifier's P-256 key from ``client_metadata.jwks`` and the first content
+    encryption it supports that we do (A128GCM when it says none, as OpenID4VP 1.0 §8.3 defaults)."""
+    if mode == PLAIN:
+        return None
+    meta = metadata if isinstance(metadata, dict) else {}
+    keys = (meta.get("jwks") or {}).get("keys") if isinstance(meta.get("jwks"), dict) else None
+    key = next((k for k in keys or [] if isinstance(k, dict) and k.get("kty") == "EC" and k.get("crv") == "P-256"
+                and k.get("use", "enc") == "enc" and k.get("alg", ENC_ALG) == ENC_ALG), None)
+    offered = meta.get("encrypted_response_enc_values_supported") or ["A128GCM"]
+    enc = next((e for e in offered if e in ENC_VALUES), None) if isinstance(offered, list) else None
+    if key is None or enc is None:
+        raise DomainError("identity.oid4vp.bad_request")
+    return {"jwk": {k: key[k] for k in ("kty", "crv", "x", "y", "kid") if k in key}, "enc": enc}
 
 
 def read_request_link(db: Session, link: str) -> HolderView:
@@ -246,8 +320,9 @@ def read_request_link(db: Session, link: str) -> HolderView:
     query = payload["dcql_query"]["credentials"][0]
     rp = relying_parties().get(payload["client_id"])
     unknown = dict(catalog()["identity.oid4vp.unknown_verifier"])
+    mode = payload.get("response_mode", PLAIN)
     return HolderView(rp is not None, payload["client_id"], rp.name.model_dump() if rp else unknown,
                       rp.purpose.model_dump() if rp else {"vi": "", "en": ""},
                       cr.VCT_TO_KIND.get(query["meta"]["vct_values"][0], ""),
                       [c["path"][0] for c in query["claims"]], query["id"], payload["nonce"], payload["state"],
-                      payload["response_uri"])
+                      payload["response_uri"], mode, encryption_for(mode, payload.get("client_metadata")))

@@ -31,6 +31,8 @@ def console_page() -> rx.Component:
             rx.el.label(t("identity.oid4vp.question_label"), html_for="f-question", class_name="cds-label"),
             rx.el.select(rx.foreach(state.parties, _question), name="question", id="f-question",
                          class_name="cds-input"),
+            rx.el.label(rx.el.input(type="checkbox", name="encrypted", id="f-encrypted", class_name="cds-check"),
+                        t("identity.oid4vp.encrypt_label"), class_name="cds-check-label"),
             primary_button("identity.oid4vp.make_request", id="vp-make"),
             on_submit=state.make, class_name="cds-form",
         ),

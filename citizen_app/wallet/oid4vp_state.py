@@ -10,7 +10,7 @@ from citizen_app.core.errors import DomainError
 from citizen_app.i18n.catalog import LANGS
 from citizen_app.identity.state import NoticeMixin, js_literal, result_code, ui_call
 from citizen_app.identity.views import msg
-from citizen_app.wallet import oid4vp, words
+from citizen_app.wallet import oid4vp, oid4vp_holder, words
 from citizen_app.wallet import service as views
 
 
@@ -43,7 +43,7 @@ class OpenidConsoleState(NoticeMixin, rx.State):
         try:
             user_id = await self._user()
             with session_scope() as db:
-                made = oid4vp.create_request(db, user_id, client_id, query)
+                made = oid4vp.create_request(db, user_id, client_id, query, encrypted=bool(form.get("encrypted")))
         except DomainError as exc:
             self._fail(exc)
             return None
@@ -84,7 +84,8 @@ class OpenidAnswerState(NoticeMixin, rx.State):
         try:
             await self._user()
             with session_scope() as db:
-                view = oid4vp.read_request_link(db, str(form.get("request", ""))[:2000])
+                link = str(form.get("request", ""))[:oid4vp_holder.MAX_PARAM * 2]
+                view = oid4vp_holder.read_request(db, link)
         except DomainError as exc:
             self._fail(exc)
             return
@@ -92,7 +93,8 @@ class OpenidAnswerState(NoticeMixin, rx.State):
         self.asker, self.purpose, self.known = view.name, view.purpose, view.known
         self.claims = [words.claim_label(name) for name in view.claims]
         self._view = {"kind": view.kind, "claims": view.claims, "aud": view.client_id, "nonce": view.nonce,
-                      "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id}
+                      "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id,
+                      "request": link, "relay": not view.known or view.encryption is not None}
 
     @rx.event
     async def share(self):

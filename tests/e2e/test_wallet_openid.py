@@ -5,7 +5,7 @@ wallet (OpenID4VCI offer QR with its one-time code)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.sync_api import expect
 
@@ -53,6 +53,51 @@ def test_mai_answers_an_openid4vp_request_for_over_18_only(browser, prod_app) ->
 
         goto(mai, "/wallet/activity")
         expect(mai.locator("#activity-list li").first).to_contain_text("Đường sắt đô thị số 1")
+    finally:
+        mai_ctx.close()
+        desk_ctx.close()
+
+
+def test_an_encrypted_request_and_an_unknown_verifier(browser, prod_app) -> None:
+    """The desk asks for an encrypted answer (direct_post.jwt): Mai's browser makes the presentation and the server
+    encrypts and delivers it. A request of a verifier outside the registry is marked unknown, with a warning, and
+    declining sends nothing."""
+    mai_ctx, mai = _new_page(browser, prod_app)
+    desk_ctx, desk = _new_page(browser, prod_app)
+    try:
+        login(mai, MAI, next_path="/wallet")
+        mai.locator("#request-age18").click()
+        expect(mai.locator("#wallet-info")).to_contain_text("18")
+
+        login(desk, WARD_OFFICIAL, next_path="/verify/openid")
+        desk.locator("#f-question").select_option("cds-rp-metro-youth|age18")
+        desk.locator("#f-encrypted").check()
+        desk.locator("#vp-make").click()
+        expect(desk.locator("#vp-link")).to_be_visible()
+        request = desk.locator("#vp-link").get_attribute("href") or ""
+
+        goto(mai, "/wallet/openid")
+        mai.locator("#f-request").fill(request)
+        mai.locator("#vp-read").click()
+        expect(mai.locator("#vp-asker")).to_have_text("Đường sắt đô thị số 1 — vé ưu đãi")
+        mai.locator("#vp-share").click()
+        expect(mai.locator("#wallet-info")).to_contain_text("Đã gửi")
+        desk.locator("#vp-check").click()
+        expect(desk.locator("#vp-claims")).to_contain_text("Trên 18 tuổi")
+
+        uri = "https://bank.example/openid4vp"
+        dcql = ('{"credentials":[{"id":"q","format":"dc+sd-jwt","meta":{"vct_values":["urn:cds:a18"]},'
+                '"claims":[{"path":["age_over_18"]}]}]}')
+        unknown = "openid4vp://?" + urlencode({"response_type": "vp_token", "client_id": f"redirect_uri:{uri}",
+                                               "response_uri": uri, "response_mode": "direct_post",
+                                               "nonce": "n-0123456789", "state": "s", "dcql_query": dcql})
+        mai.locator("#f-request").fill(unknown)
+        mai.locator("#vp-read").click()
+        expect(mai.locator("#vp-asker")).to_have_text("Bên yêu cầu chưa đăng ký với thành phố (bank.example)")
+        expect(mai.get_by_text("Bên này chưa đăng ký với thành phố")).to_be_visible()
+        expect(mai.locator("#vp-will-share")).to_have_text("Trên 18 tuổi")
+        mai.locator("#vp-decline").click()
+        expect(mai.locator("#wallet-info")).to_contain_text("Không có gì được gửi")
     finally:
         mai_ctx.close()
         desk_ctx.close()

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,17 +21,15 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from citizen_app.core.db import make_engine
-from citizen_app.core.registry import import_all_models
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.crypto import b64u_decode, epoch
 from citizen_app.identity.service import open_session
 from citizen_app.wallet import credentials as cr
-from tests.api.test_oidc import _free_port, _node
-from tests.api.wallet.tls import make_loopback_tls
-from tests.conftest import _stop_group, missing_tool
+from tests.api.test_oidc import _node
+from tests.api.wallet.interop_server import serve_routes
+from tests.conftest import missing_tool
 from tests.unit.identity.helpers import make_verified_citizen
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -54,45 +50,12 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
     node = _node()
     if node is None or not (CLIENT_DIR / "node_modules" / "@openid4vc" / "openid4vci").is_dir():
         missing_tool(f"Node >= 22 with the OpenID4VCI test wallet (`{INSTALL_HINT}`)")
-    tmp = tmp_path_factory.mktemp("oid4vci")
-    tls = make_loopback_tls(tmp)
-    url = f"https://127.0.0.1:{_free_port()}"
-    db_url = f"sqlite:///{tmp / 'app.db'}"
-    import_all_models()
-    engine = make_engine(db_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        citizen = make_verified_citizen(db)
-        cookie = open_session(db, citizen.id)
-        db.commit()
-    engine.dispose()
-    env = {**os.environ, "DATABASE_URL": db_url, "PUBLIC_URL": url, "SECRET_KEY": "test-secret-" + "x" * 32,
-           "INSTANCE_DIR": str(tmp)}
-    env.pop("WALLET_ISSUER", None)
-    command = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port",
-               url.rsplit(":", 1)[1], "--workers", "1", "--log-level", "warning", "--ssl-certificate",
-               str(tls.cert_pem), "--ssl-keyfile", str(tls.key_pem), "tests.api.wallet.oid4vc_app:app"]
-    log = (tmp / "server.log").open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait(url + "/.well-known/openid-credential-issuer", str(tls.ca_pem), server)
-        yield Issuer(url, str(tls.ca_pem), node, cookie)
-    finally:
-        _stop_group(server)
-        log.close()
-
-
-def _wait(url: str, ca: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}")
-        try:
-            if httpx.get(url, verify=ca, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
+    with serve_routes(tmp_path_factory.mktemp("oid4vci")) as served:
+        with Session(served.engine, expire_on_commit=False) as db:
+            citizen = make_verified_citizen(db)
+            cookie = open_session(db, citizen.id)
+            db.commit()
+        yield Issuer(served.url, served.ca, node, cookie)
 
 
 def _offer(issuer: Issuer, kinds: list[str]) -> dict[str, str]:

@@ -4,9 +4,11 @@ reference, the direct_post response checked by strict_verify, the console's outc
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from joserfc.jwk import ECKey
 from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -26,11 +28,12 @@ from citizen_app.identity.crypto import (
     verify_es256,
 )
 from citizen_app.identity.models import ActivityEntry
+from citizen_app.identity.service import open_session
 from citizen_app.wallet import api as wallet_api
 from citizen_app.wallet import credentials as cr
-from citizen_app.wallet import oid4vp
+from citizen_app.wallet import oid4vp, oid4vp_holder
 from citizen_app.wallet.models import VpRequest
-from tests.unit.identity.helpers import make_verified_citizen, make_ward_official
+from tests.unit.identity.helpers import make_user, make_verified_citizen, make_ward_official
 
 ORIGIN = settings().public_url
 RP = "cds-rp-metro-youth"
@@ -158,6 +161,82 @@ def test_the_holder_sees_who_asks_why_and_which_claims(world) -> None:
         assert (view.kind, view.claims, view.query_id) == ("age18", ["age_over_18"], "age18")
         with pytest.raises(DomainError, match="foreign_request"):
             oid4vp.read_request_link(db, "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fevil.example%2Fr")
+
+
+# --- direct_post.jwt and the holder's delivery route -------------------------------------------------------------
+
+
+def _cookie(world, who: str = "citizen") -> dict[str, str]:
+    with Session(world["db"]) as db:
+        token = open_session(db, world[who])
+        db.commit()
+    return {"cds_sid": token}
+
+
+def _encrypted(world) -> oid4vp.NewRequest:
+    with Session(world["db"], expire_on_commit=False) as db:
+        made = oid4vp.create_request(db, world["official"], RP, "age18", encrypted=True)
+        db.commit()
+    return made
+
+
+def test_an_encrypted_request_takes_only_a_jwe_to_its_own_key(client, world) -> None:
+    made = _encrypted(world)
+    payload = _request_payload(client, made)
+    meta = payload["client_metadata"]
+    assert payload["response_mode"] == "direct_post.jwt"
+    assert meta["encrypted_response_enc_values_supported"] == ["A128GCM", "A256GCM"]
+    key = meta["jwks"]["keys"][0]
+    assert key["use"] == "enc" and key["alg"] == "ECDH-ES" and key["crv"] == "P-256" and "d" not in key
+    # a plain answer and a JWE to another key are refused without spending the request
+    plain = _answer(client, payload, world["age"].credential, world["key"])
+    assert plain.status_code == 400 and "only an encrypted answer" in plain.json()["message"]["en"]
+    with Session(world["db"]) as db:
+        view = oid4vp_holder.read_request(db, made.link)
+    vp = cr.build_presentation(world["age"].credential, ["age_over_18"], world["key"], RP, payload["nonce"])
+    other = oid4vp_holder.response_form(replace(view, encryption={"jwk": ECKey.generate_key("P-256").as_dict(
+        private=False), "enc": "A256GCM"}), vp)
+    refused = client.post(urlsplit(payload["response_uri"]).path, data=other)
+    assert refused.status_code == 400 and "could not be decrypted" in refused.json()["message"]["en"]
+    form = oid4vp_holder.response_form(view, vp)
+    assert set(form) == {"response"} and form["response"].count(".") == 4
+    assert client.post(urlsplit(payload["response_uri"]).path, data=form).status_code == 200
+    assert _outcome(world, made) == oid4vp.Outcome("verified", {"age_over_18": True})
+
+
+def test_the_wallet_delivers_an_encrypted_answer_through_the_server(client, world) -> None:
+    made = _encrypted(world)
+    with Session(world["db"]) as db:
+        view = oid4vp_holder.read_request(db, made.link)
+    vp = cr.build_presentation(world["age"].credential, ["age_over_18"], world["key"], RP, view.nonce)
+    body = {"request": made.link, "presentation": vp}
+    assert client.post("/api/identity/oid4vp/answer", json=body, headers={"origin": ORIGIN}).status_code == 401
+    stranger = _cookie({**world, "stranger": _stranger(world)}, "stranger")
+    res = client.post("/api/identity/oid4vp/answer", json=body, headers={"origin": ORIGIN}, cookies=stranger)
+    assert res.status_code == 403 and res.json()["error"] == "identity.oid4vp.not_yours"
+    res = client.post("/api/identity/oid4vp/answer", json=body, headers={"origin": ORIGIN}, cookies=_cookie(world))
+    assert res.status_code == 200, res.text
+    assert _outcome(world, made) == oid4vp.Outcome("verified", {"age_over_18": True})
+
+
+def _stranger(world) -> int:
+    with Session(world["db"]) as db:
+        other = make_user(db, "Lê Văn Khách")
+        db.commit()
+        return other.id
+
+
+def test_the_wallet_sends_no_more_than_asked(client, world) -> None:
+    with Session(world["db"], expire_on_commit=False) as db:
+        made = oid4vp.create_request(db, world["official"], "cds-rp-ward-desk", "identity_name", encrypted=True)
+        db.commit()
+        view = oid4vp_holder.read_request(db, made.link)
+    vp = cr.build_presentation(world["identity"].credential, ["full_name", "birth_date"], world["key"],
+                               view.client_id, view.nonce)
+    res = client.post("/api/identity/oid4vp/answer", json={"request": made.link, "presentation": vp},
+                      headers={"origin": ORIGIN}, cookies=_cookie(world))
+    assert res.status_code == 400 and res.json()["error"] == "identity.oid4vp.too_much"
+    assert _outcome(world, made).state == "waiting"
 
 
 @pytest.mark.parametrize("alg", ["none", "HS256"])
