@@ -26,7 +26,8 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.i18n.catalog import translate
-from citizen_app.wallet import oid4vci
+from citizen_app.wallet import oid4vci, oid4vci_authorize
+from citizen_app.wallet.oid4vci_authorize_api import ROUTES as AUTHORIZE_ROUTES
 
 _HTTP_OAUTH = {400: "invalid_request", 401: "invalid_token", 403: "access_denied", 404: "invalid_request",
                413: "invalid_request", 415: "invalid_request", 429: "slow_down"}
@@ -51,14 +52,23 @@ async def authorization_server(_: Call) -> dict[str, Any]:
 
 
 async def token(call: Call) -> dict[str, Any]:
-    """POST (form) grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code, pre-authorized_code, tx_code."""
-    body = call.body
-    if body.get("grant_type") != oid4vci.PRE_AUTHORIZED_GRANT:
-        raise oid4vci.OAuthRefusal("identity.oid4vci.grant_unsupported", "unsupported_grant_type")
+    """POST (form) grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code with pre-authorized_code and
+    tx_code, or grant_type=authorization_code with code, redirect_uri, code_verifier and client_id."""
+    body = {key: str(value or "") for key, value in call.body.items()}
+    details = None
     with session_scope() as db:
-        granted = oid4vci.redeem_pre_authorized_code(db, str(body.get("pre-authorized_code") or ""),
-                                                     str(body.get("tx_code") or ""))
-    return {"access_token": granted.token, "token_type": "Bearer", "expires_in": granted.expires_in}
+        if body.get("grant_type") == oid4vci.PRE_AUTHORIZED_GRANT:
+            granted = oid4vci.redeem_pre_authorized_code(db, body.get("pre-authorized_code", ""),
+                                                         body.get("tx_code", ""))
+        elif body.get("grant_type") == oid4vci.AUTHORIZATION_CODE_GRANT:
+            grant = oid4vci_authorize.redeem_authorization_code(
+                db, body.get("code", ""), body.get("redirect_uri", ""), body.get("code_verifier", ""),
+                body.get("client_id", ""))
+            granted, details = grant.token, grant.authorization_details
+        else:
+            raise oid4vci.OAuthRefusal("identity.oid4vci.grant_unsupported", "unsupported_grant_type")
+    answer = {"access_token": granted.token, "token_type": "Bearer", "expires_in": granted.expires_in}
+    return answer | ({"authorization_details": details} if details else {})
 
 
 async def nonce(_: Call) -> dict[str, str]:
@@ -85,8 +95,9 @@ _OAUTH_ERROR = json_content(obj(("error",), error=string(), error_description=st
 _PROTOCOL: dict[str, Any] = {"error_renderer": oauth_refusal, "error_content": _OAUTH_ERROR}
 _CACHED = {"cache": "public, max-age=3600"}
 _TOKEN_FORM = obj(("grant_type",), grant_type=string(200), **{"pre-authorized_code": string(200)},
-                  tx_code=string(20))
-_CREDENTIAL_REQUEST = obj(("credential_configuration_id",), credential_configuration_id=string(60),
+                  tx_code=string(20), code=string(200), redirect_uri=string(500), code_verifier=string(128),
+                  client_id=string(200), resource=string(500))
+_CREDENTIAL_REQUEST = obj((), credential_configuration_id=string(60), credential_identifier=string(60),
                           proofs=obj(jwt=array(string(4000), maxItems=oid4vci.BATCH_SIZE)), proof=ANY_OBJECT)
 
 ROUTES: list[BaseRoute] = [
@@ -99,10 +110,12 @@ ROUTES: list[BaseRoute] = [
              summary="OAuth authorization server metadata of the credential issuer",
              responses={200: json_content(obj(("issuer", "token_endpoint"), issuer=string(), token_endpoint=string(),
                                               grant_types_supported=array(string())))}, **_CACHED),
-    Endpoint(oid4vci.PATHS["token"], token, methods=("POST",), summary="OpenID4VCI token (pre-authorized code)",
+    Endpoint(oid4vci.PATHS["token"], token, methods=("POST",),
+             summary="OpenID4VCI token (pre-authorized code with transaction code, or authorization code with PKCE)",
              form=_TOKEN_FORM, responses={200: json_content(obj(("access_token", "token_type"),
                                                                   access_token=string(), token_type=string(),
-                                                                  expires_in=INTEGER))},
+                                                                  expires_in=INTEGER,
+                                                                  authorization_details=array(ANY_OBJECT)))},
              errors=(400,), max_body=4096, **_PROTOCOL),
     Endpoint(oid4vci.PATHS["nonce"], nonce, methods=("POST",), summary="OpenID4VCI nonce for key proofs",
              responses={200: json_content(obj(("c_nonce",), c_nonce=string()))}, **_PROTOCOL),
@@ -116,4 +129,5 @@ ROUTES: list[BaseRoute] = [
              body=obj(("kinds",), kinds=array(string(20), maxItems=4)),
              responses={200: json_content(obj(("offer", "tx_code", "expires_at"), offer=string(), tx_code=string(),
                                               expires_at=string(), kinds=array(string())))}, errors=(400,)),
+    *AUTHORIZE_ROUTES,
 ]
