@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.core.config import settings
+from citizen_app.core.errors import RecordedRefusal
 
 ORIGIN = settings().public_url
 
@@ -22,8 +23,11 @@ def route_client(engine, monkeypatch: pytest.MonkeyPatch, module: ModuleType) ->
             try:
                 yield session
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as exc:
+                if isinstance(exc, RecordedRefusal):  # as core.db.session_scope: the failed attempt is kept
+                    session.commit()
+                else:
+                    session.rollback()
                 raise
 
     monkeypatch.setattr(module, "session_scope", scope)
