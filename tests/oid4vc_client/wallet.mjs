@@ -6,8 +6,14 @@
 // scenario: {offer, tx_code, configs: {id: copies}, step: "issue" | "reuse_code" | "bad_nonce"}
 // "issue": token with the transaction code, a fresh nonce per configuration, `copies` keys each, the credentials;
 // the private JWKs come back so the test can present the credentials. Refusals come back as {ok: false, error}.
+//
+// Authorization code flow with PKCE (the test plays the citizen's browser between the two runs):
+// {step: "authorize", offer, client_id, redirect_uri} -> {url, code_verifier}: the authorization request
+//   the library builds from the offer (issuer_state, S256 challenge);
+// {step: "redeem" | "redeem_twice", offer, client_id, redirect_uri, response_url, code_verifier, configs}: the
+//   library parses the redirect (checks `iss`), exchanges the code with its verifier, then obtains the credentials.
 import { webcrypto } from "node:crypto";
-import { clientAuthenticationAnonymous } from "@openid4vc/oauth2";
+import { clientAuthenticationAnonymous, clientAuthenticationNone } from "@openid4vc/oauth2";
 import { Openid4vciClient } from "@openid4vc/openid4vci";
 
 const subtle = webcrypto.subtle;
@@ -57,10 +63,53 @@ function refusal(err) {
   return { ok: false, error: response?.error || err.name, description: response?.error_description || err.message };
 }
 
+async function authorize(client, scenario, credentialOffer, issuerMetadata) {
+  const { authorizationRequestUrl, pkce } = await client.createAuthorizationRequestUrlFromOffer({
+    clientId: scenario.client_id, credentialOffer, issuerMetadata, redirectUri: scenario.redirect_uri,
+  });
+  return { ok: true, url: authorizationRequestUrl, code_verifier: pkce?.codeVerifier };
+}
+
+async function codeToken(client, scenario, credentialOffer, issuerMetadata) {
+  const authorizationServerMetadata = issuerMetadata.authorizationServers[0];
+  const response = client.parseAndVerifyAuthorizationResponseRedirectUrl({
+    url: scenario.response_url, authorizationServerMetadata,
+  });
+  if (response.error) return { ok: false, step: "authorize", error: response.error };
+  // 0.4.6 sends no `state` from an offer (its issuer_state plays that part): none may come back.
+  if (response.state !== undefined) return { ok: false, step: "authorize", error: "unexpected_state" };
+  const exchange = () => client.retrieveAuthorizationCodeAccessTokenFromOffer({
+    credentialOffer, issuerMetadata, authorizationCode: response.code, pkceCodeVerifier: scenario.code_verifier,
+    redirectUri: scenario.redirect_uri,
+  });
+  let token;
+  try {
+    token = await exchange();
+  } catch (err) {
+    return { step: "token", ...refusal(err) };
+  }
+  if (scenario.step === "redeem_twice") {
+    try {
+      await exchange();
+      return { ok: true, step: "token_again" };
+    } catch (err) {
+      return { step: "token_again", ...refusal(err), accessToken: token.accessTokenResponse.access_token };
+    }
+  }
+  return { token };
+}
+
 async function run(scenario) {
-  const client = new Openid4vciClient({ callbacks });
+  const clientAuthentication = scenario.client_id
+    ? clientAuthenticationNone({ clientId: scenario.client_id }) : clientAuthenticationAnonymous();
+  const client = new Openid4vciClient({ callbacks: { ...callbacks, clientAuthentication } });
   const credentialOffer = await client.resolveCredentialOffer(scenario.offer);
   const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
+  if (scenario.step === "authorize") return authorize(client, scenario, credentialOffer, issuerMetadata);
+  if (scenario.step === "redeem" || scenario.step === "redeem_twice") {
+    const redeemed = await codeToken(client, scenario, credentialOffer, issuerMetadata);
+    return redeemed.token ? credentials(client, scenario, issuerMetadata, redeemed.token) : redeemed;
+  }
   let token;
   try {
     token = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
@@ -78,6 +127,10 @@ async function run(scenario) {
       return { step: "token_again", ...refusal(err) };
     }
   }
+  return credentials(client, scenario, issuerMetadata, token);
+}
+
+async function credentials(client, scenario, issuerMetadata, token) {
   const accessToken = token.accessTokenResponse.access_token;
   const issued = {};
   for (const [configId, copies] of Object.entries(scenario.configs)) {
