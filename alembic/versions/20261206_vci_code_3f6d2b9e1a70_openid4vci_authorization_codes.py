@@ -1,8 +1,9 @@
-"""wallet: OpenID4VCI authorization code flow with PKCE
+"""wallet: OpenID4VCI authorization code flow with PKCE, deferred issuance
 
 identity_vci_auth_code (single-use authorization codes, hashes only, bound to the wallet client, redirect URI,
 PKCE challenge, citizen and credential types); identity_vci_token.auth_code_id (a replayed code revokes the
-tokens granted for it); identity_vci_offer.state_hash (the offer's issuer_state, hashed).
+tokens granted for it); identity_vci_offer.state_hash (the offer's issuer_state, hashed); identity_vci_deferred
+(credential requests waiting for an official's approval).
 
 Revision ID: 3f6d2b9e1a70
 Revises: 8c41e7a2d9f3
@@ -47,12 +48,35 @@ def upgrade() -> None:
         batch.create_foreign_key('fk_identity_vci_token_auth_code_id', 'identity_vci_auth_code',
                                  ['auth_code_id'], ['id'])
         batch.create_index('ix_identity_vci_token_auth_code_id', ['auth_code_id'])
+    op.create_table(
+        'identity_vci_deferred',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('transaction_hash', STR(length=64), nullable=False),
+        sa.Column('token_hash', STR(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', STR(length=16), nullable=False),
+        sa.Column('holder_jwks', sa.Text(), nullable=False),
+        sa.Column('status', STR(length=12), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('decided_by', sa.Integer(), nullable=True),
+        sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id']),
+        sa.ForeignKeyConstraint(['decided_by'], ['user_account.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('transaction_hash'),
+    )
+    for column in ('token_hash', 'user_id', 'status', 'expires_at'):
+        op.create_index(f'ix_identity_vci_deferred_{column}', 'identity_vci_deferred', [column])
     with op.batch_alter_table('identity_vci_offer') as batch:
         batch.add_column(sa.Column('state_hash', STR(length=64), nullable=True))
         batch.create_unique_constraint('uq_identity_vci_offer_state_hash', ['state_hash'])
 
 
 def downgrade() -> None:
+    for column in ('token_hash', 'user_id', 'status', 'expires_at'):
+        op.drop_index(f'ix_identity_vci_deferred_{column}', table_name='identity_vci_deferred')
+    op.drop_table('identity_vci_deferred')
     with op.batch_alter_table('identity_vci_offer') as batch:
         batch.drop_constraint('uq_identity_vci_offer_state_hash', type_='unique')
         batch.drop_column('state_hash')

@@ -390,6 +390,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                  "address."},
     "identity.oid4vci.pkce_failed": {"vi": "Mã xác minh PKCE không khớp với mã thách thức.",
                                      "en": "The PKCE code verifier does not match the challenge."},
+    # --- OpenID4VCI deferred issuance: an official approves first (wallet/oid4vci_deferred.py) ---
+    "identity.oid4vci.transaction_invalid": {
+        "vi": "Yêu cầu chờ duyệt không tồn tại, đã nhận giấy tờ, đã bị thu hồi hoặc đã hết hạn.",
+        "en": "The waiting request does not exist, was already collected, was revoked or has expired."},
+    "identity.oid4vci.transaction_refused": {"vi": "Cán bộ đã từ chối cấp giấy tờ này.",
+                                             "en": "An official refused to issue this credential."},
+    "identity.oid4vci.approve_own": {"vi": "Bạn không thể tự duyệt yêu cầu của chính mình.",
+                                     "en": "You cannot approve your own request."},
     # --- OpenID4VP: registered relying parties ask, the citizen's wallet answers (wallet/oid4vp.py) ---
     "identity.oid4vp.unknown_verifier": {"vi": "Bên yêu cầu chưa đăng ký với thành phố",
                                          "en": "A verifier not registered with the city"},

@@ -142,6 +142,25 @@ class VciToken(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
+class VciDeferred(SQLModel, table=True):
+    """A credential request waiting for an official's approval (OpenID4VCI deferred issuance): the SHA-256 of its
+    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision."""
+
+    __tablename__ = "identity_vci_deferred"
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_hash: str = Field(max_length=64, unique=True)
+    token_hash: str = Field(max_length=64, index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=16)
+    holder_jwks: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of public JWKs
+    status: str = Field(default="pending", max_length=12, index=True)  # pending, approved, refused, issued, revoked
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    decided_by: int | None = Field(default=None, foreign_key="user_account.id")
+    decided_at: datetime | None = None
+
+
 class VpRequest(SQLModel, table=True):
     """An OpenID4VP request of a registered relying party: its nonce, DCQL query and (once answered) the
     verified result. The id is the random handle in request_uri and response_uri."""

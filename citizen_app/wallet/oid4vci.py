@@ -38,7 +38,7 @@ from citizen_app.identity.crypto import (
 from citizen_app.identity.profile import get_profile
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id
-from citizen_app.wallet.models import VciOffer, VciToken
+from citizen_app.wallet.models import VciDeferred, VciOffer, VciToken
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 AUTHORIZATION_CODE_GRANT = "authorization_code"
@@ -54,7 +54,13 @@ BATCH_SIZE = 5  # one-time credentials per request, each bound to its own key (u
 TX_CODE_LENGTH = 6
 MAX_TX_ATTEMPTS = 3
 PATHS = {"token": "/api/identity/oid4vci/token", "nonce": "/api/identity/oid4vci/nonce",
-         "credential": "/api/identity/oid4vci/credential", "authorize": "/api/identity/oid4vci/authorize"}
+         "credential": "/api/identity/oid4vci/credential", "authorize": "/api/identity/oid4vci/authorize",
+         "deferred": "/api/identity/oid4vci/deferred"}
+# Types an official approves before another wallet gets them (deferred issuance, ``oid4vci_deferred.py``): a
+# residence confirmation leaves the city's apps only after the ward has checked the registration is current.
+NEEDS_APPROVAL = frozenset({"residence"})
+DEFERRED_TTL = timedelta(days=3)
+DEFERRED_INTERVAL = 60  # seconds a wallet waits between deferred credential requests
 # Claims shown by a wallet for each kind (the plain ones and the selectively disclosable ones).
 CLAIM_NAMES = {kind: cr.TYPES[kind].plain_claims + cr.TYPES[kind].sd_claims for kind in OFFERABLE}
 
@@ -108,6 +114,7 @@ def credential_issuer_metadata() -> dict[str, Any]:
     return {
         "credential_issuer": base, "authorization_servers": [base],
         "credential_endpoint": base + PATHS["credential"], "nonce_endpoint": base + PATHS["nonce"],
+        "deferred_credential_endpoint": base + PATHS["deferred"],
         "batch_credential_issuance": {"batch_size": BATCH_SIZE},
         "display": _display("identity.words.issuer_self"),
         "credential_configurations_supported": {configuration_id(kind): _configuration(kind) for kind in OFFERABLE},
@@ -285,27 +292,45 @@ def check_proofs(db: Session, body: dict[str, Any], now: datetime | None = None)
 
 
 def issue_batch(db: Session, user_id: int, kind: str, holder_jwks: list[dict[str, Any]], *,
-                key_mode: str = "browser") -> list[cr.IssuedSdJwt]:
+                key_mode: str = "browser", actor_id: int | None = None) -> list[cr.IssuedSdJwt]:
     """One credential per holder key, each with its own salts and status index: the one issuance path for other
     wallets (the credential endpoint) and the app's own wallet (``/api/identity/credentials``)."""
     if not 1 <= len(holder_jwks) <= BATCH_SIZE:
         raise DomainError("identity.oid4vci.batch_size")
     now = utcnow()
-    return [cr.issue_credential(db, user_id, kind, jwk, key_mode=key_mode, now=now) for jwk in holder_jwks]
+    return [cr.issue_credential(db, user_id, kind, jwk, key_mode=key_mode, actor_id=actor_id, now=now)
+            for jwk in holder_jwks]
 
 
-def _token(db: Session, access_token: str | None, now: datetime) -> VciToken:
+def token_row(db: Session, access_token: str | None, now: datetime | None) -> VciToken:
+    """The live access token at ``now``; with ``None`` (the deferred endpoint, whose transactions outlive the
+    token and are revoked with it) the token that made them."""
     row = db.get(VciToken, sha(access_token)) if access_token else None
-    if row is None or row.expires_at <= now:
+    if row is None or (now is not None and row.expires_at <= now):
         raise OAuthRefusal("identity.oid4vci.token_invalid", "invalid_token", 401)
     return row
 
 
-def credential_request(db: Session, access_token: str | None, body: dict[str, Any]) -> list[str]:
+@dataclass(frozen=True)
+class Deferred:
+    transaction_id: str
+    interval: int
+
+
+def _defer(db: Session, token: VciToken, kind: str, keys: list[dict[str, str]], now: datetime) -> Deferred:
+    """Keep the proved keys until an official decides; the wallet asks again with the transaction_id."""
+    transaction_id = secrets.token_urlsafe(32)
+    db.add(VciDeferred(transaction_hash=sha(transaction_id), token_hash=token.token_hash, user_id=token.user_id,
+                       kind=kind, holder_jwks=json.dumps(keys), created_at=now, expires_at=now + DEFERRED_TTL))
+    db.flush()
+    return Deferred(transaction_id, DEFERRED_INTERVAL)
+
+
+def credential_request(db: Session, access_token: str | None, body: dict[str, Any]) -> list[str] | Deferred:
     """The credential endpoint: the access token's account, one of its granted configurations (each once) and the
     key proofs; returns the SD-JWT VCs."""
     now = utcnow()
-    token = _token(db, access_token, now)
+    token = token_row(db, access_token, now)
     # ``credential_identifier`` when the token answer listed identifiers (authorization_details): ours are the
     # configuration ids themselves.
     kind = kind_of(body.get("credential_configuration_id") or body.get("credential_identifier"))
@@ -315,5 +340,7 @@ def credential_request(db: Session, access_token: str | None, body: dict[str, An
         raise OAuthRefusal("identity.oid4vci.already_issued", "invalid_credential_request")
     keys = check_proofs(db, body, now)
     token.used_kinds = ",".join(filter(None, [*token.used_kinds.split(","), kind]))
+    if kind in NEEDS_APPROVAL:
+        return _defer(db, token, kind, keys, now)
     return [issued.credential for issued in issue_batch(db, token.user_id, kind, keys)]
 

@@ -35,7 +35,7 @@ from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.profile import get_profile
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet.issuer import issuer_id
-from citizen_app.wallet.models import VciAuthCode, VciOffer, VciToken
+from citizen_app.wallet.models import VciAuthCode, VciDeferred, VciOffer, VciToken
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS_FILE_ENV = "WALLET_CLIENTS_FILE"  # another registry of wallet clients (tests, a deployment's own list)
@@ -268,6 +268,8 @@ class CodeGrant:
 def _revoke_tokens(db: Session, code: VciAuthCode, now: datetime) -> None:
     for token in db.exec(select(VciToken).where(VciToken.auth_code_id == code.id)).all():
         token.expires_at = min(token.expires_at, now)
+        for waiting in db.exec(select(VciDeferred).where(VciDeferred.token_hash == token.token_hash)).all():
+            waiting.status = "revoked"
 
 
 def redeem_authorization_code(db: Session, code: str, redirect_uri: str, verifier: str, client_id: str,
