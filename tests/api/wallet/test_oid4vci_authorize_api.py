@@ -20,10 +20,11 @@ from citizen_app.wallet import oid4vci, oid4vci_api
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.models import VciAuthCode
 from tests.api.helpers import ORIGIN, route_client
-from tests.unit.identity.helpers import make_verified_citizen
+from tests.unit.identity.helpers import make_verified_citizen, make_ward_official
 from tests.unit.wallet.test_oid4vci_authorize import CHALLENGE, REDIRECT, VERIFIER, write_clients
 
-AUTHORIZE, TOKEN, NONCE, CREDENTIAL = (oid4vci.PATHS[k] for k in ("authorize", "token", "nonce", "credential"))
+AUTHORIZE, TOKEN, NONCE, CREDENTIAL, DEFERRED = (oid4vci.PATHS[k] for k in ("authorize", "token", "nonce",
+                                                                             "credential", "deferred"))
 
 
 @pytest.fixture()
@@ -176,3 +177,67 @@ def test_a_loopback_redirect_uri_may_use_any_port(client, citizen) -> None:
                       headers={"cookie": f"cds_sid={citizen[1]}"}, follow_redirects=False)
     assert res.status_code == 303 and res.headers["location"].startswith(uri + "?code=")
     assert ORIGIN  # the test client's origin is the app's own (route_client)
+
+
+# --- deferred issuance: an official approves first -------------------------------------------------------------
+
+
+@pytest.fixture()
+def official(app_db) -> str:
+    with Session(app_db, expire_on_commit=False) as db:
+        cookie = open_session(db, make_ward_official(db, "Lê Văn Cán Bộ").id)
+        db.commit()
+    return cookie
+
+
+def _deferred(client: TestClient, access: str, transaction_id: str):
+    return client.post(DEFERRED, headers={"authorization": f"Bearer {access}"}, json={"transaction_id": transaction_id})
+
+
+def _waiting_residence(client: TestClient, cookie: str) -> tuple[str, str]:
+    code = _answer(_consent(client, cookie, scope="cds_residence"))["code"]
+    access = _token(client, code).json()["access_token"]
+    started = _credential(client, access, credential_configuration_id="cds_residence")
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert set(body) == {"transaction_id", "interval"} and body["interval"] == oid4vci.DEFERRED_INTERVAL
+    return access, body["transaction_id"]
+
+
+def _approvals(client: TestClient, cookie: str):
+    return client.get("/api/identity/oid4vci/approvals", headers={"cookie": f"cds_sid={cookie}"})
+
+
+def _decide(client: TestClient, cookie: str, deferred_id: int, approve: bool):
+    return client.post(f"/api/identity/oid4vci/approvals/{deferred_id}", json={"approve": approve},
+                       headers={"cookie": f"cds_sid={cookie}"})
+
+
+def test_a_residence_credential_waits_for_an_official_then_is_issued_once(client, citizen, official) -> None:
+    assert client.get("/.well-known/openid-credential-issuer").json()["deferred_credential_endpoint"] \
+        == issuer_id() + DEFERRED
+    access, transaction_id = _waiting_residence(client, citizen[1])
+    pending = _deferred(client, access, transaction_id)
+    assert pending.status_code == 202 and pending.json()["transaction_id"] == transaction_id
+    assert _approvals(client, citizen[1]).status_code == 403  # a citizen cannot approve
+    assert _decide(client, citizen[1], 1, True).status_code == 403
+    waiting = _approvals(client, official).json()["waiting"]
+    assert [(w["citizen"], w["kind"]["vi"], w["copies"]) for w in waiting] == \
+        [("Nguyễn Văn An", translate("identity.kind.residence", "vi"), 1)]
+    assert _deferred(client, "another-token", transaction_id).status_code == 401
+    assert _decide(client, official, waiting[0]["id"], True).json() == {"status": "approved"}
+    issued = _deferred(client, access, transaction_id)
+    assert issued.status_code == 200, issued.text
+    assert len(issued.json()["credentials"]) == 1
+    again = _deferred(client, access, transaction_id)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_transaction_id"
+    assert _approvals(client, official).json()["waiting"] == []
+
+
+def test_a_refused_request_ends_with_credential_request_denied(client, citizen, official) -> None:
+    access, transaction_id = _waiting_residence(client, citizen[1])
+    waiting = _approvals(client, official).json()["waiting"]
+    assert _decide(client, official, waiting[0]["id"], False).json() == {"status": "refused"}
+    refused = _deferred(client, access, transaction_id)
+    assert refused.status_code == 400 and refused.json()["error"] == "credential_request_denied"
+    assert _decide(client, official, waiting[0]["id"], True).status_code == 404  # decided once

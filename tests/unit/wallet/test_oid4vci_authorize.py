@@ -12,12 +12,16 @@ from urllib.parse import unquote
 import pytest
 from sqlmodel import Session, select
 
-from citizen_app.core.errors import DomainError
+from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
+from citizen_app.identity.crypto import epoch, jws_encode, new_p256_key, public_jwk
+from citizen_app.identity.models import UserRole
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet import oid4vci_authorize as authz
-from citizen_app.wallet.models import VciAuthCode, VciToken
-from tests.unit.identity.helpers import make_user, make_verified_citizen
+from citizen_app.wallet import oid4vci_deferred as deferred
+from citizen_app.wallet.issuer import issuer_id
+from citizen_app.wallet.models import VciAuthCode, VciDeferred, VciToken
+from tests.unit.identity.helpers import make_user, make_verified_citizen, make_ward_official
 
 VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636 appendix B
 CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
@@ -186,3 +190,49 @@ def test_an_unverified_citizen_is_refused(db: Session) -> None:
     with pytest.raises(DomainError) as refused:
         authz.grant_code(db, authz.check_request(params()), user.id)
     assert refused.value.code == "identity.credential.needs_level2"
+
+
+# --- deferred issuance -------------------------------------------------------------------------------------------
+
+
+def _waiting(db: Session, user_id: int) -> tuple[str, str, str]:
+    """A code, its access token for a residence credential and the transaction its request is deferred to."""
+    code = authz.grant_code(db, authz.check_request(params(scope="cds_residence")), user_id)
+    access = authz.redeem_authorization_code(db, code, REDIRECT, VERIFIER, "wallet-1").token.token
+    key = new_p256_key()
+    proof = jws_encode({"alg": "ES256", "typ": oid4vci.PROOF_TYP, "jwk": public_jwk(key)},
+                       {"aud": issuer_id(), "iat": epoch(utcnow()), "nonce": oid4vci.new_c_nonce()}, key)
+    waiting = oid4vci.credential_request(db, access, {"credential_configuration_id": "cds_residence",
+                                                      "proofs": {"jwt": [proof]}})
+    assert isinstance(waiting, oid4vci.Deferred)
+    return code, access, waiting.transaction_id
+
+
+@pytest.mark.usefixtures("clients")
+def test_an_official_cannot_approve_their_own_request_and_a_citizen_cannot_approve(db: Session) -> None:
+    official = make_verified_citizen(db)
+    db.add(UserRole(user_id=official.id, role="official"))
+    _waiting(db, official.id)
+    row = db.exec(select(VciDeferred)).one()
+    with pytest.raises(NotAllowed):
+        deferred.decide(db, official.id, row.id, True)
+    with pytest.raises(NotAllowed):
+        deferred.decide(db, make_user(db).id, row.id, True)
+    assert deferred.decide(db, make_ward_official(db, "Phạm Văn Cường").id, row.id, True) == "approved"
+
+
+@pytest.mark.usefixtures("clients")
+def test_a_replayed_code_also_revokes_its_waiting_requests(db: Session) -> None:
+    citizen, official = make_verified_citizen(db), make_ward_official(db, "Phạm Văn Cường")
+    code, access, transaction_id = _waiting(db, citizen.id)
+    assert deferred.deferred_request(db, access, {"transaction_id": transaction_id}) == \
+        oid4vci.Deferred(transaction_id, oid4vci.DEFERRED_INTERVAL)
+    with pytest.raises(authz.CodeRefused):
+        authz.redeem_authorization_code(db, code, REDIRECT, VERIFIER, "wallet-1")
+    row = db.exec(select(VciDeferred)).one()
+    assert row.status == "revoked"
+    with pytest.raises(NotFound):
+        deferred.decide(db, official.id, row.id, True)
+    with pytest.raises(oid4vci.OAuthRefusal) as refused:
+        deferred.deferred_request(db, access, {"transaction_id": transaction_id})
+    assert refused.value.oauth == "invalid_transaction_id"
