@@ -12,6 +12,10 @@
 //   the library builds from the offer (issuer_state, S256 challenge);
 // {step: "redeem" | "redeem_twice", offer, client_id, redirect_uri, response_url, code_verifier, configs}: the
 //   library parses the redirect (checks `iss`), exchanges the code with its verifier, then obtains the credentials.
+//
+// Deferred issuance: an "issue" run whose configuration needs an official's approval returns
+// {deferred: {id: transaction_id}, access_token}; {step: "collect", offer, access_token, transaction_id} asks the
+// deferred credential endpoint once -> {ok, issued: [..]} or {ok, pending: {transaction_id, interval}}.
 import { webcrypto } from "node:crypto";
 import { clientAuthenticationAnonymous, clientAuthenticationNone } from "@openid4vc/oauth2";
 import { Openid4vciClient } from "@openid4vc/openid4vci";
@@ -99,6 +103,19 @@ async function codeToken(client, scenario, credentialOffer, issuerMetadata) {
   return { token };
 }
 
+async function collect(client, scenario, issuerMetadata) {
+  try {
+    const { deferredCredentialResponse: answer } = await client.retrieveDeferredCredentials({
+      issuerMetadata, accessToken: scenario.access_token, transactionId: scenario.transaction_id,
+    });
+    if (answer.credentials) return { ok: true, issued: answer.credentials.map((c) => c.credential) };
+    return { ok: true, pending: { transaction_id: answer.transaction_id, interval: answer.interval } };
+  } catch (err) {
+    const data = err.response?.deferredCredentialErrorResponseResult?.data;
+    return { ok: false, step: "collect", error: data?.error || err.name, description: data?.error_description };
+  }
+}
+
 async function run(scenario) {
   const clientAuthentication = scenario.client_id
     ? clientAuthenticationNone({ clientId: scenario.client_id }) : clientAuthenticationAnonymous();
@@ -106,6 +123,7 @@ async function run(scenario) {
   const credentialOffer = await client.resolveCredentialOffer(scenario.offer);
   const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
   if (scenario.step === "authorize") return authorize(client, scenario, credentialOffer, issuerMetadata);
+  if (scenario.step === "collect") return collect(client, scenario, issuerMetadata);
   if (scenario.step === "redeem" || scenario.step === "redeem_twice") {
     const redeemed = await codeToken(client, scenario, credentialOffer, issuerMetadata);
     return redeemed.token ? credentials(client, scenario, issuerMetadata, redeemed.token) : redeemed;
@@ -133,6 +151,7 @@ async function run(scenario) {
 async function credentials(client, scenario, issuerMetadata, token) {
   const accessToken = token.accessTokenResponse.access_token;
   const issued = {};
+  const deferred = {};
   for (const [configId, copies] of Object.entries(scenario.configs)) {
     const { c_nonce: fresh } = await client.requestNonce({ issuerMetadata });
     const nonce = scenario.step === "bad_nonce" ? `${fresh.slice(0, -4)}AAAA` : fresh;
@@ -141,14 +160,16 @@ async function credentials(client, scenario, issuerMetadata, token) {
         issuerMetadata, accessToken, credentialConfigurationId: configId,
         proofs: { jwt: await proofs(client, issuerMetadata, configId, nonce, copies) },
       });
-      issued[configId] = response.credentialResponse.credentials.map((c) => c.credential);
+      const answer = response.credentialResponse;
+      if (answer.transaction_id) deferred[configId] = answer.transaction_id;
+      else issued[configId] = answer.credentials.map((c) => c.credential);
     } catch (err) {
       return { step: "credential", ...refusal(err) };
     }
   }
   const privateJwks = {};
   for (const [pub, pair] of keys) privateJwks[pub] = await subtle.exportKey("jwk", pair.privateKey);
-  return { ok: true, issued, keys: Object.values(privateJwks), metadata: {
+  return { ok: true, issued, deferred, access_token: accessToken, keys: Object.values(privateJwks), metadata: {
     display: issuerMetadata.credentialIssuer.display,
     configurations: Object.keys(issuerMetadata.credentialIssuer.credential_configurations_supported),
   } };

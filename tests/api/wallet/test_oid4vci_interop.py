@@ -11,6 +11,9 @@ The authorization code flow with PKCE: the library builds the authorization requ
 S256 challenge); this test plays the citizen's signed-in browser (the consent page, "Allow"); the library checks
 the redirect's ``iss``, exchanges the code with its verifier and obtains the credentials. A second
 exchange of the code is refused and revokes the access token of the first.
+
+Deferred issuance: a residence credential waits for an official; the library reads the 202 and its transaction,
+asks the deferred credential endpoint (still waiting), an official approves, and the library collects it.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from citizen_app.wallet import credentials as cr
 from tests.api.test_oidc import _free_port, _node
 from tests.api.wallet.tls import make_loopback_tls
 from tests.conftest import _stop_group, missing_tool
-from tests.unit.identity.helpers import make_verified_citizen
+from tests.unit.identity.helpers import make_verified_citizen, make_ward_official
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_DIR = ROOT / "tests" / "oid4vc_client"
@@ -58,6 +61,7 @@ class Issuer:
     ca: str
     node: str
     cookie: str
+    official: str
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +79,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
     with Session(engine, expire_on_commit=False) as db:
         citizen = make_verified_citizen(db)
         cookie = open_session(db, citizen.id)
+        official = open_session(db, make_ward_official(db, "Lê Văn Cán Bộ").id)
         db.commit()
     engine.dispose()
     clients = tmp / "wallet_clients.json"
@@ -90,7 +95,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait(url + "/.well-known/openid-credential-issuer", str(tls.ca_pem), server)
-        yield Issuer(url, str(tls.ca_pem), node, cookie)
+        yield Issuer(url, str(tls.ca_pem), node, cookie, official)
     finally:
         _stop_group(server)
         log.close()
@@ -224,3 +229,23 @@ def test_a_second_exchange_of_the_code_is_refused_and_revokes_the_first_token(is
                          headers={"authorization": f"Bearer {result['accessToken']}"},
                          json={"credential_configuration_id": "cds_age18", "proofs": {"jwt": ["x"]}})
     assert revoked.status_code == 401 and revoked.json()["error"] == "invalid_token"
+
+
+def test_an_independent_wallet_collects_a_credential_an_official_approved(issuer: Issuer) -> None:
+    offer = _offer(issuer, ["residence"])
+    started = _wallet(issuer, {"offer": offer["offer"], "tx_code": offer["tx_code"], "step": "issue",
+                               "configs": {"cds_residence": 1}})
+    assert started["ok"] and started["issued"] == {}, started
+    collect = {"offer": offer["offer"], "step": "collect", "access_token": started["access_token"],
+               "transaction_id": started["deferred"]["cds_residence"]}
+    assert _wallet(issuer, collect)["pending"]["transaction_id"] == collect["transaction_id"]
+    official = {"cookie": f"cds_sid={issuer.official}", "origin": issuer.url}
+    waiting = httpx.get(f"{issuer.url}/api/identity/oid4vci/approvals", verify=issuer.ca, headers=official).json()
+    approved = httpx.post(f"{issuer.url}/api/identity/oid4vci/approvals/{waiting['waiting'][-1]['id']}",
+                          json={"approve": True}, verify=issuer.ca, headers=official)
+    assert approved.json() == {"status": "approved"}
+    collected = _wallet(issuer, collect)
+    assert collected["ok"] and len(collected["issued"]) == 1, collected
+    assert _verify(issuer, collected["issued"][0], started["keys"], ["resident_hcmc"]) == {"resident_hcmc": True}
+    again = _wallet(issuer, collect)
+    assert again["ok"] is False and again["error"] == "invalid_transaction_id", again
