@@ -27,7 +27,9 @@ RESUME_COOKIE = "cds_vci_authz"  # the request's parameters while the citizen si
 LANG_COOKIE = "cds_lang"  # i18n.state.LANG_COOKIE (that module is Reflex state)
 PARAMS = ("response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope",
           "authorization_details", "issuer_state", "resource")
-_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}  # the query names the wallet's state
+# The URL holds the wallet's request: no Referer leaves for another site. Not "no-referrer": browsers then send
+# ``Origin: null`` with the consent form's POST, which the same-origin check refuses.
+_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f5f5f5;color:#111;font-size:1.05rem}

@@ -118,6 +118,8 @@ def test_without_a_session_the_citizen_signs_in_and_comes_back_to_the_consent_pa
     assert "Over 18" in back.text  # the credential and its claims in words, never the configuration id
     assert "cds_age18" not in back.text.split("<form")[0]
     assert "form-action 'self' https://wallet.example" in back.headers["content-security-policy"]
+    # no-referrer would make browsers post the consent form with "Origin: null", refused as cross-site
+    assert back.headers["referrer-policy"] == "same-origin"
     assert "Max-Age=0" in back.headers["set-cookie"]  # the kept request is cleared
 
 
