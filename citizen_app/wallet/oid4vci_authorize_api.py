@@ -167,13 +167,14 @@ def _refusal_page(request: Request, status: int, exc: DomainError) -> Response:
 
 
 _QUERY = {name: string(2000) for name in PARAMS} | {"resume": string(1)}
-_HTML = {200: media("text/html")}
+_HTML_PAGE = media("text/html")
+_HTML = {200: _HTML_PAGE, 303: {}, 400: _HTML_PAGE}
+_PAGES: dict = {"error_renderer": _refusal_page, "error_content": _HTML_PAGE, "responses": _HTML}
 
 ROUTES: list[BaseRoute] = [
-    Endpoint(PATH, authorize, auth="session", query=_QUERY, error_renderer=_refusal_page, responses=_HTML,
-             summary="OpenID4VCI authorization endpoint (authorization code + PKCE S256): sign-in and consent page",
-             errors=(400,)),
+    Endpoint(PATH, authorize, auth="session", query=_QUERY, errors=(400,), **_PAGES,
+             summary="OpenID4VCI authorization endpoint (authorization code + PKCE S256): sign-in and consent page"),
     Endpoint(PATH, consent, methods=("POST",), auth="cookie", form=obj((), decision=string(10), **_QUERY),
-             error_renderer=_refusal_page, responses=_HTML, errors=(400,),
+             errors=(400,), **_PAGES,
              summary="OpenID4VCI authorization consent (the citizen allows or refuses; redirects to the wallet)"),
 ]
