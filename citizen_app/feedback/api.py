@@ -1,12 +1,12 @@
 """HTTP routes: Open311 GeoReport v2 under /open311/v2/, photo serving and small JSON/CSV feeds.
 
 Every route opens one transaction (``session_scope``); on any error it is rolled back, so a rejected
-POST stores nothing. Tests swap the session factory with ``use_session_factory``.
+POST stores nothing. Routes look ``session_scope`` and ``read_scope`` up on this module at each call, so tests swap
+them (``tests.api.helpers.route_client``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
@@ -38,21 +38,12 @@ from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import lang_from_accept_language, translate
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 MAP_FILTERS = ("category", "status", "ward", "agency", "from", "to")
-_session_factory: SessionFactory = session_scope
-_read_factory: SessionFactory = read_scope  # the public GETs only read
 PREFIX = "/open311/v2"
 
 
-def use_session_factory(factory: SessionFactory | None) -> None:
-    global _session_factory, _read_factory
-    _session_factory = factory or session_scope
-    _read_factory = factory or read_scope
-
-
 def _sessions() -> AbstractContextManager[Session]:
-    return _session_factory()
+    return session_scope()  # looked up on each call: tests swap this module's session_scope
 
 
 def _lang(request: Request) -> str:
@@ -116,11 +107,11 @@ async def requests_collection(call: Call) -> Response:
         return _bad_format(lang)
     try:
         if call.request.method == "POST":
-            with _session_factory() as db:
+            with session_scope() as db:
                 payload = open311.post_request(db, call.fields, lang)
         else:
             query = open311.parse_request_query(call.queries(), lang)
-            with _read_factory() as db:
+            with read_scope() as db:
                 payload = open311.request_dicts(db, open311.find_requests(db, query), lang, query.extensions)
     except Open311Error as error:
         return _error(error, fmt)
@@ -133,7 +124,7 @@ async def request_item(call: Call) -> Response:
         return _bad_format(call.lang)
     extensions = call.query("extensions").lower() == "true"
     try:
-        with _read_factory() as db:
+        with read_scope() as db:
             payload = open311.get_request(db, raw_id, call.lang, extensions)
     except DomainError as exc:
         return _error(open311.error_from_domain(exc, call.lang), fmt)
@@ -145,7 +136,7 @@ async def token_item(call: Call) -> Response:
     if not fmt:
         return _bad_format(call.lang)
     try:
-        with _session_factory() as db:
+        with session_scope() as db:
             payload = open311.token_lookup(db, token, call.lang)
     except Open311Error as error:
         return _error(error, fmt)
@@ -158,7 +149,7 @@ async def token_item(call: Call) -> Response:
 async def photo(call: Call) -> Response:
     """Serve a stored photo only if the viewer may see its report (404 otherwise, no hint)."""
     try:
-        with _session_factory() as db:
+        with session_scope() as db:
             row = board.photo_for_viewer(db, call.path("photo_id"), call.user_id)
             name = row.thumb_name if call.request.path_params.get("size") == "thumb" else row.storage_name
             public, moderated = row.report_id is not None, row.update_id is not None
@@ -182,7 +173,7 @@ async def map_feed(call: Call) -> dict:
     if len(parts) != 4:
         raise DomainError("feedback.bbox_invalid")
     filters = board.BoardQuery.from_params({name: call.query(name) for name in MAP_FILTERS}).filters
-    with _session_factory() as db:
+    with session_scope() as db:
         points, truncated = board.map_reports(db, parts[1], parts[0], parts[3], parts[2], filters)
     return {"truncated": truncated, "points": [
         {"id": str(p.report_id), "lat": p.lat, "lon": p.lon, "category": p.category_code, "stage": p.stage,
@@ -196,10 +187,10 @@ async def outbox_report(call: Call) -> Response:
     data = outbox.report_from_form(call.body.get("report"))
     photos = outbox.decode_photos(call.body.get("photos", []))
     try:
-        with _session_factory() as db:
+        with session_scope() as db:
             done = outbox.submit(db, call.user_id, key, owner, data, photos)
     except IntegrityError:  # the same key at the same moment: the other request made the report
-        with _read_factory() as db:
+        with read_scope() as db:
             done = outbox.previous(db, call.user_id or 0, key)
         if done is None:
             raise
@@ -213,7 +204,7 @@ async def scorecard_csv(call: Call) -> Response:
         end = date.fromisoformat(call.query("to")) if call.query("to") else None
     except ValueError:
         raise DomainError("feedback.filter_invalid") from None
-    with _session_factory() as db:
+    with session_scope() as db:
         rows = board.scorecard(db, start, end)
     return Response(board.scorecard_csv(rows), media_type="text/csv",
                     headers={"content-disposition": 'attachment; filename="feedback-scorecard.csv"'})

@@ -1,8 +1,9 @@
-"""Small, audited-by-eye crypto helpers for passkeys, the wallet and signing: base64url, JWS ES256, JWKs,
+"""Crypto helpers for passkeys, the wallet and signing: base64url, JWS ES256 and JWKs (through ``joserfc``),
 sealing.
 
-Only ES256 (ECDSA P-256 + SHA-256) is produced. Signatures are raw r||s (IEEE P1363), as JWS
-requires and as WebCrypto outputs.
+Only ES256 (ECDSA P-256 + SHA-256) is produced or accepted, and only P-256 public JWKs. Signatures are raw
+r||s (IEEE P1363), as JWS requires and as WebCrypto outputs. Every failure, joserfc's included, is a
+``JoseError`` with an i18n code.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from joserfc import errors as joserfc_errors
+from joserfc import jws
+from joserfc.jwk import ECKey
 
 from citizen_app.core.config import instance_dir
 from citizen_app.core.encoding import b64url_decode
@@ -59,7 +61,11 @@ def sha256_b64u(text: str) -> str:
     return b64u(hashlib.sha256(text.encode("ascii")).digest())
 
 
-# --- keys and JWKs ------------------------------------------------------------------------------
+# --- keys and JWKs (joserfc) ---------------------------------------------------------------------
+
+# joserfc raises its own JoseError (not a ValueError) and, for bad key material, ValueError or TypeError;
+# our JoseError is a ValueError.
+_JOSERFC_FAILURES = (joserfc_errors.JoseError, ValueError, TypeError, KeyError)
 
 
 def new_p256_key() -> ec.EllipticCurvePrivateKey:
@@ -68,72 +74,100 @@ def new_p256_key() -> ec.EllipticCurvePrivateKey:
 
 def public_jwk(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> dict[str, str]:
     pub = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
-    numbers = pub.public_numbers()
-    return {"kty": "EC", "crv": "P-256",
-            "x": b64u(numbers.x.to_bytes(_P256_LEN, "big")), "y": b64u(numbers.y.to_bytes(_P256_LEN, "big"))}
+    if not isinstance(pub.curve, ec.SECP256R1):
+        raise ValueError("not a P-256 key")
+    exported = ECKey.import_key(pub).as_dict(private=False)
+    # our member order, so that payloads embedding the JWK (cnf, proofs) keep their bytes
+    return {"kty": "EC", "crv": "P-256", "x": exported["x"], "y": exported["y"]}
+
+
+def _p256_jwk(jwk: Any) -> ECKey:
+    """A joserfc key for a public EC P-256 JWK; joserfc alone would accept another "kty", a private "d" or
+    short coordinates, so those are refused here first."""
+    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
+        raise JoseError("identity.verify.bad_key")
+    x, y = jwk.get("x"), jwk.get("y")
+    if not isinstance(x, str) or not isinstance(y, str):
+        raise JoseError("identity.verify.bad_key")
+    try:
+        if len(b64u_decode(x)) != _P256_LEN or len(b64u_decode(y)) != _P256_LEN:
+            raise JoseError("identity.verify.bad_key")
+        key = ECKey.import_key({"kty": "EC", "crv": "P-256", "x": x, "y": y})
+        key.public_key  # noqa: B018 -- joserfc loads (and checks the point is on the curve) lazily
+    except _JOSERFC_FAILURES as exc:
+        raise JoseError("identity.verify.bad_key") from exc
+    return key
 
 
 def jwk_to_public_key(jwk: Any) -> ec.EllipticCurvePublicKey:
     """Accept only a public EC P-256 JWK with well-formed coordinates on the curve."""
-    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
-        raise JoseError("identity.verify.bad_key")
-    try:
-        x, y = b64u_decode(jwk["x"]), b64u_decode(jwk["y"])
-    except (KeyError, JoseError) as exc:
-        raise JoseError("identity.verify.bad_key") from exc
-    if len(x) != _P256_LEN or len(y) != _P256_LEN:
-        raise JoseError("identity.verify.bad_key")
-    try:
-        return ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"),
-                                             ec.SECP256R1()).public_key()
-    except ValueError as exc:  # not on the curve
-        raise JoseError("identity.verify.bad_key") from exc
+    return _p256_jwk(jwk).public_key
 
 
 def jwk_thumbprint(jwk: dict[str, str]) -> str:
-    """RFC 7638 thumbprint (SHA-256, base64url) of an EC public JWK."""
-    canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x", "y")}, separators=(",", ":"))
-    return b64u(hashlib.sha256(canonical.encode()).digest())
+    """RFC 7638 thumbprint (SHA-256, base64url) of an EC P-256 public JWK."""
+    return _p256_jwk(jwk).thumbprint()
 
 
-# --- JWS ES256 ----------------------------------------------------------------------------------
+# --- JWS ES256 (joserfc, ES256 only) ------------------------------------------------------------
+
+_ES256_ONLY = jws.JWSRegistry(algorithms=[ES256])
+_ES256_ALG = _ES256_ONLY.get_alg(ES256)
+
+
+def _ec_key(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> ECKey:
+    if not isinstance(key.curve, ec.SECP256R1):
+        raise JoseError("identity.verify.bad_key")
+    return ECKey.import_key(key)
 
 
 def sign_es256(key: ec.EllipticCurvePrivateKey, signing_input: bytes) -> bytes:
-    r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
-    return r.to_bytes(_P256_LEN, "big") + s.to_bytes(_P256_LEN, "big")
+    """Raw r||s (IEEE P1363) ES256 signature, as JWS requires and as WebCrypto outputs."""
+    return _ES256_ALG.sign(signing_input, _ec_key(key))
 
 
 def verify_es256(key: ec.EllipticCurvePublicKey, signing_input: bytes, signature: bytes) -> bool:
-    if len(signature) != 2 * _P256_LEN:
-        return False
-    der = encode_dss_signature(int.from_bytes(signature[:_P256_LEN], "big"),
-                               int.from_bytes(signature[_P256_LEN:], "big"))
     try:
-        key.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
+        return bool(_ES256_ALG.verify(signing_input, signature, _ec_key(key)))
+    except _JOSERFC_FAILURES:
         return False
-    return True
 
 
 def jws_encode(header: dict[str, Any], payload: dict[str, Any], key: ec.EllipticCurvePrivateKey) -> str:
-    signing_input = f"{json_b64(header)}.{json_b64(payload)}"
-    return f"{signing_input}.{b64u(sign_es256(key, signing_input.encode('ascii')))}"
+    """Compact JWS; the payload is our compact JSON (non-ASCII kept as UTF-8), the header joserfc's (ASCII)."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return jws.serialize_compact(dict(header), body, _ec_key(key), registry=_ES256_ONLY)
 
 
 def jws_parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
     """Split a compact JWS into (header, payload, signing input, signature) without verifying."""
-    parts = token.split(".") if isinstance(token, str) else []
-    if len(parts) != 3 or not all(parts[:2]):
+    if not isinstance(token, str) or token.count(".") != 2 or not all(token.split(".")[:2]):
         raise JoseError("identity.verify.malformed")
     try:
-        header = json.loads(b64u_decode(parts[0]))
-        payload = json.loads(b64u_decode(parts[1]))
-    except (ValueError, UnicodeDecodeError) as exc:
+        obj = jws.extract_compact(token.encode("ascii"), registry=_ES256_ONLY)
+        header, payload = obj.headers(), json.loads(obj.payload)
+        signature = b64u_decode(obj.segments["signature"].decode("ascii"))
+    except _JOSERFC_FAILURES as exc:
         raise JoseError("identity.verify.malformed") from exc
-    if not isinstance(header, dict) or not isinstance(payload, dict):
+    # "b64": false (RFC 7797) would change what the payload segment means: never ours
+    if not isinstance(header, dict) or not isinstance(payload, dict) or "b64" in header:
         raise JoseError("identity.verify.malformed")
-    return header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), b64u_decode(parts[2])
+    return header, payload, obj.segments["header"] + b"." + obj.segments["payload"], signature
+
+
+def jws_verify(token: str, key: ec.EllipticCurvePublicKey, typ: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(header, payload) of a compact JWS signed with ES256 by ``key`` and of type ``typ``; JoseError otherwise.
+
+    joserfc refuses every other "alg" ("none" and HS256 included), an unknown "crit" and unregistered header
+    members."""
+    header, payload, _, _ = jws_parse(token)
+    if header.get("alg") != ES256 or header.get("typ") != typ:
+        raise JoseError("identity.verify.malformed")
+    try:
+        jws.deserialize_compact(token, _ec_key(key), registry=_ES256_ONLY)
+    except _JOSERFC_FAILURES as exc:
+        raise JoseError("identity.verify.bad_signature") from exc
+    return header, payload
 
 
 # --- keys kept in the instance folder and sealed secrets ------------------------------------------

@@ -31,10 +31,9 @@ from citizen_app.identity.crypto import (
     b64u,
     epoch,
     jws_encode,
-    jws_parse,
+    jws_verify,
     load_or_create_p256,
     public_jwk,
-    verify_es256,
 )
 from citizen_app.identity.service import roles_of
 from citizen_app.wallet import credentials as cr
@@ -239,11 +238,10 @@ def read_request_link(db: Session, link: str) -> HolderView:
     if f"{parts.scheme}://" != SCHEME or not request_uri.startswith(prefix):
         raise DomainError("identity.oid4vp.foreign_request")
     try:
-        header, payload, signing_input, signature = jws_parse(request_object(db, request_uri[len(prefix):]))
+        _, payload = jws_verify(request_object(db, request_uri[len(prefix):]), verifier_key().public_key(), REQUEST_TYP)
     except JoseError as exc:
         raise DomainError("identity.oid4vp.bad_request") from exc
-    if header.get("typ") != REQUEST_TYP or not verify_es256(verifier_key().public_key(), signing_input, signature) \
-            or payload.get("client_id") != params.get("client_id"):
+    if payload.get("client_id") != params.get("client_id"):
         raise DomainError("identity.oid4vp.bad_request")
     query = payload["dcql_query"]["credentials"][0]
     rp = relying_parties().get(payload["client_id"])

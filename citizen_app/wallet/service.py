@@ -28,8 +28,7 @@ from citizen_app.identity.crypto import (
     b64u_decode,
     epoch,
     jws_encode,
-    jws_parse,
-    verify_es256,
+    jws_verify,
 )
 from citizen_app.identity.models import Agency, UserAccount
 from citizen_app.identity.service import find_by_identifier, parse_identifier, require_role
@@ -263,11 +262,9 @@ def redeem_student_offer(db: Session, user_id: int, offer: str, holder_jwk: dict
     if not text.startswith(OFFER_PREFIX):
         raise DomainError("identity.offer.invalid")
     try:
-        header, payload, signing_input, signature = jws_parse(text[len(OFFER_PREFIX):])
+        _, payload = jws_verify(text[len(OFFER_PREFIX):], issuer_key().public_key(), "cds-offer")
     except JoseError as exc:
         raise DomainError("identity.offer.invalid") from exc
-    if header.get("typ") != "cds-offer" or not verify_es256(issuer_key().public_key(), signing_input, signature):
-        raise DomainError("identity.offer.invalid")
     if payload.get("sub") != user_id:
         raise NotAllowed("identity.offer.not_yours")
     exp = payload.get("exp")

@@ -4,38 +4,25 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, func, select
-from starlette.applications import Starlette
+from sqlmodel import func, select
 from starlette.testclient import TestClient
 
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback import api, backoffice
 from citizen_app.feedback.models import FeedbackReport
 from citizen_app.identity.service import open_session
+from tests.api.helpers import route_client
 from tests.unit.feedback.fixtures import new_report, png_bytes
 
 BASE = "/open311/v2"
 
 
 @pytest.fixture()
-def client(engine):
-    @contextmanager
-    def scope():
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
-    api.use_session_factory(scope)
-    yield TestClient(Starlette(routes=api.ROUTES))
-    api.use_session_factory(None)
+def client(engine, monkeypatch) -> TestClient:
+    return route_client(engine, monkeypatch, api)
 
 
 @pytest.fixture()

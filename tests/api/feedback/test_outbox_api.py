@@ -6,39 +6,25 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from contextlib import contextmanager
 
 import pytest
 from PIL import Image
 from sqlmodel import Session, func, select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.feedback import api, outbox
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport, FeedbackSubmission
 from citizen_app.feedback.photos import read_image
 from citizen_app.identity.service import device_owner_tag, open_session
+from tests.api.helpers import ORIGIN, route_client
 from tests.unit.feedback.fixtures import BEN_THANH, jpeg_with_gps
 
-ORIGIN = "https://congdanso.test"
 URL = "/api/feedback/reports"
 
 
 @pytest.fixture()
-def client(engine):
-    @contextmanager
-    def scope():
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
-    api.use_session_factory(scope)
-    yield TestClient(Starlette(routes=api.ROUTES), base_url=ORIGIN)
-    api.use_session_factory(None)
+def client(engine, monkeypatch) -> TestClient:
+    return route_client(engine, monkeypatch, api)
 
 
 def _login(db: Session, client: TestClient, user_id: int) -> None:
@@ -65,6 +51,8 @@ def _item(user_id: int, key: str | None = None, photos: list[bytes] | None = Non
 
 
 def _post(client: TestClient, body: dict, origin: str | None = ORIGIN):
+    if origin is None:
+        client.headers.pop("origin", None)
     return client.post(URL, json=body, headers={"Origin": origin} if origin else {})
 
 

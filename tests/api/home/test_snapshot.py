@@ -3,27 +3,18 @@ name and open items, in both languages; nobody else's, and nothing without a liv
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from citizen_app.core import db as core_db
 from citizen_app.home import api
 from citizen_app.identity.service import open_session
+from tests.api.helpers import route_client
 from tests.unit.feedback.fixtures import new_report, world  # noqa: F401
 
 
 @pytest.fixture()
-def client(db, monkeypatch):
-    @contextmanager
-    def scope():
-        yield db
-
-    monkeypatch.setattr(api, "read_scope", scope)
-    monkeypatch.setattr(core_db, "session_scope", scope)  # the contract's cookie check
-    return TestClient(Starlette(routes=api.ROUTES))
+def client(engine, db, monkeypatch) -> TestClient:
+    return route_client(engine, monkeypatch, api, session=db)
 
 
 def test_snapshot_is_the_persons_own(client, db, world):  # noqa: F811

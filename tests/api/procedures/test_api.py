@@ -1,24 +1,16 @@
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.procedures import api, service
+from tests.api.helpers import ORIGIN, route_client
 from tests.unit.procedures.conftest import MAI_PAGES, MORNING, PDF, sign, world  # noqa: F401
 
 
 @pytest.fixture()
-def client(db, monkeypatch):
-    @contextmanager
-    def scope():
-        yield db
-        db.commit()
-
-    monkeypatch.setattr(api, "session_scope", scope)
-    return TestClient(Starlette(routes=api.ROUTES))
+def client(engine, db, monkeypatch) -> TestClient:
+    return route_client(engine, monkeypatch, api, session=db)
 
 
 def test_catalog_route(client):
@@ -63,7 +55,8 @@ def test_draft_answers_route(client, db, world):  # noqa: F811
     token = open_session(db, world.mai.id)
     db.commit()
     url = f"/api/procedures/dossiers/{dossier.id}/pages/owner/draft"
-    origin = {"Origin": "http://testserver"}
+    del client.headers["origin"]  # each request below says whether it comes from our pages
+    origin = {"Origin": ORIGIN}
     answers = {"answers": {"full_name": "Nguyễn Thị Mai", "personal_id": "12AB"}}
     assert client.post(url, json=answers, headers=origin).status_code == 401
     client.cookies.set("cds_sid", token)

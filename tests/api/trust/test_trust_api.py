@@ -5,29 +5,23 @@ serves."""
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 
 import pytest
 from cryptography import x509
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from citizen_app.procedures import backoffice, documents, service
 from citizen_app.signing import ca
 from citizen_app.trust import api
 from citizen_app.trust import service as trust
+from tests.api.helpers import route_client
 from tests.unit.signing.nss import nss_store, pdfsig
 from tests.unit.trust.test_documents import _delivered
 
 
 @pytest.fixture()
-def client(db, monkeypatch):
-    @contextmanager
-    def scope():
-        yield db
-
-    monkeypatch.setattr(api, "read_scope", scope)
-    return TestClient(Starlette(routes=api.ROUTES))
+def client(engine, db, monkeypatch) -> TestClient:
+    return route_client(engine, monkeypatch, api, session=db)
 
 
 @pytest.fixture()

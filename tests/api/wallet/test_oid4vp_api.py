@@ -15,7 +15,16 @@ from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import render_entry
-from citizen_app.identity.crypto import jwk_to_public_key, jws_parse, new_p256_key, public_jwk, verify_es256
+from citizen_app.identity.crypto import (
+    b64u,
+    json_b64,
+    jwk_to_public_key,
+    jws_parse,
+    new_p256_key,
+    public_jwk,
+    sign_es256,
+    verify_es256,
+)
 from citizen_app.identity.models import ActivityEntry
 from citizen_app.wallet import api as wallet_api
 from citizen_app.wallet import credentials as cr
@@ -149,3 +158,19 @@ def test_the_holder_sees_who_asks_why_and_which_claims(world) -> None:
         assert (view.kind, view.claims, view.query_id) == ("age18", ["age_over_18"], "age18")
         with pytest.raises(DomainError, match="foreign_request"):
             oid4vp.read_request_link(db, "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fevil.example%2Fr")
+
+
+@pytest.mark.parametrize("alg", ["none", "HS256"])
+def test_a_request_object_whose_header_names_another_alg_is_refused(world, monkeypatch, alg: str) -> None:
+    """Signed with the verifier key, but the header says another algorithm: refused with the signature check."""
+    made = _request(world)
+    with Session(world["db"]) as db:
+        genuine = oid4vp.request_object(db, made.id)
+        header, payload, _, _ = jws_parse(genuine)
+        signing_input = f"{json_b64({**header, 'alg': alg})}.{json_b64(payload)}"
+        forged = f"{signing_input}.{b64u(sign_es256(oid4vp.verifier_key(), signing_input.encode()))}"
+        monkeypatch.setattr(oid4vp, "request_object", lambda _db, _id: forged)
+        with pytest.raises(DomainError, match="bad_request"):
+            oid4vp.read_request_link(db, made.link)
+        monkeypatch.setattr(oid4vp, "request_object", lambda _db, _id: genuine)
+        assert oid4vp.read_request_link(db, made.link).known

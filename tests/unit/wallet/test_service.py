@@ -9,9 +9,10 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.identity import views as identity_views
 from citizen_app.identity.activity import list_activity
-from citizen_app.identity.crypto import new_p256_key, public_jwk
+from citizen_app.identity.crypto import b64u, json_b64, jws_parse, new_p256_key, public_jwk, sign_es256
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import service as views
+from citizen_app.wallet.issuer import issuer_key
 from citizen_app.wallet.qr_transport import encode_for_qr
 from tests.unit.identity.helpers import make_user, make_verified_citizen
 
@@ -92,6 +93,23 @@ def test_student_offer_made_by_official_redeemed_once_by_that_student(db) -> Non
     with pytest.raises(DomainError, match="identity.offer.used"):
         views.redeem_student_offer(db, student.id, offer, jwk)
 
+
+def test_student_offer_header_must_name_es256(db) -> None:
+    """An offer signed by the issuer key but whose header names another algorithm ("none", HS256) is refused:
+    the header is checked with the signature, not only the signature."""
+    student = make_user(db, "Nguyễn Minh Khoa")
+    student.phone = "0912000001"
+    official = make_user(db, "Phạm Văn Bình", ("official",))
+    db.commit()
+    offer = views.make_student_offer(db, official.id, "0912000001", "ĐH Bách khoa", "Nguyễn Minh Khoa")
+    header, payload, _, _ = jws_parse(offer[len(views.OFFER_PREFIX):])
+    jwk = public_jwk(new_p256_key())
+    for alg in ("none", "HS256"):
+        signing_input = f"{json_b64({**header, 'alg': alg})}.{json_b64(payload)}"
+        forged = f"{signing_input}.{b64u(sign_es256(issuer_key(), signing_input.encode()))}"
+        with pytest.raises(DomainError, match="identity.offer.invalid"):
+            views.redeem_student_offer(db, student.id, views.OFFER_PREFIX + forged, jwk)
+    assert views.redeem_student_offer(db, student.id, offer, jwk).record.kind == "student"
 
 def test_disclosure_is_limited_to_the_credential_type() -> None:
     assert views.default_disclosure("identity") == ["full_name"]
