@@ -6,6 +6,7 @@ redirect URI. A request whose wallet or redirect URI we cannot trust is answered
 
 from __future__ import annotations
 
+import base64
 import html
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -96,7 +97,7 @@ def _consent_page(request: authz.AuthorizationRequest, params: dict[str, str], k
         for kind in kinds)
     hidden = "".join(f'<input type="hidden" name="{name}" value="{html.escape(params[name])}">'
                      for name in PARAMS if params.get(name))
-    who = html.escape(request.client.name.model_dump()[lang])
+    who = request.client.name.model_dump()[lang]
     body = (f'<p id="authz-who">{_t("identity.oid4vci.authz_asks", lang, wallet=who)}</p>'
             f'<ul id="authz-kinds">{items}</ul><p>{_t("identity.oid4vci.authz_explain", lang)}</p>'
             f'<form method="post" action="{PATH}">{hidden}<div class="actions">'
@@ -111,10 +112,19 @@ def _params(raw: dict[str, str]) -> dict[str, str]:
     return {name: str(raw[name]) for name in PARAMS if raw.get(name)}
 
 
+def _kept(cookie: str) -> dict[str, str]:
+    try:
+        return dict(parse_qsl(base64.urlsafe_b64decode(cookie.encode()).decode()))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+
+
 def _to_login(params: dict[str, str]) -> RedirectResponse:
     response = RedirectResponse("/login?" + urlencode({"next": f"{PATH}?resume=1"}), status_code=303,
                                 headers=_HEADERS)
-    response.set_cookie(RESUME_COOKIE, urlencode(params), max_age=600, path=PATH, httponly=True,
+    # base64url: a cookie value without the quoting that '=', ',' or ';' would need
+    kept = base64.urlsafe_b64encode(urlencode(params).encode()).decode()
+    response.set_cookie(RESUME_COOKIE, kept, max_age=600, path=PATH, httponly=True,
                         secure=settings().cookie_secure, samesite="lax")
     return response
 
@@ -123,7 +133,7 @@ async def authorize(call: Call) -> Response:
     """GET: the wallet's authorization request (or, back from the login, the one kept in the resume cookie)."""
     lang = _lang(call)
     resumed = call.query("resume") == "1" and RESUME_COOKIE in call.cookies
-    params = _params(dict(parse_qsl(call.cookies[RESUME_COOKIE])) if resumed else call.queries())
+    params = _params(_kept(call.cookies[RESUME_COOKIE]) if resumed else call.queries())
     request = None
     try:
         request = authz.check_request(params)

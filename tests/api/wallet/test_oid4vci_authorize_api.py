@@ -4,6 +4,7 @@ the credential endpoint with the token it gives. (The independent client's run: 
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -109,7 +110,7 @@ def test_without_a_session_the_citizen_signs_in_and_comes_back_to_the_consent_pa
     login = urlsplit(res.headers["location"])
     assert login.path == "/login" and parse_qs(login.query)["next"] == [f"{AUTHORIZE}?resume=1"]
     kept = res.cookies.get("cds_vci_authz")
-    assert kept and "S256" in kept
+    assert kept and "S256" in base64.urlsafe_b64decode(kept).decode()
     back = client.get(f"{AUTHORIZE}?resume=1", follow_redirects=False,
                       headers={"cookie": f"cds_sid={citizen[1]}; cds_vci_authz={kept}; cds_lang=en"})
     assert back.status_code == 200, back.text
@@ -121,6 +122,9 @@ def test_without_a_session_the_citizen_signs_in_and_comes_back_to_the_consent_pa
     # no-referrer would make browsers post the consent form with "Origin: null", refused as cross-site
     assert back.headers["referrer-policy"] == "same-origin"
     assert "Max-Age=0" in back.headers["set-cookie"]  # the kept request is cleared
+    broken = client.get(f"{AUTHORIZE}?resume=1", follow_redirects=False,
+                        headers={"cookie": f"cds_sid={citizen[1]}; cds_vci_authz=%%%"})
+    assert broken.status_code == 400 and "location" not in broken.headers
 
 
 def test_consent_gives_a_single_use_code_that_obtains_the_credential(client, citizen, app_db) -> None:
