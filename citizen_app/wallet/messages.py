@@ -344,6 +344,60 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.oid4vci.tx_code_label": {"vi": "Mã xác nhận", "en": "Transaction code"},
     "identity.oid4vci.offer_until": {"vi": "Hết hạn lúc", "en": "Expires at"},
     "identity.oid4vci.offer_link": {"vi": "Mở bằng ví trên máy này", "en": "Open with a wallet on this device"},
+    # --- OpenID4VCI authorization code flow with PKCE (wallet/oid4vci_authorize.py) ---
+    "identity.oid4vci.authz_title": {"vi": "Cho phép ví nhận giấy tờ của bạn?",
+                                     "en": "Allow a wallet to receive your credentials?"},
+    "identity.oid4vci.authz_asks": {"vi": "Ví «{wallet}» xin nhận các giấy tờ sau của bạn:",
+                                    "en": "The wallet “{wallet}” asks to receive these credentials of yours:"},
+    "identity.oid4vci.authz_explain": {
+        "vi": "Chỉ đồng ý nếu chính bạn vừa mở ví này. Mỗi giấy tờ được ghi vào nhật ký hoạt động của bạn; bạn có "
+              "thể thu hồi giấy tờ trong ví Công dân số.",
+        "en": "Allow only if you opened this wallet yourself just now. Each credential is recorded in your activity "
+              "log; you can revoke credentials in the Công dân số wallet."},
+    "identity.oid4vci.authz_allow": {"vi": "Đồng ý", "en": "Allow"},
+    "identity.oid4vci.authz_deny": {"vi": "Từ chối", "en": "Refuse"},
+    "identity.oid4vci.authz_error_title": {"vi": "Không thể gửi giấy tờ cho ví này",
+                                           "en": "Credentials cannot be sent to this wallet"},
+    "identity.oid4vci.authz_home": {"vi": "Về trang chủ Công dân số", "en": "Go to the Công dân số home page"},
+    "identity.oid4vci.authz_unknown_client": {
+        "vi": "Ví yêu cầu chưa đăng ký với thành phố, nên không được nhận giấy tờ.",
+        "en": "The wallet asking is not registered with the city, so it cannot receive credentials."},
+    "identity.oid4vci.authz_bad_redirect": {
+        "vi": "Địa chỉ trả kết quả của ví không khớp với địa chỉ đã đăng ký. Vì an toàn, yêu cầu bị dừng ở đây.",
+        "en": "The wallet's return address does not match its registered one. For your safety the request stops "
+              "here."},
+    "identity.oid4vci.authz_response_type": {"vi": "Ví phải yêu cầu mã cấp quyền (response_type=code).",
+                                             "en": "The wallet must ask for an authorization code (response_type=code)."},
+    "identity.oid4vci.authz_pkce_method": {
+        "vi": "Ví phải dùng PKCE với phương thức S256; phương thức plain không được chấp nhận.",
+        "en": "The wallet must use PKCE with the S256 method; the plain method is refused."},
+    "identity.oid4vci.authz_pkce_missing": {"vi": "Yêu cầu thiếu mã thách thức PKCE hợp lệ.",
+                                            "en": "The request lacks a valid PKCE code challenge."},
+    "identity.oid4vci.authz_resource": {"vi": "Yêu cầu dành cho nơi cấp khác.",
+                                        "en": "The request is meant for another issuer."},
+    "identity.oid4vci.authz_bad_details": {"vi": "Danh sách giấy tờ được xin không đúng định dạng.",
+                                           "en": "The list of credentials asked for is malformed."},
+    "identity.oid4vci.authz_nothing_asked": {"vi": "Ví không nói rõ xin giấy tờ nào.",
+                                             "en": "The wallet did not say which credentials it asks for."},
+    "identity.oid4vci.authz_other_account": {
+        "vi": "Lời mời này do tài khoản khác tạo. Hãy đăng nhập bằng tài khoản đã tạo lời mời.",
+        "en": "This offer was made by another account. Sign in with the account that made it."},
+    "identity.oid4vci.code_reused": {
+        "vi": "Mã cấp quyền đã được dùng. Vì an toàn, quyền đã cấp theo mã này bị thu hồi.",
+        "en": "The authorization code was already used. For safety, access granted with it is revoked."},
+    "identity.oid4vci.code_wrong_client": {"vi": "Mã cấp quyền được cấp cho ví hoặc địa chỉ trả kết quả khác.",
+                                           "en": "The authorization code was issued to another wallet or return "
+                                                 "address."},
+    "identity.oid4vci.pkce_failed": {"vi": "Mã xác minh PKCE không khớp với mã thách thức.",
+                                     "en": "The PKCE code verifier does not match the challenge."},
+    # --- OpenID4VCI deferred issuance: an official approves first (wallet/oid4vci_deferred.py) ---
+    "identity.oid4vci.transaction_invalid": {
+        "vi": "Yêu cầu chờ duyệt không tồn tại, đã nhận giấy tờ, đã bị thu hồi hoặc đã hết hạn.",
+        "en": "The waiting request does not exist, was already collected, was revoked or has expired."},
+    "identity.oid4vci.transaction_refused": {"vi": "Cán bộ đã từ chối cấp giấy tờ này.",
+                                             "en": "An official refused to issue this credential."},
+    "identity.oid4vci.approve_own": {"vi": "Bạn không thể tự duyệt yêu cầu của chính mình.",
+                                     "en": "You cannot approve your own request."},
     # --- OpenID4VP: registered relying parties ask, the citizen's wallet answers (wallet/oid4vp.py) ---
     "identity.oid4vp.unknown_verifier": {"vi": "Bên yêu cầu chưa đăng ký với thành phố",
                                          "en": "A verifier not registered with the city"},

@@ -102,6 +102,28 @@ class VciOffer(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
     failed_attempts: int = Field(default=0)
     redeemed_at: datetime | None = None
+    # SHA-256 of the offer's ``issuer_state`` (its authorization code grant): the same offer, spent either way.
+    state_hash: str | None = Field(default=None, max_length=64, unique=True)
+
+
+class VciAuthCode(SQLModel, table=True):
+    """An OpenID4VCI authorization code (authorization code flow with PKCE): single-use, short-lived, its SHA-256
+    only, bound to the wallet (client_id, redirect_uri), the PKCE S256 challenge, the citizen who consented and
+    the credential types they consented to."""
+
+    __tablename__ = "identity_vci_auth_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    client_id: str = Field(max_length=200)
+    redirect_uri: str = Field(max_length=500)
+    code_challenge: str = Field(max_length=43)
+    kinds: str = Field(max_length=200)
+    details: bool = Field(default=False)  # asked with authorization_details: the token answer lists identifiers
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    used_at: datetime | None = None
 
 
 class VciToken(SQLModel, table=True):
@@ -112,10 +134,31 @@ class VciToken(SQLModel, table=True):
     token_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     offer_id: int | None = Field(default=None, foreign_key="identity_vci_offer.id")
+    # The authorization code it was granted for: a replayed code revokes it (OAuth 2.0 security BCP).
+    auth_code_id: int | None = Field(default=None, foreign_key="identity_vci_auth_code.id", index=True)
     kinds: str = Field(max_length=200)
     used_kinds: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime = Field(index=True)
+
+
+class VciDeferred(SQLModel, table=True):
+    """A credential request waiting for an official's approval (OpenID4VCI deferred issuance): the SHA-256 of its
+    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision."""
+
+    __tablename__ = "identity_vci_deferred"
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_hash: str = Field(max_length=64, unique=True)
+    token_hash: str = Field(max_length=64, index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=16)
+    holder_jwks: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of public JWKs
+    status: str = Field(default="pending", max_length=12, index=True)  # pending, approved, refused, issued, revoked
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    decided_by: int | None = Field(default=None, foreign_key="user_account.id")
+    decided_at: datetime | None = None
 
 
 class VpRequest(SQLModel, table=True):

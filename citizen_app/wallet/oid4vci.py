@@ -38,9 +38,10 @@ from citizen_app.identity.crypto import (
 from citizen_app.identity.profile import get_profile
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_id
-from citizen_app.wallet.models import VciOffer, VciToken
+from citizen_app.wallet.models import VciDeferred, VciOffer, VciToken
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+AUTHORIZATION_CODE_GRANT = "authorization_code"
 OFFER_SCHEME = "openid-credential-offer://"
 PROOF_TYP = "openid4vci-proof+jwt"
 OFFERABLE = ("identity", "residence", "age18", "age60")  # profile-based kinds a citizen may send to a wallet
@@ -53,7 +54,13 @@ BATCH_SIZE = 5  # one-time credentials per request, each bound to its own key (u
 TX_CODE_LENGTH = 6
 MAX_TX_ATTEMPTS = 3
 PATHS = {"token": "/api/identity/oid4vci/token", "nonce": "/api/identity/oid4vci/nonce",
-         "credential": "/api/identity/oid4vci/credential"}
+         "credential": "/api/identity/oid4vci/credential", "authorize": "/api/identity/oid4vci/authorize",
+         "deferred": "/api/identity/oid4vci/deferred"}
+# Types an official approves before another wallet gets them (deferred issuance, ``oid4vci_deferred.py``): a
+# residence confirmation leaves the city's apps only after the ward has checked the registration is current.
+NEEDS_APPROVAL = frozenset({"residence"})
+DEFERRED_TTL = timedelta(days=3)
+DEFERRED_INTERVAL = 60  # seconds a wallet waits between deferred credential requests
 # Claims shown by a wallet for each kind (the plain ones and the selectively disclosable ones).
 CLAIM_NAMES = {kind: cr.TYPES[kind].plain_claims + cr.TYPES[kind].sd_claims for kind in OFFERABLE}
 
@@ -77,7 +84,7 @@ def configuration_id(kind: str) -> str:
     return f"cds_{kind}"
 
 
-def _kind_of(config_id: Any) -> str | None:
+def kind_of(config_id: Any) -> str | None:
     if isinstance(config_id, str) and config_id.startswith("cds_") and config_id[4:] in OFFERABLE:
         return config_id[4:]
     return None
@@ -107,6 +114,7 @@ def credential_issuer_metadata() -> dict[str, Any]:
     return {
         "credential_issuer": base, "authorization_servers": [base],
         "credential_endpoint": base + PATHS["credential"], "nonce_endpoint": base + PATHS["nonce"],
+        "deferred_credential_endpoint": base + PATHS["deferred"],
         "batch_credential_issuance": {"batch_size": BATCH_SIZE},
         "display": _display("identity.words.issuer_self"),
         "credential_configurations_supported": {configuration_id(kind): _configuration(kind) for kind in OFFERABLE},
@@ -114,10 +122,16 @@ def credential_issuer_metadata() -> dict[str, Any]:
 
 
 def authorization_server_metadata() -> dict[str, Any]:
-    """``/.well-known/oauth-authorization-server`` (RFC 8414): the pre-authorized code grant only."""
+    """``/.well-known/oauth-authorization-server`` (RFC 8414): the pre-authorized code grant and the authorization
+    code grant with PKCE S256 (``oid4vci_authorize.py``), public clients only."""
     base = issuer_id()
-    return {"issuer": base, "token_endpoint": base + PATHS["token"], "response_types_supported": [],
-            "grant_types_supported": [PRE_AUTHORIZED_GRANT], "token_endpoint_auth_methods_supported": ["none"],
+    return {"issuer": base, "token_endpoint": base + PATHS["token"],
+            "authorization_endpoint": base + PATHS["authorize"], "response_types_supported": ["code"],
+            "response_modes_supported": ["query"], "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": [AUTHORIZATION_CODE_GRANT, PRE_AUTHORIZED_GRANT],
+            "token_endpoint_auth_methods_supported": ["none"], "authorization_response_iss_parameter_supported": True,
+            "authorization_details_types_supported": ["openid_credential"],
+            "scopes_supported": [configuration_id(kind) for kind in OFFERABLE],
             "pre-authorized_grant_anonymous_access_supported": True}
 
 
@@ -132,7 +146,7 @@ class CredentialOffer:
     kinds: tuple[str, ...]
 
 
-def _sha(text: str) -> str:
+def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -151,13 +165,17 @@ def create_offer(db: Session, user_id: int, kinds: list[str], now: datetime | No
         raise DomainError("identity.credential.needs_level2")
     now = now or utcnow()
     code, tx_code = secrets.token_urlsafe(32), f"{secrets.randbelow(10 ** TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}"
-    db.add(VciOffer(user_id=user_id, code_hash=_sha(code), tx_code_hash=_tx_hash(code, tx_code),
-                    kinds=",".join(chosen), created_at=now, expires_at=now + OFFER_TTL))
+    issuer_state = secrets.token_urlsafe(32)
+    db.add(VciOffer(user_id=user_id, code_hash=sha(code), tx_code_hash=_tx_hash(code, tx_code),
+                    state_hash=sha(issuer_state), kinds=",".join(chosen), created_at=now,
+                    expires_at=now + OFFER_TTL))
     db.flush()
     texts = catalog()["identity.oid4vci.tx_code_hint"]
+    # Either grant: the transaction code, or the citizen's own sign-in at our authorization endpoint.
     offer = {"credential_issuer": issuer_id(), "credential_configuration_ids": [configuration_id(k) for k in chosen],
              "grants": {PRE_AUTHORIZED_GRANT: {"pre-authorized_code": code, "tx_code": {
-                 "input_mode": "numeric", "length": TX_CODE_LENGTH, "description": f"{texts['vi']} / {texts['en']}"}}}}
+                 "input_mode": "numeric", "length": TX_CODE_LENGTH, "description": f"{texts['vi']} / {texts['en']}"}},
+                 AUTHORIZATION_CODE_GRANT: {"issuer_state": issuer_state}}}
     link = OFFER_SCHEME + "?credential_offer=" + quote(json.dumps(offer, separators=(",", ":")), safe="")
     return CredentialOffer(link, tx_code, now + OFFER_TTL, chosen)
 
@@ -172,7 +190,7 @@ def redeem_pre_authorized_code(db: Session, code: str, tx_code: str, now: dateti
     """The token endpoint's pre-authorized code grant: the code works once, with its transaction code, before
     it expires; three wrong transaction codes burn it."""
     now = now or utcnow()
-    offer = db.exec(select(VciOffer).where(VciOffer.code_hash == _sha(code or ""))).first()
+    offer = db.exec(select(VciOffer).where(VciOffer.code_hash == sha(code or ""))).first()
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= now:
         raise OAuthRefusal("identity.oid4vci.code_invalid", "invalid_grant")
     if not tx_code or not hmac.compare_digest(offer.tx_code_hash, _tx_hash(code, tx_code)):
@@ -182,9 +200,15 @@ def redeem_pre_authorized_code(db: Session, code: str, tx_code: str, now: dateti
         db.flush()
         raise GrantRefused("identity.oid4vci.tx_code_wrong")
     offer.redeemed_at = now
+    return grant_token(db, offer.user_id, offer.kinds, now, offer_id=offer.id)
+
+
+def grant_token(db: Session, user_id: int, kinds: str, now: datetime, *, offer_id: int | None = None,
+                auth_code_id: int | None = None) -> AccessToken:
+    """An access token for the credential endpoint (either grant), only its hash stored."""
     token = secrets.token_urlsafe(32)
-    db.add(VciToken(token_hash=_sha(token), user_id=offer.user_id, offer_id=offer.id, kinds=offer.kinds,
-                    created_at=now, expires_at=now + TOKEN_TTL))
+    db.add(VciToken(token_hash=sha(token), user_id=user_id, offer_id=offer_id, auth_code_id=auth_code_id,
+                    kinds=kinds, created_at=now, expires_at=now + TOKEN_TTL))
     db.flush()
     return AccessToken(token, int(TOKEN_TTL.total_seconds()))
 
@@ -259,7 +283,7 @@ def check_proofs(db: Session, body: dict[str, Any], now: datetime | None = None)
     keys = [jwk for jwk, _ in checked]
     if len({jwk_thumbprint(k) for k in keys}) != len(keys) or len({n for _, n in checked}) != 1:
         raise _proof_refused("proof_malformed")
-    if not cr.DbReplayCache(db).use_once(f"cn:{_sha(checked[0][1])[:40]}", at + NONCE_TTL + MAX_SKEW):
+    if not cr.DbReplayCache(db).use_once(f"cn:{sha(checked[0][1])[:40]}", at + NONCE_TTL + MAX_SKEW):
         raise _proof_refused("nonce")
     return keys
 
@@ -268,33 +292,55 @@ def check_proofs(db: Session, body: dict[str, Any], now: datetime | None = None)
 
 
 def issue_batch(db: Session, user_id: int, kind: str, holder_jwks: list[dict[str, Any]], *,
-                key_mode: str = "browser") -> list[cr.IssuedSdJwt]:
+                key_mode: str = "browser", actor_id: int | None = None) -> list[cr.IssuedSdJwt]:
     """One credential per holder key, each with its own salts and status index: the one issuance path for other
     wallets (the credential endpoint) and the app's own wallet (``/api/identity/credentials``)."""
     if not 1 <= len(holder_jwks) <= BATCH_SIZE:
         raise DomainError("identity.oid4vci.batch_size")
     now = utcnow()
-    return [cr.issue_credential(db, user_id, kind, jwk, key_mode=key_mode, now=now) for jwk in holder_jwks]
+    return [cr.issue_credential(db, user_id, kind, jwk, key_mode=key_mode, actor_id=actor_id, now=now)
+            for jwk in holder_jwks]
 
 
-def _token(db: Session, access_token: str | None, now: datetime) -> VciToken:
-    row = db.get(VciToken, _sha(access_token)) if access_token else None
-    if row is None or row.expires_at <= now:
+def token_row(db: Session, access_token: str | None, now: datetime | None) -> VciToken:
+    """The live access token at ``now``; with ``None`` (the deferred endpoint, whose transactions outlive the
+    token and are revoked with it) the token that made them."""
+    row = db.get(VciToken, sha(access_token)) if access_token else None
+    if row is None or (now is not None and row.expires_at <= now):
         raise OAuthRefusal("identity.oid4vci.token_invalid", "invalid_token", 401)
     return row
 
 
-def credential_request(db: Session, access_token: str | None, body: dict[str, Any]) -> list[str]:
-    """The credential endpoint: the access token's account, one of its offered configurations (each once) and the
+@dataclass(frozen=True)
+class Deferred:
+    transaction_id: str
+    interval: int
+
+
+def _defer(db: Session, token: VciToken, kind: str, keys: list[dict[str, str]], now: datetime) -> Deferred:
+    """Keep the proved keys until an official decides; the wallet asks again with the transaction_id."""
+    transaction_id = secrets.token_urlsafe(32)
+    db.add(VciDeferred(transaction_hash=sha(transaction_id), token_hash=token.token_hash, user_id=token.user_id,
+                       kind=kind, holder_jwks=json.dumps(keys), created_at=now, expires_at=now + DEFERRED_TTL))
+    db.flush()
+    return Deferred(transaction_id, DEFERRED_INTERVAL)
+
+
+def credential_request(db: Session, access_token: str | None, body: dict[str, Any]) -> list[str] | Deferred:
+    """The credential endpoint: the access token's account, one of its granted configurations (each once) and the
     key proofs; returns the SD-JWT VCs."""
     now = utcnow()
-    token = _token(db, access_token, now)
-    kind = _kind_of(body.get("credential_configuration_id"))
+    token = token_row(db, access_token, now)
+    # ``credential_identifier`` when the token answer listed identifiers (authorization_details): ours are the
+    # configuration ids themselves.
+    kind = kind_of(body.get("credential_configuration_id") or body.get("credential_identifier"))
     if kind is None or kind not in token.kinds.split(","):
         raise OAuthRefusal("identity.oid4vci.unknown_configuration", "unknown_credential_configuration")
     if kind in token.used_kinds.split(","):
         raise OAuthRefusal("identity.oid4vci.already_issued", "invalid_credential_request")
     keys = check_proofs(db, body, now)
     token.used_kinds = ",".join(filter(None, [*token.used_kinds.split(","), kind]))
+    if kind in NEEDS_APPROVAL:
+        return _defer(db, token, kind, keys, now)
     return [issued.credential for issued in issue_batch(db, token.user_id, kind, keys)]
 

@@ -208,10 +208,13 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
                   "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
                   "/api/identity/oid4vci/nonce", "/api/identity/oid4vp/verifier-jwks"}
 # OAuth protocol endpoints (OpenID4VCI/VP): the same shape plus the ``error_description`` their clients read.
-OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential",
+OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential", "/api/identity/oid4vci/deferred",
                 "/api/identity/oid4vp/request/{request_id:str}", "/api/identity/oid4vp/response/{request_id:str}"}
 # The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
 HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
+# The OpenID4VCI authorization endpoint answers the citizen's browser: its refusals are pages too, never redirects
+# (an unvalidated redirect URI must not be followed).
+HTML_REFUSALS = {"/api/identity/oid4vci/authorize"}
 
 
 def _every_endpoint() -> list[str]:
@@ -229,6 +232,11 @@ def test_every_pillar_refuses_in_one_shape(client: TestClient, demo: dict[str, A
                                                                        "Content-Type": "text/plain"})
     if path in ANSWERS_ANYONE or (path in HTML_PAGES and method == "GET"):
         assert response.status_code < 500
+        return
+    if path in HTML_REFUSALS:
+        assert 400 <= response.status_code < 500 and "location" not in response.headers, response.text
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["cache-control"] == "no-store"
         return
     assert 400 <= response.status_code < 500, response.text
     body = response.json()

@@ -6,8 +6,18 @@
 // scenario: {offer, tx_code, configs: {id: copies}, step: "issue" | "reuse_code" | "bad_nonce"}
 // "issue": token with the transaction code, a fresh nonce per configuration, `copies` keys each, the credentials;
 // the private JWKs come back so the test can present the credentials. Refusals come back as {ok: false, error}.
+//
+// Authorization code flow with PKCE (the test plays the citizen's browser between the two runs):
+// {step: "authorize", offer, client_id, redirect_uri} -> {url, code_verifier}: the authorization request
+//   the library builds from the offer (issuer_state, S256 challenge);
+// {step: "redeem" | "redeem_twice", offer, client_id, redirect_uri, response_url, code_verifier, configs}: the
+//   library parses the redirect (checks `iss`), exchanges the code with its verifier, then obtains the credentials.
+//
+// Deferred issuance: an "issue" run whose configuration needs an official's approval returns
+// {deferred: {id: transaction_id}, access_token}; {step: "collect", offer, access_token, transaction_id} asks the
+// deferred credential endpoint once -> {ok, issued: [..]} or {ok, pending: {transaction_id, interval}}.
 import { webcrypto } from "node:crypto";
-import { clientAuthenticationAnonymous } from "@openid4vc/oauth2";
+import { clientAuthenticationAnonymous, clientAuthenticationNone } from "@openid4vc/oauth2";
 import { Openid4vciClient } from "@openid4vc/openid4vci";
 
 const subtle = webcrypto.subtle;
@@ -57,10 +67,67 @@ function refusal(err) {
   return { ok: false, error: response?.error || err.name, description: response?.error_description || err.message };
 }
 
+async function authorize(client, scenario, credentialOffer, issuerMetadata) {
+  const { authorizationRequestUrl, pkce } = await client.createAuthorizationRequestUrlFromOffer({
+    clientId: scenario.client_id, credentialOffer, issuerMetadata, redirectUri: scenario.redirect_uri,
+  });
+  return { ok: true, url: authorizationRequestUrl, code_verifier: pkce?.codeVerifier };
+}
+
+async function codeToken(client, scenario, credentialOffer, issuerMetadata) {
+  const authorizationServerMetadata = issuerMetadata.authorizationServers[0];
+  const response = client.parseAndVerifyAuthorizationResponseRedirectUrl({
+    url: scenario.response_url, authorizationServerMetadata,
+  });
+  if (response.error) return { ok: false, step: "authorize", error: response.error };
+  // 0.4.6 sends no `state` from an offer (its issuer_state plays that part): none may come back.
+  if (response.state !== undefined) return { ok: false, step: "authorize", error: "unexpected_state" };
+  const exchange = () => client.retrieveAuthorizationCodeAccessTokenFromOffer({
+    credentialOffer, issuerMetadata, authorizationCode: response.code, pkceCodeVerifier: scenario.code_verifier,
+    redirectUri: scenario.redirect_uri,
+  });
+  let token;
+  try {
+    token = await exchange();
+  } catch (err) {
+    return { step: "token", ...refusal(err) };
+  }
+  if (scenario.step === "redeem_twice") {
+    try {
+      await exchange();
+      return { ok: true, step: "token_again" };
+    } catch (err) {
+      return { step: "token_again", ...refusal(err), accessToken: token.accessTokenResponse.access_token };
+    }
+  }
+  return { token };
+}
+
+async function collect(client, scenario, issuerMetadata) {
+  try {
+    const { deferredCredentialResponse: answer } = await client.retrieveDeferredCredentials({
+      issuerMetadata, accessToken: scenario.access_token, transactionId: scenario.transaction_id,
+    });
+    if (answer.credentials) return { ok: true, issued: answer.credentials.map((c) => c.credential) };
+    return { ok: true, pending: { transaction_id: answer.transaction_id, interval: answer.interval } };
+  } catch (err) {
+    const data = err.response?.deferredCredentialErrorResponseResult?.data;
+    return { ok: false, step: "collect", error: data?.error || err.name, description: data?.error_description };
+  }
+}
+
 async function run(scenario) {
-  const client = new Openid4vciClient({ callbacks });
+  const clientAuthentication = scenario.client_id
+    ? clientAuthenticationNone({ clientId: scenario.client_id }) : clientAuthenticationAnonymous();
+  const client = new Openid4vciClient({ callbacks: { ...callbacks, clientAuthentication } });
   const credentialOffer = await client.resolveCredentialOffer(scenario.offer);
   const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
+  if (scenario.step === "authorize") return authorize(client, scenario, credentialOffer, issuerMetadata);
+  if (scenario.step === "collect") return collect(client, scenario, issuerMetadata);
+  if (scenario.step === "redeem" || scenario.step === "redeem_twice") {
+    const redeemed = await codeToken(client, scenario, credentialOffer, issuerMetadata);
+    return redeemed.token ? credentials(client, scenario, issuerMetadata, redeemed.token) : redeemed;
+  }
   let token;
   try {
     token = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
@@ -78,8 +145,13 @@ async function run(scenario) {
       return { step: "token_again", ...refusal(err) };
     }
   }
+  return credentials(client, scenario, issuerMetadata, token);
+}
+
+async function credentials(client, scenario, issuerMetadata, token) {
   const accessToken = token.accessTokenResponse.access_token;
   const issued = {};
+  const deferred = {};
   for (const [configId, copies] of Object.entries(scenario.configs)) {
     const { c_nonce: fresh } = await client.requestNonce({ issuerMetadata });
     const nonce = scenario.step === "bad_nonce" ? `${fresh.slice(0, -4)}AAAA` : fresh;
@@ -88,14 +160,16 @@ async function run(scenario) {
         issuerMetadata, accessToken, credentialConfigurationId: configId,
         proofs: { jwt: await proofs(client, issuerMetadata, configId, nonce, copies) },
       });
-      issued[configId] = response.credentialResponse.credentials.map((c) => c.credential);
+      const answer = response.credentialResponse;
+      if (answer.transaction_id) deferred[configId] = answer.transaction_id;
+      else issued[configId] = answer.credentials.map((c) => c.credential);
     } catch (err) {
       return { step: "credential", ...refusal(err) };
     }
   }
   const privateJwks = {};
   for (const [pub, pair] of keys) privateJwks[pub] = await subtle.exportKey("jwk", pair.privateKey);
-  return { ok: true, issued, keys: Object.values(privateJwks), metadata: {
+  return { ok: true, issued, deferred, access_token: accessToken, keys: Object.values(privateJwks), metadata: {
     display: issuerMetadata.credentialIssuer.display,
     configurations: Object.keys(issuerMetadata.credentialIssuer.credential_configurations_supported),
   } };

@@ -48,7 +48,8 @@ def _wait(url: str, ca: str, proc: subprocess.Popen, timeout: float = 60) -> Non
 
 
 @contextmanager
-def serve_routes(tmp: Path) -> Iterator[Served]:
+def serve_routes(tmp: Path, env_extra: dict[str, str] | None = None) -> Iterator[Served]:
+    """``env_extra``: more settings for the served app (e.g. ``WALLET_CLIENTS_FILE``)."""
     tls = make_loopback_tls(tmp)
     url = f"https://127.0.0.1:{_free_port()}"
     db_url = f"sqlite:///{tmp / 'app.db'}"
@@ -56,7 +57,7 @@ def serve_routes(tmp: Path) -> Iterator[Served]:
     engine = make_engine(db_url)
     SQLModel.metadata.create_all(engine)
     env = {**os.environ, "DATABASE_URL": db_url, "PUBLIC_URL": url, "SECRET_KEY": "test-secret-" + "x" * 32,
-           "INSTANCE_DIR": str(tmp), "CDS_TEST_OUTBOUND_CA": str(tls.ca_pem)}
+           "INSTANCE_DIR": str(tmp), "CDS_TEST_OUTBOUND_CA": str(tls.ca_pem), **(env_extra or {})}
     env.pop("WALLET_ISSUER", None)
     command = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port",
                url.rsplit(":", 1)[1], "--workers", "1", "--log-level", "warning", "--ssl-certificate",

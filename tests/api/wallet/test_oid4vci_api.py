@@ -132,7 +132,7 @@ def test_code_works_once_and_three_wrong_transaction_codes_burn_it(client, citiz
     for _ in range(oid4vci.MAX_TX_ATTEMPTS):
         assert _token(client, code2, "999999" if tx2 != "999999" else "888888").status_code == 400
     assert _token(client, code2, tx2).json()["error"] == "invalid_grant"  # burnt by the failed attempts
-    assert client.post(TOKEN, data={"grant_type": "authorization_code", "code": "x"}).json()["error"] \
+    assert client.post(TOKEN, data={"grant_type": "client_credentials", "code": "x"}).json()["error"] \
         == "unsupported_grant_type"
 
 
