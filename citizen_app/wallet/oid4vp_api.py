@@ -6,6 +6,7 @@ states; the holder's page delivers an answer to an unknown verifier, or an encry
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.responses import Response
@@ -35,11 +36,16 @@ async def response(call: Call) -> dict[str, Any]:
     return {}
 
 
-async def answer(call: Call) -> dict[str, Any]:
-    """The signed-in holder's consented answer {request: openid4vp:// link, presentation} delivered by the server."""
+def _answer(user_id: int, link: str, presentation: str) -> None:
     with session_scope() as db:
-        oid4vp_holder.answer(db, call.user_id, str(call.body.get("request") or ""),
-                             str(call.body.get("presentation") or ""))
+        oid4vp_holder.answer(db, user_id, link, presentation)
+
+
+async def answer(call: Call) -> dict[str, Any]:
+    """The signed-in holder's consented answer {request: openid4vp:// link, presentation} delivered by the server.
+    In a worker thread: it may resolve and post to another verifier (up to its timeout), never on the event loop."""
+    await asyncio.to_thread(_answer, int(call.user_id or 0), str(call.body.get("request") or ""),
+                            str(call.body.get("presentation") or ""))
     return {"ok": True}
 
 
