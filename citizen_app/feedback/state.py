@@ -243,8 +243,14 @@ class NewReportState(FeedbackFormState, rx.State):
                     draft = service.load_draft(db, user_id) or {}
             except DomainError:
                 draft = {}
+        shown = self._shown()
         self._apply_draft(draft)
-        self.version += 1
+        if self._shown() != shown:  # drawn anew only to show other values: a redraw drops what was typed meanwhile
+            self.version += 1
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (self.d_category, self.d_title, self.d_description, self.d_address, self.d_ward, self.d_lat,
+                self.d_lon, self.d_hide, repr(self.attributes))
 
     def _apply_draft(self, draft: dict[str, Any]) -> None:
         self.d_category, self.d_title = str(draft.get("category_code") or ""), str(draft.get("title") or "")
