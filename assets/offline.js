@@ -302,7 +302,8 @@
   document.addEventListener("change", onInput, true);
   if (root.navigator.serviceWorker) {
     root.navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "cds:outbox") loadOutbox();
+      // the worker sent the outbox (Background Sync): every part of the page that shows it redraws
+      if (event.data && event.data.type === "cds:outbox") root.dispatchEvent(new CustomEvent("cds:outbox", { detail: null }));
     });
   }
   root.addEventListener("cds:device-cleared", function () { // logout or another person: forget what is shown

@@ -137,11 +137,13 @@ def test_a_kept_draft_never_empties_what_the_form_shows(browser, prod_env) -> No
     try:
         page = context.new_page()
         login(page, MAI, next_path="/feedback/new")
-        page.evaluate("""() => cdsStore.put('drafts', 'feedback-new', {owner: cdsSession.owner(),
-          key: 'k' + Date.now(), at: Date.now() - 60000,
-          values: {category_code: '', title: '', description: 'Cả dãy đèn tắt.'}, photos: []})""")
         page.locator("#f-category_code").select_option("streetlight")
         page.locator("#f-title").fill("Đèn đường tắt")
+        page.wait_for_function("""() => cdsStore.get('drafts', 'feedback-new')
+          .then((d) => Boolean(d && d.values.title === 'Đèn đường tắt'))""")  # the phone's copy is saved
+        page.evaluate("""() => cdsStore.put('drafts', 'feedback-new', {owner: cdsSession.owner(),
+          key: 'k' + Date.now(), at: Date.now() - 60000,
+          values: {category_code: '', title: '', description: 'Cả dãy đèn tắt.'}, photos: []})""")  # an older copy
         page.evaluate("""() => {  // drawn anew with what the page's state holds (a clone keeps no <select> choice)
           const f = document.getElementById('fb-form'), drawn = f.cloneNode(true);
           drawn.querySelector('#f-category_code').value = f.querySelector('#f-category_code').value;
