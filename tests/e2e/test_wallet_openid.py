@@ -13,13 +13,17 @@ from tests.e2e.helpers import MAI, WARD_OFFICIAL, goto, login
 from tests.e2e.test_wallet import _decode_canvas, _new_page
 
 
+def _mai_holds_an_age_credential(mai) -> None:
+    login(mai, MAI, next_path="/wallet")
+    mai.locator("#request-age18").click()
+    expect(mai.locator("#wallet-info")).to_contain_text("18")
+
+
 def test_mai_answers_an_openid4vp_request_for_over_18_only(browser, prod_app) -> None:
     mai_ctx, mai = _new_page(browser, prod_app)
     desk_ctx, desk = _new_page(browser, prod_app)
     try:
-        login(mai, MAI, next_path="/wallet")
-        mai.locator("#request-age18").click()
-        expect(mai.locator("#wallet-info")).to_contain_text("18")
+        _mai_holds_an_age_credential(mai)
 
         mai.locator("#vci-offer summary").click()
         mai.locator("#vci-age18").check()
@@ -65,9 +69,7 @@ def test_an_encrypted_request_and_an_unknown_verifier(browser, prod_app) -> None
     mai_ctx, mai = _new_page(browser, prod_app)
     desk_ctx, desk = _new_page(browser, prod_app)
     try:
-        login(mai, MAI, next_path="/wallet")
-        mai.locator("#request-age18").click()
-        expect(mai.locator("#wallet-info")).to_contain_text("18")
+        _mai_holds_an_age_credential(mai)
 
         login(desk, WARD_OFFICIAL, next_path="/verify/openid")
         desk.locator("#f-question").select_option("cds-rp-metro-youth|age18")
