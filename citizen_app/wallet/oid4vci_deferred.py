@@ -1,8 +1,8 @@
 """OpenID4VCI 1.0 deferred issuance (§9) for credential types an official approves first
 (``oid4vci.NEEDS_APPROVAL``): the credential endpoint answered ``202`` with a ``transaction_id``; the wallet asks
 the deferred credential endpoint with it and the same access token, and gets ``202`` again until an official of
-the city (role official or admin, never for their own request) approves; then the credentials, bound to the keys
-the wallet proved at the first request. A refusal, an expiry or a revoked token ends the transaction.
+the citizen's ward (as at the identity desk, never for their own request) approves; then the credentials, bound to
+the keys the wallet proved at the first request. A refusal, an expiry or a revoked token ends the transaction.
 
 No Reflex import. Only the SHA-256 of the transaction_id and of the access token are stored.
 """
@@ -18,11 +18,10 @@ from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
-from citizen_app.identity.service import require_role
+from citizen_app.identity.desk import desk_ward
+from citizen_app.identity.profile import get_profile, same_ward, ward_of
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet.models import VciDeferred
-
-APPROVER_ROLES = ("official", "admin")
 
 
 def _transaction(db: Session, access_token: str | None, transaction_id: str, now: datetime) -> VciDeferred:
@@ -58,18 +57,25 @@ class Waiting:
     created_at: datetime
 
 
+def _of_ward(db: Session, ward: str, user_id: int) -> bool:
+    profile = get_profile(db, user_id)
+    return profile is not None and same_ward(ward, ward_of(profile.ward, profile.address))
+
+
 def waiting_for_approval(db: Session, actor_id: int | None) -> list[Waiting]:
-    require_role(db, actor_id, *APPROVER_ROLES)
+    """The waiting requests of the acting ward official's own ward (as at the identity desk)."""
+    ward = desk_ward(db, actor_id)
     rows = db.exec(select(VciDeferred).where(VciDeferred.status == "pending", VciDeferred.expires_at > utcnow())
                    .order_by(col(VciDeferred.id))).all()
-    return [Waiting(r.id, r.user_id, r.kind, len(json.loads(r.holder_jwks)), r.created_at) for r in rows]
+    return [Waiting(r.id, r.user_id, r.kind, len(json.loads(r.holder_jwks)), r.created_at) for r in rows
+            if _of_ward(db, ward, r.user_id)]
 
 
 def decide(db: Session, actor_id: int | None, deferred_id: int, approve: bool) -> str:
     """An official approves or refuses a waiting request (not their own); the wallet learns it at its next ask."""
-    require_role(db, actor_id, *APPROVER_ROLES)
+    ward = desk_ward(db, actor_id)
     row = db.get(VciDeferred, deferred_id)
-    if row is None or row.status != "pending" or row.expires_at <= utcnow():
+    if row is None or row.status != "pending" or row.expires_at <= utcnow() or not _of_ward(db, ward, row.user_id):
         raise NotFound("identity.oid4vci.transaction_invalid")
     if row.user_id == actor_id:
         raise NotAllowed("identity.oid4vci.approve_own")

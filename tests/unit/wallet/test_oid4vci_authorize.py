@@ -236,3 +236,17 @@ def test_a_replayed_code_also_revokes_its_waiting_requests(db: Session) -> None:
     with pytest.raises(oid4vci.OAuthRefusal) as refused:
         deferred.deferred_request(db, access, {"transaction_id": transaction_id})
     assert refused.value.oauth == "invalid_transaction_id"
+
+
+@pytest.mark.usefixtures("clients")
+def test_only_an_official_of_the_citizens_ward_sees_and_decides_a_waiting_request(db: Session) -> None:
+    citizen = make_verified_citizen(db)
+    _waiting(db, citizen.id)
+    row = db.exec(select(VciDeferred)).one()
+    elsewhere = make_ward_official(db, "Lý Thị Xa", ward="phường Tân Định")
+    assert deferred.waiting_for_approval(db, elsewhere.id) == []  # another ward's request is not listed
+    with pytest.raises(NotFound):
+        deferred.decide(db, elsewhere.id, row.id, True)
+    own_ward = make_ward_official(db, "Phạm Văn Cường")
+    assert [w.id for w in deferred.waiting_for_approval(db, own_ward.id)] == [row.id]
+    assert deferred.decide(db, own_ward.id, row.id, True) == "approved"
