@@ -457,8 +457,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                         "en": "The request has expired. Make a new one."},
     "identity.oid4vp.answer_title": {"vi": "Trả lời yêu cầu xem giấy tờ", "en": "Answer a request for a credential"},
     "identity.oid4vp.request_label": {"vi": "Liên kết yêu cầu (openid4vp://…)", "en": "Request link (openid4vp://…)"},
-    "identity.oid4vp.request_hint": {"vi": "Dán liên kết hoặc nội dung mã QR mà bên hỏi đưa cho bạn.",
-                                     "en": "Paste the link or the QR code text the asking party gave you."},
+    "identity.oid4vp.request_hint": {
+        "vi": "Dán liên kết hoặc nội dung mã QR mà bên hỏi đưa cho bạn, hoặc lời mời nhận giấy tờ "
+              "(openid-credential-offer://…) của một nơi cấp mà thành phố tin cậy.",
+        "en": "Paste the link or the QR code text the asking party gave you, or a credential offer "
+              "(openid-credential-offer://…) of an issuer the city trusts."},
     "identity.oid4vp.read": {"vi": "Xem ai hỏi", "en": "See who asks"},
     "identity.oid4vp.who_asks": {"vi": "Ai hỏi", "en": "Who asks"},
     "identity.oid4vp.unknown_warning": {
@@ -520,4 +523,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.foreign.credential_from": {"vi": "Giấy tờ {name} của {issuer}", "en": "Credential {name} from {issuer}"},
     "identity.activity.credential_received_from": {"vi": "Đã nhận giấy tờ số: {kind}, do {issuer} cấp",
                                                    "en": "Credential received: {kind}, issued by {issuer}"},
+    "identity.foreign.who_offers": {"vi": "Ai mời bạn nhận giấy tờ", "en": "Who offers you a credential"},
+    "identity.foreign.trusted_note": {"vi": "Nơi cấp này nằm trong danh sách nơi cấp mà thành phố tin cậy.",
+                                      "en": "This issuer is on the list of issuers the city trusts."},
+    "identity.foreign.will_receive": {"vi": "Bạn sẽ nhận:", "en": "You will receive:"},
+    "identity.foreign.tx_code_label": {"vi": "Mã giao dịch", "en": "Transaction code"},
+    "identity.foreign.tx_code_hint": {"vi": "Nơi cấp đưa mã này cho bạn riêng, không nằm trong mã QR.",
+                                      "en": "The issuer gave you this code separately, not in the QR code."},
+    "identity.foreign.accept": {"vi": "Nhận và lưu vào ví", "en": "Receive and keep in the wallet"},
+    "identity.foreign.saved": {"vi": "Đã kiểm tra và lưu giấy tờ vào ví trên thiết bị này.",
+                               "en": "Checked and kept in the wallet on this device."},
+    "identity.foreign.declined": {"vi": "Bạn đã từ chối. Không nhận gì.", "en": "You declined. Nothing was received."},
+    "identity.foreign.held_title": {"vi": "Giấy tờ từ nơi cấp khác", "en": "Credentials from other issuers"},
+    "identity.foreign.how_to_receive": {
+        "vi": "Một nơi cấp mà thành phố tin cậy (trường học, cơ quan khác) có thể mời bạn nhận giấy tờ bằng mã QR.",
+        "en": "An issuer the city trusts (a school, another agency) can offer you a credential by QR code."},
+    "identity.foreign.receive_link": {"vi": "Nhận giấy tờ từ lời mời", "en": "Receive a credential from an offer"},
 }

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.http import ANY_OBJECT, BOOLEAN, Call, Endpoint, array, json_content, obj, string
+from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import oid4vci_holder
 
 _OFFER = string(oid4vci_holder.MAX_OFFER)
@@ -31,7 +32,8 @@ def _accept(user_id: int, body: dict[str, Any]) -> dict[str, Any]:
                                          "server" if body.get("key_mode") == "server" else "browser")
         return {"ok": True, "credentials": [
             {"id": f"ext-{r.record.id}", "issuer": r.record.issuer, "configuration_id": r.record.configuration_id,
-             "vct": r.record.vct, "name": r.name, "key_mode": r.record.key_mode,
+             "vct": r.record.vct, "kind": cr.VCT_TO_KIND.get(r.record.vct, ""), "name": r.name,
+             "key_mode": r.record.key_mode,
              "expires_at": r.record.expires_at.isoformat(), "credential": r.credential} for r in received]}
 
 
