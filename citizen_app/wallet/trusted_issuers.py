@@ -35,6 +35,7 @@ FILE_ENV = "WALLET_TRUSTED_ISSUERS_FILE"
 DEFAULT_FILE = ROOT / "data" / "wallet" / "trusted_issuers.json"
 SELF = "self"
 KEYS_TTL = 3600
+FAILED_TTL = 60
 PREFIX = "identity.foreign"  # message keys of refusals about another issuer
 _KEYS: dict[str, tuple[float, dict[str, Any]]] = {}  # issuer -> (fetched at, JWKS)
 
@@ -137,12 +138,20 @@ def _fetch_jwks(issuer: TrustedIssuer) -> dict[str, Any]:
 
 
 def keys_of(issuer: TrustedIssuer) -> dict[str, Any]:
+    """The issuer's keys: from the list, else fetched and kept an hour. A failed fetch is remembered for a minute,
+    so presentations naming an unreachable issuer do not make the server call it again and again."""
     if issuer.jwks is not None:
         return issuer.jwks
     cached = _KEYS.get(issuer.url)
-    if cached is not None and time.monotonic() - cached[0] < KEYS_TTL:
+    if cached is not None and time.monotonic() - cached[0] < (KEYS_TTL if cached[1] else FAILED_TTL):
+        if not cached[1]:
+            raise DomainError(f"{PREFIX}.unreachable")
         return cached[1]
-    jwks = _fetch_jwks(issuer)
+    try:
+        jwks = _fetch_jwks(issuer)
+    except DomainError:
+        _KEYS[issuer.url] = (time.monotonic(), {})
+        raise
     _KEYS[issuer.url] = (time.monotonic(), jwks)
     return jwks
 

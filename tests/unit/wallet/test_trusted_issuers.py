@@ -85,3 +85,20 @@ def test_the_verifier_trusts_a_listed_issuer_only_for_its_types(tmp_path, monkey
     keys = ti.TrustedKeys(issuers)
     assert keys.get(SCHOOL) == {"keys": []} and keys.get("https://other.example") is None
     assert issuers[SCHOOL].vcts == {"urn:cds:a18"}
+
+
+def test_an_issuer_whose_keys_cannot_be_fetched_fails_closed_and_is_not_called_again_at_once(
+        tmp_path, monkeypatch) -> None:
+    _listed(tmp_path, monkeypatch, _school())
+    ti._KEYS.clear()
+    calls: list[str] = []
+
+    def unreachable(method: str, url: str, prefix: str, **_: Any):
+        calls.append(url)
+        raise DomainError(f"{prefix}.unreachable")
+
+    monkeypatch.setattr(ti.outbound, "call", unreachable)
+    keys = ti.TrustedKeys(ti.trusted_issuers())
+    assert keys.get(SCHOOL) is None and keys.get(SCHOOL) is None
+    assert calls == [f"{SCHOOL}/.well-known/jwt-vc-issuer"]
+    ti._KEYS.clear()
