@@ -34,6 +34,7 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_jwks, issuer_metadata
 from citizen_app.wallet.oid4vci import issue_batch
 from citizen_app.wallet.oid4vci_api import ROUTES as OID4VCI_ROUTES
+from citizen_app.wallet.oid4vci_holder_api import ROUTES as OFFER_ROUTES
 from citizen_app.wallet.oid4vp_api import ROUTES as OID4VP_ROUTES
 from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.wallet.service import revoke_own_credential
@@ -165,5 +166,6 @@ ROUTES: list[BaseRoute] = [
                                                              presentation=string(), qr=string()))},
              errors=(404, 422), **_WALLET),
     *OID4VCI_ROUTES,
+    *OFFER_ROUTES,
     *OID4VP_ROUTES,
 ]
