@@ -61,7 +61,9 @@ def answer_page() -> rx.Component:
         ),
         rx.cond(state.claims.length() > 0, rx.el.section(
             rx.el.h2(t("identity.oid4vp.who_asks"), class_name="cds-h2"),
-            rx.el.p(rx.el.strong(t_var(state.asker), id="vp-asker")),
+            rx.el.p(rx.cond(state.asker_logo != "", rx.el.img(src=state.asker_logo, alt="", width="48", height="48",
+                                                              id="vp-asker-logo", class_name="cds-party-logo")),
+                    rx.el.strong(t_var(state.asker), id="vp-asker"), class_name="cds-party"),
             rx.cond(~state.known, rx.callout(t("identity.oid4vp.unknown_warning"), icon="shield-alert", color="red")),
             rx.el.p(t("identity.oid4vp.purpose"), ": ", t_var(state.purpose), id="vp-purpose"),
             rx.el.p(t("identity.oid4vp.will_share"), class_name="cds-lead"),

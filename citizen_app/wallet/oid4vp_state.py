@@ -75,6 +75,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     """The citizen reads who asks, why and for what, then consents; the browser posts the answer."""
 
     asker: dict[str, str] = {}
+    asker_logo: str = ""
     purpose: dict[str, str] = {}
     known: bool = False
     claims: list[dict[str, str]] = []
@@ -90,7 +91,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
 
     @rx.event
     async def read(self, form: dict):
-        self.asker, self.purpose, self.claims, self.answered, self._view = {}, {}, [], False, {}
+        self.asker, self.asker_logo, self.purpose, self.claims, self.answered, self._view = {}, "", {}, [], False, {}
         self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
         link = str(form.get("request", "")).strip()[:oid4vp_holder.MAX_PARAM * 2]
         try:
@@ -104,7 +105,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
             self._fail(exc)
             return
         self.error, self.info = {}, {}
-        self.asker, self.purpose, self.known = view.name, view.purpose, view.known
+        self.asker, self.asker_logo, self.purpose, self.known = view.name, view.logo, view.purpose, view.known
         self.claims = [words.claim_label(name) for name in view.claims]
         self._view = {"kind": view.kind, "claims": view.claims, "aud": view.client_id, "nonce": view.nonce,
                       "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id,
@@ -172,5 +173,5 @@ class OpenidAnswerState(NoticeMixin, rx.State):
 
     @rx.event
     def decline(self):
-        self.asker, self.purpose, self.claims, self._view = {}, {}, [], {}
+        self.asker, self.asker_logo, self.purpose, self.claims, self._view = {}, "", {}, [], {}
         self._ok("identity.oid4vp.declined")

@@ -46,6 +46,8 @@ def test_mai_answers_an_openid4vp_request_for_over_18_only(browser, prod_app) ->
         mai.locator("#f-request").fill(request)
         mai.locator("#vp-read").click()
         expect(mai.locator("#vp-asker")).to_have_text("Đường sắt đô thị số 1 — vé ưu đãi")
+        expect(mai.locator("#vp-asker-logo")).to_have_attribute("src", "/wallet/logos/metro-line1.svg")
+        mai.wait_for_function("() => document.getElementById('vp-asker-logo').naturalWidth > 0")  # the app serves it
         expect(mai.locator("#vp-purpose")).to_contain_text("không cần ngày sinh")
         expect(mai.locator("#vp-will-share")).to_have_text("Trên 18 tuổi")
         mai.locator("#vp-share").click()
@@ -97,6 +99,7 @@ def test_an_encrypted_request_and_an_unknown_verifier(browser, prod_app) -> None
         mai.locator("#f-request").fill(unknown)
         mai.locator("#vp-read").click()
         expect(mai.locator("#vp-asker")).to_have_text("Bên yêu cầu chưa đăng ký với thành phố (bank.example)")
+        expect(mai.locator("#vp-asker-logo")).to_have_count(0)  # an unknown verifier shows no logo of its own
         expect(mai.get_by_text("Bên này chưa đăng ký với thành phố")).to_be_visible()
         expect(mai.locator("#vp-will-share")).to_have_text("Trên 18 tuổi")
         mai.locator("#vp-decline").click()
