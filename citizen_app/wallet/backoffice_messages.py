@@ -17,7 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.approvals.credential": {"vi": "Giấy tờ xin nhận", "en": "Credential asked for"},
     "identity.approvals.wallet": {"vi": "Ví xin nhận", "en": "Wallet asking"},
     "identity.approvals.when": {"vi": "Lúc yêu cầu", "en": "Asked at"},
-    "identity.approvals.copies_n": {"vi": "{n} bản", "en": "{n} copies"},
+    "identity.approvals.copies_n": {"vi": "{n} bản", "en": "copies: {n}"},
     "identity.approvals.offer_wallet": {
         "vi": "ví do công dân tự chọn (nhận lời mời kèm mã dùng một lần)",
         "en": "a wallet the citizen chose (through an offer with a one-time code)"},
