@@ -74,7 +74,7 @@ class Wallet:
 def _sign_in_from_the_wallet(page: Page, url: str) -> None:
     """The wallet opens the authorization URL; without a session the app's own login comes first."""
     page.goto(url)
-    page.wait_for_url(re.compile(r"/login\?"))
+    page.wait_for_url(re.compile(r"/login/?\?next="))
     wait_hydrated(page)
     page.locator("#f-identifier").fill(MAI)
     page.locator("#f-password").fill(DEMO_PASSWORD)
