@@ -18,6 +18,7 @@ from citizen_app.wallet import oid4vci
 from citizen_app.wallet.oid4vci_authorize import pkce_s256
 from tests.conftest import E2E_WALLET, wait_hydrated
 from tests.e2e.helpers import DEMO_PASSWORD, MAI, WARD_OFFICIAL, goto, login
+from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_wallet import _new_page
 
 # The wallet's loopback redirect URI (a registered loopback URI matches any port); the browser context answers it.
@@ -143,6 +144,7 @@ def test_the_ward_official_approves_one_request_and_refuses_another_and_the_wall
         expect(request).not_to_contain_text("079166001234")
         expect(request).not_to_contain_text("Cao Thắng")
         _fits(desk, 320)
+        assert _violations(desk) == []
         request.get_by_role("button", name="Duyệt").click()
         expect(desk.locator("#approval-consequence")).to_contain_text("Ví thử nghiệm châu Âu sẽ nhận xác nhận cư trú "
                                                                       "của Lê Thị Mai")
@@ -160,6 +162,8 @@ def test_the_ward_official_approves_one_request_and_refuses_another_and_the_wall
         desk.set_viewport_size({"width": 1366, "height": 900})
         goto(desk, "/wallet/approvals")
         desk.locator("#approval-list li").last.get_by_role("button", name="Từ chối").click()
+        expect(desk.locator("#approval-panel")).to_contain_text("Công dân được báo kèm lý do")
+        assert _violations(desk) == []
         desk.locator("#f-note").fill("Địa chỉ trong hồ sơ chưa khớp sổ tạm trú, mời bà đến UBND phường.")
         desk.locator("#approval-confirm").click()
         expect(desk.locator("#wallet-info")).to_contain_text("Đã từ chối yêu cầu của Lê Thị Mai")
