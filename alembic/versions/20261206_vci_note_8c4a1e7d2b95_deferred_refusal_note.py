@@ -3,7 +3,7 @@
 identity_vci_deferred.note (told to the citizen with the refusal; required by oid4vci_deferred.decide).
 
 Revision ID: 8c4a1e7d2b95
-Revises: 3f6d2b9e1a70
+Revises: 5a1c7e3d9b42
 Create Date: 2026-12-06 16:40:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '8c4a1e7d2b95'
-down_revision: str | None = '3f6d2b9e1a70'
+down_revision: str | None = '5a1c7e3d9b42'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

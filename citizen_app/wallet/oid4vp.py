@@ -42,6 +42,7 @@ from citizen_app.identity.crypto import (
 )
 from citizen_app.identity.service import roles_of
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import trusted_issuers
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.models import VpRequest
 
@@ -230,9 +231,8 @@ def receive_response(db: Session, request_id: str, vp_token: str, state: str, re
     if not isinstance(presentations, list) or len(presentations) != 1 or not isinstance(presentations[0], str):
         raise _refuse(row, "identity.verify.malformed")
     try:
-        result = cr.strict_verify(presentations[0], row.client_id, row.nonce, now, cr.local_trusted_jwks(),
-                                  cr.local_status_fetcher(db), cr.DbReplayCache(db),
-                                  expected_vct=query["meta"]["vct_values"])
+        result = trusted_issuers.strict_verify(db, presentations[0], row.client_id, row.nonce, now,
+                                               cr.DbReplayCache(db), query["meta"]["vct_values"])
     except cr.VerificationError as exc:
         raise _refuse(row, exc.code) from exc
     wanted = [claim["path"][0] for claim in query["claims"]]

@@ -1,0 +1,82 @@
+"""The server's calls to other parties' servers (an unknown verifier's ``response_uri``, another issuer's
+endpoints): HTTPS only, to public addresses only (every resolved address must be global), no redirects followed,
+a timeout and a size limit on what is read. No Reflex import.
+
+Errors are ``DomainError``s with the caller's message prefix: ``<prefix>.unreachable``,
+``<prefix>.foreign_address`` (a private, loopback or link-local address), ``<prefix>.not_https``,
+``<prefix>.too_large``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from citizen_app.core.errors import DomainError
+
+MAX_BYTES = 256 * 1024
+
+
+@dataclass
+class Outbound:
+    """How the server calls other servers. Tests on loopback swap in their CA and allow it."""
+
+    verify: Any = True
+    allow_loopback: bool = False
+    timeout: float = 10.0
+
+
+OUTBOUND = Outbound()
+
+
+def public_address(host: str, port: int, prefix: str) -> None:
+    """Refuse a host any of whose addresses is not a public Internet address."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise DomainError(f"{prefix}.unreachable") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not (address.is_global or (OUTBOUND.allow_loopback and address.is_loopback)):
+            raise DomainError(f"{prefix}.foreign_address")
+
+
+def check_target(url: str, prefix: str) -> None:
+    target = urlsplit(url)
+    if target.scheme != "https" or not target.hostname or "@" in target.netloc:
+        raise DomainError(f"{prefix}.not_https")
+    public_address(target.hostname, target.port or 443, prefix)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+
+    def json(self, prefix: str) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise DomainError(f"{prefix}.bad_answer") from exc
+
+
+def call(method: str, url: str, prefix: str, *, max_bytes: int = MAX_BYTES, **kwargs: Any) -> Answer:
+    """One request to a public HTTPS address; the body is read up to ``max_bytes``."""
+    check_target(url, prefix)
+    try:
+        with httpx.Client(verify=OUTBOUND.verify, timeout=OUTBOUND.timeout, follow_redirects=False,
+                          trust_env=False) as client, client.stream(method, url, **kwargs) as res:
+            body = b""
+            for chunk in res.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise DomainError(f"{prefix}.too_large")
+            return Answer(res.status_code, body)
+    except httpx.HTTPError as exc:
+        raise DomainError(f"{prefix}.unreachable") from exc
