@@ -144,7 +144,8 @@ class VciToken(SQLModel, table=True):
 
 class VciDeferred(SQLModel, table=True):
     """A credential request waiting for an official's approval (OpenID4VCI deferred issuance): the SHA-256 of its
-    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision."""
+    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision and,
+    for a refusal, the official's reason."""
 
     __tablename__ = "identity_vci_deferred"
 
@@ -159,6 +160,7 @@ class VciDeferred(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
     decided_by: int | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = None
+    note: str | None = Field(default=None, max_length=500)  # the official's reason for a refusal, told to the citizen
 
 
 class VpRequest(SQLModel, table=True):

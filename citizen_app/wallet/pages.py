@@ -144,7 +144,9 @@ def _wallet_links() -> rx.Component:
     items = [rx.el.li(rx.link(t(key), href=href)) for href, key in links]
     desk = rx.cond(AuthState.is_official | AuthState.is_volunteer,
                    rx.el.li(rx.link(t("identity.desk.title"), href="/wallet/desk", id="desk-link")))
-    return rx.el.nav(rx.el.ul(*items, desk, class_name="cds-list"), aria_label=t("identity.ui.more"))
+    approvals = rx.cond(AuthState.is_official, rx.el.li(rx.link(t("identity.approvals.title"), href="/wallet/approvals",
+                                                                id="approvals-link")))
+    return rx.el.nav(rx.el.ul(*items, desk, approvals, class_name="cds-list"), aria_label=t("identity.ui.more"))
 
 
 def _held_item(row: rx.Var) -> rx.Component:
