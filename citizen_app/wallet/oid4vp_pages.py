@@ -54,6 +54,8 @@ def answer_page() -> rx.Component:
         heading("identity.oid4vp.answer_title"),
         error_summary(state.error),
         info_callout(state.info),
+        outline_button("identity.ui.scan", on_click=state.scan, id="vp-scan"),
+        rx.el.video(id="vp-scan-video", hidden=True, muted=True, plays_inline=True, style={"max_width": "100%"}),
         rx.form(
             textarea_field("identity.oid4vp.request_label", "request", "identity.oid4vp.request_hint", rows=3),
             outline_button("identity.oid4vp.read", type_="submit", id="vp-read"),

@@ -90,6 +90,18 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     _offer: dict = {}
 
     @rx.event
+    def scan(self):
+        """The camera reads a verifier's request or an issuer's offer QR (BarcodeDetector; else the field)."""
+        return rx.call_script(ui_call("scan('vp-scan-video')"), callback=OpenidAnswerState.scanned)
+
+    @rx.event
+    def scanned(self, result: dict):
+        if not isinstance(result, dict) or not result.get("ok"):
+            self._fail_key(result_code(result))
+            return None
+        return OpenidAnswerState.read({"request": str(result.get("text", ""))[:oid4vp_holder.MAX_PARAM * 2]})
+
+    @rx.event
     async def read(self, form: dict):
         self.asker, self.asker_logo, self.purpose, self.claims, self.answered, self._view = {}, "", {}, [], False, {}
         self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
