@@ -29,6 +29,8 @@
   var BANNER = "cds-offline-banner";
   var SNAPSHOT_KEY = "home";
   var SNAPSHOT_MAX_AGE = 10 * 60 * 1000;
+  var HOME_SNAPSHOT_MAX_AGE = 60 * 1000;
+  var SNAPSHOT_RETRY_AFTER = 10 * 1000;
   var TEXT = {
     vi: {
       someone: "Tài khoản trên máy này", here: "Trên máy này, không cần mạng", ticket: "Mở vé metro",
@@ -47,7 +49,7 @@
       unsentLogout: "{n} report(s) not sent yet will be deleted from this phone. Log out anyway?",
     },
   };
-  var state = { snapshot: null, snapshotFor: null, fetching: false, outbox: [], drawn: "" };
+  var state = { snapshot: null, snapshotFor: null, fetching: false, nextTry: 0, outbox: [], drawn: "" };
 
   function lang() { return document.documentElement.lang === "en" ? "en" : "vi"; }
   function tx(key) { return TEXT[lang()][key]; }
@@ -81,12 +83,16 @@
     }).catch(function () { return null; });
   }
 
+  /** Fetch the snapshot when it is missing, another person's or old (older than a minute on the home page, which
+   *  shows the latest, ten minutes elsewhere); after a failed try, wait before the next (update() runs every second). */
   function refreshSnapshot() {
     var who = owner();
-    var fresh = state.snapshot && Date.now() - state.snapshot.at < SNAPSHOT_MAX_AGE && state.snapshot.owner === who;
-    var onHome = root.location.pathname === "/";
-    if (!who || state.fetching || !store() || (fresh && !onHome) || !connected()) return;
+    var now = Date.now();
+    var age = state.snapshot && state.snapshot.owner === who ? now - state.snapshot.at : Infinity;
+    var maxAge = root.location.pathname === "/" ? HOME_SNAPSHOT_MAX_AGE : SNAPSHOT_MAX_AGE;
+    if (!who || state.fetching || !store() || age < maxAge || now < state.nextTry || !connected()) return;
     state.fetching = true;
+    state.nextTry = now + SNAPSHOT_RETRY_AFTER;
     root.fetch("/api/home/snapshot", { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!response.ok) return null;
       return response.json().then(function (data) {
@@ -309,6 +315,7 @@
   root.addEventListener("cds:device-cleared", function () { // logout or another person: forget what is shown
     state.snapshot = null;
     state.snapshotFor = null;
+    state.nextTry = 0;
     state.outbox = [];
     state.drawn = "";
     drafts = {};

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import tempfile
@@ -201,6 +202,12 @@ def _wait_http(url: str, proc, timeout: float) -> None:
     raise TimeoutError(f"{url} did not answer in {timeout}s")
 
 
+# A wallet registered for the OpenID4VCI authorization code flow in the prod-mode app (data/wallet/wallet_clients.json
+# lists none): a loopback redirect URI, so the browser tests may use any port for the wallet's callback.
+E2E_WALLET = {"client_id": "cds-e2e-wallet", "name": {"vi": "Ví thử nghiệm châu Âu", "en": "European test wallet"},
+              "redirect_uris": ["http://127.0.0.1/callback"]}
+
+
 @pytest.fixture(scope="session")
 def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Migrate a fresh database, load demo data and serve the app with `reflex run --env prod`."""
@@ -214,7 +221,9 @@ def prod_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     env = {**os.environ, "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false",
            "REFLEX_CHECK_LATEST_VERSION": "false", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
            "INSTANCE_DIR": str(workdir / "instance"), "PUBLIC_URL": base, "PORT": str(port),
-           "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1", "CDS_DEV_OUTBOX": "1"}
+           "PAYMENTS_SANDBOX": "1", "PUSH_ALLOW_LOOPBACK": "1", "CDS_DEV_OUTBOX": "1",
+           "WALLET_CLIENTS_FILE": str(workdir / "wallet_clients.json")}
+    Path(env["WALLET_CLIENTS_FILE"]).write_text(json.dumps({"wallet_clients": [E2E_WALLET]}), encoding="utf-8")
     bindir = Path(sys.executable).parent
     node_dir = subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], check=True, capture_output=True,
                               text=True).stdout.strip()

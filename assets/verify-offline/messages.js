@@ -416,6 +416,10 @@ window.CDS_VERIFIER_MESSAGES = {
   "en": "The issuer is not trusted.",
   "vi": "Nơi cấp không nằm trong danh sách tin cậy."
  },
+ "identity.verify.untrusted_type": {
+  "en": "This issuer is not trusted for this kind of credential.",
+  "vi": "Nơi cấp này không được tin cậy cho loại giấy tờ này."
+ },
  "identity.verify.wrong_audience": {
   "en": "This code was made for another verifier.",
   "vi": "Mã này dành cho nơi kiểm tra khác."

@@ -226,6 +226,38 @@
       credential: data.credential });
   }
 
+  /** An OpenID4VCI key proof (typ openid4vci-proof+jwt) over the issuer's nonce, signed with the holder key. */
+  async function signKeyProof(privateKey, jwk, aud, nonce) {
+    const payload = { aud, iat: Math.floor(Date.now() / 1000), ...(nonce ? { nonce } : {}) };
+    const input = `${jsonB64({ alg: "ES256", typ: "openid4vci-proof+jwt", jwk })}.${jsonB64(payload)}`;
+    const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, privateKey, enc.encode(input));
+    return `${input}.${b64u(signature)}`;
+  }
+
+  /** Accept a trusted issuer's credential offer: opts {offer, issuer, nonces: {configuration id: c_nonce}, tx_code}.
+   * The server runs the protocol with the issuer and checks what it sends; the key proofs are signed here. */
+  async function acceptOffer(opts) {
+    const body = { offer: opts.offer, tx_code: opts.tx_code || "" };
+    if (!hasSecureKeys()) {
+      const data = await postJson("/api/identity/offers/accept", { ...body, key_mode: "server" });
+      return data.credentials.map((c) => ({ id: c.id, kind: c.kind, name: c.name, issuer: c.issuer,
+        keyMode: "server", expiresAt: c.expires_at, credential: c.credential }));
+    }
+    const pair = await getHolderKey();
+    const jwk = await publicJwk(pair.publicKey);
+    const proofs = {};
+    for (const [id, nonce] of Object.entries(opts.nonces || {})) {
+      proofs[id] = await signKeyProof(pair.privateKey, jwk, opts.issuer, nonce);
+    }
+    const data = await postJson("/api/identity/offers/accept", { ...body, proofs });
+    const saved = [];
+    for (const c of data.credentials) {
+      saved.push(await saveCredential({ id: c.id, kind: c.kind, name: c.name, issuer: c.issuer, keyMode: "browser",
+        expiresAt: c.expires_at, credential: c.credential }));
+    }
+    return saved;
+  }
+
   async function listCredentials() {
     if (!hasSecureKeys()) return [];
     return (await idb("credentials", "readonly", (s) => s.getAll())) || [];
@@ -260,7 +292,7 @@
 
   const api = {
     ONE_TIME_AUD, hasSecureKeys, getHolderKey, publicJwk, resetHolderKey, requestCredential, listCredentials,
-    saveCredential, removeCredential, describeCredential, buildPresentationWithKey, parseVerifierRequest, answerVerifier,
+    saveCredential, removeCredential, describeCredential, signKeyProof, acceptOffer, buildPresentationWithKey, parseVerifierRequest, answerVerifier,
     presentOneTime, present, toQrPayload, fromQrPayload, base45Encode, base45Decode, b64u, b64uDecode,
   };
   root.CdsWallet = api;

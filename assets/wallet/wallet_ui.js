@@ -207,6 +207,15 @@
     });
   }
 
+  /** OpenID4VCI: accept another trusted issuer's offer (read by the page first) and keep what it issues. */
+  async function acceptOffer(opts) {
+    return guarded(async () => {
+      const records = await root.CdsWallet.acceptOffer(opts);
+      records.filter((r) => r.keyMode === "server").forEach(storeServerCopy);
+      return { ok: true, ids: records.map((r) => String(r.id)) };
+    });
+  }
+
   /** Who is asking: the audience inside a verifier QR, shown before the citizen answers. */
   async function readRequest(text) {
     return guarded(async () => ({ ok: true, ...root.CdsWallet.parseVerifierRequest((text || "").trim()) }));
@@ -328,7 +337,7 @@
   }
 
   root.CdsWalletUI = {
-    ready, renderQr, clearQr, request, deviceIds, holderJwk, store, forget, present, readRequest, answerOpenid, scan,
+    ready, renderQr, clearQr, request, deviceIds, holderJwk, store, forget, present, readRequest, answerOpenid, acceptOffer, scan,
     stopScan,
     passkeyRegister, passkeyLogin,
   };

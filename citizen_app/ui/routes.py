@@ -27,6 +27,7 @@ MAIN_NAV: tuple[NavItem, ...] = (
 STAFF_NAV: tuple[tuple[NavItem, str], ...] = (
     (NavItem("/procedures/backoffice", "nav.backoffice", "inbox"), "official"),
     (NavItem("/feedback/workbench", "nav.workbench", "clipboard-list"), "official"),
+    (NavItem("/wallet/approvals", "nav.approvals", "badge-check"), "official"),
     (NavItem("/procedures/volunteer", "nav.volunteer", "hand-heart"), "volunteer"),
 )
 

@@ -7,6 +7,7 @@ presentations. (Passkeys, which log in and approve signatures, are identity's: `
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -34,6 +35,7 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet.issuer import issuer_jwks, issuer_metadata
 from citizen_app.wallet.oid4vci import issue_batch
 from citizen_app.wallet.oid4vci_api import ROUTES as OID4VCI_ROUTES
+from citizen_app.wallet.oid4vci_holder_api import ROUTES as OFFER_ROUTES
 from citizen_app.wallet.oid4vp_api import ROUTES as OID4VP_ROUTES
 from citizen_app.wallet.qr_transport import decode_from_qr, encode_for_qr
 from citizen_app.wallet.service import revoke_own_credential
@@ -78,9 +80,7 @@ async def verifier_request(call: Call) -> dict:
     return {"nonce": req.nonce, "aud": req.aud, "expires_at": req.expires_at.isoformat(), "qr": req.qr_text}
 
 
-async def verify(call: Call) -> dict:
-    """POST {presentation, nonce?, vct?}: nonce -> mode B (consumed); no nonce -> one-minute QR (mode C)."""
-    body = call.body
+def _verify(body: dict) -> cr.VerifiedPresentation:
     presentation = decode_from_qr(str(body.get("presentation") or ""))
     nonce = body.get("nonce") if isinstance(body.get("nonce"), str) else None
     vct = body.get("vct") if isinstance(body.get("vct"), list) else None
@@ -89,7 +89,13 @@ async def verify(call: Call) -> dict:
         with session_scope() as db:
             aud = cr.consume_nonce(db, nonce)
     with session_scope() as db:
-        result = cr.verify_online(db, presentation, nonce=nonce, expected_vct=vct, consumed_aud=aud)
+        return cr.verify_online(db, presentation, nonce=nonce, expected_vct=vct, consumed_aud=aud)
+
+
+async def verify(call: Call) -> dict:
+    """POST {presentation, nonce?, vct?}: nonce -> mode B (consumed); no nonce -> one-minute QR (mode C).
+    In a worker thread: a listed issuer's keys may be fetched from its server (trusted_issuers)."""
+    result = await asyncio.to_thread(_verify, call.body)
     return {"ok": True, "message": translate("identity.verify.ok", call.lang), "kind": result.kind,
             "vct": result.vct, "claims": result.claims, "mode": result.mode, "expires": result.exp}
 
@@ -165,5 +171,6 @@ ROUTES: list[BaseRoute] = [
                                                              presentation=string(), qr=string()))},
              errors=(404, 422), **_WALLET),
     *OID4VCI_ROUTES,
+    *OFFER_ROUTES,
     *OID4VP_ROUTES,
 ]

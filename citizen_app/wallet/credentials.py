@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -48,7 +48,13 @@ from citizen_app.identity.crypto import (
 from citizen_app.identity.profile import age_on, get_profile
 from citizen_app.identity.service import require_role
 from citizen_app.wallet.issuer import VCT_PREFIX, issuer_id, issuer_key, issuer_kid
-from citizen_app.wallet.models import IssuedCredential, PresentationNonce, SeenPresentation, ServerHolderKey
+from citizen_app.wallet.models import (
+    HeldCredential,
+    IssuedCredential,
+    PresentationNonce,
+    SeenPresentation,
+    ServerHolderKey,
+)
 from citizen_app.wallet.status_list import INVALID, StatusRef, allocate_index, check_status, find_key, set_status
 
 SD_JWT_TYP = "dc+sd-jwt"
@@ -400,7 +406,7 @@ def _fail(code: str) -> VerificationError:
     return VerificationError(f"identity.verify.{code}")
 
 
-def _verify_issuer_jwt(token: str, trusted_jwks: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _verify_issuer_jwt(token: str, trusted_jwks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     header, payload, signing_input, signature = jws_parse(token)
     if header.get("alg") not in ALLOWED_ALGS:
         raise _fail("bad_alg")
@@ -535,7 +541,7 @@ def _verify_kb_jwt(kb_jwt: str, body: str, holder_jwk: Any, expected_aud: str, e
     return payload
 
 
-def _check_status(payload: dict[str, Any], jwks: dict[str, Any], status_fetcher: Callable[[str], str] | None,
+def _check_status(payload: dict[str, Any], jwks: Mapping[str, Any], status_fetcher: Callable[[str], str] | None,
                   now: int) -> None:
     status = payload.get("status")
     if status is None:
@@ -555,6 +561,45 @@ def _check_status(payload: dict[str, Any], jwks: dict[str, Any], status_fetcher:
         raise _fail("revoked")
 
 
+def _check_credential(issuer_jwt: str, disclosures: list[str], trusted_jwks: Mapping[str, dict[str, Any]], now: int,
+                      expected_vct: Iterable[str] | None, allowed_vct: Mapping[str, Collection[str]] | None,
+                      ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    """The issuer-signed part: trusted issuer and signature, times, type, disclosures, holder binding."""
+    payload = _verify_issuer_jwt(issuer_jwt, trusted_jwks)
+    _check_times(payload, now)
+    vct = payload.get("vct")
+    if not isinstance(vct, str) or (expected_vct is not None and vct not in set(expected_vct)):
+        raise _fail("wrong_type")
+    if allowed_vct is not None and vct not in allowed_vct.get(payload["iss"], ()):
+        raise _fail("untrusted_type")
+    claims, names = _disclose(payload, disclosures)
+    cnf = payload.get("cnf")
+    if not isinstance(cnf, dict) or not isinstance(cnf.get("jwk"), dict):
+        raise _fail("missing_cnf")  # we only accept holder-bound credentials
+    return payload, claims, names
+
+
+def verify_received(credential: str, trusted_jwks: Mapping[str, dict[str, Any]],
+                    status_fetcher: Callable[[str], str] | None, *, iss: str, vct: str,
+                    holder_jwk: dict[str, str], now: int | datetime | None = None) -> VerifiedPresentation:
+    """Check an SD-JWT VC a wallet has just received (no key binding yet): signed by ``iss`` with a trusted key,
+    of type ``vct``, valid now, every disclosure in it, bound to ``holder_jwk`` and not revoked."""
+    at = _as_epoch(now)
+    try:
+        if not isinstance(credential, str) or len(credential) > MAX_PRESENTATION or not credential.endswith("~"):
+            raise _fail("malformed")
+        issuer_jwt, disclosures = split_sd_jwt(credential)
+        payload, claims, names = _check_credential(issuer_jwt, disclosures, trusted_jwks, at, [vct], {iss: {vct}})
+        if jwk_thumbprint(payload["cnf"]["jwk"]) != jwk_thumbprint(holder_jwk):
+            raise _fail("missing_cnf")
+        _check_status(payload, trusted_jwks[iss], status_fetcher, at)
+    except JoseError as exc:
+        raise VerificationError(exc.code) from exc
+    visible = {k: v for k, v in claims.items() if k not in REGISTERED}
+    return VerifiedPresentation(iss, vct, VCT_TO_KIND.get(vct), visible, payload["cnf"]["jwk"], payload["iat"],
+                                payload["exp"], "issued", names)
+
+
 def _as_epoch(now: int | datetime | None) -> int:
     if now is None:
         return epoch(utcnow())
@@ -562,39 +607,36 @@ def _as_epoch(now: int | datetime | None) -> int:
 
 
 def strict_verify(presentation: str, expected_aud: str, expected_nonce: str | None, now: int | datetime | None,
-                  trusted_jwks: dict[str, dict[str, Any]], status_fetcher: Callable[[str], str] | None,
-                  replay_cache: ReplayCache, *, expected_vct: Iterable[str] | None = None) -> VerifiedPresentation:
+                  trusted_jwks: Mapping[str, dict[str, Any]], status_fetcher: Callable[[str], str] | None,
+                  replay_cache: ReplayCache, *, expected_vct: Iterable[str] | None = None,
+                  allowed_vct: Mapping[str, Collection[str]] | None = None) -> VerifiedPresentation:
     """Verify an SD-JWT VC presentation or raise ``VerificationError``.
 
     ``expected_nonce`` given: mode B (the nonce is the one this verifier issued and is consumed here).
     ``expected_nonce`` None: mode C one-time QR (KB-JWT at most 60 s old, its nonce used as a jti once).
     ``trusted_jwks`` maps issuer identifier -> JWKS. ``status_fetcher(uri)`` returns a status list JWT.
+    ``allowed_vct`` (issuer -> vct values): an issuer is trusted only for the types listed for it.
     """
     try:
         return _strict_verify(presentation, expected_aud, expected_nonce, _as_epoch(now), trusted_jwks,
-                              status_fetcher, replay_cache, expected_vct)
+                              status_fetcher, replay_cache, expected_vct, allowed_vct)
     except JoseError as exc:
         raise VerificationError(exc.code) from exc
 
 
 def _strict_verify(presentation: str, expected_aud: str, expected_nonce: str | None, now: int,
-                   trusted_jwks: dict[str, dict[str, Any]], status_fetcher: Callable[[str], str] | None,
-                   replay_cache: ReplayCache, expected_vct: Iterable[str] | None) -> VerifiedPresentation:
+                   trusted_jwks: Mapping[str, dict[str, Any]], status_fetcher: Callable[[str], str] | None,
+                   replay_cache: ReplayCache, expected_vct: Iterable[str] | None,
+                   allowed_vct: Mapping[str, Collection[str]] | None) -> VerifiedPresentation:
     if not isinstance(presentation, str) or len(presentation) > MAX_PRESENTATION or "~" not in presentation:
         raise _fail("malformed")
     parts = presentation.strip().split("~")
     issuer_jwt, disclosures, kb_jwt = parts[0], parts[1:-1], parts[-1]
     if any(not d for d in disclosures):
         raise _fail("malformed")
-    payload = _verify_issuer_jwt(issuer_jwt, trusted_jwks)
-    _check_times(payload, now)
-    vct = payload.get("vct")
-    if not isinstance(vct, str) or (expected_vct is not None and vct not in set(expected_vct)):
-        raise _fail("wrong_type")
-    claims, names = _disclose(payload, disclosures)
-    cnf = payload.get("cnf")
-    if not isinstance(cnf, dict) or not isinstance(cnf.get("jwk"), dict):
-        raise _fail("missing_cnf")  # we only accept holder-bound credentials
+    payload, claims, names = _check_credential(issuer_jwt, disclosures, trusted_jwks, now, expected_vct, allowed_vct)
+    cnf = payload["cnf"]
+    vct = payload["vct"]
     body = presentation.strip()[: len(presentation.strip()) - len(kb_jwt)]
     kb = _verify_kb_jwt(kb_jwt, body, cnf["jwk"], expected_aud, expected_nonce, now)
     _check_status(payload, trusted_jwks[payload["iss"]], status_fetcher, now)
@@ -648,20 +690,37 @@ def verify_online(db: Session, presentation: str, nonce: str | None = None,
     aud = ONE_TIME_AUD
     if nonce is not None:
         aud = consumed_aud if consumed_aud is not None else consume_nonce(db, nonce, now)
-    result = strict_verify(presentation, aud, nonce, now, local_trusted_jwks(), local_status_fetcher(db),
-                           DbReplayCache(db), expected_vct=expected_vct)
+    from citizen_app.wallet import trusted_issuers
+
+    result = trusted_issuers.strict_verify(db, presentation, aud, nonce, now, DbReplayCache(db), expected_vct)
     record_presentation(db, result, aud, sorted(result.claims))
     return result
 
 
 def record_presentation(db: Session, result: VerifiedPresentation, verifier: str, claims: Iterable[str]) -> None:
     """Log in the holder's activity log which credential was shown to whom, with the names of the claims shared."""
+    holder = holder_of(db, result)
+    if holder is not None:
+        record_activity(db, holder[0], "credential_presented", "identity.activity.credential_presented",
+                        {"kind": holder[1], "verifier": verifier, "claims": ", ".join(claims)})
+
+
+def holder_of(db: Session, result: VerifiedPresentation) -> tuple[int, str | dict[str, str]] | None:
+    """(account, the credential's kind or name) of the wallet holding the presented credential: ours by the key
+    and type, another trusted issuer's by the record the wallet kept when it received it."""
     thumb = jwk_thumbprint(result.holder_jwk)
-    record = db.exec(select(IssuedCredential).where(IssuedCredential.holder_thumbprint == thumb,
-                                                    IssuedCredential.vct == result.vct)).first()
-    if record is not None:
-        record_activity(db, record.user_id, "credential_presented", "identity.activity.credential_presented",
-                        {"kind": record.kind, "verifier": verifier, "claims": ", ".join(claims)})
+    if result.iss == issuer_id():
+        record = db.exec(select(IssuedCredential).where(IssuedCredential.holder_thumbprint == thumb,
+                                                        IssuedCredential.vct == result.vct)).first()
+        return (record.user_id, record.kind) if record is not None else None
+    held = db.exec(select(HeldCredential).where(HeldCredential.holder_thumbprint == thumb,
+                                                HeldCredential.vct == result.vct,
+                                                HeldCredential.issuer == result.iss)).first()
+    if held is None:
+        return None
+    from citizen_app.wallet.trusted_issuers import configuration_name
+
+    return held.user_id, configuration_name(held.issuer, held.configuration_id)
 
 
 def present_with_server_key(db: Session, user_id: int, credential: str, disclose: Iterable[str], aud: str,

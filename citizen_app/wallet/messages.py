@@ -457,8 +457,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                         "en": "The request has expired. Make a new one."},
     "identity.oid4vp.answer_title": {"vi": "Trả lời yêu cầu xem giấy tờ", "en": "Answer a request for a credential"},
     "identity.oid4vp.request_label": {"vi": "Liên kết yêu cầu (openid4vp://…)", "en": "Request link (openid4vp://…)"},
-    "identity.oid4vp.request_hint": {"vi": "Dán liên kết hoặc nội dung mã QR mà bên hỏi đưa cho bạn.",
-                                     "en": "Paste the link or the QR code text the asking party gave you."},
+    "identity.oid4vp.request_hint": {
+        "vi": "Dán liên kết hoặc nội dung mã QR mà bên hỏi đưa cho bạn, hoặc lời mời nhận giấy tờ "
+              "(openid-credential-offer://…) của một nơi cấp mà thành phố tin cậy.",
+        "en": "Paste the link or the QR code text the asking party gave you, or a credential offer "
+              "(openid-credential-offer://…) of an issuer the city trusts."},
     "identity.oid4vp.read": {"vi": "Xem ai hỏi", "en": "See who asks"},
     "identity.oid4vp.who_asks": {"vi": "Ai hỏi", "en": "Who asks"},
     "identity.oid4vp.unknown_warning": {
@@ -474,4 +477,66 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "Sent. The asking party received and checked the answer."},
     "identity.oid4vp.declined": {"vi": "Bạn đã từ chối. Không có gì được gửi.", "en": "You declined. Nothing was sent."},
     "identity.oid4vp.refused": {"vi": "Bên hỏi không nhận câu trả lời.", "en": "The asking party refused the answer."},
+    "identity.verify.untrusted_type": {"vi": "Nơi cấp này không được tin cậy cho loại giấy tờ này.",
+                                       "en": "This issuer is not trusted for this kind of credential."},
+    "identity.oid4vp.too_large": {"vi": "Bên hỏi trả lời quá dài, nên đã dừng.",
+                                  "en": "The asking party's reply was too long, so the wallet stopped."},
+    "identity.oid4vp.not_https": {"vi": "Địa chỉ nhận câu trả lời không dùng https, nên không gửi.",
+                                  "en": "The answer's address does not use https, so nothing was sent."},
+    "identity.oid4vp.bad_answer": {"vi": "Bên hỏi trả lời không đúng giao thức.",
+                                   "en": "The asking party did not answer as the protocol requires."},
+    # credential offers of other issuers (oid4vci_holder.py, trusted_issuers.py)
+    "identity.foreign.untrusted_issuer": {
+        "vi": "Nơi cấp này không nằm trong danh sách nơi cấp mà thành phố tin cậy, nên ví không nhận giấy tờ của họ.",
+        "en": "This issuer is not on the list of issuers the city trusts, so the wallet does not take its "
+              "credentials."},
+    "identity.foreign.bad_offer": {"vi": "Đây không phải lời mời nhận giấy tờ hợp lệ (openid-credential-offer://).",
+                                   "en": "This is not a valid credential offer (openid-credential-offer://)."},
+    "identity.foreign.not_accepted": {
+        "vi": "Lời mời có loại giấy tờ mà thành phố không nhận từ nơi cấp này.",
+        "en": "The offer holds a kind of credential the city does not accept from this issuer."},
+    "identity.foreign.no_pre_authorized_code": {
+        "vi": "Lời mời này cần đăng nhập ở nơi cấp; ví chỉ nhận lời mời có mã cấp sẵn.",
+        "en": "This offer needs a sign-in at the issuer; the wallet takes only offers with a pre-authorized code."},
+    "identity.foreign.unreachable": {"vi": "Không liên lạc được với nơi cấp. Hãy thử lại sau.",
+                                     "en": "The issuer could not be reached. Try again later."},
+    "identity.foreign.foreign_address": {
+        "vi": "Địa chỉ của nơi cấp không phải địa chỉ công khai trên Internet, nên ví không liên lạc.",
+        "en": "The issuer's address is not a public Internet address, so the wallet did not contact it."},
+    "identity.foreign.not_https": {"vi": "Nơi cấp không dùng https, nên ví không liên lạc.",
+                                   "en": "The issuer does not use https, so the wallet did not contact it."},
+    "identity.foreign.too_large": {"vi": "Nơi cấp trả lời quá dài, nên ví đã dừng.",
+                                   "en": "The issuer's answer was too long, so the wallet stopped."},
+    "identity.foreign.bad_answer": {"vi": "Nơi cấp trả lời không đúng giao thức OpenID4VCI.",
+                                    "en": "The issuer did not answer as OpenID4VCI requires."},
+    "identity.foreign.bad_proof": {"vi": "Không tạo được bằng chứng khoá của ví. Hãy thử lại.",
+                                   "en": "The wallet's key proof could not be made. Try again."},
+    "identity.foreign.tx_code_needed": {"vi": "Hãy nhập mã giao dịch mà nơi cấp đã đưa cho bạn.",
+                                        "en": "Type the transaction code the issuer gave you."},
+    "identity.foreign.grant_refused": {
+        "vi": "Nơi cấp không nhận mã: mã giao dịch sai, hoặc lời mời đã dùng hay đã hết hạn.",
+        "en": "The issuer refused the code: the transaction code is wrong, or the offer was used or has expired."},
+    "identity.foreign.refused": {"vi": "Nơi cấp từ chối cấp giấy tờ.", "en": "The issuer refused to issue."},
+    "identity.foreign.deferred": {
+        "vi": "Nơi cấp sẽ cấp sau khi duyệt; ví này chưa nhận được giấy tờ cấp sau.",
+        "en": "The issuer will issue after a review; this wallet cannot yet collect credentials issued later."},
+    "identity.foreign.credential_from": {"vi": "Giấy tờ {name} của {issuer}", "en": "Credential {name} from {issuer}"},
+    "identity.activity.credential_received_from": {"vi": "Đã nhận giấy tờ số: {kind}, do {issuer} cấp",
+                                                   "en": "Credential received: {kind}, issued by {issuer}"},
+    "identity.foreign.who_offers": {"vi": "Ai mời bạn nhận giấy tờ", "en": "Who offers you a credential"},
+    "identity.foreign.trusted_note": {"vi": "Nơi cấp này nằm trong danh sách nơi cấp mà thành phố tin cậy.",
+                                      "en": "This issuer is on the list of issuers the city trusts."},
+    "identity.foreign.will_receive": {"vi": "Bạn sẽ nhận:", "en": "You will receive:"},
+    "identity.foreign.tx_code_label": {"vi": "Mã giao dịch", "en": "Transaction code"},
+    "identity.foreign.tx_code_hint": {"vi": "Nơi cấp đưa mã này cho bạn riêng, không nằm trong mã QR.",
+                                      "en": "The issuer gave you this code separately, not in the QR code."},
+    "identity.foreign.accept": {"vi": "Nhận và lưu vào ví", "en": "Receive and keep in the wallet"},
+    "identity.foreign.saved": {"vi": "Đã kiểm tra và lưu giấy tờ vào ví trên thiết bị này.",
+                               "en": "Checked and kept in the wallet on this device."},
+    "identity.foreign.declined": {"vi": "Bạn đã từ chối. Không nhận gì.", "en": "You declined. Nothing was received."},
+    "identity.foreign.held_title": {"vi": "Giấy tờ từ nơi cấp khác", "en": "Credentials from other issuers"},
+    "identity.foreign.how_to_receive": {
+        "vi": "Một nơi cấp mà thành phố tin cậy (trường học, cơ quan khác) có thể mời bạn nhận giấy tờ bằng mã QR.",
+        "en": "An issuer the city trusts (a school, another agency) can offer you a credential by QR code."},
+    "identity.foreign.receive_link": {"vi": "Nhận giấy tờ từ lời mời", "en": "Receive a credential from an offer"},
 }

@@ -144,7 +144,8 @@ class VciToken(SQLModel, table=True):
 
 class VciDeferred(SQLModel, table=True):
     """A credential request waiting for an official's approval (OpenID4VCI deferred issuance): the SHA-256 of its
-    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision."""
+    transaction_id and of the access token that made it, the proved holder keys (public JWKs), the decision and,
+    for a refusal, the official's reason."""
 
     __tablename__ = "identity_vci_deferred"
 
@@ -159,6 +160,7 @@ class VciDeferred(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
     decided_by: int | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = None
+    note: str | None = Field(default=None, max_length=500)  # the official's reason for a refusal, told to the citizen
 
 
 class VpRequest(SQLModel, table=True):
@@ -183,3 +185,21 @@ class VpRequest(SQLModel, table=True):
     # with crypto.seal; OpenID4VP 1.0 §8.3)
     response_mode: str = Field(default="direct_post", max_length=20)
     enc_key: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class HeldCredential(SQLModel, table=True):
+    """A credential another trusted issuer gave the citizen's wallet (``oid4vci_holder.py``). The credential lives in
+    the wallet; the server keeps who holds which type from whom, bound to which key, so that answers through the
+    server are checked as the holder's own and the activity log names them."""
+
+    __tablename__ = "identity_held_credential"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    issuer: str = Field(max_length=300)
+    configuration_id: str = Field(max_length=100)
+    vct: str = Field(max_length=200)
+    holder_thumbprint: str = Field(max_length=64, index=True)
+    key_mode: str = Field(default="browser", max_length=8)
+    received_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

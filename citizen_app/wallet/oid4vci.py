@@ -51,6 +51,7 @@ NONCE_TTL = 300
 PROOF_MAX_AGE = 300
 MAX_SKEW = 60
 BATCH_SIZE = 5  # one-time credentials per request, each bound to its own key (unlinkable presentations)
+ISSUER_LOGO = "/icons/icon-192.png"  # the app's own icon, shown by wallets beside the city's name
 TX_CODE_LENGTH = 6
 MAX_TX_ATTEMPTS = 3
 PATHS = {"token": "/api/identity/oid4vci/token", "nonce": "/api/identity/oid4vci/nonce",
@@ -90,9 +91,10 @@ def kind_of(config_id: Any) -> str | None:
     return None
 
 
-def _display(key: str) -> list[dict[str, str]]:
+def _display(key: str, logo: str | None = None) -> list[dict[str, Any]]:
     texts = catalog()[key]
-    return [{"name": texts["vi"], "locale": "vi"}, {"name": texts["en"], "locale": "en"}]
+    return [{"name": texts[lang], "locale": lang, **({"logo": {"uri": logo, "alt_text": texts[lang]}} if logo else {})}
+            for lang in ("vi", "en")]
 
 
 def _configuration(kind: str) -> dict[str, Any]:
@@ -116,7 +118,7 @@ def credential_issuer_metadata() -> dict[str, Any]:
         "credential_endpoint": base + PATHS["credential"], "nonce_endpoint": base + PATHS["nonce"],
         "deferred_credential_endpoint": base + PATHS["deferred"],
         "batch_credential_issuance": {"batch_size": BATCH_SIZE},
-        "display": _display("identity.words.issuer_self"),
+        "display": _display("identity.words.issuer_self", base + ISSUER_LOGO),  # §12.2.4
         "credential_configurations_supported": {configuration_id(kind): _configuration(kind) for kind in OFFERABLE},
     }
 

@@ -26,7 +26,6 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.i18n.catalog import translate
-from citizen_app.identity.profile import get_profile
 from citizen_app.wallet import oid4vci, oid4vci_authorize, oid4vci_deferred
 from citizen_app.wallet.oid4vci_authorize_api import ROUTES as AUTHORIZE_ROUTES
 
@@ -98,19 +97,19 @@ async def deferred(call: Call) -> Response:
 
 
 async def approvals(call: Call) -> dict[str, Any]:
-    """GET (official): credential requests of other wallets waiting for approval, in words."""
+    """GET (ward official): credential requests of their ward's citizens waiting for approval, in words."""
     with session_scope() as db:
         waiting = oid4vci_deferred.waiting_for_approval(db, call.user_id)
-        names = {w.user_id: profile.full_name for w in waiting if (profile := get_profile(db, w.user_id))}
-    return {"waiting": [{"id": w.id, "citizen": names.get(w.user_id, ""), "copies": w.copies,
+    return {"waiting": [{"id": w.id, "citizen": w.citizen, "birth_year": w.birth_year, "copies": w.copies,
                          "kind": {lang: translate(f"identity.kind.{w.kind}", lang) for lang in ("vi", "en")},
-                         "created_at": w.created_at.isoformat()} for w in waiting]}
+                         "wallet": w.wallet, "created_at": w.created_at.isoformat()} for w in waiting]}
 
 
 async def decide(call: Call) -> dict[str, str]:
-    """POST {approve: true|false} (official) on one waiting request."""
+    """POST {approve: true|false, note} (ward official) on one waiting request; a refusal needs the note."""
     with session_scope() as db:
-        status = oid4vci_deferred.decide(db, call.user_id, call.path("deferred_id"), call.body.get("approve") is True)
+        status = oid4vci_deferred.decide(db, call.user_id, call.path("deferred_id"), call.body.get("approve") is True,
+                                         str(call.body.get("note") or ""))
     return {"status": status}
 
 
@@ -161,12 +160,12 @@ ROUTES: list[BaseRoute] = [
                      "has not approved)", body=obj(("transaction_id",), transaction_id=string(100)),
              responses={200: _CREDENTIALS, 202: _WAITING}, errors=(400, 401), **_PROTOCOL),
     Endpoint("/api/identity/oid4vci/approvals", approvals, auth="cookie",
-             summary="Credential requests of other wallets waiting for an official's approval (official, admin)",
+             summary="Credential requests of the ward's citizens waiting for an official's approval (ward official)",
              responses={200: json_content(obj(("waiting",), waiting=array(ANY_OBJECT)))}, errors=(403,)),
     Endpoint("/api/identity/oid4vci/approvals/{deferred_id:int}", decide, methods=("POST",), auth="cookie",
-             summary="Approve or refuse a waiting credential request (official, admin)",
-             body=obj(("approve",), approve={"type": "boolean"}),
-             responses={200: json_content(obj(("status",), status=string()))}, errors=(403, 404)),
+             summary="Approve or refuse (with a note the citizen reads) a waiting credential request (ward official)",
+             body=obj(("approve",), approve={"type": "boolean"}, note=string(500)),
+             responses={200: json_content(obj(("status",), status=string()))}, errors=(400, 403, 404)),
     Endpoint("/api/identity/oid4vci/offers", make_offer, methods=("POST",), auth="cookie",
              summary="Offer my credentials to a wallet (OpenID4VCI pre-authorized code with a transaction code)",
              body=obj(("kinds",), kinds=array(string(20), maxItems=4)),

@@ -42,11 +42,13 @@ from citizen_app.identity.crypto import (
 )
 from citizen_app.identity.service import roles_of
 from citizen_app.wallet import credentials as cr
+from citizen_app.wallet import trusted_issuers
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.models import VpRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_FILE = ROOT / "data" / "wallet" / "relying_parties.json"
+LOGO_DIR, LOGO_PATH = ROOT / "assets" / "wallet" / "logos", "/wallet/logos/"  # served by the app, never fetched
 VERIFIER_KEY_FILE = "wallet_verifier_es256.pem"
 REQUEST_TYP = "oauth-authz-req+jwt"
 SCHEME = "openid4vp://"
@@ -69,6 +71,11 @@ class RelyingParty(CatalogModel):
     purpose: Translated
     roles: list[str]
     queries: list[Query] = Field(min_length=1)
+    logo: str | None = Field(default=None, pattern=r"^[a-z0-9-]{1,60}\.(svg|png)$")  # a file in assets/wallet/logos
+
+    @property
+    def logo_url(self) -> str:
+        return LOGO_PATH + self.logo if self.logo else ""
 
 
 class Registry(CatalogModel):
@@ -79,6 +86,8 @@ class Registry(CatalogModel):
 def relying_parties() -> dict[str, RelyingParty]:
     parties = {rp.client_id: rp for rp in load_file(REGISTRY_FILE, Registry).relying_parties}
     for rp in parties.values():
+        if rp.logo and not (LOGO_DIR / rp.logo).is_file():
+            raise ValueError(f"{REGISTRY_FILE.name}: {rp.client_id} names a logo that is not in {LOGO_DIR}")
         for query in rp.queries:
             kind = cr.TYPES.get(query.kind)
             if kind is None or set(query.claims) - {*kind.sd_claims, *kind.plain_claims}:
@@ -230,9 +239,8 @@ def receive_response(db: Session, request_id: str, vp_token: str, state: str, re
     if not isinstance(presentations, list) or len(presentations) != 1 or not isinstance(presentations[0], str):
         raise _refuse(row, "identity.verify.malformed")
     try:
-        result = cr.strict_verify(presentations[0], row.client_id, row.nonce, now, cr.local_trusted_jwks(),
-                                  cr.local_status_fetcher(db), cr.DbReplayCache(db),
-                                  expected_vct=query["meta"]["vct_values"])
+        result = trusted_issuers.strict_verify(db, presentations[0], row.client_id, row.nonce, now,
+                                               cr.DbReplayCache(db), query["meta"]["vct_values"])
     except cr.VerificationError as exc:
         raise _refuse(row, exc.code) from exc
     wanted = [claim["path"][0] for claim in query["claims"]]
@@ -283,6 +291,7 @@ class HolderView:
     response_mode: str = PLAIN
     encryption: dict[str, Any] | None = None  # {"jwk": the verifier's key, "enc": content encryption} for .jwt
     host: str = ""  # where an unknown verifier receives the answer, shown to the citizen
+    logo: str = ""  # a registered party's logo (the app's own file); unknown verifiers have none
 
 
 def encryption_for(mode: str, metadata: Any) -> dict[str, Any] | None:
@@ -325,4 +334,5 @@ def read_request_link(db: Session, link: str) -> HolderView:
                       rp.purpose.model_dump() if rp else {"vi": "", "en": ""},
                       cr.VCT_TO_KIND.get(query["meta"]["vct_values"][0], ""),
                       [c["path"][0] for c in query["claims"]], query["id"], payload["nonce"], payload["state"],
-                      payload["response_uri"], mode, encryption_for(mode, payload.get("client_metadata")))
+                      payload["response_uri"], mode, encryption_for(mode, payload.get("client_metadata")),
+                      logo=rp.logo_url if rp else "")

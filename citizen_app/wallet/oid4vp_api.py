@@ -27,12 +27,16 @@ async def request_object(call: Call) -> Response:
     return Response(token, media_type="application/oauth-authz-req+jwt")
 
 
-async def response(call: Call) -> dict[str, Any]:
-    """POST (form) vp_token=<JSON {query id: [presentation]}>, state; or response=<JWE> (direct_post.jwt)."""
-    body = call.body
+def _receive(request_id: str, body: dict[str, Any]) -> None:
     with session_scope() as db:
-        oid4vp.receive_response(db, call.path("request_id"), str(body.get("vp_token") or ""),
-                                str(body.get("state") or ""), str(body.get("response") or ""))
+        oid4vp.receive_response(db, request_id, str(body.get("vp_token") or ""), str(body.get("state") or ""),
+                                str(body.get("response") or ""))
+
+
+async def response(call: Call) -> dict[str, Any]:
+    """POST (form) vp_token=<JSON {query id: [presentation]}>, state; or response=<JWE> (direct_post.jwt).
+    In a worker thread: a listed issuer's keys may be fetched from its server (trusted_issuers)."""
+    await asyncio.to_thread(_receive, call.path("request_id"), call.body)
     return {}
 
 

@@ -7,47 +7,32 @@ client identifier prefix (unsigned by definition; the client id is the ``respons
 never fetches a request from an address a link names. The answer to such a verifier, and any encrypted answer
 (``direct_post.jwt``), goes through the server: the page's Content-Security-Policy lets the browser post to this
 site only, and the JWE is made here (joserfc). The server posts only over HTTPS, to public addresses, without
-following redirects (``Outbound``); the citizen's answer is checked first (our strict verifier: their own valid,
+following redirects (``outbound.py``); the citizen's answer is checked first (our strict verifier: their own valid,
 unrevoked credential, with the verifier's audience and nonce, disclosing no more than asked).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 from joserfc import jwe
 from joserfc.jwk import ECKey
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from citizen_app.core.errors import DomainError, NotAllowed
 from citizen_app.core.timeutil import utcnow
 from citizen_app.i18n.catalog import catalog
-from citizen_app.identity.crypto import b64u, jwk_thumbprint
+from citizen_app.identity.crypto import b64u
 from citizen_app.wallet import credentials as cr
-from citizen_app.wallet import oid4vp
+from citizen_app.wallet import oid4vp, outbound, trusted_issuers
 from citizen_app.wallet.issuer import issuer_id
-from citizen_app.wallet.models import IssuedCredential
 
 REDIRECT_PREFIX = "redirect_uri:"
 MAX_PARAM = 4000
 
 
-@dataclass
-class Outbound:
-    """How the server posts an answer to another verifier. Tests on loopback swap in their CA and allow it."""
-
-    verify: Any = True
-    allow_loopback: bool = False
-    timeout: float = 10.0
-
-
-OUTBOUND = Outbound()
 
 
 def read_request(db: Session, link: str) -> oid4vp.HolderView:
@@ -113,15 +98,12 @@ def _read_by_value(params: dict[str, str]) -> oid4vp.HolderView:
 def _check_answer(db: Session, user_id: int, view: oid4vp.HolderView, presentation: str) -> cr.VerifiedPresentation:
     """The wallet refuses to send what the verifier would refuse, or what is not this citizen's to send."""
     try:
-        result = cr.strict_verify(presentation, view.client_id, view.nonce, utcnow(), cr.local_trusted_jwks(),
-                                  cr.local_status_fetcher(db), cr.MemoryReplayCache(),
-                                  expected_vct=[cr.TYPES[view.kind].vct])
+        result = trusted_issuers.strict_verify(db, presentation, view.client_id, view.nonce, utcnow(),
+                                               cr.MemoryReplayCache(), [cr.TYPES[view.kind].vct])
     except cr.VerificationError as exc:
         raise DomainError(exc.code) from exc
-    owner = db.exec(select(IssuedCredential.user_id).where(
-        IssuedCredential.holder_thumbprint == jwk_thumbprint(result.holder_jwk),
-        IssuedCredential.vct == result.vct)).first()
-    if owner != user_id:
+    holder = cr.holder_of(db, result)
+    if holder is None or holder[0] != user_id:
         raise NotAllowed("identity.oid4vp.not_yours")
     if set(result.disclosed) - set(view.claims):
         raise DomainError("identity.oid4vp.too_much")
@@ -144,29 +126,11 @@ def response_form(view: oid4vp.HolderView, presentation: str) -> dict[str, str]:
     return {"response": token}
 
 
-def _public_address(host: str, port: int) -> None:
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise DomainError("identity.oid4vp.unreachable") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not (address.is_global or (OUTBOUND.allow_loopback and address.is_loopback)):
-            raise DomainError("identity.oid4vp.foreign_address")
-
-
 def post_answer(response_uri: str, form: dict[str, str]) -> None:
-    target = urlsplit(response_uri)
-    if target.scheme != "https" or not target.hostname:
+    if urlsplit(response_uri).scheme != "https":
         raise DomainError("identity.oid4vp.foreign_request")
-    _public_address(target.hostname, target.port or 443)
-    try:
-        with httpx.Client(verify=OUTBOUND.verify, timeout=OUTBOUND.timeout, follow_redirects=False,
-                          trust_env=False) as client:
-            res = client.post(response_uri, data=form)
-    except httpx.HTTPError as exc:
-        raise DomainError("identity.oid4vp.unreachable") from exc
-    if res.status_code != 200:
+    res = outbound.call("POST", response_uri, "identity.oid4vp", data=form)
+    if res.status != 200:
         raise DomainError("identity.oid4vp.refused")
 
 

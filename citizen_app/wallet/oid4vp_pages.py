@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from citizen_app.i18n.state import LangState, t, t_var
-from citizen_app.identity.components import info_callout, outline_button, textarea_field, ui_script
+from citizen_app.identity.components import info_callout, input_field, outline_button, textarea_field, ui_script
 from citizen_app.shell.layout import app_page, heading
 from citizen_app.ui.components import error_summary, primary_button
 from citizen_app.wallet.oid4vp_state import OpenidAnswerState, OpenidConsoleState
@@ -54,6 +54,8 @@ def answer_page() -> rx.Component:
         heading("identity.oid4vp.answer_title"),
         error_summary(state.error),
         info_callout(state.info),
+        outline_button("identity.ui.scan", on_click=state.scan, id="vp-scan"),
+        rx.el.video(id="vp-scan-video", hidden=True, muted=True, plays_inline=True, style={"max_width": "100%"}),
         rx.form(
             textarea_field("identity.oid4vp.request_label", "request", "identity.oid4vp.request_hint", rows=3),
             outline_button("identity.oid4vp.read", type_="submit", id="vp-read"),
@@ -61,7 +63,9 @@ def answer_page() -> rx.Component:
         ),
         rx.cond(state.claims.length() > 0, rx.el.section(
             rx.el.h2(t("identity.oid4vp.who_asks"), class_name="cds-h2"),
-            rx.el.p(rx.el.strong(t_var(state.asker), id="vp-asker")),
+            rx.el.p(rx.cond(state.asker_logo != "", rx.el.img(src=state.asker_logo, alt="", width="48", height="48",
+                                                              id="vp-asker-logo", class_name="cds-party-logo")),
+                    rx.el.strong(t_var(state.asker), id="vp-asker"), class_name="cds-party"),
             rx.cond(~state.known, rx.callout(t("identity.oid4vp.unknown_warning"), icon="shield-alert", color="red")),
             rx.el.p(t("identity.oid4vp.purpose"), ": ", t_var(state.purpose), id="vp-purpose"),
             rx.el.p(t("identity.oid4vp.will_share"), class_name="cds-lead"),
@@ -72,4 +76,29 @@ def answer_page() -> rx.Component:
                       outline_button("identity.oid4vp.decline", on_click=state.decline, id="vp-decline"),
                       class_name="cds-actions"),
         )),
+        _offer_section(),
     )
+
+
+def _offer_section() -> rx.Component:
+    """Another trusted issuer's offer: who offers what, the transaction code if asked, accept or decline."""
+    state = OpenidAnswerState
+    return rx.cond(state.offer_items.length() > 0, rx.el.section(
+        rx.el.h2(t("identity.foreign.who_offers"), class_name="cds-h2"),
+        rx.el.p(rx.el.strong(t_var(state.offer_issuer), id="vci-issuer")),
+        rx.el.p(t("identity.foreign.trusted_note"), class_name="cds-hint"),
+        rx.el.p(t("identity.foreign.will_receive"), class_name="cds-lead"),
+        rx.el.ul(rx.foreach(state.offer_items, lambda c: rx.el.li(t_var(c))), id="vci-offered"),
+        rx.form(
+            rx.cond(state.offer_tx, rx.el.div(
+                input_field("identity.foreign.tx_code_label", "tx_code", hint_key="identity.foreign.tx_code_hint",
+                            input_mode="numeric", autocomplete="one-time-code", field_id="f-vci-tx"),
+                rx.cond(state.offer_tx_hint != "", rx.el.p(state.offer_tx_hint, class_name="cds-hint")),
+            )),
+            rx.el.div(rx.el.button(t("identity.foreign.accept"), type="submit", id="vci-accept",
+                                   class_name="cds-button"),
+                      outline_button("identity.oid4vp.decline", on_click=state.decline_offer, id="vci-decline"),
+                      class_name="cds-actions"),
+            on_submit=state.accept_offer, class_name="cds-form",
+        ),
+    ))

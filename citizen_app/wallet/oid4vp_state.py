@@ -3,6 +3,8 @@ answer to a request (/wallet/openid). Rules in ``oid4vp.py``; the user comes fro
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from citizen_app.core.db import session_scope
@@ -10,8 +12,9 @@ from citizen_app.core.errors import DomainError
 from citizen_app.i18n.catalog import LANGS
 from citizen_app.identity.state import NoticeMixin, js_literal, result_code, ui_call
 from citizen_app.identity.views import msg
-from citizen_app.wallet import oid4vp, oid4vp_holder, words
+from citizen_app.wallet import oid4vci_holder, oid4vp, oid4vp_holder, words
 from citizen_app.wallet import service as views
+from citizen_app.wallet.oid4vci import OFFER_SCHEME
 
 
 class OpenidConsoleState(NoticeMixin, rx.State):
@@ -72,29 +75,91 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     """The citizen reads who asks, why and for what, then consents; the browser posts the answer."""
 
     asker: dict[str, str] = {}
+    asker_logo: str = ""
     purpose: dict[str, str] = {}
     known: bool = False
     claims: list[dict[str, str]] = []
     answered: bool = False
     _view: dict = {}
 
+    # A credential offer of another trusted issuer read from the same field (oid4vci_holder.py).
+    offer_issuer: dict[str, str] = {}
+    offer_items: list[dict[str, str]] = []
+    offer_tx: bool = False
+    offer_tx_hint: str = ""
+    _offer: dict = {}
+
+    @rx.event
+    def scan(self):
+        """The camera reads a verifier's request or an issuer's offer QR (BarcodeDetector; else the field)."""
+        return rx.call_script(ui_call("scan('vp-scan-video')"), callback=OpenidAnswerState.scanned)
+
+    @rx.event
+    def scanned(self, result: dict):
+        if not isinstance(result, dict) or not result.get("ok"):
+            self._fail_key(result_code(result))
+            return None
+        return OpenidAnswerState.read({"request": str(result.get("text", ""))[:oid4vp_holder.MAX_PARAM * 2]})
+
     @rx.event
     async def read(self, form: dict):
-        self.asker, self.purpose, self.claims, self.answered, self._view = {}, {}, [], False, {}
+        self.asker, self.asker_logo, self.purpose, self.claims, self.answered, self._view = {}, "", {}, [], False, {}
+        self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+        link = str(form.get("request", "")).strip()[:oid4vp_holder.MAX_PARAM * 2]
         try:
             await self._user()
+            if link.startswith(OFFER_SCHEME):
+                await self._read_offer(link)
+                return
             with session_scope() as db:
-                link = str(form.get("request", ""))[:oid4vp_holder.MAX_PARAM * 2]
                 view = oid4vp_holder.read_request(db, link)
         except DomainError as exc:
             self._fail(exc)
             return
         self.error, self.info = {}, {}
-        self.asker, self.purpose, self.known = view.name, view.purpose, view.known
+        self.asker, self.asker_logo, self.purpose, self.known = view.name, view.logo, view.purpose, view.known
         self.claims = [words.claim_label(name) for name in view.claims]
         self._view = {"kind": view.kind, "claims": view.claims, "aud": view.client_id, "nonce": view.nonce,
                       "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id,
                       "request": link, "relay": not view.known or view.encryption is not None}
+
+    async def _read_offer(self, link: str) -> None:
+        """Who offers which credentials (names from the trust list), and whether a transaction code is needed."""
+        view = await asyncio.to_thread(oid4vci_holder.read_offer, link)
+        self.error, self.info = {}, {}
+        self.offer_issuer = view.issuer_name
+        self.offer_items = [{"vi": c["vi"], "en": c["en"]} for c in view.credentials]
+        self.offer_tx = view.tx_code is not None
+        self.offer_tx_hint = str((view.tx_code or {}).get("description") or "")
+        self._offer = {"offer": link, "issuer": view.issuer, "nonces": view.nonces}
+
+    @rx.event
+    async def accept_offer(self, form: dict):
+        if not self._offer:
+            self._fail_key("identity.foreign.bad_offer")
+            return None
+        try:
+            await self._user()
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self.error, self.info = {}, msg("identity.ui.working")
+        opts = {**self._offer, "tx_code": str(form.get("tx_code", "")).strip()[:64]}
+        return rx.call_script(ui_call(f"acceptOffer({js_literal(opts)})"), callback=OpenidAnswerState.offer_done)
+
+    @rx.event
+    def offer_done(self, result: dict):
+        if isinstance(result, dict) and result.get("ok"):
+            self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+            self._ok("identity.foreign.saved")
+        else:
+            self.info = {}
+            self._fail_key(result_code(result))
+
+    @rx.event
+    def decline_offer(self):
+        self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+        self._ok("identity.foreign.declined")
 
     @rx.event
     async def share(self):
@@ -120,5 +185,5 @@ class OpenidAnswerState(NoticeMixin, rx.State):
 
     @rx.event
     def decline(self):
-        self.asker, self.purpose, self.claims, self._view = {}, {}, [], {}
+        self.asker, self.asker_logo, self.purpose, self.claims, self._view = {}, "", {}, [], {}
         self._ok("identity.oid4vp.declined")

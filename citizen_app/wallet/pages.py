@@ -144,7 +144,25 @@ def _wallet_links() -> rx.Component:
     items = [rx.el.li(rx.link(t(key), href=href)) for href, key in links]
     desk = rx.cond(AuthState.is_official | AuthState.is_volunteer,
                    rx.el.li(rx.link(t("identity.desk.title"), href="/wallet/desk", id="desk-link")))
-    return rx.el.nav(rx.el.ul(*items, desk, class_name="cds-list"), aria_label=t("identity.ui.more"))
+    approvals = rx.cond(AuthState.is_official, rx.el.li(rx.link(t("identity.approvals.title"), href="/wallet/approvals",
+                                                                id="approvals-link")))
+    return rx.el.nav(rx.el.ul(*items, desk, approvals, class_name="cds-list"), aria_label=t("identity.ui.more"))
+
+
+def _held_item(row: rx.Var) -> rx.Component:
+    return rx.el.li(t_var(row),
+                    rx.el.span(" — ", t("identity.ui.expires"), ": ", row["expires"], class_name="cds-hint"))
+
+
+def _held_section() -> rx.Component:
+    """Credentials other issuers the city trusts gave this wallet, and where to take a new offer."""
+    return rx.el.section(
+        rx.el.h2(t("identity.foreign.held_title"), class_name="cds-h2"),
+        rx.cond(WalletState.held.length() > 0,
+                rx.el.ul(rx.foreach(WalletState.held, _held_item), class_name="cds-list", id="held-list")),
+        rx.el.p(t("identity.foreign.how_to_receive"), " ",
+                rx.link(t("identity.foreign.receive_link"), href="/wallet/openid", id="receive-offer-link")),
+    )
 
 
 @app_page("/wallet", "identity.ui.wallet_title", roles=("citizen",), on_load=[WalletState.load])
@@ -163,6 +181,7 @@ def wallet_page() -> rx.Component:
                              id="credential-list"),
                     rx.el.p(t("identity.ui.no_credentials"))),
         ),
+        _held_section(),
         _request_buttons(),
         _offer_to_wallet(),
         rx.el.p(t("identity.ui.key_notice"), class_name="cds-hint"),

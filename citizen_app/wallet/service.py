@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -36,7 +36,7 @@ from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import words
 from citizen_app.wallet.issuer import issuer_key
-from citizen_app.wallet.models import IssuedCredential, PresentationNonce
+from citizen_app.wallet.models import HeldCredential, IssuedCredential, PresentationNonce
 from citizen_app.wallet.qr_transport import decode_from_qr
 
 # Claims the citizen may tick, and the minimum shown by default (the claim that gives the credential meaning).
@@ -101,6 +101,16 @@ def credential_rows(db: Session, user_id: int) -> list[CredentialRow]:
                                   format_date(record.expires_at), status, record.key_mode,
                                   links.get(record.id or 0, "")))
     return rows
+
+
+def held_rows(db: Session, user_id: int) -> list[dict[str, str]]:
+    """Credentials other trusted issuers gave this wallet, still valid: what they are and from whom, in words."""
+    from citizen_app.wallet.trusted_issuers import configuration_name
+
+    rows = db.exec(select(HeldCredential).where(HeldCredential.user_id == user_id,
+                                                HeldCredential.expires_at > utcnow())
+                   .order_by(col(HeldCredential.received_at).desc()).limit(50)).all()
+    return [{**configuration_name(r.issuer, r.configuration_id), "expires": format_date(r.expires_at)} for r in rows]
 
 
 def revoke_own_credential(db: Session, user_id: int, credential_id: int) -> None:

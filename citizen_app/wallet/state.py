@@ -26,6 +26,7 @@ from citizen_app.wallet import service as views
 class WalletState(NoticeMixin, rx.State):
     level: int = 0
     credentials: list[dict[str, str]] = []
+    held: list[dict[str, str]] = []  # from other trusted issuers: {"vi", "en", "expires"}
     device_ids: list[str] = []
     secure_keys: bool = True
     _offer: str = ""
@@ -40,10 +41,11 @@ class WalletState(NoticeMixin, rx.State):
         try:
             user_id = await self._user()
         except DomainError:
-            self.credentials, self.level = [], 0
+            self.credentials, self.held, self.level = [], [], 0
             return None
         with session_scope() as db:
             self.credentials = [row.as_dict() for row in views.credential_rows(db, user_id)]
+            self.held = views.held_rows(db, user_id)
             prof = profile.get_profile(db, user_id)
             self.level = prof.level if prof else 1
         return rx.call_script(ui_call("deviceIds()"), callback=WalletState.set_device)

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import select
@@ -172,6 +173,10 @@ def test_installed_app_opened_offline_shows_home_and_ticket(browser, prod_env) -
                         if s["name"] == "Vé metro")
         goto(page, "/")
         page.wait_for_function(SNAPSHOT_KEPT)
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url) if "/api/home/snapshot" in request.url else None)
+        page.wait_for_timeout(3500)
+        assert asked == []  # kept a minute: the open home page does not ask the server every second
 
         context.set_offline(True)
         page.goto("/?src=pwa")
@@ -215,45 +220,62 @@ def test_installed_app_opened_offline_shows_home_and_ticket(browser, prod_env) -
 
 def test_logout_without_a_connection(browser, prod_env) -> None:  # noqa: F811
     """Logged out offline: the device is cleared at once; the server closes the session when back online."""
+    for _attempt in range(2):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_env["url"])
+        try:
+            if _log_out_offline_then_online(context):
+                return
+        finally:
+            context.close()
+    pytest.fail("the browser lost the session cookie twice during an offline logout")
+
+
+def _log_out_offline_then_online(context: BrowserContext) -> bool:
+    """False only when Chromium dropped the context's cookies, HttpOnly session cookie included, while the page was
+    offline (seen in about 1 run in 40: no response touched them, so neither the app nor its scripts can have)."""
     from citizen_app.core.db import session_scope
     from citizen_app.identity.models import LoginSession
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=prod_env["url"])
-    try:
-        page = _installed(context, KHOA, "/")
-        page.wait_for_function(SNAPSHOT_KEPT)
-        with session_scope() as db:
-            open_before = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
-        context.set_offline(True)
-        page.goto("/?src=pwa")  # the installed app without a connection: its home offers to log out here
-        page.evaluate("""() => cdsOutbox.queue('feedback-report', 'k-' + Date.now(), cdsSession.owner(),
-          {title: 'Chưa gửi'}, [])""")  # a report still waiting: the logout would delete it from the phone
-        expect(page.locator("#offline-outbox")).to_contain_text("Chưa gửi")
-        asked: list[str] = []
-        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-        page.locator("#offline-logout").click()
-        expect(page.locator("#offline-logout")).to_be_visible()  # "no": still logged in on this device
-        assert asked == ["1 phản ánh chưa gửi sẽ bị xoá khỏi điện thoại này. Vẫn đăng xuất?"]
-        assert page.evaluate(STORE, ["prefs", "home"]) is not None
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.locator("#offline-logout").click()
-        page.wait_for_url(re.compile(r".*notice=logged_out"))
-        assert page.evaluate(STORE, ["prefs", "home"]) is None
-        expect(page.locator("#home-login")).to_be_visible()
-        expect(page.locator("#offline-account")).to_be_hidden()
-        assert {c["name"]: c["value"] for c in context.cookies()}.get("cds_logout") == "1"
+    cookie_setters: list[str] = []
+    context.on("response", lambda response: cookie_setters.append(response.url)
+               if "cds_sid=" in (response.header_value("set-cookie") or "") else None)
+    page = _installed(context, KHOA, "/")
+    page.wait_for_function(SNAPSHOT_KEPT)
+    with session_scope() as db:
+        open_before = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
+    context.set_offline(True)
+    page.goto("/?src=pwa")  # the installed app without a connection: its home offers to log out here
+    page.evaluate("""() => cdsOutbox.queue('feedback-report', 'k-' + Date.now(), cdsSession.owner(),
+      {title: 'Chưa gửi'}, [])""")  # a report still waiting: the logout would delete it from the phone
+    expect(page.locator("#offline-outbox")).to_contain_text("Chưa gửi")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("#offline-logout").click()
+    expect(page.locator("#offline-logout")).to_be_visible()  # "no": still logged in on this device
+    assert asked == ["1 phản ánh chưa gửi sẽ bị xoá khỏi điện thoại này. Vẫn đăng xuất?"]
+    assert page.evaluate(STORE, ["prefs", "home"]) is not None
+    setters_before_logout = len(cookie_setters)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#offline-logout").click()
+    page.wait_for_url(re.compile(r".*notice=logged_out"))
+    assert page.evaluate(STORE, ["prefs", "home"]) is None
+    expect(page.locator("#home-login")).to_be_visible()
+    expect(page.locator("#offline-account")).to_be_hidden()
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    if "cds_sid" not in cookies and len(cookie_setters) == setters_before_logout:
+        return False
+    assert cookies.get("cds_logout") == "1"
 
-        context.set_offline(False)
-        page.wait_for_function("() => !document.cookie.includes('cds_logout')", timeout=30000)
-        names = {c["name"] for c in context.cookies()}
-        assert "cds_sid" not in names and "cds_owner" not in names
-        with session_scope() as db:
-            open_after = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
-        assert open_after == open_before - 1
-        goto(page, "/")
-        expect(page.locator("#home-login")).to_be_visible()
-    finally:
-        context.close()
+    context.set_offline(False)
+    page.wait_for_function("() => !document.cookie.includes('cds_logout')", timeout=30000)
+    names = {c["name"] for c in context.cookies()}
+    assert "cds_sid" not in names and "cds_owner" not in names
+    with session_scope() as db:
+        open_after = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
+    assert open_after == open_before - 1
+    goto(page, "/")
+    expect(page.locator("#home-login")).to_be_visible()
+    return True
 
 
 def test_dossier_answers_typed_offline_are_kept(browser, prod_env) -> None:  # noqa: F811

@@ -4,6 +4,7 @@ wallet (OpenID4VCI offer QR with its one-time code)."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -45,6 +46,8 @@ def test_mai_answers_an_openid4vp_request_for_over_18_only(browser, prod_app) ->
         mai.locator("#f-request").fill(request)
         mai.locator("#vp-read").click()
         expect(mai.locator("#vp-asker")).to_have_text("Đường sắt đô thị số 1 — vé ưu đãi")
+        expect(mai.locator("#vp-asker-logo")).to_have_attribute("src", "/wallet/logos/metro-line1.svg")
+        mai.wait_for_function("() => document.getElementById('vp-asker-logo').naturalWidth > 0")  # the app serves it
         expect(mai.locator("#vp-purpose")).to_contain_text("không cần ngày sinh")
         expect(mai.locator("#vp-will-share")).to_have_text("Trên 18 tuổi")
         mai.locator("#vp-share").click()
@@ -96,6 +99,7 @@ def test_an_encrypted_request_and_an_unknown_verifier(browser, prod_app) -> None
         mai.locator("#f-request").fill(unknown)
         mai.locator("#vp-read").click()
         expect(mai.locator("#vp-asker")).to_have_text("Bên yêu cầu chưa đăng ký với thành phố (bank.example)")
+        expect(mai.locator("#vp-asker-logo")).to_have_count(0)  # an unknown verifier shows no logo of its own
         expect(mai.get_by_text("Bên này chưa đăng ký với thành phố")).to_be_visible()
         expect(mai.locator("#vp-will-share")).to_have_text("Trên 18 tuổi")
         mai.locator("#vp-decline").click()
@@ -103,3 +107,21 @@ def test_an_encrypted_request_and_an_unknown_verifier(browser, prod_app) -> None
     finally:
         mai_ctx.close()
         desk_ctx.close()
+
+
+def test_an_offer_from_an_issuer_the_city_does_not_trust_is_refused_in_words(browser, prod_app) -> None:
+    """The same field takes credential offers; an issuer not on data/wallet/trusted_issuers.json is never called."""
+    offer = {"credential_issuer": "https://issuer.example", "credential_configuration_ids": ["cds_age18"],
+             "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "c0de"}}}
+    link = "openid-credential-offer://?" + urlencode({"credential_offer": json.dumps(offer)})
+    mai_ctx, mai = _new_page(browser, prod_app)
+    try:
+        login(mai, MAI, next_path="/wallet")
+        expect(mai.locator("#receive-offer-link")).to_be_visible()
+        mai.locator("#receive-offer-link").click()
+        mai.locator("#f-request").fill(link)
+        mai.locator("#vp-read").click()
+        expect(mai.locator("#form-error")).to_contain_text("không nằm trong danh sách nơi cấp mà thành phố tin cậy")
+        expect(mai.locator("#vci-accept")).to_have_count(0)
+    finally:
+        mai_ctx.close()

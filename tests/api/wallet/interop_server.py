@@ -1,6 +1,6 @@
 """The app's HTTP routes (``oid4vc_app.py``) served over HTTPS on 127.0.0.1 by granian for the interop tests, on a
 fresh SQLite database, with a throwaway CA (``tls.py``) that the clients under test and the app's own outbound
-calls (``oid4vp_holder.OUTBOUND``, set up by ``oid4vc_app.py`` from ``CDS_TEST_OUTBOUND_CA``) trust."""
+calls (``outbound.OUTBOUND``, set up by ``oid4vc_app.py`` from ``CDS_TEST_OUTBOUND_CA``) trust."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet.issuer import issuer_id
 from citizen_app.wallet.models import IssuedCredential, VciOffer
+from citizen_app.wallet.oid4vp import ROOT
 from tests.unit.identity.helpers import make_verified_citizen
 
 ORIGIN = settings().public_url
@@ -79,6 +80,9 @@ def test_metadata_names_every_offered_type_in_both_languages(client) -> None:
     assert [c["path"] for c in age["credential_metadata"]["claims"]] == [["age_over_18"]]
     server = client.get("/.well-known/oauth-authorization-server").json()
     assert server["issuer"] == issuer_id() and server["token_endpoint"].endswith(TOKEN)
+    logos = {d["locale"]: d["logo"] for d in meta["display"]}  # OpenID4VCI 1.0 §12.2.4: the issuer's logo
+    assert logos["vi"]["uri"] == issuer_id() + "/icons/icon-192.png" and logos["en"]["alt_text"]
+    assert (ROOT / "assets" / "icons" / "icon-192.png").is_file()
 
 
 def test_offer_needs_a_signed_in_citizen_and_stores_only_hashes(client, citizen, app_db) -> None:

@@ -214,8 +214,8 @@ def _approvals(client: TestClient, cookie: str):
     return client.get("/api/identity/oid4vci/approvals", headers={"cookie": f"cds_sid={cookie}"})
 
 
-def _decide(client: TestClient, cookie: str, deferred_id: int, approve: bool):
-    return client.post(f"/api/identity/oid4vci/approvals/{deferred_id}", json={"approve": approve},
+def _decide(client: TestClient, cookie: str, deferred_id: int, approve: bool, note: str = ""):
+    return client.post(f"/api/identity/oid4vci/approvals/{deferred_id}", json={"approve": approve, "note": note},
                        headers={"cookie": f"cds_sid={cookie}"})
 
 
@@ -228,8 +228,9 @@ def test_a_residence_credential_waits_for_an_official_then_is_issued_once(client
     assert _approvals(client, citizen[1]).status_code == 403  # a citizen cannot approve
     assert _decide(client, citizen[1], 1, True).status_code == 403
     waiting = _approvals(client, official).json()["waiting"]
-    assert [(w["citizen"], w["kind"]["vi"], w["copies"]) for w in waiting] == \
-        [("Nguyễn Văn An", translate("identity.kind.residence", "vi"), 1)]
+    assert [(w["citizen"], w["birth_year"], w["kind"]["vi"], w["wallet"], w["copies"]) for w in waiting] == \
+        [("Nguyễn Văn An", "1960", translate("identity.kind.residence", "vi"),
+          {"vi": "Ví wallet-1", "en": "Wallet wallet-1"}, 1)]
     assert _deferred(client, "another-token", transaction_id).status_code == 401
     assert _decide(client, official, waiting[0]["id"], True).json() == {"status": "approved"}
     issued = _deferred(client, access, transaction_id)
@@ -243,7 +244,11 @@ def test_a_residence_credential_waits_for_an_official_then_is_issued_once(client
 def test_a_refused_request_ends_with_credential_request_denied(client, citizen, official) -> None:
     access, transaction_id = _waiting_residence(client, citizen[1])
     waiting = _approvals(client, official).json()["waiting"]
-    assert _decide(client, official, waiting[0]["id"], False).json() == {"status": "refused"}
+    assert _decide(client, official, waiting[0]["id"], False, "  ").json()["message"]["en"] == \
+        translate("identity.oid4vci.refusal_note_required", "en")  # a refusal needs the reason the citizen reads
+    assert _deferred(client, access, transaction_id).status_code == 202
+    assert _decide(client, official, waiting[0]["id"], False, "Hồ sơ cư trú chưa khớp").json() == \
+        {"status": "refused"}
     refused = _deferred(client, access, transaction_id)
     assert refused.status_code == 400 and refused.json()["error"] == "credential_request_denied"
     assert _decide(client, official, waiting[0]["id"], True).status_code == 404  # decided once

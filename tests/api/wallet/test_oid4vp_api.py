@@ -159,6 +159,8 @@ def test_the_holder_sees_who_asks_why_and_which_claims(world) -> None:
         view = oid4vp.read_request_link(db, made.link)
         assert view.known and view.name["vi"].startswith("Đường sắt") and view.purpose["en"]
         assert (view.kind, view.claims, view.query_id) == ("age18", ["age_over_18"], "age18")
+        assert view.logo == "/wallet/logos/metro-line1.svg"  # the registry's logo, a file the app serves
+        assert (oid4vp.LOGO_DIR / "metro-line1.svg").is_file()
         with pytest.raises(DomainError, match="foreign_request"):
             oid4vp.read_request_link(db, "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fevil.example%2Fr")
 
@@ -253,3 +255,17 @@ def test_a_request_object_whose_header_names_another_alg_is_refused(world, monke
             oid4vp.read_request_link(db, made.link)
         monkeypatch.setattr(oid4vp, "request_object", lambda _db, _id: genuine)
         assert oid4vp.read_request_link(db, made.link).known
+
+
+def test_a_registry_naming_a_logo_the_app_does_not_have_is_refused(tmp_path, monkeypatch) -> None:
+    registry = json.loads(oid4vp.REGISTRY_FILE.read_text(encoding="utf-8"))
+    registry["relying_parties"][0]["logo"] = "missing-logo.svg"
+    (tmp_path / "rp.json").write_text(json.dumps(registry), encoding="utf-8")
+    monkeypatch.setattr(oid4vp, "REGISTRY_FILE", tmp_path / "rp.json")
+    oid4vp.relying_parties.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="logo"):
+            oid4vp.relying_parties()
+    finally:
+        monkeypatch.undo()
+        oid4vp.relying_parties.cache_clear()

@@ -14,8 +14,10 @@ from sqlmodel import Session, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
+from citizen_app.identity.activity import list_activity
 from citizen_app.identity.crypto import epoch, jws_encode, new_p256_key, public_jwk
 from citizen_app.identity.models import UserRole
+from citizen_app.notify.models import NotifyNotification
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet import oid4vci_authorize as authz
 from citizen_app.wallet import oid4vci_deferred as deferred
@@ -250,3 +252,29 @@ def test_only_an_official_of_the_citizens_ward_sees_and_decides_a_waiting_reques
     own_ward = make_ward_official(db, "Phạm Văn Cường")
     assert [w.id for w in deferred.waiting_for_approval(db, own_ward.id)] == [row.id]
     assert deferred.decide(db, own_ward.id, row.id, True) == "approved"
+
+
+@pytest.mark.usefixtures("clients")
+def test_a_decision_is_logged_for_the_citizen_who_is_alerted_and_a_refusal_needs_a_reason(db: Session) -> None:
+    citizen, official = make_verified_citizen(db), make_ward_official(db, "Phạm Văn Cường")
+    _waiting(db, citizen.id)
+    _waiting(db, citizen.id)
+    first, second = db.exec(select(VciDeferred).order_by(VciDeferred.id)).all()
+    listed = deferred.waiting_for_approval(db, official.id)
+    assert [(w.citizen, w.birth_year, w.kind, w.wallet, w.copies) for w in listed] == \
+        [("Nguyễn Văn An", "1960", "residence", {"vi": "Ví wallet-1", "en": "Wallet wallet-1"}, 1)] * 2
+    with pytest.raises(DomainError) as no_reason:
+        deferred.decide(db, official.id, second.id, False, " \n ")
+    assert no_reason.value.code == "identity.oid4vci.refusal_note_required" and second.status == "pending"
+    assert deferred.decide(db, official.id, first.id, True) == "approved"
+    assert deferred.decide(db, official.id, second.id, False, "Địa chỉ chưa khớp sổ tạm trú") == "refused"
+    assert (first.note, second.note) == (None, "Địa chỉ chưa khớp sổ tạm trú")
+    log = [entry.text for entry in list_activity(db, citizen.id, "en")[:2]]
+    assert log == ["An official of Bến Nghé Ward refused the request for your proof of residence to go into another "
+                   "wallet. Reason: Địa chỉ chưa khớp sổ tạm trú",
+                   "An official of Bến Nghé Ward approved the request for your proof of residence to go into another "
+                   "wallet"]
+    alerts = db.exec(select(NotifyNotification).where(NotifyNotification.user_id == citizen.id)
+                     .order_by(NotifyNotification.id)).all()
+    assert [a.title_key for a in alerts][-2:] == [deferred.APPROVED_TITLE, deferred.REFUSED_TITLE]
+    assert json.loads(alerts[-1].params_json) == {"note": "Địa chỉ chưa khớp sổ tạm trú"}

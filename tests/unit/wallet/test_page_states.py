@@ -227,6 +227,13 @@ async def test_openid_console_and_answer_pages_authorize_and_show_words(app_db) 
     await OpenidAnswerState.read.fn(answer, {"request": console.link})
     assert answer.known and answer.asker["en"] == "Metro Line 1 — reduced fares"
     assert answer.claims == [{"vi": "Trên 18 tuổi", "en": "Over 18"}] and answer.purpose["vi"]
+    assert answer.asker_logo == "/wallet/logos/metro-line1.svg"
+    # the camera's QR goes the same way as a pasted link; a browser without a scanner says so in words
+    scanned = OpenidAnswerState.scanned.fn(answer, {"ok": True, "text": console.link})
+    assert scanned.handler.fn is OpenidAnswerState.read.fn and dict(scanned.args)  # read() with the scanned text
+    assert console.link in str(scanned.args)
+    assert OpenidAnswerState.scanned.fn(answer, {"ok": False, "code": "identity.ui.no_scanner"}) is None
+    assert answer.error
     anonymous = _states()(OpenidAnswerState)
     await OpenidAnswerState.read.fn(anonymous, {"request": console.link})
     assert anonymous.claims == [] and anonymous.error
