@@ -83,7 +83,7 @@ def category_phrases() -> dict[str, tuple[str, ...]]:
 
 def _tables() -> list[Table]:
     names = ["agency", "user_account", "feedback_api_key", "feedback_report", "feedback_search_token",
-             "feedback_photo", "feedback_event"]
+             "feedback_update", "feedback_photo", "feedback_event"]  # a photo's foreign key names its update
     return [SQLModel.metadata.tables[n] for n in names]
 
 

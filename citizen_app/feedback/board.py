@@ -4,6 +4,8 @@ Only public columns are read here: masked text, never the reporter's identity un
 show their name. Queries are shaped for the indexes in ``models.py``: every list is ordered by id
 (which follows creation time), filters use ``(column, id)`` indexes, and search walks the token
 table's primary key ``(token, report_id)`` backwards, so the first page is found without sorting.
+Before a walk of several words, the categories each word occurs in are read (a few index seeks): a report has one
+category, so words sharing none need no walk, and words sharing one are walked in that category's range only.
 
 Search also understands the categories' keywords (``data/feedback/categories.json``): a keyword in the query
 ("pothole", "ổ gà") matches the reports of its categories as well as reports whose text has its words. Each
@@ -15,13 +17,13 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, func, or_, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -44,7 +46,7 @@ from citizen_app.identity.models import Agency, UserAccount
 MAX_PAGE_SIZE = 50
 MAX_MAP_POINTS = 500
 MAX_MAP_SPAN_DEG = 1.5
-SEARCH_COUNT_CAP = 20_000
+RAREST_SAMPLE = 256
 MAX_BRANCHES = 8
 MAX_SUGGESTIONS = 6
 SORTS = ("newest", "oldest", "updated", "me_too")
@@ -300,19 +302,25 @@ _LIST_COLUMNS = (R.id, R.public_title, func.substr(R.public_description, 1, 200)
 
 
 def _rarest(db: Session, words: tuple[str, ...], category: str | None) -> str:
-    """The word with the fewest postings (in the filtered category, if any), counted up to a cap so the
-    estimate itself stays cheap (index-only range scans)."""
+    """The word with the fewest postings to walk (in the filtered category, if any), judged from at most
+    ``RAREST_SAMPLE`` of each word's newest postings so the choice stays cheap however common the words are."""
     if len(words) == 1:
         return words[0]
+    return min(words, key=lambda word: (_sparseness(db, word, category), -len(word)))
+
+
+def _sparseness(db: Session, word: str, category: str | None) -> tuple[int, int]:
+    """Orders words from the rarest: fewer than ``RAREST_SAMPLE`` postings first (any of them is a short walk),
+    then by how sparse the newest ones are (the walk goes newest first): the span of report ids the newest
+    ``RAREST_SAMPLE`` cover, widest first. Two index reads, the longer one of ``RAREST_SAMPLE`` entries."""
     tok = FeedbackSearchToken
-    counts = {}
-    for word in words:
-        capped = select(tok.report_id).where(tok.token == word)
-        if category:
-            capped = capped.where(tok.category_code == category)
-        capped = capped.limit(SEARCH_COUNT_CAP).subquery()
-        counts[word] = db.exec(select(func.count()).select_from(capped)).one()
-    return min(words, key=lambda w: (counts[w], -len(w)))
+    newest = select(tok.report_id).where(tok.token == word)
+    if category:
+        newest = newest.where(tok.category_code == category)
+    newest = newest.order_by(col(tok.report_id).desc())
+    first, last = db.exec(select(newest.limit(1).scalar_subquery(),
+                                 newest.offset(RAREST_SAMPLE - 1).limit(1).scalar_subquery())).one()
+    return (0, 0) if last is None else (1, last - first)
 
 
 # --- search: words and the categories' keywords -----------------------------------------------------
@@ -389,6 +397,52 @@ def plan_search(q: str, category: str | None = None) -> SearchPlan:
     return SearchPlan(tuple(branches[:MAX_BRANCHES]), _searchable(all_words)[:8], keyword_categories)
 
 
+# A loose index scan of (token, category_code, report_id): one index seek per category the word occurs in, however
+# many reports have it (the PostgreSQL wiki's "loose indexscan"; SQLite reads min() from the index the same way).
+_WORD_CATEGORIES = text("""
+WITH RECURSIVE found(code) AS (
+    SELECT min(category_code) FROM feedback_search_token WHERE token = :word
+    UNION ALL
+    SELECT (SELECT min(t.category_code) FROM feedback_search_token AS t
+            WHERE t.token = :word AND t.category_code > found.code)
+    FROM found WHERE found.code IS NOT NULL
+)
+SELECT code FROM found WHERE code IS NOT NULL""")
+
+
+def _word_categories(db: Session, word: str) -> set[str]:
+    """The categories of the reports whose text has ``word`` (a token row copies its report's category)."""
+    return set(db.exec(_WORD_CATEGORIES, params={"word": word}).scalars().all())
+
+
+def _narrowed(db: Session, branches: tuple[Branch, ...]) -> tuple[Branch, ...]:
+    """The branches that can match, each walked in the one category its words share when there is one."""
+    found: dict[str, set[str]] = {}
+
+    def categories(word: str) -> set[str]:
+        if word not in found:
+            found[word] = _word_categories(db, word)
+        return found[word]
+
+    return tuple(dict.fromkeys(narrow for branch in branches if (narrow := _narrow(branch, categories))))
+
+
+def _narrow(branch: Branch, categories: Callable[[str], set[str]]) -> Branch | None:
+    """The same reports as ``branch``, or None when it has none: a report has one category, so words that occur
+    in no common category are in no report together (no walk at all), and words that share one category are
+    walked in its ``(token, category_code, report_id)`` range, not among the postings of every category. Words
+    sharing several stay one walk: split by category, each part would have to find a page of its own, walking
+    to its end a category where the words rarely meet, while one walk stops at the first page found anywhere."""
+    if len(branch.words) < 2:
+        return branch
+    shared = set.intersection(*(categories(word) for word in branch.words))
+    if branch.category:
+        return branch if branch.category in shared else None
+    if len(shared) == 1:
+        return Branch(shared.pop(), branch.words)
+    return branch if shared else None
+
+
 def _branch_query(db: Session, branch: Branch, conds: list[Any], sort: str) -> Any:
     query = select(*_LIST_COLUMNS)
     order = _order(sort)
@@ -424,9 +478,11 @@ def list_reports(db: Session, filters: BoardFilters | None = None, *, sort: str 
     low, high = _id_range(db, f)
     conds = _conditions(f) + [col(R.id).between(low, high)]
     plan = plan_search(f.q, f.category)
-    branches = plan.branches or (Branch(f.category, ()),)
+    branches = _narrowed(db, plan.branches) if plan.branches else (Branch(f.category, ()),)
     skip = (page - 1) * page_size
-    if len(branches) == 1:
+    if not branches:
+        rows = []
+    elif len(branches) == 1:
         rows = list(db.exec(_branch_query(db, branches[0], conds, sort).offset(skip).limit(page_size + 1)).all())
     else:
         merged: dict[int, Any] = {}
