@@ -7,7 +7,6 @@ presentations. (Passkeys, which log in and approve signatures, are identity's: `
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -29,6 +28,7 @@ from citizen_app.core.http import (
     obj,
     string,
 )
+from citizen_app.core.outbound_pool import run_outbound
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.crypto import public_jwk
 from citizen_app.wallet import credentials as cr
@@ -95,7 +95,7 @@ def _verify(body: dict) -> cr.VerifiedPresentation:
 async def verify(call: Call) -> dict:
     """POST {presentation, nonce?, vct?}: nonce -> mode B (consumed); no nonce -> one-minute QR (mode C).
     In a worker thread: a listed issuer's keys may be fetched from its server (trusted_issuers)."""
-    result = await asyncio.to_thread(_verify, call.body)
+    result = await run_outbound(_verify, call.body)
     return {"ok": True, "message": translate("identity.verify.ok", call.lang), "kind": result.kind,
             "vct": result.vct, "claims": result.claims, "mode": result.mode, "expires": result.exp}
 

@@ -5,13 +5,13 @@ Cookie, same origin; in a worker thread, as they call the issuer over the networ
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.http import ANY_OBJECT, BOOLEAN, Call, Endpoint, array, json_content, obj, string
+from citizen_app.core.outbound_pool import run_outbound
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import oid4vci_holder
 
@@ -19,7 +19,7 @@ _OFFER = string(oid4vci_holder.MAX_OFFER)
 
 
 async def read(call: Call) -> dict[str, Any]:
-    view = await asyncio.to_thread(oid4vci_holder.read_offer, str(call.body.get("offer") or ""))
+    view = await run_outbound(oid4vci_holder.read_offer, str(call.body.get("offer") or ""))
     return {"issuer": view.issuer, "issuer_name": view.issuer_name, "credentials": view.credentials,
             "tx_code": view.tx_code, "nonces": view.nonces}
 
@@ -38,7 +38,7 @@ def _accept(user_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def accept(call: Call) -> dict[str, Any]:
-    return await asyncio.to_thread(_accept, int(call.user_id or 0), call.body)
+    return await run_outbound(_accept, int(call.user_id or 0), call.body)
 
 
 ROUTES: list[BaseRoute] = [

@@ -6,7 +6,6 @@ states; the holder's page delivers an answer to an unknown verifier, or an encry
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from starlette.responses import Response
@@ -14,6 +13,7 @@ from starlette.routing import BaseRoute
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.http import ANY_OBJECT, BOOLEAN, Call, Endpoint, array, json_content, media, obj, string
+from citizen_app.core.outbound_pool import run_outbound
 from citizen_app.i18n.catalog import LANGS, translate
 from citizen_app.wallet import oid4vp, oid4vp_holder
 from citizen_app.wallet.oid4vci_api import oauth_refusal
@@ -36,7 +36,7 @@ def _receive(request_id: str, body: dict[str, Any]) -> None:
 async def response(call: Call) -> dict[str, Any]:
     """POST (form) vp_token=<JSON {query id: [presentation]}>, state; or response=<JWE> (direct_post.jwt).
     In a worker thread: a listed issuer's keys may be fetched from its server (trusted_issuers)."""
-    await asyncio.to_thread(_receive, call.path("request_id"), call.body)
+    await run_outbound(_receive, call.path("request_id"), call.body)
     return {}
 
 
@@ -48,7 +48,7 @@ def _answer(user_id: int, link: str, presentation: str) -> None:
 async def answer(call: Call) -> dict[str, Any]:
     """The signed-in holder's consented answer {request: openid4vp:// link, presentation} delivered by the server.
     In a worker thread: it may resolve and post to another verifier (up to its timeout), never on the event loop."""
-    await asyncio.to_thread(_answer, int(call.user_id or 0), str(call.body.get("request") or ""),
+    await run_outbound(_answer, int(call.user_id or 0), str(call.body.get("request") or ""),
                             str(call.body.get("presentation") or ""))
     return {"ok": True}
 

@@ -3,12 +3,11 @@ answer to a request (/wallet/openid). Rules in ``oid4vp.py``; the user comes fro
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
+from citizen_app.core.outbound_pool import run_outbound
 from citizen_app.i18n.catalog import LANGS
 from citizen_app.identity.state import NoticeMixin, js_literal, result_code, ui_call
 from citizen_app.identity.views import msg
@@ -125,7 +124,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
 
     async def _read_offer(self, link: str) -> None:
         """Who offers which credentials (names from the trust list), and whether a transaction code is needed."""
-        view = await asyncio.to_thread(oid4vci_holder.read_offer, link)
+        view = await run_outbound(oid4vci_holder.read_offer, link)
         self.error, self.info = {}, {}
         self.offer_issuer = view.issuer_name
         self.offer_items = [{"vi": c["vi"], "en": c["en"]} for c in view.credentials]

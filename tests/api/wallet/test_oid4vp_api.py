@@ -4,6 +4,7 @@ reference, the direct_post response checked by strict_verify, the console's outc
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,7 +32,7 @@ from citizen_app.identity.models import ActivityEntry
 from citizen_app.identity.service import open_session
 from citizen_app.wallet import api as wallet_api
 from citizen_app.wallet import credentials as cr
-from citizen_app.wallet import oid4vp, oid4vp_holder
+from citizen_app.wallet import oid4vp, oid4vp_api, oid4vp_holder
 from citizen_app.wallet.models import VpRequest
 from tests.unit.identity.helpers import make_user, make_verified_citizen, make_ward_official
 
@@ -219,6 +220,16 @@ def test_the_wallet_delivers_an_encrypted_answer_through_the_server(client, worl
     res = client.post("/api/identity/oid4vp/answer", json=body, headers={"origin": ORIGIN}, cookies=_cookie(world))
     assert res.status_code == 200, res.text
     assert _outcome(world, made) == oid4vp.Outcome("verified", {"age_over_18": True})
+
+
+def test_the_answer_to_another_server_waits_in_the_outbound_threads(client, world, monkeypatch) -> None:
+    """Delivering an answer may wait up to the other server's timeout: it runs in the outbound pool, never in the
+    threads the app's own work shares (a few hanging verifiers cannot stall logins and payments)."""
+    threads: list[str] = []
+    monkeypatch.setattr(oid4vp_api, "_answer", lambda *args: threads.append(threading.current_thread().name))
+    res = client.post("/api/identity/oid4vp/answer", json={"request": "openid4vp://?x", "presentation": "p~"},
+                      headers={"origin": ORIGIN}, cookies=_cookie(world))
+    assert res.status_code == 200 and len(threads) == 1 and threads[0].startswith("cds-outbound")
 
 
 def _stranger(world) -> int:
