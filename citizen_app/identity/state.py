@@ -93,6 +93,18 @@ def result_code(result: Any) -> str:
     return safe_error_key(result.get("code") if isinstance(result, dict) else None)
 
 
+def scan_qr(video_id: str, callback: rx.event.EventHandler) -> rx.event.EventSpec:
+    """The camera reads one QR code into ``<video id=video_id>`` (the wallet script); ``callback`` gets the result."""
+    return rx.call_script(ui_call(f"scan({js_literal(video_id)})"), callback=callback)
+
+
+def scanned_text(result: Any, limit: int) -> str | None:
+    """The text of a ``scan_qr`` result, at most ``limit`` characters; None when nothing was read."""
+    if not isinstance(result, dict) or not result.get("ok"):
+        return None
+    return str(result.get("text", ""))[:limit]
+
+
 class AuthState(rx.State):
     logged_in: bool = False
     display_name: str = ""

@@ -9,7 +9,7 @@ from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.outbound_pool import run_outbound
 from citizen_app.i18n.catalog import LANGS
-from citizen_app.identity.state import NoticeMixin, js_literal, result_code, ui_call
+from citizen_app.identity.state import NoticeMixin, js_literal, result_code, scan_qr, scanned_text, ui_call
 from citizen_app.identity.views import msg
 from citizen_app.wallet import oid4vci_holder, oid4vp, oid4vp_holder, words
 from citizen_app.wallet import service as views
@@ -91,14 +91,15 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     @rx.event
     def scan(self):
         """The camera reads a verifier's request or an issuer's offer QR (BarcodeDetector; else the field)."""
-        return rx.call_script(ui_call("scan('vp-scan-video')"), callback=OpenidAnswerState.scanned)
+        return scan_qr("vp-scan-video", OpenidAnswerState.scanned)
 
     @rx.event
     def scanned(self, result: dict):
-        if not isinstance(result, dict) or not result.get("ok"):
+        text = scanned_text(result, oid4vp_holder.MAX_PARAM * 2)
+        if text is None:
             self._fail_key(result_code(result))
             return None
-        return OpenidAnswerState.read({"request": str(result.get("text", ""))[:oid4vp_holder.MAX_PARAM * 2]})
+        return OpenidAnswerState.read({"request": text})
 
     @rx.event
     async def read(self, form: dict):

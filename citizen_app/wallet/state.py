@@ -14,7 +14,15 @@ from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime
 from citizen_app.identity import profile
 from citizen_app.identity.desk_state import DeskState
-from citizen_app.identity.state import NoticeMixin, acting_user, js_literal, result_code, ui_call
+from citizen_app.identity.state import (
+    NoticeMixin,
+    acting_user,
+    js_literal,
+    result_code,
+    scan_qr,
+    scanned_text,
+    ui_call,
+)
 from citizen_app.identity.views import msg, safe_error_key
 from citizen_app.wallet import credentials as cr
 from citizen_app.wallet import oid4vci, words
@@ -203,14 +211,15 @@ class PresentState(NoticeMixin, rx.State):
 
     @rx.event
     def scan_request(self):
-        return rx.call_script(ui_call("scan('scan-video')"), callback=PresentState.scanned)
+        return scan_qr("scan-video", PresentState.scanned)
 
     @rx.event
     def scanned(self, result: dict):
-        if not isinstance(result, dict) or not result.get("ok"):
+        text = scanned_text(result, 300)
+        if text is None:
             self._fail_key(result_code(result))
             return None
-        return PresentState.use_request(str(result.get("text", ""))[:300])
+        return PresentState.use_request(text)
 
     @rx.event
     def read_request(self, form: dict):
@@ -305,14 +314,15 @@ class VerifierState(NoticeMixin, rx.State):
 
     @rx.event
     def scan(self):
-        return rx.call_script(ui_call("scan('verify-video')"), callback=VerifierState.scanned)
+        return scan_qr("verify-video", VerifierState.scanned)
 
     @rx.event
     def scanned(self, result: dict):
-        if not isinstance(result, dict) or not result.get("ok"):
+        text = scanned_text(result, 20000)
+        if text is None:
             self._fail_key(result_code(result))
             return None
-        return VerifierState.check_text(str(result.get("text", ""))[:20000])
+        return VerifierState.check_text(text)
 
 
 # --- the ward desk's student credential offer (a section of identity's desk page) --------------------------------
