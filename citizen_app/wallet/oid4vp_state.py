@@ -104,7 +104,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     @rx.event
     async def read(self, form: dict):
         self.asker, self.asker_logo, self.purpose, self.claims, self.answered, self._view = {}, "", {}, [], False, {}
-        self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+        self._clear_offer()
         link = str(form.get("request", "")).strip()[:oid4vp_holder.MAX_PARAM * 2]
         try:
             await self._user()
@@ -122,6 +122,9 @@ class OpenidAnswerState(NoticeMixin, rx.State):
         self._view = {"kind": view.kind, "claims": view.claims, "aud": view.client_id, "nonce": view.nonce,
                       "state": view.state, "responseUri": view.response_uri, "queryId": view.query_id,
                       "request": link, "relay": not view.known or view.encryption is not None}
+
+    def _clear_offer(self) -> None:
+        self.offer_issuer, self.offer_items, self.offer_tx, self.offer_tx_hint, self._offer = {}, [], False, "", {}
 
     async def _read_offer(self, link: str) -> None:
         """Who offers which credentials (names from the trust list), and whether a transaction code is needed."""
@@ -150,7 +153,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
     @rx.event
     def offer_done(self, result: dict):
         if isinstance(result, dict) and result.get("ok"):
-            self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+            self._clear_offer()
             self._ok("identity.foreign.saved")
         else:
             self.info = {}
@@ -158,7 +161,7 @@ class OpenidAnswerState(NoticeMixin, rx.State):
 
     @rx.event
     def decline_offer(self):
-        self.offer_issuer, self.offer_items, self.offer_tx, self._offer = {}, [], False, {}
+        self._clear_offer()
         self._ok("identity.foreign.declined")
 
     @rx.event
