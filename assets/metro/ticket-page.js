@@ -250,4 +250,6 @@
   root.MetroTicketPage = { check: check, vnTime: vnTime, choose: choose };
   setInterval(check, 300);
   check();
+  // An async script may run before the view is parsed: look again as soon as the page is (not 300 ms later).
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", check);
 })(window);

@@ -155,8 +155,8 @@
   /** Fetch the rider's active tickets and store them for offline use. Rebinds tickets bought on another phone
    *  only when ``restore`` is true (the old phone's copy then stops working). */
   async function syncTickets(restore) {
-    var me = await devicePublicKey();
     if (root.cdsSession && !root.cdsSession.owner()) return storedTickets(); // nobody logged in here: nothing to ask
+    var me = await devicePublicKey();
     var res;
     try {
       res = await fetch("/api/metro/my/tickets", { credentials: "same-origin", cache: "no-store" });
