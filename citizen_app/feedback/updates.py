@@ -130,10 +130,13 @@ def restore_update(db: Session, user_id: int | None, update_id: int | str) -> Fe
     return update
 
 
-def report_updates(db: Session, report: FeedbackReport, viewer_id: int | None) -> list[UpdateView]:
+def report_updates(db: Session, report: FeedbackReport, viewer_id: int | None,
+                   moderator: bool | None = None) -> list[UpdateView]:
     """The updates of a report, oldest first, as ``viewer_id`` may see them: hidden updates only to their author
-    and the report's moderators, names hidden on request except from moderators."""
-    moderator = may_moderate(db, report, viewer_id)
+    and the report's moderators, names hidden on request except from moderators. ``moderator``: what
+    ``may_moderate`` said for this viewer, when the caller asked already."""
+    if moderator is None:
+        moderator = may_moderate(db, report, viewer_id)
     rows = db.exec(select(FeedbackUpdate, UserAccount.full_name)
                    .join(UserAccount, col(UserAccount.id) == FeedbackUpdate.author_id)
                    .where(FeedbackUpdate.report_id == report.id).order_by(col(FeedbackUpdate.id))).all()
