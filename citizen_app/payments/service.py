@@ -215,6 +215,7 @@ _BY_CODE = select(PayOrder).where(PayOrder.code == bindparam("code"))
 _OPEN_FOR = select(PayOrder).where(PayOrder.open_purpose == bindparam("purpose"))
 _CHARGE_KNOWN = select(PayOrder.id).where(PayOrder.provider == bindparam("provider"),
                                           PayOrder.provider_txn == bindparam("txn"))
+_AGENCY_ID = select(Agency.id).where(Agency.code == bindparam("code"))
 _OTHER = aliased(PayOrder)
 _CLAIM_PURPOSE = (update(PayOrder)
                   .where(col(PayOrder.id) == bindparam("order_id"), col(PayOrder.fulfils).is_(None),
@@ -349,7 +350,7 @@ def _owning_agency(db: Session, kind: ProductKind, agency_id: int | None) -> int
         raise ValueError(f"{kind.kind} orders need agency_id (the agency the money is for)")
     if kind.agency is None:
         return None
-    found = db.exec(select(Agency.id).where(Agency.code == kind.agency)).first()
+    found = db.exec(_AGENCY_ID, params={"code": kind.agency}).first()
     if found is None:
         log.warning("payments: agency %r of %s is not in the database; only admins will see the order",
                     kind.agency, kind.kind)

@@ -10,11 +10,15 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from citizen_app.core.errors import NotFound
+from citizen_app.feedback import board, updates, views
+from citizen_app.feedback import service as feedback
 from citizen_app.identity import service as identity
-from citizen_app.metro import purchase
+from citizen_app.identity.models import UserAccount
+from citizen_app.metro import alerts, purchase, tickets
 from citizen_app.notify import service as notify
 from citizen_app.payments import service as payments
 from citizen_app.wallet import credentials
+from tests.unit.feedback.fixtures import report_input, seed_agencies
 from tests.unit.metro.helpers import make_user
 
 
@@ -57,5 +61,22 @@ def test_hot_queries_reuse_one_statement(db: Session) -> None:
                  lambda: _ticket(db),
                  lambda: credentials.list_credentials(db, uid),
                  lambda: credentials.list_credentials(db, uid, include_inactive=True),
-                 lambda: notify._topic_subscriptions(db, "payments", uid)):
+                 lambda: notify._topic_subscriptions(db, "payments", uid),
+                 lambda: alerts.active_alerts(db),  # /metro
+                 lambda: tickets.rider_history(db, uid),  # /metro/tickets
+                 lambda: tickets.list_my_tickets(db, uid)):  # the phone's ticket list
         _runs_the_same_statements(db, call)
+
+
+def test_a_report_page_reuses_its_statements(db: Session) -> None:
+    seed_agencies(db)
+    uid = make_user(db)
+    report = feedback.create_report(db, uid, report_input())
+    db.commit()
+    reporter = db.get(UserAccount, uid)  # held in the session: its name is read by primary key, not by a query
+    for call in (lambda: board.get_public_report(db, report.id, uid),  # agency, photos, public timeline
+                 lambda: feedback.viewer_flags(db, report.id, uid),
+                 lambda: updates.report_updates(db, report, uid, moderator=False),
+                 lambda: views.agency_names(db)):
+        _runs_the_same_statements(db, call)
+    assert reporter is not None
