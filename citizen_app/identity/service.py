@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
@@ -182,12 +183,17 @@ def register(db: Session, identifier: str, password: str, full_name: str, lang: 
     return create_account(db, ident, name, HASHER.hash(password), lang)
 
 
-def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
-    since = now - LOCK_WINDOW
-    query = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.at >= since, LoginAttempt.success == False
+def _failures_by(column) -> SelectOfScalar[int]:
+    return select(func.count()).select_from(LoginAttempt).where(
+        column == bindparam("value"), LoginAttempt.at >= bindparam("since"), LoginAttempt.success == False
     )
-    return db.exec(query).one()
+
+
+_FAILURES = {"identifier": _failures_by(LoginAttempt.identifier), "ip": _failures_by(LoginAttempt.ip)}  # core/db.py
+
+
+def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
+    return db.exec(_FAILURES[column.key], params={"value": value, "since": now - LOCK_WINDOW}).one()
 
 
 def recent_failures(db: Session, identifier: str, now: datetime | None = None) -> int:

@@ -57,6 +57,7 @@ def test_hot_queries_reuse_one_statement(db: Session) -> None:
     session_id = identity.token_hash(token)
     assert identity.session_status(db, session_id)[1] is not None
     for call in (lambda: identity.session_status(db, session_id),  # every session proof: session + user, roles
+                 lambda: identity.check_not_locked(db, "0912000002", "203.0.113.7"),  # logins, dossier lookups
                  lambda: payments.order_by_code(db, "DH0000000000"),
                  lambda: _ticket(db),
                  lambda: credentials.list_credentials(db, uid),
