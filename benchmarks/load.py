@@ -37,6 +37,13 @@ Configurations (each started here with Granian, exactly like production, on a fr
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
+
+"server CPU ms/event" is the CPU time (user + system, from /proc) the app's workers spent during the run divided
+by the actions measured (websocket and HTTP; the gateway step runs in the bank's process, which is not counted,
+but the notification the bank sends to the app is). It depends far less than the latency on what else the
+machine runs (about ±10 % between runs on a busy machine), so compare code by it. "load generator CPU ms/event"
+is this process's own share. With --url, the workers are found through /api/ops/worker
+(CDS_OPS_DEBUG=1) and measured when they run on this machine.
 """
 
 from __future__ import annotations
