@@ -421,6 +421,15 @@ def create_order(db: Session, user_id: int, product_kind: str, product_ref: str,
 
     ``agency_id`` names the agency the money is for (required for ``per_order`` kinds such as procedure fees);
     otherwise the product's agency in ``products.json`` owns the order."""
+    current = _open_order_for(db, purpose_of(product_kind, _clean_text(product_ref, 64)))
+    return _new_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path, current,
+                      description_en=description_en, agency_id=agency_id, now=now, registry=registry)
+
+
+def _new_order(db: Session, user_id: int, product_kind: str, product_ref: str, amount_vnd: int, description: str,
+               return_path: str, current: PayOrder | None, *, description_en: str, agency_id: int | None,
+               now: datetime | None, registry: ProviderRegistry) -> PayOrder:
+    """``create_order`` once the purpose's open order (``current``, superseded) has been read."""
     kind = product(product_kind)
     amount = _check_amount(amount_vnd, kind.max_amount_vnd)
     ref = _clean_text(product_ref, 64)
@@ -432,7 +441,6 @@ def create_order(db: Session, user_id: int, product_kind: str, product_ref: str,
     owner = _owning_agency(db, kind, agency_id)
     now = now or utcnow()
     purpose = purpose_of(kind.kind, ref)
-    current = _open_order_for(db, purpose)
     if current is not None:
         _supersede(db, current, f"user:{user_id}", now, registry)
     order = PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref, purpose=purpose,
@@ -457,9 +465,9 @@ def open_order(db: Session, user_id: int, product_kind: str, product_ref: str, a
     if current is not None and _resumable(current, user_id, amount_vnd, now):
         return current
     try:
-        with db.begin_nested():
-            return create_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path,
-                                description_en=description_en, agency_id=agency_id, now=now, registry=registry)
+        with db.begin_nested():  # the open order just read is the one to supersede: not read again
+            return _new_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path, current,
+                              description_en=description_en, agency_id=agency_id, now=now, registry=registry)
     except IntegrityError:  # another tab opened one in the same instant: resume that one
         current = _open_order_for(db, purpose)
         if current is None or not _resumable(current, user_id, amount_vnd, now):
