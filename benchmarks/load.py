@@ -37,6 +37,13 @@ Configurations (each started here with Granian, exactly like production, on a fr
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
+
+"server CPU ms/event" is the CPU time (user + system, from /proc) the app's workers spent during the run divided
+by the actions measured (websocket and HTTP; the gateway step runs in the bank's process, which is not counted,
+but the notification the bank sends to the app is). It depends far less than the latency on what else the
+machine runs (about ±10 % between runs on a busy machine), so compare code by it. "load generator CPU ms/event"
+is this process's own share. With --url, the workers are found through /api/ops/worker
+(CDS_OPS_DEBUG=1) and measured when they run on this machine.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +103,8 @@ class Samples:
     ws_times: list[tuple[float, float]] = field(default_factory=list)  # (when it finished, seconds it took)
     errors: int = 0
     tickets: int = 0
+    server_cpu: float = float("nan")  # seconds of CPU the app's workers spent during the run (local workers only)
+    client_cpu: float = 0.0  # seconds of CPU this process (the simulated browsers) spent during the run
 
     def add(self, action: str, seconds: float, kind: str) -> None:
         (self.ws if kind == "ws" else self.http).append(seconds)
@@ -272,9 +281,22 @@ async def measure_client_lag(samples: Samples, done: asyncio.Event) -> None:
         samples.client_lag.append(time.perf_counter() - started - LAG_TICK_SECONDS)
 
 
+def process_cpu(pids: Iterable[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far; nan when one is not on this machine."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return float("nan")
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
 async def run_load(base: str, bank: str, clients: int, iterations: int, report_ids: list[str],
-                   cookies: list[str]) -> tuple[Samples, float]:
+                   cookies: list[str], worker_pids: Iterable[int] = ()) -> tuple[Samples, float]:
     samples = Samples()
+    worker_pids = tuple(worker_pids)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120),
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
@@ -294,9 +316,12 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
             started = time.perf_counter()
             done = asyncio.Event()
             lag = asyncio.create_task(measure_client_lag(samples, done))
+            server_cpu, client_cpu = process_cpu(worker_pids), time.process_time()
             go.set()
             await asyncio.gather(*tasks)
             elapsed = time.perf_counter() - started
+            samples.server_cpu = process_cpu(worker_pids) - server_cpu if worker_pids else float("nan")
+            samples.client_cpu = time.process_time() - client_cpu
             done.set()
             await lag
         finally:
@@ -306,9 +331,8 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
 
 # --- servers ------------------------------------------------------------------------------------
 
-def _wait_ready(base: str, proc: subprocess.Popen, workers: int, timeout: float = 300) -> None:
-    import json
-
+def _wait_ready(base: str, proc: subprocess.Popen, workers: int, timeout: float = 300) -> set[int]:
+    """Wait until ``workers`` different workers answer; returns their process ids."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -316,16 +340,21 @@ def _wait_ready(base: str, proc: subprocess.Popen, workers: int, timeout: float 
         try:
             with urllib.request.urlopen(base + "/api/health/ready", timeout=5) as response:
                 if response.status == 200:
-                    pids = set()
-                    for _ in range(10 * workers):
-                        with urllib.request.urlopen(base + "/api/ops/worker", timeout=5) as who:
-                            pids.add(json.loads(who.read())["pid"])
+                    pids = _worker_pids(base, 10 * workers)
                     if len(pids) >= workers:
-                        return
+                        return pids
         except OSError:
             pass
         time.sleep(0.5)
     raise TimeoutError("server not ready")
+
+
+def _worker_pids(base: str, probes: int) -> set[int]:
+    pids = set()
+    for _ in range(probes):
+        with urllib.request.urlopen(base + "/api/ops/worker", timeout=5) as who:
+            pids.add(json.loads(who.read())["pid"])
+    return pids
 
 
 def _fresh_pg_url(base_url: str) -> tuple[str, str]:
@@ -394,7 +423,7 @@ def _seed_reports(base: str, api_key: str) -> list[str]:
     return ids
 
 
-Target = tuple[str, str, list[str], list[str]]  # app URL, bank URL, report ids, session cookies
+Target = tuple[str, str, list[str], list[str], set[int]]  # app URL, bank URL, report ids, session cookies, worker pids
 
 
 @contextmanager
@@ -424,9 +453,9 @@ def server(config: str, workers: int, citizens: int) -> Iterator[Target]:
     log = (work / "server.log").open("w")
     procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)]
     try:
-        _wait_ready(base, procs[0], workers)
+        pids = _wait_ready(base, procs[0], workers)
         bank = _start_bank(command, env, log, procs)
-        yield base, bank, _seed_reports(base, api_key), cookies
+        yield base, bank, _seed_reports(base, api_key), cookies, pids
     finally:
         for proc in procs:
             stop_group(proc)
@@ -458,7 +487,11 @@ def existing(url: str, citizens: int) -> Iterator[Target]:
     _api_key, cookies = _seed({**os.environ}, citizens, migrate=False)
     with urllib.request.urlopen(base + "/open311/v2/requests.json", timeout=30) as response:
         reports = [str(r["service_request_id"]) for r in json.loads(response.read())]
-    yield base, base, reports, cookies
+    try:  # its workers' CPU time is measured when they run on this machine with CDS_OPS_DEBUG=1
+        pids = _worker_pids(base, 20)
+    except OSError:
+        pids = set()
+    yield base, base, reports, cookies, pids
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -467,8 +500,9 @@ def row(label: str, clients: int, iterations: int, samples: Samples, elapsed: fl
     events = len(samples.ws) + len(samples.http)
     return (f"| {label} | {clients} x {iterations} | {events / elapsed:7.0f} | {pct(samples.ws, .5):6.1f} | "
             f"{pct(samples.ws, .95):6.1f} | {pct(samples.http, .5):6.1f} | {pct(samples.http, .95):6.1f} | "
-            f"{pct(samples.page_load, .5):6.0f} / {pct(samples.page_load, .95):6.0f} | {samples.tickets} | "
-            f"{samples.errors} |")
+            f"{pct(samples.page_load, .5):6.0f} / {pct(samples.page_load, .95):6.0f} | "
+            f"{samples.server_cpu * 1000 / events:5.2f} | {samples.client_cpu * 1000 / events:5.2f} | "
+            f"{samples.tickets} | {samples.errors} |")
 
 
 def breakdown(label: str, clients: int, samples: Samples) -> str:
@@ -496,7 +530,8 @@ def timeline(label: str, clients: int, samples: Samples) -> str:
 
 
 HEADER = ("| config | clients x visits | events/s | ws p50 ms | ws p95 ms | http p50 ms | http p95 ms | "
-          "page load p50/p95 ms | tickets bought | errors |\n|---|---|---|---|---|---|---|---|---|---|")
+          "page load p50/p95 ms | server CPU ms/event | load generator CPU ms/event | tickets bought | errors |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main() -> None:
@@ -530,11 +565,11 @@ def main() -> None:
     for config, url in targets:
         label = {"sqlite1": "1 worker, SQLite", "pg": f"{args.workers} workers, PostgreSQL + Redis"}.get(config, url)
         target = existing(url, citizens) if url else server(config, args.workers, citizens)
-        with target as (base, bank, reports, cookies):
+        with target as (base, bank, reports, cookies, pids):
             warmup = min(WARMUP_CLIENTS, max(counts))
             asyncio.run(run_load(base, bank, warmup, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
-                samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies))
+                samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids))
                 errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
                 details.append(breakdown(label, clients, samples))

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, exists, func, or_, text
+from sqlalchemy import and_, bindparam, exists, func, or_, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -600,6 +600,16 @@ def viewer_may_see(db: Session, viewer_id: int | None, report: FeedbackReport) -
     return not report.hidden or _viewer_may_see_hidden(db, viewer_id, report)
 
 
+# A report's page runs these on every visit: built once (core/db.py).
+_AGENCY_BY_CODE = select(Agency).where(Agency.code == bindparam("code"))
+_REPORT_PHOTOS = (select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == bindparam("report_id"),
+                                                 col(FeedbackPhoto.update_id).is_(None))
+                  .order_by(FeedbackPhoto.id))  # an update's photos are shown with it
+_PUBLIC_EVENTS = (select(FeedbackEvent).where(FeedbackEvent.report_id == bindparam("report_id"),
+                                              FeedbackEvent.public == True)
+                  .order_by(FeedbackEvent.id))
+
+
 def get_public_report(db: Session, report_id: int | str, viewer_id: int | None = None,
                       lang: str = "vi") -> PublicReport:
     report = get_report(db, report_id)
@@ -607,14 +617,12 @@ def get_public_report(db: Session, report_id: int | str, viewer_id: int | None =
         raise NotFound("feedback.report_not_found")
     cat = load_catalog()
     category = cat.categories.get(report.category_code)
-    agency = db.exec(select(Agency).where(Agency.code == report.agency_code)).first()
+    agency = db.exec(_AGENCY_BY_CODE, params={"code": report.agency_code}).first()
     reporter_name = None
     if report.reporter_id and not report.hide_name:
         user = db.get(UserAccount, report.reporter_id)
         reporter_name = user.full_name if user else None
-    photo_ids = tuple(db.exec(select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == report.id,
-                                                             col(FeedbackPhoto.update_id).is_(None))
-                              .order_by(FeedbackPhoto.id)).all())  # an update's photos are shown with it
+    photo_ids = tuple(db.exec(_REPORT_PHOTOS, params={"report_id": report.id}).all())
     return PublicReport(
         report.id, report.public_title, report.public_description, report.category_code,
         category.name(lang) if category else report.category_code, report.agency_code,
@@ -626,8 +634,7 @@ def get_public_report(db: Session, report_id: int | str, viewer_id: int | None =
 
 
 def public_timeline(db: Session, report_id: int) -> list[TimelineEntry]:
-    rows = db.exec(select(FeedbackEvent).where(FeedbackEvent.report_id == report_id, FeedbackEvent.public == True)
-                   .order_by(FeedbackEvent.id)).all()
+    rows = db.exec(_PUBLIC_EVENTS, params={"report_id": report_id}).all()
     return [TimelineEntry(e.at, e.kind, e.stage, e.outcome, e.public_text, e.actor_role in ("official", "admin"),
                           tuple(int(p) for p in e.photo_ids.split(",") if p), e.agency_code, e.target_code)
             for e in rows]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import exists as sql_exists
 from sqlmodel import Session, col, func, select
 
@@ -657,13 +658,17 @@ def me_too(db: Session, user_id: int | None, report_id: int | str) -> FeedbackRe
 # --- follow and area alerts ---------------------------------------------------------------------
 
 
+_REPORT, _USER = bindparam("report_id"), bindparam("user_id")
+_VIEWER_FLAGS = select(  # every report page: built once (core/db.py)
+    sql_exists().where(FeedbackFollow.report_id == _REPORT, FeedbackFollow.user_id == _USER),
+    sql_exists().where(FeedbackMeToo.report_id == _REPORT, FeedbackMeToo.user_id == _USER))
+
+
 def viewer_flags(db: Session, report_id: int, user_id: int | None) -> tuple[bool, bool]:
     """(follows the report, has said "me too") for the viewer, in one query; (False, False) when anonymous."""
     if user_id is None:
         return False, False
-    follows = sql_exists().where(FeedbackFollow.report_id == report_id, FeedbackFollow.user_id == user_id)
-    me_too = sql_exists().where(FeedbackMeToo.report_id == report_id, FeedbackMeToo.user_id == user_id)
-    following, did_me_too = db.exec(select(follows, me_too)).one()
+    following, did_me_too = db.exec(_VIEWER_FLAGS, params={"report_id": report_id, "user_id": user_id}).one()
     return bool(following), bool(did_me_too)
 
 

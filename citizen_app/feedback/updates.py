@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -130,13 +131,19 @@ def restore_update(db: Session, user_id: int | None, update_id: int | str) -> Fe
     return update
 
 
-def report_updates(db: Session, report: FeedbackReport, viewer_id: int | None) -> list[UpdateView]:
+_UPDATES = (select(FeedbackUpdate, UserAccount.full_name)  # every report page: built once (core/db.py)
+            .join(UserAccount, col(UserAccount.id) == FeedbackUpdate.author_id)
+            .where(FeedbackUpdate.report_id == bindparam("report_id")).order_by(col(FeedbackUpdate.id)))
+
+
+def report_updates(db: Session, report: FeedbackReport, viewer_id: int | None,
+                   moderator: bool | None = None) -> list[UpdateView]:
     """The updates of a report, oldest first, as ``viewer_id`` may see them: hidden updates only to their author
-    and the report's moderators, names hidden on request except from moderators."""
-    moderator = may_moderate(db, report, viewer_id)
-    rows = db.exec(select(FeedbackUpdate, UserAccount.full_name)
-                   .join(UserAccount, col(UserAccount.id) == FeedbackUpdate.author_id)
-                   .where(FeedbackUpdate.report_id == report.id).order_by(col(FeedbackUpdate.id))).all()
+    and the report's moderators, names hidden on request except from moderators. ``moderator``: what
+    ``may_moderate`` said for this viewer, when the caller asked already."""
+    if moderator is None:
+        moderator = may_moderate(db, report, viewer_id)
+    rows = db.exec(_UPDATES, params={"report_id": report.id}).all()
     visible = [(u, name) for u, name in rows if not u.hidden or moderator or u.author_id == viewer_id]
     photos = _photos_of(db, [u.id for u, _ in visible])
     views = []

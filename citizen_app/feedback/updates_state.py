@@ -43,8 +43,8 @@ class UpdatesState(FeedbackFormState, rx.State):
                 report = service.get_report(db, self.report_id)
                 if not viewer_may_see(db, user_id, report):
                     raise DomainError("feedback.report_not_found")
-                rows = views.update_rows(updates.report_updates(db, report, user_id))
                 can_add, can_moderate = updates.may_add(report, user_id), updates.may_moderate(db, report, user_id)
+                rows = views.update_rows(updates.report_updates(db, report, user_id, can_moderate))
         except DomainError:
             self.updates, self.can_add, self.can_moderate = [], False, False
             return

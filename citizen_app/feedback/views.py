@@ -67,8 +67,11 @@ def category_labels(code: str) -> Row:
     return _pair("category", *category_pair(code))
 
 
+_AGENCY_NAMES = select(Agency.code, Agency.name_vi, Agency.name_en).order_by(Agency.code)  # built once: core/db.py
+
+
 def agency_names(db: Session) -> dict[str, tuple[str, str]]:
-    return {a.code: (a.name_vi, a.name_en) for a in db.exec(select(Agency).order_by(Agency.code)).all()}
+    return {code: (name_vi, name_en) for code, name_vi, name_en in db.exec(_AGENCY_NAMES).all()}
 
 
 @dataclass

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
@@ -181,12 +183,17 @@ def register(db: Session, identifier: str, password: str, full_name: str, lang: 
     return create_account(db, ident, name, HASHER.hash(password), lang)
 
 
-def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
-    since = now - LOCK_WINDOW
-    query = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.at >= since, LoginAttempt.success == False
+def _failures_by(column) -> SelectOfScalar[int]:
+    return select(func.count()).select_from(LoginAttempt).where(
+        column == bindparam("value"), LoginAttempt.at >= bindparam("since"), LoginAttempt.success == False
     )
-    return db.exec(query).one()
+
+
+_FAILURES = {"identifier": _failures_by(LoginAttempt.identifier), "ip": _failures_by(LoginAttempt.ip)}  # core/db.py
+
+
+def _recent_failures(db: Session, column, value: str, now: datetime) -> int:
+    return db.exec(_FAILURES[column.key], params={"value": value, "since": now - LOCK_WINDOW}).one()
 
 
 def recent_failures(db: Session, identifier: str, now: datetime | None = None) -> int:
@@ -238,8 +245,11 @@ def record_failed_login(db: Session, identifier: str, ip: str) -> None:
     db.add(LoginAttempt(identifier=value, ip=ip, success=False))
 
 
+_ROLES = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))  # built once: see core/db.py
+
+
 def roles_of(db: Session, user_id: int) -> frozenset[str]:
-    rows = db.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    rows = db.exec(_ROLES, params={"user_id": user_id}).all()
     return frozenset(rows) | {"citizen"}
 
 
@@ -310,11 +320,14 @@ def session_status(db: Session, session_id: str | None) -> tuple[str, SessionInf
                                row.expires_at)
 
 
+_LIVE_SESSION = (select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
+                 .where(LoginSession.id == bindparam("session_id")))  # one round trip for both rows
+
+
 def _live_session(db: Session, session_id: str | None) -> tuple[str, tuple[LoginSession, UserAccount] | None]:
     if not session_id:
         return "none", None
-    found = db.exec(select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
-                    .where(LoginSession.id == session_id)).first()  # one round trip for both rows
+    found = db.exec(_LIVE_SESSION, params={"session_id": session_id}).first()
     if found is None:
         return "invalid", None
     row, user = found

@@ -16,6 +16,7 @@ from typing import Any
 
 from google.protobuf import json_format
 from google.transit import gtfs_realtime_pb2 as rt
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from citizen_app.core.config import settings
@@ -115,12 +116,14 @@ def end_alert(db: Session, actor_id: int | None, alert_id: int, now: datetime | 
         db.add(alert)
 
 
+_IN_FORCE = (select(MetroAlert).where(col(MetroAlert.starts_at) <= bindparam("now"),
+                                      col(MetroAlert.ends_at).is_(None) | (col(MetroAlert.ends_at) > bindparam("now")))
+             .order_by(col(MetroAlert.id).desc()))  # every /metro page load: built once (core/db.py)
+
+
 def active_alerts(db: Session, now: datetime | None = None, station: str | None = None) -> list[MetroAlert]:
     """Alerts in force now, newest first; with ``station``: those on that station or on the whole line."""
-    now = now or utcnow()
-    rows = db.exec(select(MetroAlert).where(col(MetroAlert.starts_at) <= now,
-                                            col(MetroAlert.ends_at).is_(None) | (col(MetroAlert.ends_at) > now))
-                   .order_by(col(MetroAlert.id).desc())).all()
+    rows = db.exec(_IN_FORCE, params={"now": now or utcnow()}).all()
     return [a for a in rows if station is None or not a.stations or station in station_codes(a)]
 
 

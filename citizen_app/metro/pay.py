@@ -65,7 +65,7 @@ def start_purchase(db: Session, user_id: int | None, product_id: str, device_key
 
 
 def _pay(db: Session, user_id: int | None, order: PayOrder, lang: str, client_ip: str) -> str:
-    return payments.start_payment(db, user_id, order.code, lang=lang, client_ip=client_ip).redirect_url
+    return payments.start_payment_for(db, user_id, order, lang=lang, client_ip=client_ip).redirect_url
 
 
 def checkout(db: Session, user_id: int | None, product_id: str, device_key: str, *, origin: str | None = None,

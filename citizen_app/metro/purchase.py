@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from citizen_app.core.encoding import b64url_decode, b64url_encode
@@ -133,8 +134,11 @@ def bind_to_device(ticket: MetroTicket, device_key: bytes) -> None:
     _sign(ticket, metro, metro.products[ticket.product_id])
 
 
+_BY_ORDER_REF = select(MetroTicket).where(MetroTicket.order_ref == bindparam("order_ref"))  # see core/db.py
+
+
 def ticket_by_order_ref(db: Session, order_ref: str) -> MetroTicket:
-    ticket = db.exec(select(MetroTicket).where(MetroTicket.order_ref == order_ref)).first()
+    ticket = db.exec(_BY_ORDER_REF, params={"order_ref": order_ref}).first()
     if ticket is None:
         raise NotFound("metro.error.order_unknown")
     return ticket

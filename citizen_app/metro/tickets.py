@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Integer, bindparam
 from sqlmodel import Session, col, select
 
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
@@ -78,25 +79,30 @@ def status_key(ticket: MetroTicket) -> str:
     return f"metro.status.{ticket.status}"
 
 
+# The rider's pages and the phone's ticket list run these on every visit: built once (core/db.py).
+_USABLE = (select(MetroTicket).where(MetroTicket.user_id == bindparam("user_id"), MetroTicket.status == "active",
+                                     col(MetroTicket.valid_until) >= bindparam("now"), MetroTicket.phase != PHASE_DONE)
+           .order_by(col(MetroTicket.valid_until)))
+_PURCHASES = (select(MetroTicket).where(MetroTicket.user_id == bindparam("user_id"), MetroTicket.status != "cancelled")
+              .order_by(col(MetroTicket.created_at).desc()).limit(bindparam("limit", type_=Integer)))
+_JOURNEYS = (select(MetroJourney, MetroTicket.product_id).join(MetroTicket)
+             .where(MetroJourney.user_id == bindparam("user_id"))
+             .order_by(col(MetroJourney.id).desc()).limit(bindparam("limit", type_=Integer)))
+
+
 def list_my_tickets(db: Session, user_id: int | None, now: datetime | None = None) -> list[MetroTicket]:
     """Active, not yet expired tickets (what the phone stores for offline use, payload included)."""
     if user_id is None:
         raise NotAllowed("error.login_required")
-    now = now or utcnow()
-    query = (select(MetroTicket).where(MetroTicket.user_id == user_id, MetroTicket.status == "active",
-                                       col(MetroTicket.valid_until) >= now, MetroTicket.phase != PHASE_DONE)
-             .order_by(col(MetroTicket.valid_until)))
-    return list(db.exec(query).all())
+    return list(db.exec(_USABLE, params={"user_id": user_id, "now": now or utcnow()}).all())
 
 
 def rider_history(db: Session, user_id: int | None, limit: int = 100) -> History:
     if user_id is None:
         raise NotAllowed("error.login_required")
-    purchases = db.exec(select(MetroTicket).where(MetroTicket.user_id == user_id, MetroTicket.status != "cancelled")
-                        .order_by(col(MetroTicket.created_at).desc()).limit(limit)).all()
-    rows = db.exec(select(MetroJourney, MetroTicket.product_id).join(MetroTicket)
-                   .where(MetroJourney.user_id == user_id)
-                   .order_by(col(MetroJourney.id).desc()).limit(limit)).all()
+    params = {"user_id": user_id, "limit": limit}
+    purchases = db.exec(_PURCHASES, params=params).all()
+    rows = db.exec(_JOURNEYS, params=params).all()
     journeys = [JourneyView(j.ticket_id, product_id, j.entry_station, j.entry_at, j.exit_station, j.exit_at, j.status)
                 for j, product_id in rows]
     return History(list(purchases), journeys)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select, update
 
 from citizen_app.core.errors import DomainError, NotFound
@@ -233,17 +234,21 @@ def push_payload(row: NotifyNotification, lang: str | None) -> dict[str, Any]:
             "tag": f"{row.topic}-{row.id}", "topic": row.topic, "id": row.id, "lang": normalize_lang(lang)}
 
 
+_TOPIC_SUBSCRIPTIONS = (select(NotifyPushSubscription)
+                        .join(NotifySubscriptionTopic,
+                              col(NotifySubscriptionTopic.subscription_id) == NotifyPushSubscription.id)
+                        .where(NotifySubscriptionTopic.topic == bindparam("topic")))
+_USER_TOPIC_SUBSCRIPTIONS = _TOPIC_SUBSCRIPTIONS.where(NotifyPushSubscription.user_id == bindparam("user_id"))
+_ACTIVE_TOPIC_SUBSCRIPTIONS = (_TOPIC_SUBSCRIPTIONS
+                               .join(UserAccount, col(UserAccount.id) == NotifyPushSubscription.user_id)
+                               .where(UserAccount.is_active == True))
+
+
 def _topic_subscriptions(db: Session, topic: str, user_id: int | None = None) -> list[NotifyPushSubscription]:
     """Devices subscribed to ``topic``: of one user, or of every active user when ``user_id`` is None."""
-    query = (select(NotifyPushSubscription)
-             .join(NotifySubscriptionTopic, col(NotifySubscriptionTopic.subscription_id) == NotifyPushSubscription.id)
-             .where(NotifySubscriptionTopic.topic == topic))
     if user_id is not None:
-        query = query.where(NotifyPushSubscription.user_id == user_id)
-    else:
-        query = (query.join(UserAccount, col(UserAccount.id) == NotifyPushSubscription.user_id)
-                 .where(UserAccount.is_active == True))
-    return list(db.exec(query).all())
+        return list(db.exec(_USER_TOPIC_SUBSCRIPTIONS, params={"topic": topic, "user_id": user_id}).all())
+    return list(db.exec(_ACTIVE_TOPIC_SUBSCRIPTIONS, params={"topic": topic}).all())
 
 
 def _queue_pushes(db: Session, rows: list[NotifyNotification], langs: dict[int, str],

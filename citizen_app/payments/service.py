@@ -53,7 +53,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -209,10 +209,25 @@ def _safe_path(path: str | None) -> str:
     return path[:300]
 
 
+# The hottest statements of a purchase are built once (see core/db.py); values go in as parameters.
+_CODE_TAKEN = select(PayOrder.id).where(PayOrder.code == bindparam("code"))
+_BY_CODE = select(PayOrder).where(PayOrder.code == bindparam("code"))
+_OPEN_FOR = select(PayOrder).where(PayOrder.open_purpose == bindparam("purpose"))
+_CHARGE_KNOWN = select(PayOrder.id).where(PayOrder.provider == bindparam("provider"),
+                                          PayOrder.provider_txn == bindparam("txn"))
+_AGENCY_ID = select(Agency.id).where(Agency.code == bindparam("code"))
+_OTHER = aliased(PayOrder)
+_CLAIM_PURPOSE = (update(PayOrder)
+                  .where(col(PayOrder.id) == bindparam("order_id"), col(PayOrder.fulfils).is_(None),
+                         ~exists().where(_OTHER.fulfils == bindparam("b_purpose")))
+                  .values(fulfils=bindparam("b_purpose"))
+                  .execution_options(synchronize_session=False))
+
+
 def _new_code(db: Session) -> str:
     while True:
         code = CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.exec(select(PayOrder.id).where(PayOrder.code == code)).first() is None:
+        if db.exec(_CODE_TAKEN, params={"code": code}).first() is None:
             return code
 
 
@@ -247,7 +262,7 @@ def _transition(db: Session, order: PayOrder, to: OrderStatus, actor: str, reaso
 
 
 def order_by_code(db: Session, code: str) -> PayOrder | None:
-    return db.exec(select(PayOrder).where(PayOrder.code == (code or "")[:20])).first()
+    return db.exec(_BY_CODE, params={"code": (code or "")[:20]}).first()
 
 
 @dataclass(frozen=True)
@@ -335,7 +350,7 @@ def _owning_agency(db: Session, kind: ProductKind, agency_id: int | None) -> int
         raise ValueError(f"{kind.kind} orders need agency_id (the agency the money is for)")
     if kind.agency is None:
         return None
-    found = db.exec(select(Agency.id).where(Agency.code == kind.agency)).first()
+    found = db.exec(_AGENCY_ID, params={"code": kind.agency}).first()
     if found is None:
         log.warning("payments: agency %r of %s is not in the database; only admins will see the order",
                     kind.agency, kind.kind)
@@ -364,7 +379,7 @@ def latest_order(db: Session, product_kind: str, product_ref: str) -> PayOrder |
 
 
 def _open_order_for(db: Session, purpose: str) -> PayOrder | None:
-    return db.exec(select(PayOrder).where(PayOrder.open_purpose == purpose)).first()
+    return db.exec(_OPEN_FOR, params={"purpose": purpose}).first()
 
 
 def _resumable(order: PayOrder, user_id: int, amount_vnd: int, now: datetime) -> bool:
@@ -406,6 +421,15 @@ def create_order(db: Session, user_id: int, product_kind: str, product_ref: str,
 
     ``agency_id`` names the agency the money is for (required for ``per_order`` kinds such as procedure fees);
     otherwise the product's agency in ``products.json`` owns the order."""
+    current = _open_order_for(db, purpose_of(product_kind, _clean_text(product_ref, 64)))
+    return _new_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path, current,
+                      description_en=description_en, agency_id=agency_id, now=now, registry=registry)
+
+
+def _new_order(db: Session, user_id: int, product_kind: str, product_ref: str, amount_vnd: int, description: str,
+               return_path: str, current: PayOrder | None, *, description_en: str, agency_id: int | None,
+               now: datetime | None, registry: ProviderRegistry) -> PayOrder:
+    """``create_order`` once the purpose's open order (``current``, superseded) has been read."""
     kind = product(product_kind)
     amount = _check_amount(amount_vnd, kind.max_amount_vnd)
     ref = _clean_text(product_ref, 64)
@@ -417,7 +441,6 @@ def create_order(db: Session, user_id: int, product_kind: str, product_ref: str,
     owner = _owning_agency(db, kind, agency_id)
     now = now or utcnow()
     purpose = purpose_of(kind.kind, ref)
-    current = _open_order_for(db, purpose)
     if current is not None:
         _supersede(db, current, f"user:{user_id}", now, registry)
     order = PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref, purpose=purpose,
@@ -442,9 +465,9 @@ def open_order(db: Session, user_id: int, product_kind: str, product_ref: str, a
     if current is not None and _resumable(current, user_id, amount_vnd, now):
         return current
     try:
-        with db.begin_nested():
-            return create_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path,
-                                description_en=description_en, agency_id=agency_id, now=now, registry=registry)
+        with db.begin_nested():  # the open order just read is the one to supersede: not read again
+            return _new_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path, current,
+                              description_en=description_en, agency_id=agency_id, now=now, registry=registry)
     except IntegrityError:  # another tab opened one in the same instant: resume that one
         current = _open_order_for(db, purpose)
         if current is None or not _resumable(current, user_id, amount_vnd, now):
@@ -466,7 +489,14 @@ def start_payment(db: Session, user_id: int | None, code: str, provider_id: str 
 
     One order is paid through one gateway: choosing another one replaces the order by a new one for the same
     purpose (``PaymentStart.order_code`` names it), so two gateways can never both charge the same order."""
-    order = get_order(db, user_id, code)
+    return start_payment_for(db, user_id, get_order(db, user_id, code), provider_id, lang=lang, client_ip=client_ip,
+                             base_url=base_url, now=now, registry=registry)
+
+
+def start_payment_for(db: Session, user_id: int | None, order: PayOrder, provider_id: str | None = None, *,
+                      lang: str = "vi", client_ip: str = "", base_url: str | None = None, now: datetime | None = None,
+                      registry: ProviderRegistry = payment_providers) -> PaymentStart:
+    """``start_payment`` for an order the caller holds (just opened in this transaction: no second read)."""
     if order.user_id != user_id or user_id is None:
         raise NotAllowed()
     now = now or utcnow()
@@ -523,21 +553,14 @@ def _paid_too_late(order: PayOrder, result: GatewayResult) -> bool:
 
 
 def _charge_known(db: Session, provider_id: str, txn: str) -> bool:
-    stmt = select(PayOrder.id).where(PayOrder.provider == provider_id, PayOrder.provider_txn == txn)
-    return bool(txn) and db.exec(stmt).first() is not None
+    return bool(txn) and db.exec(_CHARGE_KNOWN, params={"provider": provider_id, "txn": txn}).first() is not None
 
 
 def _claim_purpose(db: Session, order: PayOrder) -> bool:
     """Mark this order as the one that fulfils its purpose, unless another order already does. Two
     concurrent claims: the unique ``fulfils`` makes the second one fail (IntegrityError) when the first
     commits."""
-    other = aliased(PayOrder)
-    stmt = (update(PayOrder)
-            .where(col(PayOrder.id) == order.id, col(PayOrder.fulfils).is_(None),
-                   ~exists().where(other.fulfils == order.purpose))
-            .values(fulfils=order.purpose)
-            .execution_options(synchronize_session=False))
-    return db.exec(stmt).rowcount == 1
+    return db.exec(_CLAIM_PURPOSE, params={"order_id": order.id, "b_purpose": order.purpose}).rowcount == 1
 
 
 def _set(db: Session, order: PayOrder, **values: object) -> None:

@@ -219,7 +219,7 @@ def start_fee_payment(db: Session, user_id: int | None, dossier_id: int, *, lang
                                 f"/procedures/dossiers/{dossier.id}",
                                 description_en=f"Fee of dossier {dossier.number} – {proc.name['en']}",
                                 agency_id=dossier.agency_id)  # the receiving agency's money
-    start = payments.start_payment(db, user_id, order.code, lang=lang, client_ip=client_ip)
+    start = payments.start_payment_for(db, user_id, order, lang=lang, client_ip=client_ip)
     service.audit(db, user_id, "fee_payment_started", dossier=dossier, on_behalf_of=dossier.applicant_id,
                   order=start.order_code, amount=amount)
     return start.redirect_url

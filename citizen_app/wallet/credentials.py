@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -290,11 +291,16 @@ def revoke_credential(db: Session, actor_id: int | None, credential_id: int) -> 
     return record
 
 
+_ALL_CREDENTIALS = (select(IssuedCredential).where(IssuedCredential.user_id == bindparam("user_id"))
+                    .order_by(col(IssuedCredential.issued_at).desc()))
+_ACTIVE_CREDENTIALS = _ALL_CREDENTIALS.where(IssuedCredential.revoked_at == None,  # noqa: E711
+                                             IssuedCredential.expires_at > bindparam("now"))  # built once: core/db.py
+
+
 def list_credentials(db: Session, user_id: int, include_inactive: bool = False) -> list[IssuedCredential]:
-    query = select(IssuedCredential).where(IssuedCredential.user_id == user_id)
-    if not include_inactive:
-        query = query.where(IssuedCredential.revoked_at == None, IssuedCredential.expires_at > utcnow())  # noqa: E711
-    return list(db.exec(query.order_by(col(IssuedCredential.issued_at).desc())).all())
+    if include_inactive:
+        return list(db.exec(_ALL_CREDENTIALS, params={"user_id": user_id}).all())
+    return list(db.exec(_ACTIVE_CREDENTIALS, params={"user_id": user_id, "now": utcnow()}).all())
 
 
 def reissue_credentials(db: Session, user_id: int, holder_jwk: dict[str, Any], *,

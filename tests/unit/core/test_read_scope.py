@@ -22,11 +22,14 @@ def _names(code: str) -> list[str]:
 
 
 def test_reads_see_committed_rows_in_autocommit_mode(app_db) -> None:
+    """On PostgreSQL in autocommit mode; SQLite's driver opens no transaction for a SELECT, and switching its
+    connection to autocommit and back cost more CPU than a page's query (0.15 ms per read_scope)."""
     with session_scope() as db:
         db.add(_agency("ben-thanh"))
     with read_scope() as db:
         assert db.exec(select(Agency.code)).all() == ["ben-thanh"]
-        assert db.connection().get_execution_options()["isolation_level"] == "AUTOCOMMIT"
+        level = db.connection().get_execution_options().get("isolation_level")
+        assert level == ("AUTOCOMMIT" if app_db.dialect.name == "postgresql" else None)
 
 
 def test_a_write_statement_is_refused_before_it_runs(app_db) -> None:

@@ -185,3 +185,15 @@ async def test_anonymous_cannot_report_or_save_drafts(ids) -> None:
     with session_scope() as db:
         assert len(db.exec(select(FeedbackReport.id)).all()) == 1
         assert db.exec(select(FeedbackDraft.user_id)).all() == []
+
+
+async def test_the_updates_list_asks_for_the_viewers_roles_once(ids) -> None:
+    """Issue 24: the report page read the viewer's account and roles twice to decide whether they moderate."""
+    from citizen_app.core.db import engine
+    from tests.conftest import sql_statements
+
+    ward = _updates(_as(ids["ward"]), ids["report"])
+    with sql_statements(engine()) as statements:
+        await ward._refresh()
+    assert ward.can_moderate
+    assert len([s for s in statements if "FROM user_role" in s]) == 1

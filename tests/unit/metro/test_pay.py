@@ -127,3 +127,19 @@ def test_the_configured_provider_is_used(db: Session, monkeypatch) -> None:
     url = _pay_url(db, uid)
     assert urlsplit(url).path == "/pay/sandbox/momo/pay"
     assert db.exec(select(PayOrder)).one().provider == "momo"
+
+
+def test_checkout_does_not_read_back_the_order_it_just_opened(db: Session) -> None:
+    """Issue 24: a purchase read its order about four times; the payment starts from the order it opened."""
+    from tests.conftest import sql_statements
+
+    uid = make_user(db)
+    with sql_statements(db.get_bind()) as statements:
+        url = _pay_url(db, uid)
+    by_code = [s for s in statements if s.lstrip().startswith("SELECT pay_order.id, pay_order.code")
+               and "WHERE pay_order.code" in s]
+    assert by_code == [], "the new order is not read again by its code"
+    open_reads = [s for s in statements if s.lstrip().startswith("SELECT") and "WHERE pay_order.open_purpose" in s]
+    assert len(open_reads) == 1, "the purpose's open order is read once"
+    order = db.exec(select(PayOrder)).one()
+    assert (order.provider, dict(parse_qsl(urlsplit(url).query))["vnp_TxnRef"]) == ("sandbox", order.code)
