@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from citizen_app.core.headers import MAP_TILES
 from tests.conftest import wait_hydrated
@@ -54,3 +54,16 @@ def test_the_page_hydrates_without_errors_and_gets_the_whole_stylesheet(page: Pa
     assert errors == [], errors
     assert page.evaluate("document.querySelectorAll('link[rel=cds-modulepreload], link[data-cds-css]:not([rel])')"
                          ".length") == 0
+
+
+def test_the_ticket_screen_draws_without_the_apps_javascript(page: Page) -> None:
+    # The rider at the gate needs the ticket screen, not the app: its scripts are the page's own. With every build
+    # module refused, a visitor still gets the screen's answer and a way to log in (no request for tickets).
+    asked: list[str] = []
+    page.route("**/assets/*.js", lambda route: route.abort())
+    page.on("request", lambda request: asked.append(request.url) if "/api/metro/" in request.url else None)
+    page.goto("/metro/ticket/")
+    expect(page.locator("#metro-no-ticket")).to_be_visible()
+    expect(page.locator("#metro-ticket-login")).to_have_attribute("href", "/login?next=/metro/ticket/")
+    expect(page.locator("#metro-ticket-loading")).to_be_hidden()
+    assert asked == []
