@@ -241,8 +241,11 @@
     if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
-    load(view, false);
+    // The page starts the app's JavaScript once the screen is drawn (citizen_app/ui/first_paint.py, data-cds-first).
+    load(view, false).then(drawn, drawn);
   }
+
+  function drawn() { root.dispatchEvent(new CustomEvent("cds:drawn")); }
 
   // The session ended or another user logged in (here or in another tab): stop the QR, show what is left.
   root.addEventListener("cds:device-cleared", function () {
@@ -258,6 +261,8 @@
   root.MetroTicketPage = { check: check, vnTime: vnTime, choose: choose };
   setInterval(check, 300);
   check();
-  // An async script may run before the view is parsed: look again as soon as the page is (not 300 ms later).
+  // The page's scripts are async: this one may run before the view is parsed or before the scripts it needs have
+  // run. Look again as soon as either happens, not at the next 300 ms tick.
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", check);
+  document.querySelectorAll("script[src]").forEach(function (script) { script.addEventListener("load", check); });
 })(window);

@@ -286,7 +286,8 @@ def ticket_page() -> rx.Component:
     have loaded, without waiting for the app's JavaScript; the view is the script's, not React's."""
     return rx.el.section(
         heading("metro.ticket.title"),
-        script_filled("div", id="metro-ticket-view", aria_live="polite"),
+        # data-cds-first: the app's JavaScript waits until the ticket screen has drawn (ui/first_paint.py)
+        script_filled("div", id="metro-ticket-view", aria_live="polite", custom_attrs={"data-cds-first": ""}),
         rx.el.p(t("metro.ticket.loading"), id="metro-ticket-loading"),  # hidden once the view shows something
         rx.el.noscript(t("metro.ticket.noscript")),
         rx.el.p(rx.el.a(t("metro.nav.buy"), href="/metro"), " · ", rx.el.a(t("metro.nav.history"),

@@ -12,7 +12,9 @@ every built page after the production build (before Reflex compresses the files)
    preloads become ``rel="cds-modulepreload"``, and React Router's inline module bootstrap becomes an inert
    ``<script type="text/x-cds-boot">``. A short inline script (``AFTER_FIRST_PAINT``) puts all three back right after
    the first frame is painted (at once in a hidden tab, which draws no frames): the stylesheet and the preloads
-   start downloading together, then the bootstrap runs as a module and hydrates the page as before.
+   start downloading together, then the bootstrap runs as a module and hydrates the page as before. A page whose
+   own script draws its content (an element with ``data-cds-first``: the metro ticket screen) waits for that script's
+   ``cds:drawn`` event (at most 1.5 s), so the app's JavaScript does not compete with the ticket at the gate.
 
 The server allows both inline scripts by their hashes, read from the built page (``core.headers``); the module
 started from the inert copy has the same text, so the same hash. Pages that are not React Router pages (the static
@@ -38,16 +40,22 @@ _BOOT_MODULE = re.compile(r'<script type="module" async(?:="")?>(\s*import "/ass
 _STYLESHEET_PRELOAD = re.compile(r'<link as="style" href="/assets/[^"]+\.css" rel="preload"/?>')
 _STYLESHEET = re.compile(r'<link href="(/assets/[^"]+\.css)" rel="stylesheet"(?: type="text/css")?/?>')
 _MODULE_PRELOAD = 'rel="modulepreload"'
-# requestAnimationFrame runs just before a frame is drawn, so a task queued from it runs after that paint.
+# requestAnimationFrame runs just before a frame is drawn, so a task queued from it runs after that paint. A page
+# whose own script draws its content (``data-cds-first``: the ticket screen) starts the app once that script says
+# "cds:drawn", or after FIRST_DRAW_WAIT_MS.
+FIRST_DRAW_WAIT_MS = 1500
 AFTER_FIRST_PAINT = (
     "(function(){var boot=document.querySelector('script[type=\"" + BOOT_TYPE + "\"]');if(!boot)return;"
-    "function start(){"
+    "var started=false;function start(){if(started)return;started=true;"
     "document.querySelectorAll('link[data-cds-css]').forEach(function(l){l.rel='stylesheet';});"
     "document.querySelectorAll('link[rel=cds-modulepreload]').forEach(function(l){l.rel='modulepreload';});"
     "var s=document.createElement('script');s.type='module';s.textContent=boot.textContent;"
     "document.body.appendChild(s);}"
+    "function afterPaint(){var first=document.querySelector('[data-cds-first]');"
+    "if(!first||first.childElementCount)return start();"
+    "window.addEventListener('cds:drawn',start);setTimeout(start," + str(FIRST_DRAW_WAIT_MS) + ");}"
     "if(document.visibilityState==='hidden')start();"
-    "else requestAnimationFrame(function(){setTimeout(start,0);});})();"
+    "else requestAnimationFrame(function(){setTimeout(afterPaint,0);});})();"
 )
 
 

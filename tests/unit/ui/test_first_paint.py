@@ -41,8 +41,11 @@ def test_the_started_bootstrap_is_allowed_by_the_pages_policy() -> None:
 
 
 def test_the_script_starts_the_app_after_a_painted_frame_or_at_once_in_a_hidden_tab() -> None:
-    assert "requestAnimationFrame(function(){setTimeout(start,0);})" in AFTER_FIRST_PAINT
+    assert "requestAnimationFrame(function(){setTimeout(afterPaint,0);})" in AFTER_FIRST_PAINT
     assert "document.visibilityState==='hidden')start()" in AFTER_FIRST_PAINT
+    # a page that draws its own content first (the ticket screen) starts the app when it says so, or after a wait
+    assert "addEventListener('cds:drawn',start);setTimeout(start,1500)" in AFTER_FIRST_PAINT
+    assert "if(started)return;started=true;" in AFTER_FIRST_PAINT  # started once
     for put_back in ("l.rel='stylesheet'", "l.rel='modulepreload'", "s.type='module'"):
         assert put_back in AFTER_FIRST_PAINT
 
