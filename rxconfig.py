@@ -6,6 +6,7 @@ import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from citizen_app.core.config import settings
+from citizen_app.ui.first_paint import PaintBeforeScripts
 from citizen_app.ui.theme import ACCENT, GRAY, RadixThemesSubset
 
 _settings = settings()
@@ -41,6 +42,7 @@ config = rx.Config(
     plugins=[
         RadixThemesSubset(
             theme=rx.theme(accent_color=ACCENT, gray_color=GRAY, radius="medium", scaling="110%", has_background=True)
-        )
+        ),
+        PaintBeforeScripts(),
     ],
 )

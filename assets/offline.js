@@ -150,7 +150,9 @@
   }
 
   function drawNames() {
-    var name = (state.snapshot && state.snapshot.name) || tx("someone");
+    // Only while the offline shell shows it: online the page's own heading says who is there.
+    var offlineUser = document.documentElement.classList.contains("cds-offline-user");
+    var name = offlineUser ? (state.snapshot && state.snapshot.name) || tx("someone") : "";
     var nodes = document.querySelectorAll("[data-offline-name]");
     for (var i = 0; i < nodes.length; i++) if (nodes[i].textContent !== name) nodes[i].textContent = name;
   }

@@ -13,7 +13,8 @@ A cold load starts from an empty profile (Lighthouse clears the origin's cache, 
 (``--disable-storage-reset``): the service worker and HTTP cache are warm. It is throttled by DevTools for real
 (Lighthouse's equivalents of the same 4G: 562 ms request latency, 1.4 Mbit/s; 4x CPU), because Lighthouse's
 simulation charges network time to every request not read from the disk cache, including those the service
-worker answers.
+worker answers. The ticket page is then opened once more in that profile with the network off (Playwright, 4x CPU
+through DevTools; Lighthouse cannot load a page offline): FCP, LCP and the moment the ticket screen drew.
 
 Both apps are built and served here, each with ``reflex run --env prod --single-port`` (npm, REFLEX_USE_NPM=1) on a
 free loopback port: ours on a fresh database with the demo data (as `make run`), the empty one generated with
@@ -58,6 +59,17 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 LIGHTHOUSE = ROOT / "benchmarks" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 PAGES = ("/", "/feedback", "/feedback/{report}", "/metro", "/metro/ticket/", "/procedures", "/login")
 SMOKE_PAGE = "/feedback/{report}"
+OFFLINE_PAGES = ("/metro/ticket/",)  # pages a rider opens with no network: measured offline after the repeat visit
+# Before the page's own scripts: when the browser painted, and when the ticket screen drew into its view.
+OFFLINE_PROBE = """
+window.__cds = {lcp: 0, drawn: 0};
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__cds.lcp = e.startTime; })
+  .observe({type: "largest-contentful-paint", buffered: true});
+new MutationObserver(() => {
+  const view = document.getElementById("metro-ticket-view");
+  if (view && view.childElementCount && !window.__cds.drawn) window.__cds.drawn = performance.now();
+}).observe(document, {childList: true, subtree: true});
+"""
 EMPTY, OURS = "empty Reflex app", "Công dân số"
 BUILD_TIMEOUT = 900
 LIGHTHOUSE_TIMEOUT = 300
@@ -75,6 +87,15 @@ class Load:
     accessibility: int
     best_practices: int
     lost_points: tuple[str, ...]  # the accessibility and best-practices audits that failed
+
+
+@dataclass(frozen=True)
+class OfflineLoad:
+    """One offline visit: real timings with 4x CPU slowdown, served by the service worker alone."""
+
+    fcp_ms: float
+    lcp_ms: float
+    drawn_ms: float  # the ticket screen drawn into its view
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,30 @@ def lighthouse(url: str, profile: Path, report: Path, *, repeat: bool) -> tuple[
                 bytes=int(audits["total-byte-weight"]["numericValue"]),
                 accessibility=round(categories["accessibility"]["score"] * 100),
                 best_practices=round(categories["best-practices"]["score"] * 100), lost_points=lost), result
+
+
+def offline_visit(url: str, profile: Path) -> OfflineLoad:
+    """The page again in the profile of its repeat visit, the network off (Playwright; 4x CPU through DevTools).
+    Lighthouse cannot load a page offline."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 412, "height": 823})
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            context.add_init_script(OFFLINE_PROBE)
+            context.set_offline(True)
+            page.goto(url, wait_until="load")
+            page.wait_for_function("window.__cds.drawn > 0", timeout=30000)
+            page.wait_for_timeout(500)  # a later, larger paint would still be the LCP
+            fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+            return OfflineLoad(fcp_ms=fcp, lcp_ms=page.evaluate("window.__cds.lcp"),
+                               drawn_ms=page.evaluate("window.__cds.drawn"))
+        finally:
+            context.close()
 
 
 # --- the two apps -------------------------------------------------------------------------------
@@ -193,6 +238,7 @@ class Results:
     cold: dict[Target, list[Load]]
     repeat: dict[Target, list[Load]]
     settings: dict[str, dict]  # "cold"/"repeat": the report's header (versions, throttling) of one run
+    offline: dict[Target, list[OfflineLoad]]
 
     def describe(self, kind: str) -> str:
         report = self.settings[kind]
@@ -208,7 +254,7 @@ class Results:
 
 def measure(targets: list[Target], runs: int, work: Path, save: Path | None, repeat: bool) -> Results:
     """Every target ``runs`` times, interleaved; a repeat visit right after each cold load, same profile."""
-    results = Results({t: [] for t in targets}, {t: [] for t in targets}, {})
+    results = Results({t: [] for t in targets}, {t: [] for t in targets}, {}, {t: [] for t in targets})
     reports = save or work
     for run in range(runs):
         for i, target in enumerate(targets):
@@ -220,6 +266,8 @@ def measure(targets: list[Target], runs: int, work: Path, save: Path | None, rep
                                           repeat=kind == "repeat")
                 (results.cold if kind == "cold" else results.repeat)[target].append(load)
                 results.settings[kind] = report
+            if repeat and target.app == OURS and target.path in OFFLINE_PAGES:
+                results.offline[target].append(offline_visit(target.url, profile))
             shutil.rmtree(profile, ignore_errors=True)
             print(f"  run {run + 1}/{runs} {target.app} {target.path}: LCP {results.cold[target][-1].lcp_ms / 1000:.2f}"
                   " s", flush=True)
@@ -230,7 +278,7 @@ def _median(loads: list[Load], field: str) -> float:
     return statistics.median(getattr(load, field) for load in loads)
 
 
-def _seconds(loads: list[Load], field: str) -> str:
+def _seconds(loads: list[Load] | list[OfflineLoad], field: str) -> str:
     values = [getattr(load, field) / 1000 for load in loads]
     spread = f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
     return f"{statistics.median(values):.2f}{spread}"
@@ -260,6 +308,13 @@ def repeat_table(warm: dict[Target, list[Load]]) -> str:
     lines += [f"| {t.app} | `{t.path}` | {_seconds(loads, 'lcp_ms')} | {_seconds(loads, 'fcp_ms')} | "
               f"{_median(loads, 'tbt_ms'):.0f} | {_median(loads, 'bytes') / 1024:.0f} |"
               for t, loads in warm.items() if loads]
+    return "\n".join(lines)
+
+
+def offline_table(offline: dict[Target, list[OfflineLoad]]) -> str:
+    lines = ["| page | FCP s | LCP s | ticket screen drawn s |", "|---|---|---|---|"]
+    lines += [f"| `{t.path}` | {_seconds(loads, 'fcp_ms')} | {_seconds(loads, 'lcp_ms')} | "
+              f"{_seconds(loads, 'drawn_ms')} |" for t, loads in offline.items() if loads]
     return "\n".join(lines)
 
 
@@ -301,6 +356,10 @@ def print_results(results: Results, runs: int) -> None:
         print(f"\nRepeat visit: the same page again in the same profile, service worker and HTTP cache warm "
               f"(--disable-storage-reset); {results.describe('repeat')}\n")
         print(repeat_table(results.repeat))
+    if any(results.offline.values()):
+        print("\nOffline, right after the repeat visit (same profile, network off, 4x CPU through DevTools; real "
+              "timings: the service worker serves everything)\n")
+        print(offline_table(results.offline))
 
 
 def main() -> None:

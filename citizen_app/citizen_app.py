@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 
@@ -19,9 +20,19 @@ from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
 from citizen_app.ui.offline import install_connection_overlay
 from citizen_app.ui.routes import MAIN_NAV, PAGES, PageSpec, register
 
-# The language and text-size choice must apply before the first paint: inline, not a render-blocking request
-# (the CSP allows it by its hash, read from the built page). The file stays the source, tested under node.
-SHELL_JS = (Path(__file__).resolve().parents[1] / "assets" / "shell.js").read_text(encoding="utf-8")
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
+
+def inline_asset(name: str) -> str:
+    """A script from ``assets/`` to put inline in every page's head, without its leading documentation comment.
+
+    Scripts that must run before the first paint or before the app (the language and text-size choice; the
+    device's login, which clears another person's data before anything reads it) go inline: a ``<script src>``
+    there is a request that blocks the first paint. The CSP allows them by their hashes, read from the built
+    page. The files stay the source, tested under node, and are still served for the static pages."""
+    text = (ASSETS / name).read_text(encoding="utf-8")
+    return re.sub(r"\A/\*.*?\*/\s*", "", text, count=1, flags=re.DOTALL)
+
 
 PWA_HEAD = [
     rx.el.link(rel="manifest", href="/manifest.webmanifest"),
@@ -30,8 +41,8 @@ PWA_HEAD = [
     rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
     rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
     rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
-    rx.el.script(SHELL_JS),
-    rx.el.script(src="/session.js"),  # before the app and the stores' readers: clears another user's data
+    rx.el.script(inline_asset("shell.js")),
+    rx.el.script(inline_asset("session.js")),  # before the app and the stores' readers: clears another user's data
     rx.el.script(src="/idb-store.js", defer=True),
     rx.el.script(src="/pwa.js", defer=True),
     rx.el.script(src="/outbox.js", defer=True),  # after idb-store.js: the reports waiting for the network

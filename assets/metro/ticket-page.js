@@ -21,6 +21,7 @@
     vi: {
       none: "Chưa có vé nào trên điện thoại này.", buy: "Mua vé", restore: "Tải vé từ tài khoản về máy này",
       restoreHint: "Vé mua trên điện thoại khác sẽ chuyển sang máy này; máy cũ không dùng được nữa.",
+      login: "Đăng nhập để mở vé của bạn trên máy này",
       until: "Có giá trị đến", today: "Chỉ dùng trong ngày mua, đến", any: "Mọi ga trên tuyến số 1",
       category: { adult: "Người lớn", student: "Học sinh, sinh viên", senior: "Người từ 60 tuổi" },
       qr: "Mã QR vé", bright: "Tăng độ sáng màn hình lên tối đa và đưa mã vào đầu đọc của cổng.",
@@ -31,6 +32,7 @@
     en: {
       none: "No tickets on this phone yet.", buy: "Buy a ticket", restore: "Download my tickets to this phone",
       restoreHint: "Tickets bought on another phone move to this one; the old phone stops working.",
+      login: "Log in to open your tickets on this phone",
       until: "Valid until", today: "Valid on the day bought only, until", any: "Any station on Line 1",
       category: { adult: "Adult", student: "Student", senior: "Aged 60+" },
       qr: "Ticket QR code", bright: "Turn the screen brightness up and hold the code to the gate reader.",
@@ -100,7 +102,9 @@
   function emptyView(view) {
     var children = [el("p", { text: tx("none"), id: "metro-no-ticket" }),
       el("p", {}, [el("a", { href: "/metro", className: "cds-button", text: tx("buy") })])];
-    if (navigator.onLine) {
+    if (root.cdsSession && !root.cdsSession.owner()) { // nobody logged in here: tickets come with a login
+      children.push(el("p", {}, [el("a", { href: "/login?next=/metro/ticket/", id: "metro-ticket-login", text: tx("login") })]));
+    } else if (navigator.onLine) {
       var button = el("button", { type: "button", className: "cds-button cds-button-outline", text: tx("restore") });
       button.addEventListener("click", function () { load(view, true); });
       children.push(el("p", {}, [button]), el("p", { className: "cds-hint", text: tx("restoreHint") }));
@@ -215,6 +219,10 @@
 
   async function load(view, restore) {
     var tickets;
+    if (root.cdsSession && !root.cdsSession.owner()) { // nobody logged in here: the logout cleared the tickets
+      if (current && current.el === view) await render(view, [], selectedId());
+      return;
+    }
     try {
       tickets = navigator.onLine ? await root.MetroTicket.syncTickets(!!restore) : await root.MetroTicket.storedTickets();
     } catch (e) {
@@ -233,8 +241,11 @@
     if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
-    load(view, false);
+    // The page starts the app's JavaScript once the screen is drawn (citizen_app/ui/first_paint.py, data-cds-first).
+    load(view, false).then(drawn, drawn);
   }
+
+  function drawn() { root.dispatchEvent(new CustomEvent("cds:drawn")); }
 
   // The session ended or another user logged in (here or in another tab): stop the QR, show what is left.
   root.addEventListener("cds:device-cleared", function () {
@@ -250,4 +261,8 @@
   root.MetroTicketPage = { check: check, vnTime: vnTime, choose: choose };
   setInterval(check, 300);
   check();
+  // The page's scripts are async: this one may run before the view is parsed or before the scripts it needs have
+  // run. Look again as soon as either happens, not at the next 300 ms tick.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", check);
+  document.querySelectorAll("script[src]").forEach(function (script) { script.addEventListener("load", check); });
 })(window);

@@ -155,6 +155,7 @@
   /** Fetch the rider's active tickets and store them for offline use. Rebinds tickets bought on another phone
    *  only when ``restore`` is true (the old phone's copy then stops working). */
   async function syncTickets(restore) {
+    if (root.cdsSession && !root.cdsSession.owner()) return storedTickets(); // nobody logged in here: nothing to ask
     var me = await devicePublicKey();
     var res;
     try {

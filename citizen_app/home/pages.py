@@ -9,7 +9,7 @@ from citizen_app.home.state import HomeState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.shell.layout import app_page, heading, offline_name
-from citizen_app.ui.components import card_link
+from citizen_app.ui.components import card_link, script_filled
 
 PILLARS = (
     ("/procedures", "file-text", "home.pillar.procedures"),
@@ -38,7 +38,7 @@ def _personal_block() -> rx.Component:
             rx.el.p(t("home.login_prompt"), " ", rx.link(t("auth.login"), href="/login", id="home-login"),
                     class_name="cds-when-online"),
             # Without a connection: what the device kept for its signed-in person (assets/offline.js draws it).
-            rx.el.section(id="cds-offline-home", class_name="cds-when-offline-user", aria_live="polite"),
+            script_filled("section", id="cds-offline-home", class_name="cds-when-offline-user", aria_live="polite"),
         ),
     )
 
@@ -51,7 +51,7 @@ def home_page() -> rx.Component:
                     rx.fragment(rx.el.span(t("home.hello_guest"), class_name="cds-when-online"), offline_name())),
             as_="h1", size="7", id="home-heading",
         ),
-        rx.el.div(id="cds-install-offer", aria_live="polite"),  # assets/pwa.js: after a first success, once
+        script_filled("div", id="cds-install-offer", aria_live="polite"),  # assets/pwa.js: after a first success, once
         rx.el.p(t("app.tagline"), class_name="cds-lead"),
         lookup_box(),
         rx.el.div(rx.link(rx.icon("shield-check", aria_hidden="true"), t("city.safety.home_link"), href="/safety",

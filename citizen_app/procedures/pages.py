@@ -28,7 +28,7 @@ from citizen_app.procedures.state import (
     WizardState,
 )
 from citizen_app.shell.layout import app_page, heading
-from citizen_app.ui.components import error_summary, field, primary_button
+from citizen_app.ui.components import error_summary, field, primary_button, script_filled
 
 STATUS_KEYS = ("draft", "new", "accepted", "refused", "processing", "supplement", "fee", "withdrawn", "stopped",
                "done", "delivered")
@@ -165,8 +165,8 @@ def _question_page() -> rx.Component:
         rx.form(fields_of(WizardState.fields), primary_button("procedures.ui.continue", id="step-continue"),
                 on_submit=WizardState.save, class_name="cds-form", key=WizardState.version.to_string(),
                 id="proc-step-form", custom_attrs={"data-cds-draft": draft, "data-cds-draft-url": url}),
-        rx.el.p(class_name="cds-hint", id="proc-draft-status", aria_live="polite",
-                custom_attrs={"data-cds-draft-status": draft}),
+        script_filled("p", class_name="cds-hint", id="proc-draft-status", aria_live="polite",
+                      custom_attrs={"data-cds-draft-status": draft}),
     )
 
 

@@ -11,6 +11,7 @@ from citizen_app.i18n.catalog import catalog
 from citizen_app.i18n.state import LangState, t
 from citizen_app.identity.state import AccountState, AuthState
 from citizen_app.notify.components import bell
+from citizen_app.ui.components import script_filled
 from citizen_app.ui.routes import MAIN_NAV, STAFF_NAV, NavItem, PageSpec, register
 
 
@@ -66,7 +67,8 @@ def bottom_nav() -> rx.Component:
 
 def offline_name(css: str = "") -> rx.Component:
     """The device's signed-in person's name, filled by ``assets/offline.js`` while offline."""
-    return rx.el.span(class_name=f"cds-when-offline-user {css}".strip(), custom_attrs={"data-offline-name": ""})
+    return script_filled("span", class_name=f"cds-when-offline-user {css}".strip(),
+                         custom_attrs={"data-offline-name": ""})
 
 
 def _offline_account() -> rx.Component:

@@ -48,6 +48,15 @@ def callout_either(text: rx.Var | str, condition: rx.Var, icons: tuple[str, str]
     return rx.callout.root(rx.callout.icon(icon_either(condition, *icons)), rx.callout.text(text), **props)
 
 
+def script_filled(tag: str, **props) -> rx.Component:
+    """An empty element whose content a page script writes (``assets/offline.js``, ``pwa.js``). React leaves the
+    children of an element with ``dangerouslySetInnerHTML`` alone, so a script that fills it before the app hydrates
+    causes no hydration mismatch (React would throw the server-rendered page away and draw it again: a later
+    first paint), and a re-render does not wipe what the script wrote."""
+    custom_attrs = {**props.pop("custom_attrs", {}), "dangerouslySetInnerHTML": {"__html": ""}}
+    return getattr(rx.el, tag)(custom_attrs=custom_attrs, **props)
+
+
 def primary_button(label_key: str, **props) -> rx.Component:
     return rx.el.button(t(label_key), type="submit", class_name="cds-button", **props)
 

@@ -81,6 +81,8 @@ def test_report_written_offline_is_sent_once_with_photos(browser, prod_env, tmp_
         page.on("requestfailed", lambda r: urlsplit(r.url).path.startswith(("/assets/", "/feedback/"))
                 and missing.append(r.url))
         page.goto("/?src=pwa")  # the installed app, opened without a connection
+        # The app loads after the first paint (after the load event): its line about the connection shows it ran.
+        expect(page.get_by_text(BANNER)).to_be_visible()
         page.goto("/feedback/new")  # the shortcut "Gửi phản ánh"
         expect(page.get_by_text(BANNER)).to_be_visible()
         assert missing == []  # chunks kept with "Vary: Origin" are found; the form's styles and map are kept

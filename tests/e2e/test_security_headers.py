@@ -69,6 +69,7 @@ def test_build_files_are_cached_for_a_year_and_pages_revalidated(prod_app) -> No
         assert fetch(prod_app["url"] + path)[0]["cache-control"] == "public, max-age=31536000, immutable", path
     head = body.split("</head>")[0]
     assert 'src="/shell.js"' not in head and "cds-large" in head  # inline: no request before the first paint
+    assert 'src="/session.js"' not in head and "cdsSession" in head
     brand = re.search(r'<img[^>]*src="/icons/icon-192.png"[^>]*>', body)
     assert brand and 'width="36"' in brand[0] and 'height="36"' in brand[0], brand  # sized without the CSS
 

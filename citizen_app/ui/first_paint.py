@@ -1,0 +1,114 @@
+"""Every built page paints from its own HTML before anything else loads (issue 24: first paint on a slow phone).
+
+A built page already holds its text, but a plain Reflex build makes the browser wait for the global stylesheet
+(64 KiB compressed, render-blocking) and lets the app's modules (about 400 KiB) compete with it for the phone's
+bandwidth and run before the first paint when they arrive early. ``PaintBeforeScripts``, a Reflex plugin, rewrites
+every built page after the production build (before Reflex compresses the files):
+
+1. **Critical CSS inline**: Beasties (npm, ``critical_css.mjs``) copies the rules of the global stylesheet that match
+   the page's elements into a ``<style>`` in its head (plus the rules of the classes scripts put on ``<html>``:
+   language, large text, colour theme, offline), so the page is drawn exactly as with the whole stylesheet.
+2. **Nothing else before the first paint**: the stylesheet link loses its ``rel`` (``data-cds-css``), the module
+   preloads become ``rel="cds-modulepreload"``, and React Router's inline module bootstrap becomes an inert
+   ``<script type="text/x-cds-boot">``. A short inline script (``AFTER_FIRST_PAINT``) puts all three back right after
+   the first frame is painted (at once in a hidden tab, which draws no frames): the stylesheet and the preloads
+   start downloading together, then the bootstrap runs as a module and hydrates the page as before. A page whose
+   own script draws its content (an element with ``data-cds-first``: the metro ticket screen) waits for that script's
+   ``cds:drawn`` event (at most 1.5 s), so the app's JavaScript does not compete with the ticket at the gate.
+
+The server allows both inline scripts by their hashes, read from the built page (``core.headers``); the module
+started from the inert copy has the same text, so the same hash. Pages that are not React Router pages (the static
+offline pages) are left alone. In development (``reflex run`` without ``--env prod``) nothing is built, nothing
+changes.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from reflex_base.plugins.base import Plugin
+
+BEASTIES = "beasties@0.5.5"
+CRITICAL_CSS_SCRIPT = "cds-critical-css.mjs"  # written into .web, next to its node_modules
+BOOT_TYPE = "text/x-cds-boot"
+_APP_PAGE = "window.__reactRouterContext"
+_BOOT_MODULE = re.compile(r'<script type="module" async(?:="")?>(\s*import "/assets/manifest-[^"]+";.*?)</script>',
+                          re.DOTALL)
+_STYLESHEET_PRELOAD = re.compile(r'<link as="style" href="/assets/[^"]+\.css" rel="preload"/?>')
+_STYLESHEET = re.compile(r'<link href="(/assets/[^"]+\.css)" rel="stylesheet"(?: type="text/css")?/?>')
+_MODULE_PRELOAD = 'rel="modulepreload"'
+# requestAnimationFrame runs just before a frame is drawn, so a task queued from it runs after that paint. A page
+# whose own script draws its content (``data-cds-first``: the ticket screen) starts the app once that script says
+# "cds:drawn", or after FIRST_DRAW_WAIT_MS.
+FIRST_DRAW_WAIT_MS = 1500
+AFTER_FIRST_PAINT = (
+    "(function(){var boot=document.querySelector('script[type=\"" + BOOT_TYPE + "\"]');if(!boot)return;"
+    "var started=false;function start(){if(started)return;started=true;"
+    "document.querySelectorAll('link[data-cds-css]').forEach(function(l){l.rel='stylesheet';});"
+    "document.querySelectorAll('link[rel=cds-modulepreload]').forEach(function(l){l.rel='modulepreload';});"
+    "var s=document.createElement('script');s.type='module';s.textContent=boot.textContent;"
+    "document.body.appendChild(s);}"
+    "function afterPaint(){var first=document.querySelector('[data-cds-first]');"
+    "if(!first||first.childElementCount)return start();"
+    "window.addEventListener('cds:drawn',start);setTimeout(start," + str(FIRST_DRAW_WAIT_MS) + ");}"
+    "if(document.visibilityState==='hidden')start();"
+    "else requestAnimationFrame(function(){setTimeout(afterPaint,0);});})();"
+)
+
+
+def is_app_page(html: str) -> bool:
+    return _APP_PAGE in html and _BOOT_MODULE.search(html) is not None
+
+
+def load_after_first_paint(html: str) -> str:
+    """The page with its stylesheet, module preloads and bootstrap started after the first paint (see the module's
+    documentation); a page that is not a React Router page, or was already rewritten, is returned as is."""
+    match = _BOOT_MODULE.search(html)
+    if match is None or BOOT_TYPE in html:
+        return html
+    inert = f'<script type="{BOOT_TYPE}">{match.group(1)}</script><script>{AFTER_FIRST_PAINT}</script>'
+    html = html[: match.start()] + inert + html[match.end():]
+    html = _STYLESHEET_PRELOAD.sub("", html)
+    html = _STYLESHEET.sub(r'<link data-cds-css="" href="\1">', html)
+    return html.replace(_MODULE_PRELOAD, 'rel="cds-modulepreload"')
+
+
+def inline_critical_css(web_dir: Path, static_dir: Path, pages: list[Path]) -> None:
+    """Run Beasties (``critical_css.mjs``) over the pages; a failure stops the build (a page without its CSS would
+    be drawn unstyled)."""
+    from reflex.utils import path_ops  # the build's own node, found the way Reflex finds it
+
+    node = path_ops.get_node_path()
+    if node is None:
+        raise RuntimeError("Node.js is needed to inline the pages' critical CSS")
+    subprocess.run([str(node), str(web_dir / CRITICAL_CSS_SCRIPT), str(static_dir), *map(str, pages)],
+                   cwd=web_dir, check=True)
+
+
+def rewrite_built_pages(web_dir: Path, static_dir: Path) -> int:
+    """Critical CSS, then the deferred loading, on every React Router page of the build; the number of pages."""
+    pages = [page for page in sorted(static_dir.rglob("*.html")) if is_app_page(page.read_text(encoding="utf-8"))]
+    if not pages:
+        return 0
+    inline_critical_css(web_dir, static_dir, pages)
+    for page in pages:
+        page.write_text(load_after_first_paint(page.read_text(encoding="utf-8")), encoding="utf-8")
+    return len(pages)
+
+
+class PaintBeforeScripts(Plugin):
+    """Reflex plugin: after the production build, every page paints from its HTML and inline CSS first."""
+
+    def get_frontend_development_dependencies(self, **context: Any) -> list[str]:
+        return [BEASTIES]
+
+    def pre_compile(self, **context: Any) -> None:
+        source = (Path(__file__).with_name("critical_css.mjs")).read_text(encoding="utf-8")
+        context["add_save_task"](lambda: (CRITICAL_CSS_SCRIPT, source))
+
+    def post_build(self, **context: Any) -> None:
+        static_dir = Path(context["static_dir"]).resolve()
+        rewrite_built_pages(static_dir.parents[1], static_dir)
