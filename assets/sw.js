@@ -26,7 +26,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.7"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.8"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -38,7 +38,7 @@ const PRECACHE = [
 ];
 const TICKET_PAGE = "/metro/ticket/";
 const PRECACHE_OPTIONAL = [
-  "/shell.css", "/shell.js", "/session.js", "/outbox.js", "/offline.js", "/icons/apple-touch-icon-180.png",
+  "/shell.css", "/outbox.js", "/offline.js", "/icons/apple-touch-icon-180.png",
   // Metro ticket screen: must open with the network off (page shell + its scripts; tickets are in IndexedDB).
   TICKET_PAGE, "/metro/ticket.js", "/metro/ticket-page.js", "/qr/qrcode-generator.js", "/qr/draw.js",
   // A new report written offline (the draft and the outbox are in IndexedDB; the page is the same for everyone).

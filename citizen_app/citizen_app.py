@@ -29,7 +29,7 @@ def inline_asset(name: str) -> str:
     Scripts that must run before the first paint or before the app (the language and text-size choice; the
     device's login, which clears another person's data before anything reads it) go inline: a ``<script src>``
     there is a request that blocks the first paint. The CSP allows them by their hashes, read from the built
-    page. The files stay the source, tested under node, and are still served for the static pages."""
+    page. The files stay the source, tested under node."""
     text = (ASSETS / name).read_text(encoding="utf-8")
     return re.sub(r"\A/\*.*?\*/\s*", "", text, count=1, flags=re.DOTALL)
 
