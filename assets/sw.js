@@ -5,8 +5,13 @@
  *   - never touched (network only, never cached): non-GET, cross-origin, /_event, /_upload, /auth/*,
  *     /api/*, /open311/*, /pay/*, /ping, /_health, /sw.js — the path is percent-decoded and its
  *     repeated slashes collapsed first, so "/%61pi/x" or "//api/x" cannot sneak past the list;
- *   - navigations: network first -> cached page -> /offline.html; without a connection /metro, /metro/tickets
- *     (and the "Vé metro" shortcut) lead to the ticket screen, which needs no server (see offlinePlan());
+ *   - navigations (navigationPlan()): a cached page is answered at once from the cache and refreshed from the
+ *     network behind it for the next visit (stale-while-revalidate), provided every hashed build file the cached
+ *     page imports is cached too (else network first: a deploy removes the old files from the server); the pages
+ *     of NETWORK_FIRST_PAGES (login and account recovery, payment returns, OpenID answers) and any navigation with
+ *     a query other than IGNORED_QUERY_KEYS go network first. A page is stored together with its build files.
+ *     Without a network: cached page -> /offline.html; /metro, /metro/tickets (and the "Vé metro" shortcut) lead
+ *     to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
  *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls} with the
  *     chunks the open page loaded, so a repeat visit of that route needs nothing from the network;
@@ -26,7 +31,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.8"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.9"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -56,6 +61,13 @@ const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
 // Offline, these lead to the ticket screen: at the gate the rider needs the ticket, not the shop or the history.
 const OFFLINE_TO_TICKET = ["/metro", "/metro/tickets"];
 const OUTBOX_SYNC_TAG = "cds-outbox";
+/* Never answered from the cache while there is a network: the login and account-recovery flows, the pages a payment
+   returns to, the OpenID answer and console (their request is in the query). Their paths and everything below. */
+const NETWORK_FIRST_PAGES = [
+  "/login", "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
+];
+// Query keys that do not change the page (the manifest's start_url "/?src=pwa"); any other key: network first.
+const IGNORED_QUERY_KEYS = ["src"];
 const DEFAULT_TEXT = {
   vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
   en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
@@ -131,6 +143,26 @@ function offlinePlan(rawUrl, origin) {
   return {candidates: candidates.filter((c, i) => candidates.indexOf(c) === i)};
 }
 
+/**
+ * How a navigation is answered: {how: "network-first" | "stale-while-revalidate", key}, where key is the URL the
+ * page is stored under (the query keys that do not change the page left out: "/?src=pwa" is stored as "/").
+ */
+function navigationPlan(rawUrl, origin) {
+  let url;
+  try {
+    url = new URL(rawUrl, origin);
+  } catch (e) {
+    return {how: "network-first", key: rawUrl};
+  }
+  const path = normalisePath(url.pathname);
+  const params = new URLSearchParams(url.search);
+  const kept = Array.from(params.keys()).filter((k) => !IGNORED_QUERY_KEYS.includes(k));
+  if (path === null || kept.length || NETWORK_FIRST_PAGES.some((p) => matchesPrefix(path, p))) {
+    return {how: "network-first", key: url.pathname + url.search};
+  }
+  return {how: "stale-while-revalidate", key: url.pathname};
+}
+
 /** True when the SW answers the request itself (false = the browser goes to the network untouched). */
 function shouldHandle(rawUrl, method, mode, origin) {
   const how = decide(rawUrl, method, mode || "cors", origin || (typeof self !== "undefined" ? self.location.origin : ""));
@@ -176,9 +208,9 @@ function notificationFromPayload(data, origin) {
 }
 
 const api = {
-  VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE,
+  VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE, NETWORK_FIRST_PAGES,
   normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
-  assetsInPage,
+  assetsInPage, navigationPlan,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -198,12 +230,61 @@ async function putIfCacheable(cacheName, request, response) {
   if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
 }
 
-async function networkFirstNavigation(event) {
+async function networkFirstNavigation(event, key) {
   try {
-    const preloaded = await event.preloadResponse;
-    const response = preloaded || (await fetch(event.request));
-    event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
+    const response = await fetch(event.request);
+    event.waitUntil(storePage(RUNTIME_CACHE, key, response.clone()));
     return response;
+  } catch (e) {
+    return offlineNavigation(event.request);
+  }
+}
+
+/** The stored copy of a page and the cache it is in: a precached page (the shell's) stays in the shell's cache. */
+async function cachedPage(key) {
+  for (const name of [SHELL_CACHE, RUNTIME_CACHE]) {
+    const response = await (await caches.open(name)).match(key, {ignoreVary: true});
+    if (response) return {response, cacheName: name};
+  }
+  return null;
+}
+
+/** Are all the build files this stored page imports in the cache? (After a deploy the server has only the new.) */
+async function hasItsBuildFiles(page) {
+  const wanted = assetsInPage(await page.clone().text(), self.location.origin);
+  if (!wanted.length) return true;
+  const keys = await (await caches.open(RUNTIME_CACHE)).keys();
+  const have = new Set(keys.map((request) => new URL(request.url).pathname));
+  return wanted.every((path) => have.has(path));
+}
+
+/** Keep a page's network copy for the next visit, its build files first, so a stored page can always start. A page
+ * that is gone (404, 410) leaves the caches. */
+async function storePage(cacheName, key, response) {
+  if (response.status === 404 || response.status === 410) {
+    await Promise.all([SHELL_CACHE, RUNTIME_CACHE].map(async (name) => (await caches.open(name)).delete(key)));
+    return;
+  }
+  if (!responseCacheable(response)) return;
+  const copy = response.clone();
+  await cacheAssets(assetsInPage(await response.text(), self.location.origin));
+  await (await caches.open(cacheName)).put(key, copy);
+  if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
+}
+
+/* A stored page at once, the network copy stored behind it for the next visit; network first when the page is not
+   stored or misses a build file. With the device offline, the offline plan (the metro pages lead to the ticket). */
+async function navigation(event) {
+  const plan = navigationPlan(event.request.url, self.location.origin);
+  if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
+  if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
+  const found = await cachedPage(plan.key);
+  const network = fetch(event.request);
+  event.waitUntil(network.then((response) => storePage(found ? found.cacheName : RUNTIME_CACHE, plan.key,
+                                                         response.clone())).catch(() => undefined));
+  if (found && (await hasItsBuildFiles(found.response))) return found.response;
+  try {
+    return await network;
   } catch (e) {
     return offlineNavigation(event.request);
   }
@@ -234,8 +315,13 @@ async function cacheFirst(event) {
   return response;
 }
 
+/* The exact URL in the shell's cache first: a lookup by key. ignoreSearch makes the browser scan every stored
+   entry of every cache, and the ticket screen's scripts waited ~0.3 s for it offline at 4x CPU. Offline, no refresh. */
 async function staleWhileRevalidate(event) {
-  const cached = await stored(event.request, {ignoreSearch: true});
+  const shell = await caches.open(SHELL_CACHE);
+  const cached = (await shell.match(event.request, {ignoreVary: true})) ||
+    (await stored(event.request, {ignoreSearch: true}));
+  if (cached && self.navigator && self.navigator.onLine === false) return cached;
   const refresh = fetch(event.request).then((response) => {
     return putIfCacheable(SHELL_CACHE, event.request, response).then(() => response);
   });
@@ -336,7 +422,7 @@ function installHandlers(scope) {
   scope.addEventListener("fetch", (event) => {
     const request = event.request;
     const how = decide(request.url, request.method, request.mode, scope.location.origin);
-    if (how === "navigate") event.respondWith(networkFirstNavigation(event));
+    if (how === "navigate") event.respondWith(navigation(event));
     else if (how === "cache-first") event.respondWith(cacheFirst(event));
     else if (how === "stale-while-revalidate") event.respondWith(staleWhileRevalidate(event));
     // "bypass" and "network": no respondWith, the browser fetches normally and nothing is cached.
