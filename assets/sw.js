@@ -13,8 +13,9 @@
  *     Without a network: cached page -> /offline.html; /metro, /metro/tickets (and the "Vé metro" shortcut) lead
  *     to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
- *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls} with the
- *     chunks the open page loaded, so a repeat visit of that route needs nothing from the network;
+ *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls, page} with the
+ *     chunks the open page loaded and its address (the page is stored too, see storeVisitedPage()), so a repeat
+ *     visit of that route needs nothing from the network;
  *   - the precached shell files (/pwa.js, /idb-store.js, icons, manifest…): stale-while-revalidate;
  *   - everything else: network only.
  * A response is stored only if it is a same-origin 200 that is not redirected and whose
@@ -272,6 +273,20 @@ async function storePage(cacheName, key, response) {
   if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
 }
 
+/* The page a tab shows, which the worker may not have seen (the first visit, before it controlled the tab): stored
+   for the next visit when it is a page the worker answers from its cache. */
+async function storeVisitedPage(raw) {
+  const origin = self.location.origin;
+  if (typeof raw !== "string" || decide(raw, "GET", "navigate", origin) !== "navigate") return;
+  const plan = navigationPlan(raw, origin);
+  if (plan.how !== "stale-while-revalidate" || (await cachedPage(plan.key))) return;
+  try {
+    await storePage(RUNTIME_CACHE, plan.key, await fetch(plan.key, {credentials: "same-origin"}));
+  } catch (e) {
+    /* offline: the next visit online stores it */
+  }
+}
+
 /* A stored page at once, the network copy stored behind it for the next visit; network first when the page is not
    stored or misses a build file. With the device offline, the offline plan (the metro pages lead to the ticket). */
 async function navigation(event) {
@@ -416,7 +431,8 @@ function installHandlers(scope) {
   scope.addEventListener("message", (event) => {
     if (event.data && event.data.type === "SKIP_WAITING") scope.skipWaiting();
     if (event.data && event.data.type === "CACHE_ASSETS") {
-      event.waitUntil(cacheAssets(buildAssets(event.data.urls, scope.location.origin).slice(0, 100)));
+      event.waitUntil(cacheAssets(buildAssets(event.data.urls, scope.location.origin).slice(0, 100))
+        .then(() => storeVisitedPage(event.data.page)));
     }
   });
   scope.addEventListener("fetch", (event) => {

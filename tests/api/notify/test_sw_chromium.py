@@ -197,10 +197,8 @@ def _stored(page: Any, path: str, text: str = "") -> None:
 def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site: Site, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/news")  # the first visit: the worker installs, the page tells it what it shows
     _controlled(page)
-    page.goto(site.url + "/news")
-    assert page.title() == "Tin 1"
     _stored(page, "/news", "Tin 1")
     site.release = 2
     page.goto(site.url + "/news")
