@@ -241,11 +241,23 @@ async function networkFirstNavigation(event, key) {
   }
 }
 
-/** The stored copy of a page and the cache it is in: a precached page (the shell's) stays in the shell's cache. */
+/** The path's twin with or without its trailing slash ("/metro" and "/metro/", which the server redirects to), or
+ * null for "/" and files ("/offline.html"). */
+function slashTwin(key) {
+  if (key === "/" || key.includes("?") || /\.[^/]*$/.test(key)) return null;
+  return key.endsWith("/") ? key.slice(0, -1) : key + "/";
+}
+
+/** The stored copy of a page ({response, cacheName, key}), under its key or its slash twin: a precached page (the
+ * shell's) stays in the shell's cache. */
 async function cachedPage(key) {
+  const keys = [key, slashTwin(key)].filter(Boolean);
   for (const name of [SHELL_CACHE, RUNTIME_CACHE]) {
-    const response = await (await caches.open(name)).match(key, {ignoreVary: true});
-    if (response) return {response, cacheName: name};
+    const cache = await caches.open(name);
+    for (const candidate of keys) {
+      const response = await cache.match(candidate, {ignoreVary: true});
+      if (response) return {response, cacheName: name, key: candidate};
+    }
   }
   return null;
 }
@@ -294,15 +306,11 @@ async function navigation(event) {
   if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
   if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
   const found = await cachedPage(plan.key);
-  const network = fetch(event.request);
-  event.waitUntil(network.then((response) => storePage(found ? found.cacheName : RUNTIME_CACHE, plan.key,
-                                                         response.clone())).catch(() => undefined));
-  if (found && (await hasItsBuildFiles(found.response))) return found.response;
-  try {
-    return await network;
-  } catch (e) {
-    return offlineNavigation(event.request);
-  }
+  if (!found || !(await hasItsBuildFiles(found.response))) return networkFirstNavigation(event, plan.key);
+  // The stored URL itself ("/metro/" for "/metro"): a redirect would store nothing.
+  event.waitUntil(fetch(found.key, {credentials: "same-origin"})
+    .then((response) => storePage(found.cacheName, found.key, response)).catch(() => undefined));
+  return found.response;
 }
 
 /* The app answers with "Vary: Origin" (its CORS policy), and a module script's request carries an Origin header

@@ -70,6 +70,13 @@ class Site:
                          "/news": ("no-cache", f"Tin {site.release}"),
                          "/login": ("no-cache", f"Đăng nhập {site.release}"),
                          "/built": ("no-cache", f"Bản {site.build}")}
+                if path == "/dir":  # as Reflex: a page folder is served at its path with a slash
+                    self.send_response(307)
+                    self.send_header("Location", "/dir/")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                if path == "/dir/":
+                    path = "/news"
                 if path in pages:
                     cache, title = pages[path]
                     # a module preload the browser does not fetch by itself (first_paint.py renames them so)
@@ -206,6 +213,13 @@ def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site
     _stored(page, "/news", "Tin 2")  # the server's copy, kept for the next visit
     page.goto(site.url + "/news")
     assert page.title() == "Tin 2"
+    page.goto(site.url + "/dir")  # redirected to /dir/, stored there
+    _stored(page, "/dir/", "Tin 2")
+    site.release = 3
+    page.goto(site.url + "/dir")  # answered from /dir/ at once, no round trip for the redirect
+    assert page.title() == "Tin 2"
+    _stored(page, "/dir/", "Tin 3")
+    site.release = 2
     page.goto(site.url + "/?src=pwa")  # the installed app's start: the stored home page
     assert page.title() == "Trang chủ"
     # The login page is never answered from the cache while there is a network, nor a query that may matter.
