@@ -262,10 +262,11 @@ async function cachedPage(key) {
   return null;
 }
 
-/** Are all the build files this stored page imports in the cache? (After a deploy the server has only the new.) */
+/** Is this stored page a page of a build, with all the build files it imports in the cache? (After a deploy the server
+ * has only the new ones.) Anything else stored under a page's address (a static page, an error) goes network first. */
 async function hasItsBuildFiles(page) {
   const wanted = assetsInPage(await page.clone().text(), self.location.origin);
-  if (!wanted.length) return true;
+  if (!wanted.length) return false;
   const keys = await (await caches.open(RUNTIME_CACHE)).keys();
   const have = new Set(keys.map((request) => new URL(request.url).pathname));
   return wanted.every((path) => have.has(path));

@@ -80,7 +80,7 @@ class Site:
                 if path in pages:
                     cache, title = pages[path]
                     # a module preload the browser does not fetch by itself (first_paint.py renames them so)
-                    head = f'<link rel="cds-modulepreload" href="/assets/app-{site.build}.js">' * (path == "/built")
+                    head = f'<link rel="cds-modulepreload" href="/assets/app-{site.build}.js">'
                     return self._send(PAGE.format(title=title, head=head), "text/html; charset=utf-8", cache)
                 if path.startswith("/assets/"):
                     if path != f"/assets/app-{site.build}.js":
@@ -253,6 +253,12 @@ def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site,
     page.evaluate("""caches.keys().then((names) => Promise.all(names.map((n) =>
         caches.open(n).then((c) => c.delete('/assets/app-bbb.js')))))""")
     site.build = "ccc"
+    page.goto(site.url + "/built")
+    assert page.title() == "Bản ccc"
+    # Something stored under a page's address that is no page of a build (no build file) is never answered from it.
+    page.evaluate("""caches.keys().then((names) => caches.open(names.find((n) => n.startsWith('cds-runtime-'))))
+        .then((c) => c.put('/built', new Response('<title>planted</title>',
+                                                  {headers: {'Content-Type': 'text/html'}})))""")
     page.goto(site.url + "/built")
     assert page.title() == "Bản ccc"
     context.close()
