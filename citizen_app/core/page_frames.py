@@ -37,6 +37,7 @@ FRAME_ATTRIBUTE = "data-cds-frame"
 _EMPTY_SLOT = re.compile(r'(<div\b[^>]*\sdata-cds-frame(?:="")?(?:\s[^>]*)?>)(</div>)')  # React's or Beasties' way
 _SAMPLE = re.compile(r"<!--cds-frame-sample-->.*?<!--/cds-frame-sample-->", re.DOTALL)
 _GZIP_MIN_BYTES = 1024
+_NOT_BUILT = '<!DOCTYPE html><html lang="en"><title>Not Found</title><p>The frontend is not built here.</p></html>'
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def frame_response(request: Request, frame: PageFrame, inner_html: str, status: 
     holds no script), revalidated on every visit like every page, compressed when the browser takes gzip."""
     built = built_page(frame, static_dir)
     if built is None:
-        return Response("Not Found", status_code=404, media_type="text/plain")
+        return Response(_NOT_BUILT, status_code=404, media_type="text/html; charset=utf-8")
     body = (fill_slot(built.html, inner_html) if built.has_slot else built.html).encode()
     headers = {"content-security-policy": content_security_policy(public_url, built.csp_hashes),
                "cache-control": "no-cache", "vary": "Accept-Encoding, Cookie"}

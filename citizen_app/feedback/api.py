@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from citizen_app.core.config import settings
 from citizen_app.core.db import read_scope, session_scope
@@ -28,7 +28,6 @@ from citizen_app.core.http import (
     Call,
     Endpoint,
     array,
-    int_id,
     json_content,
     media,
     nullable,
@@ -201,21 +200,25 @@ async def outbox_report(call: Call) -> Response:
     return JSONResponse(body, status_code=201 if done.created else 200)
 
 
-async def report_page(request: Request) -> Response:
-    """GET /feedback/{id}: the app's report page with the report's public facts in its HTML, painted before the app
-    has loaded (``report_frame.py``); 404 with the page's empty frame when no one may see the report (the app then
-    says so in words). A page, not an API operation: it is not in the OpenAPI document."""
-    lang = normalize_lang(request.cookies.get(LANG_COOKIE))  # the app's own choice: the cookie, else Vietnamese
-    try:
-        with read_scope() as db:
-            report = service.get_report(db, int_id(request.path_params["report_id"]))
-            view = board.get_public_report(db, report.id, None, lang)
-            inner = report_frame.frame_html(views.public_detail(view), views.attribute_rows(report),
-                                            views.photo_rows(db, view.photo_ids), lang)
-        status = 200
-    except DomainError:
-        inner, status = "", 404
+def _report_page(request: Request, inner: str, status: int) -> Response:
     return frame_response(request, report_frame.REPORT_FRAME, inner, status, public_url=settings().public_url)
+
+
+def _report_page_refusal(request: Request, status: int, _exc: DomainError) -> Response:
+    return _report_page(request, "", status)  # the app's page with an empty frame: the app says why in words
+
+
+async def report_page(call: Call) -> Response:
+    """GET /feedback/{id}: the app's report page with the report's public facts in its HTML, painted before the app
+    has loaded (``report_frame.py``); 404 with the page's empty frame when no one may see the report."""
+    request = call.request
+    lang = normalize_lang(request.cookies.get(LANG_COOKIE))  # the app's own choice: the cookie, else Vietnamese
+    with read_scope() as db:
+        report = service.get_report(db, request.path_params["report_id"])
+        view = board.get_public_report(db, report.id, None, lang)
+        inner = report_frame.frame_html(views.public_detail(view), views.attribute_rows(report),
+                                        views.photo_rows(db, view.photo_ids), lang)
+    return _report_page(request, inner, 200)
 
 
 async def scorecard_csv(call: Call) -> Response:
@@ -286,7 +289,11 @@ ROUTES: list[BaseRoute] = [
              body=_OUTBOX_BODY, max_body=OUTBOX_MAX_BODY, responses={201: _OUTBOX_SENT, 200: _OUTBOX_SENT},
              errors=(409, 413), notes="Photos are base64 JPEG/PNG/WebP; EXIF is stripped. 409: the item was queued "
              "by another person than the session's (on a shared phone it is never filed under the next one)."),
-    Route("/feedback/{report_id:int}", report_page, methods=["GET"]),  # digits only: /feedback/new stays the app's
+    Endpoint("/feedback/{report_id:int}", report_page, digits_only=True, cache="no-cache",
+             summary="A report's page (HTML) with its public facts, before the app has loaded",
+             responses={200: media("text/html"), 404: media("text/html")}, error_renderer=_report_page_refusal,
+             notes="The app's page: the browser runs the app from it. Only digits match (`/feedback/new` is another "
+             "page). 404 (the same page, no facts) when the report does not exist or is hidden."),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
              query={"from": string(format="date"), "to": string(format="date")}, responses={200: media("text/csv")}),
 ]

@@ -89,6 +89,7 @@ def test_gzip_is_a_real_gzip_of_the_page(static_dir: Path) -> None:
 def test_nothing_built_here_is_a_plain_404(tmp_path: Path) -> None:
     response = _client(tmp_path, "<h1>x</h1>").get("/things/7")
     assert response.status_code == 404 and "<h1>x</h1>" not in response.text
+    assert response.headers["content-type"].startswith("text/html")  # as the route's contract says
 
 
 def test_a_build_without_the_frame_serves_the_spa_fallback(tmp_path: Path) -> None:
