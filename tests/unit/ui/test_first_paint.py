@@ -63,3 +63,23 @@ def test_elements_that_scripts_fill_keep_react_out_of_their_children() -> None:
     # the page away (error #418) and drew it again, after its JavaScript, which made the first paint late.
     for component in (offline_name(), script_filled("section", id="cds-offline-home")):
         assert 'dangerouslySetInnerHTML:({ ["__html"] : "" })' in str(component)
+
+
+def test_the_frames_placeholders_are_prerendered_in_a_production_build_only() -> None:
+    from citizen_app.ui.first_paint import prerender_frames
+
+    production = 'export default {"ssr": false, "prerender": true, "build": "build"};'
+    assert prerender_frames(production, ["/feedback/0"]) == (
+        'export default {"ssr": false, "prerender": ({getStaticPaths}) => [...getStaticPaths(), ...["/feedback/0"]], '
+        '"build": "build"};')
+    development = 'export default {"ssr": false};'
+    assert prerender_frames(development, ["/feedback/0"]) == development
+    assert prerender_frames(production, []) == production
+
+
+def test_the_report_frame_is_registered_for_the_build() -> None:
+    from citizen_app.core.page_frames import FRAMES
+    from citizen_app.core.registry import install_wiring
+
+    install_wiring()
+    assert FRAMES["/feedback/[report_id]"].placeholder == "/feedback/0"
