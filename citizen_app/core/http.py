@@ -198,7 +198,7 @@ class Endpoint(Route):
                  errors: tuple[int, ...] = (), max_body: int = MAX_BODY, cache: str = NO_STORE,
                  clean: bool = True, error_renderer: ErrorRenderer | None = None,
                  error_content: Mapping[str, Schema] | None = None, sessions: SessionFactory | None = None,
-                 notes: str = "") -> None:
+                 notes: str = "", digits_only: bool = False) -> None:
         tag = handler.__module__.split(".")[1] if handler.__module__.startswith("citizen_app.") else ""
         self.op = Operation(path, tuple(methods), summary, auth, dict(query or {}), required_query,
                             dict(path_params or {}), body, form, upload,
@@ -207,9 +207,12 @@ class Endpoint(Route):
         self.error_renderer = error_renderer or _default_renderer
         self.sessions = sessions
         # ``{id:int}`` is matched as text and parsed here, so "-1" or 20 digits get the contract's 404, not the
-        # router's plain-text one (or, in the app, Reflex's catch-all mount).
+        # router's plain-text one (or, in the app, Reflex's catch-all mount). ``digits_only``: a route that shares its
+        # prefix with the app's pages (``/feedback/{id}`` beside ``/feedback/new``) matches digits only, the rest
+        # falls through to the app.
         self.int_params = tuple(_INT_PARAM.findall(path))
-        super().__init__(_INT_PARAM.sub(r"{\1}", path), self._serve, methods=list(methods), name=handler.__name__)
+        route_path = path if digits_only else _INT_PARAM.sub(r"{\1}", path)
+        super().__init__(route_path, self._serve, methods=list(methods), name=handler.__name__)
 
     async def _serve(self, request: Request) -> Response:
         try:

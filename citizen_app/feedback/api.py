@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from citizen_app.core.config import settings
 from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.http import (
@@ -33,10 +34,11 @@ from citizen_app.core.http import (
     obj,
     string,
 )
-from citizen_app.feedback import board, open311, outbox, views
+from citizen_app.core.page_frames import frame_response
+from citizen_app.feedback import board, open311, outbox, report_frame, service, views
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
-from citizen_app.i18n.catalog import lang_from_accept_language, translate
+from citizen_app.i18n.catalog import LANG_COOKIE, lang_from_accept_language, normalize_lang, translate
 
 MAP_FILTERS = ("category", "status", "ward", "agency", "from", "to")
 PREFIX = "/open311/v2"
@@ -198,6 +200,27 @@ async def outbox_report(call: Call) -> Response:
     return JSONResponse(body, status_code=201 if done.created else 200)
 
 
+def _report_page(request: Request, inner: str, status: int) -> Response:
+    return frame_response(request, report_frame.REPORT_FRAME, inner, status, public_url=settings().public_url)
+
+
+def _report_page_refusal(request: Request, status: int, _exc: DomainError) -> Response:
+    return _report_page(request, "", status)  # the app's page with an empty frame: the app says why in words
+
+
+async def report_page(call: Call) -> Response:
+    """GET /feedback/{id}: the app's report page with the report's public facts in its HTML, painted before the app
+    has loaded (``report_frame.py``); 404 with the page's empty frame when no one may see the report."""
+    request = call.request
+    lang = normalize_lang(request.cookies.get(LANG_COOKIE))  # the app's own choice: the cookie, else Vietnamese
+    with read_scope() as db:
+        report = service.get_report(db, request.path_params["report_id"])
+        view = board.get_public_report(db, report.id, None, lang)
+        inner = report_frame.frame_html(views.public_detail(view), views.attribute_rows(report),
+                                        views.photo_rows(db, view.photo_ids), lang)
+    return _report_page(request, inner, 200)
+
+
 async def scorecard_csv(call: Call) -> Response:
     try:
         start = date.fromisoformat(call.query("from")) if call.query("from") else None
@@ -266,6 +289,11 @@ ROUTES: list[BaseRoute] = [
              body=_OUTBOX_BODY, max_body=OUTBOX_MAX_BODY, responses={201: _OUTBOX_SENT, 200: _OUTBOX_SENT},
              errors=(409, 413), notes="Photos are base64 JPEG/PNG/WebP; EXIF is stripped. 409: the item was queued "
              "by another person than the session's (on a shared phone it is never filed under the next one)."),
+    Endpoint("/feedback/{report_id:int}", report_page, digits_only=True, cache="no-cache",
+             summary="A report's page (HTML) with its public facts, before the app has loaded",
+             responses={200: media("text/html"), 404: media("text/html")}, error_renderer=_report_page_refusal,
+             notes="The app's page: the browser runs the app from it. Only digits match (`/feedback/new` is another "
+             "page). 404 (the same page, no facts) when the report does not exist or is hidden."),
     Endpoint("/api/feedback/scorecard.csv", scorecard_csv, summary="Agency × category scorecard (CSV)",
              query={"from": string(format="date"), "to": string(format="date")}, responses={200: media("text/csv")}),
 ]

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.feedback.styles import (
+    BADGE_STYLE,
+    DEFINITION_STYLE,
+    ERROR_STYLE,
+    GALLERY_STYLE,
+    PHOTO_STYLE,
+)
 from citizen_app.i18n.state import t, t_var
 from citizen_app.ui.components import pick as pick
 
 LEAFLET_CSS = "/feedback/leaflet/leaflet.css"
 FEEDBACK_CSS = "/feedback/feedback.css"
 SCRIPTS = ("/feedback/leaflet/leaflet.js", "/feedback/feedback.js")
-ERROR_STYLE = {"color": "#b3261e", "font_weight": "700"}
-BADGE_STYLE = {
-    "display": "inline-block",
-    "padding": "2px 8px",
-    "border_radius": "999px",
-    "border": "1px solid #6b7580",
-    "font_size": ".85rem",
-    "font_weight": "600",
-}
 MAP_STYLE = {
     "position": "relative",
     "z_index": "0",  # keep Leaflet's panes (z-index 400+) under the fixed header and bottom bar
@@ -255,7 +253,7 @@ def gallery(photos: rx.Var, element_id: str = "fb-gallery") -> rx.Component:
                     src=photo["thumb"],
                     alt=lv(photo, "alt"),
                     loading="lazy",
-                    style={"width": "100%", "border_radius": "8px"},
+                    style=PHOTO_STYLE,
                 ),
                 rx.el.span(lv(photo, "alt"), class_name="cds-hint"),
                 href=photo["full"],
@@ -270,13 +268,7 @@ def gallery(photos: rx.Var, element_id: str = "fb-gallery") -> rx.Component:
         rx.el.ul(
             rx.foreach(photos, one),
             id=element_id,
-            style={
-                "list_style": "none",
-                "padding": "0",
-                "display": "grid",
-                "gap": "8px",
-                "grid_template_columns": "repeat(auto-fill, minmax(140px, 1fr))",
-            },
+            style=GALLERY_STYLE,
         ),
     )
 
@@ -314,4 +306,4 @@ def timeline(events: rx.Var, element_id: str = "fb-timeline") -> rx.Component:
 
 def definition(label: rx.Var, value: rx.Var | rx.Component, element_id: str | None = None) -> rx.Component:
     props = {"id": element_id} if element_id else {}
-    return rx.el.div(rx.el.dt(label, class_name="cds-label"), rx.el.dd(value, style={"margin": "0 0 8px"}, **props))
+    return rx.el.div(rx.el.dt(label, class_name="cds-label"), rx.el.dd(value, style=DEFINITION_STYLE, **props))

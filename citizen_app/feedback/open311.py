@@ -8,6 +8,7 @@ Reports posted here enter the same triage queue as web reports (``service.insert
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import xml.etree.ElementTree as ET
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from citizen_app.core.config import settings
@@ -154,31 +155,38 @@ def service_definition(code: str, lang: str = "vi") -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RequestQuery:
+    """A parsed list request: the filters given (name -> the value bound into their SQL, ``_FILTERS``) and the
+    created-at window, so one statement built once per set of filters serves every request with it."""
+
     ids: list[int] | None
-    conditions: list[Any]
+    filters: dict[str, list[str]]
+    window: tuple[datetime, datetime] | None  # None with ids
     page: int
     page_size: int
     extensions: bool
     near: tuple[float, float, float] | None
 
 
-def _param_service_code(value: str, lang: str) -> Any:
-    codes = [c.strip() for c in value.split(",") if c.strip()]
-    return col(R.category_code).in_(codes)
+def _param_service_code(value: str, lang: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
 
 
-def _param_status(value: str, lang: str) -> Any:
+def _param_status(value: str, lang: str) -> list[str]:
     wanted = {s.strip() for s in value.split(",") if s.strip()}
     if not wanted or wanted - {"open", "closed"}:
         raise bad_request("feedback.o311_bad_status", lang)
     cat = load_catalog()
-    return col(R.stage).in_([code for code in cat.stages if cat.open311_status(code) in wanted])
+    return [code for code in cat.stages if cat.open311_status(code) in wanted]
 
 
-# Parameter table (FixMyStreet style): name -> builder of a SQL condition.
-PARAMS: dict[str, Callable[[str, str], Any]] = {
+# Parameter table (FixMyStreet style): name -> parser of its value, and the SQL condition it is bound into.
+PARAMS: dict[str, Callable[[str, str], list[str]]] = {
     "service_code": _param_service_code,
     "status": _param_status,
+}
+_FILTERS: dict[str, Any] = {
+    "service_code": col(R.category_code).in_(bindparam("service_code", expanding=True)),
+    "status": col(R.stage).in_(bindparam("status", expanding=True)),
 }
 
 
@@ -195,7 +203,7 @@ def _int_param(params: dict[str, str], name: str, default: int, low: int, high: 
     return value
 
 
-def _window(params: dict[str, str], lang: str, now: datetime) -> list[Any]:
+def _window(params: dict[str, str], lang: str, now: datetime) -> tuple[datetime, datetime]:
     max_days = int(load_catalog().open311["max_window_days"])
     start = parse_datetime(params["start_date"], lang, "start_date") if params.get("start_date") else None
     end = parse_datetime(params["end_date"], lang, "end_date") if params.get("end_date") else None
@@ -209,7 +217,7 @@ def _window(params: dict[str, str], lang: str, now: datetime) -> list[Any]:
         start = end - timedelta(days=max_days)  # type: ignore[operator]
     if end is None:
         end = start + timedelta(days=max_days)
-    return [col(R.created_at) >= start, col(R.created_at) <= end]
+    return start, end  # type: ignore[return-value]
 
 
 def _near(params: dict[str, str], lang: str) -> tuple[float, float, float] | None:
@@ -236,12 +244,12 @@ def parse_request_query(params: dict[str, str], lang: str, now: datetime | None 
                 ids.append(int(part.strip()))
             except ValueError:
                 continue
-        return RequestQuery(ids[:max_rows], [], 1, max_rows, extensions, None)
-    conditions = [builder(params[name], lang) for name, builder in PARAMS.items() if name in params]
-    conditions += _window(params, lang, now or utcnow())
+        return RequestQuery(ids[:max_rows], {}, None, 1, max_rows, extensions, None)
+    filters = {name: parse(params[name], lang) for name, parse in PARAMS.items() if name in params}
+    window = _window(params, lang, now or utcnow())
     page = _int_param(params, "page", 1, 1, 100_000, lang)
     page_size = _int_param(params, "page_size", max_rows, 1, max_rows, lang)
-    return RequestQuery(None, conditions, page, page_size, extensions, _near(params, lang))
+    return RequestQuery(None, filters, window, page, page_size, extensions, _near(params, lang))
 
 
 # Columns request_dicts needs without extensions (skips the private originals and the search text).
@@ -250,22 +258,42 @@ _PUBLIC_COLUMNS = (R.id, R.stage, R.outcome, R.duplicate_of, R.category_code, R.
                    R.lat, R.lon, R.hidden)
 
 
+def _visible(extensions: bool) -> Any:
+    return (select(R) if extensions else select(*_PUBLIC_COLUMNS)).where(R.hidden == False)  # noqa: E712
+
+
+_BY_IDS = tuple(_visible(extensions).where(col(R.id).in_(bindparam("ids", expanding=True)))  # built once: core/db.py
+                .order_by(col(R.id).desc()) for extensions in (False, True))
+
+
+@functools.cache
+def _list_statement(extensions: bool, filters: tuple[str, ...], near: bool) -> Any:
+    """The list's statement for one set of filters, built once (at most 2 x 4 x 2 of them): building a statement
+    and its cache key cost about as much CPU as running it (core/db.py)."""
+    conditions = [_FILTERS[name] for name in filters]
+    conditions += [col(R.created_at) >= bindparam("start"), col(R.created_at) <= bindparam("end")]
+    if near:
+        conditions += [col(R.lat).between(bindparam("min_lat"), bindparam("max_lat")),
+                       col(R.lon).between(bindparam("min_lon"), bindparam("max_lon"))]
+    return (_visible(extensions).where(*conditions).order_by(col(R.created_at).desc(), col(R.id).desc())
+            .offset(bindparam("skip")).limit(bindparam("size")))
+
+
 def find_requests(db: Session, query: RequestQuery) -> list[Any]:
     """Matching public reports, newest first: ORM objects with extensions, else rows of the public columns only
     (the list is the busiest public route; rows cost a fraction of full objects and carry the same names)."""
-    stmt = select(R) if query.extensions else select(*_PUBLIC_COLUMNS)
-    stmt = stmt.where(R.hidden == False)
     if query.ids is not None:
         if not query.ids:
             return []
-        return list(db.exec(stmt.where(col(R.id).in_(query.ids)).order_by(col(R.id).desc())).all())
-    conditions = list(query.conditions)
+        return list(db.exec(_BY_IDS[query.extensions], params={"ids": query.ids}).all())
+    start, end = query.window or (None, None)
+    values: dict[str, Any] = {**query.filters, "start": start, "end": end,
+                              "skip": (query.page - 1) * query.page_size, "size": query.page_size}
     if query.near:
         lat, lon, radius = query.near
-        min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius)
-        conditions += [col(R.lat).between(min_lat, max_lat), col(R.lon).between(min_lon, max_lon)]
-    stmt = stmt.where(*conditions).order_by(col(R.created_at).desc(), col(R.id).desc())
-    rows = list(db.exec(stmt.offset((query.page - 1) * query.page_size).limit(query.page_size)).all())
+        values["min_lat"], values["min_lon"], values["max_lat"], values["max_lon"] = bbox_around(lat, lon, radius)
+    stmt = _list_statement(query.extensions, tuple(query.filters), query.near is not None)
+    rows = list(db.exec(stmt, params=values).all())
     if query.near:
         lat, lon, radius = query.near
         rows = [r for r in rows if distance_m(lat, lon, r.lat, r.lon) <= radius]
@@ -275,9 +303,12 @@ def find_requests(db: Session, query: RequestQuery) -> list[Any]:
 def _first_photos(db: Session, report_ids: list[int]) -> dict[int, int]:
     if not report_ids:
         return {}
-    stmt = (select(FeedbackPhoto.report_id, func.min(FeedbackPhoto.id))
-            .where(col(FeedbackPhoto.report_id).in_(report_ids)).group_by(FeedbackPhoto.report_id))
-    return {rid: pid for rid, pid in db.exec(stmt).all()}
+    return {rid: pid for rid, pid in db.exec(_FIRST_PHOTOS, params={"report_ids": report_ids}).all()}
+
+
+_FIRST_PHOTOS = (select(FeedbackPhoto.report_id, func.min(FeedbackPhoto.id))  # built once: core/db.py
+                 .where(col(FeedbackPhoto.report_id).in_(bindparam("report_ids", expanding=True)))
+                 .group_by(FeedbackPhoto.report_id))
 
 
 def _status_notes(report: FeedbackReport, lang: str) -> str:
@@ -290,12 +321,14 @@ def _status_notes(report: FeedbackReport, lang: str) -> str:
     return " – ".join(parts)
 
 
+_AGENCY_NAMES = (select(Agency.code, Agency.name_vi), select(Agency.code, Agency.name_en))  # built once: core/db.py
+
+
 def request_dicts(db: Session, reports: Iterable[FeedbackReport], lang: str = "vi",
                   extensions: bool = False) -> list[dict[str, Any]]:
     reports = list(reports)
     cat = load_catalog()
-    name = Agency.name_en if lang == "en" else Agency.name_vi
-    agencies = dict(db.exec(select(Agency.code, name)).all())
+    agencies = dict(db.exec(_AGENCY_NAMES[lang == "en"]).all())
     photos = _first_photos(db, [r.id for r in reports])
     base = settings().public_url
     out = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from citizen_app.core.page_frames import FRAME_ATTRIBUTE
 from citizen_app.feedback.components import (
     ERROR_STYLE,
     badge,
@@ -19,12 +20,13 @@ from citizen_app.feedback.components import (
     timeline,
 )
 from citizen_app.feedback.state import ReportState
+from citizen_app.feedback.styles import DESCRIPTION_STYLE
 from citizen_app.feedback.updates_pages import updates_section
 from citizen_app.feedback.updates_state import UpdatesState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.shell.layout import app_page, heading
-from citizen_app.ui.components import error_summary
+from citizen_app.ui.components import error_summary, script_filled
 
 SCORES = (1, 2, 3, 4, 5)
 
@@ -183,7 +185,7 @@ def _report_body() -> rx.Component:
         error_summary(ReportState.error),
         _details(),
         rx.el.h2(t("feedback.ui.description"), class_name="cds-h2"),
-        rx.el.p(d["description"], id="fb-description", style={"white_space": "pre-wrap"}),
+        rx.el.p(d["description"], id="fb-description", style=DESCRIPTION_STYLE),
         gallery(ReportState.photos),
         rx.cond(
             d["response"] != "",
@@ -223,6 +225,10 @@ def report_page() -> rx.Component:
         rx.cond(
             ReportState.found,
             _report_body(),
-            rx.fragment(heading("feedback.ui.report_title_page"), error_summary(ReportState.error)),
+            rx.cond(
+                ReportState.loaded,
+                rx.fragment(heading("feedback.ui.report_title_page"), error_summary(ReportState.error)),
+                script_filled("div", custom_attrs={FRAME_ATTRIBUTE: ""}),  # the server's frame until the report loads
+            ),
         ),
     )

@@ -344,6 +344,7 @@ class NewReportState(FeedbackFormState, rx.State):
 
 class ReportState(FeedbackFormState, rx.State):
     report_id: int = 0
+    loaded: bool = False  # until the first load the page shows the server's frame (report_frame.py)
     found: bool = False
     detail: Row = {}
     attributes: list[Row] = []
@@ -380,8 +381,9 @@ class ReportState(FeedbackFormState, rx.State):
             self.found = False
             self.detail, self.photos, self.timeline, self.attributes = {}, [], [], []
             self._fail(exc)
+            self.loaded = True
             return
-        self.found = True
+        self.found, self.loaded = True, True
 
     def _fill(self, db: Session, view: board.PublicReport, report: FeedbackReport, user_id: int | None) -> None:
         self.detail = views.public_detail(view)

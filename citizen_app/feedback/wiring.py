@@ -4,6 +4,8 @@
 notification (and a push per subscribed device) for every recipient of a public change. It runs in the
 acting transaction inside a savepoint, so a notification problem never undoes the citizen's or the
 official's action.
+
+The report page's frame (``report_frame.py``) is registered for the build and the page route.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import logging
 
 from sqlmodel import Session
 
+from citizen_app.core.page_frames import register_frame
 from citizen_app.feedback import service
 from citizen_app.feedback.catalog import load_catalog
+from citizen_app.feedback.report_frame import REPORT_FRAME
 from citizen_app.i18n.catalog import catalog as messages
 from citizen_app.notify.service import notify
 
@@ -43,3 +47,4 @@ def send_notice(db: Session, notice: service.FeedbackNotice) -> None:
 def install() -> None:
     load_catalog()  # a broken data file stops start-up, not a request
     service.NOTICE.connect(send_notice)
+    register_frame(REPORT_FRAME)

@@ -16,6 +16,7 @@ from citizen_app.core.registry import import_message_catalogues
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
+LANG_COOKIE = "cds_lang"  # the browser's language choice, kept in step with localStorage by assets/shell.js
 
 
 def _checked(module: ModuleType) -> dict[str, dict[str, str]]:

@@ -13,10 +13,9 @@ import json
 import reflex as rx
 
 from citizen_app.core.http import cookie_values
-from citizen_app.i18n.catalog import DEFAULT_LANG, LANGS, catalog, normalize_lang
+from citizen_app.i18n.catalog import DEFAULT_LANG, LANG_COOKIE, LANGS, catalog, normalize_lang
 from citizen_app.ui.delta import set_changed
 
-LANG_COOKIE = "cds_lang"
 LARGE_TEXT_COOKIE = "cds_large"
 PREFERENCE_MAX_AGE_SECONDS = 400 * 86400  # the longest lifetime browsers keep a cookie
 _ALLOWED = {LANG_COOKIE: LANGS, LARGE_TEXT_COOKIE: ("0", "1")}

@@ -17,10 +17,10 @@ def verified_claims(db: Session, user_id: int | None) -> dict[str, bool]:
     claims = dict.fromkeys(CLAIM_OF_KIND.values(), False)
     if user_id is None:
         return claims
-    from citizen_app.wallet.credentials import list_credentials
+    from citizen_app.wallet.credentials import active_kinds
 
-    for credential in list_credentials(db, user_id):
-        claim = CLAIM_OF_KIND.get(credential.kind)
+    for kind in active_kinds(db, user_id):
+        claim = CLAIM_OF_KIND.get(kind)
         if claim:
             claims[claim] = True
     return claims

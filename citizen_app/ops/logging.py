@@ -126,6 +126,8 @@ def _log_access(scope: Scope, outcome: dict[str, int], started: float) -> None:
     if path.startswith(_QUIET_PATHS) and status < 400:
         return
     level = logging.ERROR if status >= 500 else logging.INFO
+    if not ACCESS.isEnabledFor(level):  # LOG_LEVEL=WARNING: no line, so no masking of the path for it either
+        return
     ACCESS.log(level, "request", extra={
         "kind": scope["type"], "method": scope.get("method", "WS"), "path": safe_path(path), "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1), **{k: v for k, v in outcome.items()

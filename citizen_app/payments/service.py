@@ -42,6 +42,7 @@ A browser return never marks an order paid; only a verified notification or a ve
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -247,15 +248,12 @@ def _transition(db: Session, order: PayOrder, to: OrderStatus, actor: str, reaso
     if to not in TRANSITIONS[current]:
         raise DomainError("payments.bad_transition", from_status=current.value, to_status=to.value)
     now = now or utcnow()
-    stmt = (update(PayOrder)
-            .where(col(PayOrder.id) == order.id, col(PayOrder.status) == current.value,
-                   col(PayOrder.refunded_vnd) == order.refunded_vnd)
-            .values(status=to.value, updated_at=now, **values)
-            .execution_options(synchronize_session=False))
-    if db.exec(stmt).rowcount != 1:
+    values = {"status": to.value, "updated_at": now, **values}
+    guard = {"b_status": current.value, "b_refunded": order.refunded_vnd}
+    if _update_order(db, order, values, guard) != 1:
         db.refresh(order)
         return False
-    for key, value in {"status": to.value, "updated_at": now, **values}.items():
+    for key, value in values.items():
         set_committed_value(order, key, value)  # the row now holds exactly these: no SELECT to read them back
     _audit(db, order, current.value, to.value, actor, reason, amount_vnd, detail, now)
     return True
@@ -563,9 +561,27 @@ def _claim_purpose(db: Session, order: PayOrder) -> bool:
     return db.exec(_CLAIM_PURPOSE, params={"order_id": order.id, "b_purpose": order.purpose}).rowcount == 1
 
 
-def _set(db: Session, order: PayOrder, **values: object) -> None:
-    db.exec(update(PayOrder).where(col(PayOrder.id) == order.id).values(**values)
+@functools.cache
+def _order_update(columns: tuple[str, ...], guarded: bool) -> Any:
+    """``UPDATE pay_order SET <columns> WHERE id`` (and, guarded, the status and refunds it was read with),
+    built once per set of columns: building a statement and its cache key costs about as much as running it."""
+    stmt = update(PayOrder).where(col(PayOrder.id) == bindparam("b_id"))
+    if guarded:
+        stmt = stmt.where(col(PayOrder.status) == bindparam("b_status"),
+                          col(PayOrder.refunded_vnd) == bindparam("b_refunded"))
+    return (stmt.values({name: bindparam(f"v_{name}", type_=PayOrder.__table__.c[name].type) for name in columns})
             .execution_options(synchronize_session=False))
+
+
+def _update_order(db: Session, order: PayOrder, values: Mapping[str, object],
+                  guard: Mapping[str, object] | None = None) -> int:
+    """Run ``_order_update`` for ``order``; returns the rows it changed."""
+    params = {"b_id": order.id, **(guard or {}), **{f"v_{name}": value for name, value in values.items()}}
+    return db.exec(_order_update(tuple(values), guard is not None), params=params).rowcount
+
+
+def _set(db: Session, order: PayOrder, **values: object) -> None:
+    _update_order(db, order, values)
     for key, value in values.items():
         set_committed_value(order, key, value)
 

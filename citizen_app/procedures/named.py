@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from citizen_app.city.text import fold
@@ -135,9 +136,11 @@ def _view(db: Session, row: ProcNamedPerson) -> NamedRecord:
 def my_records(db: Session, user_id: int | None) -> list[NamedRecord]:
     if user_id is None:
         return []
-    rows = db.exec(select(ProcNamedPerson).where(ProcNamedPerson.user_id == user_id)
-                   .order_by(col(ProcNamedPerson.id).desc())).all()
-    return [_view(db, row) for row in rows]
+    return [_view(db, row) for row in db.exec(_MY_RECORDS, params={"user_id": user_id}).all()]
+
+
+_MY_RECORDS = (select(ProcNamedPerson).where(ProcNamedPerson.user_id == bindparam("user_id"))  # built once: core/db.py
+               .order_by(col(ProcNamedPerson.id).desc()))
 
 
 def my_record(db: Session, user_id: int | None, record_id: int) -> NamedRecord:

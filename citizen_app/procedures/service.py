@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from citizen_app.core.config import settings
@@ -295,8 +296,11 @@ def get_dossier(db: Session, user_id: int | None, dossier_id: int) -> ProcDossie
 def list_my_dossiers(db: Session, user_id: int | None) -> list[ProcDossier]:
     if user_id is None:
         raise NotAllowed("error.login_required")
-    query = select(ProcDossier).where(ProcDossier.applicant_id == user_id)
-    return list(db.exec(query.order_by(col(ProcDossier.updated_at).desc())).all())
+    return list(db.exec(_MY_DOSSIERS, params={"user_id": user_id}).all())
+
+
+_MY_DOSSIERS = (select(ProcDossier).where(ProcDossier.applicant_id == bindparam("user_id"))  # built once: core/db.py
+                .order_by(col(ProcDossier.updated_at).desc()))
 
 
 def _check_agency_answers(db: Session, proc: Procedure, specs: list[dict], answers: dict) -> list[forms.FieldError]:

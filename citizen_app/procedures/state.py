@@ -19,6 +19,7 @@ from citizen_app.payments.state import return_notice
 from citizen_app.procedures import flow, forms, named, service, statuses, views
 from citizen_app.procedures.catalog import catalog, get_procedure
 from citizen_app.procedures.views import FieldView, OptionView, ProcCard, Row
+from citizen_app.ui.delta import set_changed
 from citizen_app.ui.params import int_param, param
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -554,10 +555,9 @@ class MyDossiersState(rx.State):
             self.rows, self.named = [], []
             return
         with read_scope() as db:
-            self.named = [Row(f"{r.procedure['vi']} — {r.status['vi']}", f"{r.procedure['en']} — {r.status['en']}",
-                              f"{r.number} · {r.applicant}", f"/procedures/named/{r.id}")
-                          for r in named.my_records(db, user_id)]
-        with read_scope() as db:
+            records = [Row(f"{r.procedure['vi']} — {r.status['vi']}", f"{r.procedure['en']} — {r.status['en']}",
+                           f"{r.number} · {r.applicant}", f"/procedures/named/{r.id}")
+                       for r in named.my_records(db, user_id)]
             dossiers = service.list_my_dossiers(db, user_id)
             rows = []
             for d in dossiers:
@@ -565,7 +565,7 @@ class MyDossiersState(rx.State):
                 vi, en = views.status_text(d.status)
                 rows.append(Row(f"{proc.name['vi']} — {vi}", f"{proc.name['en']} — {en}",
                                 f"{d.number} · {format_datetime(d.updated_at)}", views.dossier_href(d)))
-        self.rows = rows
+        set_changed(self, rows=rows, named=records)  # a visit that finds the same lists sends nothing
 
 
 class LookupState(FormErrorMixin, rx.State):

@@ -19,6 +19,10 @@ every built page after the production build (before Reflex compresses the files)
    own script draws its content (an element with ``data-cds-first``: the metro ticket screen) waits for that script's
    ``cds:drawn`` event (at most 1.5 s), so the app's JavaScript does not compete with the ticket at the gate.
 
+3. **Dynamic pages get a frame** (``core.page_frames``): React Router's configuration also prerenders each registered
+   frame's placeholder path (``/feedback/0``), and that page keeps the CSS of the frame's sample markup, which its
+   HTTP route later fills with the record (a report's page paints before the app as the static pages do).
+
 The server allows both inline scripts by their hashes, read from the built page (``core.headers``); the module
 started from the inert copy has the same text, so the same hash. Pages that are not React Router pages (the static
 offline pages) are left alone. In development (``reflex run`` without ``--env prod``) nothing is built, nothing
@@ -27,14 +31,20 @@ changes.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from reflex_base.plugins.base import Plugin
 
+from citizen_app.core.page_frames import FRAMES, PageFrame, placeholder_file, with_sample, without_sample
+
 BEASTIES = "beasties@0.5.5"
+ROUTER_CONFIG = "react-router.config.js"
+_PRERENDER_ALL = '"prerender": true'
 CRITICAL_CSS_SCRIPT = "cds-critical-css.mjs"  # written into .web, next to its node_modules
 BOOT_TYPE = "text/x-cds-boot"
 _APP_PAGE = "window.__reactRouterContext"
@@ -123,15 +133,39 @@ def inline_critical_css(web_dir: Path, static_dir: Path, pages: list[Path]) -> N
                    cwd=web_dir, check=True)
 
 
+def prerender_frames(config_js: str, placeholders: list[str]) -> str:
+    """React Router's configuration with the page frames' placeholder paths (``core.page_frames``) prerendered
+    besides every static path; a development configuration (nothing prerendered) is returned as is."""
+    if not placeholders or _PRERENDER_ALL not in config_js:
+        return config_js
+    extra = json.dumps(placeholders)
+    return config_js.replace(_PRERENDER_ALL, f'"prerender": ({{getStaticPaths}}) => [...getStaticPaths(), ...{extra}]')
+
+
+def _frame_pages(static_dir: Path) -> dict[Path, PageFrame]:
+    """The built files of every frame's placeholder page (Reflex copies ``x/index.html`` to ``x.html``)."""
+    pages = {}
+    for frame in FRAMES.values():
+        built = placeholder_file(static_dir, frame.placeholder)
+        for page in (built, built.parent.with_suffix(".html")):
+            pages[page] = frame
+    return pages
+
+
 def rewrite_built_pages(web_dir: Path, static_dir: Path) -> int:
-    """Critical CSS, then the deferred loading, on every React Router page of the build; the number of pages."""
+    """Critical CSS, then the deferred loading, on every React Router page of the build; the number of pages. A frame's
+    placeholder page holds its sample markup while the critical CSS is chosen."""
     pages = [page for page in sorted(static_dir.rglob("*.html")) if is_app_page(page.read_text(encoding="utf-8"))]
     if not pages:
         return 0
+    frames = {page: frame for page, frame in _frame_pages(static_dir).items() if page in pages}
+    for page, frame in frames.items():
+        page.write_text(with_sample(page.read_text(encoding="utf-8"), frame.sample()), encoding="utf-8")
     inline_critical_css(web_dir, static_dir, pages)
     for page in pages:
-        html = prune_custom_properties(page.read_text(encoding="utf-8"))
-        page.write_text(load_after_first_paint(html), encoding="utf-8")
+        # the frame's sample is still in the page: the properties its rules use are kept
+        html = load_after_first_paint(prune_custom_properties(page.read_text(encoding="utf-8")))
+        page.write_text(without_sample(html) if page in frames else html, encoding="utf-8")
     return len(pages)
 
 
@@ -144,6 +178,8 @@ class PaintBeforeScripts(Plugin):
     def pre_compile(self, **context: Any) -> None:
         source = (Path(__file__).with_name("critical_css.mjs")).read_text(encoding="utf-8")
         context["add_save_task"](lambda: (CRITICAL_CSS_SCRIPT, source))
+        placeholders = [frame.placeholder for frame in FRAMES.values()]
+        context["add_modify_task"](ROUTER_CONFIG, partial(prerender_frames, placeholders=placeholders))
 
     def post_build(self, **context: Any) -> None:
         static_dir = Path(context["static_dir"]).resolve()

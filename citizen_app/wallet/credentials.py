@@ -297,6 +297,16 @@ _ACTIVE_CREDENTIALS = _ALL_CREDENTIALS.where(IssuedCredential.revoked_at == None
                                              IssuedCredential.expires_at > bindparam("now"))  # built once: core/db.py
 
 
+_ACTIVE_KINDS = (select(IssuedCredential.kind).distinct()  # built once: core/db.py
+                 .where(IssuedCredential.user_id == bindparam("user_id"), IssuedCredential.revoked_at == None,  # noqa: E711
+                        IssuedCredential.expires_at > bindparam("now")))
+
+
+def active_kinds(db: Session, user_id: int) -> set[str]:
+    """The kinds of the user's valid credentials: what a fare's eligibility needs, without loading them."""
+    return set(db.exec(_ACTIVE_KINDS, params={"user_id": user_id, "now": utcnow()}).all())
+
+
 def list_credentials(db: Session, user_id: int, include_inactive: bool = False) -> list[IssuedCredential]:
     if include_inactive:
         return list(db.exec(_ALL_CREDENTIALS, params={"user_id": user_id}).all())

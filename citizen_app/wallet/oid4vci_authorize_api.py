@@ -18,14 +18,13 @@ from citizen_app.core.config import settings
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.http import Call, Endpoint, media, obj, string
-from citizen_app.i18n.catalog import lang_from_accept_language, normalize_lang, translate
+from citizen_app.i18n.catalog import LANG_COOKIE, lang_from_accept_language, normalize_lang, translate
 from citizen_app.wallet import oid4vci
 from citizen_app.wallet import oid4vci_authorize as authz
 from citizen_app.wallet.issuer import issuer_id
 
 PATH = oid4vci.PATHS["authorize"]
 RESUME_COOKIE = "cds_vci_authz"  # the request's parameters while the citizen signs in (the login's next is short)
-LANG_COOKIE = "cds_lang"  # i18n.state.LANG_COOKIE (that module is Reflex state)
 PARAMS = ("response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope",
           "authorization_details", "issuer_state", "resource")
 # The URL holds the wallet's request: no Referer leaves for another site. Not "no-referrer": browsers then send

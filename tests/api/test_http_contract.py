@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import select
 from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
@@ -41,7 +42,10 @@ from tests.conftest import fresh_schema
 
 MAI = "0903123456"
 ROUTES = all_routes()
-APP = security_headers(Starlette(routes=ROUTES))  # as citizen_app.citizen_app assembles it, without Reflex
+# A path no route takes goes on to Reflex's frontend mount, which answers its 404.html (an app page routes share a
+# prefix with, such as /feedback/new beside /feedback/{report_id:int}, is served there too).
+FRONTEND_404 = Mount("/", app=HTMLResponse("<!DOCTYPE html><title>404</title>", status_code=404))
+APP = security_headers(Starlette(routes=[*ROUTES, FRONTEND_404]))  # as citizen_app.citizen_app assembles it
 
 
 @pytest.fixture(scope="module")
@@ -210,8 +214,8 @@ ANSWERS_ANYONE = {"/api/health/live", "/api/health/ready", "/api/metro/keys.json
 # OAuth protocol endpoints (OpenID4VCI/VP): the same shape plus the ``error_description`` their clients read.
 OAUTH_ROUTES = {"/api/identity/oid4vci/token", "/api/identity/oid4vci/credential", "/api/identity/oid4vci/deferred",
                 "/api/identity/oid4vp/request/{request_id:str}", "/api/identity/oid4vp/response/{request_id:str}"}
-# The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does.
-HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank"}
+# The sandbox gateways' pages answer a browser in HTML, as a gateway or a bank does; so does a report's page.
+HTML_PAGES = {"/pay/sandbox/checkout", "/pay/sandbox/momo/pay", "/pay/sandbox/bank", "/feedback/{report_id:int}"}
 # The OpenID4VCI authorization endpoint answers the citizen's browser: its refusals are pages too, never redirects
 # (an unvalidated redirect URI must not be followed).
 HTML_REFUSALS = {"/api/identity/oid4vci/authorize"}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from citizen_app.core.headers import MAP_TILES
 from tests.conftest import wait_hydrated
+from tests.e2e.helpers import STREETLIGHT
 from tests.e2e.test_security_headers import fetch
 
 PAGES = ["/", "/feedback", "/metro", "/metro/ticket/", "/procedures", "/login"]
@@ -67,3 +68,54 @@ def test_the_ticket_screen_draws_without_the_apps_javascript(page: Page) -> None
     expect(page.locator("#metro-ticket-login")).to_have_attribute("href", "/login?next=/metro/ticket/")
     expect(page.locator("#metro-ticket-loading")).to_be_hidden()
     assert asked == []
+
+
+# A report's page is a dynamic route: the server puts the report in the prerendered page's frame (report_frame.py).
+FRAME_LAYOUT = """() => {
+  const top = (el) => el ? Math.round(el.getBoundingClientRect().top) : null;
+  const article = document.querySelector('[data-cds-frame] article') || document.querySelector('article');
+  return {frames: document.querySelectorAll('[data-cds-frame]').length, title: top(article.querySelector('h1')),
+          description: top(article.querySelector('h2 + p')),
+          labels: [...article.querySelectorAll('dt')].map(dt => dt.textContent)};
+}"""
+
+
+@pytest.fixture()
+def demo_report(prod_app) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(prod_app["database_url"])
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT id FROM feedback_report WHERE public_title = :title"),
+                                   {"title": STREETLIGHT}).scalar_one()
+    engine.dispose()
+    return found
+
+
+def test_a_reports_page_paints_the_report_before_the_app_and_the_app_takes_its_place(
+        browser: Browser, prod_app, demo_report: int) -> None:
+    path = f"/feedback/{demo_report}"
+    _, body = fetch(prod_app["url"] + path)
+    critical = "".join(re.findall(r"<style[^>]*>(.*?)</style>", body.split("</head>")[0], re.DOTALL))
+    assert ".cds-label" in critical and ".cds-h2" in critical and "rt-r-size-7" in critical  # the frame's CSS
+    frame = browser.new_page(base_url=prod_app["url"], viewport={"width": 390, "height": 844})
+    frame.route("**/assets/*.js", lambda route: route.abort())  # no app: what the HTML alone paints
+    frame.goto(path)
+    expect(frame.locator("[data-cds-frame] h1")).to_have_text(STREETLIGHT)
+    painted = frame.evaluate(FRAME_LAYOUT)
+    frame.close()
+    app = browser.new_page(base_url=prod_app["url"], viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    app.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    app.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    app.route(MAP_TILES + "/**", _no_map_tiles)
+    app.goto(path)
+    expect(app.locator("#fb-title")).to_have_text(STREETLIGHT)
+    wait_hydrated(app)
+    drawn = app.evaluate(FRAME_LAYOUT)
+    app.close()
+    assert errors == [], errors  # hydrated as the prerendered placeholder page: no mismatch
+    assert drawn["frames"] == 0  # the app's view replaced the frame
+    # the same facts in the same places: nothing moves when the app takes over
+    assert (painted["title"], painted["labels"], painted["description"]) == (
+        drawn["title"], drawn["labels"], drawn["description"])

@@ -10,13 +10,16 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from citizen_app.core.errors import NotFound
-from citizen_app.feedback import board, updates, views
+from citizen_app.feedback import board, open311, updates, views
 from citizen_app.feedback import service as feedback
 from citizen_app.identity import service as identity
 from citizen_app.identity.models import UserAccount
 from citizen_app.metro import alerts, purchase, tickets
+from citizen_app.metro.claims import verified_claims
 from citizen_app.notify import service as notify
 from citizen_app.payments import service as payments
+from citizen_app.procedures import named
+from citizen_app.procedures import service as procedures
 from citizen_app.wallet import credentials
 from tests.unit.feedback.fixtures import report_input, seed_agencies
 from tests.unit.metro.helpers import make_user
@@ -81,3 +84,63 @@ def test_a_report_page_reuses_its_statements(db: Session) -> None:
                  lambda: views.agency_names(db)):
         _runs_the_same_statements(db, call)
     assert reporter is not None
+
+
+def _open311_list(db: Session, params: dict[str, str]) -> list[dict[str, object]]:
+    query = open311.parse_request_query(params, "vi")
+    return open311.request_dicts(db, open311.find_requests(db, query), "vi", query.extensions)
+
+
+def test_the_public_lists_and_the_visits_pages_reuse_their_statements(db: Session) -> None:
+    """Issue 24, second round: the Open311 list (one statement per set of filters, whatever their values), the
+    lists' first photos and agency names, /metro's and a purchase's concession claims, /procedures/mine."""
+    seed_agencies(db)
+    uid = make_user(db)
+    report = feedback.create_report(db, uid, report_input())
+    db.commit()
+    for call in (lambda: _open311_list(db, {"status": "open"}),  # load.py's board visit
+                 lambda: _open311_list(db, {}),
+                 lambda: _open311_list(db, {"service_code": "road_damage,flooding", "lat": "10.7725",
+                                            "long": "106.698", "page": "2"}),
+                 lambda: _open311_list(db, {"service_request_id": f"{report.id},999"}),
+                 lambda: open311.get_request(db, str(report.id)),
+                 lambda: board._first_photos(db, [report.id]),  # the board list's thumbnails
+                 lambda: verified_claims(db, uid),
+                 lambda: procedures.list_my_dossiers(db, uid),
+                 lambda: named.my_records(db, uid)):
+        _runs_the_same_statements(db, call)
+    with executed(db) as first:
+        _open311_list(db, {"status": "open"})
+    with executed(db) as second:  # other values, same filters: the same statement
+        _open311_list(db, {"status": "closed,open", "page_size": "5"})
+    assert [id(s) for s in first] == [id(s) for s in second]
+    assert [row["service_request_id"] for row in _open311_list(db, {"status": "open"})] == [str(report.id)]
+    assert _open311_list(db, {"status": "closed"}) == []
+
+
+def _paid_notification(db: Session, user_id: int) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from citizen_app.metro import pay
+    from citizen_app.metro.phone import SimulatedPhone
+    from citizen_app.payments import sandbox
+
+    url = pay.checkout(db, user_id, "single", SimulatedPhone().device_key, origin="L1-01",
+                       destination="L1-11").redirect_url
+    db.commit()
+    outcome = sandbox.decide(db, dict(parse_qsl(urlsplit(url).query)), "approve", "card", "never")
+    db.commit()
+    return dict(parse_qsl(urlsplit(outcome.ipn_url or "").query))
+
+
+def test_a_payment_changes_its_order_with_statements_built_once(db: Session, payments_sandbox: None) -> None:
+    """The order's conditional status change (capture) and its other updates (fulfilled) are built once per set
+    of columns: two payments run the same UPDATE statements."""
+    updates_run = []
+    for user_id in (make_user(db), make_user(db, "Trần Thị B")):
+        ipn = _paid_notification(db, user_id)
+        with executed(db) as statements:
+            assert payments.handle_notification(db, "sandbox", ipn).outcome == payments.ACCEPTED
+        db.commit()
+        updates_run.append([id(s) for s in statements if getattr(s, "is_update", False)])
+    assert len(updates_run[0]) >= 2 and updates_run[0] == updates_run[1]

@@ -55,3 +55,23 @@ def test_safe_path_masks_token_like_segments() -> None:
     assert safe_path("/api/feedback/photos/12/thumb") == "/api/feedback/photos/12/thumb"
     assert safe_path("/api/receipt/AbcdEfghIjklMnop") == "/api/receipt/:token"  # letters only, mixed case
     assert safe_path("/api/push/vapid-public-key") == "/api/push/vapid-public-key"
+
+
+def test_no_access_line_is_built_when_the_level_hides_it(monkeypatch) -> None:
+    """Issue 24: with LOG_LEVEL=WARNING the access line of a good request is not written, so its path is not
+    masked for it either (a regular expression per path segment, on every request of the worker)."""
+    import citizen_app.ops.logging as request_logs
+
+    masked: list[str] = []
+    monkeypatch.setattr(request_logs, "safe_path", lambda path: masked.append(path) or path)
+    access = logging.getLogger("citizen_app.access")
+    level = access.level
+    try:
+        access.setLevel(logging.WARNING)
+        assert _app().get("/api/pay/receipt/AbcdEfghIjklMnop1234").status_code == 200
+        assert masked == []
+        access.setLevel(logging.INFO)
+        assert _app().get("/api/pay/receipt/AbcdEfghIjklMnop1234").status_code == 200
+        assert masked == ["/api/pay/receipt/AbcdEfghIjklMnop1234"]
+    finally:
+        access.setLevel(level)

@@ -14,7 +14,7 @@ from citizen_app.payments.models import PayOrder
 from citizen_app.procedures import service, statuses
 from citizen_app.procedures.backoffice_state import OfficeDossierState, QueueState
 from citizen_app.procedures.models import ProcDossier, ProcSupplement
-from citizen_app.procedures.state import DossierState, WizardState
+from citizen_app.procedures.state import DossierState, MyDossiersState, WizardState
 from tests.unit.procedures.conftest import MAI_PAGES, PDF, sign
 
 PASSWORD = "Phuong2026xanh"
@@ -155,3 +155,21 @@ async def test_bad_answer_is_refused_and_nothing_saved(app_db) -> None:
     with session_scope() as db:
         assert "personal_id" not in db.get(ProcDossier, ids["draft"]).answers
         assert db.exec(select(UserAccount)).first() is not None
+
+
+async def test_my_dossiers_page_sends_its_lists_only_when_they_changed(app_db) -> None:
+    """Issue 24: /procedures/mine re-sent both lists on every visit; a visit that finds the same sends nothing."""
+    ids = _seed(app_db)
+    page = _states(_cookie(ids["mai"]), {})(MyDossiersState)
+    await MyDossiersState.load.fn(page)
+    assert len(page.rows) == 2 and page.named == []  # her submitted dossier and her draft
+    page.dirty_vars.clear()
+    await MyDossiersState.load.fn(page)
+    assert not page.dirty_vars & {"rows", "named"}
+    with session_scope() as db:
+        service.start_draft(db, ids["mai"], "tam_tru_danh_sach")
+    await MyDossiersState.load.fn(page)
+    assert "rows" in page.dirty_vars and len(page.rows) == 3
+    other = _states(_cookie(ids["ha"]), {})(MyDossiersState)
+    await MyDossiersState.load.fn(other)
+    assert other.rows == [] and other.named == []

@@ -89,3 +89,23 @@ def test_the_inline_css_keeps_only_the_custom_properties_the_page_uses() -> None
     assert "--blue-9" not in pruned and "color-gamut" not in pruned  # the rule left empty goes, with its at-rules
     assert ".rt-Button{--button-height:32px;height:var(--button-height)" in pruned and "Mua vé" in pruned
     assert prune_custom_properties(pruned) == pruned
+
+
+def test_the_frames_placeholders_are_prerendered_in_a_production_build_only() -> None:
+    from citizen_app.ui.first_paint import prerender_frames
+
+    production = 'export default {"ssr": false, "prerender": true, "build": "build"};'
+    assert prerender_frames(production, ["/feedback/0"]) == (
+        'export default {"ssr": false, "prerender": ({getStaticPaths}) => [...getStaticPaths(), ...["/feedback/0"]], '
+        '"build": "build"};')
+    development = 'export default {"ssr": false};'
+    assert prerender_frames(development, ["/feedback/0"]) == development
+    assert prerender_frames(production, []) == production
+
+
+def test_the_report_frame_is_registered_for_the_build() -> None:
+    from citizen_app.core.page_frames import FRAMES
+    from citizen_app.core.registry import install_wiring
+
+    install_wiring()
+    assert FRAMES["/feedback/[report_id]"].placeholder == "/feedback/0"
