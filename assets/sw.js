@@ -279,7 +279,8 @@ async function storePage(cacheName, key, response) {
     await Promise.all([SHELL_CACHE, RUNTIME_CACHE].map(async (name) => (await caches.open(name)).delete(key)));
     return;
   }
-  if (!responseCacheable(response)) return;
+  // A page that varies by cookie (a report's frame, in the reader's language) is the server's to answer each time.
+  if (!responseCacheable(response) || /\bcookie\b/i.test(response.headers.get("Vary") || "")) return;
   const copy = response.clone();
   await cacheAssets(assetsInPage(await response.text(), self.location.origin));
   await (await caches.open(cacheName)).put(key, copy);

@@ -56,6 +56,8 @@ class Site:
                 self.send_header("Content-Length", str(len(data)))
                 if cache:
                     self.send_header("Cache-Control", cache)
+                for name, value in getattr(self, "extra_headers", {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -69,7 +71,7 @@ class Site:
                          "/account": ("no-store", "Tài khoản riêng"), "/mine": ("private, max-age=600", "Của tôi"),
                          "/news": ("no-cache", f"Tin {site.release}"),
                          "/login": ("no-cache", f"Đăng nhập {site.release}"),
-                         "/built": ("no-cache", f"Bản {site.build}")}
+                         "/built": ("no-cache", f"Bản {site.build}"), "/frame": ("no-cache", f"Khung {site.release}")}
                 if path == "/dir":  # as Reflex: a page folder is served at its path with a slash
                     self.send_response(307)
                     self.send_header("Location", "/dir/")
@@ -81,6 +83,8 @@ class Site:
                     cache, title = pages[path]
                     # a module preload the browser does not fetch by itself (first_paint.py renames them so)
                     head = f'<link rel="cds-modulepreload" href="/assets/app-{site.build}.js">'
+                    if path == "/frame":  # as a report's frame: filled by the server, in the reader's language
+                        self.extra_headers = {"Vary": "Accept-Encoding, Cookie"}
                     return self._send(PAGE.format(title=title, head=head), "text/html; charset=utf-8", cache)
                 if path.startswith("/assets/"):
                     if path != f"/assets/app-{site.build}.js":
@@ -219,6 +223,11 @@ def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site
     page.goto(site.url + "/dir")  # answered from /dir/ at once, no round trip for the redirect
     assert page.title() == "Tin 2"
     _stored(page, "/dir/", "Tin 3")
+    site.release = 2
+    page.goto(site.url + "/frame")  # varies by cookie: never answered from the cache
+    site.release = 4
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 4"
     site.release = 2
     page.goto(site.url + "/?src=pwa")  # the installed app's start: the stored home page
     assert page.title() == "Trang chủ"
