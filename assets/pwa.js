@@ -2,7 +2,7 @@
  * Công dân số — PWA glue, loaded on every page (defer).
  *
  * - Registers /sw.js (scope /) after load and checks for updates hourly and when the tab returns; once a
- *   worker is active, posts it the build chunks this page loaded ({type: "CACHE_ASSETS", urls}).
+ *   worker is active, posts it the build chunks this page loaded and the page ({type: "CACHE_ASSETS", urls, page}).
  * - A new service worker waits; a banner "Có bản cập nhật — tải lại" / "Update available — reload"
  *   appears and the page reloads only after the user taps it (postMessage {type: "SKIP_WAITING"}).
  * - beforeinstallprompt is kept in window.__installEvt and announced with the "cds:installable"
@@ -125,12 +125,13 @@
     navigator.serviceWorker.ready.then(cacheThisRoute);
   }
 
-  /* The worker keeps the build chunks this page loaded (it takes only hashed /assets/ files), so the next
-     visit of this route, even offline, needs nothing from the network. */
+  /* The worker keeps the build chunks this page loaded (it takes only hashed /assets/ files) and the page itself
+     (when it may answer it from its cache: sw.js navigationPlan), so the next visit of this route, even offline,
+     needs nothing from the network: also after the very first visit, which the worker did not see. */
   function cacheThisRoute(registration) {
     if (!registration.active || !window.performance || !performance.getEntriesByType) return;
     var urls = performance.getEntriesByType("resource").map(function (entry) { return entry.name; });
-    registration.active.postMessage({type: "CACHE_ASSETS", urls: urls});
+    registration.active.postMessage({type: "CACHE_ASSETS", urls: urls, page: location.pathname + location.search});
   }
 
   /* ------------------------------------------------------------------ install ---------- */

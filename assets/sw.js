@@ -5,11 +5,17 @@
  *   - never touched (network only, never cached): non-GET, cross-origin, /_event, /_upload, /auth/*,
  *     /api/*, /open311/*, /pay/*, /ping, /_health, /sw.js — the path is percent-decoded and its
  *     repeated slashes collapsed first, so "/%61pi/x" or "//api/x" cannot sneak past the list;
- *   - navigations: network first -> cached page -> /offline.html; without a connection /metro, /metro/tickets
- *     (and the "Vé metro" shortcut) lead to the ticket screen, which needs no server (see offlinePlan());
+ *   - navigations (navigationPlan()): a cached page is answered at once from the cache and refreshed from the
+ *     network behind it for the next visit (stale-while-revalidate), provided every hashed build file the cached
+ *     page imports is cached too (else network first: a deploy removes the old files from the server); the pages
+ *     of NETWORK_FIRST_PAGES (login and account recovery, payment returns, OpenID answers) and any navigation with
+ *     a query other than IGNORED_QUERY_KEYS go network first. A page is stored together with its build files.
+ *     Without a network: cached page -> /offline.html; /metro, /metro/tickets (and the "Vé metro" shortcut) lead
+ *     to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
- *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls} with the
- *     chunks the open page loaded, so a repeat visit of that route needs nothing from the network;
+ *     ticket page) import are precached with them, and pwa.js posts {type: "CACHE_ASSETS", urls, page} with the
+ *     chunks the open page loaded and its address (the page is stored too, see storeVisitedPage()), so a repeat
+ *     visit of that route needs nothing from the network;
  *   - the precached shell files (/pwa.js, /idb-store.js, icons, manifest…): stale-while-revalidate;
  *   - everything else: network only.
  * A response is stored only if it is a same-origin 200 that is not redirected and whose
@@ -26,7 +32,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.8"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.9"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -56,6 +62,13 @@ const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
 // Offline, these lead to the ticket screen: at the gate the rider needs the ticket, not the shop or the history.
 const OFFLINE_TO_TICKET = ["/metro", "/metro/tickets"];
 const OUTBOX_SYNC_TAG = "cds-outbox";
+/* Never answered from the cache while there is a network: the login and account-recovery flows, the pages a payment
+   returns to, the OpenID answer and console (their request is in the query). Their paths and everything below. */
+const NETWORK_FIRST_PAGES = [
+  "/login", "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
+];
+// Query keys that do not change the page (the manifest's start_url "/?src=pwa"); any other key: network first.
+const IGNORED_QUERY_KEYS = ["src"];
 const DEFAULT_TEXT = {
   vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
   en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
@@ -131,6 +144,26 @@ function offlinePlan(rawUrl, origin) {
   return {candidates: candidates.filter((c, i) => candidates.indexOf(c) === i)};
 }
 
+/**
+ * How a navigation is answered: {how: "network-first" | "stale-while-revalidate", key}, where key is the URL the
+ * page is stored under (the query keys that do not change the page left out: "/?src=pwa" is stored as "/").
+ */
+function navigationPlan(rawUrl, origin) {
+  let url;
+  try {
+    url = new URL(rawUrl, origin);
+  } catch (e) {
+    return {how: "network-first", key: rawUrl};
+  }
+  const path = normalisePath(url.pathname);
+  const params = new URLSearchParams(url.search);
+  const kept = Array.from(params.keys()).filter((k) => !IGNORED_QUERY_KEYS.includes(k));
+  if (path === null || kept.length || NETWORK_FIRST_PAGES.some((p) => matchesPrefix(path, p))) {
+    return {how: "network-first", key: url.pathname + url.search};
+  }
+  return {how: "stale-while-revalidate", key: url.pathname};
+}
+
 /** True when the SW answers the request itself (false = the browser goes to the network untouched). */
 function shouldHandle(rawUrl, method, mode, origin) {
   const how = decide(rawUrl, method, mode || "cors", origin || (typeof self !== "undefined" ? self.location.origin : ""));
@@ -176,9 +209,9 @@ function notificationFromPayload(data, origin) {
 }
 
 const api = {
-  VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE,
+  VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE, NETWORK_FIRST_PAGES,
   normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
-  assetsInPage,
+  assetsInPage, navigationPlan,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -198,15 +231,88 @@ async function putIfCacheable(cacheName, request, response) {
   if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
 }
 
-async function networkFirstNavigation(event) {
+async function networkFirstNavigation(event, key) {
   try {
-    const preloaded = await event.preloadResponse;
-    const response = preloaded || (await fetch(event.request));
-    event.waitUntil(putIfCacheable(RUNTIME_CACHE, event.request, response));
+    const response = await fetch(event.request);
+    event.waitUntil(storePage(RUNTIME_CACHE, key, response.clone()));
     return response;
   } catch (e) {
     return offlineNavigation(event.request);
   }
+}
+
+/** The path's twin with or without its trailing slash ("/metro" and "/metro/", which the server redirects to), or
+ * null for "/" and files ("/offline.html"). */
+function slashTwin(key) {
+  if (key === "/" || key.includes("?") || /\.[^/]*$/.test(key)) return null;
+  return key.endsWith("/") ? key.slice(0, -1) : key + "/";
+}
+
+/** The stored copy of a page ({response, cacheName, key}), under its key or its slash twin: a precached page (the
+ * shell's) stays in the shell's cache. */
+async function cachedPage(key) {
+  const keys = [key, slashTwin(key)].filter(Boolean);
+  for (const name of [SHELL_CACHE, RUNTIME_CACHE]) {
+    const cache = await caches.open(name);
+    for (const candidate of keys) {
+      const response = await cache.match(candidate, {ignoreVary: true});
+      if (response) return {response, cacheName: name, key: candidate};
+    }
+  }
+  return null;
+}
+
+/** Is this stored page a page of a build, with all the build files it imports in the cache? (After a deploy the server
+ * has only the new ones.) Anything else stored under a page's address (a static page, an error) goes network first. */
+async function hasItsBuildFiles(page) {
+  const wanted = assetsInPage(await page.clone().text(), self.location.origin);
+  if (!wanted.length) return false;
+  const keys = await (await caches.open(RUNTIME_CACHE)).keys();
+  const have = new Set(keys.map((request) => new URL(request.url).pathname));
+  return wanted.every((path) => have.has(path));
+}
+
+/** Keep a page's network copy for the next visit, its build files first, so a stored page can always start. A page
+ * that is gone (404, 410) leaves the caches. */
+async function storePage(cacheName, key, response) {
+  if (response.status === 404 || response.status === 410) {
+    await Promise.all([SHELL_CACHE, RUNTIME_CACHE].map(async (name) => (await caches.open(name)).delete(key)));
+    return;
+  }
+  // A page that varies by cookie (a report's frame, in the reader's language) is the server's to answer each time.
+  if (!responseCacheable(response) || /\bcookie\b/i.test(response.headers.get("Vary") || "")) return;
+  const copy = response.clone();
+  await cacheAssets(assetsInPage(await response.text(), self.location.origin));
+  await (await caches.open(cacheName)).put(key, copy);
+  if (cacheName === RUNTIME_CACHE) await trimCache(RUNTIME_CACHE, RUNTIME_MAX_ENTRIES);
+}
+
+/* The page a tab shows, which the worker may not have seen (the first visit, before it controlled the tab): stored
+   for the next visit when it is a page the worker answers from its cache. */
+async function storeVisitedPage(raw) {
+  const origin = self.location.origin;
+  if (typeof raw !== "string" || decide(raw, "GET", "navigate", origin) !== "navigate") return;
+  const plan = navigationPlan(raw, origin);
+  if (plan.how !== "stale-while-revalidate" || (await cachedPage(plan.key))) return;
+  try {
+    await storePage(RUNTIME_CACHE, plan.key, await fetch(plan.key, {credentials: "same-origin"}));
+  } catch (e) {
+    /* offline: the next visit online stores it */
+  }
+}
+
+/* A stored page at once, the network copy stored behind it for the next visit; network first when the page is not
+   stored or misses a build file. With the device offline, the offline plan (the metro pages lead to the ticket). */
+async function navigation(event) {
+  const plan = navigationPlan(event.request.url, self.location.origin);
+  if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
+  if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
+  const found = await cachedPage(plan.key);
+  if (!found || !(await hasItsBuildFiles(found.response))) return networkFirstNavigation(event, plan.key);
+  // The stored URL itself ("/metro/" for "/metro"): a redirect would store nothing.
+  event.waitUntil(fetch(found.key, {credentials: "same-origin"})
+    .then((response) => storePage(found.cacheName, found.key, response)).catch(() => undefined));
+  return found.response;
 }
 
 /* The app answers with "Vary: Origin" (its CORS policy), and a module script's request carries an Origin header
@@ -234,8 +340,13 @@ async function cacheFirst(event) {
   return response;
 }
 
+/* The exact URL in the shell's cache first: a lookup by key. ignoreSearch makes the browser scan every stored
+   entry of every cache, and the ticket screen's scripts waited ~0.3 s for it offline at 4x CPU. Offline, no refresh. */
 async function staleWhileRevalidate(event) {
-  const cached = await stored(event.request, {ignoreSearch: true});
+  const shell = await caches.open(SHELL_CACHE);
+  const cached = (await shell.match(event.request, {ignoreVary: true})) ||
+    (await stored(event.request, {ignoreSearch: true}));
+  if (cached && self.navigator && self.navigator.onLine === false) return cached;
   const refresh = fetch(event.request).then((response) => {
     return putIfCacheable(SHELL_CACHE, event.request, response).then(() => response);
   });
@@ -330,13 +441,14 @@ function installHandlers(scope) {
   scope.addEventListener("message", (event) => {
     if (event.data && event.data.type === "SKIP_WAITING") scope.skipWaiting();
     if (event.data && event.data.type === "CACHE_ASSETS") {
-      event.waitUntil(cacheAssets(buildAssets(event.data.urls, scope.location.origin).slice(0, 100)));
+      event.waitUntil(cacheAssets(buildAssets(event.data.urls, scope.location.origin).slice(0, 100))
+        .then(() => storeVisitedPage(event.data.page)));
     }
   });
   scope.addEventListener("fetch", (event) => {
     const request = event.request;
     const how = decide(request.url, request.method, request.mode, scope.location.origin);
-    if (how === "navigate") event.respondWith(networkFirstNavigation(event));
+    if (how === "navigate") event.respondWith(navigation(event));
     else if (how === "cache-first") event.respondWith(cacheFirst(event));
     else if (how === "stale-while-revalidate") event.respondWith(staleWhileRevalidate(event));
     // "bypass" and "network": no respondWith, the browser fetches normally and nothing is cached.

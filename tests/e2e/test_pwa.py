@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated
-from tests.e2e.helpers import DEMO_PASSWORD, goto, login, wait_controlled
+from tests.e2e.helpers import DEMO_PASSWORD, MAI, goto, login, wait_controlled
 
 PRECACHED = """() => caches.keys().then(async (names) => {
   for (const n of names) { if (await (await caches.open(n)).match('/offline.html')) return true; }
@@ -99,3 +99,26 @@ def test_bell_centre_and_settings(page, prod_app) -> None:
         expect(page.get_by_role("alert")).to_be_visible(timeout=20000)
     expect(page.locator("#no-devices")).to_be_visible()
     expect(page.locator("#install-unavailable, #install-button").first).to_be_visible()
+
+
+# Pages the service worker answers from its cache at once (assets/sw.js navigationPlan): a person's own pages included.
+STORED_PAGES = ["/", "/feedback", "/metro", "/metro/ticket/", "/procedures", "/wallet", "/account", "/notifications",
+                "/feedback/mine", "/procedures/mine", "/feedback/new/", "/my-data", "/metro/tickets", "/payments"]
+
+
+def test_no_page_the_worker_stores_holds_the_persons_data(page, prod_app) -> None:
+    """The worker answers a stored page to whoever opens the app next on this phone (until a logout clears it): a page
+    is the same HTML for everyone, or it is never stored (Cache-Control no-store / private)."""
+    from tests.e2e.test_security_headers import fetch
+
+    report = page.request.get(prod_app["url"] + "/open311/v2/requests.json").json()[0]["service_request_id"]
+    login(page, MAI)
+    owner = next(c["value"] for c in page.context.cookies() if c["name"] == "cds_owner")  # her pseudonym
+    for path in [*STORED_PAGES, f"/feedback/{report}"]:
+        mine = page.request.get(prod_app["url"] + path)
+        cache = mine.headers.get("cache-control", "")
+        if "no-store" in cache or "private" in cache:
+            continue
+        text = mine.text()
+        assert "Lê Thị Mai" not in text and MAI not in text and owner not in text, path
+        assert text == fetch(prod_app["url"] + path)[1], path  # the same page as a visitor's

@@ -1,8 +1,10 @@
 """The real service worker in headless Chromium against a small loopback static server.
 
 Checks what the node tests cannot: precache on install, offline navigation fallback, that
-no-store/private pages and /api/* are never put in Cache Storage, and the user-driven update
-(banner → SKIP_WAITING → reload → old caches removed). Needs Debian's Chromium (``interop``).
+no-store/private pages and /api/* are never put in Cache Storage, the user-driven update
+(banner → SKIP_WAITING → reload → old caches removed), stored pages answered at once and refreshed for the next
+visit (with their build files, so a deploy breaks nothing; never the login page; gone at logout). Needs Debian's
+Chromium (``interop``).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH = {"executable_path": str(CHROMIUM), "headless": True,
           "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]}
 PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="manifest" href="/manifest.webmanifest"><script src="/idb-store.js" defer></script>
-<script src="/pwa.js" defer></script></head><body><main id="main">{title}</main></body></html>"""
+<link rel="manifest" href="/manifest.webmanifest"><script src="/session.js"></script>
+<script src="/idb-store.js" defer></script><script src="/pwa.js" defer></script>{head}</head>
+<body><main id="main">{title}</main></body></html>"""
 
 pytestmark = interop(CHROMIUM.exists(), "Debian chromium")
 
@@ -35,6 +38,8 @@ class Site:
 
     def __init__(self) -> None:
         self.sw_version = "test-1"
+        self.release = 1  # the pages' text: what a deploy changes
+        self.build = "aaa"  # the hashed build file the page imports; the server has only the current one
         site = self
 
         class Handler(SimpleHTTPRequestHandler):
@@ -51,6 +56,8 @@ class Site:
                 self.send_header("Content-Length", str(len(data)))
                 if cache:
                     self.send_header("Cache-Control", cache)
+                for name, value in getattr(self, "extra_headers", {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -61,10 +68,29 @@ class Site:
                     source = source.replace('const VERSION = "', f'const VERSION = "{site.sw_version}-', 1)
                     return self._send(source, "text/javascript", "no-cache")
                 pages = {"/": (None, "Trang chủ"), "/about": (None, "Giới thiệu"),
-                         "/account": ("no-store", "Tài khoản riêng"), "/mine": ("private, max-age=600", "Của tôi")}
+                         "/account": ("no-store", "Tài khoản riêng"), "/mine": ("private, max-age=600", "Của tôi"),
+                         "/news": ("no-cache", f"Tin {site.release}"),
+                         "/login": ("no-cache", f"Đăng nhập {site.release}"),
+                         "/built": ("no-cache", f"Bản {site.build}"), "/frame": ("no-cache", f"Khung {site.release}")}
+                if path == "/dir":  # as Reflex: a page folder is served at its path with a slash
+                    self.send_response(307)
+                    self.send_header("Location", "/dir/")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                if path == "/dir/":
+                    path = "/news"
                 if path in pages:
                     cache, title = pages[path]
-                    return self._send(PAGE.format(title=title), "text/html; charset=utf-8", cache)
+                    # a module preload the browser does not fetch by itself (first_paint.py renames them so)
+                    head = f'<link rel="cds-modulepreload" href="/assets/app-{site.build}.js">'
+                    if path == "/frame":  # as a report's frame: filled by the server, in the reader's language
+                        self.extra_headers = {"Vary": "Accept-Encoding, Cookie"}
+                    return self._send(PAGE.format(title=title, head=head), "text/html; charset=utf-8", cache)
+                if path.startswith("/assets/"):
+                    if path != f"/assets/app-{site.build}.js":
+                        return self.send_error(404)
+                    return self._send(f"window.build = '{site.build}';", "text/javascript",
+                                      "public, max-age=31536000, immutable")
                 if path.startswith("/api/"):
                     return self._send(json.dumps({"secret": "personal"}), "application/json", None)
                 return super().do_GET()
@@ -160,6 +186,110 @@ def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: An
     assert "You are offline" in page.content()
     page.goto(site.url + "/?src=pwa")
     assert page.title() == "Trang chủ"
+    context.close()
+
+
+STORED_TEXT = """async (path) => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match(path);
+    if (hit) return await hit.text();
+  }
+  return null;
+}"""
+
+
+def _stored(page: Any, path: str, text: str = "") -> None:
+    """Wait until the worker holds ``path`` (whose body contains ``text``)."""
+    page.wait_for_function(f"(async () => ((await ({STORED_TEXT})({json.dumps(path)})) || '').includes("
+                           f"{json.dumps(text)}) && (await ({STORED_TEXT})({json.dumps(path)})) !== null)()",
+                           timeout=15000)
+
+
+def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/news")  # the first visit: the worker installs, the page tells it what it shows
+    _controlled(page)
+    _stored(page, "/news", "Tin 1")
+    site.release = 2
+    page.goto(site.url + "/news")
+    assert page.title() == "Tin 1"  # the stored page, without waiting for the server
+    _stored(page, "/news", "Tin 2")  # the server's copy, kept for the next visit
+    page.goto(site.url + "/news")
+    assert page.title() == "Tin 2"
+    page.goto(site.url + "/dir")  # redirected to /dir/, stored there
+    _stored(page, "/dir/", "Tin 2")
+    site.release = 3
+    page.goto(site.url + "/dir")  # answered from /dir/ at once, no round trip for the redirect
+    assert page.title() == "Tin 2"
+    _stored(page, "/dir/", "Tin 3")
+    site.release = 2
+    page.goto(site.url + "/frame")  # varies by cookie: never answered from the cache
+    site.release = 4
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 4"
+    site.release = 2
+    page.goto(site.url + "/?src=pwa")  # the installed app's start: the stored home page
+    assert page.title() == "Trang chủ"
+    # The login page is never answered from the cache while there is a network, nor a query that may matter.
+    page.goto(site.url + "/login")
+    assert page.title() == "Đăng nhập 2"
+    site.release = 3
+    page.goto(site.url + "/login")
+    assert page.title() == "Đăng nhập 3"
+    page.goto(site.url + "/news?page=2")
+    assert page.title() == "Tin 3"
+    context.close()
+
+
+def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/")
+    _controlled(page)
+    page.goto(site.url + "/built")
+    _stored(page, "/assets/app-aaa.js")  # stored with the page, though the page did not load it yet
+    _stored(page, "/built", "Bản aaa")
+    site.build = "bbb"  # a deploy: the server no longer has app-aaa.js
+    page.goto(site.url + "/built")
+    assert page.title() == "Bản aaa"
+    assert page.evaluate("fetch('/assets/app-aaa.js').then((r) => r.status)") == 200  # the stored page can start
+    _stored(page, "/assets/app-bbb.js")  # the new build's files before its page: the next visit is the new build
+    _stored(page, "/built", "Bản bbb")
+    page.goto(site.url + "/built")
+    assert page.title() == "Bản bbb"
+    # A stored page whose build file has gone from the cache (evicted) is fetched from the network instead.
+    page.evaluate("""caches.keys().then((names) => Promise.all(names.map((n) =>
+        caches.open(n).then((c) => c.delete('/assets/app-bbb.js')))))""")
+    site.build = "ccc"
+    page.goto(site.url + "/built")
+    assert page.title() == "Bản ccc"
+    # Something stored under a page's address that is no page of a build (no build file) is never answered from it.
+    page.evaluate("""caches.keys().then((names) => caches.open(names.find((n) => n.startsWith('cds-runtime-'))))
+        .then((c) => c.put('/built', new Response('<title>planted</title>',
+                                                  {headers: {'Content-Type': 'text/html'}})))""")
+    page.goto(site.url + "/built")
+    assert page.title() == "Bản ccc"
+    context.close()
+
+
+def test_the_logout_drops_the_stored_pages_but_not_the_build_files(site: Site, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/")
+    _controlled(page)
+    context.add_cookies([{"name": "cds_owner", "value": "alice", "url": site.url}])
+    page.goto(site.url + "/news")
+    page.goto(site.url + "/built")
+    _stored(page, "/news", "Tin 1")
+    _stored(page, "/assets/app-aaa.js")
+    context.clear_cookies()  # the logout's answer deletes the owner cookie; session.js then clears the device
+    page.evaluate("window.cdsSession.check()")
+    stored = {p for urls in page.evaluate(CACHED_URLS).values() for p in urls}
+    assert "/news" not in stored and "/built" not in stored and "/assets/app-aaa.js" in stored
+    site.release = 2
+    page.goto(site.url + "/news")
+    assert page.title() == "Tin 2"  # nothing of the last person's visit is shown
     context.close()
 
 

@@ -149,6 +149,25 @@ PAGE = ('<link rel="modulepreload" href="/assets/entry.client-BcBPaK_9.js"/><scr
         '<script type="module">import("/assets/_index-D6MVJxbR.js");import("https://cdn.example/assets/a.js")</script>')
 
 
+# A navigation: answered from the cache at once (refreshed behind it) or network first, and the key it is stored under.
+SWR, FIRST = "stale-while-revalidate", "network-first"
+NAVIGATIONS = [
+    ("/", (SWR, "/")), ("/?src=pwa", (SWR, "/")), (f"{ORIGIN}/metro", (SWR, "/metro")),
+    ("/metro/ticket/", (SWR, "/metro/ticket/")), ("/feedback", (SWR, "/feedback")),
+    ("/procedures", (SWR, "/procedures")), ("/loginhelp", (SWR, "/loginhelp")), ("/feedback/12", (SWR, "/feedback/12")),
+    # login and recovery flows, payment returns, OpenID answers: never stale
+    ("/login", (FIRST, "/login")), ("/login/", (FIRST, "/login/")),
+    ("/login?next=/metro", (FIRST, "/login?next=/metro")), ("/register", (FIRST, "/register")),
+    ("/recover", (FIRST, "/recover")), ("/payments/AB12", (FIRST, "/payments/AB12")),
+    ("/metro/receipt?order=9", (FIRST, "/metro/receipt?order=9")), ("/wallet/openid", (FIRST, "/wallet/openid")),
+    ("/verify/openid", (FIRST, "/verify/openid")), ("/%6Cogin", (FIRST, "/%6Cogin")),
+    (f"{ORIGIN}//login", (FIRST, "//login")),
+    # a query that may change the page
+    ("/feedback?status=open", (FIRST, "/feedback?status=open")),
+    ("/metro/ticket/?id=7", (FIRST, "/metro/ticket/?id=7")), ("/?src=pwa&next=x", (FIRST, "/?src=pwa&next=x")),
+]
+
+
 @pytest.fixture(scope="module")
 def sw_results() -> dict:
     cases = [[m, u, mode] for m, u, mode in BYPASS] + [[m, u, mode] for m, u, mode, _ in HANDLED]
@@ -173,6 +192,7 @@ def sw_results() -> dict:
         precache: sw.PRECACHE, version: sw.VERSION,
         built: sw.buildAssets({json.dumps(LOADED)}, origin),
         inPage: sw.assetsInPage({json.dumps(PAGE)}, origin),
+        navigation: {json.dumps([u for u, _ in NAVIGATIONS])}.map((u) => sw.navigationPlan(u, origin)),
       }};
       process.stdout.write(JSON.stringify(out));
     """
@@ -215,6 +235,12 @@ def test_sw_keeps_only_the_build_chunks_a_page_loaded_or_imports(sw_results: dic
     assert sw_results["built"] == ["/assets/root-Dy2WdZwU.js", "/assets/__reflex_global_styles-C0vPllrG.css"]
     assert sw_results["inPage"] == ["/assets/entry.client-BcBPaK_9.js", "/assets/__reflex_global_styles-C0vPllrG.css",
                                     "/assets/_index-D6MVJxbR.js"]
+
+
+def test_sw_answers_stored_pages_at_once_except_the_ones_that_must_be_fresh(sw_results: dict) -> None:
+    got = [(plan["how"], plan["key"]) for plan in sw_results["navigation"]]
+    assert got == [expected for _, expected in NAVIGATIONS], [
+        (url, g) for (url, e), g in zip(NAVIGATIONS, got, strict=True) if g != e]
 
 
 def test_sw_precache_files_exist(sw_results: dict) -> None:

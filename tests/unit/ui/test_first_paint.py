@@ -8,7 +8,13 @@ import re
 from citizen_app.core.headers import inline_script_hashes
 from citizen_app.shell.layout import offline_name
 from citizen_app.ui.components import script_filled
-from citizen_app.ui.first_paint import AFTER_FIRST_PAINT, BOOT_TYPE, is_app_page, load_after_first_paint
+from citizen_app.ui.first_paint import (
+    AFTER_FIRST_PAINT,
+    BOOT_TYPE,
+    is_app_page,
+    load_after_first_paint,
+    prune_custom_properties,
+)
 
 BOOT = ('import "/assets/manifest-8a97a468.js";\nimport * as route0 from "/assets/root-aER_konm.js";\n'
         'window.__reactRouterRouteModules = {"root":route0};\nimport("/assets/entry.client-BcBPaK_9.js");')
@@ -63,6 +69,26 @@ def test_elements_that_scripts_fill_keep_react_out_of_their_children() -> None:
     # the page away (error #418) and drew it again, after its JavaScript, which made the first paint late.
     for component in (offline_name(), script_filled("section", id="cds-offline-home")):
         assert 'dangerouslySetInnerHTML:({ ["__html"] : "" })' in str(component)
+
+
+def test_the_inline_css_keeps_only_the_custom_properties_the_page_uses() -> None:
+    css = (":root,.light{--red-9:#e5484d;--red-10:#dc3e42;--blue-9:#0090ff;--shadow:0 0 0 1px var(--gray-6);"
+           "--gray-6:#ddd;--space:8px}.dark{--red-9:#ec5d5e;--blue-9:#3b9eff}"
+           "@supports (color:color(display-p3 1 1 1)){@media (color-gamut:p3){"
+           ".light{--blue-9:color(display-p3 0 .5 1)}}}"
+           ".radix-themes[data-accent-color=red]{--accent-9:var(--red-9);--accent-10:var(--red-10)}"
+           ".rt-Button{--button-height:32px;height:var(--button-height);background:var(--accent-9);box-shadow:var(--shadow)}")
+    page = (f'<html><head><style>{css}</style><style data-emotion="css x">.css-x{{margin:var(--space)}}</style></head>'
+            '<body><div class="radix-themes" data-accent-color="red"><button class="rt-Button">Mua vé</button>'
+            '</div></body></html>')
+    pruned = prune_custom_properties(page)
+    kept = re.findall(r"(--[\w-]+):", pruned.split("<style data-emotion")[0])
+    # used by a kept rule, through another property (--accent-9 -> --red-9, --shadow -> --gray-6), by another style
+    assert sorted(set(kept)) == ["--accent-9", "--button-height", "--gray-6", "--red-9", "--shadow", "--space"]
+    assert ".dark{--red-9:#ec5d5e;}" in pruned  # every declaration of a used property stays (the dark theme's too)
+    assert "--blue-9" not in pruned and "color-gamut" not in pruned  # the rule left empty goes, with its at-rules
+    assert ".rt-Button{--button-height:32px;height:var(--button-height)" in pruned and "Mua vé" in pruned
+    assert prune_custom_properties(pruned) == pruned
 
 
 def test_the_frames_placeholders_are_prerendered_in_a_production_build_only() -> None:
