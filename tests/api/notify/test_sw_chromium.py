@@ -160,11 +160,17 @@ def _controlled(page: Any) -> None:
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
 
 
-def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: Any) -> None:
+def _controlled_tab(site: Site, browser: Any, path: str = "/") -> tuple[Any, Any]:
+    """A new browser context and its tab on ``path``, once the service worker controls it."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + path)
     _controlled(page)
+    return context, page
+
+
+def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: Any) -> None:
+    context, page = _controlled_tab(site, browser)
     for path in ("/about", "/account", "/mine"):
         page.goto(site.url + path)
     page.evaluate("fetch('/api/me').then((r) => r.json())")
@@ -206,10 +212,8 @@ def _stored(page: Any, path: str, text: str = "") -> None:
 
 
 def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site: Site, browser: Any) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site.url + "/news")  # the first visit: the worker installs, the page tells it what it shows
-    _controlled(page)
+    # the first visit: the worker installs, the page tells it what it shows
+    context, page = _controlled_tab(site, browser, "/news")
     _stored(page, "/news", "Tin 1")
     site.release = 2
     page.goto(site.url + "/news")
@@ -243,10 +247,7 @@ def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site
 
 
 def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site, browser: Any) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site.url + "/")
-    _controlled(page)
+    context, page = _controlled_tab(site, browser)
     page.goto(site.url + "/built")
     _stored(page, "/assets/app-aaa.js")  # stored with the page, though the page did not load it yet
     _stored(page, "/built", "Bản aaa")
@@ -274,10 +275,7 @@ def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site,
 
 
 def test_the_logout_drops_the_stored_pages_but_not_the_build_files(site: Site, browser: Any) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site.url + "/")
-    _controlled(page)
+    context, page = _controlled_tab(site, browser)
     context.add_cookies([{"name": "cds_owner", "value": "alice", "url": site.url}])
     page.goto(site.url + "/news")
     page.goto(site.url + "/built")
@@ -294,10 +292,7 @@ def test_the_logout_drops_the_stored_pages_but_not_the_build_files(site: Site, b
 
 
 def test_update_waits_for_the_user_then_cleans_old_caches(site: Site, browser: Any) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site.url + "/")
-    _controlled(page)
+    context, page = _controlled_tab(site, browser)
     page.evaluate("window.__marker = 'still here'")
     site.sw_version = "test-2"
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
