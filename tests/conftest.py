@@ -7,12 +7,13 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -318,6 +319,28 @@ def wait_hydrated(tab) -> None:
     """The app is live once Reflex has a client token and the on_load events have run."""
     tab.wait_for_function("() => { const el = document.getElementById('cds-token'); return el && el.value !== ''; }",
                           timeout=60000)
+
+
+def wait_until(tab, check: str, arg: Any = None, timeout: int = 15000) -> Any:
+    """Poll ``check`` (a page function, which may return a promise) until it gives a truthy value, and return it.
+
+    Playwright's ``wait_for_function`` does not await a promise its function returns: a promise is truthy, so a
+    check of Cache Storage or IndexedDB through it returns at once, before anything is stored. Those go here: each
+    round is one ``evaluate``, which awaits. A navigation under way (the page's context replaced) is a round lost.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            value = tab.evaluate(check, arg)
+        except Exception as error:  # only a navigation's "context was destroyed" is retried
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} ms: {check[:300]}")
+        tab.wait_for_timeout(100)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import wait_hydrated
+from tests.conftest import wait_hydrated, wait_until
 
 DEMO_PASSWORD = "Demo@2026cds"
 MAI = "0903123456"  # Lê Thị Mai, 60, landlady in phường Bàn Cờ
@@ -43,7 +43,7 @@ def wait_controlled(page: Page, timeout: int = 30000) -> None:
     page is not "execution ready" yet), so such a page is only controlled from its next load: reload it
     once, as the user's next visit would.
     """
-    page.wait_for_function(SW_ACTIVATED, timeout=timeout)
+    wait_until(page, SW_ACTIVATED, timeout=timeout)
     try:
         page.wait_for_function(SW_CONTROLLED, timeout=5000)
         return

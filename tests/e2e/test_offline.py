@@ -21,7 +21,7 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import select
 
-from tests.conftest import ARTIFACTS, wait_hydrated
+from tests.conftest import ARTIFACTS, wait_hydrated, wait_until
 from tests.e2e.helpers import HA, KHOA, MAI, goto, login, wait_controlled
 from tests.e2e.test_sessions import _paid_ticket_for_this_phone, _user_id, prod_env  # noqa: F401 - a fixture
 
@@ -54,7 +54,7 @@ def _installed(context: BrowserContext, phone: str, path: str) -> Page:
     login(page, phone, next_path=path)
     wait_controlled(page)
     wait_hydrated(page)
-    page.wait_for_function(PRECACHED, arg="/feedback/new/", timeout=60000)
+    wait_until(page, PRECACHED, "/feedback/new/", timeout=60000)
     return page
 
 
@@ -142,7 +142,7 @@ def test_a_kept_draft_never_empties_what_the_form_shows(browser, prod_env) -> No
         login(page, MAI, next_path="/feedback/new")
         page.locator("#f-category_code").select_option("streetlight")
         page.locator("#f-title").fill("Đèn đường tắt")
-        page.wait_for_function("""() => cdsStore.get('drafts', 'feedback-new')
+        wait_until(page, """() => cdsStore.get('drafts', 'feedback-new')
           .then((d) => Boolean(d && d.values.title === 'Đèn đường tắt'))""")  # the phone's copy is saved
         page.evaluate("""() => cdsStore.put('drafts', 'feedback-new', {owner: cdsSession.owner(),
           key: 'k' + Date.now(), at: Date.now() - 60000,
@@ -174,7 +174,7 @@ def test_installed_app_opened_offline_shows_home_and_ticket(browser, prod_env) -
         shortcut = next(s["url"] for s in page.request.get("/manifest.webmanifest").json()["shortcuts"]
                         if s["name"] == "Vé metro")
         goto(page, "/")
-        page.wait_for_function(SNAPSHOT_KEPT)
+        wait_until(page, SNAPSHOT_KEPT)
         asked: list[str] = []
         page.on("request", lambda request: asked.append(request.url) if "/api/home/snapshot" in request.url else None)
         page.wait_for_timeout(3500)
@@ -242,7 +242,7 @@ def _log_out_offline_then_online(context: BrowserContext) -> bool:
     context.on("response", lambda response: cookie_setters.append(response.url)
                if "cds_sid=" in (response.header_value("set-cookie") or "") else None)
     page = _installed(context, KHOA, "/")
-    page.wait_for_function(SNAPSHOT_KEPT)
+    wait_until(page, SNAPSHOT_KEPT)
     with session_scope() as db:
         open_before = len(db.exec(select(LoginSession).where(LoginSession.user_id == _user_id(KHOA))).all())
     context.set_offline(True)

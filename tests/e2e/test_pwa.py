@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_hydrated, wait_until
 from tests.e2e.helpers import DEMO_PASSWORD, MAI, goto, login, wait_controlled
 
 PRECACHED = """() => caches.keys().then(async (names) => {
@@ -54,8 +54,8 @@ def test_installable_controlled_and_works_offline(browser, prod_app, tmp_path: P
         manifest = cdp.send("Page.getAppManifest")
         assert manifest["url"].endswith("/manifest.webmanifest") and not manifest.get("errors")
         # The shell is precached once the worker is active.
-        page.wait_for_function(PRECACHED, timeout=30000)
-        page.wait_for_function(ROUTE_CHUNKS_CACHED, timeout=30000)  # the next visit needs no network
+        wait_until(page, PRECACHED, timeout=30000)
+        wait_until(page, ROUTE_CHUNKS_CACHED, timeout=30000)  # the next visit needs no network
 
         context.set_offline(True)
         page.reload()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.conftest import wait_until
 from tests.e2e.helpers import goto, wait_controlled
 from tests.e2e.test_accessibility import _violations
 
@@ -35,7 +36,7 @@ def test_offline_checker_works_without_network(browser, prod_app) -> None:
         expect(page.locator("#freshness")).to_contain_text("Danh sách cập nhật lúc")
         wait_controlled(page)
         page.wait_for_function(READY, timeout=30000)
-        page.wait_for_function(PRECACHED, timeout=30000)
+        wait_until(page, PRECACHED, timeout=30000)
 
         context.set_offline(True)
         page.reload()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import interop, require_module
+from tests.conftest import interop, require_module, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "assets"
@@ -203,12 +203,24 @@ STORED_TEXT = """async (path) => {
   return null;
 }"""
 
+STORED_WITH_TEXT = f"""async ([path, text]) => {{
+  const body = await ({STORED_TEXT})(path);
+  return body !== null && body.includes(text);
+}}"""
 
-def _stored(page: Any, path: str, text: str = "") -> None:
+
+def _stored(page: Any, path: str, text: str = "", timeout: int = 15000) -> None:
     """Wait until the worker holds ``path`` (whose body contains ``text``)."""
-    page.wait_for_function(f"(async () => ((await ({STORED_TEXT})({json.dumps(path)})) || '').includes("
-                           f"{json.dumps(text)}) && (await ({STORED_TEXT})({json.dumps(path)})) !== null)()",
-                           timeout=15000)
+    wait_until(page, STORED_WITH_TEXT, [path, text], timeout=timeout)
+
+
+def test_waiting_for_a_stored_page_lasts_until_it_is_stored(site: Site, browser: Any) -> None:
+    # Playwright's wait_for_function took the promise of a Cache Storage check for a yes and returned at once: the
+    # next step then raced the worker (a CI run saw the server's copy where the stored one was due).
+    context, page = _controlled_tab(site, browser)
+    with pytest.raises(AssertionError, match="not true within"):
+        _stored(page, "/never-visited", timeout=1000)
+    context.close()
 
 
 def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site: Site, browser: Any) -> None:
@@ -305,7 +317,7 @@ def test_update_waits_for_the_user_then_cleans_old_caches(site: Site, browser: A
     with page.expect_navigation():
         banner.get_by_role("button", name="Tải lại").click()
     _controlled(page)
-    page.wait_for_function("caches.keys().then((k) => k.every((n) => n.includes('test-2')))", timeout=15000)
+    wait_until(page, "() => caches.keys().then((k) => k.every((n) => n.includes('test-2')))")
     names = page.evaluate("caches.keys()")
     assert names and all("test-2" in n for n in names)
     context.close()
