@@ -32,7 +32,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.9"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.10"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -69,6 +69,8 @@ const NETWORK_FIRST_PAGES = [
 ];
 // Query keys that do not change the page (the manifest's start_url "/?src=pwa"); any other key: network first.
 const IGNORED_QUERY_KEYS = ["src"];
+const LANG_COOKIE = "cds_lang";
+const LANGS = ["vi", "en"]; // the first is the server's default
 const DEFAULT_TEXT = {
   vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
   en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
@@ -164,6 +166,31 @@ function navigationPlan(rawUrl, origin) {
   return {how: "stale-while-revalidate", key: url.pathname};
 }
 
+/**
+ * The language a page was written in when it depends on the reader's language cookie ("Vary: Cookie": a report's
+ * frame, filled in the language of cds_lang): its Content-Language, "vi" or "en". "" for a page the same for every
+ * reader; null for one that varies by cookie without saying its language (kept by nobody: the server's to answer).
+ */
+function pageLanguage(vary, contentLanguage) {
+  if (!/\bcookie\b/i.test(String(vary || ""))) return "";
+  const lang = String(contentLanguage || "").trim().toLowerCase();
+  return LANGS.includes(lang) ? lang : null;
+}
+
+/** The reader's language as the server picks it from the cds_lang cookie's value (absent or unknown: Vietnamese). */
+function readerLanguage(cookieValue) {
+  return LANGS.includes(cookieValue) ? cookieValue : LANGS[0];
+}
+
+/**
+ * May a stored page be answered at once to this reader? A page the same for everyone, yes; a page in one language
+ * only when it is the reader's (readerLang null: the browser cannot tell the worker, so the network answers).
+ */
+function pageFitsReader(vary, contentLanguage, readerLang) {
+  const lang = pageLanguage(vary, contentLanguage);
+  return lang === "" || (lang !== null && lang === readerLang);
+}
+
 /** True when the SW answers the request itself (false = the browser goes to the network untouched). */
 function shouldHandle(rawUrl, method, mode, origin) {
   const how = decide(rawUrl, method, mode || "cors", origin || (typeof self !== "undefined" ? self.location.origin : ""));
@@ -211,7 +238,7 @@ function notificationFromPayload(data, origin) {
 const api = {
   VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE, NETWORK_FIRST_PAGES,
   normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
-  assetsInPage, navigationPlan,
+  assetsInPage, navigationPlan, pageLanguage, readerLanguage, pageFitsReader,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -262,6 +289,24 @@ async function cachedPage(key) {
   return null;
 }
 
+/** The reader's language from the cds_lang cookie (Cookie Store API, where the browser has it in workers), else null. */
+async function currentLanguage() {
+  if (!self.cookieStore) return null;
+  try {
+    const cookie = await self.cookieStore.get(LANG_COOKIE);
+    return readerLanguage(cookie ? cookie.value : "");
+  } catch (e) {
+    return null;
+  }
+}
+
+/** May this stored page be shown to the reader now? A page in one language only to a reader of that language. */
+async function fitsReader(page) {
+  const vary = page.headers.get("Vary");
+  if (pageLanguage(vary, "") === "") return true; // the same for everyone: no cookie to read
+  return pageFitsReader(vary, page.headers.get("Content-Language"), await currentLanguage());
+}
+
 /** Is this stored page a page of a build, with all the build files it imports in the cache? (After a deploy the server
  * has only the new ones.) Anything else stored under a page's address (a static page, an error) goes network first. */
 async function hasItsBuildFiles(page) {
@@ -279,8 +324,10 @@ async function storePage(cacheName, key, response) {
     await Promise.all([SHELL_CACHE, RUNTIME_CACHE].map(async (name) => (await caches.open(name)).delete(key)));
     return;
   }
-  // A page that varies by cookie (a report's frame, in the reader's language) is the server's to answer each time.
-  if (!responseCacheable(response) || /\bcookie\b/i.test(response.headers.get("Vary") || "")) return;
+  // A page that varies by cookie is kept only when it says its language (a report's frame, in the reader's language):
+  // the worker then answers it to readers of that language only (fitsReader()).
+  const headers = response.headers;
+  if (!responseCacheable(response) || pageLanguage(headers.get("Vary"), headers.get("Content-Language")) === null) return;
   const copy = response.clone();
   await cacheAssets(assetsInPage(await response.text(), self.location.origin));
   await (await caches.open(cacheName)).put(key, copy);
@@ -308,7 +355,9 @@ async function navigation(event) {
   if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
   if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
   const found = await cachedPage(plan.key);
-  if (!found || !(await hasItsBuildFiles(found.response))) return networkFirstNavigation(event, plan.key);
+  if (!found || !(await fitsReader(found.response)) || !(await hasItsBuildFiles(found.response))) {
+    return networkFirstNavigation(event, plan.key);
+  }
   // The stored URL itself ("/metro/" for "/metro"): a redirect would store nothing.
   event.waitUntil(fetch(found.key, {credentials: "same-origin"})
     .then((response) => storePage(found.cacheName, found.key, response)).catch(() => undefined));

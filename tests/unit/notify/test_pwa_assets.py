@@ -168,6 +168,17 @@ NAVIGATIONS = [
 ]
 
 
+# A stored page for a reader: (Vary, Content-Language, the reader's language or None when the worker cannot read the
+# cookie) -> answered at once?
+FITS = [
+    (("Accept-Encoding", None, "vi"), True), ((None, None, None), True),  # the same for everyone
+    (("Accept-Encoding, Cookie", "vi", "vi"), True), (("accept-encoding, cookie", "EN", "en"), True),
+    (("Accept-Encoding, Cookie", "vi", "en"), False), (("Cookie", "en", "vi"), False),  # never another language
+    (("Cookie", "vi", None), False),  # no Cookie Store API in the worker: the network answers
+    (("Cookie", None, "vi"), False), (("Cookie", "fr", "vi"), False), (("Cookie", "vi, en", "vi"), False),
+]
+
+
 @pytest.fixture(scope="module")
 def sw_results() -> dict:
     cases = [[m, u, mode] for m, u, mode in BYPASS] + [[m, u, mode] for m, u, mode, _ in HANDLED]
@@ -193,6 +204,9 @@ def sw_results() -> dict:
         built: sw.buildAssets({json.dumps(LOADED)}, origin),
         inPage: sw.assetsInPage({json.dumps(PAGE)}, origin),
         navigation: {json.dumps([u for u, _ in NAVIGATIONS])}.map((u) => sw.navigationPlan(u, origin)),
+        fits: {json.dumps([c for c, _ in FITS])}.map(([v, l, r]) => sw.pageFitsReader(v, l, r)),
+        kept: [["Cookie", "vi"], ["Cookie", null], ["Vary", null], [null, null]].map(([v, l]) => sw.pageLanguage(v, l)),
+        readers: ["en", "vi", "", null, "EN", "fr"].map(sw.readerLanguage),
       }};
       process.stdout.write(JSON.stringify(out));
     """
@@ -248,3 +262,11 @@ def test_sw_precache_files_exist(sw_results: dict) -> None:
         if url != "/":
             assert _asset(url).is_file(), url
     assert sw_results["version"]
+
+
+def test_sw_answers_a_page_in_one_language_only_to_its_readers(sw_results: dict) -> None:
+    assert sw_results["fits"] == [expected for _, expected in FITS], [
+        (case, got) for (case, expected), got in zip(FITS, sw_results["fits"], strict=True) if got != expected]
+    # a page that varies by cookie without saying its language is never kept; the reader's language as the server's
+    assert sw_results["kept"] == ["vi", None, "", ""]
+    assert sw_results["readers"] == ["en", "vi", "vi", "vi", "vi", "vi"]
