@@ -8,8 +8,11 @@
  *   - navigations (navigationPlan()): a cached page is answered at once from the cache and refreshed from the
  *     network behind it for the next visit (stale-while-revalidate), provided every hashed build file the cached
  *     page imports is cached too (else network first: a deploy removes the old files from the server); the pages
- *     of NETWORK_FIRST_PAGES (login and account recovery, payment returns, OpenID answers) and any navigation with
- *     a query other than IGNORED_QUERY_KEYS go network first. A page is stored together with its build files.
+ *     of NETWORK_FIRST_PAGES (registration and account recovery, payment returns, OpenID answers) and any navigation
+ *     with a query other than IGNORED_QUERY_KEYS go network first; the login page is answered from a stored copy only
+ *     when that copy is less than a day old (MAX_AGE_PAGES); a page in the reader's language (a report's frame:
+ *     Vary: Cookie, Content-Language) only to a reader whose cds_lang cookie is that language (pageFitsReader()).
+ *     A page is stored together with its build files.
  *     Without a network: cached page -> /offline.html; /metro, /metro/tickets (and the "Vé metro" shortcut) lead
  *     to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
@@ -62,11 +65,16 @@ const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
 // Offline, these lead to the ticket screen: at the gate the rider needs the ticket, not the shop or the history.
 const OFFLINE_TO_TICKET = ["/metro", "/metro/tickets"];
 const OUTBOX_SYNC_TAG = "cds-outbox";
-/* Never answered from the cache while there is a network: the login and account-recovery flows, the pages a payment
+/* Never answered from the cache while there is a network: registration and account recovery, the pages a payment
    returns to, the OpenID answer and console (their request is in the query). Their paths and everything below. */
 const NETWORK_FIRST_PAGES = [
-  "/login", "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
+  "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
 ];
+/* Answered from the stored copy (refreshed behind) only while that copy is younger than this (ms, by its Date header).
+   The login page is the build's static page: nothing personal, no per-request secret (the OpenID state and the passkey
+   challenge are asked for when a button is pressed; "?next=" and "?error=" go network first), but an old build's
+   login page must not outlive a day after a deploy. */
+const MAX_AGE_PAGES = {"/login": 24 * 3600 * 1000};
 // Query keys that do not change the page (the manifest's start_url "/?src=pwa"); any other key: network first.
 const IGNORED_QUERY_KEYS = ["src"];
 const LANG_COOKIE = "cds_lang";
@@ -163,7 +171,15 @@ function navigationPlan(rawUrl, origin) {
   if (path === null || kept.length || NETWORK_FIRST_PAGES.some((p) => matchesPrefix(path, p))) {
     return {how: "network-first", key: url.pathname + url.search};
   }
-  return {how: "stale-while-revalidate", key: url.pathname};
+  const bounded = Object.keys(MAX_AGE_PAGES).find((p) => matchesPrefix(path, p));
+  return {how: "stale-while-revalidate", key: url.pathname, maxAgeMs: bounded ? MAX_AGE_PAGES[bounded] : null};
+}
+
+/** Is a stored copy fetched at ``dateHeader`` (its HTTP Date) young enough for maxAgeMs (null: no bound)? */
+function youngEnough(dateHeader, maxAgeMs, now) {
+  if (!maxAgeMs) return true;
+  const fetched = Date.parse(dateHeader || "");
+  return Number.isFinite(fetched) && now - fetched >= -60000 && now - fetched <= maxAgeMs; // a minute of clock skew
 }
 
 /**
@@ -237,8 +253,9 @@ function notificationFromPayload(data, origin) {
 
 const api = {
   VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE, NETWORK_FIRST_PAGES,
+  MAX_AGE_PAGES,
   normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
-  assetsInPage, navigationPlan, pageLanguage, readerLanguage, pageFitsReader,
+  assetsInPage, navigationPlan, youngEnough, pageLanguage, readerLanguage, pageFitsReader,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -355,7 +372,8 @@ async function navigation(event) {
   if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
   if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
   const found = await cachedPage(plan.key);
-  if (!found || !(await fitsReader(found.response)) || !(await hasItsBuildFiles(found.response))) {
+  if (!found || !youngEnough(found.response.headers.get("Date"), plan.maxAgeMs, Date.now()) ||
+      !(await fitsReader(found.response)) || !(await hasItsBuildFiles(found.response))) {
     return networkFirstNavigation(event, plan.key);
   }
   // The stored URL itself ("/metro/" for "/metro"): a redirect would store nothing.
