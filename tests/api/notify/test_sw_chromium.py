@@ -3,9 +3,8 @@
 Checks what the node tests cannot: precache on install, offline navigation fallback, that
 no-store/private pages and /api/* are never put in Cache Storage, the user-driven update
 (banner → SKIP_WAITING → reload → old caches removed), stored pages answered at once and refreshed for the next
-visit (with their build files, so a deploy breaks nothing; a page in one language only to its readers; the login page only
-from a copy less than a day old; gone at logout). Needs Debian's
-Chromium (``interop``).
+visit (with their build files, so a deploy breaks nothing; a page in one language only to its readers; the login
+page only from a copy less than a day old; gone at logout). Needs Debian's Chromium (``interop``).
 """
 
 from __future__ import annotations

@@ -289,4 +289,5 @@ def test_sw_answers_a_page_in_one_language_only_to_its_readers(sw_results: dict)
 
 def test_sw_answers_the_login_page_from_a_copy_less_than_a_day_old(sw_results: dict) -> None:
     assert sw_results["maxAge"] == [DAY, DAY, DAY, None, None]
-    assert sw_results["young"] == [expected for _, expected in YOUNG], list(zip(YOUNG, sw_results["young"], strict=True))
+    got = sw_results["young"]
+    assert got == [expected for _, expected in YOUNG], list(zip(YOUNG, got, strict=True))
