@@ -537,12 +537,27 @@ def row(label: str, clients: int, iterations: int, samples: Samples, elapsed: fl
             f"{samples.tickets} | {samples.errors} |")
 
 
-def breakdown(label: str, clients: int, samples: Samples) -> str:
+VISIT_STEPS = 5  # Citizen.steps: a pause before each
+
+
+def offered_load(clients: int, iterations: int, samples: Samples, think: float) -> float:
+    """Events per second the citizens ask for when every answer is instant: a visit's events every
+    ``VISIT_STEPS`` pauses. The table's events/s is what was served (a closed loop: slow answers slow the
+    people down) over the whole run, whose last seconds only the slowest visits fill; a server that keeps up
+    must serve this rate. nan with no pause (a stress test asks for all it gets)."""
+    if not think:
+        return float("nan")
+    per_visit = (len(samples.ws) + len(samples.http)) / (clients * iterations)
+    return clients * per_visit / (VISIT_STEPS * think)
+
+
+def breakdown(label: str, clients: int, samples: Samples, offered: float) -> str:
     """p50/p95 of every action, one line per run (printed after the table)."""
     parts = [f"{name} {pct(values, .5):.0f}/{pct(values, .95):.0f}"
              for name, values in sorted(samples.by_action.items())]
     lag = f"; load generator's own loop lag p95/max {pct(samples.client_lag, .95):.0f}/{pct(samples.client_lag, 1):.0f}"
-    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag
+    ask = f"; offered with instant answers {offered:.0f} events/s"
+    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag + ask
 
 
 TIMELINE_WINDOW_SECONDS = 10
@@ -605,7 +620,7 @@ def main() -> None:
                 samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids))
                 errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
-                details.append(breakdown(label, clients, samples))
+                details.append(breakdown(label, clients, samples, offered_load(clients, its, samples, args.think)))
                 if args.timeline:
                     details.append(timeline(label, clients, samples))
     if args.breakdown or args.timeline:
