@@ -42,8 +42,12 @@ the CPU, so figures are a lower bound of what the server alone can do.
 by the actions measured (websocket and HTTP; the gateway step runs in the bank's process, which is not counted,
 but the notification the bank sends to the app is). It depends far less than the latency on what else the
 machine runs (about ±10 % between runs on a busy machine), so compare code by it. "load generator CPU ms/event"
-is this process's own share. With --url, the workers are found through /api/ops/worker
-(CDS_OPS_DEBUG=1) and measured when they run on this machine.
+is this process's own share. "worker loop on a core / waiting for one" splits the run's wall time of each
+worker's event loop (its main thread, Linux schedstat): running, and runnable but waiting for a core the
+machine's other programs hold; the rest it slept (idle, or blocked on I/O or a lock). A loop near 100 % in
+the two together is saturated, and the second part is the machine's, not the code's; "load generator waiting
+for a core" is the same for this process, whose lateness counts in every latency. With --url, the workers are
+found through /api/ops/worker (CDS_OPS_DEBUG=1) and measured when they run on this machine.
 """
 
 from __future__ import annotations
@@ -105,6 +109,11 @@ class Samples:
     tickets: int = 0
     server_cpu: float = float("nan")  # seconds of CPU the app's workers spent during the run (local workers only)
     client_cpu: float = 0.0  # seconds of CPU this process (the simulated browsers) spent during the run
+    # Shares of the run's wall time the workers' event loops (their main threads) ran on a core and waited, ready
+    # to run, for one; the rest they slept (idle, or blocked on I/O or a lock). The generator's loop likewise.
+    loop_on_cpu: float = float("nan")
+    loop_waiting: float = float("nan")
+    client_waiting: float = float("nan")
 
     def add(self, action: str, seconds: float, kind: str) -> None:
         (self.ws if kind == "ws" else self.http).append(seconds)
@@ -293,6 +302,22 @@ def process_cpu(pids: Iterable[int]) -> float:
     return total
 
 
+def loop_times(pids: Iterable[int]) -> tuple[float, float]:
+    """Seconds the processes' main threads have run on a core and waited, runnable, for one (Linux schedstat).
+
+    A worker's event loop is its main thread. When its latency is seconds, this says whether the loop was busy
+    with its own work (on a core), starved of a core by other programs (waiting), or blocked (neither: I/O, a
+    lock, the GIL held by another thread). nan when a process is not on this machine."""
+    on_cpu = waiting = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/schedstat").read_text().split()
+        except OSError:
+            return float("nan"), float("nan")
+        on_cpu, waiting = on_cpu + int(fields[0]) / 1e9, waiting + int(fields[1]) / 1e9
+    return on_cpu, waiting
+
+
 async def run_load(base: str, bank: str, clients: int, iterations: int, report_ids: list[str],
                    cookies: list[str], worker_pids: Iterable[int] = ()) -> tuple[Samples, float]:
     samples = Samples()
@@ -317,11 +342,17 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
             done = asyncio.Event()
             lag = asyncio.create_task(measure_client_lag(samples, done))
             server_cpu, client_cpu = process_cpu(worker_pids), time.process_time()
+            loops, client_loop = loop_times(worker_pids), loop_times([os.getpid()])
             go.set()
             await asyncio.gather(*tasks)
             elapsed = time.perf_counter() - started
             samples.server_cpu = process_cpu(worker_pids) - server_cpu if worker_pids else float("nan")
             samples.client_cpu = time.process_time() - client_cpu
+            if worker_pids:
+                after = loop_times(worker_pids)
+                samples.loop_on_cpu, samples.loop_waiting = ((a - b) / (elapsed * len(worker_pids))
+                                                             for a, b in zip(after, loops, strict=True))
+            samples.client_waiting = (loop_times([os.getpid()])[1] - client_loop[1]) / elapsed
             done.set()
             await lag
         finally:
@@ -502,15 +533,31 @@ def row(label: str, clients: int, iterations: int, samples: Samples, elapsed: fl
             f"{pct(samples.ws, .95):6.1f} | {pct(samples.http, .5):6.1f} | {pct(samples.http, .95):6.1f} | "
             f"{pct(samples.page_load, .5):6.0f} / {pct(samples.page_load, .95):6.0f} | "
             f"{samples.server_cpu * 1000 / events:5.2f} | {samples.client_cpu * 1000 / events:5.2f} | "
+            f"{samples.loop_on_cpu:4.0%} / {samples.loop_waiting:4.0%} | {samples.client_waiting:4.0%} | "
             f"{samples.tickets} | {samples.errors} |")
 
 
-def breakdown(label: str, clients: int, samples: Samples) -> str:
+VISIT_STEPS = 5  # Citizen.steps: a pause before each
+
+
+def offered_load(clients: int, iterations: int, samples: Samples, think: float) -> float:
+    """Events per second the citizens ask for when every answer is instant: a visit's events every
+    ``VISIT_STEPS`` pauses. The table's events/s is what was served (a closed loop: slow answers slow the
+    people down) over the whole run, whose last seconds only the slowest visits fill; a server that keeps up
+    must serve this rate. nan with no pause (a stress test asks for all it gets)."""
+    if not think:
+        return float("nan")
+    per_visit = (len(samples.ws) + len(samples.http)) / (clients * iterations)
+    return clients * per_visit / (VISIT_STEPS * think)
+
+
+def breakdown(label: str, clients: int, samples: Samples, offered: float) -> str:
     """p50/p95 of every action, one line per run (printed after the table)."""
     parts = [f"{name} {pct(values, .5):.0f}/{pct(values, .95):.0f}"
              for name, values in sorted(samples.by_action.items())]
     lag = f"; load generator's own loop lag p95/max {pct(samples.client_lag, .95):.0f}/{pct(samples.client_lag, 1):.0f}"
-    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag
+    ask = f"; offered with instant answers {offered:.0f} events/s"
+    return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag + ask
 
 
 TIMELINE_WINDOW_SECONDS = 10
@@ -530,8 +577,9 @@ def timeline(label: str, clients: int, samples: Samples) -> str:
 
 
 HEADER = ("| config | clients x visits | events/s | ws p50 ms | ws p95 ms | http p50 ms | http p95 ms | "
-          "page load p50/p95 ms | server CPU ms/event | load generator CPU ms/event | tickets bought | errors |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "page load p50/p95 ms | server CPU ms/event | load generator CPU ms/event | worker loop on a core / waiting "
+          "for one | load generator waiting for a core | tickets bought | errors |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main() -> None:
@@ -572,7 +620,7 @@ def main() -> None:
                 samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids))
                 errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
-                details.append(breakdown(label, clients, samples))
+                details.append(breakdown(label, clients, samples, offered_load(clients, its, samples, args.think)))
                 if args.timeline:
                     details.append(timeline(label, clients, samples))
     if args.breakdown or args.timeline:
