@@ -8,8 +8,11 @@
  *   - navigations (navigationPlan()): a cached page is answered at once from the cache and refreshed from the
  *     network behind it for the next visit (stale-while-revalidate), provided every hashed build file the cached
  *     page imports is cached too (else network first: a deploy removes the old files from the server); the pages
- *     of NETWORK_FIRST_PAGES (login and account recovery, payment returns, OpenID answers) and any navigation with
- *     a query other than IGNORED_QUERY_KEYS go network first. A page is stored together with its build files.
+ *     of NETWORK_FIRST_PAGES (registration and account recovery, payment returns, OpenID answers) and any navigation
+ *     with a query other than IGNORED_QUERY_KEYS go network first; the login page is answered from a stored copy only
+ *     when that copy is less than a day old (MAX_AGE_PAGES); a page in the reader's language (a report's frame:
+ *     Vary: Cookie, Content-Language) only to a reader whose cds_lang cookie is that language (pageFitsReader()).
+ *     A page is stored together with its build files.
  *     Without a network: cached page -> /offline.html; /metro, /metro/tickets (and the "Vé metro" shortcut) lead
  *     to the ticket screen, which needs no server (see offlinePlan());
  *   - hashed build assets (/assets/*, /_next/static/*): cache first; the ones the precached pages (/, the
@@ -32,7 +35,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.9"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.10"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;
@@ -62,13 +65,20 @@ const SHELL_PATHS = PRECACHE.concat(PRECACHE_OPTIONAL).filter((p) => p !== "/");
 // Offline, these lead to the ticket screen: at the gate the rider needs the ticket, not the shop or the history.
 const OFFLINE_TO_TICKET = ["/metro", "/metro/tickets"];
 const OUTBOX_SYNC_TAG = "cds-outbox";
-/* Never answered from the cache while there is a network: the login and account-recovery flows, the pages a payment
+/* Never answered from the cache while there is a network: registration and account recovery, the pages a payment
    returns to, the OpenID answer and console (their request is in the query). Their paths and everything below. */
 const NETWORK_FIRST_PAGES = [
-  "/login", "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
+  "/register", "/recover", "/payments", "/metro/receipt", "/wallet/openid", "/verify/openid",
 ];
+/* Answered from the stored copy (refreshed behind) only while that copy is younger than this (ms, by its Date header).
+   The login page is the build's static page: nothing personal, no per-request secret (the OpenID state and the passkey
+   challenge are asked for when a button is pressed; "?next=" and "?error=" go network first), but an old build's
+   login page must not outlive a day after a deploy. */
+const MAX_AGE_PAGES = {"/login": 24 * 3600 * 1000};
 // Query keys that do not change the page (the manifest's start_url "/?src=pwa"); any other key: network first.
 const IGNORED_QUERY_KEYS = ["src"];
+const LANG_COOKIE = "cds_lang";
+const LANGS = ["vi", "en"]; // the first is the server's default
 const DEFAULT_TEXT = {
   vi: {title: "Công dân số TP.HCM", body: "Bạn có thông báo mới."},
   en: {title: "HCMC Digital Citizen", body: "You have a new notification."},
@@ -161,7 +171,40 @@ function navigationPlan(rawUrl, origin) {
   if (path === null || kept.length || NETWORK_FIRST_PAGES.some((p) => matchesPrefix(path, p))) {
     return {how: "network-first", key: url.pathname + url.search};
   }
-  return {how: "stale-while-revalidate", key: url.pathname};
+  const bounded = Object.keys(MAX_AGE_PAGES).find((p) => matchesPrefix(path, p));
+  return {how: "stale-while-revalidate", key: url.pathname, maxAgeMs: bounded ? MAX_AGE_PAGES[bounded] : null};
+}
+
+/** Is a stored copy fetched at ``dateHeader`` (its HTTP Date) young enough for maxAgeMs (null: no bound)? */
+function youngEnough(dateHeader, maxAgeMs, now) {
+  if (!maxAgeMs) return true;
+  const fetched = Date.parse(dateHeader || "");
+  return Number.isFinite(fetched) && now - fetched >= -60000 && now - fetched <= maxAgeMs; // a minute of clock skew
+}
+
+/**
+ * The language a page was written in when it depends on the reader's language cookie ("Vary: Cookie": a report's
+ * frame, filled in the language of cds_lang): its Content-Language, "vi" or "en". "" for a page the same for every
+ * reader; null for one that varies by cookie without saying its language (kept by nobody: the server's to answer).
+ */
+function pageLanguage(vary, contentLanguage) {
+  if (!/\bcookie\b/i.test(String(vary || ""))) return "";
+  const lang = String(contentLanguage || "").trim().toLowerCase();
+  return LANGS.includes(lang) ? lang : null;
+}
+
+/** The reader's language as the server picks it from the cds_lang cookie's value (absent or unknown: Vietnamese). */
+function readerLanguage(cookieValue) {
+  return LANGS.includes(cookieValue) ? cookieValue : LANGS[0];
+}
+
+/**
+ * May a stored page be answered at once to this reader? A page the same for everyone, yes; a page in one language
+ * only when it is the reader's (readerLang null: the browser cannot tell the worker, so the network answers).
+ */
+function pageFitsReader(vary, contentLanguage, readerLang) {
+  const lang = pageLanguage(vary, contentLanguage);
+  return lang === "" || (lang !== null && lang === readerLang);
 }
 
 /** True when the SW answers the request itself (false = the browser goes to the network untouched). */
@@ -210,8 +253,9 @@ function notificationFromPayload(data, origin) {
 
 const api = {
   VERSION, PRECACHE, PRECACHE_OPTIONAL, NEVER_PREFIXES, CACHE_FIRST_PREFIXES, TICKET_PAGE, NETWORK_FIRST_PAGES,
+  MAX_AGE_PAGES,
   normalisePath, decide, shouldHandle, isCacheable, safeTargetUrl, notificationFromPayload, offlinePlan, buildAssets,
-  assetsInPage, navigationPlan,
+  assetsInPage, navigationPlan, youngEnough, pageLanguage, readerLanguage, pageFitsReader,
 };
 if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -262,6 +306,24 @@ async function cachedPage(key) {
   return null;
 }
 
+/** The reader's language from the cds_lang cookie (Cookie Store API, where the browser has it in workers), else null. */
+async function currentLanguage() {
+  if (!self.cookieStore) return null;
+  try {
+    const cookie = await self.cookieStore.get(LANG_COOKIE);
+    return readerLanguage(cookie ? cookie.value : "");
+  } catch (e) {
+    return null;
+  }
+}
+
+/** May this stored page be shown to the reader now? A page in one language only to a reader of that language. */
+async function fitsReader(page) {
+  const vary = page.headers.get("Vary");
+  if (pageLanguage(vary, "") === "") return true; // the same for everyone: no cookie to read
+  return pageFitsReader(vary, page.headers.get("Content-Language"), await currentLanguage());
+}
+
 /** Is this stored page a page of a build, with all the build files it imports in the cache? (After a deploy the server
  * has only the new ones.) Anything else stored under a page's address (a static page, an error) goes network first. */
 async function hasItsBuildFiles(page) {
@@ -279,8 +341,10 @@ async function storePage(cacheName, key, response) {
     await Promise.all([SHELL_CACHE, RUNTIME_CACHE].map(async (name) => (await caches.open(name)).delete(key)));
     return;
   }
-  // A page that varies by cookie (a report's frame, in the reader's language) is the server's to answer each time.
-  if (!responseCacheable(response) || /\bcookie\b/i.test(response.headers.get("Vary") || "")) return;
+  // A page that varies by cookie is kept only when it says its language (a report's frame, in the reader's language):
+  // the worker then answers it to readers of that language only (fitsReader()).
+  const headers = response.headers;
+  if (!responseCacheable(response) || pageLanguage(headers.get("Vary"), headers.get("Content-Language")) === null) return;
   const copy = response.clone();
   await cacheAssets(assetsInPage(await response.text(), self.location.origin));
   await (await caches.open(cacheName)).put(key, copy);
@@ -308,7 +372,10 @@ async function navigation(event) {
   if (plan.how === "network-first") return networkFirstNavigation(event, plan.key);
   if (self.navigator && self.navigator.onLine === false) return offlineNavigation(event.request);
   const found = await cachedPage(plan.key);
-  if (!found || !(await hasItsBuildFiles(found.response))) return networkFirstNavigation(event, plan.key);
+  if (!found || !youngEnough(found.response.headers.get("Date"), plan.maxAgeMs, Date.now()) ||
+      !(await fitsReader(found.response)) || !(await hasItsBuildFiles(found.response))) {
+    return networkFirstNavigation(event, plan.key);
+  }
   // The stored URL itself ("/metro/" for "/metro"): a redirect would store nothing.
   event.waitUntil(fetch(found.key, {credentials: "same-origin"})
     .then((response) => storePage(found.cacheName, found.key, response)).catch(() => undefined));

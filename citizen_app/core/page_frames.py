@@ -109,15 +109,17 @@ def built_page(frame: PageFrame, static_dir: Path | None = None) -> _Built | Non
 
 
 def frame_response(request: Request, frame: PageFrame, inner_html: str, status: int = 200,
-                   *, public_url: str, static_dir: Path | None = None) -> Response:
-    """The built page with ``inner_html`` in its slot, its own CSP (the built page's inline scripts by hash: the slot
-    holds no script), revalidated on every visit like every page, compressed when the browser takes gzip."""
+                   *, public_url: str, lang: str, static_dir: Path | None = None) -> Response:
+    """The built page with ``inner_html`` (written in ``lang``) in its slot, its own CSP (the built page's inline
+    scripts by hash: the slot holds no script), revalidated on every visit like every page, compressed when the browser
+    takes gzip. ``Vary: Cookie`` keeps HTTP caches from mixing languages; ``Content-Language`` lets the service worker
+    answer its stored copy at once to a reader of the same language (assets/sw.js ``pageFitsReader``)."""
     built = built_page(frame, static_dir)
     if built is None:
         return Response(_NOT_BUILT, status_code=404, media_type="text/html; charset=utf-8")
     body = (fill_slot(built.html, inner_html) if built.has_slot else built.html).encode()
     headers = {"content-security-policy": content_security_policy(public_url, built.csp_hashes),
-               "cache-control": "no-cache", "vary": "Accept-Encoding, Cookie"}
+               "cache-control": "no-cache", "vary": "Accept-Encoding, Cookie", "content-language": lang}
     if len(body) >= _GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
         body = gzip.compress(body, compresslevel=6, mtime=0)
         headers["content-encoding"] = "gzip"

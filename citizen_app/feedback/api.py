@@ -200,8 +200,13 @@ async def outbox_report(call: Call) -> Response:
     return JSONResponse(body, status_code=201 if done.created else 200)
 
 
+def _page_lang(request: Request) -> str:
+    return normalize_lang(request.cookies.get(LANG_COOKIE))  # the app's own choice: the cookie, else Vietnamese
+
+
 def _report_page(request: Request, inner: str, status: int) -> Response:
-    return frame_response(request, report_frame.REPORT_FRAME, inner, status, public_url=settings().public_url)
+    return frame_response(request, report_frame.REPORT_FRAME, inner, status, public_url=settings().public_url,
+                          lang=_page_lang(request))
 
 
 def _report_page_refusal(request: Request, status: int, _exc: DomainError) -> Response:
@@ -212,7 +217,7 @@ async def report_page(call: Call) -> Response:
     """GET /feedback/{id}: the app's report page with the report's public facts in its HTML, painted before the app
     has loaded (``report_frame.py``); 404 with the page's empty frame when no one may see the report."""
     request = call.request
-    lang = normalize_lang(request.cookies.get(LANG_COOKIE))  # the app's own choice: the cookie, else Vietnamese
+    lang = _page_lang(request)
     with read_scope() as db:
         report = service.get_report(db, request.path_params["report_id"])
         view = board.get_public_report(db, report.id, None, lang)

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from citizen_app.core.headers import MAP_TILES
-from tests.conftest import wait_hydrated
-from tests.e2e.helpers import STREETLIGHT
+from tests.conftest import wait_hydrated, wait_until
+from tests.e2e.helpers import STREETLIGHT, wait_controlled
 from tests.e2e.test_security_headers import fetch
 
 PAGES = ["/", "/feedback", "/metro", "/metro/ticket/", "/procedures", "/login"]
@@ -119,3 +119,46 @@ def test_a_reports_page_paints_the_report_before_the_app_and_the_app_takes_its_p
     # the same facts in the same places: nothing moves when the app takes over
     assert (painted["title"], painted["labels"], painted["description"]) == (
         drawn["title"], drawn["labels"], drawn["description"])
+
+
+STORED_FRAME = """async ([path, text]) => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match(path);
+    if (hit && (await hit.text()).includes(text)) return hit.headers.get('Content-Language');
+  }
+  return null;
+}"""
+
+
+def _set_title(prod_app, report: int, title: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(prod_app["database_url"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE feedback_report SET public_title = :title WHERE id = :id"),
+                           {"title": title, "id": report})
+    engine.dispose()
+
+
+def test_a_stored_reports_page_is_answered_at_once_and_the_app_draws_the_report_as_it_is_now(
+        browser: Browser, prod_app, demo_report: int) -> None:
+    # The worker answers a report's page from its cache (in the reader's language, assets/sw.js pageFitsReader): what
+    # changed since is on the screen as soon as the app has loaded, in the same visit.
+    path, changed = f"/feedback/{demo_report}", STREETLIGHT + " (đã cập nhật)"
+    context = browser.new_context(base_url=prod_app["url"], viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route(MAP_TILES + "/**", _no_map_tiles)
+    page.goto(path)
+    wait_controlled(page)
+    assert wait_until(page, STORED_FRAME, [path, STREETLIGHT], timeout=30000) == "vi"
+    try:
+        _set_title(prod_app, demo_report, changed)
+        response = page.goto(path)
+        assert response is not None and response.from_service_worker
+        expect(page.locator("#fb-title")).to_have_text(changed)  # the app's live view, in place of the stored frame
+        wait_hydrated(page)
+        assert page.locator("[data-cds-frame]").count() == 0
+        assert wait_until(page, STORED_FRAME, [path, changed], timeout=30000) == "vi"  # refreshed for the next visit
+    finally:
+        _set_title(prod_app, demo_report, STREETLIGHT)
+        context.close()

@@ -103,7 +103,8 @@ def test_bell_centre_and_settings(page, prod_app) -> None:
 
 # Pages the service worker answers from its cache at once (assets/sw.js navigationPlan): a person's own pages included.
 STORED_PAGES = ["/", "/feedback", "/metro", "/metro/ticket/", "/procedures", "/wallet", "/account", "/notifications",
-                "/feedback/mine", "/procedures/mine", "/feedback/new/", "/my-data", "/metro/tickets", "/payments"]
+                "/feedback/mine", "/procedures/mine", "/feedback/new/", "/my-data", "/metro/tickets", "/payments",
+                "/login"]
 
 
 def test_no_page_the_worker_stores_holds_the_persons_data(page, prod_app) -> None:

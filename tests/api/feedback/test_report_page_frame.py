@@ -44,8 +44,15 @@ def test_a_public_report_is_in_the_page(client, db, world) -> None:
 def test_the_page_speaks_the_browsers_chosen_language(client, db, world) -> None:
     report = new_report(db, world.citizen)
     client.cookies.set("cds_lang", "en")
-    frame = frame_of(client.get(f"/feedback/{report.id}").text)
+    response = client.get(f"/feedback/{report.id}")
+    frame = frame_of(response.text)
     assert "Category" in frame and "Loại phản ánh" not in frame
+    # The service worker answers a stored copy at once only to a reader of the language it says (assets/sw.js);
+    # HTTP caches keep one copy per cookie.
+    assert response.headers["content-language"] == "en" and "Cookie" in response.headers["vary"]
+    client.cookies.set("cds_lang", "fr")  # anything else: Vietnamese, as the app
+    assert client.get(f"/feedback/{report.id}").headers["content-language"] == "vi"
+    assert client.get("/feedback/987654").headers["content-language"] == "vi"
 
 
 def test_a_hidden_name_stays_hidden(client, db, world) -> None:
@@ -71,3 +78,15 @@ def test_only_digits_are_a_report_page() -> None:
                           ("/feedback/12/x", False)):
         scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
         assert (route.matches(scope)[0].name == "FULL") is matched, path
+
+
+def test_the_page_reads_no_session_so_a_stored_copy_holds_nothing_personal(client, db, world) -> None:
+    # The service worker keeps this page for the next visit (assets/sw.js): it must be what any anonymous reader of
+    # the language gets, whoever's cookies came with the request.
+    route = next(r for r in api.ROUTES if getattr(r, "path", "") == "/feedback/{report_id:int}")
+    assert route.op.auth == "public"
+    report = new_report(db, world.citizen, hide_name=True)
+    anonymous = client.get(f"/feedback/{report.id}").text
+    client.cookies.set("cds_session", "anything")
+    client.cookies.set("cds_owner", str(world.citizen))
+    assert client.get(f"/feedback/{report.id}").text == anonymous

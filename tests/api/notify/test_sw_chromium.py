@@ -3,15 +3,17 @@
 Checks what the node tests cannot: precache on install, offline navigation fallback, that
 no-store/private pages and /api/* are never put in Cache Storage, the user-driven update
 (banner → SKIP_WAITING → reload → old caches removed), stored pages answered at once and refreshed for the next
-visit (with their build files, so a deploy breaks nothing; never the login page; gone at logout). Needs Debian's
-Chromium (``interop``).
+visit (with their build files, so a deploy breaks nothing; a page in one language only to its readers; the login
+page only from a copy less than a day old; gone at logout). Needs Debian's Chromium (``interop``).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from email.utils import formatdate
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ class Site:
         self.sw_version = "test-1"
         self.release = 1  # the pages' text: what a deploy changes
         self.build = "aaa"  # the hashed build file the page imports; the server has only the current one
+        self.date: str | None = None  # the Date header of the answers, when not now
         site = self
 
         class Handler(SimpleHTTPRequestHandler):
@@ -48,6 +51,9 @@ class Site:
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, directory=str(ASSETS), **kwargs)
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                return site.date or super().date_time_string(timestamp)
 
             def _send(self, body: str, ctype: str, cache: str | None) -> None:
                 data = body.encode()
@@ -71,7 +77,9 @@ class Site:
                          "/account": ("no-store", "Tài khoản riêng"), "/mine": ("private, max-age=600", "Của tôi"),
                          "/news": ("no-cache", f"Tin {site.release}"),
                          "/login": ("no-cache", f"Đăng nhập {site.release}"),
-                         "/built": ("no-cache", f"Bản {site.build}"), "/frame": ("no-cache", f"Khung {site.release}")}
+                         "/register": ("no-cache", f"Đăng ký {site.release}"),
+                         "/built": ("no-cache", f"Bản {site.build}"), "/frame": ("no-cache", f"Khung {site.release}"),
+                         "/varies": ("no-cache", f"Theo cookie {site.release}")}
                 if path == "/dir":  # as Reflex: a page folder is served at its path with a slash
                     self.send_response(307)
                     self.send_header("Location", "/dir/")
@@ -84,7 +92,11 @@ class Site:
                     # a module preload the browser does not fetch by itself (first_paint.py renames them so)
                     head = f'<link rel="cds-modulepreload" href="/assets/app-{site.build}.js">'
                     if path == "/frame":  # as a report's frame: filled by the server, in the reader's language
-                        self.extra_headers = {"Vary": "Accept-Encoding, Cookie"}
+                        lang = "en" if "cds_lang=en" in self.headers.get("Cookie", "") else "vi"
+                        self.extra_headers = {"Vary": "Accept-Encoding, Cookie", "Content-Language": lang}
+                        title = f"{title} {lang}"
+                    if path == "/varies":  # varies by cookie, language unsaid
+                        self.extra_headers = {"Vary": "Cookie"}
                     return self._send(PAGE.format(title=title, head=head), "text/html; charset=utf-8", cache)
                 if path.startswith("/assets/"):
                     if path != f"/assets/app-{site.build}.js":
@@ -240,21 +252,65 @@ def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site
     assert page.title() == "Tin 2"
     _stored(page, "/dir/", "Tin 3")
     site.release = 2
-    page.goto(site.url + "/frame")  # varies by cookie: never answered from the cache
+    page.goto(site.url + "/varies")  # varies by cookie without saying its language: never answered from the cache
     site.release = 4
-    page.goto(site.url + "/frame")
-    assert page.title() == "Khung 4"
+    page.goto(site.url + "/varies")
+    assert page.title() == "Theo cookie 4"
     site.release = 2
     page.goto(site.url + "/?src=pwa")  # the installed app's start: the stored home page
     assert page.title() == "Trang chủ"
-    # The login page is never answered from the cache while there is a network, nor a query that may matter.
-    page.goto(site.url + "/login")
-    assert page.title() == "Đăng nhập 2"
+    # Registration is never answered from the cache while there is a network, nor a query that may matter.
+    page.goto(site.url + "/register")
+    assert page.title() == "Đăng ký 2"
     site.release = 3
-    page.goto(site.url + "/login")
-    assert page.title() == "Đăng nhập 3"
+    page.goto(site.url + "/register")
+    assert page.title() == "Đăng ký 3"
     page.goto(site.url + "/news?page=2")
     assert page.title() == "Tin 3"
+    context.close()
+
+
+def test_a_page_in_the_readers_language_is_answered_at_once_and_never_in_another(site: Site, browser: Any) -> None:
+    # a report's frame: filled in the language of the cds_lang cookie, Vary: Cookie, Content-Language says which
+    context, page = _controlled_tab(site, browser, "/frame")
+    _stored(page, "/frame", "Khung 1 vi")
+    site.release = 2
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 1 vi"  # the stored page at once: the reader (no cookie) reads Vietnamese
+    _stored(page, "/frame", "Khung 2 vi")
+    # The reader switches to English (the app sets the cookie): the Vietnamese copy is never shown to them.
+    context.add_cookies([{"name": "cds_lang", "value": "en", "url": site.url}])
+    site.release = 3
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 3 en"
+    _stored(page, "/frame", "Khung 3 en")
+    site.release = 4
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 3 en"  # now the English copy is the one answered at once
+    context.add_cookies([{"name": "cds_lang", "value": "vi", "url": site.url}])
+    site.release = 5
+    page.goto(site.url + "/frame")
+    assert page.title() == "Khung 5 vi"
+    context.close()
+
+
+def test_the_login_page_is_answered_at_once_only_from_a_copy_less_than_a_day_old(site: Site, browser: Any) -> None:
+    context, page = _controlled_tab(site, browser, "/login")
+    _stored(page, "/login", "Đăng nhập 1")
+    site.release = 2
+    page.goto(site.url + "/login")
+    assert page.title() == "Đăng nhập 1"  # the stored page at once, the server's copy stored behind
+    _stored(page, "/login", "Đăng nhập 2")
+    site.release = 3
+    page.goto(site.url + "/login?next=/metro")  # a query (where to go after, an error to show): network first
+    assert page.title() == "Đăng nhập 3"
+    site.date = formatdate(time.time() - 2 * 86400, usegmt=True)  # the copy stored behind this visit: two days old
+    page.goto(site.url + "/login")
+    assert page.title() == "Đăng nhập 2"
+    _stored(page, "/login", "Đăng nhập 3")
+    site.release = 4
+    page.goto(site.url + "/login")
+    assert page.title() == "Đăng nhập 4"  # too old to show: the network's page
     context.close()
 
 

@@ -57,7 +57,8 @@ def static_dir(tmp_path: Path) -> Path:
 
 def _client(static_dir: Path | None, inner: str, status: int = 200) -> TestClient:
     async def page(request: Request):
-        return frame_response(request, FRAME, inner, status, public_url="https://cds.example", static_dir=static_dir)
+        return frame_response(request, FRAME, inner, status, public_url="https://cds.example", lang="vi",
+                              static_dir=static_dir)
 
     return TestClient(Starlette(routes=[Route("/things/{id:int}", page)]))
 
@@ -81,7 +82,7 @@ def test_plain_when_the_browser_takes_no_gzip_and_the_status_is_kept(static_dir:
 
 def test_gzip_is_a_real_gzip_of_the_page(static_dir: Path) -> None:
     scope = {"type": "http", "method": "GET", "path": "/things/7", "headers": [(b"accept-encoding", b"gzip")]}
-    response = frame_response(Request(scope), FRAME, "<p>x</p>", public_url="http://127.0.0.1:3000",
+    response = frame_response(Request(scope), FRAME, "<p>x</p>", public_url="http://127.0.0.1:3000", lang="en",
                               static_dir=static_dir)
     assert b"<p>x</p></div>" in gzip.decompress(response.body)
 

@@ -155,16 +155,40 @@ NAVIGATIONS = [
     ("/", (SWR, "/")), ("/?src=pwa", (SWR, "/")), (f"{ORIGIN}/metro", (SWR, "/metro")),
     ("/metro/ticket/", (SWR, "/metro/ticket/")), ("/feedback", (SWR, "/feedback")),
     ("/procedures", (SWR, "/procedures")), ("/loginhelp", (SWR, "/loginhelp")), ("/feedback/12", (SWR, "/feedback/12")),
-    # login and recovery flows, payment returns, OpenID answers: never stale
-    ("/login", (FIRST, "/login")), ("/login/", (FIRST, "/login/")),
+    # the login page: from a stored copy less than a day old (youngEnough); with a query (?next=, ?error=) never
+    ("/login", (SWR, "/login")), ("/login/", (SWR, "/login/")),
+    # registration and recovery flows, payment returns, OpenID answers: never stale
     ("/login?next=/metro", (FIRST, "/login?next=/metro")), ("/register", (FIRST, "/register")),
     ("/recover", (FIRST, "/recover")), ("/payments/AB12", (FIRST, "/payments/AB12")),
     ("/metro/receipt?order=9", (FIRST, "/metro/receipt?order=9")), ("/wallet/openid", (FIRST, "/wallet/openid")),
-    ("/verify/openid", (FIRST, "/verify/openid")), ("/%6Cogin", (FIRST, "/%6Cogin")),
-    (f"{ORIGIN}//login", (FIRST, "//login")),
+    ("/verify/openid", (FIRST, "/verify/openid")), ("/%72egister", (FIRST, "/%72egister")),
+    (f"{ORIGIN}//recover", (FIRST, "//recover")),
     # a query that may change the page
     ("/feedback?status=open", (FIRST, "/feedback?status=open")),
     ("/metro/ticket/?id=7", (FIRST, "/metro/ticket/?id=7")), ("/?src=pwa&next=x", (FIRST, "/?src=pwa&next=x")),
+]
+
+
+# A stored page for a reader: (Vary, Content-Language, the reader's language or None when the worker cannot read the
+# cookie) -> answered at once?
+FITS = [
+    (("Accept-Encoding", None, "vi"), True), ((None, None, None), True),  # the same for everyone
+    (("Accept-Encoding, Cookie", "vi", "vi"), True), (("accept-encoding, cookie", "EN", "en"), True),
+    (("Accept-Encoding, Cookie", "vi", "en"), False), (("Cookie", "en", "vi"), False),  # never another language
+    (("Cookie", "vi", None), False),  # no Cookie Store API in the worker: the network answers
+    (("Cookie", None, "vi"), False), (("Cookie", "fr", "vi"), False), (("Cookie", "vi, en", "vi"), False),
+]
+
+
+# A stored copy fetched at (Date header, maximum age in ms or None) -> still answered at once?
+NOW = "Mon, 07 Dec 2026 02:00:00 GMT"
+DAY = 24 * 3600 * 1000
+YOUNG = [
+    (("Mon, 07 Dec 2026 01:00:00 GMT", DAY), True), (("Sun, 06 Dec 2026 02:00:01 GMT", DAY), True),
+    (("Sun, 06 Dec 2026 01:59:59 GMT", DAY), False), ((None, DAY), False), (("yesterday", DAY), False),
+    (("Tue, 08 Dec 2026 02:00:00 GMT", DAY), False),  # from the future: a wrong clock, not a fresh copy
+    (("Mon, 07 Dec 2026 02:00:30 GMT", DAY), True),  # half a minute of clock skew
+    ((None, None), True), (("Thu, 01 Jan 2026 00:00:00 GMT", None), True),  # pages without a bound
 ]
 
 
@@ -193,6 +217,11 @@ def sw_results() -> dict:
         built: sw.buildAssets({json.dumps(LOADED)}, origin),
         inPage: sw.assetsInPage({json.dumps(PAGE)}, origin),
         navigation: {json.dumps([u for u, _ in NAVIGATIONS])}.map((u) => sw.navigationPlan(u, origin)),
+        maxAge: ["/login", "/login/", "/%6Cogin", "/", "/feedback/3"].map((u) => sw.navigationPlan(u, origin).maxAgeMs),
+        young: {json.dumps([c for c, _ in YOUNG])}.map(([d, m]) => sw.youngEnough(d, m, Date.parse({json.dumps(NOW)}))),
+        fits: {json.dumps([c for c, _ in FITS])}.map(([v, l, r]) => sw.pageFitsReader(v, l, r)),
+        kept: [["Cookie", "vi"], ["Cookie", null], ["Vary", null], [null, null]].map(([v, l]) => sw.pageLanguage(v, l)),
+        readers: ["en", "vi", "", null, "EN", "fr"].map(sw.readerLanguage),
       }};
       process.stdout.write(JSON.stringify(out));
     """
@@ -248,3 +277,17 @@ def test_sw_precache_files_exist(sw_results: dict) -> None:
         if url != "/":
             assert _asset(url).is_file(), url
     assert sw_results["version"]
+
+
+def test_sw_answers_a_page_in_one_language_only_to_its_readers(sw_results: dict) -> None:
+    assert sw_results["fits"] == [expected for _, expected in FITS], [
+        (case, got) for (case, expected), got in zip(FITS, sw_results["fits"], strict=True) if got != expected]
+    # a page that varies by cookie without saying its language is never kept; the reader's language as the server's
+    assert sw_results["kept"] == ["vi", None, "", ""]
+    assert sw_results["readers"] == ["en", "vi", "vi", "vi", "vi", "vi"]
+
+
+def test_sw_answers_the_login_page_from_a_copy_less_than_a_day_old(sw_results: dict) -> None:
+    assert sw_results["maxAge"] == [DAY, DAY, DAY, None, None]
+    got = sw_results["young"]
+    assert got == [expected for _, expected in YOUNG], list(zip(YOUNG, got, strict=True))
