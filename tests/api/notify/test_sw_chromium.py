@@ -181,6 +181,14 @@ def _controlled_tab(site: Site, browser: Any, path: str = "/") -> tuple[Any, Any
     return context, page
 
 
+def _title(site: Site, page: Any, path: str, release: int | None = None) -> str:
+    """The title of ``path`` as the tab shows it after navigating there (the site's pages at ``release`` first)."""
+    if release is not None:
+        site.release = release
+    page.goto(site.url + path)
+    return page.title()
+
+
 def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: Any) -> None:
     context, page = _controlled_tab(site, browser)
     for path in ("/about", "/account", "/mine"):
@@ -196,14 +204,12 @@ def test_offline_fallback_and_private_pages_never_cached(site: Site, browser: An
         False, False, "function"]
 
     context.set_offline(True)
-    page.goto(site.url + "/about")
-    assert page.title() == "Giới thiệu"
+    assert _title(site, page, "/about") == "Giới thiệu"
     page.goto(site.url + "/account")
     assert "Bạn đang ngoại tuyến" in page.content()
     page.goto(site.url + "/never-seen")
     assert "You are offline" in page.content()
-    page.goto(site.url + "/?src=pwa")
-    assert page.title() == "Trang chủ"
+    assert _title(site, page, "/?src=pwa") == "Trang chủ"
     context.close()
 
 
@@ -239,34 +245,21 @@ def test_a_stored_page_is_answered_at_once_and_refreshed_for_the_next_visit(site
     # the first visit: the worker installs, the page tells it what it shows
     context, page = _controlled_tab(site, browser, "/news")
     _stored(page, "/news", "Tin 1")
-    site.release = 2
-    page.goto(site.url + "/news")
-    assert page.title() == "Tin 1"  # the stored page, without waiting for the server
+    assert _title(site, page, "/news", 2) == "Tin 1"  # the stored page, without waiting for the server
     _stored(page, "/news", "Tin 2")  # the server's copy, kept for the next visit
-    page.goto(site.url + "/news")
-    assert page.title() == "Tin 2"
+    assert _title(site, page, "/news") == "Tin 2"
     page.goto(site.url + "/dir")  # redirected to /dir/, stored there
     _stored(page, "/dir/", "Tin 2")
-    site.release = 3
-    page.goto(site.url + "/dir")  # answered from /dir/ at once, no round trip for the redirect
-    assert page.title() == "Tin 2"
+    assert _title(site, page, "/dir", 3) == "Tin 2"  # answered from /dir/ at once, no round trip for the redirect
     _stored(page, "/dir/", "Tin 3")
     site.release = 2
     page.goto(site.url + "/varies")  # varies by cookie without saying its language: never answered from the cache
-    site.release = 4
-    page.goto(site.url + "/varies")
-    assert page.title() == "Theo cookie 4"
-    site.release = 2
-    page.goto(site.url + "/?src=pwa")  # the installed app's start: the stored home page
-    assert page.title() == "Trang chủ"
+    assert _title(site, page, "/varies", 4) == "Theo cookie 4"
+    assert _title(site, page, "/?src=pwa", 2) == "Trang chủ"  # the installed app's start: the stored home page
     # Registration is never answered from the cache while there is a network, nor a query that may matter.
-    page.goto(site.url + "/register")
-    assert page.title() == "Đăng ký 2"
-    site.release = 3
-    page.goto(site.url + "/register")
-    assert page.title() == "Đăng ký 3"
-    page.goto(site.url + "/news?page=2")
-    assert page.title() == "Tin 3"
+    assert _title(site, page, "/register") == "Đăng ký 2"
+    assert _title(site, page, "/register", 3) == "Đăng ký 3"
+    assert _title(site, page, "/news?page=2") == "Tin 3"
     context.close()
 
 
@@ -274,43 +267,30 @@ def test_a_page_in_the_readers_language_is_answered_at_once_and_never_in_another
     # a report's frame: filled in the language of the cds_lang cookie, Vary: Cookie, Content-Language says which
     context, page = _controlled_tab(site, browser, "/frame")
     _stored(page, "/frame", "Khung 1 vi")
-    site.release = 2
-    page.goto(site.url + "/frame")
-    assert page.title() == "Khung 1 vi"  # the stored page at once: the reader (no cookie) reads Vietnamese
+    # the stored page at once: the reader (no cookie) reads Vietnamese
+    assert _title(site, page, "/frame", 2) == "Khung 1 vi"
     _stored(page, "/frame", "Khung 2 vi")
     # The reader switches to English (the app sets the cookie): the Vietnamese copy is never shown to them.
     context.add_cookies([{"name": "cds_lang", "value": "en", "url": site.url}])
-    site.release = 3
-    page.goto(site.url + "/frame")
-    assert page.title() == "Khung 3 en"
+    assert _title(site, page, "/frame", 3) == "Khung 3 en"
     _stored(page, "/frame", "Khung 3 en")
-    site.release = 4
-    page.goto(site.url + "/frame")
-    assert page.title() == "Khung 3 en"  # now the English copy is the one answered at once
+    assert _title(site, page, "/frame", 4) == "Khung 3 en"  # now the English copy is the one answered at once
     context.add_cookies([{"name": "cds_lang", "value": "vi", "url": site.url}])
-    site.release = 5
-    page.goto(site.url + "/frame")
-    assert page.title() == "Khung 5 vi"
+    assert _title(site, page, "/frame", 5) == "Khung 5 vi"
     context.close()
 
 
 def test_the_login_page_is_answered_at_once_only_from_a_copy_less_than_a_day_old(site: Site, browser: Any) -> None:
     context, page = _controlled_tab(site, browser, "/login")
     _stored(page, "/login", "Đăng nhập 1")
-    site.release = 2
-    page.goto(site.url + "/login")
-    assert page.title() == "Đăng nhập 1"  # the stored page at once, the server's copy stored behind
+    assert _title(site, page, "/login", 2) == "Đăng nhập 1"  # the stored page at once, the server's copy stored behind
     _stored(page, "/login", "Đăng nhập 2")
-    site.release = 3
-    page.goto(site.url + "/login?next=/metro")  # a query (where to go after, an error to show): network first
-    assert page.title() == "Đăng nhập 3"
+    # a query (where to go after, an error to show): network first
+    assert _title(site, page, "/login?next=/metro", 3) == "Đăng nhập 3"
     site.date = formatdate(time.time() - 2 * 86400, usegmt=True)  # the copy stored behind this visit: two days old
-    page.goto(site.url + "/login")
-    assert page.title() == "Đăng nhập 2"
+    assert _title(site, page, "/login") == "Đăng nhập 2"
     _stored(page, "/login", "Đăng nhập 3")
-    site.release = 4
-    page.goto(site.url + "/login")
-    assert page.title() == "Đăng nhập 4"  # too old to show: the network's page
+    assert _title(site, page, "/login", 4) == "Đăng nhập 4"  # too old to show: the network's page
     context.close()
 
 
@@ -320,25 +300,21 @@ def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site,
     _stored(page, "/assets/app-aaa.js")  # stored with the page, though the page did not load it yet
     _stored(page, "/built", "Bản aaa")
     site.build = "bbb"  # a deploy: the server no longer has app-aaa.js
-    page.goto(site.url + "/built")
-    assert page.title() == "Bản aaa"
+    assert _title(site, page, "/built") == "Bản aaa"
     assert page.evaluate("fetch('/assets/app-aaa.js').then((r) => r.status)") == 200  # the stored page can start
     _stored(page, "/assets/app-bbb.js")  # the new build's files before its page: the next visit is the new build
     _stored(page, "/built", "Bản bbb")
-    page.goto(site.url + "/built")
-    assert page.title() == "Bản bbb"
+    assert _title(site, page, "/built") == "Bản bbb"
     # A stored page whose build file has gone from the cache (evicted) is fetched from the network instead.
     page.evaluate("""caches.keys().then((names) => Promise.all(names.map((n) =>
         caches.open(n).then((c) => c.delete('/assets/app-bbb.js')))))""")
     site.build = "ccc"
-    page.goto(site.url + "/built")
-    assert page.title() == "Bản ccc"
+    assert _title(site, page, "/built") == "Bản ccc"
     # Something stored under a page's address that is no page of a build (no build file) is never answered from it.
     page.evaluate("""caches.keys().then((names) => caches.open(names.find((n) => n.startsWith('cds-runtime-'))))
         .then((c) => c.put('/built', new Response('<title>planted</title>',
                                                   {headers: {'Content-Type': 'text/html'}})))""")
-    page.goto(site.url + "/built")
-    assert page.title() == "Bản ccc"
+    assert _title(site, page, "/built") == "Bản ccc"
     context.close()
 
 
@@ -353,9 +329,7 @@ def test_the_logout_drops_the_stored_pages_but_not_the_build_files(site: Site, b
     page.evaluate("window.cdsSession.check()")
     stored = {p for urls in page.evaluate(CACHED_URLS).values() for p in urls}
     assert "/news" not in stored and "/built" not in stored and "/assets/app-aaa.js" in stored
-    site.release = 2
-    page.goto(site.url + "/news")
-    assert page.title() == "Tin 2"  # nothing of the last person's visit is shown
+    assert _title(site, page, "/news", 2) == "Tin 2"  # nothing of the last person's visit is shown
     context.close()
 
 
