@@ -142,8 +142,12 @@ def test_a_kept_draft_never_empties_what_the_form_shows(browser, prod_env) -> No
         login(page, MAI, next_path="/feedback/new")
         page.locator("#f-category_code").select_option("streetlight")
         page.locator("#f-title").fill("Đèn đường tắt")
-        wait_until(page, """() => cdsStore.get('drafts', 'feedback-new')
-          .then((d) => Boolean(d && d.values.title === 'Đèn đường tắt'))""")  # the phone's copy is saved
+        # Leaving the field is a change the page saves too (300 ms later): done before the older copy is planted,
+        # or that save would replace the planted copy with what the form shows (a race the old no-op wait hid).
+        page.locator("#f-title").blur()
+        left_at = page.evaluate("Date.now()")
+        wait_until(page, """(since) => cdsStore.get('drafts', 'feedback-new')
+          .then((d) => Boolean(d && d.at >= since && d.values.title === 'Đèn đường tắt'))""", left_at)
         page.evaluate("""() => cdsStore.put('drafts', 'feedback-new', {owner: cdsSession.owner(),
           key: 'k' + Date.now(), at: Date.now() - 60000,
           values: {category_code: '', title: '', description: 'Cả dãy đèn tắt.'}, photos: []})""")  # an older copy
