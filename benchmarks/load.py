@@ -343,6 +343,7 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
             lag = asyncio.create_task(measure_client_lag(samples, done))
             server_cpu, client_cpu = process_cpu(worker_pids), time.process_time()
             loops, client_loop = loop_times(worker_pids), loop_times([os.getpid()])
+            print(f"  {len(ready)} tabs connected: measuring", file=sys.stderr, flush=True)  # for a profiler's timing
             go.set()
             await asyncio.gather(*tasks)
             elapsed = time.perf_counter() - started
