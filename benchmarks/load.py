@@ -34,9 +34,14 @@ Configurations (each started here with Granian, exactly like production, on a fr
     .venv/bin/python benchmarks/load.py --url http://127.0.0.1:3000   # a running app (same DATABASE_URL)
     .venv/bin/python benchmarks/load.py --config sqlite1 --clients 200 --iterations 2 --breakdown --timeline
     .venv/bin/python benchmarks/load.py --smoke --url http://127.0.0.1:3000   # 3 clients, 1 visit, no think (the suite)
+    .venv/bin/python benchmarks/load.py --config sqlite1 --clients 500 --iterations 1 --floor   # the stack's floor
 
 Clients run in this process, on the same machine as the server: on a 2-core box they take a good share of
 the CPU, so figures are a lower bound of what the server alone can do.
+
+--floor runs the same visits with every action replaced by a no-op of its kind (the probe's mark event, the
+liveness route): its "server CPU ms/event" is what Granian, the HTTP and websocket stack and Reflex's event
+processing cost per action with the app doing nothing, the floor under every cut in the app's own code.
 
 "server CPU ms/event" is the CPU time (user + system, from /proc) the app's workers spent during the run divided
 by the actions measured (websocket and HTTP; the gateway step runs in the bank's process, which is not counted,
@@ -82,7 +87,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import free_port, node_dir, stop_group  # noqa: E402
 from citizen_app.core.encoding import b64url_encode  # noqa: E402
-from citizen_app.ops.probe import ReflexClient, Update, handler, substate_key  # noqa: E402
+from citizen_app.ops.probe import MARK, ReflexClient, Update, handler, has_mark, substate_key  # noqa: E402
 
 METRO_STATE = "citizen_app.metro.state.MetroState"
 BUY_SINGLE = handler(METRO_STATE, "buy_single")
@@ -94,6 +99,7 @@ SEED_REPORTS = 30
 WARMUP_CLIENTS = 20
 SMOKE_CLIENTS = 3
 LOOKUP_NUMBER = "000.00.00.H29-260101-{:06d}"  # citizens look up their own dossiers: a different number each
+LIVENESS = "/api/health/live"
 REPLACE_URL = re.compile(r"window\.location\.replace\((\"[^\"]*\")\)")
 
 
@@ -245,6 +251,44 @@ class Citizen:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+class FloorCitizen(Citizen):
+    """The same visit, every action replaced by one of the same kind the app does no work for: the probe's mark
+    event over the websocket (Reflex sets one field and sends it) and the liveness route over HTTP (no I/O), the
+    bank's step at the bank. Its CPU per action is what Granian, the HTTP and websocket stack and Reflex's event
+    processing cost on this machine: a floor no cut in the app's own code can go below (--floor)."""
+
+    async def _noop_ws(self, action: str) -> None:
+        nonce = uuid.uuid4().hex
+        await self.ws(action, self.client.call(MARK, {"nonce": nonce}, until=has_mark(nonce)))
+
+    async def _noop_http(self, action: str, base: str | None = None) -> None:
+        await self.http(action, "GET", LIVENESS, base=base)
+
+    async def board(self) -> None:
+        await self._noop_ws("board")
+        await self._noop_http("board")
+
+    async def report(self, report: str) -> None:
+        await self._noop_ws("report")
+        await self._noop_http("report")
+
+    async def metro(self) -> None:
+        await self._noop_ws("metro")
+
+    async def dossier(self) -> None:
+        await self._noop_ws("dossier")
+        await self._noop_http("dossier")
+
+    async def buy_ticket(self) -> None:  # buy, the phone's key, the bank's page, the return, the ticket page + list
+        await self._noop_ws("buy")
+        await self._noop_ws("buy")
+        await self._noop_http("gateway", base=self.bank)
+        await self._noop_http("return")
+        await self._noop_ws("ticket")
+        await self._noop_http("ticket")
+        self.samples.tickets += 1
+
+
 DEFAULT_THINK_SECONDS = 5.0
 THINK_SECONDS = DEFAULT_THINK_SECONDS  # mean pause between a user's actions (set by --think); 0 = back-to-back
 
@@ -319,7 +363,7 @@ def loop_times(pids: Iterable[int]) -> tuple[float, float]:
 
 
 async def run_load(base: str, bank: str, clients: int, iterations: int, report_ids: list[str],
-                   cookies: list[str], worker_pids: Iterable[int] = ()) -> tuple[Samples, float]:
+                   cookies: list[str], worker_pids: Iterable[int] = (), floor: bool = False) -> tuple[Samples, float]:
     samples = Samples()
     worker_pids = tuple(worker_pids)
     connector = aiohttp.TCPConnector(limit=0)
@@ -327,7 +371,8 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
         go, ready = asyncio.Event(), []
         semaphore = asyncio.Semaphore(CONNECT_CONCURRENCY)
-        citizens = [Citizen(base, bank, session, cookies[i % len(cookies)], report_ids[i % len(report_ids):]
+        kind = FloorCitizen if floor else Citizen
+        citizens = [kind(base, bank, session, cookies[i % len(cookies)], report_ids[i % len(report_ids):]
                             + report_ids[:i % len(report_ids)], samples) for i in range(clients)]
         tasks = [asyncio.create_task(user(c, iterations, semaphore, go, ready, samples)) for c in citizens]
         deadline = time.monotonic() + 300
@@ -594,6 +639,9 @@ def main() -> None:
                         help="mean seconds a user waits between actions (0: back-to-back, a stress test)")
     parser.add_argument("--breakdown", action="store_true", help="also print p50/p95 of every action")
     parser.add_argument("--timeline", action="store_true", help="also print websocket p50/p95 per 10 s window")
+    parser.add_argument("--floor", action="store_true",
+                        help="every action replaced by a no-op of the same kind (probe event, liveness route): the "
+                        "stack's own CPU per action, below which no cut in the app's code can go")
     parser.add_argument("--smoke", action="store_true",
                         help=f"{SMOKE_CLIENTS} clients, one visit, no think, 1 worker SQLite (or --url); exits 1 on "
                         "any error: checks that every step still succeeds (the figures mean nothing)")
@@ -606,7 +654,8 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     iterations = [int(i) for i in args.iterations.split(",")]
     iterations += [iterations[-1]] * (len(counts) - len(iterations))
-    print(f"{os.cpu_count()} CPUs; clients and server share them; think {args.think:g} s\n\n{HEADER}")
+    mix = "; floor: no-op actions" if args.floor else ""
+    print(f"{os.cpu_count()} CPUs; clients and server share them; think {args.think:g} s{mix}\n\n{HEADER}")
     citizens = max([*counts, WARMUP_CLIENTS])
     details: list[str] = []
     errors = 0
@@ -618,7 +667,7 @@ def main() -> None:
             warmup = min(WARMUP_CLIENTS, max(counts))
             asyncio.run(run_load(base, bank, warmup, 1, reports, cookies))  # every worker compiles and connects
             for clients, its in zip(counts, iterations, strict=True):
-                samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids))
+                samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids, args.floor))
                 errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
                 details.append(breakdown(label, clients, samples, offered_load(clients, its, samples, args.think)))

@@ -13,10 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_smoke(script: str, prod_app: dict[str, str], timeout: float) -> str:
+def run_smoke(script: str, prod_app: dict[str, str], timeout: float, *options: str) -> str:
     env = {**os.environ, "DATABASE_URL": prod_app["database_url"], "INSTANCE_DIR": prod_app["instance_dir"]}
-    done = subprocess.run([sys.executable, f"benchmarks/{script}", "--smoke", "--url", prod_app["url"]], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    command = [sys.executable, f"benchmarks/{script}", "--smoke", "--url", prod_app["url"], *options]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{script} --smoke exited {done.returncode}:\n{done.stdout}\n{done.stderr[-3000:]}"
     return done.stdout
 
@@ -34,6 +34,13 @@ def test_load_simulated_citizens_buy_and_show_tickets(prod_app) -> None:
     assert len(rows) == 1, out
     clients, tickets, errors = rows[0][1], rows[0][-2], rows[0][-1]
     assert (clients, tickets, errors) == ("3 x 1", "3", "0"), out
+
+
+def test_load_floor_runs_the_same_visit_with_no_op_actions(prod_app) -> None:
+    out = run_smoke("load.py", prod_app, 300, "--floor")
+    assert "floor: no-op actions" in out, out
+    (row,) = table_rows(out, prod_app["url"])
+    assert (row[1], row[-2], row[-1]) == ("3 x 1", "3", "0"), out  # every visit ran to its end
 
 
 def test_pageload_measures_pages_cold_repeat_and_the_ticket_page_offline(prod_app) -> None:

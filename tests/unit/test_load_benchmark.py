@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import subprocess
 import sys
 import time
+from collections import Counter
 
-from benchmarks.load import VISIT_STEPS, Citizen, Samples, loop_times, offered_load
+from benchmarks.load import VISIT_STEPS, Citizen, FloorCitizen, Samples, loop_times, offered_load
 
 
 def test_loop_times_count_a_busy_main_thread_as_on_a_core() -> None:
@@ -50,3 +52,34 @@ def test_offered_load_is_a_visits_events_every_five_pauses() -> None:
 def test_a_visit_has_as_many_pauses_as_the_offered_load_counts() -> None:
     citizen = Citizen("http://127.0.0.1:1", "http://127.0.0.1:1", None, "cds_sid=x", ["1"], Samples())  # type: ignore[arg-type]
     assert len(citizen.steps(0)) == VISIT_STEPS
+
+
+class _RecordingFloor(FloorCitizen):
+    """The floor visit with its no-op actions recorded instead of sent."""
+
+    def __init__(self) -> None:
+        super().__init__("http://127.0.0.1:1", "http://127.0.0.1:2", None, "cds_sid=x", ["1"], Samples())  # type: ignore[arg-type]
+        self.sent: Counter[tuple[str, str, str]] = Counter()
+
+    async def _noop_ws(self, action: str) -> None:
+        self.sent["ws", action, self.base] += 1
+
+    async def _noop_http(self, action: str, base: str | None = None) -> None:
+        self.sent["http", action, base or self.base] += 1
+
+
+def test_the_floor_visit_sends_a_no_op_for_each_action_of_the_real_visit() -> None:
+    """Same kinds and counts as the visit the module's docstring lists (the bank's page at the bank), so its CPU per
+    action compares with the real mix's."""
+    citizen = _RecordingFloor()
+
+    async def no_pause() -> None:
+        return None
+
+    asyncio.run(citizen.visit(0, no_pause))
+    app, bank = "http://127.0.0.1:1", "http://127.0.0.1:2"
+    assert citizen.sent == Counter({
+        ("ws", "board", app): 1, ("http", "board", app): 1, ("ws", "report", app): 1, ("http", "report", app): 1,
+        ("ws", "metro", app): 1, ("ws", "buy", app): 2, ("http", "gateway", bank): 1, ("http", "return", app): 1,
+        ("ws", "ticket", app): 1, ("http", "ticket", app): 1, ("ws", "dossier", app): 1, ("http", "dossier", app): 1})
+    assert citizen.samples.tickets == 1 and len(citizen.steps(0)) == VISIT_STEPS
