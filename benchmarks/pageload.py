@@ -124,7 +124,7 @@ class Target:
 # --- Lighthouse ---------------------------------------------------------------------------------
 
 
-LIGHTHOUSE_ATTEMPTS = 3  # a cold load lost its trace in 1 of 5 runs on an idle machine (2026-12-07), rarer when busy
+LIGHTHOUSE_ATTEMPTS = 3  # idle machine, 2026-12-07: 3 of 14 cold loads lost their trace, once twice in a row
 
 
 def lighthouse(url: str, profile: Path, report: Path, *, repeat: bool) -> tuple[Load, dict]:
