@@ -187,16 +187,20 @@
    *  options: {clock: element showing the live time, onText: function(qrText) after each refresh}. */
   async function show(canvas, ticketId, options) {
     options = options || {};
-    var ticket = (await storedTickets()).find(function (t) { return t.id === ticketId; });
+    // One wait for both reads (each opens the database: ~0.1-0.2 s on a slow phone), not one after the other.
+    var found = await Promise.all([storedTickets(), deviceKey()]);
+    var ticket = found[0].find(function (t) { return t.id === ticketId; });
     if (!ticket) throw new Error("ticket not on this phone");
-    var pair = await deviceKey();
+    var pair = found[1];
     var lock = null, timer = null, clockTimer = null, stopped = false;
     // Keep the screen on at the gate. The browser drops the lock when the page is hidden: take it again on return.
+    // Asked for, not waited for: the code is drawn whether or not (or however late) the browser grants it.
     async function keepAwake() {
       if (stopped || !navigator.wakeLock || (lock && !lock.released) || document.visibilityState !== "visible") return;
       try { lock = await navigator.wakeLock.request("screen"); } catch (e) { lock = null; }
+      if (stopped && lock && !lock.released) lock.release(); // granted after the ticket was closed
     }
-    await keepAwake();
+    keepAwake();
     document.addEventListener("visibilitychange", keepAwake);
     async function refresh() {
       var text = await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000));
