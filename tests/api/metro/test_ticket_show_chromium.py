@@ -18,10 +18,13 @@ ASSETS = Path(__file__).resolve().parents[3] / "assets"
 PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Vé</title>
 <script src="/qr/qrcode-generator.js"></script><script src="/qr/draw.js"></script>
 <script src="/metro/ticket.js"></script></head><body><canvas id="qr"></canvas></body></html>"""
-# A browser that is slow to grant the wake lock: the request is recorded and never answered.
-WAKE_LOCK_NEVER_ANSWERS = """window.__wakeLocks = [];
+# A browser slow to grant the wake lock: each request is recorded and answered only when the test grants it.
+SLOW_WAKE_LOCK = """window.__wakeLocks = []; window.__grant = [];
 Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {request(type) {
-  window.__wakeLocks.push(type); return new Promise(() => {}); }}});"""
+  window.__wakeLocks.push(type);
+  return new Promise((resolve) => window.__grant.push(() => { const lock = {released: false,
+    release() { this.released = true; return Promise.resolve(); }}; window.__lock = lock; resolve(lock); }));
+}}});"""
 # A stored ticket as syncTickets keeps it (the payload: any Base45 text of a ticket's length will do for drawing).
 STORE_TICKET = """async (id) => {
   await MetroTicket.devicePublicKey();  // the phone's key, made and kept in IndexedDB
@@ -66,18 +69,37 @@ def site() -> Iterator[str]:
         server.server_close()
 
 
+def _ticket_tab(playwright, site: str):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    tab = browser.new_page()
+    tab.add_init_script(SLOW_WAKE_LOCK)
+    tab.goto(site + "/ticket")
+    tab.evaluate(STORE_TICKET, "t1")
+    return browser, tab
+
+
 def test_the_code_is_drawn_while_the_wake_lock_is_still_pending(site: str) -> None:
     sync_api = require_module("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser, tab = _ticket_tab(playwright, site)
         try:
-            tab = browser.new_page()
-            tab.add_init_script(WAKE_LOCK_NEVER_ANSWERS)
-            tab.goto(site + "/ticket")
-            tab.evaluate(STORE_TICKET, "t1")
-            tab.evaluate("() => { window.__stop = MetroTicket.show(document.getElementById('qr'), 't1'); }")
+            tab.evaluate("() => { MetroTicket.show(document.getElementById('qr'), 't1'); }")  # not awaited
             wait_until(tab, "() => document.getElementById('qr').hasAttribute('data-qr')", None, 5000)
             assert tab.get_attribute("#qr", "data-qr").startswith("MT1:")
             assert tab.evaluate("() => window.__wakeLocks") == ["screen"]  # still asked for, to keep the screen on
+        finally:
+            browser.close()
+
+
+def test_a_wake_lock_granted_after_the_ticket_was_closed_is_let_go(site: str) -> None:
+    sync_api = require_module("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser, tab = _ticket_tab(playwright, site)
+        try:
+            tab.evaluate("""async () => {
+              const late = new Promise((_, fail) => setTimeout(() => fail(new Error("show() never returned")), 5000));
+              const stop = await Promise.race([MetroTicket.show(document.getElementById("qr"), "t1"), late]);
+              stop(); window.__grant[0](); }""")
+            assert wait_until(tab, "() => window.__lock && window.__lock.released", None, 5000)
         finally:
             browser.close()
