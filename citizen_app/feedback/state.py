@@ -116,23 +116,31 @@ class BoardState(FeedbackFormState, rx.State):
         with read_scope() as db:
             agencies = views.agency_options(db)
         set_changed(self, categories=categories, agencies=agencies)
-        self.version += 1
         try:
             query = board.BoardQuery.from_params(page_params(self))
         except DomainError as exc:
             self._fail(exc)
             self.items, self.has_more, self._url = [], False, ""
+            self.version += 1
             return
         self._show(query)
         self._query(query)
 
     def _show(self, query: board.BoardQuery) -> None:
-        """The form's values from the query (the form is re-rendered with them when ``version`` moves)."""
+        """The form's values from the query. The form is re-rendered (``version`` moves) only when they differ from
+        what it shows: a redraw would wipe what the citizen is typing while the page's first load is on its way."""
+        shown = self._form_values()
         values = query.params()
         self.f_q, self.f_category = values.get("q", ""), values.get("category", "")
         self.f_status, self.f_agency = values.get("status", ""), values.get("agency", "")
         self.f_ward, self.f_from, self.f_to = values.get("ward", ""), values.get("from", ""), values.get("to", "")
         self.f_sort, self.page, self._url = query.sort, query.page, query.url()
+        if self._form_values() != shown:
+            self.version += 1
+
+    def _form_values(self) -> tuple[str, ...]:
+        return (self.f_q, self.f_category, self.f_status, self.f_agency, self.f_ward, self.f_from, self.f_to,
+                self.f_sort)
 
     def _current(self) -> board.BoardQuery:
         form = {"q": self.f_q, "category": self.f_category, "status": self.f_status, "agency": self.f_agency,

@@ -57,3 +57,18 @@ def test_a_broken_link_says_so_instead_of_guessing(app_db) -> None:
     state = _board({"status": "whatever", "from": "yesterday"})
     BoardState.load.fn(state)
     assert state.items == [] and state.error["vi"]
+
+
+def test_loading_the_board_keeps_a_search_box_being_typed_in(app_db) -> None:
+    """The search form is keyed by ``version``: moving it re-renders the form and wipes what the citizen is typing.
+    A load only moves it when the URL asks the form to show other values (a shared link, back and forward)."""
+    state = _board({})
+    first = state.version
+    BoardState.load.fn(state)  # the page's first load, arriving while the citizen types
+    assert state.version == first
+    BoardState.load.fn(state)  # the same URL again
+    assert state.version == first
+    state.router = RouterData.from_router_data({"headers": {}, "pathname": "/feedback", "query": {"q": "flood"}})
+    BoardState.load.fn(state)  # back or forward to a search: the form shows it
+    assert state.version == first + 1 and state.f_q == "flood"
+    assert _target(BoardState.clear.fn(state)) == "/feedback" and state.version == first + 2
