@@ -67,9 +67,10 @@ NOBODY, RIDER = "nobody logged in", "rider, 1 ticket"  # the two offline visits 
 # Before the page's own scripts: when the browser painted; when the ticket screen's first line was painted (Element
 # Timing: the card's route line, or the empty screen's first line, carry elementtiming="metro-ticket"); and when the
 # screen said it had drawn everything (cds:drawn, the event the page waits for before starting the app: for a rider,
-# the QR code is on its canvas), taken after the next frame (requestAnimationFrame, then a task: that frame is
-# painted). A MutationObserver on the whole document, the first way of telling, ran on every chunk the parser added:
-# ~40 ms of the 4x-slowed main thread before the first paint (trace).
+# the QR code is on its canvas), taken when the frame that paints it starts (requestAnimationFrame: a task after it
+# waited behind the app's start, ~0.5 s, which cds:drawn sets off). A MutationObserver on the whole document, the
+# first way of telling, ran on every chunk the parser added: ~40 ms of the 4x-slowed main thread before the first
+# paint (trace).
 OFFLINE_PROBE = """
 window.__cds = {lcp: 0, content: 0, drawn: 0};
 new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__cds.lcp = e.startTime; })
@@ -79,7 +80,7 @@ new PerformanceObserver((list) => {
     window.__cds.content = e.renderTime || e.startTime;
 }).observe({type: "element", buffered: true});
 window.addEventListener("cds:drawn", () => {
-  requestAnimationFrame(() => setTimeout(() => { if (!window.__cds.drawn) window.__cds.drawn = performance.now(); }));
+  requestAnimationFrame(() => { if (!window.__cds.drawn) window.__cds.drawn = performance.now(); });
 });
 """
 RIDER_QR = "() => { const qr = document.getElementById('metro-qr'); return !!qr && /^MT1:/.test(qr.dataset.qr || ''); }"
@@ -110,7 +111,7 @@ class OfflineLoad:
     fcp_ms: float
     lcp_ms: float
     content_ms: float  # the screen's first line painted (the ticket card's route line); 0: not marked (older page)
-    drawn_ms: float  # everything drawn (cds:drawn, then a frame): for a rider, the QR code on its canvas
+    drawn_ms: float  # everything drawn (cds:drawn, the frame after): for a rider, the QR code on its canvas
 
 
 @dataclass(frozen=True)
