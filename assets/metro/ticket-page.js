@@ -265,8 +265,9 @@
     if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
-    // The page starts the app's JavaScript once the screen is drawn (citizen_app/ui/first_paint.py, data-cds-first).
-    load(view, false).then(drawn, drawn);
+    // The page starts the app's JavaScript once the screen is drawn and painted (citizen_app/ui/first_paint.py,
+    // data-cds-first): started before that frame, its stylesheet and modules arriving held the QR code's frame back.
+    load(view, false).then(painted, painted).then(drawn);
   }
 
   function drawn() { root.dispatchEvent(new CustomEvent("cds:drawn")); }
