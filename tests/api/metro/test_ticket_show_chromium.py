@@ -222,3 +222,23 @@ def test_an_early_read_from_before_another_users_login_is_not_shown(site: str) -
             assert not tab.evaluate("() => document.getElementById('metro-qr') || window.__shown")
         finally:
             browser.close()
+
+
+def test_the_screen_says_drawn_once_the_code_s_frame_is_painted(site: str) -> None:
+    """cds:drawn starts the app (ui/first_paint.py): dispatched in the task that drew the code, the app's stylesheet
+    and modules arriving held that frame back."""
+    sync_api = require_module("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser, tab = _phone_with_a_ticket(playwright, site)
+        try:
+            tab.add_init_script("""window.__frameAfterCode = false;
+              const seen = new MutationObserver(() => { seen.disconnect();
+                requestAnimationFrame(() => { window.__frameAfterCode = true; }); });
+              seen.observe(document, {subtree: true, attributes: true, attributeFilter: ["data-qr"]});
+              window.addEventListener("cds:drawn", () => { window.__drawnAfterFrame = window.__frameAfterCode; });""")
+            tab.reload()
+            assert wait_until(tab, "() => window.__drawnAfterFrame !== undefined", None, 10000)
+            assert tab.evaluate("() => window.__drawnAfterFrame") is True
+            assert tab.evaluate(DRAWN)
+        finally:
+            browser.close()
