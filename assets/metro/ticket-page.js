@@ -197,9 +197,9 @@
     canvas.style.width = canvas.style.height = size + "px";
   }
 
-  /** Settles once the browser has painted what the page holds now (at most 0.1 s later: a hidden tab draws no
-   *  frames). The code is drawn after the card's first frame, not before it: its ~0.1 s of work at 4x CPU
-   *  slowdown would hold the card back. */
+  /** Settles once the browser has painted what the page holds now (a task after the next animation frame), or
+   *  after a 0.1 s timer (a hidden tab draws no frames). The code is drawn after the card's first frame, not
+   *  before it: its ~0.1 s of work at 4x CPU slowdown would hold the card back. */
   function painted() {
     return new Promise(function (resolve) {
       var done = false;
