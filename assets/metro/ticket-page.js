@@ -209,6 +209,16 @@
     });
   }
 
+  /** Settles inside the frame after the next one (a hidden tab draws no frames: then a 0.1 s timer): what is drawn
+   *  then is painted in that frame, the card's frame being the next one. Waiting for a task after the card's frame
+   *  instead (painted()) let the tasks queued meanwhile run first. */
+  function frameAfterNext() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { requestAnimationFrame(resolve); });
+      setTimeout(resolve, 100);
+    });
+  }
+
   async function render(view, tickets, wantedId) {
     if (current && current.stop) current.stop();
     var now = Date.now() / 1000;
@@ -225,7 +235,8 @@
     try {
       // The ticket and the key already read: no second read; the signing runs while the card is painted.
       current.stop = await root.MetroTicket.show(parts.canvas, chosen.id, { clock: parts.clock, ticket: chosen,
-                                                                           pair: current.pair, painted: painted() });
+                                                                           pair: current.pair,
+                                                                           painted: frameAfterNext() });
     } catch (e) {
       view.replaceChildren(el("p", { role: "alert", text: tx("error") }));
     }
