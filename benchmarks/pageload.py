@@ -57,21 +57,36 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import free_port, node_dir, stop_group, wait_http  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until  # noqa: E402
 
 LIGHTHOUSE = ROOT / "benchmarks" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 PAGES = ("/", "/feedback", "/feedback/{report}", "/metro", "/metro/ticket/", "/procedures", "/login")
 SMOKE_PAGES = ("/feedback/{report}", "/metro/ticket/")  # a dynamic route; the offline visit
 OFFLINE_PAGES = ("/metro/ticket/",)  # pages a rider opens with no network: measured offline after the repeat visit
-# Before the page's own scripts: when the browser painted, and when the ticket screen said it had drawn (cds:drawn,
-# the event the page waits for before starting the app). A MutationObserver on the whole document, the first way of
-# telling, ran on every chunk the parser added: ~40 ms of the 4x-slowed main thread before the first paint (trace).
+NOBODY, RIDER = "nobody logged in", "rider, 1 ticket"  # the two offline visits of the ticket page
+# Before the page's own scripts: when the browser painted; when the ticket screen's first line was painted (Element
+# Timing: the card's route line, or the empty screen's first line, carry elementtiming="metro-ticket"); when the frame
+# that paints the rider's QR code starts (the first requestAnimationFrame after the page set the canvas's data-qr,
+# right after drawing it; a canvas is no Element Timing or LCP candidate); and when the screen said it was drawn
+# (cds:drawn, the event the page waits for before starting the app). A MutationObserver of every change to the
+# document, the first way of telling, ran on every chunk the parser added: ~40 ms of the 4x-slowed main thread before
+# the first paint (trace); this one watches one attribute only.
 OFFLINE_PROBE = """
-window.__cds = {lcp: 0, drawn: 0};
+window.__cds = {lcp: 0, content: 0, qr: 0, drawn: 0};
 new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__cds.lcp = e.startTime; })
   .observe({type: "largest-contentful-paint", buffered: true});
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.identifier === "metro-ticket" && !window.__cds.content)
+    window.__cds.content = e.renderTime || e.startTime;
+}).observe({type: "element", buffered: true});
+const qrSeen = new MutationObserver(() => {
+  qrSeen.disconnect();
+  requestAnimationFrame(() => { window.__cds.qr = performance.now(); });
+});
+qrSeen.observe(document, {subtree: true, attributes: true, attributeFilter: ["data-qr"]});
 window.addEventListener("cds:drawn", () => { if (!window.__cds.drawn) window.__cds.drawn = performance.now(); });
 """
+RIDER_QR = "() => { const qr = document.getElementById('metro-qr'); return !!qr && /^MT1:/.test(qr.dataset.qr || ''); }"
 EMPTY, OURS = "empty Reflex app", "Công dân số"
 BROWSER_SETTLE_MS = 1500
 BUILD_TIMEOUT = 900
@@ -98,7 +113,9 @@ class OfflineLoad:
 
     fcp_ms: float
     lcp_ms: float
-    drawn_ms: float  # the ticket screen drawn into its view
+    content_ms: float  # the screen's first line painted (the ticket card's route line); 0: not marked (older page)
+    qr_ms: float  # the frame that paints the QR code starts; 0: no code (nobody logged in)
+    drawn_ms: float  # the screen said it was drawn (cds:drawn, which starts the app)
 
 
 @dataclass(frozen=True)
@@ -179,15 +196,20 @@ def _lighthouse_run(url: str, profile: Path, report: Path, *, repeat: bool) -> t
                 best_practices=round(categories["best-practices"]["score"] * 100), lost_points=lost), result
 
 
-def offline_visit(url: str, profile: Path) -> OfflineLoad:
-    """The page again in the profile of its repeat visit, the network off (Playwright; 4x CPU through DevTools).
-    Lighthouse cannot load a page offline."""
+def _browser(playwright, profile: Path, **options):
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 412, "height": 823}, **options)
+
+
+def offline_visit(url: str, profile: Path, rider: bool = False) -> OfflineLoad:
+    """The page again in the profile of its repeat visit, the network off (Playwright; 4x CPU through DevTools), in a
+    browser started for it. Lighthouse cannot load a page offline. ``rider``: the rider's ticket must be on screen
+    (its QR code drawn), else the visit measured something else and the benchmark stops."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 412, "height": 823})
+        context = _browser(playwright, profile)
         try:
             page = context.pages[0] if context.pages else context.new_page()
             context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -200,9 +222,54 @@ def offline_visit(url: str, profile: Path) -> OfflineLoad:
             page.goto(url, wait_until="load")
             page.wait_for_function("window.__cds.drawn > 0", timeout=30000)
             page.wait_for_timeout(500)  # a later, larger paint would still be the LCP
+            if rider and not page.evaluate(RIDER_QR):
+                raise RuntimeError(f"the rider's ticket was not drawn offline on {url}")
             fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
-            return OfflineLoad(fcp_ms=fcp, lcp_ms=page.evaluate("window.__cds.lcp"),
-                               drawn_ms=page.evaluate("window.__cds.drawn"))
+            cds = page.evaluate("window.__cds")
+            return OfflineLoad(fcp_ms=fcp, lcp_ms=cds["lcp"], content_ms=cds["content"], qr_ms=cds["qr"],
+                               drawn_ms=cds["drawn"])
+        finally:
+            context.close()
+
+
+def warm_profile(url: str, profile: Path) -> None:
+    """Open the page online, nobody logged in, until the service worker controls it: what the repeat visit leaves in
+    a profile, for ``--offline-only`` (no Lighthouse)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import wait_controlled
+
+    with sync_playwright() as playwright:
+        context = _browser(playwright, profile)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(url)
+            wait_controlled(page)
+            page.wait_for_selector("#metro-ticket-login")
+        finally:
+            context.close()
+
+
+def store_a_ticket(base: str, profile: Path) -> None:
+    """Make the profile a rider's phone, online and at full speed, as a rider does it: log in (the demo citizen Mai,
+    through the login form), buy a single ticket through the sandbox gateway (bound to this browser's device key),
+    open it from the purchase's result page and once more from the ticket page's address. Works against any running
+    app with the demo accounts and the sandbox gateway (``make run``, the suite's prod-mode app)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import MAI, buy_single, login, wait_controlled
+
+    with sync_playwright() as playwright:
+        context = _browser(playwright, profile, base_url=base, locale="vi-VN")
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            login(page, MAI, next_path="/metro")
+            wait_controlled(page)
+            buy_single(page)
+            page.locator("#metro-result-open").click()  # a full page load, as the rider's tap
+            wait_until(page, RIDER_QR, timeout=30000)
+            page.goto(base + "/metro/ticket/")
+            wait_until(page, RIDER_QR, timeout=30000)
         finally:
             context.close()
 
@@ -273,7 +340,7 @@ class Results:
     cold: dict[Target, list[Load]]
     repeat: dict[Target, list[Load]]
     settings: dict[str, dict]  # "cold"/"repeat": the report's header (versions, throttling) of one run
-    offline: dict[Target, list[OfflineLoad]]
+    offline: dict[tuple[Target, str], list[OfflineLoad]]  # (page, NOBODY or RIDER)
 
     def describe(self, kind: str) -> str:
         report = self.settings[kind]
@@ -289,7 +356,7 @@ class Results:
 
 def measure(targets: list[Target], runs: int, work: Path, save: Path | None, repeat: bool) -> Results:
     """Every target ``runs`` times, interleaved; a repeat visit right after each cold load, same profile."""
-    results = Results({t: [] for t in targets}, {t: [] for t in targets}, {}, {t: [] for t in targets})
+    results = Results({t: [] for t in targets}, {t: [] for t in targets}, {}, {})
     reports = save or work
     for run in range(runs):
         for i, target in enumerate(targets):
@@ -302,11 +369,36 @@ def measure(targets: list[Target], runs: int, work: Path, save: Path | None, rep
                 (results.cold if kind == "cold" else results.repeat)[target].append(load)
                 results.settings[kind] = report
             if repeat and target.app == OURS and target.path in OFFLINE_PAGES:
-                results.offline[target].append(offline_visit(target.url, profile))
+                offline_visits(target, profile, results.offline)
             shutil.rmtree(profile, ignore_errors=True)
             print(f"  run {run + 1}/{runs} {target.app} {target.path}: LCP {results.cold[target][-1].lcp_ms / 1000:.2f}"
                   " s", flush=True)
     return results
+
+
+def offline_visits(target: Target, profile: Path, offline: dict[tuple[Target, str], list[OfflineLoad]],
+                   warm: bool = False) -> None:
+    """The ticket page offline twice in the same profile: as it is (nobody logged in), then once a rider has bought a
+    ticket in it. ``warm``: a fresh profile, the page opened online first (``--offline-only``)."""
+    if warm:
+        warm_profile(target.url, profile)
+    offline.setdefault((target, NOBODY), []).append(offline_visit(target.url, profile))
+    store_a_ticket(target.url[: -len(target.path)], profile)
+    offline.setdefault((target, RIDER), []).append(offline_visit(target.url, profile, rider=True))
+
+
+def measure_offline(targets: list[Target], runs: int, work: Path) -> dict[tuple[Target, str], list[OfflineLoad]]:
+    """``--offline-only``: the offline visits alone, each run in a fresh profile (no Lighthouse)."""
+    offline: dict[tuple[Target, str], list[OfflineLoad]] = {}
+    for run in range(runs):
+        for i, target in enumerate(t for t in targets if t.app == OURS and t.path in OFFLINE_PAGES):
+            profile = work / f"offline-{run}-{i}"
+            offline_visits(target, profile, offline, warm=True)
+            shutil.rmtree(profile, ignore_errors=True)
+            rider = offline[(target, RIDER)][-1]
+            print(f"  run {run + 1}/{runs} {target.path} offline, rider: LCP {rider.lcp_ms / 1000:.2f} s, "
+                  f"QR {rider.qr_ms / 1000:.2f} s", flush=True)
+    return offline
 
 
 def _median(loads: list[Load], field: str) -> float:
@@ -346,10 +438,15 @@ def repeat_table(warm: dict[Target, list[Load]]) -> str:
     return "\n".join(lines)
 
 
-def offline_table(offline: dict[Target, list[OfflineLoad]]) -> str:
-    lines = ["| page | FCP s | LCP s | ticket screen drawn s |", "|---|---|---|---|"]
-    lines += [f"| `{t.path}` | {_seconds(loads, 'fcp_ms')} | {_seconds(loads, 'lcp_ms')} | "
-              f"{_seconds(loads, 'drawn_ms')} |" for t, loads in offline.items() if loads]
+def offline_table(offline: dict[tuple[Target, str], list[OfflineLoad]]) -> str:
+    """FCP, LCP, the screen's first line, the QR code's frame, cds:drawn; "–" where a visit had no such moment."""
+    lines = ["| page | visitor | FCP s | LCP s | first line painted s | QR code painted s | screen drawn s |",
+             "|---|---|---|---|---|---|---|"]
+    for (target, visitor), loads in offline.items():
+        some = [_seconds(loads, field) if all(getattr(load, field) for load in loads) else "–"
+                for field in ("content_ms", "qr_ms")]
+        lines.append(f"| `{target.path}` | {visitor} | {_seconds(loads, 'fcp_ms')} | {_seconds(loads, 'lcp_ms')} | "
+                     f"{some[0]} | {some[1]} | {_seconds(loads, 'drawn_ms')} |")
     return "\n".join(lines)
 
 
@@ -382,6 +479,10 @@ def targets_for(pages: list[str], empty_base: str | None, our_base: str) -> list
     return [Target(EMPTY, "/", empty_base + "/"), *ours] if empty_base else ours
 
 
+OFFLINE_HEADING = ("Offline (network off, 4x CPU through DevTools; real timings: the service worker serves everything; "
+                   f"'{NOBODY}', then '{RIDER}': the demo citizen logged in, a single ticket bought and opened online)")
+
+
 def print_results(results: Results, runs: int) -> None:
     baseline = next((t for t in results.cold if t.app == EMPTY), None)
     print(f"\n{results.describe('cold')}; " + (f"median of {runs} runs (min–max)\n" if runs > 1 else "one run\n"))
@@ -392,8 +493,7 @@ def print_results(results: Results, runs: int) -> None:
               f"(--disable-storage-reset); {results.describe('repeat')}\n")
         print(repeat_table(results.repeat))
     if any(results.offline.values()):
-        print("\nOffline, right after the repeat visit (same profile, network off, 4x CPU through DevTools; real "
-              "timings: the service worker serves everything)\n")
+        print(f"\n{OFFLINE_HEADING}, right after the repeat visit (same profile)\n")
         print(offline_table(results.offline))
 
 
@@ -405,21 +505,32 @@ def main() -> None:
     parser.add_argument("--pages", help=f"comma-separated paths (default: {','.join(PAGES)})")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-repeat", action="store_true", help="cold loads only")
+    parser.add_argument("--offline-only", action="store_true", help="the ticket page's offline visits alone (nobody "
+                        "logged in, then a rider), --runs times, each in a fresh profile: no Lighthouse, no empty app")
     parser.add_argument("--save", type=Path, help="keep every Lighthouse JSON report in this folder")
     parser.add_argument("--smoke", action="store_true", help=f"{', '.join(SMOKE_PAGES)} once, cold and repeat (the "
                         "ticket page also offline), no empty app: checks that the tool works (figures mean nothing)")
     args = parser.parse_args()
     pages = list(SMOKE_PAGES) if args.smoke else (args.pages.split(",") if args.pages else list(PAGES))
     runs = 1 if args.smoke else args.runs
-    with_empty = not (args.smoke or args.no_empty) or bool(args.empty_url)
+    with_empty = not (args.smoke or args.no_empty or args.offline_only) or bool(args.empty_url)
+    if args.offline_only:
+        pages = [p for p in pages if p in OFFLINE_PAGES] or list(OFFLINE_PAGES)
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {_load_average()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="cds-pageload-") as tmp, ExitStack() as stack:
         work = Path(tmp)
         targets = targets_for(pages, *serve(args, with_empty, work, stack))
-        results = measure(targets, runs, work, args.save, not args.no_repeat)
-    print_results(results, runs)
+        if args.offline_only:
+            offline = measure_offline(targets, runs, work)
+        else:
+            results = measure(targets, runs, work, args.save, not args.no_repeat)
+    if args.offline_only:
+        print(f"\n{OFFLINE_HEADING}; a fresh profile per run, the page opened online until the service worker "
+              f"controls it; median of {runs} runs (min–max)\n\n{offline_table(offline)}")
+    else:
+        print_results(results, runs)
     print(f"\nload average after: {_load_average()}")
 
 

@@ -43,6 +43,8 @@ PWA_HEAD = [
     rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
     rx.el.script(inline_asset("shell.js")),
     rx.el.script(inline_asset("session.js")),  # before the app and the stores' readers: clears another user's data
+    # after session.js (it waits for its clearing): on the ticket screen, the stored tickets read while the page loads
+    rx.el.script(inline_asset("metro/ticket-early.js")),
     rx.el.script(src="/idb-store.js", defer=True),
     rx.el.script(src="/pwa.js", defer=True),
     rx.el.script(src="/outbox.js", defer=True),  # after idb-store.js: the reports waiting for the network

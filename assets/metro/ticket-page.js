@@ -100,7 +100,7 @@
   }
 
   function emptyView(view) {
-    var children = [el("p", { text: tx("none"), id: "metro-no-ticket" }),
+    var children = [el("p", { text: tx("none"), id: "metro-no-ticket", elementtiming: "metro-ticket" }),
       el("p", {}, [el("a", { href: "/metro", className: "cds-button", text: tx("buy") })])];
     if (root.cdsSession && !root.cdsSession.owner()) { // nobody logged in here: tickets come with a login
       children.push(el("p", {}, [el("a", { href: "/login?next=/metro/ticket/", id: "metro-ticket-login", text: tx("login") })]));
@@ -128,7 +128,7 @@
     var card = el("div", { className: "mt-card", id: "metro-ticket-card" }, [
       el("p", { className: "mt-product" }, [el("span", { id: "metro-ticket-product", text: productName(ticket) }),
                                             category ? el("span", { text: category }) : null]),
-      el("p", { className: "mt-route", id: "metro-ticket-route", text: routeText(ticket) }),
+      el("p", { className: "mt-route", id: "metro-ticket-route", text: routeText(ticket), elementtiming: "metro-ticket" }),
       canvas,
       el("p", { className: "mt-validity", id: "metro-ticket-validity", text: (single ? tx("today") : tx("until")) + " " + vnTime(ticket.valid_until) }),
       el("div", { className: "mt-live", "aria-hidden": "true" }, [clock, el("span", { className: "mt-bar" })]),
@@ -197,6 +197,28 @@
     canvas.style.width = canvas.style.height = size + "px";
   }
 
+  /** Settles once the browser has painted what the page holds now (a task after the next animation frame), or
+   *  after a 0.1 s timer (a hidden tab draws no frames). The code is drawn after the card's first frame, not
+   *  before it: its ~0.1 s of work at 4x CPU slowdown would hold the card back. */
+  function painted() {
+    return new Promise(function (resolve) {
+      var done = false;
+      function go() { if (!done) { done = true; setTimeout(resolve, 0); } }
+      requestAnimationFrame(go);
+      setTimeout(go, 100);
+    });
+  }
+
+  /** Settles inside the frame after the next one (a hidden tab draws no frames: then a 0.1 s timer): what is drawn
+   *  then is painted in that frame, the card's frame being the next one. Waiting for a task after the card's frame
+   *  instead (painted()) let the tasks queued meanwhile run first. */
+  function frameAfterNext() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { requestAnimationFrame(resolve); });
+      setTimeout(resolve, 100);
+    });
+  }
+
   async function render(view, tickets, wantedId) {
     if (current && current.stop) current.stop();
     var now = Date.now() / 1000;
@@ -211,24 +233,37 @@
     fitQr(parts.canvas, view);
     current.fit = function () { fitQr(parts.canvas, view); };
     try {
-      current.stop = await root.MetroTicket.show(parts.canvas, chosen.id, { clock: parts.clock });
+      // The ticket and the key already read: no second read; the signing runs while the card is painted.
+      current.stop = await root.MetroTicket.show(parts.canvas, chosen.id, { clock: parts.clock, ticket: chosen,
+                                                                           pair: current.pair,
+                                                                           painted: frameAfterNext() });
     } catch (e) {
       view.replaceChildren(el("p", { role: "alert", text: tx("error") }));
     }
   }
 
   async function load(view, restore) {
-    var tickets;
+    var found;
     if (root.cdsSession && !root.cdsSession.owner()) { // nobody logged in here: the logout cleared the tickets
       if (current && current.el === view) await render(view, [], selectedId());
       return;
     }
+    // What the phone holds, in one read (the page head's, started while the page was being read: ticket-early.js).
     try {
-      tickets = navigator.onLine ? await root.MetroTicket.syncTickets(!!restore) : await root.MetroTicket.storedTickets();
+      found = await root.MetroTicket.stored();
     } catch (e) {
-      tickets = await root.MetroTicket.storedTickets().catch(function () { return []; });
+      found = { tickets: [], pair: null };
     }
-    if (current && current.el === view) await render(view, tickets || [], selectedId());
+    var tickets = found.tickets;
+    if (navigator.onLine) {
+      try {
+        tickets = await root.MetroTicket.syncTickets(!!restore, found.pair);
+      } catch (e) { /* the stored copies are the tickets */ }
+    }
+    if (current && current.el === view) {
+      current.pair = found.pair;
+      await render(view, tickets || [], selectedId());
+    }
   }
 
   function check() {
@@ -241,8 +276,9 @@
     if (!view || current || !root.MetroTicket || !root.CdsQr) return;
     current = { el: view, stop: null };
     injectCss();
-    // The page starts the app's JavaScript once the screen is drawn (citizen_app/ui/first_paint.py, data-cds-first).
-    load(view, false).then(drawn, drawn);
+    // The page starts the app's JavaScript once the screen is drawn and painted (citizen_app/ui/first_paint.py,
+    // data-cds-first): started before that frame, its stylesheet and modules arriving held the QR code's frame back.
+    load(view, false).then(painted, painted).then(drawn);
   }
 
   function drawn() { root.dispatchEvent(new CustomEvent("cds:drawn")); }

@@ -13,6 +13,7 @@
  *   <script src="/qr/qrcode-generator.js"></script><script src="/qr/draw.js"></script><script src="/metro/ticket.js"></script>
  *   const key = await MetroTicket.devicePublicKey();     // send with the purchase form
  *   await MetroTicket.syncTickets();                     // after purchase / when online
+ *   const {tickets, pair} = await MetroTicket.stored();  // what the phone holds (one read; the page's early one)
  *   const stop = await MetroTicket.show(canvas, ticketId, {clock: el}); // keep the screen awake, rotate the proof
  */
 (function (root) {
@@ -81,13 +82,26 @@
   }
 
   // --- IndexedDB key/value -------------------------------------------------------------------
+  // One connection per page: the head's early read opened it already on the ticket screen (ticket-early.js). Each
+  // opening of the database cost ~0.03-0.3 s at 4x CPU slowdown; the page used to open it three times.
+  var connection = null;
+
   function openDb() {
-    return new Promise(function (resolve, reject) {
+    if (connection) return connection;
+    var early = root.cdsTicketEarly;
+    connection = (early && early.db) || new Promise(function (resolve, reject) {
       var req = indexedDB.open(DB_NAME, 1);
       req.onupgradeneeded = function () { req.result.createObjectStore(STORE); };
       req.onsuccess = function () { resolve(req.result); };
       req.onerror = function () { reject(req.error); };
     });
+    var mine = connection;
+    function forget() { if (connection === mine) connection = null; }
+    connection.then(function (db) {
+      db.onversionchange = function () { db.close(); forget(); }; // a deletion or upgrade elsewhere: let it go
+      db.onclose = forget; // closed by the browser (storage cleared)
+    }, forget);
+    return connection;
   }
 
   /** Reads and writes wait for a clearing of the user's data under way (assets/session.js). */
@@ -98,8 +112,8 @@
       return new Promise(function (resolve, reject) {
         var tx = db.transaction(STORE, mode);
         var req = fn(tx.objectStore(STORE));
-        tx.oncomplete = function () { resolve(req && req.result); db.close(); };
-        tx.onerror = function () { reject(tx.error); db.close(); };
+        tx.oncomplete = function () { resolve(req && req.result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
       });
     });
   }
@@ -107,9 +121,35 @@
   function get(key) { return idb("readonly", function (s) { return s.get(key); }); }
   function put(key, value) { return idb("readwrite", function (s) { return s.put(value, key); }); }
 
+  /** Still this session's: the same owner, and no clearing started since the early read waited for
+   *  cdsSession.ready (a clearing replaces that promise). */
+  function current(early) {
+    var session = root.cdsSession;
+    return !session || (session.ready === early.ready && session.owner() === early.owner);
+  }
+
+  /** The stored tickets and the phone's key pair (null when none yet), in one transaction: the head's early read
+   *  (ticket-early.js), once and only while it is still this session's, else a read now. */
+  async function stored() {
+    var early = root.cdsTicketEarly;
+    if (early && !early.taken) {
+      early.taken = true; // a snapshot of the page's start: later reads see later writes
+      var found = current(early) && await early.read.catch(function () { return null; });
+      if (found && current(early)) return found;
+    }
+    await cleared();
+    var db = await openDb();
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(STORE, "readonly"), store = tx.objectStore(STORE);
+      var tickets = store.get("tickets"), pair = store.get("device-key");
+      tx.oncomplete = function () { resolve({ tickets: tickets.result || [], pair: pair.result || null }); };
+      tx.onerror = tx.onabort = function () { reject(tx.error); };
+    });
+  }
+
   // --- device key and proof ------------------------------------------------------------------
-  async function deviceKey() {
-    var pair = await get("device-key");
+  async function deviceKey(known) {
+    var pair = known || await get("device-key");
     if (!pair) {
       // extractable=false: the private key can sign but can never be exported from this browser profile.
       pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
@@ -126,7 +166,7 @@
     return b64url(out);
   }
 
-  async function devicePublicKey() { return compressedPublicKey(await deviceKey()); }
+  async function devicePublicKey(known) { return compressedPublicKey(await deviceKey(known)); }
 
   /** QR text for a stored payload at time nowSec, signed with the given key pair (WebCrypto gives r||s). */
   async function qrTextWithKey(payload, pair, nowSec) {
@@ -153,10 +193,11 @@
   async function storedTickets() { return (await get("tickets")) || []; }
 
   /** Fetch the rider's active tickets and store them for offline use. Rebinds tickets bought on another phone
-   *  only when ``restore`` is true (the old phone's copy then stops working). */
-  async function syncTickets(restore) {
+   *  only when ``restore`` is true (the old phone's copy then stops working). ``pair``: the phone's key, when
+   *  already read (stored()). */
+  async function syncTickets(restore, pair) {
     if (root.cdsSession && !root.cdsSession.owner()) return storedTickets(); // nobody logged in here: nothing to ask
-    var me = await devicePublicKey();
+    var me = await devicePublicKey(pair);
     var res;
     try {
       res = await fetch("/api/metro/my/tickets", { credentials: "same-origin", cache: "no-store" });
@@ -183,15 +224,25 @@
     return tickets;
   }
 
-  /** Show a stored ticket on a canvas, re-signing every 10 s. Returns a stop() function.
-   *  options: {clock: element showing the live time, onText: function(qrText) after each refresh}. */
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  /** HH:MM:SS, the phone's time. Not toLocaleTimeString: its first call loads the locale's data (~0.1 s at 4x CPU
+   *  slowdown, before the code was on screen); vi-VN shows the same 24-hour time. */
+  function clockText(d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()); }
+
+  /** Show a stored ticket on a canvas, re-signing every 10 s. Returns (once the code is drawn) a stop() function.
+   *  options: {clock: element showing the live time, onText: function(qrText) after each refresh,
+   *  ticket and pair: the ticket and the phone's key already read (stored()), else read here,
+   *  painted: a promise to wait for before the first drawing (the card's first frame); the signing runs meanwhile}. */
   async function show(canvas, ticketId, options) {
     options = options || {};
-    // One wait for both reads (each opens the database: ~0.1-0.2 s on a slow phone), not one after the other.
-    var found = await Promise.all([storedTickets(), deviceKey()]);
-    var ticket = found[0].find(function (t) { return t.id === ticketId; });
-    if (!ticket) throw new Error("ticket not on this phone");
-    var pair = found[1];
+    var ticket = options.ticket, pair = options.pair;
+    if (!ticket || !pair) {
+      var found = await stored(); // one transaction for both (each read used to open the database)
+      ticket = found.tickets.find(function (t) { return t.id === ticketId; });
+      pair = found.pair;
+    }
+    if (!ticket || !pair) throw new Error("ticket not on this phone");
     var lock = null, timer = null, clockTimer = null, stopped = false;
     // Keep the screen on at the gate. The browser drops the lock when the page is hidden: take it again on return.
     // Asked for, not waited for: the code is drawn whether or not (or however late) the browser grants it.
@@ -202,17 +253,18 @@
     }
     keepAwake();
     document.addEventListener("visibilitychange", keepAwake);
-    async function refresh() {
+    async function refresh(before) {
       var text = await qrTextWithKey(ticket.payload, pair, Math.floor(Date.now() / 1000));
+      if (before) await before;
       drawQr(canvas, text);
       canvas.setAttribute("data-qr", text); // the exact QR content, for gate tests and assistive tools
       if (options.onText) options.onText(text);
     }
     function tick() {
-      if (options.clock) options.clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false });
+      if (options.clock) options.clock.textContent = clockText(new Date());
     }
-    await refresh();
     tick();
+    await refresh(options.painted);
     timer = setInterval(refresh, REFRESH_MS);
     clockTimer = setInterval(tick, 1000);
     return function stop() {
@@ -224,10 +276,11 @@
   }
 
   var api = {
-    devicePublicKey: devicePublicKey, syncTickets: syncTickets, storedTickets: storedTickets, show: show,
+    devicePublicKey: devicePublicKey, syncTickets: syncTickets, storedTickets: storedTickets, stored: stored,
+    show: show,
     // exposed for tests and tools
     _internal: { b45encode: b45encode, b45decode: b45decode, qrTextWithKey: qrTextWithKey, qrMatrix: qrMatrix,
-                 compressedPublicKey: compressedPublicKey },
+                 compressedPublicKey: compressedPublicKey, clockText: clockText },
   };
   root.MetroTicket = api;
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -24,6 +25,7 @@ METRO_OPERATOR = "0938000011"  # Hồ Thanh Tùng, HURC1 metro operations
 STREETLIGHT = "Đèn đường không sáng trước chợ Bàn Cờ"  # demo reports (citizen_app/feedback/demo_data.py)
 GARBAGE = "Rác tồn đọng đầu hẻm 69 Nguyễn Đình Chiểu"
 SIDEWALK = "Quán lấn chiếm vỉa hè đường Vườn Chuối"
+BEN_THANH, THU_DUC = "L1-01", "L1-11"  # Metro Line 1 stations (data/metro)
 
 
 # Functions, not expressions: Playwright polls an expression through eval(), which pages without
@@ -115,3 +117,22 @@ def login(page: Page, identifier: str, password: str = DEMO_PASSWORD, next_path:
 
 def logout(page: Page) -> None:
     page.context.clear_cookies()
+
+
+def buy_single(page: Page, origin: str = BEN_THANH, destination: str = THU_DUC,
+               before_buying: Callable[[Page], None] | None = None, amount: str | None = None) -> None:
+    """Buy a single ticket as the logged-in rider does: the metro page (the ticket is bound to this browser's device
+    key), the sandbox gateway's page (showing ``amount``, when given), paid; ends on the purchase's result page.
+    ``before_buying`` runs once the stations are chosen."""
+    goto(page, "/metro")
+    page.select_option("#metro-origin", origin)
+    page.select_option("#metro-destination", destination)
+    if before_buying:
+        before_buying(page)
+    page.locator("#metro-buy-single").click()
+    page.wait_for_url(re.compile(r"/pay/sandbox/checkout"))
+    if amount:
+        expect(page.get_by_text(amount)).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Thanh toán")).click()
+    page.wait_for_url(re.compile(r"/metro/tickets/?\?.*pay_order="))
+    expect(page.locator("#metro-pay-result")).to_contain_text("Thanh toán thành công")

@@ -43,7 +43,7 @@ def test_load_floor_runs_the_same_visit_with_no_op_actions(prod_app) -> None:
     assert (row[1], row[-2], row[-1]) == ("3 x 1", "3", "0"), out  # every visit ran to its end
 
 
-def test_pageload_measures_pages_cold_repeat_and_the_ticket_page_offline(prod_app) -> None:
+def test_pageload_measures_pages_cold_repeat_and_the_ticket_page_offline_for_nobody_and_a_rider(prod_app) -> None:
     out = run_smoke("pageload.py", prod_app, timeout=900)
     assert re.search(r"^Lighthouse 12\.2\.3, mobile, simulate throttling \(150 ms RTT, 1\.6 Mbit/s, 4x CPU\)", out,
                      re.M), out
@@ -56,6 +56,9 @@ def test_pageload_measures_pages_cold_repeat_and_the_ticket_page_offline(prod_ap
         assert cold[6] == "–", out  # no empty app in smoke mode: no ratio
         assert all(0 <= int(score) <= 100 for score in cold[7:9]), out
         assert float(repeat[2]) > 0 and float(repeat[5]) < kib, out  # the repeat visit is served from the warm profile
-    (offline,) = table_rows(out, "`/metro/ticket/`")  # the network off: FCP, LCP, ticket screen drawn
-    assert all(float(seconds) > 0 for seconds in offline[1:4]), out
+    # the network off: nobody logged in, then the demo citizen with a ticket bought through the sandbox gateway
+    nobody, rider = table_rows(out, "`/metro/ticket/`")
+    assert nobody[1:2] == ["nobody logged in"] and nobody[5] == "–", out  # no QR code to draw
+    assert rider[1:2] == ["rider, 1 ticket"], out
+    assert all(float(seconds) > 0 for seconds in [*nobody[2:5], nobody[6], *rider[2:7]]), out
     assert re.search(r"^load average before: .+\n(.|\n)*^load average after: ", out, re.M), out

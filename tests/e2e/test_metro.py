@@ -11,9 +11,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from citizen_app.metro.qr import parse_scan
 from tests.conftest import ARTIFACTS, wait_hydrated
-from tests.e2e.helpers import KHOA, WARD_OFFICIAL, goto, login, wait_controlled
+from tests.e2e.helpers import BEN_THANH, KHOA, THU_DUC, WARD_OFFICIAL, buy_single, goto, login, wait_controlled
 
-BEN_THANH, THU_DUC = "L1-01", "L1-11"
 SIZE = {"width": 390, "height": 844}
 
 
@@ -36,20 +35,15 @@ def _decode_canvas(page: Page) -> str:
     return results[0].text
 
 
-def _buy_single(page: Page) -> None:
-    goto(page, "/metro")
-    page.select_option("#metro-origin", BEN_THANH)
-    page.select_option("#metro-destination", THU_DUC)
+def _check_prices(page: Page) -> None:
     expect(page.locator("#metro-price-cashless")).to_have_text("13.000 ₫")
     expect(page.locator("#metro-price-cash")).to_have_text("14.000 ₫")
     expect(page.locator("#metro-estimate")).to_contain_text("Giá ước tính")
     page.screenshot(path=str(ARTIFACTS / "metro-buy-390x844.png"), full_page=True)
-    page.locator("#metro-buy-single").click()
-    page.wait_for_url(re.compile(r"/pay/sandbox/checkout"))
-    expect(page.get_by_text("13.000 ₫")).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"^Thanh toán")).click()
-    page.wait_for_url(re.compile(r"/metro/tickets/?\?.*pay_order="))
-    expect(page.locator("#metro-pay-result")).to_contain_text("Thanh toán thành công")
+
+
+def _buy_single(page: Page) -> None:
+    buy_single(page, BEN_THANH, THU_DUC, before_buying=_check_prices, amount="13.000 ₫")
 
 
 def _present(gate: Page, station: str, direction: str, text: str, expected: str, reason: str, n: int) -> None:
