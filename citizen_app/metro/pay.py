@@ -126,8 +126,8 @@ def purchase_result(db: Session, user_id: int | None, order_code: str) -> Purcha
     Only the order's owner (or staff, through the payments rules) gets an answer; the ticket must be theirs.
     """
     order = payments.refresh_order(db, user_id, order_code[:64])
-    ticket = db.exec(select(MetroTicket).where(MetroTicket.order_ref == order.product_ref)).first()
-    if ticket is None or ticket.user_id != user_id or order.product_kind not in (SINGLE_KIND, PASS_KIND):
+    ticket = purchase.ticket_by_order_ref(db, order.product_ref)  # NotFound("metro.error.order_unknown")
+    if ticket.user_id != user_id or order.product_kind not in (SINGLE_KIND, PASS_KIND):
         raise NotFound("metro.error.order_unknown")
     return PurchaseResult(ticket.id, payments.shown_status(order), ticket.status)
 

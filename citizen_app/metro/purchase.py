@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Select, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel import Session, select
 
 from citizen_app.core.db import insert_row, run
 from citizen_app.core.encoding import b64url_decode, b64url_encode
@@ -227,20 +227,21 @@ def payment_terms(ticket: MetroTicket) -> tuple[int, str, str]:
     return ticket.price_vnd, f"Metro số 1 – {product.name_vi}", f"Metro Line 1 – {product.name_en}"
 
 
-def _awaiting(no_origin: bool, no_destination: bool) -> SelectOfScalar[MetroTicket]:
-    """The rider's newest unpaid ticket of a product and price, on a route (a pass has no stations: IS NULL,
-    which a bound NULL would not match)."""
-    origin, destination = col(MetroTicket.origin), col(MetroTicket.destination)
+def _awaiting(no_origin: bool, no_destination: bool) -> Select[tuple[str, datetime]]:
+    """(id, created_at) of the rider's newest unpaid ticket of a product and price, on a route (a pass has no
+    stations: IS NULL, which a bound NULL would not match)."""
+    origin, destination = _TICKETS.c.origin, _TICKETS.c.destination
     on_origin = origin.is_(None) if no_origin else origin == bindparam("origin")
     on_destination = destination.is_(None) if no_destination else destination == bindparam("destination")
-    return (select(MetroTicket).where(MetroTicket.user_id == bindparam("user_id"),
-                                      MetroTicket.product_id == bindparam("product_id"), on_origin, on_destination,
-                                      MetroTicket.status == "awaiting_payment",
-                                      MetroTicket.price_vnd == bindparam("price_vnd"))
-            .order_by(col(MetroTicket.created_at).desc()))
+    return (sa_select(_TICKETS.c.id, _TICKETS.c.created_at)
+            .where(_TICKETS.c.user_id == bindparam("user_id"), _TICKETS.c.product_id == bindparam("product_id"),
+                   on_origin, on_destination, _TICKETS.c.status == "awaiting_payment",
+                   _TICKETS.c.price_vnd == bindparam("price_vnd"))
+            .order_by(_TICKETS.c.created_at.desc()).limit(1))
 
 
-_AWAITING = {(a, b): _awaiting(a, b) for a in (False, True) for b in (False, True)}  # built once: see core/db.py
+# Built once, as Core statements (see core/db.py): every purchase asks, and almost always finds nothing.
+_AWAITING = {(a, b): _awaiting(a, b) for a in (False, True) for b in (False, True)}
 
 
 def awaiting_purchase(db: Session, user_id: int, product_id: str, origin: str | None, destination: str | None,
@@ -248,7 +249,9 @@ def awaiting_purchase(db: Session, user_id: int, product_id: str, origin: str | 
     """The rider's unpaid ticket for the same product, route and price bought today: buying it again pays
     for that one instead of creating a second ticket."""
     today = to_local(now).date()
-    query = _AWAITING[origin is None, destination is None]
-    found = db.exec(query, params={"user_id": user_id, "product_id": product_id, "origin": origin,
-                                   "destination": destination, "price_vnd": price_vnd}).first()
-    return found if found is not None and to_local(found.created_at).date() == today else None
+    found = run(db, _AWAITING[origin is None, destination is None],
+                {"user_id": user_id, "product_id": product_id, "origin": origin, "destination": destination,
+                 "price_vnd": price_vnd}).first()
+    if found is None or to_local(found.created_at).date() != today:
+        return None
+    return db.get(MetroTicket, found.id)
