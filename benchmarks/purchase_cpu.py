@@ -5,6 +5,7 @@
 
     .venv/bin/python benchmarks/purchase_cpu.py                    # SQLite in a temporary directory, 20 + 100
     .venv/bin/python benchmarks/purchase_cpu.py --runs 300 --statements
+    .venv/bin/python benchmarks/purchase_cpu.py --smoke           # 2 + 3 rounds (the suite: it still runs)
     DATABASE_URL=postgresql://... .venv/bin/python benchmarks/purchase_cpu.py   # an empty database you can drop
 
 Prints the CPU time (``time.process_time``) per purchase and per notification after ``--warmup`` rounds, and the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,13 +30,14 @@ from urllib.parse import parse_qsl, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _environment() -> None:
+def _environment() -> Path:
     work = Path(tempfile.mkdtemp(prefix="cds-purchase-cpu-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.db'}")
     os.environ.update({"INSTANCE_DIR": str(work / "instance"), "PAYMENTS_SANDBOX": "1", "LOG_LEVEL": "WARNING",
                        "CDS_JOBS": "0", "PUBLIC_URL": "http://127.0.0.1:9"})
     subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"], cwd=ROOT, check=True,
                    capture_output=True)
+    return work
 
 
 def main() -> None:
@@ -42,8 +45,18 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--statements", action="store_true", help="list the SQL statements of one round")
+    parser.add_argument("--smoke", action="store_true", help="2 warm-up and 3 measured rounds (figures mean nothing)")
     args = parser.parse_args()
-    _environment()
+    if args.smoke:
+        args.warmup, args.runs = 2, 3
+    work = _environment()
+    try:
+        measure(args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
 
     from sqlalchemy import event
