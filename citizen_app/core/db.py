@@ -3,19 +3,25 @@
 The hottest queries (a session proof, a payment order by code, ...) are module-level statements built once with
 ``bindparam()`` and run with ``params=``: building a statement and its cache key on every call costs about as
 much CPU as running it on SQLite, and a worker's event loop spends that time for every tab it serves.
+
+The writes of the hottest actions (a purchase, a payment notification) go further: ``run()`` executes a prebuilt
+Core statement in the session's transaction and ``insert_row()`` inserts a model's row with an INSERT built once
+per table. The ORM's unit of work costs about 0.4 ms of CPU per row added and flushed, and about 0.2 ms per
+ORM-enabled UPDATE, against about 0.07 ms for the same prebuilt Core statement (docs/DEPLOY.md, fifth round).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
-from sqlalchemy import TextClause, event, exc
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import ORMExecuteState
-from sqlmodel import Session, create_engine
+from sqlalchemy import Executable, Insert, Table, TextClause, event, exc, insert, inspect
+from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.orm import ORMExecuteState, make_transient_to_detached
+from sqlmodel import Session, SQLModel, create_engine
 
 from citizen_app.core.config import settings
 from citizen_app.core.errors import RecordedRefusal
@@ -123,3 +129,55 @@ def read_scope() -> Iterator[Session]:
         yield session
         if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
             raise ReadOnlyViolation("read_scope() only reads: use session_scope()")
+
+
+# --------------------------------------------------------------------------------------------------
+# Prebuilt Core statements in the session's transaction (the hot paths' writes)
+# --------------------------------------------------------------------------------------------------
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def run(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+    """Execute a prebuilt Core statement (built once, at import, on a ``Table``: not an ORM entity) in ``db``'s
+    transaction. Changes still pending in the session are flushed first, as the session's own ``execute`` does
+    (autoflush), so the statement sees them and rows are written in the order the code wrote them."""
+    if db.autoflush:
+        db.flush()  # nothing to do (and next to no CPU) when nothing is pending
+    return db.connection().execute(statement, params or {})
+
+
+@cache
+def _insert_into(table: Table) -> Insert:
+    return insert(table)  # built once per table: building one per call costs more than the ORM's flush
+
+
+@cache
+def _columns_of(model: type[SQLModel]) -> tuple[Table, tuple[tuple[str, str], ...], tuple[str, str] | None]:
+    """``model``'s table, its (attribute, column) pairs, and the pair of its primary key when the database
+    generates it (one autoincremented integer column)."""
+    mapper = inspect(model)
+    table = mapper.local_table
+    pairs = tuple((mapper.get_property_by_column(column).key, column.key) for column in table.columns)
+    keys = list(table.primary_key.columns)
+    generated = None
+    if len(keys) == 1 and keys[0].autoincrement in (True, "auto") and keys[0].type.python_type is int:
+        generated = (mapper.get_property_by_column(keys[0]).key, keys[0].key)
+    return table, pairs, generated
+
+
+def insert_row(db: Session, row: Row) -> Row:
+    """INSERT ``row`` now and hold it in ``db`` as if the ORM had added and flushed it: a generated primary key is
+    set, and later changes to ``row`` are written by the session as usual. Every column is written, as the ORM's
+    INSERT writes them (the model's defaults were filled in when ``row`` was made)."""
+    table, pairs, generated = _columns_of(type(row))
+    loaded = row.__dict__  # the instance's values (every column's: the model's constructor filled them in)
+    values = {column: loaded.get(attr) for attr, column in pairs}
+    if generated is not None and values[generated[1]] is None:
+        del values[generated[1]]
+        setattr(row, generated[0], run(db, _insert_into(table), values).inserted_primary_key[0])
+    else:
+        run(db, _insert_into(table), values)
+    make_transient_to_detached(row)
+    db.add(row)  # persistent from here on, with no SQL: its identity is known
+    return row

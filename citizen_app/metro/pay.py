@@ -45,23 +45,24 @@ def kind_of(ticket: MetroTicket) -> str:
     return SINGLE_KIND if data().products[ticket.product_id].kind == "single" else PASS_KIND
 
 
-def _open_order(db: Session, user_id: int, ticket: MetroTicket) -> PayOrder:
-    """The ticket's one open payment order: resumed when it can be, else a new one replacing it."""
-    amount, description_vi, description_en = purchase.order_for_payment(db, ticket.order_ref)
+def _open_order(db: Session, user_id: int, ticket: MetroTicket, *, new_ticket: bool = False) -> PayOrder:
+    """The ticket's one open payment order: resumed when it can be, else a new one replacing it (a ticket made in
+    this transaction has no order yet: none is looked for)."""
+    amount, description_vi, description_en = purchase.payment_terms(ticket)
     return payments.open_order(db, user_id, kind_of(ticket), ticket.order_ref, amount, description_vi,
-                               RETURN_PATH, description_en=description_en)
+                               RETURN_PATH, description_en=description_en, new_purpose=new_ticket)
 
 
 def start_purchase(db: Session, user_id: int | None, product_id: str, device_key: str, *,
                    origin: str | None = None, destination: str | None = None, claims: dict[str, bool] | None = None,
                    return_path: str = "/metro") -> tuple[MetroTicket, PayOrder | None]:
     """Create the ticket (or take up the same unpaid purchase) and, unless it is free, its open payment order."""
-    ticket = purchase.create_order(db, user_id, product_id, device_key, origin=origin, destination=destination,
-                                   claims=claims)
+    ticket, new = purchase.order_ticket(db, user_id, product_id, device_key, origin=origin, destination=destination,
+                                        claims=claims)
     if ticket.status == "active":
         return ticket, None
     assert user_id is not None  # create_order refused anonymous users
-    return ticket, _open_order(db, user_id, ticket)
+    return ticket, _open_order(db, user_id, ticket, new_ticket=new)
 
 
 def _pay(db: Session, user_id: int | None, order: PayOrder, lang: str, client_ip: str) -> str:
@@ -125,8 +126,8 @@ def purchase_result(db: Session, user_id: int | None, order_code: str) -> Purcha
     Only the order's owner (or staff, through the payments rules) gets an answer; the ticket must be theirs.
     """
     order = payments.refresh_order(db, user_id, order_code[:64])
-    ticket = db.exec(select(MetroTicket).where(MetroTicket.order_ref == order.product_ref)).first()
-    if ticket is None or ticket.user_id != user_id or order.product_kind not in (SINGLE_KIND, PASS_KIND):
+    ticket = purchase.ticket_by_order_ref(db, order.product_ref)  # NotFound("metro.error.order_unknown")
+    if ticket.user_id != user_id or order.product_kind not in (SINGLE_KIND, PASS_KIND):
         raise NotFound("metro.error.order_unknown")
     return PurchaseResult(ticket.id, payments.shown_status(order), ticket.status)
 

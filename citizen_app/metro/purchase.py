@@ -10,9 +10,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from citizen_app.core.db import insert_row, run
 from citizen_app.core.encoding import b64url_decode, b64url_encode
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import to_local, to_unix, utcnow
@@ -55,6 +58,14 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     never stored. The payments module charges ``price_vnd`` for ``order_ref``, then calls
     :func:`fulfil_paid_order`.
     """
+    return order_ticket(db, user_id, product_id, device_key, origin=origin, destination=destination, claims=claims,
+                        now=now)[0]
+
+
+def order_ticket(db: Session, user_id: int | None, product_id: str, device_key: str, *, origin: str | None = None,
+                 destination: str | None = None, claims: dict[str, bool] | None = None,
+                 now: datetime | None = None) -> tuple[MetroTicket, bool]:
+    """:func:`create_order`, and whether the ticket is new (False: the same unpaid purchase taken up again)."""
     if user_id is None:
         raise NotAllowed("error.login_required")
     metro, now = data(), now or utcnow()
@@ -73,18 +84,16 @@ def create_order(db: Session, user_id: int | None, product_id: str, device_key: 
     if unpaid is not None:  # the same purchase again: one ticket, one open payment (on this phone now)
         unpaid.device_key = b64url_encode(key)
         db.add(unpaid)
-        return unpaid
+        return unpaid, False
     tid = secrets.token_bytes(12).hex()
     ticket = MetroTicket(id=tid, user_id=user_id, product_id=product.id, rider_category=_category_for(metro, product),
                          origin=origin, destination=destination, medium="cashless" if price else "free",
                          price_vnd=price, fare_is_estimate=estimate, order_ref=f"MT-{tid.upper()}",
                          device_key=b64url_encode(key), created_at=now,
                          phase="unused" if product.kind == "single" else "idle")
-    db.add(ticket)
     if price == 0:
         _activate(ticket, product, now)
-    db.flush()
-    return ticket
+    return insert_row(db, ticket), True
 
 
 def _validity_days(product: Product) -> int:
@@ -109,22 +118,35 @@ def validity_rule(product: Product) -> tuple[str, dict[str, object]]:
     return "metro.validity.days", {"n": days, "end": end}
 
 
+def _activation(ticket: MetroTicket, product: Product, now: datetime,
+                receipt_no: str | None = None) -> dict[str, object]:
+    """The columns an activation sets (validity, payment, the signed QR payload), not yet set on ``ticket``.
+
+    ``receipt_no``: the payment's receipt number (one number per payment); a free ticket gets its own."""
+    valid_from, valid_until = _validity(product, now)
+    kid, payload = _signature(ticket, data(), product, valid_from, valid_until)
+    return {"status": "active", "receipt_no": receipt_no or f"L1-{to_local(now):%Y%m%d}-{ticket.id[:10].upper()}",
+            "paid_at": now, "valid_from": valid_from, "valid_until": valid_until, "kid": kid, "payload": payload}
+
+
 def _activate(ticket: MetroTicket, product: Product, now: datetime, receipt_no: str | None = None) -> None:
-    """``receipt_no``: the payment's receipt number (one number per payment); a free ticket gets its own."""
-    metro = data()
-    ticket.valid_from, ticket.valid_until = _validity(product, now)
-    ticket.paid_at, ticket.status = now, "active"
-    ticket.receipt_no = receipt_no or f"L1-{to_local(now):%Y%m%d}-{ticket.id[:10].upper()}"
-    _sign(ticket, metro, product)
+    for name, value in _activation(ticket, product, now, receipt_no).items():
+        setattr(ticket, name, value)
 
 
-def _sign(ticket: MetroTicket, metro: MetroData, product: Product) -> None:
+def _signature(ticket: MetroTicket, metro: MetroData, product: Product, valid_from: datetime | None,
+               valid_until: datetime | None) -> tuple[int, str]:
+    """(issuer key id, QR payload) of ``ticket`` valid over these instants, for its phone's key."""
     kid, key = issuer_keys.active_issuer_key()
     origin, dest = metro.station(ticket.origin or ""), metro.station(ticket.destination or "")
     body = TicketBody(kid, bytes.fromhex(ticket.id), product.code, metro.rider_categories[ticket.rider_category],
-                      origin.index if origin else 0, dest.index if dest else 0, to_unix(ticket.valid_from),
-                      to_unix(ticket.valid_until), parse_device_key(ticket.device_key))
-    ticket.kid, ticket.payload = kid, ticket_to_text(sign_ticket(body, key))
+                      origin.index if origin else 0, dest.index if dest else 0, to_unix(valid_from),
+                      to_unix(valid_until), parse_device_key(ticket.device_key))
+    return kid, ticket_to_text(sign_ticket(body, key))
+
+
+def _sign(ticket: MetroTicket, metro: MetroData, product: Product) -> None:
+    ticket.kid, ticket.payload = _signature(ticket, metro, product, ticket.valid_from, ticket.valid_until)
 
 
 def bind_to_device(ticket: MetroTicket, device_key: bytes) -> None:
@@ -135,6 +157,13 @@ def bind_to_device(ticket: MetroTicket, device_key: bytes) -> None:
 
 
 _BY_ORDER_REF = select(MetroTicket).where(MetroTicket.order_ref == bindparam("order_ref"))  # see core/db.py
+# A payment's activation is written by a prebuilt Core UPDATE (core.db.run): through the ORM's flush it cost
+# about five times the CPU, on every payment notification (docs/DEPLOY.md, fifth round).
+_TICKETS = MetroTicket.__table__
+_STORE_ACTIVATION = (update(_TICKETS).where(_TICKETS.c.id == bindparam("b_id"))
+                     .values({name: bindparam(f"v_{name}", type_=_TICKETS.c[name].type)
+                              for name in ("status", "receipt_no", "paid_at", "valid_from", "valid_until", "kid",
+                                           "payload")}))  # the columns of _activation
 
 
 def ticket_by_order_ref(db: Session, order_ref: str) -> MetroTicket:
@@ -158,9 +187,10 @@ def fulfil_paid_order(db: Session, order_ref: str, *, amount_vnd: int | None = N
         raise DomainError("metro.error.order_not_payable")
     if amount_vnd is not None and amount_vnd != ticket.price_vnd:
         raise DomainError("metro.error.amount_mismatch")
-    _activate(ticket, data().products[ticket.product_id], now or utcnow(), receipt_no)
-    db.add(ticket)
-    db.flush()
+    activation = _activation(ticket, data().products[ticket.product_id], now or utcnow(), receipt_no)
+    run(db, _STORE_ACTIVATION, {"b_id": ticket.id, **{f"v_{name}": value for name, value in activation.items()}})
+    for name, value in activation.items():
+        set_committed_value(ticket, name, value)  # what the row now holds: the session has nothing to write
     return ticket
 
 
@@ -184,7 +214,11 @@ def route_names(ticket: MetroTicket) -> tuple[str, str]:
 
 def order_for_payment(db: Session, order_ref: str) -> tuple[int, str, str]:
     """(amount VND, description vi, description en) for the payments module: the product exactly."""
-    ticket = ticket_by_order_ref(db, order_ref)
+    return payment_terms(ticket_by_order_ref(db, order_ref))
+
+
+def payment_terms(ticket: MetroTicket) -> tuple[int, str, str]:
+    """:func:`order_for_payment` for a ticket the caller holds."""
     product = data().products[ticket.product_id]
     route_vi, route_en = route_names(ticket)
     if product.kind == "single":
@@ -193,14 +227,31 @@ def order_for_payment(db: Session, order_ref: str) -> tuple[int, str, str]:
     return ticket.price_vnd, f"Metro số 1 – {product.name_vi}", f"Metro Line 1 – {product.name_en}"
 
 
+def _awaiting(no_origin: bool, no_destination: bool) -> Select[tuple[str, datetime]]:
+    """(id, created_at) of the rider's newest unpaid ticket of a product and price, on a route (a pass has no
+    stations: IS NULL, which a bound NULL would not match)."""
+    origin, destination = _TICKETS.c.origin, _TICKETS.c.destination
+    on_origin = origin.is_(None) if no_origin else origin == bindparam("origin")
+    on_destination = destination.is_(None) if no_destination else destination == bindparam("destination")
+    return (sa_select(_TICKETS.c.id, _TICKETS.c.created_at)
+            .where(_TICKETS.c.user_id == bindparam("user_id"), _TICKETS.c.product_id == bindparam("product_id"),
+                   on_origin, on_destination, _TICKETS.c.status == "awaiting_payment",
+                   _TICKETS.c.price_vnd == bindparam("price_vnd"))
+            .order_by(_TICKETS.c.created_at.desc()).limit(1))
+
+
+# Built once, as Core statements (see core/db.py): every purchase asks, and almost always finds nothing.
+_AWAITING = {(a, b): _awaiting(a, b) for a in (False, True) for b in (False, True)}
+
+
 def awaiting_purchase(db: Session, user_id: int, product_id: str, origin: str | None, destination: str | None,
                       price_vnd: int, now: datetime) -> MetroTicket | None:
     """The rider's unpaid ticket for the same product, route and price bought today: buying it again pays
     for that one instead of creating a second ticket."""
     today = to_local(now).date()
-    query = (select(MetroTicket).where(MetroTicket.user_id == user_id, MetroTicket.product_id == product_id,
-                                       MetroTicket.origin == origin, MetroTicket.destination == destination,
-                                       MetroTicket.status == "awaiting_payment", MetroTicket.price_vnd == price_vnd)
-             .order_by(MetroTicket.created_at.desc()))  # type: ignore[attr-defined]
-    found = db.exec(query).first()
-    return found if found is not None and to_local(found.created_at).date() == today else None
+    found = run(db, _AWAITING[origin is None, destination is None],
+                {"user_id": user_id, "product_id": product_id, "origin": origin, "destination": destination,
+                 "price_vnd": price_vnd}).first()
+    if found is None or to_local(found.created_at).date() != today:
+        return None
+    return db.get(MetroTicket, found.id)

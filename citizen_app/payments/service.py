@@ -54,14 +54,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam, exists, insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select, update
 from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.config import settings
+from citizen_app.core.db import insert_row, run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.i18n.catalog import translate
@@ -211,31 +211,38 @@ def _safe_path(path: str | None) -> str:
 
 
 # The hottest statements of a purchase are built once (see core/db.py); values go in as parameters.
-_CODE_TAKEN = select(PayOrder.id).where(PayOrder.code == bindparam("code"))
 _BY_CODE = select(PayOrder).where(PayOrder.code == bindparam("code"))
 _OPEN_FOR = select(PayOrder).where(PayOrder.open_purpose == bindparam("purpose"))
 _CHARGE_KNOWN = select(PayOrder.id).where(PayOrder.provider == bindparam("provider"),
                                           PayOrder.provider_txn == bindparam("txn"))
-_AGENCY_ID = select(Agency.id).where(Agency.code == bindparam("code"))
-_OTHER = aliased(PayOrder)
-_CLAIM_PURPOSE = (update(PayOrder)
-                  .where(col(PayOrder.id) == bindparam("order_id"), col(PayOrder.fulfils).is_(None),
-                         ~exists().where(_OTHER.fulfils == bindparam("b_purpose")))
-                  .values(fulfils=bindparam("b_purpose"))
-                  .execution_options(synchronize_session=False))
+# The other statements of a purchase and of a payment notification are Core statements on the tables, run with
+# ``core.db.run``: the same statement through the ORM (an ORM-enabled UPDATE, a row added and flushed) costs three
+# to six times the CPU, and these two actions are a third of a worker's (docs/DEPLOY.md, fifth round).
+_ORDERS, _USERS, _AGENCIES = PayOrder.__table__, UserAccount.__table__, Agency.__table__
+_CODE_TAKEN = select(_ORDERS.c.id).where(_ORDERS.c.code == bindparam("code"))
+_USER_KNOWN = select(_USERS.c.id).where(_USERS.c.id == bindparam("user_id"))
+_AGENCY_ID = select(_AGENCIES.c.id).where(_AGENCIES.c.code == bindparam("code"))
+_ADD_AUDIT = insert(PayAudit.__table__)  # an audit row and a notification's log row: every column given, none read
+_ADD_NOTIFICATION = insert(PayNotification.__table__)
+_OTHER = _ORDERS.alias("other_order")
+_CLAIM_PURPOSE = (update(_ORDERS)
+                  .where(_ORDERS.c.id == bindparam("order_id"), _ORDERS.c.fulfils.is_(None),
+                         ~exists().where(_OTHER.c.fulfils == bindparam("b_purpose")))
+                  .values(fulfils=bindparam("b_purpose")))
 
 
 def _new_code(db: Session) -> str:
     while True:
         code = CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.exec(_CODE_TAKEN, params={"code": code}).first() is None:
+        if run(db, _CODE_TAKEN, {"code": code}).first() is None:
             return code
 
 
 def _audit(db: Session, order: PayOrder, from_status: str, to_status: str, actor: str, reason: str,
            amount_vnd: int | None = None, detail: str = "", now: datetime | None = None) -> None:
-    db.add(PayAudit(order_id=order.id, at=now or utcnow(), from_status=from_status, to_status=to_status,
-                    actor=actor[:64], reason=reason[:64], amount_vnd=amount_vnd, detail=detail[:500]))
+    run(db, _ADD_AUDIT, {"order_id": order.id, "at": now or utcnow(), "from_status": from_status,
+                         "to_status": to_status, "actor": actor[:64], "reason": reason[:64], "amount_vnd": amount_vnd,
+                         "detail": detail[:500]})
 
 
 def _transition(db: Session, order: PayOrder, to: OrderStatus, actor: str, reason: str, *,
@@ -348,7 +355,7 @@ def _owning_agency(db: Session, kind: ProductKind, agency_id: int | None) -> int
         raise ValueError(f"{kind.kind} orders need agency_id (the agency the money is for)")
     if kind.agency is None:
         return None
-    found = db.exec(_AGENCY_ID, params={"code": kind.agency}).first()
+    found = run(db, _AGENCY_ID, {"code": kind.agency}).scalar()
     if found is None:
         log.warning("payments: agency %r of %s is not in the database; only admins will see the order",
                     kind.agency, kind.kind)
@@ -434,30 +441,35 @@ def _new_order(db: Session, user_id: int, product_kind: str, product_ref: str, a
     text = _clean_text(description, MAX_DESCRIPTION)
     if not ref or not text:
         raise DomainError("payments.description_required")
-    if db.get(UserAccount, user_id) is None:
+    if run(db, _USER_KNOWN, {"user_id": user_id}).first() is None:
         raise NotFound()
     owner = _owning_agency(db, kind, agency_id)
     now = now or utcnow()
     purpose = purpose_of(kind.kind, ref)
     if current is not None:
         _supersede(db, current, f"user:{user_id}", now, registry)
-    order = PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref, purpose=purpose,
-                     open_purpose=purpose, agency_id=owner, description=text,
-                     description_en=_clean_text(description_en, MAX_DESCRIPTION), amount_vnd=amount,
-                     return_path=_safe_path(return_path), created_at=now, updated_at=now,
-                     expires_at=now + timedelta(minutes=kind.ttl_minutes))
-    db.add(order)
-    db.flush()
+    order = insert_row(db, PayOrder(code=_new_code(db), user_id=user_id, product_kind=kind.kind, product_ref=ref,
+                                    purpose=purpose, open_purpose=purpose, agency_id=owner, description=text,
+                                    description_en=_clean_text(description_en, MAX_DESCRIPTION), amount_vnd=amount,
+                                    return_path=_safe_path(return_path), created_at=now, updated_at=now,
+                                    expires_at=now + timedelta(minutes=kind.ttl_minutes)))
     _audit(db, order, "", OrderStatus.PENDING.value, f"user:{user_id}", "created", amount, now=now)
     return order
 
 
 def open_order(db: Session, user_id: int, product_kind: str, product_ref: str, amount_vnd: int,
                description: str, return_path: str, *, description_en: str = "", agency_id: int | None = None,
-               now: datetime | None = None, registry: ProviderRegistry = payment_providers) -> PayOrder:
+               new_purpose: bool = False, now: datetime | None = None,
+               registry: ProviderRegistry = payment_providers) -> PayOrder:
     """The one open order of this purpose: the pending one when the same person can still pay it as asked
-    (same amount, not about to expire), else a new one that supersedes it."""
+    (same amount, not about to expire), else a new one that supersedes it.
+
+    ``new_purpose``: the pillar made the purpose in this transaction (a new ticket, its reference just drawn), so
+    no order of it can exist and none is looked for (no other transaction can know the purpose yet)."""
     now = now or utcnow()
+    if new_purpose:
+        return _new_order(db, user_id, product_kind, product_ref, amount_vnd, description, return_path, None,
+                          description_en=description_en, agency_id=agency_id, now=now, registry=registry)
     purpose = purpose_of(product_kind, _clean_text(product_ref, 64))
     current = _open_order_for(db, purpose)
     if current is not None and _resumable(current, user_id, amount_vnd, now):
@@ -506,9 +518,9 @@ def start_payment_for(db: Session, user_id: int | None, order: PayOrder, provide
     provider = registry.get(provider_id) if provider_id else registry.default()
     if order.provider and order.provider != provider.id:
         order = _replacement(db, order, user_id, now, registry)
-    order.provider = provider.id
-    db.add(order)
-    db.flush()
+    if order.provider != provider.id:
+        _set(db, order, provider=provider.id)
+    db.flush()  # the provider may read the database: everything this action wrote is there
     start = provider.create_payment(db, order, base_url=base_url or settings().public_url, lang=lang,
                                     client_ip=client_ip)
     return PaymentStart(redirect_url=start.redirect_url, order_code=order.code)
@@ -558,26 +570,24 @@ def _claim_purpose(db: Session, order: PayOrder) -> bool:
     """Mark this order as the one that fulfils its purpose, unless another order already does. Two
     concurrent claims: the unique ``fulfils`` makes the second one fail (IntegrityError) when the first
     commits."""
-    return db.exec(_CLAIM_PURPOSE, params={"order_id": order.id, "b_purpose": order.purpose}).rowcount == 1
+    return run(db, _CLAIM_PURPOSE, {"order_id": order.id, "b_purpose": order.purpose}).rowcount == 1
 
 
 @functools.cache
 def _order_update(columns: tuple[str, ...], guarded: bool) -> Any:
     """``UPDATE pay_order SET <columns> WHERE id`` (and, guarded, the status and refunds it was read with),
     built once per set of columns: building a statement and its cache key costs about as much as running it."""
-    stmt = update(PayOrder).where(col(PayOrder.id) == bindparam("b_id"))
+    stmt = update(_ORDERS).where(_ORDERS.c.id == bindparam("b_id"))
     if guarded:
-        stmt = stmt.where(col(PayOrder.status) == bindparam("b_status"),
-                          col(PayOrder.refunded_vnd) == bindparam("b_refunded"))
-    return (stmt.values({name: bindparam(f"v_{name}", type_=PayOrder.__table__.c[name].type) for name in columns})
-            .execution_options(synchronize_session=False))
+        stmt = stmt.where(_ORDERS.c.status == bindparam("b_status"), _ORDERS.c.refunded_vnd == bindparam("b_refunded"))
+    return stmt.values({name: bindparam(f"v_{name}", type_=_ORDERS.c[name].type) for name in columns})
 
 
 def _update_order(db: Session, order: PayOrder, values: Mapping[str, object],
                   guard: Mapping[str, object] | None = None) -> int:
     """Run ``_order_update`` for ``order``; returns the rows it changed."""
     params = {"b_id": order.id, **(guard or {}), **{f"v_{name}": value for name, value in values.items()}}
-    return db.exec(_order_update(tuple(values), guard is not None), params=params).rowcount
+    return run(db, _order_update(tuple(values), guard is not None), params).rowcount
 
 
 def _set(db: Session, order: PayOrder, **values: object) -> None:
@@ -735,11 +745,11 @@ def handle_notification(db: Session, provider_id: str, params: Mapping[str, Any]
     code = result.order_code if result else provider.order_code_of(params)
     if outcome in (BAD_SIGNATURE, UNKNOWN_ORDER, WRONG_AMOUNT):
         log.warning("payments: rejected %s notification for %r: %s", provider.id, code, outcome)
-    db.add(PayNotification(provider=provider.id, received_at=now, order_code=code[:64],
-                           order_id=order.id if order else None, outcome=outcome,
-                           provider_txn=result.provider_txn[:64] if result else "",
-                           amount_vnd=result.amount_vnd if result else None,
-                           payload=_payload_text(provider.loggable(params))))
+    run(db, _ADD_NOTIFICATION, {"provider": provider.id, "received_at": now, "order_code": code[:64],
+                                "order_id": order.id if order else None, "outcome": outcome,
+                                "provider_txn": result.provider_txn[:64] if result else "",
+                                "amount_vnd": result.amount_vnd if result else None,
+                                "payload": _payload_text(provider.loggable(params))})
     return NotificationResult(outcome=outcome, ack=provider.ack(outcome), order_code=order.code if order else "")
 
 

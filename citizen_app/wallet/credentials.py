@@ -23,6 +23,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.identity.activity import record_activity
@@ -297,14 +298,16 @@ _ACTIVE_CREDENTIALS = _ALL_CREDENTIALS.where(IssuedCredential.revoked_at == None
                                              IssuedCredential.expires_at > bindparam("now"))  # built once: core/db.py
 
 
-_ACTIVE_KINDS = (select(IssuedCredential.kind).distinct()  # built once: core/db.py
-                 .where(IssuedCredential.user_id == bindparam("user_id"), IssuedCredential.revoked_at == None,  # noqa: E711
-                        IssuedCredential.expires_at > bindparam("now")))
+# Built once, as a Core statement on the table (core.db.run): /metro and every purchase ask it.
+_CREDENTIALS = IssuedCredential.__table__
+_ACTIVE_KINDS = (select(_CREDENTIALS.c.kind).distinct()
+                 .where(_CREDENTIALS.c.user_id == bindparam("user_id"), _CREDENTIALS.c.revoked_at.is_(None),
+                        _CREDENTIALS.c.expires_at > bindparam("now")))
 
 
 def active_kinds(db: Session, user_id: int) -> set[str]:
     """The kinds of the user's valid credentials: what a fare's eligibility needs, without loading them."""
-    return set(db.exec(_ACTIVE_KINDS, params={"user_id": user_id, "now": utcnow()}).all())
+    return set(run(db, _ACTIVE_KINDS, {"user_id": user_id, "now": utcnow()}).scalars())
 
 
 def list_credentials(db: Session, user_id: int, include_inactive: bool = False) -> list[IssuedCredential]:

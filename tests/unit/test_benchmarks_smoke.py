@@ -51,6 +51,14 @@ def test_gate_validate_measures_in_process_online_and_http() -> None:
     assert "HTTP decisions: {'ok': 40}" in out, out  # valid tickets are admitted: not error pages timed
 
 
+def test_purchase_cpu_times_a_purchase_and_its_payment_notification() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    out = run_smoke("purchase_cpu.py", "--statements", env=env)
+    for action in ("purchase", "notification"):
+        assert re.search(rf"^  {action} +{NUMBER} ms CPU each, SQL statements each: \d+ \(3×\)$", out, re.M), out
+    assert "INSERT INTO pay_notification" in out, out
+
+
 def test_wallet_qr_sizes_prints_each_presentation_and_the_status_list() -> None:
     out = run_smoke("wallet_qr_sizes.py")
     assert len(re.findall(r"^.+ +\d+ chars +QR version +\d+-L / +\d+-M$", out, re.M)) == 5, out

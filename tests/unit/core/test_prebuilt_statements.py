@@ -27,17 +27,20 @@ from tests.unit.metro.helpers import make_user
 
 @contextmanager
 def executed(db: Session) -> Iterator[list[object]]:
-    """The statement objects ``db`` runs while the block runs."""
+    """The statement objects ``db`` runs while the block runs: through the session, and as Core statements on its
+    connection (``core.db.run``)."""
     seen: list[object] = []
+    bind = db.get_bind()
 
-    def record(state) -> None:
-        seen.append(state.statement)
+    def record(_conn, statement, *_args) -> None:
+        if "Savepoint" not in type(statement).__name__:  # SAVEPOINT and RELEASE are made by the connection
+            seen.append(statement)
 
-    event.listen(db, "do_orm_execute", record)
+    event.listen(bind, "before_execute", record)
     try:
         yield seen
     finally:
-        event.remove(db, "do_orm_execute", record)
+        event.remove(bind, "before_execute", record)
 
 
 def _runs_the_same_statements(db: Session, call: Callable[[], object]) -> None:
@@ -144,3 +147,61 @@ def test_a_payment_changes_its_order_with_statements_built_once(db: Session, pay
         db.commit()
         updates_run.append([id(s) for s in statements if getattr(s, "is_update", False)])
     assert len(updates_run[0]) >= 2 and updates_run[0] == updates_run[1]
+
+
+def _checkout(db: Session, user_id: int) -> str:
+    from citizen_app.metro import pay
+    from citizen_app.metro.phone import SimulatedPhone
+
+    return pay.checkout(db, user_id, "single", SimulatedPhone().device_key, origin="L1-01",
+                        destination="L1-11").redirect_url
+
+
+@contextmanager
+def orm_flushes(db: Session) -> Iterator[list[int]]:
+    """How many objects each flush of ``db`` wrote while the block ran (a flush with nothing to write is none)."""
+    flushes: list[int] = []
+
+    def record(session, _context) -> None:
+        flushes.append(len(session.new) + len(session.dirty) + len(session.deleted))
+
+    event.listen(db, "after_flush", record)
+    try:
+        yield flushes
+    finally:
+        event.remove(db, "after_flush", record)
+
+
+def test_a_purchase_and_its_payment_run_only_statements_built_once(db: Session, payments_sandbox: None) -> None:
+    """Issue 24, fifth round: every statement of a purchase (ticket, payment order, audit, the gateway's URL) and of
+    the bank's notification (capture, audit, the ticket's activation, the rider's notice, the notification's log)
+    is built once: two citizens' purchases and payments run the same statement objects. A new ticket's purchase
+    sends 9 statements (13 before), and neither action leaves the ORM's unit of work anything to write: the rows
+    go in by prebuilt Core statements."""
+    from tests.conftest import sql_statements
+
+    runs: dict[str, list[list[int]]] = {"purchase": [], "notification": []}
+    for user_id in (make_user(db), make_user(db, "Trần Thị B")):
+        with executed(db) as statements, orm_flushes(db) as flushes, sql_statements(db.get_bind()) as sent:
+            url = _checkout(db, user_id)
+            db.commit()
+        runs["purchase"].append([id(s) for s in statements])
+        assert flushes == [] and len(sent) == 9
+        ipn = _paid_notification_of(db, url)
+        with executed(db) as statements, orm_flushes(db) as flushes:
+            assert payments.handle_notification(db, "sandbox", ipn).outcome == payments.ACCEPTED
+            db.commit()
+        runs["notification"].append([id(s) for s in statements])
+        assert flushes == []
+    for name, (first, second) in runs.items():
+        assert first and first == second, name
+
+
+def _paid_notification_of(db: Session, url: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from citizen_app.payments import sandbox
+
+    outcome = sandbox.decide(db, dict(parse_qsl(urlsplit(url).query)), "approve", "card", "never")
+    db.commit()
+    return dict(parse_qsl(urlsplit(outcome.ipn_url or "").query))

@@ -60,6 +60,22 @@ def test_buying_the_same_ticket_again_resumes_its_payment(db: Session) -> None:
     assert len(db.exec(select(MetroTicket)).all()) == 1
 
 
+def test_buying_the_same_pass_again_resumes_its_payment_and_another_route_does_not(db: Session) -> None:
+    """The unpaid-ticket lookup is one prebuilt statement per kind of route: a pass has no stations (IS NULL), a
+    single journey its two stations; both find the same purchase again, and only it."""
+    uid, phone = make_user(db), SimulatedPhone()
+
+    def pay_url(product: str, origin: str | None = None, destination: str | None = None) -> str:
+        url = pay.checkout(db, uid, product, phone.device_key, origin=origin, destination=destination).redirect_url
+        db.commit()
+        return dict(parse_qsl(urlsplit(url).query))["vnp_TxnRef"]
+
+    assert pay_url("monthly") == pay_url("monthly")
+    single = pay_url("single", "L1-01", "L1-11")
+    assert pay_url("single", "L1-01", "L1-11") == single and pay_url("single", "L1-01", "L1-08") != single
+    assert len(db.exec(select(MetroTicket)).all()) == 3
+
+
 def test_a_declined_purchase_reads_failed_with_pay_again_and_cancel(db: Session) -> None:
     """The issue: /metro/tickets said "Chờ thanh toán" with no retry or cancel after a decline."""
     uid = make_user(db)
@@ -140,6 +156,6 @@ def test_checkout_does_not_read_back_the_order_it_just_opened(db: Session) -> No
                and "WHERE pay_order.code" in s]
     assert by_code == [], "the new order is not read again by its code"
     open_reads = [s for s in statements if s.lstrip().startswith("SELECT") and "WHERE pay_order.open_purpose" in s]
-    assert len(open_reads) == 1, "the purpose's open order is read once"
+    assert open_reads == [], "a ticket made in this purchase has no order yet: none is looked for (fifth round)"
     order = db.exec(select(PayOrder)).one()
     assert (order.provider, dict(parse_qsl(urlsplit(url).query))["vnp_TxnRef"]) == ("sandbox", order.code)
