@@ -11,6 +11,7 @@ import functools
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -95,40 +96,43 @@ def site() -> Iterator[str]:
         server.server_close()
 
 
-def _ticket_tab(playwright, site: str):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    tab = browser.new_page()
-    tab.add_init_script(SLOW_WAKE_LOCK)
-    tab.goto(site + "/ticket")
-    tab.evaluate(STORE_TICKET, "t1")
-    return browser, tab
+@contextmanager
+def _chromium() -> Iterator[object]:
+    sync_api = require_module("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def _ticket_tab(site: str) -> Iterator[object]:
+    """A page with the ticket scripts and a ticket stored on the phone, the wake lock slow to be granted."""
+    with _chromium() as browser:
+        tab = browser.new_page()
+        tab.add_init_script(SLOW_WAKE_LOCK)
+        tab.goto(site + "/ticket")
+        tab.evaluate(STORE_TICKET, "t1")
+        yield tab
 
 
 def test_the_code_is_drawn_while_the_wake_lock_is_still_pending(site: str) -> None:
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _ticket_tab(playwright, site)
-        try:
-            tab.evaluate("() => { MetroTicket.show(document.getElementById('qr'), 't1'); }")  # not awaited
-            wait_until(tab, "() => document.getElementById('qr').hasAttribute('data-qr')", None, 5000)
-            assert tab.get_attribute("#qr", "data-qr").startswith("MT1:")
-            assert tab.evaluate("() => window.__wakeLocks") == ["screen"]  # still asked for, to keep the screen on
-        finally:
-            browser.close()
+    with _ticket_tab(site) as tab:
+        tab.evaluate("() => { MetroTicket.show(document.getElementById('qr'), 't1'); }")  # not awaited
+        wait_until(tab, "() => document.getElementById('qr').hasAttribute('data-qr')", None, 5000)
+        assert tab.get_attribute("#qr", "data-qr").startswith("MT1:")
+        assert tab.evaluate("() => window.__wakeLocks") == ["screen"]  # still asked for, to keep the screen on
 
 
 def test_a_wake_lock_granted_after_the_ticket_was_closed_is_let_go(site: str) -> None:
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _ticket_tab(playwright, site)
-        try:
-            tab.evaluate("""async () => {
-              const late = new Promise((_, fail) => setTimeout(() => fail(new Error("show() never returned")), 5000));
-              const stop = await Promise.race([MetroTicket.show(document.getElementById("qr"), "t1"), late]);
-              stop(); window.__grant[0](); }""")
-            assert wait_until(tab, "() => window.__lock && window.__lock.released", None, 5000)
-        finally:
-            browser.close()
+    with _ticket_tab(site) as tab:
+        tab.evaluate("""async () => {
+          const late = new Promise((_, fail) => setTimeout(() => fail(new Error("show() never returned")), 5000));
+          const stop = await Promise.race([MetroTicket.show(document.getElementById("qr"), "t1"), late]);
+          stop(); window.__grant[0](); }""")
+        assert wait_until(tab, "() => window.__lock && window.__lock.released", None, 5000)
 
 
 def _code_not_drawn_until_released(tab) -> None:
@@ -141,104 +145,80 @@ def _code_not_drawn_until_released(tab) -> None:
 
 
 def test_the_code_waits_for_the_cards_frame_while_it_is_signed(site: str) -> None:
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _ticket_tab(playwright, site)
-        try:
-            _code_not_drawn_until_released(tab)
-            assert wait_until(tab, "() => window.__signed === 1", None, 5000)  # signed already
-            tab.wait_for_timeout(200)
-            assert not tab.evaluate("() => document.getElementById('qr').hasAttribute('data-qr')")
-            tab.evaluate("() => window.__release()")  # the card's frame painted
-            assert wait_until(tab, "() => document.getElementById('qr').hasAttribute('data-qr')", None, 5000)
-        finally:
-            browser.close()
+    with _ticket_tab(site) as tab:
+        _code_not_drawn_until_released(tab)
+        assert wait_until(tab, "() => window.__signed === 1", None, 5000)  # signed already
+        tab.wait_for_timeout(200)
+        assert not tab.evaluate("() => document.getElementById('qr').hasAttribute('data-qr')")
+        tab.evaluate("() => window.__release()")  # the card's frame painted
+        assert wait_until(tab, "() => document.getElementById('qr').hasAttribute('data-qr')", None, 5000)
 
 
 def test_the_clock_needs_no_locale_data(site: str) -> None:
     """toLocaleTimeString's first call loads the locale's data: ~0.1 s at 4x CPU slowdown, before the code showed."""
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _ticket_tab(playwright, site)
-        try:
-            text = tab.evaluate("""async () => { let asked = 0; const own = Date.prototype.toLocaleTimeString;
-              Date.prototype.toLocaleTimeString = function () { asked++; return own.apply(this, arguments); };
-              const clock = document.createElement('span');
-              const stop = await MetroTicket.show(document.getElementById('qr'), 't1', {clock}); stop();
-              const d = new Date(); return [asked, clock.textContent, d.getHours(), d.getMinutes()]; }""")
-            asked, shown, hours, minutes = text
-            assert asked == 0
-            assert re.fullmatch(r"\d\d:\d\d:\d\d", shown) and int(shown[:2]) == hours, shown
-            assert abs(int(shown[3:5]) - minutes) in (0, 1, 59), shown
-        finally:
-            browser.close()
+    with _ticket_tab(site) as tab:
+        text = tab.evaluate("""async () => { let asked = 0; const own = Date.prototype.toLocaleTimeString;
+          Date.prototype.toLocaleTimeString = function () { asked++; return own.apply(this, arguments); };
+          const clock = document.createElement('span');
+          const stop = await MetroTicket.show(document.getElementById('qr'), 't1', {clock}); stop();
+          const d = new Date(); return [asked, clock.textContent, d.getHours(), d.getMinutes()]; }""")
+        asked, shown, hours, minutes = text
+        assert asked == 0
+        assert re.fullmatch(r"\d\d:\d\d:\d\d", shown) and int(shown[:2]) == hours, shown
+        assert abs(int(shown[3:5]) - minutes) in (0, 1, 59), shown
 
 
-def _phone_with_a_ticket(playwright, site: str):
+@contextmanager
+def _phone_with_a_ticket(site: str) -> Iterator[object]:
     """A phone where user A is logged in (session.js's owner cookie, already seen) with a ticket stored."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    context = browser.new_context()
-    context.add_cookies([{"name": "cds_owner", "value": "A", "url": site}])
-    tab = context.new_page()
-    tab.add_init_script(SLOW_WAKE_LOCK)
-    tab.goto(site + "/metro/ticket/")
-    assert wait_until(tab, "() => window.MetroTicket && window.MetroTicketPage", None, 5000)
-    tab.evaluate(STORE_TICKET, "t1")
-    tab.add_init_script(OPENS)
-    return browser, tab
+    with _chromium() as browser:
+        context = browser.new_context()
+        context.add_cookies([{"name": "cds_owner", "value": "A", "url": site}])
+        tab = context.new_page()
+        tab.add_init_script(SLOW_WAKE_LOCK)
+        tab.goto(site + "/metro/ticket/")
+        assert wait_until(tab, "() => window.MetroTicket && window.MetroTicketPage", None, 5000)
+        tab.evaluate(STORE_TICKET, "t1")
+        tab.add_init_script(OPENS)
+        yield tab
 
 
 def test_the_screen_opens_and_reads_the_phones_database_once(site: str) -> None:
     """The head's early read (ticket-early.js) is the only opening: the screen reads nothing again (it used to open
     the database three times, ~0.03-0.3 s each at 4x CPU slowdown)."""
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _phone_with_a_ticket(playwright, site)
-        try:
-            tab.reload()
-            assert wait_until(tab, DRAWN, None, 10000)
-            assert tab.get_attribute("#metro-qr", "data-ticket") == "t1"
-            assert tab.evaluate("() => window.__opens.filter((name) => name === 'cds-metro')") == ["cds-metro"]
-        finally:
-            browser.close()
+    with _phone_with_a_ticket(site) as tab:
+        tab.reload()
+        assert wait_until(tab, DRAWN, None, 10000)
+        assert tab.get_attribute("#metro-qr", "data-ticket") == "t1"
+        assert tab.evaluate("() => window.__opens.filter((name) => name === 'cds-metro')") == ["cds-metro"]
 
 
 def test_an_early_read_from_before_another_users_login_is_not_shown(site: str) -> None:
     """The early read started for user A; B's login cleared the phone before the ticket scripts ran: B sees no
     ticket, not even for a moment (the read is used only while cdsSession.ready and the owner are the ones it waited
     for; the end of the clearing would redraw the screen, too late)."""
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _phone_with_a_ticket(playwright, site)
-        try:
-            tab.add_init_script(EVER_SHOWN)
-            # at the gate, offline: the screen shows what the phone holds (online, the server's list is asked for
-            # anyway); the page itself still comes from the test server, as it would from the service worker
-            tab.add_init_script("Object.defineProperty(Navigator.prototype, 'onLine', {get: () => false})")
-            tab.goto(site + "/metro/ticket/?switch")
-            assert wait_until(tab, "() => document.getElementById('metro-no-ticket')", None, 10000)
-            assert tab.evaluate("() => window.cdsTicketEarly.owner") == "A"  # the early read was A's
-            tab.wait_for_timeout(500)  # the clearing's end redraws the screen
-            assert not tab.evaluate("() => document.getElementById('metro-qr') || window.__shown")
-        finally:
-            browser.close()
+    with _phone_with_a_ticket(site) as tab:
+        tab.add_init_script(EVER_SHOWN)
+        # at the gate, offline: the screen shows what the phone holds (online, the server's list is asked for
+        # anyway); the page itself still comes from the test server, as it would from the service worker
+        tab.add_init_script("Object.defineProperty(Navigator.prototype, 'onLine', {get: () => false})")
+        tab.goto(site + "/metro/ticket/?switch")
+        assert wait_until(tab, "() => document.getElementById('metro-no-ticket')", None, 10000)
+        assert tab.evaluate("() => window.cdsTicketEarly.owner") == "A"  # the early read was A's
+        tab.wait_for_timeout(500)  # the clearing's end redraws the screen
+        assert not tab.evaluate("() => document.getElementById('metro-qr') || window.__shown")
 
 
 def test_the_screen_says_drawn_once_the_code_s_frame_is_painted(site: str) -> None:
     """cds:drawn starts the app (ui/first_paint.py): dispatched in the task that drew the code, the app's stylesheet
     and modules arriving held that frame back."""
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser, tab = _phone_with_a_ticket(playwright, site)
-        try:
-            tab.add_init_script("""window.__frameAfterCode = false;
-              const seen = new MutationObserver(() => { seen.disconnect();
-                requestAnimationFrame(() => { window.__frameAfterCode = true; }); });
-              seen.observe(document, {subtree: true, attributes: true, attributeFilter: ["data-qr"]});
-              window.addEventListener("cds:drawn", () => { window.__drawnAfterFrame = window.__frameAfterCode; });""")
-            tab.reload()
-            assert wait_until(tab, "() => window.__drawnAfterFrame !== undefined", None, 10000)
-            assert tab.evaluate("() => window.__drawnAfterFrame") is True
-            assert tab.evaluate(DRAWN)
-        finally:
-            browser.close()
+    with _phone_with_a_ticket(site) as tab:
+        tab.add_init_script("""window.__frameAfterCode = false;
+          const seen = new MutationObserver(() => { seen.disconnect();
+            requestAnimationFrame(() => { window.__frameAfterCode = true; }); });
+          seen.observe(document, {subtree: true, attributes: true, attributeFilter: ["data-qr"]});
+          window.addEventListener("cds:drawn", () => { window.__drawnAfterFrame = window.__frameAfterCode; });""")
+        tab.reload()
+        assert wait_until(tab, "() => window.__drawnAfterFrame !== undefined", None, 10000)
+        assert tab.evaluate("() => window.__drawnAfterFrame") is True
+        assert tab.evaluate(DRAWN)
