@@ -321,6 +321,10 @@ def test_a_deploy_never_leaves_a_stored_page_without_its_build_files(site: Site,
 def test_the_logout_drops_the_stored_pages_but_not_the_build_files(site: Site, browser: Any) -> None:
     context, page = _controlled_tab(site, browser)
     context.add_cookies([{"name": "cds_owner", "value": "alice", "url": site.url}])
+    # The login is a change of owner too: session.js clears the device on the next page. Let that clearing end
+    # before the visit it would otherwise race (it deleted /news when the worker had stored it first).
+    page.reload()
+    page.evaluate("window.cdsSession.ready")
     page.goto(site.url + "/news")
     page.goto(site.url + "/built")
     _stored(page, "/news", "Tin 1")
