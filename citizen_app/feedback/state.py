@@ -113,18 +113,17 @@ class BoardState(FeedbackFormState, rx.State):
     def load(self):
         self.error, self.notice, self.suggestions = {}, {}, []
         categories = views.category_options(include_emergency=False)
-        with read_scope() as db:
-            agencies = views.agency_options(db)
-        set_changed(self, categories=categories, agencies=agencies)
-        try:
-            query = board.BoardQuery.from_params(page_params(self))
-        except DomainError as exc:
-            self._fail(exc)
-            self.items, self.has_more, self._url = [], False, ""
-            self.version += 1
-            return
-        self._show(query)
-        self._query(query)
+        with read_scope() as db:  # one read for the menu and the list
+            set_changed(self, categories=categories, agencies=views.board_agency_options(db))
+            try:
+                query = board.BoardQuery.from_params(page_params(self))
+            except DomainError as exc:
+                self._fail(exc)
+                self.items, self.has_more, self._url = [], False, ""
+                self.version += 1
+                return
+            self._show(query)
+            self._query(query, db)
 
     def _show(self, query: board.BoardQuery) -> None:
         """The form's values from the query. The form is re-rendered (``version`` moves) only when they differ from
@@ -147,9 +146,12 @@ class BoardState(FeedbackFormState, rx.State):
                 "ward": self.f_ward, "from": self.f_from, "to": self.f_to, "sort": self.f_sort, "page": str(self.page)}
         return board.BoardQuery.from_params(form)
 
-    def _query(self, query: board.BoardQuery) -> None:
+    def _query(self, query: board.BoardQuery, db: Session | None = None) -> None:
         try:
-            with read_scope() as db:
+            if db is None:
+                with read_scope() as db:
+                    result = board.list_reports(db, query.filters, sort=query.sort, page=query.page)
+            else:
                 result = board.list_reports(db, query.filters, sort=query.sort, page=query.page)
         except DomainError as exc:
             self._fail(exc)

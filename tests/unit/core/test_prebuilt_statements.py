@@ -205,3 +205,37 @@ def _paid_notification_of(db: Session, url: str) -> dict[str, str]:
     outcome = sandbox.decide(db, dict(parse_qsl(urlsplit(url).query)), "approve", "card", "never")
     db.commit()
     return dict(parse_qsl(urlsplit(outcome.ipn_url or "").query))
+
+
+def test_the_boards_load_runs_only_statements_built_once(db: Session) -> None:
+    """Issue 24, sixth round: the board without search words (its usual visit) runs one statement built once per
+    shape of filters, whatever their values, and its thumbnails' statement; its agency menu is not read again on
+    every load."""
+    from datetime import timedelta
+
+    from citizen_app.core.timeutil import to_local, utcnow
+
+    seed_agencies(db)
+    uid = make_user(db)
+    report = feedback.create_report(db, uid, report_input())
+    db.commit()
+    today = to_local(utcnow()).date()
+    for filters in (board.BoardFilters(), board.BoardFilters(status="overdue"),
+                    board.BoardFilters(category="road_damage", agency="so-gtvt", ward="Bến Thành", stage="triaged")):
+        _runs_the_same_statements(db, lambda f=filters: board.list_reports(db, f))
+    with executed(db) as first:
+        assert [i.report_id for i in board.list_reports(db, board.BoardFilters(category="noise")).items] == []
+    with executed(db) as second:  # other values, other page, same shape: the same statement
+        page = board.list_reports(db, board.BoardFilters(category="road_damage"), page=1, page_size=5)
+    assert [i.report_id for i in page.items] == [report.id]
+    assert len(first) == 1 and [id(s) for s in first] == [id(s) for s in second[:1]]
+    dated = board.BoardFilters(date_from=today - timedelta(days=1), date_to=today)
+    with executed(db) as first:
+        board.list_reports(db, dated)
+    with executed(db) as second:
+        board.list_reports(db, board.BoardFilters(date_from=today, date_to=today))
+    assert id(first[-2]) == id(second[-2])  # the list (before the thumbnails)
+    views.board_agency_options(db)
+    with executed(db) as menu:
+        assert views.board_agency_options(db)
+    assert menu == []
