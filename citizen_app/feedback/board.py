@@ -563,7 +563,7 @@ class _PlainShape:
 
 
 def _plain_statement(shape: _PlainShape, cat: Catalog) -> Any:
-    """The statement of ``shape``, built the first time it is asked for (at most a few hundred shapes). The same
+    """The statement of ``shape``, built the first time it is asked for (2^6 × 9 × 4 shapes at most). The same
     conditions and order as ``_conditions`` and ``_order`` (tests pin both give the same rows)."""
     if not _PLAIN or _PLAIN[0][0] is not cat:
         _PLAIN[:] = [(cat, {})]
