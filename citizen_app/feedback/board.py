@@ -24,10 +24,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, bindparam, exists, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from citizen_app.city.text import ward_key
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.feedback.catalog import Catalog, load_catalog
@@ -239,25 +241,31 @@ def _status_conditions(status: str, cat: Catalog, now: datetime) -> list[Any]:
     }[status]
 
 
+def _check_filters(f: BoardFilters, cat: Catalog) -> None:
+    """``DomainError('feedback.filter_invalid')`` for a status or stage the board does not know, or dates in the
+    wrong order."""
+    if f.status and f.status not in STATUSES + LEGACY_STATUSES:
+        raise DomainError("feedback.filter_invalid")
+    if f.stage and f.stage not in cat.stages:
+        raise DomainError("feedback.filter_invalid")
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise DomainError("feedback.filter_invalid")
+
+
 def _conditions(f: BoardFilters, now: datetime | None = None) -> list[Any]:
     cat = load_catalog()
+    _check_filters(f, cat)
     conds: list[Any] = [R.hidden == False]
     if f.category:
         conds.append(R.category_code == f.category)
     if f.status:
-        if f.status not in STATUSES + LEGACY_STATUSES:
-            raise DomainError("feedback.filter_invalid")
         conds.extend(_status_conditions(f.status, cat, now or utcnow()))
     if f.stage:
-        if f.stage not in cat.stages:
-            raise DomainError("feedback.filter_invalid")
         conds.append(R.stage == f.stage)
     if f.agency:
         conds.append(R.agency_code == f.agency)
     if f.ward:
         conds.append(R.ward_key == ward_key(f.ward))
-    if f.date_from and f.date_to and f.date_from > f.date_to:
-        raise DomainError("feedback.filter_invalid")
     if f.date_from:
         conds.append(col(R.created_at) >= local_day_start(f.date_from))
     if f.date_to:
@@ -282,12 +290,15 @@ def _id_range(db: Session, f: BoardFilters) -> tuple[int, int]:
     return low, high
 
 
+_ORDERS = {"newest": (col(R.id).desc(),), "oldest": (col(R.id).asc(),),  # built once, not per call
+           "updated": (col(R.updated_at).desc(), col(R.id).desc()),
+           "me_too": (col(R.me_too_count).desc(), col(R.id).desc())}
+
+
 def _order(sort: str) -> list[Any]:
     if sort not in SORTS:
         raise DomainError("feedback.sort_invalid")
-    return {"newest": [col(R.id).desc()], "oldest": [col(R.id).asc()],
-            "updated": [col(R.updated_at).desc(), col(R.id).desc()],
-            "me_too": [col(R.me_too_count).desc(), col(R.id).desc()]}[sort]
+    return list(_ORDERS[sort])
 
 
 def _sort_key(sort: str, row: Any) -> tuple[Any, ...]:
@@ -486,16 +497,21 @@ def list_reports(db: Session, filters: BoardFilters | None = None, *, sort: str 
     page = max(int(page), 1)
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     _order(sort)
+    _check_filters(f, load_catalog())
     low, high = _id_range(db, f)
-    conds = _conditions(f) + [col(R.id).between(low, high)]
     plan = plan_search(f.q, f.category)
     branches = _narrowed(db, plan.branches) if plan.branches else (Branch(f.category, ()),)
     skip = (page - 1) * page_size
-    if not branches:
+    plain = len(branches) == 1 and not branches[0].words and branches[0].category in (None, f.category)
+    if plain:  # no search words (the board's usual visit): a statement built once per shape of filters
+        rows = _plain_rows(db, f, sort, low, high, skip, page_size + 1)
+    elif not branches:
         rows = []
     elif len(branches) == 1:
+        conds = _conditions(f) + [col(R.id).between(low, high)]
         rows = list(db.exec(_branch_query(db, branches[0], conds, sort).offset(skip).limit(page_size + 1)).all())
     else:
+        conds = _conditions(f) + [col(R.id).between(low, high)]
         merged: dict[int, Any] = {}
         for branch in branches:
             for row in db.exec(_branch_query(db, branch, conds, sort).limit(skip + page_size + 1)).all():
@@ -511,13 +527,107 @@ def _first_photos(db: Session, report_ids: list[int]) -> dict[int, int]:
     if not report_ids:
         return {}
     return {int(report_id): int(photo_id)
-            for report_id, photo_id in db.exec(_FIRST_OWN_PHOTOS, params={"report_ids": report_ids}).all()}
+            for report_id, photo_id in run(db, _FIRST_OWN_PHOTOS, {"report_ids": report_ids}).all()}
 
 
-_FIRST_OWN_PHOTOS = (select(FeedbackPhoto.report_id, func.min(FeedbackPhoto.id))  # built once: core/db.py
-                     .where(col(FeedbackPhoto.report_id).in_(bindparam("report_ids", expanding=True)),
-                            col(FeedbackPhoto.update_id).is_(None))
-                     .group_by(FeedbackPhoto.report_id))
+_PHOTOS = FeedbackPhoto.__table__.c
+_FIRST_OWN_PHOTOS = (sa_select(_PHOTOS.report_id, func.min(_PHOTOS.id))  # a Core statement built once: core/db.py
+                     .where(_PHOTOS.report_id.in_(bindparam("report_ids", expanding=True)), _PHOTOS.update_id.is_(None))
+                     .group_by(_PHOTOS.report_id))
+
+
+# --- the board without search words: one Core statement per shape of filters ---------------------------------
+
+_RC = R.__table__.c  # the report table's columns: these statements run as Core (core.db.run), not through the ORM
+_PLAIN_COLUMNS = (_RC.id, _RC.public_title, func.substr(_RC.public_description, 1, 200), _RC.category_code,
+                  _RC.agency_code, _RC.stage, _RC.outcome, _RC.ward, _RC.me_too_count, _RC.created_at, _RC.lat,
+                  _RC.lon)  # _LIST_COLUMNS but updated_at (only a merge of several searches' rows sorts by it)
+_PLAIN_ORDERS = {"newest": (_RC.id.desc(),), "oldest": (_RC.id.asc(),),
+                 "updated": (_RC.updated_at.desc(), _RC.id.desc()),
+                 "me_too": (_RC.me_too_count.desc(), _RC.id.desc())}
+_PLAIN: list[tuple[Catalog, dict[tuple[Any, ...], Any]]] = []  # the last catalogue's statements, by shape
+
+
+@dataclass(frozen=True)
+class _PlainShape:
+    """Which filters a board without search words has (their values are the statement's parameters)."""
+
+    category: bool
+    status: str | None
+    stage: bool
+    agency: bool
+    ward: bool
+    date_from: bool
+    date_to: bool
+    sort: str
+
+
+def _plain_statement(shape: _PlainShape, cat: Catalog) -> Any:
+    """The statement of ``shape``, built the first time it is asked for (2^6 × 9 × 4 shapes at most). The same
+    conditions and order as ``_conditions`` and ``_order`` (tests pin both give the same rows)."""
+    if not _PLAIN or _PLAIN[0][0] is not cat:
+        _PLAIN[:] = [(cat, {})]
+    statements = _PLAIN[0][1]
+    statement = statements.get(shape)
+    if statement is None:
+        statement = statements[shape] = _build_plain(shape, cat)
+    return statement
+
+
+def _build_plain(shape: _PlainShape, cat: Catalog) -> Any:
+    conds: list[Any] = [_RC.hidden == False]
+    if shape.category:
+        conds.append(_RC.category_code == bindparam("category"))
+    if shape.status in LEGACY_STATUSES:
+        conds.append(_RC.is_open == (shape.status == "open"))
+    elif shape.status:
+        working = _stages_in(cat, "open")
+        fixed = [code for code, outcome in cat.outcomes.items() if outcome.kind == "fixed"]
+        closed = _RC.stage.in_(_stages_in(cat, "closed"))
+        conds.extend({
+            "new": [_RC.stage == cat.initial_stage],
+            "in_progress": [_RC.stage.in_([code for code in working if code != cat.initial_stage])],
+            "awaiting": [_RC.stage.in_(_stages_in(cat, "answered"))],
+            "fixed": [closed, _RC.outcome.in_(fixed)],
+            "not_fixed": [closed, or_(_RC.outcome.is_(None), _RC.outcome.not_in(fixed))],
+            "overdue": [_RC.is_open == True, _RC.stage.in_(working), _RC.due_at < bindparam("now")],
+        }[shape.status])
+    if shape.stage:
+        conds.append(_RC.stage == bindparam("stage"))
+    if shape.agency:
+        conds.append(_RC.agency_code == bindparam("agency"))
+    if shape.ward:
+        conds.append(_RC.ward_key == bindparam("ward_key"))
+    if shape.date_from:
+        conds.append(_RC.created_at >= bindparam("created_from"))
+    if shape.date_to:
+        conds.append(_RC.created_at < bindparam("created_before"))
+    conds.append(_RC.id.between(bindparam("low"), bindparam("high")))
+    return (sa_select(*_PLAIN_COLUMNS).where(*conds).order_by(*_PLAIN_ORDERS[shape.sort])
+            .offset(bindparam("skip")).limit(bindparam("limit")))
+
+
+def _plain_rows(db: Session, f: BoardFilters, sort: str, low: int, high: int, skip: int, limit: int) -> list[Any]:
+    """The board's rows without search words (the filters were checked by ``_conditions``): a prebuilt statement
+    per shape of filters, run as Core."""
+    shape = _PlainShape(bool(f.category), f.status, bool(f.stage), bool(f.agency), bool(f.ward), bool(f.date_from),
+                        bool(f.date_to), sort)
+    params: dict[str, Any] = {"low": low, "high": high, "skip": skip, "limit": limit}
+    if f.category:
+        params["category"] = f.category
+    if f.status == "overdue":
+        params["now"] = utcnow()
+    if f.stage:
+        params["stage"] = f.stage
+    if f.agency:
+        params["agency"] = f.agency
+    if f.ward:
+        params["ward_key"] = ward_key(f.ward)
+    if f.date_from:
+        params["created_from"] = local_day_start(f.date_from)
+    if f.date_to:
+        params["created_before"] = local_day_start(f.date_to + timedelta(days=1))
+    return list(run(db, _plain_statement(shape, load_catalog()), params).all())
 
 
 def highlight(text: str, words: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:

@@ -22,7 +22,6 @@ from citizen_app.feedback.components import (
 from citizen_app.feedback.state import ReportState
 from citizen_app.feedback.styles import DESCRIPTION_STYLE
 from citizen_app.feedback.updates_pages import updates_section
-from citizen_app.feedback.updates_state import UpdatesState
 from citizen_app.i18n.state import t
 from citizen_app.identity.state import AuthState
 from citizen_app.shell.layout import app_page, heading
@@ -212,7 +211,7 @@ def _report_body() -> rx.Component:
     )
 
 
-@app_page("/feedback/[report_id]", "feedback.ui.report_title_page", on_load=[ReportState.load, UpdatesState.load])
+@app_page("/feedback/[report_id]", "feedback.ui.report_title_page", on_load=[ReportState.load])  # and its updates
 def report_page() -> rx.Component:
     return rx.el.section(
         map_assets(),

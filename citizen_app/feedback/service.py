@@ -22,9 +22,11 @@ from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import exists as sql_exists
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, func, select
 
 from citizen_app.city.text import ward_key
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.hooks import Hook
 from citizen_app.core.timeutil import utcnow
@@ -143,6 +145,31 @@ def can_handle(actor: Actor, report: FeedbackReport) -> bool:
     if actor.is_admin:
         return True
     return actor.is_official and actor.agency_code == report.agency_code
+
+
+_USERS, _AGENCIES, _ROLE_ROWS = UserAccount.__table__.c, Agency.__table__.c, UserRole.__table__.c
+
+
+def _has_role(role: str) -> Any:
+    return sql_exists().where(_ROLE_ROWS.user_id == _USERS.id, _ROLE_ROWS.role == role)
+
+
+# can_handle(load_actor(...)) in one prebuilt Core read (the report page asks it on every visit): built once, core/db.py
+_HANDLER = (sql_select(_USERS.is_active, _AGENCIES.code, _has_role("admin"), _has_role("official"))
+            .select_from(UserAccount.__table__.outerjoin(Agency.__table__, _AGENCIES.id == _USERS.agency_id))
+            .where(_USERS.id == bindparam("user_id")))
+
+
+def may_handle(db: Session, user_id: int | None, report: FeedbackReport) -> bool:
+    """``can_handle(load_actor(db, user_id), report)``, in one read: False when anonymous, ``NotAllowed`` for a
+    missing or disabled account (as ``load_actor``), True for an admin and an official of the report's agency."""
+    if user_id is None:
+        return False
+    row = run(db, _HANDLER, {"user_id": user_id}).first()
+    if row is None or not row[0]:
+        raise NotAllowed("error.login_required")
+    _active, agency_code, admin, official = row
+    return bool(admin) or bool(official) and agency_code is not None and agency_code == report.agency_code
 
 
 def watched_ward(actor: Actor) -> str | None:

@@ -113,18 +113,17 @@ class BoardState(FeedbackFormState, rx.State):
     def load(self):
         self.error, self.notice, self.suggestions = {}, {}, []
         categories = views.category_options(include_emergency=False)
-        with read_scope() as db:
-            agencies = views.agency_options(db)
-        set_changed(self, categories=categories, agencies=agencies)
-        try:
-            query = board.BoardQuery.from_params(page_params(self))
-        except DomainError as exc:
-            self._fail(exc)
-            self.items, self.has_more, self._url = [], False, ""
-            self.version += 1
-            return
-        self._show(query)
-        self._query(query)
+        with read_scope() as db:  # one read for the menu and the list
+            set_changed(self, categories=categories, agencies=views.board_agency_options(db))
+            try:
+                query = board.BoardQuery.from_params(page_params(self))
+            except DomainError as exc:
+                self._fail(exc)
+                self.items, self.has_more, self._url = [], False, ""
+                self.version += 1
+                return
+            self._show(query)
+            self._query(query, db)
 
     def _show(self, query: board.BoardQuery) -> None:
         """The form's values from the query. The form is re-rendered (``version`` moves) only when they differ from
@@ -147,9 +146,12 @@ class BoardState(FeedbackFormState, rx.State):
                 "ward": self.f_ward, "from": self.f_from, "to": self.f_to, "sort": self.f_sort, "page": str(self.page)}
         return board.BoardQuery.from_params(form)
 
-    def _query(self, query: board.BoardQuery) -> None:
+    def _query(self, query: board.BoardQuery, db: Session | None = None) -> None:
         try:
-            with read_scope() as db:
+            if db is None:
+                with read_scope() as db:
+                    result = board.list_reports(db, query.filters, sort=query.sort, page=query.page)
+            else:
                 result = board.list_reports(db, query.filters, sort=query.sort, page=query.page)
         except DomainError as exc:
             self._fail(exc)
@@ -375,23 +377,32 @@ class ReportState(FeedbackFormState, rx.State):
         elif param(self, "joined") == "1":
             self.notice = both("feedback.ui.joined")
         self.report_id = int_param(self, "report_id")
-        await self._refresh()
+        from citizen_app.feedback.updates_state import UpdatesState  # (it imports this module)
 
-    async def _refresh(self) -> None:
+        page_updates = await self.get_state(UpdatesState)
+        page_updates._start(self.report_id)
+        await self._refresh(page_updates)
+
+    async def _refresh(self, page_updates: Any = None) -> None:
+        """The report as the viewer may see it; with ``page_updates`` (the page's ``UpdatesState``), its updates
+        too, in the same read: one event and one read of the report for the page's load, not two."""
         user_id, _ = await acting_user(self)
         lang = await lang_of(self)  # before the transaction: no connection held while awaiting
-        try:
-            with read_scope() as db:
+        with read_scope() as db:
+            report = None
+            try:
                 report = service.get_report(db, self.report_id)  # held: the view reads it from the session again
                 view = board.get_public_report(db, report.id, user_id, lang)
                 self._fill(db, view, report, user_id)
-        except DomainError as exc:
-            self.found = False
-            self.detail, self.photos, self.timeline, self.attributes = {}, [], [], []
-            self._fail(exc)
-            self.loaded = True
-            return
-        self.found, self.loaded = True, True
+            except DomainError as exc:
+                self.found = False
+                self.detail, self.photos, self.timeline, self.attributes = {}, [], [], []
+                self._fail(exc)
+                self.loaded = True
+            else:
+                self.found, self.loaded = True, True
+            if page_updates is not None:
+                page_updates._fill(db, report, user_id)
 
     def _fill(self, db: Session, view: board.PublicReport, report: FeedbackReport, user_id: int | None) -> None:
         self.detail = views.public_detail(view)

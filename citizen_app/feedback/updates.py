@@ -28,6 +28,7 @@ from citizen_app.feedback.service import (
     follow_report,
     get_report,
     load_actor,
+    may_handle,
 )
 from citizen_app.feedback.text import mask_personal
 from citizen_app.identity.models import UserAccount
@@ -59,7 +60,8 @@ def may_add(report: FeedbackReport, user_id: int | None) -> bool:
 
 
 def may_moderate(db: Session, report: FeedbackReport, user_id: int | None) -> bool:
-    return user_id is not None and can_handle(load_actor(db, user_id), report)
+    """The viewer handles the report (an official of its agency, an admin): one Core read, not a whole actor."""
+    return may_handle(db, user_id, report)
 
 
 def add_update(db: Session, user_id: int | None, report_id: int | str, text: str, photo_ids: Iterable[int] = (),

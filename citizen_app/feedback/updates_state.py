@@ -6,11 +6,13 @@ from __future__ import annotations
 from functools import partial
 
 import reflex as rx
+from sqlmodel import Session
 
 from citizen_app.core.db import read_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.feedback import service, updates, views
 from citizen_app.feedback.board import viewer_may_see
+from citizen_app.feedback.models import FeedbackReport
 from citizen_app.feedback.state import FeedbackFormState, store_photos, text, to_int
 from citizen_app.feedback.views import Row, UpdateRowView
 from citizen_app.identity.state import acting_user
@@ -31,20 +33,31 @@ class UpdatesState(FeedbackFormState, rx.State):
 
     @rx.event
     async def load(self):
-        self.error, self.notice, self.busy = {}, {}, False
-        self.report_id = int_param(self, "report_id")
-        self._photo_ids, self.photos = [], []
+        """The updates alone (the report page's load, ``ReportState.load``, fills them in its own read)."""
+        self._start(int_param(self, "report_id"))
         await self._refresh()
+
+    def _start(self, report_id: int) -> None:
+        self.error, self.notice, self.busy = {}, {}, False
+        self.report_id = report_id
+        self._photo_ids, self.photos = [], []
 
     async def _refresh(self) -> None:
         user_id, _ = await acting_user(self)
-        try:
-            with read_scope() as db:
+        with read_scope() as db:
+            try:
                 report = service.get_report(db, self.report_id)
-                if not viewer_may_see(db, user_id, report):
-                    raise DomainError("feedback.report_not_found")
-                can_add, can_moderate = updates.may_add(report, user_id), updates.may_moderate(db, report, user_id)
-                rows = views.update_rows(updates.report_updates(db, report, user_id, can_moderate))
+            except DomainError:
+                report = None
+            self._fill(db, report, user_id)
+
+    def _fill(self, db: Session, report: FeedbackReport | None, user_id: int | None) -> None:
+        """The updates of ``report`` (None: not found) as ``user_id`` may see them, read in ``db``."""
+        try:
+            if report is None or not viewer_may_see(db, user_id, report):
+                raise DomainError("feedback.report_not_found")
+            can_add, can_moderate = updates.may_add(report, user_id), updates.may_moderate(db, report, user_id)
+            rows = views.update_rows(updates.report_updates(db, report, user_id, can_moderate))
         except DomainError:
             self.updates, self.can_add, self.can_moderate = [], False, False
             return

@@ -4,9 +4,12 @@ in Vietnamese and English, dates are dd/mm/yyyy in local time. States only copy 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlmodel import Session, col, select
 
@@ -150,6 +153,23 @@ def outcome_options(category_code: str = "") -> list[Row]:
 
 def agency_options(db: Session) -> list[Row]:
     return [{"value": code, **_pair("label", vi, en)} for code, (vi, en) in agency_names(db).items()]
+
+
+AGENCY_MENU_SECONDS = 30.0  # how long a worker shows the board's agency menu without reading it again
+_AGENCY_MENUS: WeakKeyDictionary[Any, tuple[float, list[Row]]] = WeakKeyDictionary()  # by database (engine)
+
+
+def board_agency_options(db: Session, *, clock: Callable[[], float] = time.monotonic) -> list[Row]:
+    """``agency_options`` for the board's filter menu, read from the database at most once every
+    ``AGENCY_MENU_SECONDS`` per worker and database: the board is the most visited page and the agencies change
+    only when an operator seeds or renames them, which every worker then shows within that time. Each call gets
+    its own copy of the rows."""
+    bind = db.get_bind()
+    now = clock()
+    held = _AGENCY_MENUS.get(bind)
+    if held is None or not 0 <= now - held[0] < AGENCY_MENU_SECONDS:
+        held = _AGENCY_MENUS[bind] = (now, agency_options(db))
+    return [dict(row) for row in held[1]]
 
 
 def reroute_options(db: Session, report: FeedbackReport) -> list[Row]:

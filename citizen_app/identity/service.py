@@ -9,14 +9,19 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from citizen_app.core.config import settings
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound, RecordedRefusal
 from citizen_app.core.keystore import derive_key
 from citizen_app.core.timeutil import utcnow
@@ -245,11 +250,12 @@ def record_failed_login(db: Session, identifier: str, ip: str) -> None:
     db.add(LoginAttempt(identifier=value, ip=ip, success=False))
 
 
-_ROLES = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))  # built once: see core/db.py
+_ROLE_ROWS = UserRole.__table__.c
+_ROLES = sa_select(_ROLE_ROWS.role).where(_ROLE_ROWS.user_id == bindparam("user_id"))  # built once, Core: core/db.py
 
 
 def roles_of(db: Session, user_id: int) -> frozenset[str]:
-    rows = db.exec(_ROLES, params={"user_id": user_id}).all()
+    rows = run(db, _ROLES, {"user_id": user_id}).scalars().all()
     return frozenset(rows) | {"citizen"}
 
 
@@ -313,33 +319,41 @@ def lookup_session(db: Session, raw: str | None) -> tuple[str, SessionInfo | Non
 def session_status(db: Session, session_id: str | None) -> tuple[str, SessionInfo | None]:
     """``lookup_session`` for a session already known by its id (the SHA-256 of its token)."""
     status, found = _live_session(db, session_id)
-    if found is None:
+    if found is None or session_id is None:
         return status, None
-    row, user = found
-    return status, SessionInfo(row.id, user.id, user.full_name, roles_of(db, user.id), user.agency_id, user.lang,
-                               row.expires_at)
+    return status, SessionInfo(session_id, found.user_id, found.full_name, roles_of(db, found.user_id),
+                               found.agency_id, found.lang, found.expires_at)
 
 
-_LIVE_SESSION = (select(LoginSession, UserAccount).join(UserAccount, col(UserAccount.id) == LoginSession.user_id)
-                 .where(LoginSession.id == bindparam("session_id")))  # one round trip for both rows
+# The session proof (every tab every SESSION_RECHECK_SECONDS, and HTTP routes with the cookie) as prebuilt Core
+# statements in the caller's transaction (core/db.py): never cached, so a closed or expired session fails at once.
+_SESSIONS, _ACCOUNTS = LoginSession.__table__, UserAccount.__table__
+_LIVE_SESSION = (sa_select(_SESSIONS.c.user_id, _SESSIONS.c.expires_at, _SESSIONS.c.last_seen_at, _ACCOUNTS.c.is_active,
+                           _ACCOUNTS.c.full_name, _ACCOUNTS.c.agency_id, _ACCOUNTS.c.lang)
+                 .select_from(_SESSIONS.join(_ACCOUNTS, _ACCOUNTS.c.id == _SESSIONS.c.user_id))
+                 .where(_SESSIONS.c.id == bindparam("session_id")))  # one round trip for both rows
+_END_SESSION = sa_delete(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id"))
+_SEEN_SESSION = (sa_update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id"))
+                 .values(last_seen_at=bindparam("now")))
 
 
-def _live_session(db: Session, session_id: str | None) -> tuple[str, tuple[LoginSession, UserAccount] | None]:
+def _live_session(db: Session, session_id: str | None) -> tuple[str, Any]:
+    """(status, the session's row with its user's columns, or None). An expired session is deleted, a session's
+    last use written at most every ``LAST_SEEN_GRANULARITY``: ``db`` must be a writable session (``session_scope``)."""
     if not session_id:
         return "none", None
-    found = db.exec(_LIVE_SESSION, params={"session_id": session_id}).first()
+    found = run(db, _LIVE_SESSION, {"session_id": session_id}).first()
     if found is None:
         return "invalid", None
-    row, user = found
     now = utcnow()
-    if row.expires_at < now:
-        db.delete(row)
+    if found.expires_at < now:
+        run(db, _END_SESSION, {"session_id": session_id})
         return "expired", None
-    if not user.is_active:
+    if not found.is_active:
         return "invalid", None
-    if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
-        row.last_seen_at = now
-    return "ok", (row, user)
+    if now - found.last_seen_at > LAST_SEEN_GRANULARITY:
+        run(db, _SEEN_SESSION, {"session_id": session_id, "now": now})
+    return "ok", found
 
 
 def token_user_id(db: Session, raw: str | None) -> int | None:
@@ -347,7 +361,7 @@ def token_user_id(db: Session, raw: str | None) -> int | None:
 
     Cheaper than ``lookup_session``: an HTTP route that only needs whose request it is skips the roles query."""
     _status, found = _live_session(db, token_hash(raw) if raw else None)
-    return found[1].id if found else None
+    return found.user_id if found else None
 
 
 def close_session(db: Session, session_id: str) -> None:

@@ -84,6 +84,7 @@ def test_a_report_page_reuses_its_statements(db: Session) -> None:
     for call in (lambda: board.get_public_report(db, report.id, uid),  # agency, photos, public timeline
                  lambda: feedback.viewer_flags(db, report.id, uid),
                  lambda: updates.report_updates(db, report, uid, moderator=False),
+                 lambda: updates.may_moderate(db, report, uid),  # a Core read, not the viewer as an actor
                  lambda: views.agency_names(db)):
         _runs_the_same_statements(db, call)
     assert reporter is not None
@@ -205,3 +206,92 @@ def _paid_notification_of(db: Session, url: str) -> dict[str, str]:
     outcome = sandbox.decide(db, dict(parse_qsl(urlsplit(url).query)), "approve", "card", "never")
     db.commit()
     return dict(parse_qsl(urlsplit(outcome.ipn_url or "").query))
+
+
+def test_the_boards_load_runs_only_statements_built_once(db: Session) -> None:
+    """Issue 24, sixth round: the board without search words (its usual visit) runs one statement built once per
+    shape of filters, whatever their values, and its thumbnails' statement; its agency menu is not read again on
+    every load."""
+    from datetime import timedelta
+
+    from citizen_app.core.timeutil import to_local, utcnow
+
+    seed_agencies(db)
+    uid = make_user(db)
+    report = feedback.create_report(db, uid, report_input())
+    db.commit()
+    today = to_local(utcnow()).date()
+    for filters in (board.BoardFilters(), board.BoardFilters(status="overdue"),
+                    board.BoardFilters(category="road_damage", agency="so-gtvt", ward="Bến Thành", stage="triaged")):
+        _runs_the_same_statements(db, lambda f=filters: board.list_reports(db, f))
+    with executed(db) as first:
+        assert [i.report_id for i in board.list_reports(db, board.BoardFilters(category="noise")).items] == []
+    with executed(db) as second:  # other values, other page, same shape: the same statement
+        page = board.list_reports(db, board.BoardFilters(category="road_damage"), page=1, page_size=5)
+    assert [i.report_id for i in page.items] == [report.id]
+    assert len(first) == 1 and [id(s) for s in first] == [id(s) for s in second[:1]]
+    dated = board.BoardFilters(date_from=today - timedelta(days=1), date_to=today)
+    with executed(db) as first:
+        board.list_reports(db, dated)
+    with executed(db) as second:
+        board.list_reports(db, board.BoardFilters(date_from=today, date_to=today))
+    assert id(first[-2]) == id(second[-2])  # the list (before the thumbnails)
+    views.board_agency_options(db)
+    with executed(db) as menu:
+        assert views.board_agency_options(db)
+    assert menu == []
+
+
+def test_the_session_proof_is_core_reads_each_time(db: Session) -> None:
+    """Issue 24, sixth round: the session proof (session and user, then roles) runs prebuilt Core statements and loads
+    no ORM objects; nothing of it is cached, so a session closed, expired or whose account was disabled fails on the
+    next proof; the last use is still written at most every ``LAST_SEEN_GRANULARITY``."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from citizen_app.core.timeutil import utcnow
+    from citizen_app.identity.models import LoginSession
+
+    uid = make_user(db)
+    session_id = identity.token_hash(identity.open_session(db, uid))
+    db.commit()
+    db.expunge_all()
+    loaded: list[object] = []
+    event.listen(db, "loaded_as_persistent", lambda _session, instance: loaded.append(instance))
+    with executed(db) as first:
+        status, info = identity.session_status(db, session_id)
+    assert status == "ok" and info is not None and info.user_id == uid and "citizen" in info.roles
+    assert info.session_id == session_id and info.expires_at > utcnow()
+    assert loaded == [] and len(first) == 2  # session with its user, roles; no ORM entity loaded
+    with executed(db) as second:
+        assert identity.token_user_id(db, None) is None
+        identity.session_status(db, session_id)
+    assert [id(s) for s in first] == [id(s) for s in second]
+    sessions = LoginSession.__table__
+    seen_long_ago = utcnow() - identity.LAST_SEEN_GRANULARITY - timedelta(minutes=1)
+    db.exec(update(sessions).where(sessions.c.id == session_id).values(last_seen_at=seen_long_ago))
+    db.commit()
+    assert identity.session_status(db, session_id)[0] == "ok"
+    db.commit()
+    assert db.get(LoginSession, session_id).last_seen_at > seen_long_ago
+    db.expunge_all()
+    account = db.get(UserAccount, uid)
+    account.is_active = False
+    db.commit()
+    assert identity.session_status(db, session_id) == ("invalid", None)
+    account.is_active = True
+    db.commit()
+    db.exec(update(sessions).where(sessions.c.id == session_id).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    assert identity.session_status(db, session_id) == ("expired", None)
+    db.commit()
+    db.expunge_all()
+    assert db.get(LoginSession, session_id) is None
+    assert identity.session_status(db, session_id) == ("invalid", None)
+    other = identity.token_hash(identity.open_session(db, uid))
+    db.commit()
+    assert identity.session_status(db, other)[0] == "ok"
+    identity.close_session(db, other)
+    db.commit()
+    assert identity.session_status(db, other) == ("invalid", None)

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -220,3 +221,90 @@ def test_suggestions_complete_keywords_from_the_catalogue():
     assert [s.category_code for s in board.suggest("ngap")] == ["flooding"]
     assert board.suggest("fir") == []  # emergencies are not reported here
     assert board.suggest("pothole ") == [] and board.suggest("p") == [] and board.suggest("") == []
+
+
+def _orm_rows(db, f: BoardFilters, sort: str, page: int, page_size: int) -> tuple[list[tuple], bool]:
+    """The board's rows as the general path builds them (ORM conditions per call): the reference for the
+    prebuilt statements of a board without search words."""
+    from sqlmodel import col
+
+    low, high = board._id_range(db, f)
+    conds = board._conditions(f) + [col(board.R.id).between(low, high)]
+    query = board._branch_query(db, board.Branch(f.category, ()), conds, sort)
+    rows = db.exec(query.offset((page - 1) * page_size).limit(page_size + 1)).all()
+    return [tuple(row[:12]) for row in rows[:page_size]], len(rows) > page_size
+
+
+def test_the_prebuilt_board_lists_what_the_general_query_lists(db, world):
+    """Issue 24, sixth round: without search words the board runs one prebuilt Core statement per shape of filters;
+    for every filter, sort and page it lists the same rows, in the same order and paging, as the general query."""
+    reports = [new_report(db, world.citizen) for _ in range(4)]
+    reports += [new_report(db, world.citizen, category_code="noise", attributes={}, ward="Bàn Cờ") for _ in range(3)]
+    backoffice.accept_report(db, world.official, reports[0].id)
+    backoffice.refuse_report(db, world.official, reports[1].id, "Không đủ thông tin để xử lý.")
+    backoffice.refuse_report(db, world.official, reports[2].id, "Nội dung xúc phạm, không đăng công khai.", hide=True)
+    service.me_too(db, world.neighbour, reports[5].id)
+    reports[3].due_at = utcnow() - timedelta(hours=1)
+    for age, report in enumerate(reversed(reports)):  # older ids, older dates (ids follow creation time)
+        report.created_at = utcnow() - timedelta(days=2 * age)
+    db.commit()
+    today = to_local(utcnow()).date()
+    filters = [BoardFilters(), BoardFilters(category="noise"), BoardFilters(agency="ca-ban-co"),
+               BoardFilters(ward="ban co"), BoardFilters(stage="triaged"),
+               BoardFilters(category="noise", ward="ban co"),
+               BoardFilters(date_from=today - timedelta(days=5)), BoardFilters(date_to=today - timedelta(days=3)),
+               BoardFilters(date_from=today - timedelta(days=9), date_to=today - timedelta(days=2), category="noise")]
+    filters += [BoardFilters(status=status) for status in board.STATUSES + board.LEGACY_STATUSES]
+    compared = 0
+    for f in filters:
+        for sort in board.SORTS:
+            for page in (1, 2, 3):
+                listed = board.list_reports(db, f, sort=sort, page=page, page_size=2)
+                expected, more = _orm_rows(db, f, sort, page, 2)
+                assert [dataclasses.astuple(item)[:12] for item in listed.items] == expected, (f, sort, page)
+                assert listed.has_more == more
+                compared += len(expected)
+    assert compared > 100
+    assert ids(board.list_reports(db, BoardFilters(status="overdue"))) == [reports[3].id]
+    assert reports[2].id not in ids(board.list_reports(db, page_size=50))
+
+
+def test_dates_are_shown_as_before():
+    """The list's dates (``format_date``, without strftime since issue 24's sixth round) read as strftime wrote them,
+    in local time (UTC+7) on either side of midnight."""
+    from datetime import UTC, datetime
+
+    from citizen_app.core.timeutil import format_date
+
+    for value in (datetime(2026, 12, 6, 16, 59, tzinfo=UTC), datetime(2026, 12, 6, 17, 0, tzinfo=UTC),
+                  datetime(2025, 1, 1, 3, 4), datetime(1999, 12, 31, 17, 0, tzinfo=UTC)):
+        assert format_date(value) == to_local(value).strftime("%d/%m/%Y")
+    assert format_date(datetime(2026, 12, 6, 17, 0, tzinfo=UTC)) == "07/12/2026"
+
+
+def test_the_boards_agency_menu_is_read_again_within_its_bound(db, world):
+    """The board's agency menu is held per worker for ``AGENCY_MENU_SECONDS`` (other workers cannot tell this one
+    that an agency was renamed): within the bound it may show the old name, after it the new one, and each
+    database has its own."""
+    from sqlmodel import select
+
+    from citizen_app.identity.models import Agency
+
+    now = [1000.0]
+
+    def menu() -> dict[str, str]:
+        return {row["value"]: row["label_en"] for row in views.board_agency_options(db, clock=lambda: now[0])}
+
+    assert menu() == {row["value"]: row["label_en"] for row in views.agency_options(db)}
+    agency = db.exec(select(Agency).where(Agency.code == "so-gtvt")).one()
+    old_name, agency.name_en = agency.name_en, "Department of Construction (renamed)"
+    db.commit()
+    now[0] += views.AGENCY_MENU_SECONDS - 1
+    assert menu()["so-gtvt"] == old_name
+    now[0] += 1
+    assert menu()["so-gtvt"] == "Department of Construction (renamed)"
+    now[0] -= 5  # a clock that went back: read again
+    assert menu()["so-gtvt"] == "Department of Construction (renamed)"
+    rows = views.board_agency_options(db, clock=lambda: now[0])
+    rows[0]["label_en"] = "changed by a caller"
+    assert views.board_agency_options(db, clock=lambda: now[0])[0]["label_en"] != "changed by a caller"

@@ -197,3 +197,32 @@ async def test_the_updates_list_asks_for_the_viewers_roles_once(ids) -> None:
         await ward._refresh()
     assert ward.can_moderate
     assert len([s for s in statements if "FROM user_role" in s]) == 1
+
+
+def _report_page(sub, report_id: int) -> tuple[ReportState, UpdatesState]:
+    page = sub(ReportState)
+    page.router = RouterData.from_router_data({"headers": page.router.headers.raw_headers,
+                                               "pathname": f"/feedback/{report_id}",
+                                               "query": {"report_id": str(report_id)}})
+    return page, sub(UpdatesState)
+
+
+async def test_the_report_pages_one_load_fills_its_updates_with_the_same_rules(ids) -> None:
+    """Issue 24, sixth round: the report page's load (one event, one read) fills the updates' state too, with the
+    rules of its own load: the handling agency's official moderates and sees hidden names, others do not; a report
+    not found clears the updates."""
+    with session_scope() as db:
+        from citizen_app.feedback import updates
+
+        updates.add_update(db, ids["neighbour"], ids["report"], "Vẫn còn lấn chiếm", hide_name=True)
+    for user, moderates in (("ward", True), ("police", False), ("neighbour", False), (None, False)):
+        page, shown = _report_page(_as(ids[user] if user else None), ids["report"])
+        await ReportState.load.fn(page)
+        assert page.found and shown.report_id == ids["report"]
+        assert shown.can_moderate is moderates and shown.can_add is (user is not None)
+        assert len(shown.updates) == 1 and (shown.updates[0].author == "Nguyễn Minh Khoa") is (user in ("ward",
+                                                                                                       "neighbour"))
+    page, shown = _report_page(_as(ids["ward"]), ids["report"] + 1000)
+    shown.updates = ["stale"]  # type: ignore[list-item]
+    await ReportState.load.fn(page)
+    assert not page.found and shown.updates == [] and not shown.can_moderate and not shown.can_add

@@ -127,3 +127,47 @@ def test_an_agency_quoting_a_neighbours_update_masks_it(db, world):
     backoffice.post_public_response(db, world.official, report.id, "Đã gọi số 0987 654 321; hotline 1900 1234.")
     assert report.public_response == f"Đã gọi số {MASK}; hotline 1900 1234."
     assert db.exec(select(FeedbackUpdate.text)).one() == "Liên hệ tôi qua zalo 0987 654 321"
+
+
+def test_who_moderates_is_decided_as_by_a_whole_actor_in_one_read(db, world):
+    """Issue 24, sixth round: ``may_moderate`` is one prebuilt Core read, exactly as strict as
+    ``can_handle(load_actor(...))``: admins and the officials of the report's agency; not another agency's, not an
+    official without an agency, not a citizen; anonymous is False; a disabled or unknown account is refused."""
+    from sqlmodel import Session
+
+    from citizen_app.identity.models import UserAccount, UserRole
+    from tests.conftest import sql_statements
+    from tests.unit.feedback.fixtures import make_user
+
+    roads = new_report(db, world.citizen)
+    noise = new_report(db, world.citizen, category_code="noise", attributes={}, ward="Bàn Cờ")
+    loose = make_user(db, "Cán bộ không cơ quan", "official")
+    disabled = make_user(db, "Cán bộ nghỉ việc", "official", agency="so-gtvt")
+    db.get(UserAccount, disabled).is_active = False
+    db.add(UserRole(user_id=world.citizen, role="volunteer"))
+    db.commit()
+    users = (None, world.citizen, world.official, world.other_official, world.supervisor, world.admin, loose,
+             disabled, 999_999)
+
+    def actor_rule(report, user_id):
+        if user_id is None:
+            return False
+        try:
+            return service.can_handle(service.load_actor(db, user_id), report)
+        except NotAllowed as exc:
+            return exc.code
+
+    def one_read(report, user_id):
+        try:
+            return updates.may_moderate(db, report, user_id)
+        except NotAllowed as exc:
+            return exc.code
+
+    expected = {(r.id, u): actor_rule(r, u) for r in (roads, noise) for u in users}
+    assert {(r.id, u): one_read(r, u) for r in (roads, noise) for u in users} == expected
+    assert expected[(roads.id, world.official)] is True and expected[(noise.id, world.other_official)] is True
+    assert expected[(roads.id, world.admin)] is True and expected[(roads.id, disabled)] == "error.login_required"
+    assert not any(expected[(roads.id, u)] for u in (None, world.citizen, world.other_official, loose))
+    with Session(db.get_bind()) as fresh, sql_statements(db.get_bind()) as sent:
+        assert updates.may_moderate(fresh, fresh.get(type(roads), roads.id), world.official)
+    assert len(sent) == 2  # the report, then one read for the viewer (the actor took three)
