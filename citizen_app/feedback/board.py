@@ -223,21 +223,23 @@ def _stages_in(cat: Catalog, group: str) -> list[str]:
     return [code for code, stage in cat.stages.items() if stage.group == group]
 
 
-def _status_conditions(status: str, cat: Catalog, now: datetime) -> list[Any]:
+def _status_conditions(status: str, cat: Catalog, now: Any) -> list[Any]:
     """The board's statuses, read from the state file: stage groups (open, answered, closed), the initial
-    stage, and the outcomes' kinds (fixed or closed)."""
+    stage, and the outcomes' kinds (fixed or closed). Core columns, so that the prebuilt statements use them too;
+    ``now``: a time, or a bound parameter."""
+    c = R.__table__.c
     if status in LEGACY_STATUSES:
-        return [R.is_open == (status == "open")]
+        return [c.is_open == (status == "open")]
     working = _stages_in(cat, "open")
     fixed = [code for code, outcome in cat.outcomes.items() if outcome.kind == "fixed"]
-    closed = col(R.stage).in_(_stages_in(cat, "closed"))
+    closed = c.stage.in_(_stages_in(cat, "closed"))
     return {
-        "new": [R.stage == cat.initial_stage],
-        "in_progress": [col(R.stage).in_([code for code in working if code != cat.initial_stage])],
-        "awaiting": [col(R.stage).in_(_stages_in(cat, "answered"))],
-        "fixed": [closed, col(R.outcome).in_(fixed)],
-        "not_fixed": [closed, or_(col(R.outcome).is_(None), col(R.outcome).not_in(fixed))],
-        "overdue": [R.is_open == True, col(R.stage).in_(working), col(R.due_at) < now],
+        "new": [c.stage == cat.initial_stage],
+        "in_progress": [c.stage.in_([code for code in working if code != cat.initial_stage])],
+        "awaiting": [c.stage.in_(_stages_in(cat, "answered"))],
+        "fixed": [closed, c.outcome.in_(fixed)],
+        "not_fixed": [closed, or_(c.outcome.is_(None), c.outcome.not_in(fixed))],
+        "overdue": [c.is_open == True, c.stage.in_(working), c.due_at < now],
     }[status]
 
 
@@ -578,20 +580,8 @@ def _build_plain(shape: _PlainShape, cat: Catalog) -> Any:
     conds: list[Any] = [_RC.hidden == False]
     if shape.category:
         conds.append(_RC.category_code == bindparam("category"))
-    if shape.status in LEGACY_STATUSES:
-        conds.append(_RC.is_open == (shape.status == "open"))
-    elif shape.status:
-        working = _stages_in(cat, "open")
-        fixed = [code for code, outcome in cat.outcomes.items() if outcome.kind == "fixed"]
-        closed = _RC.stage.in_(_stages_in(cat, "closed"))
-        conds.extend({
-            "new": [_RC.stage == cat.initial_stage],
-            "in_progress": [_RC.stage.in_([code for code in working if code != cat.initial_stage])],
-            "awaiting": [_RC.stage.in_(_stages_in(cat, "answered"))],
-            "fixed": [closed, _RC.outcome.in_(fixed)],
-            "not_fixed": [closed, or_(_RC.outcome.is_(None), _RC.outcome.not_in(fixed))],
-            "overdue": [_RC.is_open == True, _RC.stage.in_(working), _RC.due_at < bindparam("now")],
-        }[shape.status])
+    if shape.status:
+        conds.extend(_status_conditions(shape.status, cat, bindparam("now")))
     if shape.stage:
         conds.append(_RC.stage == bindparam("stage"))
     if shape.agency:

@@ -169,7 +169,8 @@ def may_handle(db: Session, user_id: int | None, report: FeedbackReport) -> bool
     if row is None or not row[0]:
         raise NotAllowed("error.login_required")
     _active, agency_code, admin, official = row
-    return bool(admin) or bool(official) and agency_code is not None and agency_code == report.agency_code
+    roles = frozenset(role for role, held in (("admin", admin), ("official", official)) if held)
+    return can_handle(Actor(user_id, roles, agency_code), report)  # the one rule, on the actor this read gives
 
 
 def watched_ward(actor: Actor) -> str | None:
