@@ -227,7 +227,7 @@ def _status_conditions(status: str, cat: Catalog, now: Any) -> list[Any]:
     """The board's statuses, read from the state file: stage groups (open, answered, closed), the initial
     stage, and the outcomes' kinds (fixed or closed). Core columns, so that the prebuilt statements use them too;
     ``now``: a time, or a bound parameter."""
-    c = R.__table__.c
+    c = _RC
     if status in LEGACY_STATUSES:
         return [c.is_open == (status == "open")]
     working = _stages_in(cat, "open")
@@ -292,9 +292,10 @@ def _id_range(db: Session, f: BoardFilters) -> tuple[int, int]:
     return low, high
 
 
-_ORDERS = {"newest": (col(R.id).desc(),), "oldest": (col(R.id).asc(),),  # built once, not per call
-           "updated": (col(R.updated_at).desc(), col(R.id).desc()),
-           "me_too": (col(R.me_too_count).desc(), col(R.id).desc())}
+_RC = R.__table__.c  # the report table's columns: Core, usable by the ORM's queries and the prebuilt statements
+_ORDERS = {"newest": (_RC.id.desc(),), "oldest": (_RC.id.asc(),),  # built once, not per call
+           "updated": (_RC.updated_at.desc(), _RC.id.desc()),
+           "me_too": (_RC.me_too_count.desc(), _RC.id.desc())}
 
 
 def _order(sort: str) -> list[Any]:
@@ -540,14 +541,10 @@ _FIRST_OWN_PHOTOS = (sa_select(_PHOTOS.report_id, func.min(_PHOTOS.id))  # a Cor
 
 # --- the board without search words: one Core statement per shape of filters ---------------------------------
 
-_RC = R.__table__.c  # the report table's columns: these statements run as Core (core.db.run), not through the ORM
 _PLAIN_COLUMNS = (_RC.id, _RC.public_title, func.substr(_RC.public_description, 1, 200), _RC.category_code,
                   _RC.agency_code, _RC.stage, _RC.outcome, _RC.ward, _RC.me_too_count, _RC.created_at, _RC.lat,
                   _RC.lon)  # _LIST_COLUMNS but updated_at (only a merge of several searches' rows sorts by it)
-_PLAIN_ORDERS = {"newest": (_RC.id.desc(),), "oldest": (_RC.id.asc(),),
-                 "updated": (_RC.updated_at.desc(), _RC.id.desc()),
-                 "me_too": (_RC.me_too_count.desc(), _RC.id.desc())}
-_PLAIN: list[tuple[Catalog, dict[tuple[Any, ...], Any]]] = []  # the last catalogue's statements, by shape
+_PLAIN: list[tuple[Catalog, dict[_PlainShape, Any]]] = []  # the last catalogue's statements, by shape
 
 
 @dataclass(frozen=True)
@@ -593,12 +590,12 @@ def _build_plain(shape: _PlainShape, cat: Catalog) -> Any:
     if shape.date_to:
         conds.append(_RC.created_at < bindparam("created_before"))
     conds.append(_RC.id.between(bindparam("low"), bindparam("high")))
-    return (sa_select(*_PLAIN_COLUMNS).where(*conds).order_by(*_PLAIN_ORDERS[shape.sort])
+    return (sa_select(*_PLAIN_COLUMNS).where(*conds).order_by(*_ORDERS[shape.sort])
             .offset(bindparam("skip")).limit(bindparam("limit")))
 
 
 def _plain_rows(db: Session, f: BoardFilters, sort: str, low: int, high: int, skip: int, limit: int) -> list[Any]:
-    """The board's rows without search words (the filters were checked by ``_conditions``): a prebuilt statement
+    """The board's rows without search words (the filters were checked by ``_check_filters``): a prebuilt statement
     per shape of filters, run as Core."""
     shape = _PlainShape(bool(f.category), f.status, bool(f.stage), bool(f.agency), bool(f.ward), bool(f.date_from),
                         bool(f.date_to), sort)
