@@ -13,7 +13,7 @@ from citizen_app.core.jobs import job_loop
 from citizen_app.core.memory import freeze_startup_heap
 from citizen_app.core.registry import import_pillar_pages, install_wiring, run_startup_checks
 from citizen_app.core.stall import watch_stalls
-from citizen_app.identity.state import page_on_load
+from citizen_app.identity.state import InlinePageLoad, page_on_load
 from citizen_app.ops.logging import request_logging
 from citizen_app.shell.layout import coming_soon, page_title, shell
 from citizen_app.ui.events import CleanTextMiddleware, is_upload_handler
@@ -72,6 +72,7 @@ def build_app() -> rx.App:
                          partial(guard_uploads, is_upload_handler=is_upload_handler), request_logging],
     )
     application.add_middleware(CleanTextMiddleware())
+    application.add_middleware(InlinePageLoad())  # a navigation in one event (identity.state)
     install_connection_overlay(application)  # a translated offline line instead of Reflex's English toast
     for spec in PAGES.values():
         application.add_page(

@@ -13,6 +13,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
+from reflex.middleware import Middleware
+from reflex.state import OnLoadInternalState, StateUpdate
+from reflex_base.event import Event
+from reflex_base.utils.format import format_event_handler
 
 from citizen_app.core.db import session_scope
 from citizen_app.core.errors import DomainError, NotAllowed
@@ -199,6 +203,11 @@ class AuthState(rx.State):
         instead of two takes a whole wait off each page load under load. When nothing follows it, its update also
         marks the page hydrated.
         """
+        return await self._load_page(route) or None
+
+    async def _load_page(self, route: str) -> list[Any]:
+        """``load_page``'s work, also run by ``InlinePageLoad`` inside Reflex's navigation event: the page's
+        follow-up events (scripts for the browser, handlers that run after)."""
         await self._restore_preferences()
         raw = cookie_value(self.router.headers.cookie)
         results = [self._prove_cookie(raw, await session_revision.current(service.token_hash(raw) if raw else None))]
@@ -211,7 +220,7 @@ class AuthState(rx.State):
             # The page holds everything it loads now: say so in this update rather than in Reflex's
             # set_is_hydrated event that follows, which would add one more wait in the queue.
             (await self.get_state(rx.State)).is_hydrated = True
-        return followups or None
+        return followups
 
     async def _restore_preferences(self) -> None:
         """Apply the language and text size the browser remembers, when the tab (re)connects with new ones.
@@ -257,11 +266,67 @@ def page_on_load(route: str, handlers: Sequence[object]) -> list[object]:
     own handlers in one event; handlers that cannot run inline follow as their own events."""
     _PAGE_LOADS[route] = tuple(h for h in handlers if _runs_inline(h))  # type: ignore[misc]
     tail = [h for h in handlers if not _runs_inline(h)]
+    load = AuthState.load_page(route)
+    if (before := _INLINE_LOADS.pop(route, None)) is not None:
+        _INLINE_ROUTES.pop(id(before), None)
     if tail:
         _PAGE_LOAD_TAILS.add(route)
     else:
         _PAGE_LOAD_TAILS.discard(route)
-    return [AuthState.load_page(route), *tail]
+        _INLINE_LOADS[route], _INLINE_ROUTES[id(load)] = load, route
+    return [load, *tail]
+
+
+# Pages whose whole on_load is the one ``load_page`` event: the event (kept alive here) and, by its id, its route.
+_INLINE_LOADS: dict[str, Any] = {}
+_INLINE_ROUTES: dict[int, str] = {}
+_ON_LOAD_INTERNAL = format_event_handler(OnLoadInternalState.event_handlers["on_load_internal"])
+_SET_IS_HYDRATED = format_event_handler(OnLoadInternalState.event_handlers["set_is_hydrated"])
+
+
+class InlinePageLoad(Middleware):
+    """A navigation in one event: the page's load runs inside Reflex's own navigation event.
+
+    On every client-side navigation the browser sends Reflex's ``on_load_internal``, whose handler only queues
+    the page's on_load events (here the one ``load_page``) and then ``set_is_hydrated``: three events, each
+    waiting its turn on the worker's loop, locking the tab's state, building and sending an update. For a page
+    whose on_load is ``load_page`` alone, this middleware (Reflex's hook before a handler runs) does the same
+    work in the first event: the session proof and the page's reads, then one update with the page's data and
+    ``is_hydrated``. The browser marks the page not hydrated itself when the navigation starts, so it sees what
+    it saw before, in one update instead of three.
+
+    Everything else goes Reflex's way: a tab whose state is not hydrated (the first page load after
+    connecting, a state Reflex has to rehydrate, a chain a newer navigation cut short), pages with load events
+    that cannot run inline, and every other event. ``set_is_hydrated(True)`` for a page ``load_page`` already
+    marked hydrated has nothing to change and sends nothing.
+    """
+
+    async def preprocess(self, app: Any, state: Any, event: Any) -> Any:
+        if event.name == _ON_LOAD_INTERNAL:
+            return await _inline_page_load(app, state._get_root_state())
+        if event.name == _SET_IS_HYDRATED and event.payload.get("value") is True \
+                and state._get_root_state().is_hydrated:
+            return StateUpdate()
+        return None
+
+
+async def _inline_page_load(app: Any, root: Any) -> StateUpdate | None:
+    if not root.is_hydrated:
+        return None
+    load_events = app.get_load_events(root.rx_router_url.path)  # Reflex's own lookup of the page's on_load
+    route = _INLINE_ROUTES.get(id(load_events[0])) if len(load_events) == 1 else None
+    if route is None or _INLINE_LOADS.get(route) is not load_events[0]:
+        return None
+    root.is_hydrated = False  # until the page holds what it loads (as on_load_internal does)
+    auth = await root.get_state(AuthState)
+    followups = await auth._load_page(route)
+    if any(_is_backend_event(event) for event in followups):
+        followups.append(OnLoadInternalState.set_is_hydrated(True))  # after them, as Reflex's chain does
+    try:
+        delta = await root._get_resolved_delta()
+    finally:
+        root._clean()
+    return StateUpdate(delta=delta, events=Event.from_event_type(followups) if followups else [])
 
 
 async def acting_user(state: rx.State) -> tuple[int | None, str | None]:

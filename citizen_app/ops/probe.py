@@ -66,6 +66,14 @@ def _hydrated() -> Callable[[Update], bool]:
     return until
 
 
+def _navigated(update: Update) -> bool:
+    """Until the new page is hydrated. The browser marks the page not hydrated itself when a navigation starts,
+    and the server answers a navigation with one update that holds the page's data and ``is_hydrated`` true
+    (``identity.state.InlinePageLoad``), or, for a page with later load events, a false first and a true at the
+    end: the first true is this page's, as no page load sends a second one any more."""
+    return update.delta.get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True
+
+
 @dataclass
 class Update:
     delta: dict[str, Any] = field(default_factory=dict)
@@ -196,7 +204,7 @@ class ReflexClient:
         self.path, self.query = path, dict(query or {})
         if storage:
             await self.emit(UPDATE_VARS, {"vars": storage})
-        return await self.call(ON_LOAD, {}, timeout=timeout, until=_hydrated())
+        return await self.call(ON_LOAD, {}, timeout=timeout, until=_navigated)
 
     def var(self, state_path: str, name: str) -> Any:
         """A var of a substate, as last sent: ``var("citizen_app.i18n.state.LangState", "lang")``."""

@@ -56,9 +56,10 @@ def test_new_token_sent_before_the_namespace_ack_is_taken() -> None:
     assert asyncio.run(scenario()) == "fresh-token"
 
 
-def test_a_navigation_waits_for_its_own_page_to_hydrate() -> None:
-    """The previous page's late ``is_hydrated`` flip must not end the wait: the new page's load handlers have not
-    run yet, and the next event would overtake them (the load benchmark's purchase found no pending order)."""
+def test_a_page_load_waits_for_its_own_page_to_hydrate() -> None:
+    """``hydrate()``: a true before the page load's false (a late flip of an older server) must not end the wait:
+    the page's load handlers have not run yet, and the next event would overtake them (the load benchmark's
+    purchase found no pending order)."""
     from citizen_app.ops.probe import ROOT_STATE, Update, _hydrated
 
     def flip(value: bool) -> Update:
@@ -69,3 +70,13 @@ def test_a_navigation_waits_for_its_own_page_to_hydrate() -> None:
     assert not until(Update({"other": {"x": 1}}))
     assert not until(flip(False))  # this page's load starts
     assert until(flip(True))
+
+
+def test_a_navigation_ends_at_its_one_update() -> None:
+    """A navigation is answered by one update with the page's data and ``is_hydrated`` true (the browser marks
+    the page not hydrated itself): waiting for a false first would wait until the timeout."""
+    from citizen_app.ops.probe import ROOT_STATE, Update, _navigated
+
+    assert not _navigated(Update({"other": {"x": 1}}))
+    assert not _navigated(Update({ROOT_STATE: {"is_hydrated_rx_state_": False}}))  # a page with later load events
+    assert _navigated(Update({ROOT_STATE: {"is_hydrated_rx_state_": True}, "page": {"rows": []}}))
