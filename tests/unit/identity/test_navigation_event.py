@@ -24,7 +24,6 @@ from tests.unit.identity.test_state_authorization import _login_cookie, _seed
 
 AUTH = substate_key("citizen_app.identity.state.AuthState")
 METRO = substate_key("citizen_app.metro.state.MetroState")
-DOSSIERS = substate_key("citizen_app.procedures.state.MyDossiersState")
 
 
 @pytest.fixture(scope="module")
