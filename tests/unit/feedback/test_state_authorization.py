@@ -341,7 +341,8 @@ async def test_the_report_pages_load_runs_only_prebuilt_core_statements(ids) -> 
 
     with session_scope() as db:
         other = service.create_report(db, ids["neighbour"], report_input(
-            category_code="sidewalk", title="Quán lấn chiếm vỉa hè", attributes={}, ward="Bàn Cờ", address="Vườn Chuối"))
+            category_code="sidewalk", title="Quán lấn chiếm vỉa hè", attributes={}, ward="Bàn Cờ",
+            address="Vườn Chuối"))
         other_id = other.id
     with session_scope() as db:
         backoffice.accept_report(db, ids["ward"], other_id)
