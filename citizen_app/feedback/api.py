@@ -35,7 +35,7 @@ from citizen_app.core.http import (
     string,
 )
 from citizen_app.core.page_frames import frame_response
-from citizen_app.feedback import board, open311, outbox, report_frame, service, views
+from citizen_app.feedback import board, open311, outbox, report_frame, views
 from citizen_app.feedback import photos as photo_store
 from citizen_app.feedback.open311 import FORMATS, Open311Error
 from citizen_app.i18n.catalog import LANG_COOKIE, lang_from_accept_language, normalize_lang, translate
@@ -219,10 +219,10 @@ async def report_page(call: Call) -> Response:
     request = call.request
     lang = _page_lang(request)
     with read_scope() as db:
-        report = service.get_report(db, request.path_params["report_id"])
-        view = board.get_public_report(db, report.id, None, lang)
+        report = board.page_report(db, request.path_params["report_id"])
+        view = board.public_report(db, report, None, lang)
         inner = report_frame.frame_html(views.public_detail(view), views.attribute_rows(report),
-                                        views.photo_rows(db, view.photo_ids), lang)
+                                        views.photo_rows(db, view.photo_ids, view.photo_kinds), lang)
     return _report_page(request, inner, 200)
 
 

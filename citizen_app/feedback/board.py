@@ -41,7 +41,14 @@ from citizen_app.feedback.models import (
     FeedbackSearchToken,
     FeedbackUpdate,
 )
-from citizen_app.feedback.service import can_handle, can_view_as_official, get_report, is_overdue, load_actor
+from citizen_app.feedback.service import (
+    can_handle,
+    can_view_as_official,
+    handling_actor,
+    is_overdue,
+    load_actor,
+    report_id_of,
+)
 from citizen_app.feedback.text import MAX_TOKEN_LEN, fold, query_tokens
 from citizen_app.identity.models import Agency, UserAccount
 
@@ -151,6 +158,7 @@ class PublicReport:
     duplicate_of: int | None
     photo_ids: tuple[int, ...]
     timeline: list[TimelineEntry] = field(default_factory=list)
+    photo_kinds: tuple[str, ...] = ()  # each photo's kind, in the order of ``photo_ids``
 
 
 # --- the board's address: every filter in the URL --------------------------------------------------
@@ -699,54 +707,86 @@ def map_reports(db: Session, min_lat: float, min_lon: float, max_lat: float, max
 # --- one report ---------------------------------------------------------------------------------
 
 
-def _viewer_may_see_hidden(db: Session, viewer_id: int | None, report: FeedbackReport) -> bool:
+def _viewer_may_see_hidden(db: Session, viewer_id: int | None, report: FeedbackReport | Any) -> bool:
     if viewer_id is None:
         return False
     if report.reporter_id == viewer_id:
         return True
-    return can_view_as_official(load_actor(db, viewer_id), report)
+    return can_view_as_official(handling_actor(db, viewer_id), report)  # one Core read (admin, official, agency)
 
 
-def viewer_may_see(db: Session, viewer_id: int | None, report: FeedbackReport) -> bool:
-    """A report is on the board, or hidden and the viewer is its reporter or handles it."""
+def viewer_may_see(db: Session, viewer_id: int | None, report: FeedbackReport | Any) -> bool:
+    """A report is on the board, or hidden and the viewer is its reporter or handles it. ``report``: the ORM object
+    or the page's row (``page_report``): the rules read the same attributes of either."""
     return not report.hidden or _viewer_may_see_hidden(db, viewer_id, report)
 
 
-# A report's page runs these on every visit: built once (core/db.py).
-_AGENCY_BY_CODE = select(Agency).where(Agency.code == bindparam("code"))
-_REPORT_PHOTOS = (select(FeedbackPhoto.id).where(FeedbackPhoto.report_id == bindparam("report_id"),
-                                                 col(FeedbackPhoto.update_id).is_(None))
-                  .order_by(FeedbackPhoto.id))  # an update's photos are shown with it
-_PUBLIC_EVENTS = (select(FeedbackEvent).where(FeedbackEvent.report_id == bindparam("report_id"),
-                                              FeedbackEvent.public == True)
-                  .order_by(FeedbackEvent.id))
+# A report's page (and its server-drawn frame, the city lookup) runs these on every visit: Core statements on the
+# tables, built once (core/db.py). The report's row carries what the page shows and what its rules read
+# (``viewer_may_see``, ``viewer_choices``, ``may_rate``, ``may_add``...), its agency's names and its reporter's name;
+# never the private originals or contact data.
+_AGENCY_ROWS, _USER_ROWS = Agency.__table__, UserAccount.__table__
+_PAGE_COLUMNS = (_RC.id, _RC.category_code, _RC.agency_code, _RC.public_title, _RC.public_description, _RC.lat,
+                 _RC.lon, _RC.public_address, _RC.ward, _RC.ward_key, _RC.attributes_json, _RC.reporter_id,
+                 _RC.hide_name, _RC.stage, _RC.outcome, _RC.is_open, _RC.hidden, _RC.me_too_count, _RC.duplicate_of,
+                 _RC.public_response, _RC.created_at, _RC.updated_at, _RC.answered_at, _RC.due_at, _RC.expected_at,
+                 _RC.rating, _RC.pending_agency_code)
+_PAGE_REPORT = (sa_select(*_PAGE_COLUMNS, _AGENCY_ROWS.c.name_vi.label("agency_name_vi"),
+                          _AGENCY_ROWS.c.name_en.label("agency_name_en"),
+                          _USER_ROWS.c.full_name.label("reporter_full_name"))
+                .select_from(R.__table__.outerjoin(_AGENCY_ROWS, _AGENCY_ROWS.c.code == _RC.agency_code)
+                             .outerjoin(_USER_ROWS, _USER_ROWS.c.id == _RC.reporter_id))
+                .where(_RC.id == bindparam("report_id")).limit(1))
+_REPORT_PHOTOS = (sa_select(_PHOTOS.id, _PHOTOS.kind)
+                  .where(_PHOTOS.report_id == bindparam("report_id"), _PHOTOS.update_id.is_(None))
+                  .order_by(_PHOTOS.id))  # an update's photos are shown with it
+_EVENTS = FeedbackEvent.__table__.c
+_PUBLIC_EVENTS = (sa_select(_EVENTS.at, _EVENTS.kind, _EVENTS.stage, _EVENTS.outcome, _EVENTS.public_text,
+                            _EVENTS.actor_role, _EVENTS.photo_ids, _EVENTS.agency_code, _EVENTS.target_code)
+                  .where(_EVENTS.report_id == bindparam("report_id"), _EVENTS.public == True)
+                  .order_by(_EVENTS.id))
 
 
-def get_public_report(db: Session, report_id: int | str, viewer_id: int | None = None,
-                      lang: str = "vi") -> PublicReport:
-    report = get_report(db, report_id)
+def page_report(db: Session, report_id: int | str) -> Any:
+    """The report as its public page reads it: one Core row (``_PAGE_COLUMNS``, the agency's names, the reporter's
+    name), whoever asks; 'not found' as ``get_report``. Who may see it is ``public_report``'s to decide."""
+    row = run(db, _PAGE_REPORT, {"report_id": report_id_of(report_id)}).first()
+    if row is None:
+        raise NotFound("feedback.report_not_found")
+    return row
+
+
+def public_report(db: Session, report: Any, viewer_id: int | None = None, lang: str = "vi") -> PublicReport:
+    """What ``viewer_id`` may see of ``report`` (``page_report``'s row): 'not found' when they may not see it; the
+    reporter's name only when they did not hide it."""
     if not viewer_may_see(db, viewer_id, report):
         raise NotFound("feedback.report_not_found")
     cat = load_catalog()
     category = cat.categories.get(report.category_code)
-    agency = db.exec(_AGENCY_BY_CODE, params={"code": report.agency_code}).first()
     reporter_name = None
     if report.reporter_id and not report.hide_name:
-        user = db.get(UserAccount, report.reporter_id)
-        reporter_name = user.full_name if user else None
-    photo_ids = tuple(db.exec(_REPORT_PHOTOS, params={"report_id": report.id}).all())
+        reporter_name = report.reporter_full_name
+    agency_name = report.agency_name_en if lang == "en" else report.agency_name_vi
+    photos = run(db, _REPORT_PHOTOS, {"report_id": report.id}).all()
     return PublicReport(
         report.id, report.public_title, report.public_description, report.category_code,
         category.name(lang) if category else report.category_code, report.agency_code,
-        (agency.name_en if lang == "en" else agency.name_vi) if agency else report.agency_code,
+        agency_name if agency_name is not None else report.agency_code,
         report.stage, cat.stage_label(report.stage, lang), report.outcome, cat.outcome_label(report.outcome, lang),
         report.lat, report.lon, report.public_address, report.ward, reporter_name, report.me_too_count,
         report.public_response, report.created_at, report.updated_at, report.expected_at, is_overdue(report),
-        report.duplicate_of, photo_ids, public_timeline(db, report.id))
+        report.duplicate_of, tuple(int(p.id) for p in photos), public_timeline(db, report.id),
+        tuple(p.kind for p in photos))
+
+
+def get_public_report(db: Session, report_id: int | str, viewer_id: int | None = None,
+                      lang: str = "vi") -> PublicReport:
+    return public_report(db, page_report(db, report_id), viewer_id, lang)
 
 
 def public_timeline(db: Session, report_id: int) -> list[TimelineEntry]:
-    rows = db.exec(_PUBLIC_EVENTS, params={"report_id": report_id}).all()
+    """The report's public steps, oldest first (the page and Open311's notes): agencies only, never the person."""
+    rows = run(db, _PUBLIC_EVENTS, {"report_id": report_id}).all()
     return [TimelineEntry(e.at, e.kind, e.stage, e.outcome, e.public_text, e.actor_role in ("official", "admin"),
                           tuple(int(p) for p in e.photo_ids.split(",") if p), e.agency_code, e.target_code)
             for e in rows]

@@ -18,16 +18,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
 
 from citizen_app.core.config import settings
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import VN_TZ, to_local, utcnow
 from citizen_app.feedback.backoffice import check_api_key
 from citizen_app.feedback.catalog import Category, load_catalog
 from citizen_app.feedback.geo import bbox_around, distance_m, valid_point
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport
-from citizen_app.feedback.service import ReportInput, check_report_input, check_text, get_report, insert_report
+from citizen_app.feedback.service import ReportInput, check_report_input, check_text, insert_report, report_id_of
 from citizen_app.feedback.text import MASK, mask_personal, shorten
 from citizen_app.i18n.catalog import translate
 from citizen_app.identity.models import Agency
@@ -184,9 +186,10 @@ PARAMS: dict[str, Callable[[str, str], list[str]]] = {
     "service_code": _param_service_code,
     "status": _param_status,
 }
+_RC = R.__table__.c  # the report table's columns: the lists and the single request are Core statements (core/db.py)
 _FILTERS: dict[str, Any] = {
-    "service_code": col(R.category_code).in_(bindparam("service_code", expanding=True)),
-    "status": col(R.stage).in_(bindparam("status", expanding=True)),
+    "service_code": _RC.category_code.in_(bindparam("service_code", expanding=True)),
+    "status": _RC.stage.in_(bindparam("status", expanding=True)),
 }
 
 
@@ -253,17 +256,20 @@ def parse_request_query(params: dict[str, str], lang: str, now: datetime | None 
 
 
 # Columns request_dicts needs without extensions (skips the private originals and the search text).
-_PUBLIC_COLUMNS = (R.id, R.stage, R.outcome, R.duplicate_of, R.category_code, R.agency_code, R.public_description,
-                   R.public_response, R.public_address, R.created_at, R.updated_at, R.closed_at, R.expected_at,
-                   R.lat, R.lon, R.hidden)
+_PUBLIC_COLUMNS = (_RC.id, _RC.stage, _RC.outcome, _RC.duplicate_of, _RC.category_code, _RC.agency_code,
+                   _RC.public_description, _RC.public_response, _RC.public_address, _RC.created_at, _RC.updated_at,
+                   _RC.closed_at, _RC.expected_at, _RC.lat, _RC.lon, _RC.hidden)
+# With extensions, also what ``_extensions`` reads (attributes, channel, me too's): still no private column.
+_EXTENDED_COLUMNS = (*_PUBLIC_COLUMNS, _RC.attributes_json, _RC.channel, _RC.me_too_count)
 
 
 def _visible(extensions: bool) -> Any:
-    return (select(R) if extensions else select(*_PUBLIC_COLUMNS)).where(R.hidden == False)  # noqa: E712
+    """The reports Open311 shows (on the board: not hidden), as Core rows of the public columns."""
+    return sa_select(*(_EXTENDED_COLUMNS if extensions else _PUBLIC_COLUMNS)).where(_RC.hidden == False)  # noqa: E712
 
 
-_BY_IDS = tuple(_visible(extensions).where(col(R.id).in_(bindparam("ids", expanding=True)))  # built once: core/db.py
-                .order_by(col(R.id).desc()) for extensions in (False, True))
+_BY_IDS = tuple(_visible(extensions).where(_RC.id.in_(bindparam("ids", expanding=True)))  # built once: core/db.py
+                .order_by(_RC.id.desc()) for extensions in (False, True))
 
 
 @functools.cache
@@ -271,21 +277,22 @@ def _list_statement(extensions: bool, filters: tuple[str, ...], near: bool) -> A
     """The list's statement for one set of filters, built once (at most 2 x 4 x 2 of them): building a statement
     and its cache key cost about as much CPU as running it (core/db.py)."""
     conditions = [_FILTERS[name] for name in filters]
-    conditions += [col(R.created_at) >= bindparam("start"), col(R.created_at) <= bindparam("end")]
+    conditions += [_RC.created_at >= bindparam("start"), _RC.created_at <= bindparam("end")]
     if near:
-        conditions += [col(R.lat).between(bindparam("min_lat"), bindparam("max_lat")),
-                       col(R.lon).between(bindparam("min_lon"), bindparam("max_lon"))]
-    return (_visible(extensions).where(*conditions).order_by(col(R.created_at).desc(), col(R.id).desc())
+        conditions += [_RC.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+                       _RC.lon.between(bindparam("min_lon"), bindparam("max_lon"))]
+    return (_visible(extensions).where(*conditions).order_by(_RC.created_at.desc(), _RC.id.desc())
             .offset(bindparam("skip")).limit(bindparam("size")))
 
 
 def find_requests(db: Session, query: RequestQuery) -> list[Any]:
-    """Matching public reports, newest first: ORM objects with extensions, else rows of the public columns only
-    (the list is the busiest public route; rows cost a fraction of full objects and carry the same names)."""
+    """Matching public reports, newest first: Core rows of the public columns (and, with extensions, the ones those
+    read), never ORM objects (the list is the busiest public route; rows cost a fraction of full objects and carry
+    the same names)."""
     if query.ids is not None:
         if not query.ids:
             return []
-        return list(db.exec(_BY_IDS[query.extensions], params={"ids": query.ids}).all())
+        return list(run(db, _BY_IDS[query.extensions], {"ids": query.ids}).all())
     start, end = query.window or (None, None)
     values: dict[str, Any] = {**query.filters, "start": start, "end": end,
                               "skip": (query.page - 1) * query.page_size, "size": query.page_size}
@@ -293,7 +300,7 @@ def find_requests(db: Session, query: RequestQuery) -> list[Any]:
         lat, lon, radius = query.near
         values["min_lat"], values["min_lon"], values["max_lat"], values["max_lon"] = bbox_around(lat, lon, radius)
     stmt = _list_statement(query.extensions, tuple(query.filters), query.near is not None)
-    rows = list(db.exec(stmt, params=values).all())
+    rows = list(run(db, stmt, values).all())
     if query.near:
         lat, lon, radius = query.near
         rows = [r for r in rows if distance_m(lat, lon, r.lat, r.lon) <= radius]
@@ -303,12 +310,13 @@ def find_requests(db: Session, query: RequestQuery) -> list[Any]:
 def _first_photos(db: Session, report_ids: list[int]) -> dict[int, int]:
     if not report_ids:
         return {}
-    return {rid: pid for rid, pid in db.exec(_FIRST_PHOTOS, params={"report_ids": report_ids}).all()}
+    return {rid: pid for rid, pid in run(db, _FIRST_PHOTOS, {"report_ids": report_ids}).all()}
 
 
-_FIRST_PHOTOS = (select(FeedbackPhoto.report_id, func.min(FeedbackPhoto.id))  # built once: core/db.py
-                 .where(col(FeedbackPhoto.report_id).in_(bindparam("report_ids", expanding=True)))
-                 .group_by(FeedbackPhoto.report_id))
+_PHOTOS = FeedbackPhoto.__table__.c
+_FIRST_PHOTOS = (sa_select(_PHOTOS.report_id, func.min(_PHOTOS.id))  # a Core statement built once: core/db.py
+                 .where(_PHOTOS.report_id.in_(bindparam("report_ids", expanding=True)))
+                 .group_by(_PHOTOS.report_id))
 
 
 def _status_notes(report: FeedbackReport, lang: str) -> str:
@@ -321,14 +329,15 @@ def _status_notes(report: FeedbackReport, lang: str) -> str:
     return " – ".join(parts)
 
 
-_AGENCY_NAMES = (select(Agency.code, Agency.name_vi), select(Agency.code, Agency.name_en))  # built once: core/db.py
+_AGENCIES = Agency.__table__.c
+_AGENCY_NAMES = (sa_select(_AGENCIES.code, _AGENCIES.name_vi), sa_select(_AGENCIES.code, _AGENCIES.name_en))  # Core
 
 
 def request_dicts(db: Session, reports: Iterable[FeedbackReport], lang: str = "vi",
                   extensions: bool = False) -> list[dict[str, Any]]:
     reports = list(reports)
     cat = load_catalog()
-    agencies = dict(db.exec(_AGENCY_NAMES[lang == "en"]).all())
+    agencies = dict(run(db, _AGENCY_NAMES[lang == "en"]).all())
     photos = _first_photos(db, [r.id for r in reports])
     base = settings().public_url
     out = []
@@ -379,10 +388,11 @@ def _public_value(value: Any) -> Any:
 
 
 def get_request(db: Session, raw_id: str, lang: str = "vi", extensions: bool = False) -> list[dict[str, Any]]:
-    report = get_report(db, raw_id)
-    if report.hidden:
+    """One request by id, as the list shows it (``_visible``): a hidden or unknown report is 'not found'."""
+    rows = run(db, _BY_IDS[extensions], {"ids": [report_id_of(raw_id)]}).all()
+    if not rows:
         raise NotFound("feedback.report_not_found")
-    return request_dicts(db, [report], lang, extensions)
+    return request_dicts(db, rows, lang, extensions)
 
 
 def token_lookup(db: Session, token: str, lang: str = "vi") -> list[dict[str, Any]]:

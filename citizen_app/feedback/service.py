@@ -160,17 +160,25 @@ _HANDLER = (sql_select(_USERS.is_active, _AGENCIES.code, _has_role("admin"), _ha
             .where(_USERS.id == bindparam("user_id")))
 
 
-def may_handle(db: Session, user_id: int | None, report: FeedbackReport) -> bool:
-    """``can_handle(load_actor(db, user_id), report)``, in one read: False when anonymous, ``NotAllowed`` for a
-    missing or disabled account (as ``load_actor``), True for an admin and an official of the report's agency."""
+def handling_actor(db: Session, user_id: int | None) -> Actor:
+    """``load_actor`` for the handling rules (``can_handle``, ``can_view_as_official``), in one prebuilt Core read:
+    its roles are only the two those rules ask about (admin, official). ``NotAllowed`` as ``load_actor``."""
     if user_id is None:
-        return False
+        raise NotAllowed("error.login_required")
     row = run(db, _HANDLER, {"user_id": user_id}).first()
     if row is None or not row[0]:
         raise NotAllowed("error.login_required")
     _active, agency_code, admin, official = row
     roles = frozenset(role for role, held in (("admin", admin), ("official", official)) if held)
-    return can_handle(Actor(user_id, roles, agency_code), report)  # the one rule, on the actor this read gives
+    return Actor(user_id, roles, agency_code)
+
+
+def may_handle(db: Session, user_id: int | None, report: FeedbackReport) -> bool:
+    """``can_handle(load_actor(db, user_id), report)``, in one read: False when anonymous, ``NotAllowed`` for a
+    missing or disabled account (as ``load_actor``), True for an admin and an official of the report's agency."""
+    if user_id is None:
+        return False
+    return can_handle(handling_actor(db, user_id), report)  # the one rule, on the actor this read gives
 
 
 def watched_ward(actor: Actor) -> str | None:
@@ -198,13 +206,20 @@ def is_overdue(report: FeedbackReport, now: datetime | None = None) -> bool:
         and report.due_at < (now or utcnow())
 
 
-def get_report(db: Session, report_id: int | str) -> FeedbackReport:
-    """Fetch by id; any forged, malformed or unknown id is 'not found'."""
+def report_id_of(report_id: int | str) -> int:
+    """A report's id from a URL or a form: any forged or malformed id is 'not found'."""
     try:
         rid = int(str(report_id).strip())
     except (TypeError, ValueError):
         raise NotFound("feedback.report_not_found") from None
-    report = db.get(FeedbackReport, rid) if 0 < rid < 2**62 else None
+    if not 0 < rid < 2**62:
+        raise NotFound("feedback.report_not_found")
+    return rid
+
+
+def get_report(db: Session, report_id: int | str) -> FeedbackReport:
+    """Fetch by id; any forged, malformed or unknown id is 'not found'."""
+    report = db.get(FeedbackReport, report_id_of(report_id))
     if report is None:
         raise NotFound("feedback.report_not_found")
     return report
@@ -687,16 +702,17 @@ def me_too(db: Session, user_id: int | None, report_id: int | str) -> FeedbackRe
 
 
 _REPORT, _USER = bindparam("report_id"), bindparam("user_id")
-_VIEWER_FLAGS = select(  # every report page: built once (core/db.py)
-    sql_exists().where(FeedbackFollow.report_id == _REPORT, FeedbackFollow.user_id == _USER),
-    sql_exists().where(FeedbackMeToo.report_id == _REPORT, FeedbackMeToo.user_id == _USER))
+_FOLLOWS, _ME_TOOS = FeedbackFollow.__table__.c, FeedbackMeToo.__table__.c
+_VIEWER_FLAGS = sql_select(  # every report page: a Core statement built once (core/db.py)
+    sql_exists().where(_FOLLOWS.report_id == _REPORT, _FOLLOWS.user_id == _USER),
+    sql_exists().where(_ME_TOOS.report_id == _REPORT, _ME_TOOS.user_id == _USER))
 
 
 def viewer_flags(db: Session, report_id: int, user_id: int | None) -> tuple[bool, bool]:
     """(follows the report, has said "me too") for the viewer, in one query; (False, False) when anonymous."""
     if user_id is None:
         return False, False
-    following, did_me_too = db.exec(_VIEWER_FLAGS, params={"report_id": report_id, "user_id": user_id}).one()
+    following, did_me_too = run(db, _VIEWER_FLAGS, {"report_id": report_id, "user_id": user_id}).one()
     return bool(following), bool(did_me_too)
 
 

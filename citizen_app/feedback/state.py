@@ -18,7 +18,6 @@ from citizen_app.core.db import read_scope, session_scope
 from citizen_app.core.errors import DomainError
 from citizen_app.core.timeutil import format_datetime, utcnow
 from citizen_app.feedback import board, service, views
-from citizen_app.feedback.models import FeedbackReport
 from citizen_app.feedback.views import AttrView, OptionView, Row
 from citizen_app.i18n.state import LangState, both
 from citizen_app.identity.state import FormErrorMixin, acting_user
@@ -391,8 +390,8 @@ class ReportState(FeedbackFormState, rx.State):
         with read_scope() as db:
             report = None
             try:
-                report = service.get_report(db, self.report_id)  # held: the view reads it from the session again
-                view = board.get_public_report(db, report.id, user_id, lang)
+                report = board.page_report(db, self.report_id)  # a Core row: the page loads no ORM object
+                view = board.public_report(db, report, user_id, lang)
                 self._fill(db, view, report, user_id)
             except DomainError as exc:
                 self.found = False
@@ -404,10 +403,11 @@ class ReportState(FeedbackFormState, rx.State):
             if page_updates is not None:
                 page_updates._fill(db, report, user_id)
 
-    def _fill(self, db: Session, view: board.PublicReport, report: FeedbackReport, user_id: int | None) -> None:
+    def _fill(self, db: Session, view: board.PublicReport, report: Any, user_id: int | None) -> None:
+        """``report``: ``board.page_report``'s row."""
         self.detail = views.public_detail(view)
         self.attributes = views.attribute_rows(report)
-        self.photos = views.photo_rows(db, view.photo_ids)
+        self.photos = views.photo_rows(db, view.photo_ids, view.photo_kinds)
         self.timeline = views.timeline_rows(db, view.timeline)
         self.following, self.did_me_too = service.viewer_flags(db, report.id, user_id)
         choices = views.viewer_choices(report, user_id, self.did_me_too)

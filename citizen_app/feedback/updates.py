@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, func, select
 
+from citizen_app.core.db import run
 from citizen_app.core.errors import DomainError, NotAllowed, NotFound
 from citizen_app.core.timeutil import utcnow
 from citizen_app.feedback.models import FeedbackPhoto, FeedbackReport, FeedbackUpdate
@@ -133,25 +135,32 @@ def restore_update(db: Session, user_id: int | None, update_id: int | str) -> Fe
     return update
 
 
-_UPDATES = (select(FeedbackUpdate, UserAccount.full_name)  # every report page: built once (core/db.py)
-            .join(UserAccount, col(UserAccount.id) == FeedbackUpdate.author_id)
-            .where(FeedbackUpdate.report_id == bindparam("report_id")).order_by(col(FeedbackUpdate.id)))
+_UPDATE_ROWS, _USERS = FeedbackUpdate.__table__.c, UserAccount.__table__.c
+_UPDATES = (sql_select(_UPDATE_ROWS.id, _UPDATE_ROWS.created_at, _UPDATE_ROWS.author_id, _UPDATE_ROWS.hide_name,
+                       _UPDATE_ROWS.public_text, _UPDATE_ROWS.hidden, _UPDATE_ROWS.hidden_reason, _USERS.full_name)
+            .join_from(FeedbackUpdate.__table__, UserAccount.__table__, _USERS.id == _UPDATE_ROWS.author_id)
+            .where(_UPDATE_ROWS.report_id == bindparam("report_id"))
+            .order_by(_UPDATE_ROWS.id))  # every report page: a Core statement built once (core/db.py)
+_PHOTO_ROWS = FeedbackPhoto.__table__.c
+_UPDATE_PHOTOS = (sql_select(_PHOTO_ROWS.update_id, _PHOTO_ROWS.id)
+                  .where(_PHOTO_ROWS.update_id.in_(bindparam("update_ids", expanding=True))).order_by(_PHOTO_ROWS.id))
 
 
 def report_updates(db: Session, report: FeedbackReport, viewer_id: int | None,
                    moderator: bool | None = None) -> list[UpdateView]:
     """The updates of a report, oldest first, as ``viewer_id`` may see them: hidden updates only to their author
     and the report's moderators, names hidden on request except from moderators. ``moderator``: what
-    ``may_moderate`` said for this viewer, when the caller asked already."""
+    ``may_moderate`` said for this viewer, when the caller asked already. ``report``: the ORM object or the page's
+    row (``board.page_report``)."""
     if moderator is None:
         moderator = may_moderate(db, report, viewer_id)
-    rows = db.exec(_UPDATES, params={"report_id": report.id}).all()
-    visible = [(u, name) for u, name in rows if not u.hidden or moderator or u.author_id == viewer_id]
-    photos = _photos_of(db, [u.id for u, _ in visible])
+    rows = run(db, _UPDATES, {"report_id": report.id}).all()
+    visible = [u for u in rows if not u.hidden or moderator or u.author_id == viewer_id]
+    photos = _photos_of(db, [u.id for u in visible])
     views = []
-    for update, name in visible:
+    for update in visible:
         mine = viewer_id is not None and update.author_id == viewer_id
-        shown = name if (not update.hide_name or moderator or mine) else None
+        shown = update.full_name if (not update.hide_name or moderator or mine) else None
         views.append(UpdateView(update.id, update.created_at, shown, update.hide_name, update.public_text,
                                 photos.get(update.id, ()), update.hidden,
                                 update.hidden_reason if moderator or mine else "", mine))
@@ -162,7 +171,6 @@ def _photos_of(db: Session, update_ids: list[int]) -> dict[int, tuple[int, ...]]
     if not update_ids:
         return {}
     found: dict[int, tuple[int, ...]] = {}
-    query = select(FeedbackPhoto.update_id, FeedbackPhoto.id).where(col(FeedbackPhoto.update_id).in_(update_ids))
-    for update_id, photo_id in db.exec(query.order_by(col(FeedbackPhoto.id))).all():
+    for update_id, photo_id in run(db, _UPDATE_PHOTOS, {"update_ids": update_ids}).all():
         found[int(update_id)] = (*found.get(int(update_id), ()), int(photo_id))
     return found

@@ -4,15 +4,15 @@ restore one for a moderator of the handling agency. Who may do what is decided b
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
 from citizen_app.core.db import read_scope
 from citizen_app.core.errors import DomainError
-from citizen_app.feedback import service, updates, views
+from citizen_app.feedback import board, updates, views
 from citizen_app.feedback.board import viewer_may_see
-from citizen_app.feedback.models import FeedbackReport
 from citizen_app.feedback.state import FeedbackFormState, store_photos, text, to_int
 from citizen_app.feedback.views import Row, UpdateRowView
 from citizen_app.identity.state import acting_user
@@ -46,13 +46,14 @@ class UpdatesState(FeedbackFormState, rx.State):
         user_id, _ = await acting_user(self)
         with read_scope() as db:
             try:
-                report = service.get_report(db, self.report_id)
+                report = board.page_report(db, self.report_id)
             except DomainError:
                 report = None
             self._fill(db, report, user_id)
 
-    def _fill(self, db: Session, report: FeedbackReport | None, user_id: int | None) -> None:
-        """The updates of ``report`` (None: not found) as ``user_id`` may see them, read in ``db``."""
+    def _fill(self, db: Session, report: Any, user_id: int | None) -> None:
+        """The updates of ``report`` (``board.page_report``'s row; None: not found) as ``user_id`` may see them,
+        read in ``db``."""
         try:
             if report is None or not viewer_may_see(db, user_id, report):
                 raise DomainError("feedback.report_not_found")

@@ -11,8 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from citizen_app.core.db import run
 from citizen_app.core.timeutil import format_date, format_datetime, to_local, utcnow
 from citizen_app.feedback.board import BoardPage, PublicReport, ScoreRow, TimelineEntry, highlight
 from citizen_app.feedback.catalog import load_catalog
@@ -70,11 +72,12 @@ def category_labels(code: str) -> Row:
     return _pair("category", *category_pair(code))
 
 
-_AGENCY_NAMES = select(Agency.code, Agency.name_vi, Agency.name_en).order_by(Agency.code)  # built once: core/db.py
+_AGENCIES = Agency.__table__.c
+_AGENCY_NAMES = sa_select(_AGENCIES.code, _AGENCIES.name_vi, _AGENCIES.name_en).order_by(_AGENCIES.code)  # core/db.py
 
 
 def agency_names(db: Session) -> dict[str, tuple[str, str]]:
-    return {code: (name_vi, name_en) for code, name_vi, name_en in db.exec(_AGENCY_NAMES).all()}
+    return {code: (name_vi, name_en) for code, name_vi, name_en in run(db, _AGENCY_NAMES).all()}
 
 
 @dataclass
@@ -314,15 +317,18 @@ def assignee_pair(report: FeedbackReport, people: dict[int, str]) -> tuple[str, 
 # --- one report ---------------------------------------------------------------------------------
 
 
-def photo_rows(db: Session, photo_ids: tuple[int, ...] | list[int]) -> list[Row]:
+def photo_rows(db: Session, photo_ids: tuple[int, ...] | list[int], kinds: tuple[str, ...] = ()) -> list[Row]:
+    """The photos' rows; ``kinds``: their kinds in the same order, when the caller read them already (else read)."""
     if not photo_ids:
         return []
-    kinds = dict(
-        db.exec(select(FeedbackPhoto.id, FeedbackPhoto.kind).where(col(FeedbackPhoto.id).in_(list(photo_ids)))).all()
-    )
+    if len(kinds) == len(photo_ids):
+        known = dict(zip(photo_ids, kinds, strict=True))
+    else:
+        known = dict(db.exec(select(FeedbackPhoto.id, FeedbackPhoto.kind)
+                             .where(col(FeedbackPhoto.id).in_(list(photo_ids)))).all())
     rows = []
     for pid in photo_ids:
-        kind = kinds.get(pid, "report")
+        kind = known.get(pid, "report")
         rows.append(
             {
                 "id": str(pid),

@@ -295,3 +295,44 @@ def test_the_session_proof_is_core_reads_each_time(db: Session) -> None:
     identity.close_session(db, other)
     db.commit()
     assert identity.session_status(db, other) == ("invalid", None)
+
+
+def test_open311s_single_request_is_core_reads(db: Session) -> None:
+    """Issue 24, eighth round: Open311's single request (one action of every visit) runs the list's statement for
+    ids as Core, with and without extensions, loads no ORM object, and a hidden or unknown report is not found."""
+    import pytest
+    from sqlalchemy.orm import Session as OrmSession
+
+    from citizen_app.feedback.models import FeedbackReport
+
+    seed_agencies(db)
+    uid = make_user(db)
+    report = feedback.create_report(db, uid, report_input())
+    db.commit()
+    db.expunge_all()
+    through_orm: list[object] = []
+
+    def orm_statement(state) -> None:
+        through_orm.append(state.statement)
+
+    event.listen(OrmSession, "do_orm_execute", orm_statement)
+    try:
+        for extensions in (False, True):
+            _runs_the_same_statements(db, lambda e=extensions: open311.get_request(db, str(report.id), "en", e))
+        plain = open311.get_request(db, str(report.id), "en")
+        extended = open311.get_request(db, str(report.id), "en", True)
+        for missing in ("999999", "abc", "-1"):
+            with pytest.raises(NotFound):
+                open311.get_request(db, missing)
+    finally:
+        event.remove(OrmSession, "do_orm_execute", orm_statement)
+    assert through_orm == []
+    assert [row["service_request_id"] for row in plain] == [str(report.id)]
+    assert extended[0]["notes"] and extended[0]["extended_attributes"] == {"channel": "web", "me_too_count": 0}
+    assert extended[0]["attributes"] == [{"code": "severity", "value": "high"}]
+    assert "0901 234 567" not in str(extended)
+    hidden = db.get(FeedbackReport, report.id)
+    hidden.hidden = True
+    db.commit()
+    with pytest.raises(NotFound):
+        open311.get_request(db, str(report.id))

@@ -226,3 +226,174 @@ async def test_the_report_pages_one_load_fills_its_updates_with_the_same_rules(i
     shown.updates = ["stale"]  # type: ignore[list-item]
     await ReportState.load.fn(page)
     assert not page.found and shown.updates == [] and not shown.can_moderate and not shown.can_add
+
+
+def _page_read(page: ReportState, shown: UpdatesState) -> dict[str, object]:
+    """What the report page shows its viewer and lets them do (``ReportState`` and ``UpdatesState`` after a load)."""
+    detail = page.detail
+    return {
+        "found": page.found,
+        "detail": {key: detail.get(key) for key in ("title", "description", "reporter", "agency", "stage_en",
+                                                    "outcome_en", "address", "ward", "me_too", "response")},
+        "attributes": page.attributes, "photos": [(row["kind"], row["alt_en"]) for row in page.photos],
+        "timeline": [(row["kind_en"], row["stage_en"], row["text"], row["agency_en"], row["detail_en"], row["actor"])
+                     for row in page.timeline],
+        "viewer": (page.is_reporter, page.following, page.did_me_too, page.can_me_too, page.awaiting, page.can_rate,
+                   page.rating, bool(page.confirm_until)),
+        "updates": [(u.author, u.name_hidden, u.text, u.hidden, u.hidden_reason, u.mine, len(u.photos))
+                    for u in shown.updates],
+        "update_rights": (shown.can_add, shown.can_moderate),
+    }
+
+
+_VIEWERS = ("citizen", "neighbour", "ward", "police", None)  # reporter, another citizen, the agency, another, nobody
+_MASKED = "Lấn chiếm vỉa hè, gọi tôi [***] hoặc CCCD [***]"
+_NOT_FOUND = {"found": False, "detail": {key: None for key in ("title", "description", "reporter", "agency",
+                                                                "stage_en", "outcome_en", "address", "ward", "me_too",
+                                                                "response")},
+              "attributes": [], "photos": [], "timeline": [],
+              "viewer": (False, False, False, False, False, False, "", False), "updates": [],
+              "update_rights": (False, False)}
+
+
+def _seen(detail: dict[str, object], reporter: str) -> dict[str, object]:
+    return {**detail, "reporter": reporter}
+
+
+async def test_the_report_page_shows_each_viewer_what_it_showed(ids) -> None:
+    """Issue 24, eighth round (a pin: it passes on the ORM reads the page had before, and must on the Core ones):
+    for the reporter who hid their name, another citizen, the handling agency's official, another agency's official
+    and a visitor, the page shows the same report, names, masked text, photos, timeline, updates and choices; a
+    hidden report only to its reporter and the handling agency."""
+    from citizen_app.feedback import backoffice, updates
+    from tests.unit.feedback.fixtures import png_bytes
+
+    with session_scope() as db:
+        photo = service.upload_photo(db, ids["citizen"], png_bytes())
+        report = service.create_report(db, ids["citizen"], report_input(
+            category_code="sidewalk", title="Xe máy đậu kín vỉa hè Vườn Chuối", attributes={}, ward="Bàn Cờ",
+            address="Vườn Chuối", hide_name=True, photo_ids=[photo.id],
+            description="Lấn chiếm vỉa hè, gọi tôi 0901 234 567 hoặc CCCD 079123456789"))
+        report_id = report.id
+    with session_scope() as db:
+        backoffice.accept_report(db, ids["ward"], report_id, public_text="Đã tiếp nhận, sẽ kiểm tra")
+        service.me_too(db, ids["neighbour"], report_id)
+        updates.add_update(db, ids["neighbour"], report_id, "Vẫn còn, số 0912 345 678", hide_name=True)
+        rude = updates.add_update(db, ids["neighbour"], report_id, "Bài viết không phù hợp")
+        updates.add_update(db, ids["citizen"], report_id, "Cảm ơn phường")
+    with session_scope() as db:
+        updates.hide_update(db, ids["ward"], rude.id, "Không liên quan đến phản ánh")
+        backoffice.refuse_report(db, ids["ward"], ids["report"], "Nội dung xúc phạm, không đăng công khai.",
+                                 hide=True)
+    detail = {"title": "Xe máy đậu kín vỉa hè Vườn Chuối", "description": _MASKED, "reporter": "",
+              "agency": "ubnd-ban-co", "stage_en": "Triaged", "outcome_en": "", "address": "Vườn Chuối",
+              "ward": "Bàn Cờ", "me_too": "1", "response": ""}
+    ward = "Ban Co Ward People's Committee"
+    timeline = [("Received", "Received", "", "", f"Sent to {ward}", ""),
+                ("Triaged", "Triaged", "Đã tiếp nhận, sẽ kiểm tra", ward, "", "")]  # the agency, never the person
+    hidden_name = ("", True, "Vẫn còn, số [***]", False, "", False, 0)
+    rude_shown = ("Nguyễn Minh Khoa", False, "Bài viết không phù hợp", True, "Không liên quan đến phản ánh")
+    thanks = ("Trần Thu Hà", False, "Cảm ơn phường", False, "", False, 0)
+    common = {"found": True, "detail": detail, "attributes": [], "photos": [("report", "Photo of the problem")],
+              "timeline": timeline}
+    expected = {
+        "citizen": {**common, "viewer": (True, True, False, False, False, False, "", False),
+                    "updates": [hidden_name, (*thanks[:5], True, 0)], "update_rights": (True, False)},
+        "neighbour": {**common, "viewer": (False, True, True, False, False, False, "", False),
+                      "updates": [("Nguyễn Minh Khoa", True, "Vẫn còn, số [***]", False, "", True, 0),
+                                  (*rude_shown, True, 0), thanks], "update_rights": (True, False)},
+        "ward": {**common, "viewer": (False, False, False, True, False, False, "", False),
+                 "updates": [("Nguyễn Minh Khoa", True, "Vẫn còn, số [***]", False, "", False, 0),
+                             (*rude_shown, False, 0), thanks], "update_rights": (True, True)},
+        "police": {**common, "viewer": (False, False, False, True, False, False, "", False),
+                   "updates": [hidden_name, thanks], "update_rights": (True, False)},
+        None: {**common, "viewer": (False, False, False, False, False, False, "", False),
+               "updates": [hidden_name, thanks], "update_rights": (False, False)},
+    }
+    got = {}
+    for user in _VIEWERS:
+        page, shown = _report_page(_as(ids[user] if user else None), report_id)
+        await ReportState.load.fn(page)
+        got[user] = _page_read(page, shown)
+    for user in _VIEWERS:
+        assert got[user] == expected[user], user
+    for user in _VIEWERS:  # the hidden report: only its reporter and the handling agency see it, with the name
+        page, shown = _report_page(_as(ids[user] if user else None), ids["report"])
+        await ReportState.load.fn(page)
+        seen = _page_read(page, shown)
+        if user in ("citizen", "ward"):
+            assert seen["found"] and seen["detail"]["reporter"] == "Trần Thu Hà"
+            assert "0901 234 567" not in str(seen) and seen["detail"]["stage_en"] == "Closed"
+            assert seen["viewer"][0] is (user == "citizen") and seen["update_rights"] == (False, user == "ward")
+        else:
+            assert seen == _NOT_FOUND, user
+
+
+async def test_the_report_pages_load_runs_only_prebuilt_core_statements(ids) -> None:
+    """Issue 24, eighth round: the report page's load (the report with its agency and reporter, photos, public
+    timeline, viewer's flags, moderator check, updates, agency names) runs Core statements built once, the same
+    objects for another report, and no statement through the ORM: for every kind of viewer, and for a hidden report."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session as OrmSession
+
+    from citizen_app.core.db import engine
+    from citizen_app.feedback import backoffice, updates
+
+    with session_scope() as db:
+        other = service.create_report(db, ids["neighbour"], report_input(
+            category_code="sidewalk", title="Quán lấn chiếm vỉa hè", attributes={}, ward="Bàn Cờ",
+            address="Vườn Chuối"))
+        other_id = other.id
+    with session_scope() as db:
+        backoffice.accept_report(db, ids["ward"], other_id)
+        updates.add_update(db, ids["citizen"], other_id, "Vẫn còn", hide_name=True)
+        updates.add_update(db, ids["citizen"], ids["report"], "Vẫn còn")
+    seen: list[object] = []
+    through_orm: list[object] = []
+    loading = [False]  # only the pages' loads are watched (not the sessions opened or the report hidden here)
+
+    def record(_conn, statement, *_args) -> None:
+        seen.append(statement)
+
+    def orm_statement(state) -> None:
+        if loading[0]:
+            through_orm.append(state.statement)
+
+    def orm_object(_session, instance) -> None:
+        if loading[0]:
+            through_orm.append(instance)
+
+    async def load(page: ReportState) -> None:
+        loading[0] = True
+        try:
+            await ReportState.load.fn(page)
+        finally:
+            loading[0] = False
+
+    listeners = [(engine(), "before_execute", record), (OrmSession, "do_orm_execute", orm_statement),
+                 (OrmSession, "loaded_as_persistent", orm_object)]
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    try:
+        for user in _VIEWERS:
+            sub = _as(ids[user] if user else None)
+            page, shown = _report_page(sub, ids["report"])
+            await load(page)  # the session's proof, first load of the tab
+            runs = []
+            for report_id in (ids["report"], other_id, ids["report"]):
+                page, shown = _report_page(sub, report_id)
+                seen.clear()
+                await load(page)
+                assert page.found and len(shown.updates) == 1
+                runs.append([id(s) for s in seen])
+            assert runs[0] and runs[0] == runs[1] == runs[2], user
+        with session_scope() as db:
+            backoffice.refuse_report(db, ids["ward"], other_id, "Nội dung xúc phạm, không đăng công khai.", hide=True)
+        for user in _VIEWERS:
+            page, _shown = _report_page(_as(ids[user] if user else None), other_id)
+            await load(page)
+            assert page.found is (user in ("neighbour", "ward")), user
+    finally:
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+    assert through_orm == []
