@@ -222,3 +222,47 @@ def test_the_screen_says_drawn_once_the_code_s_frame_is_painted(site: str) -> No
         assert wait_until(tab, "() => window.__drawnAfterFrame !== undefined", None, 10000)
         assert tab.evaluate("() => window.__drawnAfterFrame") is True
         assert tab.evaluate(DRAWN)
+
+
+def _forced_layouts(trace: bytes, script: str) -> list[dict]:
+    """The trace's layouts that a script of ``script`` forced in a task (a Layout event with a JavaScript stack), not
+    at the start of a frame (inside an animation frame callback, where the frame's own layout is merely done first)."""
+    import json
+
+    events = json.loads(trace)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    frames = [(e["ts"], e["ts"] + e.get("dur", 0)) for e in events if e.get("name") == "FireAnimationFrame"]
+    forced = []
+    for event in events:
+        if event.get("name") != "Layout":
+            continue
+        stack = (event.get("args", {}).get("beginData", {}) or {}).get("stackTrace") or []
+        in_frame = any(start <= event["ts"] <= end for start, end in frames)
+        if not in_frame and any(script in (frame.get("url") or "") for frame in stack):
+            forced.append(event)
+    return forced
+
+
+def test_the_cards_first_frame_needs_no_forced_layout(site: str) -> None:
+    """The QR's size (as large as fits under the card's top) is measured at the start of the card's first frame, not
+    in render(): measuring there forced a synchronous layout of the page (~50 ms at 4x CPU slowdown) in render()'s
+    task, before the card's frame. The size is the one fitQr gives and the card does not move after its first frame
+    (no layout shift: a ResizeObserver, measuring after the frame's pre-paint, gave one)."""
+    with _phone_with_a_ticket(site) as tab:
+        tab.set_viewport_size({"width": 390, "height": 844})
+        tab.add_init_script("""window.__shifts = [];
+          new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__shifts.push(e.value); })
+            .observe({type: "layout-shift", buffered: true});""")
+        browser = tab.context.browser
+        browser.start_tracing(page=tab, categories=["devtools.timeline", "disabled-by-default-devtools.timeline",
+                                                    "disabled-by-default-devtools.timeline.stack"])
+        tab.reload()
+        assert wait_until(tab, DRAWN, None, 10000)
+        tab.wait_for_timeout(200)
+        trace = browser.stop_tracing()
+        assert _forced_layouts(trace, "/metro/ticket-page.js") == []
+        size = tab.evaluate("""() => { const qr = document.getElementById('metro-qr'), r = qr.getBoundingClientRect();
+          const room = innerHeight - (r.top + scrollY) - 44, width = qr.parentNode.clientWidth - 24;
+          return [r.width, r.height, Math.floor(Math.max(200, Math.min(width, 420, room)))]; }""")
+        assert size[0] == size[1] == size[2], size  # as large as fits, square
+        assert tab.evaluate("() => window.__shifts") == []
