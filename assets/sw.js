@@ -35,7 +35,7 @@
  */
 "use strict";
 
-const VERSION = "2026-12-07.13"; // bump on every release that changes the shell
+const VERSION = "2026-12-07.12"; // bump on every release that changes the shell
 const CACHE_PREFIX = "cds-";
 const SHELL_CACHE = CACHE_PREFIX + "shell-" + VERSION;
 const RUNTIME_CACHE = CACHE_PREFIX + "runtime-" + VERSION;

@@ -188,23 +188,13 @@
     });
   }
 
-  /** The QR as large as fits: the card's width, and the screen height left under its top (above the fold). Reads
-   *  the layout: called in the card's first frame (fitInFrame) or on a resize. */
+  /** The QR as large as fits: the card's width, and the screen height left under its top (above the fold). */
   function fitQr(canvas, view) {
     var top = canvas.getBoundingClientRect().top + root.scrollY;
     var room = root.innerHeight - top - BOTTOM_RESERVE;
     var width = canvas.parentNode ? canvas.parentNode.clientWidth - 24 : view.clientWidth;
     var size = Math.floor(Math.max(QR_MIN, Math.min(width, QR_MAX, room)));
     canvas.style.width = canvas.style.height = size + "px";
-  }
-
-  /** fitQr at the start of the card's first frame (an animation frame callback), not in render(): measured there,
-   *  it forced a synchronous layout of the page in render()'s task (~50 ms at 4x CPU slowdown, trace) before the
-   *  frame; measured in the frame, that layout is the one the frame does anyway, and the size is set before the frame
-   *  is painted (no shift). A ResizeObserver would measure after the frame's layout but, in Chromium, after its
-   *  pre-paint too: the resize then counts as a layout shift. */
-  function fitInFrame(canvas, view) {
-    requestAnimationFrame(function () { if (canvas.isConnected) fitQr(canvas, view); });
   }
 
   /** Settles once the browser has painted what the page holds now (a task after the next animation frame), or
@@ -240,7 +230,7 @@
     var paging = pager(view, usable, chosen);
     if (paging) { parts.card.appendChild(paging.node); swipeable(parts.card, paging.go); }
     view.replaceChildren.apply(view, [parts.card, tabs(view, usable, chosen)].filter(Boolean));
-    fitInFrame(parts.canvas, view);
+    fitQr(parts.canvas, view);
     current.fit = function () { fitQr(parts.canvas, view); };
     try {
       // The ticket and the key already read: no second read; the signing runs while the card is painted.
