@@ -21,11 +21,12 @@ if _settings.redis_url:
     # event pays a Redis lock, a read and a write: p95 199 ms against 54 ms at 200 citizens on 2 cores.
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
     # Reflex's lease lasts half the lock expiry (5 s), shorter than a person's pause between taps, so many
-    # events of a visit paid the reacquire (lock, read, unpickle) and the lease's write-back. 20 s keeps the
-    # state in memory across a visit; another worker still takes it at once (it asks, the holder writes).
-    # A/B, 5 interleaved pairs at 200 citizens: p95 35/37/34/32/20 ms against 51/42/35/33/27, p50 lower in each.
-    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "20s")
-    os.environ.setdefault("REFLEX_REDIS_LOCK_EXPIRATION", "30000")  # ms; must outlast the lease
+    # events of a visit paid the reacquire (lock, read, unpickle) and the lease's write-back. A lease is not
+    # renewed by use: 60 s keeps a tab's state in memory for most of a visit (13 taps ~5 s apart); another
+    # worker still takes it at once (it asks, the holder writes). docs/DEPLOY.md, "Ninth round": at 1,000
+    # citizens on 2 workers, 20 s -> 60 s cut the workers' CPU per action from ~6.1 to ~5.2 ms.
+    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "60s")
+    os.environ.setdefault("REFLEX_REDIS_LOCK_EXPIRATION", "75000")  # ms; must outlast the lease
 
 config = rx.Config(
     app_name="citizen_app",
