@@ -24,7 +24,7 @@ if _settings.redis_url:
     # events of a visit paid the reacquire (lock, read, unpickle) and the lease's write-back. A lease is not
     # renewed by use: 60 s keeps a tab's state in memory for most of a visit (13 taps ~5 s apart); another
     # worker still takes it at once (it asks, the holder writes). docs/DEPLOY.md, "Ninth round": at 1,000
-    # citizens on 2 workers, 20 s -> 60 s cut the workers' CPU per action from ~6.1 to ~5.2 ms.
+    # citizens on 2 workers, 20 s -> 60 s cut the workers' CPU per action from ~6.4 to ~5.2 ms.
     os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "60s")
     os.environ.setdefault("REFLEX_REDIS_LOCK_EXPIRATION", "75000")  # ms; must outlast the lease
 
