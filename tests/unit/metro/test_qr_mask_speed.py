@@ -4,6 +4,7 @@ module once per mask instead of some twenty times (~0.1-0.2 s at 4x CPU slowdown
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 
@@ -14,6 +15,9 @@ from tests.unit.metro.test_ticket_js import NODE_BIN
 pytestmark = interop(NODE_BIN is not None, "node")
 LIBRARY = ROOT / "assets" / "qr" / "qrcode-generator.js"
 PATCH = ("    // cds-patch begin", "    // cds-patch end\n")
+# npm qrcode-generator 2.0.4's dist/qrcode.js: the vendored file with upstream's scoring put back must be this file,
+# so the reference below is upstream's release and nothing outside the cds-patch marks was changed.
+UPSTREAM_SHA256 = "79ec86f82856005b1c887905cfccfcfbec3821ca61c7fd5a952faa5f778f791c"
 
 # qrcode-generator 2.0.4's own getLostPoint (MIT licence, (c) 2009 Kazuhiko Arase), verbatim: the reference.
 UPSTREAM_LOST_POINT = r"""
@@ -155,6 +159,11 @@ process.stdout.write(JSON.stringify({cases, differ, reads, modules: qr.getModule
 def _with_upstream_scoring(source: str) -> str:
     start, end = source.index(PATCH[0]), source.index(PATCH[1]) + len(PATCH[1])
     return source[:start] + UPSTREAM_LOST_POINT.lstrip("\n") + source[end:]
+
+
+def test_the_reference_is_upstreams_release() -> None:
+    reference = _with_upstream_scoring(LIBRARY.read_text(encoding="utf-8"))
+    assert hashlib.sha256(reference.encode("utf-8")).hexdigest() == UPSTREAM_SHA256
 
 
 def test_the_faster_scoring_chooses_upstreams_masks_and_reads_each_module_once(tmp_path) -> None:
