@@ -53,6 +53,11 @@ machine's other programs hold; the rest it slept (idle, or blocked on I/O or a l
 the two together is saturated, and the second part is the machine's, not the code's; "load generator waiting
 for a core" is the same for this process, whose lateness counts in every latency. With --url, the workers are
 found through /api/ops/worker (CDS_OPS_DEBUG=1) and measured when they run on this machine.
+
+After the table, "the whole machine during each run" gives every process's CPU per action by kind (the app's
+workers, the bank, PostgreSQL, Redis, this load generator, the rest), the cores the machine kept busy, and the
+cores the mix would need at the load the citizens offer: when that is more than the machine has, no change to the
+app's code alone can bring the latency down on it.
 """
 
 from __future__ import annotations
@@ -120,6 +125,10 @@ class Samples:
     loop_on_cpu: float = float("nan")
     loop_waiting: float = float("nan")
     client_waiting: float = float("nan")
+    # Seconds of CPU every kind of process on this machine spent during the run (host_cpu_by_kind), and the cores
+    # the whole machine kept busy on average.
+    host_cpu: dict[str, float] = field(default_factory=dict)
+    host_busy_cores: float = float("nan")
 
     def add(self, action: str, seconds: float, kind: str) -> None:
         (self.ws if kind == "ws" else self.http).append(seconds)
@@ -362,6 +371,66 @@ def loop_times(pids: Iterable[int]) -> tuple[float, float]:
     return on_cpu, waiting
 
 
+# (process id, parent's id, command line, CPU seconds so far) of every process this user may read
+ProcessTable = dict[int, tuple[int, str, float]]
+
+
+def process_table() -> ProcessTable:
+    """Every process on this machine with its parent, command line and CPU seconds (user + system) so far."""
+    table: ProcessTable = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:  # ended meanwhile
+            continue
+        table[int(entry.name)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick)
+    return table
+
+
+def host_busy_seconds() -> float:
+    """Seconds of CPU the whole machine has spent busy so far (all cores, /proc/stat: everything but idle and
+    waiting for I/O)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def process_kind(pid: int, table: ProcessTable, workers: set[int], generator: int, bank_port: str) -> str:
+    """What a process is in the run: the app's workers, the bank (its process tree), PostgreSQL or Redis (by their
+    command lines), this load generator, or other (the app's Granian parent, the rest of the machine)."""
+    if pid in workers:
+        return "app workers"
+    if pid == generator:
+        return "load generator"
+    seen: set[int] = set()
+    while pid in table and pid not in seen:
+        seen.add(pid)
+        parent, command, _cpu = table[pid]
+        if command.startswith("postgres") or "/postgres " in command:
+            return "PostgreSQL"
+        if "redis-server" in command:
+            return "Redis"
+        if bank_port and f"--port {bank_port} " in command + " ":
+            return "bank"
+        pid = parent
+    return "other"
+
+
+def host_cpu_by_kind(before: ProcessTable, after: ProcessTable, workers: set[int], generator: int,
+                     bank_port: str) -> dict[str, float]:
+    """CPU seconds each kind of process spent between two tables. A process started in between counts from zero;
+    one that ended in between is missing (PostgreSQL's connections are pooled: its backends last the run)."""
+    spent: dict[str, float] = defaultdict(float)
+    for pid, (_parent, command, cpu) in after.items():
+        started = before.get(pid)
+        base = started[2] if started is not None and started[1] == command else 0.0
+        spent[process_kind(pid, after, workers, generator, bank_port)] += cpu - base
+    return dict(spent)
+
+
 async def run_load(base: str, bank: str, clients: int, iterations: int, report_ids: list[str],
                    cookies: list[str], worker_pids: Iterable[int] = (), floor: bool = False) -> tuple[Samples, float]:
     samples = Samples()
@@ -388,6 +457,7 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
             lag = asyncio.create_task(measure_client_lag(samples, done))
             server_cpu, client_cpu = process_cpu(worker_pids), time.process_time()
             loops, client_loop = loop_times(worker_pids), loop_times([os.getpid()])
+            processes, host_busy = process_table(), host_busy_seconds()
             print(f"  {len(ready)} tabs connected: measuring", file=sys.stderr, flush=True)  # for a profiler's timing
             go.set()
             await asyncio.gather(*tasks)
@@ -399,6 +469,9 @@ async def run_load(base: str, bank: str, clients: int, iterations: int, report_i
                 samples.loop_on_cpu, samples.loop_waiting = ((a - b) / (elapsed * len(worker_pids))
                                                              for a, b in zip(after, loops, strict=True))
             samples.client_waiting = (loop_times([os.getpid()])[1] - client_loop[1]) / elapsed
+            samples.host_busy_cores = (host_busy_seconds() - host_busy) / elapsed
+            bank_port = str(urlsplit(bank).port or "") if bank != base else ""  # an app of --url is its own bank
+            samples.host_cpu = host_cpu_by_kind(processes, process_table(), set(worker_pids), os.getpid(), bank_port)
             done.set()
             await lag
         finally:
@@ -606,6 +679,23 @@ def breakdown(label: str, clients: int, samples: Samples, offered: float) -> str
     return f"- {label}, {clients} clients, p50/p95 ms: " + ", ".join(parts) + lag + ask
 
 
+HOST_KINDS = ("app workers", "bank", "PostgreSQL", "Redis", "load generator", "other")
+
+
+def host_budget(label: str, clients: int, samples: Samples, offered: float) -> str:
+    """Where the whole machine's CPU went during a run, per event served, and the cores this mix would need at the
+    load the citizens offer: whether a target can be met on this machine at all, whatever the app's code does."""
+    events = len(samples.ws) + len(samples.http)
+    if not events or not samples.host_cpu:
+        return ""
+    per_event = {kind: samples.host_cpu.get(kind, 0.0) * 1000 / events for kind in HOST_KINDS}
+    total = sum(per_event.values())
+    parts = ", ".join(f"{kind} {ms:.2f}" for kind, ms in per_event.items())
+    need = f"; at the {offered:.0f} events/s offered: {total * offered / 1000:.1f} cores" if offered == offered else ""
+    return (f"- {label}, {clients} clients: {samples.host_busy_cores:.2f} of {os.cpu_count()} cores busy; CPU ms per "
+            f"event: {parts} (all {total:.2f}{need})")
+
+
 TIMELINE_WINDOW_SECONDS = 10
 
 
@@ -658,6 +748,7 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs; clients and server share them; think {args.think:g} s{mix}\n\n{HEADER}")
     citizens = max([*counts, WARMUP_CLIENTS])
     details: list[str] = []
+    budgets: list[str] = []
     errors = 0
     targets = [("url", args.url)] if args.url else [(c, None) for c in (args.config or ["sqlite1", "pg"])]
     for config, url in targets:
@@ -670,9 +761,13 @@ def main() -> None:
                 samples, elapsed = asyncio.run(run_load(base, bank, clients, its, reports, cookies, pids, args.floor))
                 errors += samples.errors
                 print(row(label, clients, its, samples, elapsed), flush=True)
-                details.append(breakdown(label, clients, samples, offered_load(clients, its, samples, args.think)))
+                offered = offered_load(clients, its, samples, args.think)
+                details.append(breakdown(label, clients, samples, offered))
+                budgets.append(host_budget(label, clients, samples, offered))
                 if args.timeline:
                     details.append(timeline(label, clients, samples))
+    print("\nThe whole machine during each run (every process's CPU from /proc, by kind):\n"
+          + "\n".join(line for line in budgets if line))
     if args.breakdown or args.timeline:
         print("\n" + "\n".join(details))
     if args.smoke and errors:

@@ -34,6 +34,10 @@ def test_load_simulated_citizens_buy_and_show_tickets(prod_app) -> None:
     assert len(rows) == 1, out
     clients, tickets, errors = rows[0][1], rows[0][-2], rows[0][-1]
     assert (clients, tickets, errors) == ("3 x 1", "3", "0"), out
+    budget = re.search(rf"^- {re.escape(prod_app['url'])}, 3 clients: [\d.]+ of \d+ cores busy; CPU ms per event: "
+                       r"app workers [\d.]+, bank [\d.]+, PostgreSQL [\d.]+, Redis [\d.]+, load generator ([\d.]+), "
+                       r"other [\d.]+ \(all [\d.]+\)$", out, re.M)
+    assert budget and float(budget.group(1)) > 0, out  # the whole machine's CPU, by kind of process
 
 
 def test_load_floor_runs_the_same_visit_with_no_op_actions(prod_app) -> None:

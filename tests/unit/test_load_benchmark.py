@@ -10,7 +10,18 @@ import sys
 import time
 from collections import Counter
 
-from benchmarks.load import VISIT_STEPS, Citizen, FloorCitizen, Samples, loop_times, offered_load
+from benchmarks.load import (
+    VISIT_STEPS,
+    Citizen,
+    FloorCitizen,
+    Samples,
+    host_budget,
+    host_cpu_by_kind,
+    loop_times,
+    offered_load,
+    process_kind,
+    process_table,
+)
 
 
 def test_loop_times_count_a_busy_main_thread_as_on_a_core() -> None:
@@ -83,3 +94,49 @@ def test_the_floor_visit_sends_a_no_op_for_each_action_of_the_real_visit() -> No
         ("ws", "metro", app): 1, ("ws", "buy", app): 2, ("http", "gateway", bank): 1, ("http", "return", app): 1,
         ("ws", "ticket", app): 1, ("http", "ticket", app): 1, ("ws", "dossier", app): 1, ("http", "dossier", app): 1})
     assert citizen.samples.tickets == 1 and len(citizen.steps(0)) == VISIT_STEPS
+
+
+def test_the_process_table_holds_this_process_and_its_cpu_grows_while_it_computes() -> None:
+    before = process_table()
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    after = process_table()
+    parent, command, cpu = after[os.getpid()]
+    assert parent == os.getppid() and command
+    assert cpu - before[os.getpid()][2] >= 0.15
+
+
+def test_processes_are_told_apart_by_pid_command_line_and_ancestry() -> None:
+    granian = "python -m granian --interface asgi --workers 1 --port {} --log-level warning citizen_app.citizen_app:app"
+    spawned = "python -c from multiprocessing.spawn import spawn_main"
+    table = {1: (0, "/sbin/init", 0.0),
+             10: (1, "/usr/lib/postgresql/16/bin/postgres -D /tmp/cds-pg-redis/pg", 1.0),
+             11: (10, "postgres: citizen citizen 127.0.0.1(40312) idle", 2.0),
+             12: (1, "/usr/bin/redis-server 127.0.0.1:56379", 0.5),
+             20: (1, granian.format(4100), 1.0), 21: (20, spawned, 3.0),
+             30: (1, granian.format(4200), 1.0), 31: (30, spawned, 2.0),
+             40: (1, "python benchmarks/load.py", 4.0), 50: (1, "chromium --headless", 5.0)}
+    kinds = {pid: process_kind(pid, table, workers={21}, generator=40, bank_port="4200") for pid in table}
+    assert kinds == {1: "other", 10: "PostgreSQL", 11: "PostgreSQL", 12: "Redis", 20: "other", 21: "app workers",
+                     30: "bank", 31: "bank", 40: "load generator", 50: "other"}
+
+
+def test_host_cpu_counts_what_each_kind_spent_between_two_tables() -> None:
+    before = {11: (1, "postgres: citizen idle", 2.0), 21: (1, "worker", 3.0), 40: (1, "load.py", 4.0),
+              60: (1, "a program that ended", 1.0), 70: (1, "old program", 9.0)}
+    after = {11: (1, "postgres: citizen idle", 2.5), 21: (1, "worker", 5.0), 40: (1, "load.py", 4.25),
+             13: (1, "postgres: citizen idle", 0.5),  # a backend started meanwhile: all of its time
+             70: (1, "new program, same pid", 0.75)}  # the pid came back to another program: counted from zero
+    spent = host_cpu_by_kind(before, after, workers={21}, generator=40, bank_port="")
+    assert spent == {"PostgreSQL": 1.0, "app workers": 2.0, "load generator": 0.25, "other": 0.75}
+
+
+def test_the_host_budget_says_what_the_offered_load_would_need() -> None:
+    samples = Samples(ws=[0.01] * 600, http=[0.01] * 400, host_busy_cores=1.7,
+                      host_cpu={"app workers": 5.0, "PostgreSQL": 0.75, "load generator": 0.5, "other": 0.25})
+    line = host_budget("2 workers, PostgreSQL + Redis", 1000, samples, offered=520.0)
+    assert line.startswith(f"- 2 workers, PostgreSQL + Redis, 1000 clients: 1.70 of {os.cpu_count()} cores busy")
+    assert "app workers 5.00, bank 0.00, PostgreSQL 0.75, Redis 0.00, load generator 0.50, other 0.25" in line
+    assert line.endswith("(all 6.50; at the 520 events/s offered: 3.4 cores)")
+    assert "offered" not in host_budget("smoke", 3, samples, offered=float("nan"))
