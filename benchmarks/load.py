@@ -66,6 +66,7 @@ import argparse
 import asyncio
 import gc
 import json
+import math
 import os
 import random
 import re
@@ -691,7 +692,7 @@ def host_budget(label: str, clients: int, samples: Samples, offered: float) -> s
     per_event = {kind: samples.host_cpu.get(kind, 0.0) * 1000 / events for kind in HOST_KINDS}
     total = sum(per_event.values())
     parts = ", ".join(f"{kind} {ms:.2f}" for kind, ms in per_event.items())
-    need = f"; at the {offered:.0f} events/s offered: {total * offered / 1000:.1f} cores" if offered == offered else ""
+    need = "" if math.isnan(offered) else f"; at the {offered:.0f} events/s offered: {total * offered / 1000:.1f} cores"
     return (f"- {label}, {clients} clients: {samples.host_busy_cores:.2f} of {os.cpu_count()} cores busy; CPU ms per "
             f"event: {parts} (all {total:.2f}{need})")
 
