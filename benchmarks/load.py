@@ -372,12 +372,13 @@ def loop_times(pids: Iterable[int]) -> tuple[float, float]:
     return on_cpu, waiting
 
 
-# (process id, parent's id, command line, CPU seconds so far) of every process this user may read
-ProcessTable = dict[int, tuple[int, str, float]]
+# process id -> (parent's id, command line, CPU seconds so far, start time in clock ticks after boot)
+ProcessTable = dict[int, tuple[int, str, float, int]]
 
 
 def process_table() -> ProcessTable:
-    """Every process on this machine with its parent, command line and CPU seconds (user + system) so far."""
+    """Every process on this machine with its parent, command line, CPU seconds (user + system) so far and start
+    time (which tells a process from a later one given the same id)."""
     table: ProcessTable = {}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
@@ -388,7 +389,7 @@ def process_table() -> ProcessTable:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:  # ended meanwhile
             continue
-        table[int(entry.name)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick)
+        table[int(entry.name)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick, int(fields[19]))
     return table
 
 
@@ -409,7 +410,7 @@ def process_kind(pid: int, table: ProcessTable, workers: set[int], generator: in
     seen: set[int] = set()
     while pid in table and pid not in seen:
         seen.add(pid)
-        parent, command, _cpu = table[pid]
+        parent, command = table[pid][:2]
         if command.startswith("postgres") or "/postgres " in command:
             return "PostgreSQL"
         if "redis-server" in command:
@@ -423,11 +424,12 @@ def process_kind(pid: int, table: ProcessTable, workers: set[int], generator: in
 def host_cpu_by_kind(before: ProcessTable, after: ProcessTable, workers: set[int], generator: int,
                      bank_port: str) -> dict[str, float]:
     """CPU seconds each kind of process spent between two tables. A process started in between counts from zero;
-    one that ended in between is missing (PostgreSQL's connections are pooled: its backends last the run)."""
+    one that ended in between is missing (PostgreSQL's connections are pooled: its backends last the run). A
+    process is known by its id and start time: PostgreSQL's backends change their command line as they work."""
     spent: dict[str, float] = defaultdict(float)
-    for pid, (_parent, command, cpu) in after.items():
-        started = before.get(pid)
-        base = started[2] if started is not None and started[1] == command else 0.0
+    for pid, (_parent, _command, cpu, start) in after.items():
+        earlier = before.get(pid)
+        base = earlier[2] if earlier is not None and earlier[3] == start else 0.0
         spent[process_kind(pid, after, workers, generator, bank_port)] += cpu - base
     return dict(spent)
 

@@ -102,32 +102,34 @@ def test_the_process_table_holds_this_process_and_its_cpu_grows_while_it_compute
     while time.process_time() < deadline:
         pass
     after = process_table()
-    parent, command, cpu = after[os.getpid()]
+    parent, command, cpu, start = after[os.getpid()]
     assert parent == os.getppid() and command
     assert cpu - before[os.getpid()][2] >= 0.15
+    assert start == before[os.getpid()][3] > 0 and after[os.getppid()][3] <= start  # the parent started first
 
 
 def test_processes_are_told_apart_by_pid_command_line_and_ancestry() -> None:
     granian = "python -m granian --interface asgi --workers 1 --port {} --log-level warning citizen_app.citizen_app:app"
     spawned = "python -c from multiprocessing.spawn import spawn_main"
-    table = {1: (0, "/sbin/init", 0.0),
-             10: (1, "/usr/lib/postgresql/16/bin/postgres -D /tmp/cds-pg-redis/pg", 1.0),
-             11: (10, "postgres: citizen citizen 127.0.0.1(40312) idle", 2.0),
-             12: (1, "/usr/bin/redis-server 127.0.0.1:56379", 0.5),
-             20: (1, granian.format(4100), 1.0), 21: (20, spawned, 3.0),
-             30: (1, granian.format(4200), 1.0), 31: (30, spawned, 2.0),
-             40: (1, "python benchmarks/load.py", 4.0), 50: (1, "chromium --headless", 5.0)}
+    table = {1: (0, "/sbin/init", 0.0, 1),
+             10: (1, "/usr/lib/postgresql/16/bin/postgres -D /tmp/cds-pg-redis/pg", 1.0, 5),
+             11: (10, "postgres: citizen citizen 127.0.0.1(40312) idle", 2.0, 6),
+             12: (1, "/usr/bin/redis-server 127.0.0.1:56379", 0.5, 5),
+             20: (1, granian.format(4100), 1.0, 7), 21: (20, spawned, 3.0, 8),
+             30: (1, granian.format(4200), 1.0, 9), 31: (30, spawned, 2.0, 10),
+             40: (1, "python benchmarks/load.py", 4.0, 3), 50: (1, "chromium --headless", 5.0, 2)}
     kinds = {pid: process_kind(pid, table, workers={21}, generator=40, bank_port="4200") for pid in table}
     assert kinds == {1: "other", 10: "PostgreSQL", 11: "PostgreSQL", 12: "Redis", 20: "other", 21: "app workers",
                      30: "bank", 31: "bank", 40: "load generator", 50: "other"}
 
 
 def test_host_cpu_counts_what_each_kind_spent_between_two_tables() -> None:
-    before = {11: (1, "postgres: citizen idle", 2.0), 21: (1, "worker", 3.0), 40: (1, "load.py", 4.0),
-              60: (1, "a program that ended", 1.0), 70: (1, "old program", 9.0)}
-    after = {11: (1, "postgres: citizen idle", 2.5), 21: (1, "worker", 5.0), 40: (1, "load.py", 4.25),
-             13: (1, "postgres: citizen idle", 0.5),  # a backend started meanwhile: all of its time
-             70: (1, "new program, same pid", 0.75)}  # the pid came back to another program: counted from zero
+    before = {11: (1, "postgres: citizen idle", 2.0, 6), 21: (1, "worker", 3.0, 8), 40: (1, "load.py", 4.0, 3),
+              60: (1, "a program that ended", 1.0, 4), 70: (1, "old program", 9.0, 2)}
+    after = {11: (1, "postgres: citizen SELECT", 2.5, 6),  # a backend's title changes as it works: the same process
+             21: (1, "worker", 5.0, 8), 40: (1, "load.py", 4.25, 3),
+             13: (1, "postgres: citizen idle", 0.5, 90),  # a backend started meanwhile: all of its time
+             70: (1, "new program, same pid", 0.75, 95)}  # the pid came back to another process: counted from zero
     spent = host_cpu_by_kind(before, after, workers={21}, generator=40, bank_port="")
     assert spent == {"PostgreSQL": 1.0, "app workers": 2.0, "load generator": 0.25, "other": 0.75}
 
