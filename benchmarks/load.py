@@ -344,15 +344,23 @@ async def measure_client_lag(samples: Samples, done: asyncio.Event) -> None:
         samples.client_lag.append(time.perf_counter() - started - LAG_TICK_SECONDS)
 
 
+def _stat_fields(process: Path) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command's name (the first is the state, field 3 of proc(5))."""
+    return (process / "stat").read_text().rpartition(")")[2].split()
+
+
+def _cpu_seconds(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def process_cpu(pids: Iterable[int]) -> float:
     """CPU seconds (user + system) the processes have used so far; nan when one is not on this machine."""
     total = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += _cpu_seconds(_stat_fields(Path(f"/proc/{pid}")))
         except OSError:
             return float("nan")
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
     return total
 
 
@@ -380,16 +388,15 @@ def process_table() -> ProcessTable:
     """Every process on this machine with its parent, command line, CPU seconds (user + system) so far and start
     time (which tells a process from a later one given the same id)."""
     table: ProcessTable = {}
-    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            fields = _stat_fields(entry)
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:  # ended meanwhile
             continue
-        table[int(entry.name)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick, int(fields[19]))
+        table[int(entry.name)] = (int(fields[1]), command, _cpu_seconds(fields), int(fields[19]))
     return table
 
 
